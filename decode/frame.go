@@ -1,0 +1,353 @@
+package decode
+
+import (
+	"net/netip"
+
+	"github.com/wirewatch/wirewatch/capture"
+)
+
+// Proto identifies a protocol layer present in a Frame (Wireshark's protocol
+// filter names: "eth", "vlan", "ip", ...).
+type Proto uint8
+
+// Protocols. Add new ones at the end; String gives Wireshark's filter name.
+const (
+	ProtoFrame Proto = iota
+	ProtoEth
+	ProtoVLAN
+	ProtoSLL
+	ProtoNull
+	ProtoARP
+	ProtoIP
+	ProtoIPv6
+	ProtoICMP
+	ProtoICMPv6
+	ProtoTCP
+	ProtoUDP
+	ProtoDNS
+	ProtoHTTP
+	ProtoTLS
+	ProtoLLC
+	ProtoData
+	NumProtos
+)
+
+var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
+	"tcp", "udp", "dns", "http", "tls", "llc", "data"}
+
+func (p Proto) String() string {
+	if int(p) < len(protoNames) {
+		return protoNames[p]
+	}
+	return "proto?"
+}
+
+// Layer records where a protocol's bytes sit in Frame.Data, for protocol-valued
+// filters and slices such as tcp[0:2].
+type Layer struct {
+	Proto Proto
+	Off   int // offset into Frame.Data (or into Frame.Reassembled when Reasm is set)
+	Len   int // header+payload length belonging to this protocol
+	Reasm bool
+}
+
+// Frame is everything known about one packet. Decode resets and fills it;
+// the flow package fills the Analysis part. Present tells which layers exist;
+// a struct of an absent layer holds stale data and must not be read.
+type Frame struct {
+	// Filled by the caller from the capture record.
+	Number    uint64 // 1-based frame number, as in Wireshark
+	TS        int64  // ns since epoch
+	Len       int    // frame.len
+	CapLen    int    // frame.cap_len
+	LinkType  capture.LinkType
+	Interface int
+	Comments  []string
+	Data      []byte // captured bytes (aliased; owned by the reader)
+	// Reference times set by the pipeline for frame.time_relative,
+	// frame.time_delta and frame.time_delta_displayed.
+	FirstTS, PrevTS, PrevDisplayedTS int64
+
+	Present uint64  // bit (1<<Proto) set for each present protocol
+	Layers  []Layer // in decode order; reused between Decodes
+
+	Eth   Ethernet
+	VLANs []VLAN // outermost first; reused
+	ARP   ARP
+	IP    IPv4 // first (outer) IPv4 header
+	IPv6  IPv6 // first (outer) IPv6 header
+	ICMP  ICMP
+	ICMP6 ICMPv6
+	TCP   TCP
+	UDP   UDP
+	DNS   DNS
+	HTTP  HTTP
+	TLS   TLS
+
+	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
+	Payload []byte
+	// Reassembled holds bytes from IP-fragment or TCP reassembly when the
+	// upper layers were decoded from them; nil otherwise.
+	Reassembled []byte
+
+	Anomalies []Anomaly // malformed-packet notes (Wireshark's _ws.malformed / expert)
+
+	Analysis Analysis // filled by package flow
+
+	scratch []byte // owner of decoded strings (DNS names etc.); reused
+}
+
+// Has reports whether protocol p is present in the frame.
+func (f *Frame) Has(p Proto) bool { return f.Present&(1<<p) != 0 }
+
+// Anomaly is a decode problem: which protocol, where, and what.
+type Anomaly struct {
+	Proto Proto
+	Off   int
+	Msg   string // constant strings only (no per-packet allocation)
+}
+
+// Ethernet II / 802.3 header.
+type Ethernet struct {
+	Dst, Src [6]byte
+	Type     uint16 // EtherType, or length for 802.3
+}
+
+// VLAN is one 802.1Q / 802.1ad tag.
+type VLAN struct {
+	TPID     uint16
+	Priority uint8
+	DEI      bool
+	ID       uint16
+	Type     uint16 // next EtherType
+}
+
+// ARP for Ethernet/IPv4.
+type ARP struct {
+	HWType, ProtoType uint16
+	HWSize, ProtoSize uint8
+	Opcode            uint16
+	SenderMAC         [6]byte
+	SenderIP          netip.Addr
+	TargetMAC         [6]byte
+	TargetIP          netip.Addr
+}
+
+// IPv4 header.
+type IPv4 struct {
+	Version, IHL uint8
+	TOS          uint8
+	TotalLen     uint16
+	ID           uint16
+	Flags        uint8  // 3 bits: reserved, DF, MF
+	FragOffset   uint16 // in 8-byte units
+	TTL          uint8
+	Protocol     uint8
+	Checksum     uint16
+	Src, Dst     netip.Addr
+	Options      []byte // aliases Data
+}
+
+// IPv6 header (extension headers summarised).
+type IPv6 struct {
+	TrafficClass uint8
+	FlowLabel    uint32
+	PayloadLen   uint16
+	NextHeader   uint8 // first next header
+	HopLimit     uint8
+	Src, Dst     netip.Addr
+	Proto        uint8 // upper-layer protocol after extension headers
+	FragID       uint32
+	FragOffset   uint16
+	MoreFrags    bool
+	HasFrag      bool
+}
+
+// ICMP (IPv4).
+type ICMP struct {
+	Type, Code uint8
+	Checksum   uint16
+	ID, Seq    uint16
+	// Inner is the quoted packet of an error message (dest unreachable, time
+	// exceeded...): its addresses and ports, when present.
+	HasInner               bool
+	InnerProto             uint8
+	InnerSrc, InnerDst     netip.Addr
+	InnerSport, InnerDport uint16
+}
+
+// ICMPv6, including neighbour discovery.
+type ICMPv6 struct {
+	Type, Code             uint8
+	Checksum               uint16
+	ID, Seq                uint16
+	NDTarget               netip.Addr // NS/NA target address
+	HasInner               bool
+	InnerProto             uint8
+	InnerSrc, InnerDst     netip.Addr
+	InnerSport, InnerDport uint16
+}
+
+// TCP flag bits as in the header (tcp.flags).
+const (
+	TCPFin uint16 = 1 << iota
+	TCPSyn
+	TCPRst
+	TCPPsh
+	TCPAck
+	TCPUrg
+	TCPEce
+	TCPCwr
+	TCPAE // accurate ECN / former NS
+)
+
+// TCP header and options. Seq/Ack are absolute; relative values live in Analysis.
+type TCP struct {
+	SrcPort, DstPort uint16
+	Seq, Ack         uint32
+	HdrLen           uint8 // bytes
+	Flags            uint16
+	Window           uint16 // raw window field
+	Checksum         uint16
+	Urgent           uint16
+	PayloadLen       int // tcp.len
+
+	// Options.
+	MSS          uint16
+	HasMSS       bool
+	WScale       uint8
+	HasWScale    bool
+	SACKPerm     bool
+	SACK         [4][2]uint32 // left,right edges (absolute)
+	NSACK        int
+	TSVal, TSEcr uint32
+	HasTS        bool
+	Options      []byte // raw options, aliases Data
+}
+
+// UDP header.
+type UDP struct {
+	SrcPort, DstPort uint16
+	Length           uint16
+	Checksum         uint16
+}
+
+// DNS message (over UDP or TCP).
+type DNS struct {
+	ID                                 uint16
+	Flags                              uint16 // raw flags word
+	Response                           bool   // dns.flags.response
+	Opcode                             uint8
+	Rcode                              uint8
+	QDCount, ANCount, NSCount, ARCount uint16
+	Questions                          []DNSQuestion // reused
+	Answers                            []DNSRR       // answers, authority and additional, in order; Section tells which
+	EDNS                               bool
+	EDNSUDPSize                        uint16
+}
+
+// DNSQuestion is one question; Name aliases Frame scratch storage.
+type DNSQuestion struct {
+	Name  []byte // dotted, without trailing dot ("<Root>" for the root as tshark prints)
+	Type  uint16
+	Class uint16
+}
+
+// DNSRR is one resource record; Name and Data alias Frame scratch storage.
+type DNSRR struct {
+	Section uint8 // 1 answer, 2 authority, 3 additional
+	Name    []byte
+	Type    uint16
+	Class   uint16
+	TTL     uint32
+	Addr    netip.Addr // A / AAAA
+	Target  []byte     // CNAME/NS/PTR/MX target name, TXT text
+	Pref    uint16     // MX preference
+}
+
+// HTTP/1.x request or response start line and headers of interest.
+type HTTP struct {
+	Request       bool
+	Response      bool
+	Method        []byte
+	URI           []byte
+	Version       []byte
+	StatusCode    uint16
+	Phrase        []byte
+	Host          []byte
+	UserAgent     []byte
+	ContentType   []byte
+	ContentLength int64 // -1 when absent
+	Chunked       bool
+	Connection    []byte
+	Location      []byte
+	Server        []byte
+	Referer       []byte
+	Headers       [][2][]byte // all headers in order, reused
+}
+
+// TLS record layer with the parts of ClientHello / ServerHello that matter.
+type TLS struct {
+	RecordType       uint8 // first record's content type (22 handshake, 21 alert, 23 app data...)
+	RecordVersion    uint16
+	HandshakeType    uint8 // first handshake message type (1 ClientHello, 2 ServerHello), 0 none
+	HelloVersion     uint16
+	SupportedVersion uint16 // selected/offered supported_versions (first)
+	SNI              []byte
+	ALPN             [][]byte // reused
+	CipherSuite      uint16   // ServerHello
+	AlertLevel       uint8
+	AlertDesc        uint8
+	HasAlert         bool
+	Records          int // records in this segment
+}
+
+// Analysis is what the flow package adds to a frame (Wireshark's tcp.stream,
+// relative numbers and tcp.analysis.* conditions; udp.stream).
+type Analysis struct {
+	HasTCP       bool   // TCP analysis done for this frame
+	Stream       int64  // tcp.stream or udp.stream; -1 none
+	RelSeq       uint32 // tcp.seq (relative)
+	RelAck       uint32 // tcp.ack (relative)
+	NextSeq      uint32 // tcp.nxtseq (relative)
+	WindowSize   int64  // tcp.window_size (scaled), -1 unknown
+	WinScale     int    // tcp.window_size_scalefactor, -1 unknown, -2 no scaling
+	TimeRelative int64  // tcp.time_relative ns since first frame of stream
+	TimeDelta    int64  // tcp.time_delta ns since previous frame of stream
+	Completeness uint8
+
+	Flags         uint32 // AnalysisFlag bits
+	DupAckNum     uint32 // tcp.analysis.duplicate_ack_num
+	DupAckFrame   uint64 // tcp.analysis.duplicate_ack_frame
+	AckRTT        int64  // tcp.analysis.ack_rtt ns; -1 none
+	AckedFrame    uint64 // tcp.analysis.acks_frame
+	InitialRTT    int64  // tcp.analysis.initial_rtt ns; -1 none
+	BytesInFlight int64  // tcp.analysis.bytes_in_flight; -1 none
+
+	// Request/response latency filled by transaction matching.
+	DNSTime    int64  // dns.time ns on responses; -1 none
+	DNSRespTo  uint64 // dns.response_to
+	DNSRespIn  uint64 // dns.response_in
+	HTTPTime   int64  // http.time ns on responses; -1 none
+	HTTPReqIn  uint64 // http.request_in
+	HTTPRespIn uint64 // http.response_in
+}
+
+// Analysis flag bits (tcp.analysis.*).
+const (
+	AnRetransmission uint32 = 1 << iota
+	AnFastRetransmission
+	AnSpuriousRetransmission
+	AnDuplicateAck
+	AnOutOfOrder
+	AnLostSegment
+	AnAckLostSegment
+	AnZeroWindow
+	AnZeroWindowProbe
+	AnZeroWindowProbeAck
+	AnWindowFull
+	AnWindowUpdate
+	AnKeepAlive
+	AnKeepAliveAck
+	AnReusedPorts
+)

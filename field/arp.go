@@ -1,0 +1,4 @@
+package field
+
+// arpFields is filled by the owner of this protocol.
+var arpFields = []Field{}

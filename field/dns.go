@@ -1,0 +1,4 @@
+package field
+
+// dnsFields is filled by the owner of this protocol.
+var dnsFields = []Field{}

@@ -1,0 +1,4 @@
+package field
+
+// ethFields is filled by the owner of this protocol.
+var ethFields = []Field{}

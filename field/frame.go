@@ -1,0 +1,4 @@
+package field
+
+// frameFields is filled by the owner of this protocol.
+var frameFields = []Field{}

@@ -1,0 +1,4 @@
+package field
+
+// httpFields is filled by the owner of this protocol.
+var httpFields = []Field{}

@@ -1,0 +1,4 @@
+package field
+
+// ipFields is filled by the owner of this protocol.
+var ipFields = []Field{}

@@ -1,0 +1,4 @@
+package field
+
+// tcpFields is filled by the owner of this protocol.
+var tcpFields = []Field{}

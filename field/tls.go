@@ -1,0 +1,4 @@
+package field
+
+// tlsFields is filled by the owner of this protocol.
+var tlsFields = []Field{}

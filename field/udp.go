@@ -1,0 +1,4 @@
+package field
+
+// udpFields is filled by the owner of this protocol.
+var udpFields = []Field{}

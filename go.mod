@@ -1,0 +1,3 @@
+module github.com/wirewatch/wirewatch
+
+go 1.26.8
