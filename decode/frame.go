@@ -232,43 +232,55 @@ type UDP struct {
 	Checksum         uint16
 }
 
-// DNS message (over UDP or TCP).
+// DNS message (over UDP or TCP). Names are dotted without the trailing dot,
+// "<Root>" for the root, as tshark prints them; they live in Frame scratch
+// storage. RData aliases the message bytes.
 type DNS struct {
 	ID                                 uint16
 	Flags                              uint16 // raw flags word
 	Response                           bool   // dns.flags.response
 	Opcode                             uint8
-	Rcode                              uint8
+	Rcode                              uint8 // header rcode (4 bits); EDNS extended bits in EDNSExtRcode
 	QDCount, ANCount, NSCount, ARCount uint16
 	Questions                          []DNSQuestion // reused
 	Answers                            []DNSRR       // answers, authority and additional, in order; Section tells which
 	EDNS                               bool
 	EDNSUDPSize                        uint16
+	EDNSExtRcode                       uint8
+	EDNSVersion                        uint8
+	EDNSDO                             bool
+	TCP                                bool // carried over TCP (2-byte length prefix)
+	Len                                int  // message length (without the TCP length prefix)
+	Malformed                          bool // counts promise more than the message holds, or a bad name
 }
 
 // DNSQuestion is one question; Name aliases Frame scratch storage.
 type DNSQuestion struct {
 	Name  []byte // dotted, without trailing dot ("<Root>" for the root as tshark prints)
 	Type  uint16
-	Class uint16
+	Class uint16 // including the mDNS unicast-response bit (0x8000)
 }
 
-// DNSRR is one resource record; Name and Data alias Frame scratch storage.
+// DNSRR is one resource record; Name and Target alias Frame scratch storage.
 type DNSRR struct {
 	Section uint8 // 1 answer, 2 authority, 3 additional
 	Name    []byte
 	Type    uint16
-	Class   uint16
-	TTL     uint32
+	Class   uint16     // including the mDNS cache-flush bit (0x8000); for OPT the UDP payload size
+	TTL     uint32     // for OPT: extended rcode, version and flags
 	Addr    netip.Addr // A / AAAA
-	Target  []byte     // CNAME/NS/PTR/MX target name, TXT text
+	Target  []byte     // CNAME/NS/PTR/MX/SRV target, SOA mname, NSEC next name
+	Target2 []byte     // SOA rname
 	Pref    uint16     // MX preference
+	RData   []byte     // raw record data (aliases the message): TXT strings, SRV/SOA numbers
 }
 
-// HTTP/1.x request or response start line and headers of interest.
+// HTTP/1.x request or response start line and headers of interest. The byte
+// slices alias the decoded bytes (Frame.Data or Frame.Reassembled).
 type HTTP struct {
 	Request       bool
 	Response      bool
+	Line          []byte // request or response line without CRLF
 	Method        []byte
 	URI           []byte
 	Version       []byte
@@ -277,29 +289,47 @@ type HTTP struct {
 	Host          []byte
 	UserAgent     []byte
 	ContentType   []byte
-	ContentLength int64 // -1 when absent
-	Chunked       bool
+	ContentLength int64  // -1 when absent
+	CLHeader      []byte // Content-Length header value as sent
+	Chunked       bool   // Transfer-Encoding: chunked
+	TransferEnc   []byte
 	Connection    []byte
 	Location      []byte
 	Server        []byte
 	Referer       []byte
-	Headers       [][2][]byte // all headers in order, reused
+	Headers       [][2][]byte // all headers in order (name, value), reused
+	HeadLen       int         // bytes of start line + headers + blank line
+	BodyLen       int         // body bytes present after the head in the decoded bytes
+}
+
+// TLSMsg is one entry of a TLS segment's summary: a record content type and,
+// for plaintext handshake records, the handshake message type.
+type TLSMsg struct {
+	Content   uint8 // record content type
+	Handshake uint8 // handshake message type when Content is 22 and not encrypted
+	Encrypted bool  // handshake/alert record whose body is encrypted
+	HRR       bool  // ServerHello that is a HelloRetryRequest
+	Partial   bool  // record (or handshake message) continues beyond these bytes
 }
 
 // TLS record layer with the parts of ClientHello / ServerHello that matter.
+// Slices alias the decoded bytes.
 type TLS struct {
 	RecordType       uint8 // first record's content type (22 handshake, 21 alert, 23 app data...)
 	RecordVersion    uint16
 	HandshakeType    uint8 // first handshake message type (1 ClientHello, 2 ServerHello), 0 none
 	HelloVersion     uint16
 	SupportedVersion uint16 // selected/offered supported_versions (first)
+	SupportedVers    []byte // raw supported_versions list (2 bytes each)
 	SNI              []byte
 	ALPN             [][]byte // reused
-	CipherSuite      uint16   // ServerHello
+	CipherSuite      uint16   // ServerHello's selected suite, or ClientHello's first offered
+	CipherSuites     []byte   // raw cipher suite list (2 bytes each)
 	AlertLevel       uint8
 	AlertDesc        uint8
 	HasAlert         bool
-	Records          int // records in this segment
+	Records          int      // records in this segment
+	Msgs             []TLSMsg // record/handshake summary for the Info column, reused
 }
 
 // Analysis is what the flow package adds to a frame (Wireshark's tcp.stream,
