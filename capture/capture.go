@@ -15,6 +15,13 @@ const (
 	LinkIPv4      LinkType = 228
 	LinkIPv6      LinkType = 229
 	LinkLinuxSLL2 LinkType = 276 // Linux cooked v2
+
+	// LinkCustomBlock is not a LINKTYPE_: it marks a pcapng Custom Block
+	// (type 0x00000BAD or 0x40000BAD) returned as a record, because tshark
+	// shows each such block as a frame of "data" (frame.len = the block's
+	// bytes after the Private Enterprise Number, options included). Such a
+	// record has Interface -1 and NoTS set; Data is that custom data.
+	LinkCustomBlock LinkType = 0xFFFF
 )
 
 // Info describes one captured record.
@@ -26,6 +33,9 @@ type Info struct {
 	Interface int      // interface index (pcapng IDB order within the file; 0 for pcap)
 	Comments  []string // pcapng opt_comment values; nil when none (no allocation)
 	Offset    int64    // byte offset of the record in the (decompressed) file
+	// NoTS is set when the record carries no timestamp (pcapng Simple Packet
+	// Block, custom block); TS is then 0 and tshark leaves frame.time empty.
+	NoTS bool
 }
 
 // Packet is one record. Data is owned by the Reader and valid until the next Next.
