@@ -29,11 +29,12 @@ const (
 	ProtoTLS
 	ProtoLLC
 	ProtoData
+	ProtoRaw // raw IP link layer (LINKTYPE_RAW, IPV4, IPV6)
 	NumProtos
 )
 
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
-	"tcp", "udp", "dns", "http", "tls", "llc", "data"}
+	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -72,6 +73,8 @@ type Frame struct {
 	Layers  []Layer // in decode order; reused between Decodes
 
 	Eth   Ethernet
+	SLL   SLL    // Linux cooked header (v1 or v2)
+	Null  uint32 // BSD loopback address family
 	VLANs []VLAN // outermost first; reused
 	ARP   ARP
 	IP    IPv4 // first (outer) IPv4 header
@@ -92,6 +95,12 @@ type Frame struct {
 
 	Anomalies []Anomaly // malformed-packet notes (Wireshark's _ws.malformed / expert)
 
+	// Fragment is set on an IP fragment whose datagram is not complete with
+	// this packet: the upper layers are absent (as in Wireshark with reassembly on).
+	Fragment bool
+	// InterfaceName is frame.interface_name (set by the caller; "" unknown).
+	InterfaceName string
+
 	Analysis Analysis // filled by package flow
 
 	scratch []byte // owner of decoded strings (DNS names etc.); reused
@@ -111,6 +120,22 @@ type Anomaly struct {
 type Ethernet struct {
 	Dst, Src [6]byte
 	Type     uint16 // EtherType, or length for 802.3
+	// 802.2 LLC header when Type is a length (ProtoLLC present).
+	DSAP, SSAP, Control uint8
+	SNAPOUI             uint32 // SNAP OUI when DSAP/SSAP are 0xAA
+	SNAPType            uint16 // SNAP protocol id (an EtherType when OUI is 0)
+	HasSNAP             bool
+}
+
+// SLL is a Linux cooked capture header, v1 (LINKTYPE_LINUX_SLL) or v2 (LINKTYPE_LINUX_SLL2).
+type SLL struct {
+	Version  uint8  // 1 or 2
+	PktType  uint16 // 0 to us, 4 outgoing, ...
+	HAType   uint16 // ARPHRD_ type
+	AddrLen  uint16
+	Addr     [8]byte // link-layer source address (first AddrLen bytes, max 8)
+	Protocol uint16  // EtherType (or a Linux pseudo-protocol)
+	IfIndex  uint32  // v2 only
 }
 
 // VLAN is one 802.1Q / 802.1ad tag.
@@ -146,6 +171,7 @@ type IPv4 struct {
 	Checksum     uint16
 	Src, Dst     netip.Addr
 	Options      []byte // aliases Data
+	Reassembled  bool   // the upper layers were decoded from reassembled fragments
 }
 
 // IPv6 header (extension headers summarised).
@@ -161,6 +187,7 @@ type IPv6 struct {
 	FragOffset   uint16
 	MoreFrags    bool
 	HasFrag      bool
+	Reassembled  bool // the upper layers were decoded from reassembled fragments
 }
 
 // ICMP (IPv4).
@@ -181,7 +208,14 @@ type ICMPv6 struct {
 	Type, Code             uint8
 	Checksum               uint16
 	ID, Seq                uint16
-	NDTarget               netip.Addr // NS/NA target address
+	NDTarget               netip.Addr // NS/NA target address (also Redirect)
+	NDFlags                uint32     // NA flags (R, S, O in the top bits) / RA flags
+	LinkAddr               [6]byte    // source or target link-layer address option
+	HasLinkAddr            bool
+	LinkAddrSrc            bool // the option was a source (1) rather than target (2) link-layer address
+	HopLimit               uint8
+	RouterLifetime         uint16
+	MTU                    uint32
 	HasInner               bool
 	InnerProto             uint8
 	InnerSrc, InnerDst     netip.Addr
@@ -223,6 +257,13 @@ type TCP struct {
 	TSVal, TSEcr uint32
 	HasTS        bool
 	Options      []byte // raw options, aliases Data
+	// Short is set when fewer than 20 header bytes were captured: only the
+	// ports (and whatever else fits in HdrAvail bytes) are valid.
+	Short    bool
+	HdrAvail int // header bytes captured (20.. when not Short)
+	// BadHdrLen is set when the data offset is < 5 words or runs past the
+	// segment: tcp.len and the payload are then absent (Wireshark's [Malformed Packet]).
+	BadHdrLen bool
 }
 
 // UDP header.
@@ -336,6 +377,7 @@ type TLS struct {
 // relative numbers and tcp.analysis.* conditions; udp.stream).
 type Analysis struct {
 	HasTCP       bool   // TCP analysis done for this frame
+	IsUDP        bool   // Stream is a udp.stream
 	Stream       int64  // tcp.stream or udp.stream; -1 none
 	RelSeq       uint32 // tcp.seq (relative)
 	RelAck       uint32 // tcp.ack (relative)
@@ -353,6 +395,7 @@ type Analysis struct {
 	AckedFrame    uint64 // tcp.analysis.acks_frame
 	InitialRTT    int64  // tcp.analysis.initial_rtt ns; -1 none
 	BytesInFlight int64  // tcp.analysis.bytes_in_flight; -1 none
+	Closing       uint8  // FIN expert info: 1 initiates the connection closing, 2 undergoes it
 
 	// Request/response latency filled by transaction matching.
 	DNSTime    int64  // dns.time ns on responses; -1 none

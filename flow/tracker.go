@@ -1,15 +1,77 @@
 package flow
 
-import "github.com/wirewatch/wirewatch/decode"
+import (
+	"net/netip"
+	"time"
+
+	"github.com/wirewatch/wirewatch/decode"
+)
+
+// Config tunes a Tracker. The zero value is usable: zero fields take the defaults.
+type Config struct {
+	// IdleTimeout ends a connection that has seen no packet for this long
+	// (by packet timestamps). Default 15 minutes.
+	IdleTimeout time.Duration
+	// ClosedTimeout ends a TCP connection this long after it was closed by
+	// FIN in both directions or by RST. Default 2 minutes.
+	ClosedTimeout time.Duration
+	// OnEnd, when set, receives the summary of each connection when it
+	// expires or at Flush. The summary is reused after the call returns.
+	OnEnd func(s *ConnSummary)
+	// OnData, when set, receives each direction's TCP byte stream in order
+	// (see Chunk); TCP reassembly runs only when it is set.
+	OnData func(ch *Chunk)
+	// MaxBuffered caps the out-of-order bytes held per connection direction
+	// for reassembly; beyond it the gap is skipped and marked. Default 1 MiB.
+	MaxBuffered int
+}
+
+func (c *Config) defaults() {
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 15 * time.Minute
+	}
+	if c.ClosedTimeout <= 0 {
+		c.ClosedTimeout = 2 * time.Minute
+	}
+	if c.MaxBuffered <= 0 {
+		c.MaxBuffered = 1 << 20
+	}
+}
+
+// Analysis-variant switches, matching Wireshark 4.0's behaviour.
+var (
+	reuseAfterClose    = false // a SYN with the same ISN after FIN/RST starts a new stream (Wireshark ≥ 4.2)
+	sackFastRetx       = false // SACK-based fast-retransmission rules (Wireshark ≥ 4.2)
+	oooSeenCheck       = false // a segment already in the unacked list is a plain retransmission (≥ 4.2)
+	oooFromNextSeqTime = true  // out-of-order threshold measured from the highest segment's time (4.0)
+	partialAcks        = false // partial ACKs give acks_frame/ack_rtt (≥ 4.2)
+)
 
 // Tracker assigns streams and fills decode.Frame.Analysis, one frame at a
 // time in capture order. Not safe for concurrent use.
 type Tracker struct {
 	txn txnTable // DNS/HTTP request ↔ response matching (txn.go)
+
+	cfg        Config
+	tcp        map[Key]*conn
+	udp        map[Key]*conn
+	open       lru // TCP and UDP connections not closed, most recent first
+	closed     lru // TCP connections closed by FIN/RST
+	free       []*conn
+	tcpStreams int64
+	udpStreams int64
+	lastExpire int64
+	sum        ConnSummary
 }
 
-// NewTracker returns an empty Tracker.
-func NewTracker() *Tracker { return &Tracker{txn: newTxnTable()} }
+// NewTracker returns an empty Tracker with the default Config.
+func NewTracker() *Tracker { return NewTrackerConfig(Config{}) }
+
+// NewTrackerConfig returns an empty Tracker using cfg.
+func NewTrackerConfig(cfg Config) *Tracker {
+	cfg.defaults()
+	return &Tracker{txn: newTxnTable(), cfg: cfg, tcp: map[Key]*conn{}, udp: map[Key]*conn{}}
+}
 
 // Process updates connection state with f and fills f.Analysis.
 func (t *Tracker) Process(f *decode.Frame) {
@@ -17,5 +79,224 @@ func (t *Tracker) Process(f *decode.Frame) {
 	t.txn.process(f)
 }
 
-// processConn is connection tracking and TCP analysis (conn.go).
-func (t *Tracker) processConn(f *decode.Frame) {}
+// Live returns the number of connections currently held.
+func (t *Tracker) Live() int { return t.open.n + t.closed.n }
+
+// conn is one TCP or UDP conversation.
+type conn struct {
+	key    Key
+	node   lruNode
+	proto  decode.Proto
+	closed bool
+	stream int64
+
+	firstTS, prevTS, lastTS int64
+	first                   int // direction of the first packet
+	completeness            uint8
+	initialRTT              int64
+	mruSyn                  int64
+
+	dirs    [2]tcpDir
+	pkts    [2]uint64
+	bytes   [2]uint64 // frame bytes
+	payload [2]uint64
+
+	zOrig    int // direction of Zeek's originator
+	zFlipped bool
+	history  [24]byte
+	nhist    int
+	zSeen    uint32 // once-per-direction letters already recorded
+
+	rs [2]reasmDir
+}
+
+func (t *Tracker) alloc() *conn {
+	if n := len(t.free); n > 0 {
+		c := t.free[n-1]
+		t.free = t.free[:n-1]
+		return c
+	}
+	return new(conn)
+}
+
+func (t *Tracker) newConn(key Key, dir int, p decode.Proto, ts int64) *conn {
+	c := t.alloc()
+	d0, d1 := c.dirs[0], c.dirs[1]
+	r0, r1 := c.rs[0], c.rs[1]
+	*c = conn{key: key, proto: p, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir}
+	c.dirs[0], c.dirs[1] = d0, d1
+	c.dirs[0].reset()
+	c.dirs[1].reset()
+	c.rs[0], c.rs[1] = r0, r1
+	c.rs[0].reset()
+	c.rs[1].reset()
+	if p == decode.ProtoTCP {
+		c.stream = t.tcpStreams
+		t.tcpStreams++
+	} else {
+		c.stream = t.udpStreams
+		t.udpStreams++
+	}
+	t.open.pushFront(c)
+	return c
+}
+
+// replaceConn ends c and starts a new conversation on the same key (port reuse).
+func (t *Tracker) replaceConn(c *conn, key Key, dir int, ts int64) *conn {
+	t.end(c)
+	n := t.newConn(key, dir, c.proto, ts)
+	if n.proto == decode.ProtoTCP {
+		t.tcp[key] = n
+	} else {
+		t.udp[key] = n
+	}
+	return n
+}
+
+// end emits c's summary, removes it from the tables and recycles it.
+func (t *Tracker) end(c *conn) {
+	if c.closed {
+		t.closed.remove(c)
+	} else {
+		t.open.remove(c)
+	}
+	m := t.tcp
+	if c.proto == decode.ProtoUDP {
+		m = t.udp
+	}
+	if m[c.key] == c {
+		delete(m, c.key)
+	}
+	t.flushReasm(c)
+	if t.cfg.OnEnd != nil {
+		c.summary(&t.sum)
+		t.cfg.OnEnd(&t.sum)
+	}
+	t.free = append(t.free, c)
+}
+
+// touch records activity on c and expires idle connections.
+func (t *Tracker) touch(c *conn, ts int64) {
+	c.lastTS = ts
+	if !c.closed && c.proto == decode.ProtoTCP && (c.completeness&CompRst != 0 || (c.dirs[0].zeekState == zClosed && c.dirs[1].zeekState == zClosed)) {
+		t.open.remove(c)
+		c.closed = true
+		t.closed.pushFront(c)
+	} else if c.closed {
+		t.closed.touch(c)
+	} else {
+		t.open.touch(c)
+	}
+	t.expire(ts)
+}
+
+func (t *Tracker) expire(ts int64) {
+	if ts-t.lastExpire < int64(time.Second) && ts >= t.lastExpire {
+		return
+	}
+	t.lastExpire = ts
+	idle, closedIdle := int64(t.cfg.IdleTimeout), int64(t.cfg.ClosedTimeout)
+	for t.closed.tail != nil && ts-t.closed.tail.lastTS > closedIdle {
+		t.end(t.closed.tail)
+	}
+	for t.open.tail != nil && ts-t.open.tail.lastTS > idle {
+		t.end(t.open.tail)
+	}
+}
+
+// Flush ends every connection (at the end of a capture), emitting summaries
+// in stream order of their first packet.
+func (t *Tracker) Flush() {
+	for t.closed.tail != nil || t.open.tail != nil {
+		// end the oldest first among both lists
+		a, b := t.closed.tail, t.open.tail
+		switch {
+		case a == nil:
+			t.end(b)
+		case b == nil:
+			t.end(a)
+		case a.firstTS <= b.firstTS:
+			t.end(a)
+		default:
+			t.end(b)
+		}
+	}
+}
+
+func (c *conn) count(dir int, f *decode.Frame, payload int) {
+	c.pkts[dir]++
+	c.bytes[dir] += uint64(f.Len)
+	c.payload[dir] += uint64(payload)
+}
+
+// processConn is connection tracking and TCP analysis.
+func (t *Tracker) processConn(f *decode.Frame) {
+	switch {
+	case f.Has(decode.ProtoTCP):
+		src, dst, ok := addrs(f)
+		if !ok {
+			return
+		}
+		key, dir := makeKey(src, f.TCP.SrcPort, dst, f.TCP.DstPort)
+		t.tcpSegment(f, key, dir)
+	case f.Has(decode.ProtoUDP):
+		src, dst, ok := addrs(f)
+		if !ok {
+			return
+		}
+		key, dir := makeKey(src, f.UDP.SrcPort, dst, f.UDP.DstPort)
+		t.udpDatagram(f, key, dir, int(f.UDP.Length)-8)
+	case f.Has(decode.ProtoICMP) && f.ICMP.HasInner:
+		t.quoted(f, f.ICMP.InnerProto, f.ICMP.InnerSrc, f.ICMP.InnerDst, f.ICMP.InnerSport, f.ICMP.InnerDport)
+	case f.Has(decode.ProtoICMPv6) && f.ICMP6.HasInner:
+		t.quoted(f, f.ICMP6.InnerProto, f.ICMP6.InnerSrc, f.ICMP6.InnerDst, f.ICMP6.InnerSport, f.ICMP6.InnerDport)
+	}
+}
+
+func (t *Tracker) udpDatagram(f *decode.Frame, key Key, dir int, payload int) {
+	c := t.udp[key]
+	if c == nil {
+		c = t.newConn(key, dir, decode.ProtoUDP, f.TS)
+		t.udp[key] = c
+	}
+	an := &f.Analysis
+	an.IsUDP = true
+	an.Stream = c.stream
+	an.TimeRelative = f.TS - c.firstTS
+	an.TimeDelta = f.TS - c.prevTS
+	c.prevTS = f.TS
+	if payload < 0 {
+		payload = 0
+	}
+	c.count(dir, f, payload)
+	c.zeekUDP(dir)
+	t.touch(c, f.TS)
+}
+
+// quoted handles the transport header quoted in an ICMP error: Wireshark
+// dissects it and so looks up (or creates) its conversation, giving the
+// ICMP frame that conversation's stream number.
+func (t *Tracker) quoted(f *decode.Frame, proto uint8, src, dst netip.Addr, sport, dport uint16) {
+	if !src.IsValid() || !dst.IsValid() {
+		return
+	}
+	key, dir := makeKey(src, sport, dst, dport)
+	var m map[Key]*conn
+	var p decode.Proto
+	switch proto {
+	case 6:
+		m, p = t.tcp, decode.ProtoTCP
+	case 17:
+		m, p = t.udp, decode.ProtoUDP
+	default:
+		return
+	}
+	c := m[key]
+	if c == nil {
+		c = t.newConn(key, dir, p, f.TS)
+		m[key] = c
+	}
+	f.Analysis.Stream = c.stream
+	f.Analysis.IsUDP = p == decode.ProtoUDP
+	t.touch(c, f.TS)
+}

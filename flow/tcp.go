@@ -1,0 +1,530 @@
+package flow
+
+import "github.com/wirewatch/wirewatch/decode"
+
+// TCP header flag bits used here (same values as decode.TCPFin...).
+const (
+	thFIN = decode.TCPFin
+	thSYN = decode.TCPSyn
+	thRST = decode.TCPRst
+	thPSH = decode.TCPPsh
+	thACK = decode.TCPAck
+)
+
+// Conversation completeness bits (tcp.completeness).
+const (
+	CompSyn    uint8 = 1
+	CompSynAck uint8 = 2
+	CompAck    uint8 = 4
+	CompData   uint8 = 8
+	CompFin    uint8 = 16
+	CompRst    uint8 = 32
+)
+
+// maxUnacked bounds the per-direction list of unacknowledged segments, as
+// Wireshark does (TCP_MAX_UNACKED_SEGMENTS).
+const maxUnacked = 1000
+
+// Window scale sentinels (tcp.window_size_scalefactor).
+const (
+	wsUnknown = -1 // handshake not seen
+	wsNone    = -2 // no scaling negotiated
+)
+
+// Sequence-space comparisons (RFC 1982 style, as Wireshark's GT_SEQ etc.).
+func seqGT(a, b uint32) bool { return int32(b-a) < 0 }
+func seqLT(a, b uint32) bool { return int32(a-b) < 0 }
+func seqGE(a, b uint32) bool { return int32(a-b) >= 0 }
+func seqLE(a, b uint32) bool { return int32(b-a) >= 0 }
+
+// unacked is a segment sent and not yet acknowledged.
+type unacked struct {
+	frame   uint64
+	ts      int64
+	seq     uint32
+	nextseq uint32
+	karn    bool
+}
+
+// tcpDir is the analysis state of one direction of a TCP connection
+// (Wireshark's tcp_flow_t).
+type tcpDir struct {
+	baseSeq    uint32
+	baseSet    bool
+	sawSyn     bool
+	isFirstAck bool
+	closing    bool // sent the first FIN
+	validBIF   bool
+	winScale   int8
+	window     uint32 // last raw window
+	mss        uint16
+
+	nextSeq         uint32
+	maxSeqToBeAcked uint32
+	nextSeqFrame    uint64
+	nextSeqTime     int64
+	lastAck         uint32
+	lastAckTime     int64
+	lastNonDupAck   uint64
+	dupAckNum       uint32
+	lastSegFlags    uint32
+	lastAckLen      uint32
+
+	nSack       int
+	sackL       [4]uint32
+	sackR       [4]uint32
+	segs        []unacked // oldest first
+	lastSynSeq  uint32    // for Zeek's repeated s/h
+	lastFinSeq  uint32
+	lastRstSeq  uint32
+	zeekState   uint8
+	zeekSize    uint64 // payload bytes
+	zeekRetx    uint32
+	zeekZeroWin uint32
+	zeekGap     uint32
+}
+
+func (d *tcpDir) reset() {
+	segs := d.segs[:0]
+	*d = tcpDir{winScale: wsUnknown, window: ^uint32(0), segs: segs}
+}
+
+// tcpSegment runs Wireshark's per-segment TCP logic: conversation lookup
+// with port-reuse detection, relative numbers, sequence analysis,
+// completeness, iRTT and window scaling.
+func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
+	th := &f.TCP
+	flags := th.Flags
+	an := &f.Analysis
+	c := t.tcp[key]
+	isNew := false
+	reused := false
+	if c == nil {
+		c = t.newConn(key, dir, decode.ProtoTCP, f.TS)
+		t.tcp[key] = c
+		isNew = true
+	}
+	fwd, rev := &c.dirs[dir], &c.dirs[1-dir]
+
+	// Port reuse: a SYN (or SYN-ACK) whose ISN differs from the one the
+	// conversation started with begins a new conversation.
+	if flags&(thSYN|thACK) == thSYN && fwd.baseSet {
+		if th.Seq != fwd.baseSeq || (reuseAfterClose && c.completeness&(CompRst|CompFin) != 0) {
+			c = t.replaceConn(c, key, dir, f.TS)
+			reused, isNew = true, true
+		} else if reuseAfterClose {
+			fwd.nextSeq = fwd.maxSeqToBeAcked
+		}
+	}
+	if flags&(thSYN|thACK) == thSYN|thACK && fwd.baseSet &&
+		(th.Seq != fwd.baseSeq || (reuseAfterClose && c.completeness&(CompRst|CompFin) != 0)) {
+		c = t.replaceConn(c, key, dir, f.TS)
+		reused, isNew = true, true
+	}
+	fwd, rev = &c.dirs[dir], &c.dirs[1-dir]
+
+	an.HasTCP = true
+	an.Stream = c.stream
+	an.TimeRelative = f.TS - c.firstTS
+	an.TimeDelta = f.TS - c.prevTS
+	c.prevTS = f.TS
+
+	// Base sequence numbers: the ISN, or one before the first seq seen.
+	if !fwd.baseSet {
+		if flags&thSYN != 0 {
+			fwd.baseSeq = th.Seq
+			fwd.sawSyn = true
+		} else {
+			fwd.baseSeq = th.Seq - 1
+		}
+		fwd.baseSet = true
+	}
+	if !rev.baseSet && flags&thACK != 0 {
+		rev.baseSeq = th.Ack - 1
+		rev.baseSet = true
+	}
+	an.RelSeq = th.Seq - fwd.baseSeq
+	if flags&thACK != 0 {
+		an.RelAck = th.Ack - rev.baseSeq
+	} else {
+		an.RelAck = th.Ack
+	}
+	seglen := uint32(th.PayloadLen)
+	if th.PayloadLen < 0 {
+		seglen = 0
+	}
+	an.NextSeq = an.RelSeq + seglen
+	if flags&(thSYN|thFIN) != 0 {
+		an.NextSeq++
+	}
+
+	t.analyzeSeq(f, c, fwd, rev, th.Seq, th.Ack, seglen, flags, uint32(th.Window), reused)
+
+	// Completeness.
+	comp := c.completeness
+	if isNew {
+		comp = 0
+		if flags&(thSYN|thACK) == thSYN {
+			comp |= CompSyn
+			if seglen > 0 {
+				comp |= CompData
+			}
+		}
+	}
+	if flags&(thSYN|thACK) == thSYN|thACK {
+		comp |= CompSynAck
+	}
+	if flags&(thSYN|thACK) == thACK {
+		if seglen > 0 {
+			comp |= CompData
+		} else {
+			comp |= CompAck
+		}
+	}
+	if flags&(thFIN|thACK) == thFIN|thACK {
+		comp |= CompFin
+	}
+	if flags&thRST != 0 {
+		comp |= CompRst
+	}
+	c.completeness = comp
+	an.Completeness = comp
+
+	if flags&thSYN != 0 {
+		if flags&thACK == 0 {
+			c.mruSyn = f.TS
+		}
+		fwd.isFirstAck = true
+	}
+	if flags&thFIN != 0 {
+		if !rev.closing {
+			fwd.closing = true
+			an.Closing = 1
+		} else {
+			an.Closing = 2
+		}
+	}
+	if flags&(thSYN|thACK) == thACK {
+		if c.mruSyn != 0 && c.initialRTT == 0 {
+			c.initialRTT = f.TS - c.mruSyn
+		}
+		fwd.isFirstAck = false
+	}
+	if c.initialRTT > 0 && (an.Flags != 0 || an.AckedFrame != 0 || an.BytesInFlight >= 0) {
+		an.InitialRTT = c.initialRTT
+	}
+
+	// Calculated window size (SYNs are never scaled).
+	an.WinScale = int(fwd.winScale)
+	an.WindowSize = int64(th.Window)
+	if flags&thSYN == 0 && fwd.winScale >= 0 {
+		an.WindowSize <<= uint(fwd.winScale)
+	}
+
+	// Options seen after the analysis, as in Wireshark.
+	if flags&thSYN != 0 {
+		if th.HasWScale {
+			ws := th.WScale
+			if ws > 14 {
+				ws = 14
+			}
+			fwd.winScale = int8(ws)
+		}
+		if fwd.winScale == wsUnknown {
+			fwd.winScale, rev.winScale = wsNone, wsNone
+		} else if flags&thACK != 0 && rev.winScale == wsNone {
+			fwd.winScale = wsNone
+		}
+	}
+	if th.HasMSS {
+		fwd.mss = th.MSS
+	}
+	fwd.nSack = 0
+	for i := 0; i < th.NSACK && i < 4; i++ {
+		fwd.sackL[i], fwd.sackR[i] = th.SACK[i][0], th.SACK[i][1]
+		fwd.nSack++
+	}
+
+	c.count(dir, f, int(seglen))
+	t.zeekTCP(c, dir, flags, th.Seq, seglen, an.Flags, th.Window)
+	t.reassemble(c, dir, f, th.Seq, seglen, flags)
+	t.touch(c, f.TS)
+}
+
+// analyzeSeq is Wireshark's tcp_analyze_sequence_number: it sets the
+// tcp.analysis flags, duplicate-ACK numbering, ack_rtt and bytes in flight
+// in f.Analysis and advances the per-direction state. seq and ack are absolute.
+func (t *Tracker) analyzeSeq(f *decode.Frame, c *conn, fwd, rev *tcpDir, seq, ack, seglen uint32, flags uint16, window uint32, reused bool) {
+	an := &f.Analysis
+	var fl uint32
+	if reused {
+		fl |= decode.AnReusedPorts
+	}
+	noSFR := flags&(thSYN|thFIN|thRST) == 0
+	if flags&thACK != 0 {
+		rev.validBIF = true
+	}
+	var nextseq uint32
+
+	// Zero window probe.
+	if seglen == 1 && seq == fwd.nextSeq && rev.window == 0 {
+		fl |= decode.AnZeroWindowProbe
+		goto finishedFwd
+	}
+	if window == 0 && noSFR {
+		fl |= decode.AnZeroWindow
+	}
+	if fwd.nextSeq != 0 && seqGT(seq, fwd.nextSeq) && flags&thRST == 0 {
+		fl |= decode.AnLostSegment
+		fwd.validBIF = false
+	}
+	if seglen <= 1 && seq == fwd.nextSeq-1 && noSFR {
+		fl |= decode.AnKeepAlive
+	}
+	if seglen == 0 && window != 0 && window != fwd.window && seq == fwd.nextSeq && ack == fwd.lastAck && noSFR {
+		fl |= decode.AnWindowUpdate
+	}
+	if seglen > 0 && rev.winScale != wsUnknown && noSFR {
+		sh := uint(0)
+		if !rev.isFirstAck && rev.winScale > 0 {
+			sh = uint(rev.winScale)
+		}
+		if seq+seglen == rev.lastAck+(rev.window<<sh) {
+			fl |= decode.AnWindowFull
+		}
+	}
+	if seglen == 0 && window != 0 && window == fwd.window && seq == fwd.nextSeq && ack == fwd.lastAck &&
+		rev.lastSegFlags&decode.AnKeepAlive != 0 && noSFR {
+		fl |= decode.AnKeepAliveAck
+		goto finishedFwd
+	}
+	if seglen == 0 && window == 0 && window == fwd.window && seq == fwd.nextSeq &&
+		(ack == fwd.lastAck || ack == fwd.lastAck+1) && rev.lastSegFlags&decode.AnZeroWindowProbe != 0 && noSFR {
+		fl |= decode.AnZeroWindowProbeAck
+		if ack == fwd.lastAck+1 {
+			rev.nextSeq = ack
+			rev.maxSeqToBeAcked = ack
+		}
+		goto finishedFwd
+	}
+	if seglen == 0 && window != 0 && window == fwd.window && seq == fwd.nextSeq && ack == fwd.lastAck && noSFR {
+		fwd.dupAckNum++
+		fl |= decode.AnDuplicateAck
+		an.DupAckNum = fwd.dupAckNum
+		an.DupAckFrame = fwd.lastNonDupAck
+		goto finishedFwd
+	}
+
+finishedFwd:
+	if ack != fwd.lastAck {
+		fwd.lastNonDupAck = f.Number
+		fwd.dupAckNum = 0
+	}
+
+	// ACKed unseen segment.
+	if rev.maxSeqToBeAcked != 0 && seqGT(ack, rev.maxSeqToBeAcked) && flags&thACK != 0 {
+		if ack == fwd.lastAck+1 && seq == fwd.nextSeq && rev.lastSegFlags&decode.AnZeroWindowProbe != 0 {
+			rev.nextSeq = ack
+			rev.maxSeqToBeAcked = ack
+			fl |= decode.AnWindowUpdate
+		} else {
+			var tailLE, tailRE uint32
+			for i := len(rev.segs) - 1; i >= 0; i-- {
+				u := &rev.segs[i]
+				if tailLE == tailRE {
+					tailLE, tailRE = u.seq, u.nextseq
+				}
+				if seqGE(u.seq, ack) {
+					if u.nextseq == tailLE {
+						tailLE = u.seq
+					} else {
+						tailLE, tailRE = u.seq, u.nextseq
+					}
+				}
+			}
+			if ack == tailLE && seqGT(tailRE, ack) {
+				rev.maxSeqToBeAcked = tailRE
+			} else {
+				rev.maxSeqToBeAcked = ack
+			}
+			fl |= decode.AnAckLostSegment
+		}
+	}
+
+	// Retransmission, fast retransmission, spurious retransmission, out of order.
+	if seglen > 0 || flags&(thSYN|thFIN) != 0 {
+		seqNotAdvanced := fwd.nextSeq != 0 && seqLT(seq, fwd.nextSeq)
+		if fl&decode.AnKeepAlive != 0 {
+			goto finishedRetx
+		}
+		if seglen > 1 && fwd.nextSeq-1 == seq {
+			seqNotAdvanced = false
+		}
+		if seglen > 0 && rev.lastAck != 0 && seqLE(seq+seglen, rev.lastAck) {
+			fl |= decode.AnSpuriousRetransmission
+			goto finishedRetx
+		}
+		nextseq = seq + seglen
+		if !seqNotAdvanced {
+			goto finishedRetx
+		}
+		var dt int64
+		if f.TS > rev.lastAckTime {
+			dt = f.TS - rev.lastAckTime
+		}
+		// Fast retransmission takes precedence over out-of-order.
+		if dt < 20e6 && rev.dupAckNum >= 2 && rev.lastAck == seq {
+			fl |= decode.AnFastRetransmission
+			goto finishedRetx
+		}
+		if sackFastRetx && dt < 20e6 && rev.nSack > 0 && rev.lastAck == seq {
+			var sacked uint32
+			isSacked := true
+			for i := 0; i < rev.nSack; i++ {
+				sacked += rev.sackR[i] - rev.sackL[i]
+				isSacked = isSacked && seq >= rev.sackL[i] && nextseq <= rev.sackR[i]
+			}
+			if !isSacked && sacked > 2*uint32(rev.mss) {
+				fl |= decode.AnFastRetransmission
+				goto finishedRetx
+			}
+		}
+		if sackFastRetx && dt < 20e6 && rev.dupAckNum >= 2 && rev.nSack > 0 {
+			isSacked := false
+			for i := 0; i < rev.nSack && !isSacked; i++ {
+				isSacked = seq >= rev.sackL[i] && nextseq <= rev.sackR[i]
+			}
+			if !isSacked {
+				fl |= decode.AnFastRetransmission
+				goto finishedRetx
+			}
+		}
+		{
+			thres := int64(3e6)
+			if c.initialRTT != 0 {
+				thres = c.initialRTT
+			}
+			seen := false
+			if oooSeenCheck {
+				for i := len(fwd.segs) - 1; i >= 0; i-- {
+					u := &fwd.segs[i]
+					if seqGE(seq, u.seq) && seqLE(seq+seglen, u.nextseq) {
+						seen = true
+						u.karn = true
+						break
+					}
+				}
+			}
+			ot := dt
+			if oooFromNextSeqTime {
+				ot = f.TS - fwd.nextSeqTime
+			}
+			if ot < thres && !seen {
+				extra := uint32(0)
+				if flags&(thSYN|thFIN) != 0 {
+					extra = 1
+				}
+				if fwd.nextSeq != seq+seglen+extra || fwd.lastAckLen == 0 {
+					fl |= decode.AnOutOfOrder
+					goto finishedRetx
+				}
+			}
+		}
+		fl |= decode.AnRetransmission
+	}
+finishedRetx:
+
+	nextseq = seq + seglen
+	if (seglen > 0 || flags&(thSYN|thFIN) != 0) && len(fwd.segs) < maxUnacked {
+		if flags&(thSYN|thFIN) != 0 {
+			nextseq++
+		}
+		fwd.segs = append(fwd.segs, unacked{
+			frame: f.Number, ts: f.TS, seq: seq, nextseq: nextseq,
+			karn: fl&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0,
+		})
+	}
+	{
+		extra := uint32(0)
+		if flags&(thSYN|thFIN) != 0 {
+			extra = 1
+		}
+		if fwd.nextSeq == 0 || seqGT(nextseq, fwd.nextSeq+extra) {
+			fwd.lastAckLen = seglen
+		}
+	}
+	if seqGT(nextseq, fwd.nextSeq) || fwd.nextSeq == 0 {
+		if fl&decode.AnZeroWindowProbe == 0 {
+			fwd.nextSeq = nextseq
+			fwd.nextSeqFrame = f.Number
+			fwd.nextSeqTime = f.TS
+		}
+	}
+	if seq == fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked == 0 {
+		if fl&decode.AnZeroWindowProbe == 0 {
+			fwd.maxSeqToBeAcked = fwd.nextSeq
+		}
+	}
+	fwd.window = window
+	fwd.lastAck = ack
+	fwd.lastAckTime = f.TS
+	fwd.lastSegFlags = fl
+
+	// Remove what this ACK acknowledges from the reverse list; the oldest
+	// exactly-acked segment gives acks_frame and ack_rtt.
+	if len(rev.segs) > 0 {
+		keep := rev.segs[:0]
+		var ackedFrame uint64
+		var rtt int64
+		found := false
+		// Wireshark walks newest to oldest; the last match wins.
+		for i := len(rev.segs) - 1; i >= 0; i-- {
+			u := &rev.segs[i]
+			if ack == u.nextseq {
+				ackedFrame, rtt, found = u.frame, f.TS-u.ts, true
+			} else if partialAcks && seqGT(ack, u.seq) && seqLE(ack, u.nextseq) {
+				u.seq = ack
+				ackedFrame, rtt, found = u.frame, f.TS-u.ts, true
+			}
+		}
+		for i := range rev.segs {
+			u := rev.segs[i]
+			if seqGT(u.nextseq, ack) {
+				keep = append(keep, u)
+			}
+		}
+		rev.segs = keep
+		if found {
+			an.AckedFrame = ackedFrame
+			if rtt != 0 {
+				an.AckRTT = rtt
+			}
+		}
+	}
+
+	// Bytes in flight (Wireshark's default payload-based method).
+	if seglen != 0 && len(fwd.segs) > 0 && fwd.validBIF {
+		last := len(fwd.segs) - 1
+		first, lastSeq := fwd.segs[last].seq-fwd.baseSeq, fwd.segs[last].nextseq-fwd.baseSeq
+		for i := last; i >= 0; i-- {
+			u := &fwd.segs[i]
+			if u.nextseq-fwd.baseSeq > lastSeq {
+				lastSeq = u.nextseq - fwd.baseSeq
+			}
+			if u.seq-fwd.baseSeq < first {
+				first = u.seq - fwd.baseSeq
+			}
+		}
+		inFlight := lastSeq - first
+		for i := 0; i < rev.nSack; i++ {
+			inFlight -= rev.sackR[i] - rev.sackL[i]
+		}
+		if inFlight > 0 && inFlight < 2000000000 {
+			an.BytesInFlight = int64(inFlight)
+			if flags&(thSYN|thFIN) != 0 {
+				an.BytesInFlight--
+			}
+		}
+	}
+	an.Flags |= fl
+}
