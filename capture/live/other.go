@@ -1,0 +1,29 @@
+//go:build !linux
+
+package live
+
+import (
+	"context"
+
+	"github.com/wirewatch/wirewatch/capture"
+)
+
+// Source captures packets; only implemented on Linux.
+type Source struct{ ifaces []capture.Interface }
+
+// Open reports ErrUnsupported outside Linux.
+func Open(cfg Config) (*Source, error) { return nil, ErrUnsupported }
+
+// Next reports ErrUnsupported outside Linux.
+func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
+	return capture.Packet{}, ErrUnsupported
+}
+
+// Stats reports ErrUnsupported outside Linux.
+func (s *Source) Stats() (Stats, error) { return Stats{}, ErrUnsupported }
+
+// InterfaceStats reports ErrUnsupported outside Linux.
+func (s *Source) InterfaceStats(i int) (Stats, error) { return Stats{}, ErrUnsupported }
+
+// Close does nothing outside Linux.
+func (s *Source) Close() error { return nil }
