@@ -6,16 +6,37 @@ import "github.com/wirewatch/wirewatch/capture"
 type Options struct {
 	// ReassembleIP reassembles IPv4/IPv6 fragments for the upper layers (default true via NewDecoder).
 	ReassembleIP bool
+	// FragTimeout drops incomplete fragment sets older than this many
+	// nanoseconds of packet time (0: 60 s).
+	FragTimeout int64
+	// MaxFragSets bounds the fragment sets kept at once (0: 64); the oldest is
+	// dropped when a new one would exceed it. Each set holds at most 64 KiB.
+	MaxFragSets int
 }
 
 // Decoder turns packets into Frames. It holds cross-packet state (IP fragment
 // reassembly), so use one Decoder per packet stream. Not safe for concurrent use.
 type Decoder struct {
 	opts Options
+	frag fragTable
 }
 
 // NewDecoder returns a Decoder with opts.
-func NewDecoder(opts Options) *Decoder { return &Decoder{opts: opts} }
+func NewDecoder(opts Options) *Decoder {
+	if opts.FragTimeout <= 0 {
+		opts.FragTimeout = 60e9
+	}
+	if opts.MaxFragSets <= 0 {
+		opts.MaxFragSets = 64
+	}
+	d := &Decoder{opts: opts}
+	d.frag.max = opts.MaxFragSets
+	d.frag.timeout = opts.FragTimeout
+	return d
+}
+
+// maxVLANDepth bounds stacked 802.1Q/802.1ad tags (Wireshark's vlan.too_many_tags).
+const maxVLANDepth = 20
 
 // Decode resets f and fills it from p. f.Number must be set by the caller.
 func (d *Decoder) Decode(f *Frame, p capture.Packet) {
@@ -30,7 +51,40 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 	f.Comments = p.Comments
 	f.Data = p.Data
 	f.Present = 1 << ProtoFrame
-	// TODO(decode owner): dissect link layer and up.
+	b := p.Data
+	switch p.LinkType {
+	case capture.LinkEthernet:
+		d.decodeEthernet(f, b, 0)
+	case capture.LinkLinuxSLL:
+		d.decodeSLL(f, b)
+	case capture.LinkLinuxSLL2:
+		d.decodeSLL2(f, b)
+	case capture.LinkRaw:
+		f.addLayer(ProtoRaw, 0, len(b), false)
+		if len(b) == 0 {
+			f.anomaly(ProtoRaw, 0, "raw IP packet is empty")
+			return
+		}
+		switch b[0] >> 4 {
+		case 4:
+			d.decodeIPv4(f, b, 0, false)
+		case 6:
+			d.decodeIPv6(f, b, 0, false)
+		default:
+			f.anomaly(ProtoRaw, 0, "raw packet is neither IPv4 nor IPv6")
+			f.data(0, len(b), false)
+		}
+	case capture.LinkIPv4:
+		f.addLayer(ProtoRaw, 0, len(b), false)
+		d.decodeIPv4(f, b, 0, false)
+	case capture.LinkIPv6:
+		f.addLayer(ProtoRaw, 0, len(b), false)
+		d.decodeIPv6(f, b, 0, false)
+	case capture.LinkNull, capture.LinkLoop:
+		d.decodeNull(f, b, p.LinkType == capture.LinkLoop)
+	default:
+		f.data(0, len(b), false)
+	}
 }
 
 func (f *Frame) reset() {
@@ -41,5 +95,60 @@ func (f *Frame) reset() {
 	f.Reassembled = nil
 	f.Anomalies = f.Anomalies[:0]
 	f.scratch = f.scratch[:0]
+	f.Fragment = false
+	f.TCP.Short, f.TCP.BadHdrLen = false, false
+	f.IP.Reassembled, f.IPv6.Reassembled = false, false
 	f.Analysis = Analysis{Stream: -1, WindowSize: -1, WinScale: -1, AckRTT: -1, InitialRTT: -1, BytesInFlight: -1, DNSTime: -1, HTTPTime: -1}
+}
+
+// addLayer records a protocol's byte range and sets its Present bit.
+func (f *Frame) addLayer(p Proto, off, n int, reasm bool) {
+	f.Present |= 1 << p
+	f.Layers = append(f.Layers, Layer{Proto: p, Off: off, Len: n, Reasm: reasm})
+}
+
+// anomaly notes a decode problem; msg must be a constant string.
+func (f *Frame) anomaly(p Proto, off int, msg string) {
+	f.Anomalies = append(f.Anomalies, Anomaly{Proto: p, Off: off, Msg: msg})
+}
+
+// data marks bytes that no decoder claimed.
+func (f *Frame) data(off, n int, reasm bool) {
+	if n > 0 {
+		f.addLayer(ProtoData, off, n, reasm)
+	}
+}
+
+// LayerBytes returns the bytes of layer l (aliasing Data or Reassembled).
+func (f *Frame) LayerBytes(l Layer) []byte {
+	src := f.Data
+	if l.Reasm {
+		src = f.Reassembled
+	}
+	if l.Off < 0 || l.Off > len(src) {
+		return nil
+	}
+	end := l.Off + l.Len
+	if end > len(src) {
+		end = len(src)
+	}
+	return src[l.Off:end]
+}
+
+// Layer returns the first layer of protocol p, if present.
+func (f *Frame) Layer(p Proto) (Layer, bool) {
+	if !f.Has(p) {
+		return Layer{}, false
+	}
+	for _, l := range f.Layers {
+		if l.Proto == p {
+			return l, true
+		}
+	}
+	return Layer{}, false
+}
+
+func be16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }

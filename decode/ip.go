@@ -1,0 +1,261 @@
+package decode
+
+import "net/netip"
+
+// IP protocol numbers the decoder follows.
+const (
+	IPProtoICMP   uint8 = 1
+	IPProtoIPIP   uint8 = 4
+	IPProtoTCP    uint8 = 6
+	IPProtoUDP    uint8 = 17
+	IPProtoIPv6   uint8 = 41
+	IPProtoFrag   uint8 = 44
+	IPProtoICMPv6 uint8 = 58
+	IPProtoNoNext uint8 = 59
+)
+
+// decodeIPv4 dissects an IPv4 header at b[off:]; reasm says b is Frame.Reassembled.
+func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
+	h := b[off:]
+	if len(h) < 20 {
+		f.anomaly(ProtoIP, off, "IPv4 header truncated")
+		f.data(off, len(h), reasm)
+		return
+	}
+	if h[0]>>4 != 4 {
+		f.anomaly(ProtoIP, off, "bogus IP version")
+		f.data(off, len(h), reasm)
+		return
+	}
+	ihl := int(h[0]&0xf) * 4
+	if ihl < 20 {
+		f.anomaly(ProtoIP, off, "bogus IP header length (must be at least 20)")
+		f.data(off, len(h), reasm)
+		return
+	}
+	if ihl > len(h) {
+		f.anomaly(ProtoIP, off, "IPv4 header truncated")
+		f.data(off, len(h), reasm)
+		return
+	}
+	outer := !f.Has(ProtoIP)
+	var ip IPv4
+	ip.Version, ip.IHL = 4, h[0]&0xf
+	ip.TOS = h[1]
+	ip.TotalLen = be16(h[2:])
+	ip.ID = be16(h[4:])
+	ff := be16(h[6:])
+	ip.Flags = uint8(ff >> 13)
+	ip.FragOffset = ff & 0x1fff
+	ip.TTL = h[8]
+	ip.Protocol = h[9]
+	ip.Checksum = be16(h[10:])
+	ip.Src = netip.AddrFrom4([4]byte(h[12:16]))
+	ip.Dst = netip.AddrFrom4([4]byte(h[16:20]))
+	ip.Options = h[20:ihl]
+	tot := int(ip.TotalLen)
+	if tot == 0 { // TCP segmentation offload: length unknown, use what was captured
+		tot = len(h)
+	}
+	if tot < ihl {
+		if outer {
+			f.IP = ip
+		}
+		f.addLayer(ProtoIP, off, ihl, reasm)
+		f.anomaly(ProtoIP, off, "bogus IP length (less than header length)")
+		return
+	}
+	repEnd := off + tot
+	capEnd := repEnd
+	if capEnd > len(b) {
+		capEnd = len(b)
+	}
+	if outer {
+		f.IP = ip
+	}
+	f.addLayer(ProtoIP, off, capEnd-off, reasm)
+	more := ip.Flags&1 != 0
+	if (more || ip.FragOffset != 0) && !reasm && d.opts.ReassembleIP {
+		f.Fragment = true
+		if repEnd > len(b) {
+			f.anomaly(ProtoIP, off, "fragment truncated by the capture; not reassembled")
+			f.data(off+ihl, capEnd-off-ihl, reasm)
+			return
+		}
+		k := fragKey{proto: ip.Protocol, id: uint32(ip.ID), src: ip.Src, dst: ip.Dst}
+		payload, _, done, msg := d.frag.add(k, int(ip.FragOffset)*8, b[off+ihl:capEnd], more, f.TS, 0)
+		if msg != "" {
+			f.anomaly(ProtoIP, off, msg)
+		}
+		if !done {
+			f.data(off+ihl, capEnd-off-ihl, reasm)
+			return
+		}
+		f.Fragment = false
+		if outer {
+			f.IP.Reassembled = true
+		}
+		f.Reassembled = payload
+		d.ipPayload(f, ip.Protocol, payload, 0, len(payload), true)
+		return
+	}
+	d.ipPayload(f, ip.Protocol, b[:capEnd], off+ihl, repEnd, reasm)
+}
+
+// ipPayload dispatches the upper-layer protocol at b[off:]; repEnd is where
+// the payload ends on the wire (may exceed len(b) when the capture truncated it).
+func (d *Decoder) ipPayload(f *Frame, proto uint8, b []byte, off, repEnd int, reasm bool) {
+	if off > len(b) {
+		return
+	}
+	switch proto {
+	case IPProtoTCP:
+		d.decodeTCP(f, b, off, repEnd, reasm)
+	case IPProtoUDP:
+		d.decodeUDP(f, b, off, repEnd, reasm)
+	case IPProtoICMP:
+		d.decodeICMP(f, b, off, reasm)
+	case IPProtoICMPv6:
+		d.decodeICMPv6(f, b, off, reasm)
+	case IPProtoIPIP:
+		d.decodeIPv4(f, b, off, reasm)
+	case IPProtoIPv6:
+		d.decodeIPv6(f, b, off, reasm)
+	case IPProtoNoNext:
+	default:
+		f.data(off, len(b)-off, reasm)
+	}
+}
+
+// decodeIPv6 dissects an IPv6 header and its extension headers at b[off:].
+func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
+	h := b[off:]
+	if len(h) < 40 {
+		f.anomaly(ProtoIPv6, off, "IPv6 header truncated")
+		f.data(off, len(h), reasm)
+		return
+	}
+	if h[0]>>4 != 6 {
+		f.anomaly(ProtoIPv6, off, "bogus IPv6 version")
+		f.data(off, len(h), reasm)
+		return
+	}
+	outer := !f.Has(ProtoIPv6)
+	var ip IPv6
+	vtf := be32(h)
+	ip.TrafficClass = uint8(vtf >> 20)
+	ip.FlowLabel = vtf & 0xfffff
+	ip.PayloadLen = be16(h[4:])
+	ip.NextHeader = h[6]
+	ip.HopLimit = h[7]
+	ip.Src = netip.AddrFrom16([16]byte(h[8:24]))
+	ip.Dst = netip.AddrFrom16([16]byte(h[24:40]))
+	repEnd := off + 40 + int(ip.PayloadLen)
+	if ip.PayloadLen == 0 { // jumbogram or offload: use what was captured
+		repEnd = len(b)
+	}
+	capEnd := repEnd
+	if capEnd > len(b) {
+		capEnd = len(b)
+	}
+	f.addLayer(ProtoIPv6, off, capEnd-off, reasm)
+	b = b[:capEnd]
+	nh := ip.NextHeader
+	p := off + 40
+	// Walk the extension headers.
+	for {
+		switch nh {
+		case 0, 43, 60, 135, 139, 140, 51:
+			if p+2 > len(b) {
+				f.anomaly(ProtoIPv6, p, "IPv6 extension header truncated")
+				ip.Proto = nh
+				d.setIPv6(f, &ip, outer)
+				return
+			}
+			n := (int(b[p+1]) + 1) * 8
+			if nh == 51 {
+				n = (int(b[p+1]) + 2) * 4
+			}
+			if p+n > len(b) {
+				f.anomaly(ProtoIPv6, p, "IPv6 extension header truncated")
+				ip.Proto = nh
+				d.setIPv6(f, &ip, outer)
+				return
+			}
+			nh = b[p]
+			p += n
+			continue
+		case IPProtoFrag:
+			if p+8 > len(b) {
+				f.anomaly(ProtoIPv6, p, "IPv6 fragment header truncated")
+				ip.Proto = nh
+				d.setIPv6(f, &ip, outer)
+				return
+			}
+			fo := be16(b[p+2:])
+			ip.HasFrag = true
+			ip.FragOffset = fo >> 3
+			ip.MoreFrags = fo&1 != 0
+			ip.FragID = be32(b[p+4:])
+			nh = b[p]
+			p += 8
+			if (ip.FragOffset != 0 || ip.MoreFrags) && !reasm && d.opts.ReassembleIP {
+				ip.Proto = nh
+				d.setIPv6(f, &ip, outer)
+				f.Fragment = true
+				if repEnd > capEnd {
+					f.anomaly(ProtoIPv6, off, "fragment truncated by the capture; not reassembled")
+					f.data(p, len(b)-p, reasm)
+					return
+				}
+				k := fragKey{v6: true, id: ip.FragID, src: ip.Src, dst: ip.Dst}
+				payload, fnh, done, msg := d.frag.add(k, int(ip.FragOffset)*8, b[p:], ip.MoreFrags, f.TS, nh)
+				if msg != "" {
+					f.anomaly(ProtoIPv6, off, msg)
+				}
+				if !done {
+					f.data(p, len(b)-p, reasm)
+					return
+				}
+				f.Fragment = false
+				if outer {
+					f.IPv6.Reassembled = true
+					f.IPv6.Proto = fnh
+				}
+				f.Reassembled = payload
+				d.ipv6Upper(f, fnh, payload, 0, len(payload), true)
+				return
+			}
+			continue
+		}
+		break
+	}
+	ip.Proto = nh
+	d.setIPv6(f, &ip, outer)
+	d.ipPayload(f, nh, b, p, repEnd, reasm)
+}
+
+func (d *Decoder) setIPv6(f *Frame, ip *IPv6, outer bool) {
+	if outer {
+		f.IPv6 = *ip
+	}
+}
+
+// ipv6Upper walks extension headers left in a reassembled IPv6 payload, then dispatches.
+func (d *Decoder) ipv6Upper(f *Frame, nh uint8, b []byte, p, repEnd int, reasm bool) {
+	for {
+		switch nh {
+		case 0, 43, 60, 135, 139, 140:
+			if p+2 > len(b) || p+(int(b[p+1])+1)*8 > len(b) {
+				f.anomaly(ProtoIPv6, p, "IPv6 extension header truncated")
+				return
+			}
+			n := (int(b[p+1]) + 1) * 8
+			nh = b[p]
+			p += n
+			continue
+		}
+		break
+	}
+	d.ipPayload(f, nh, b, p, repEnd, reasm)
+}

@@ -1,0 +1,239 @@
+package decode
+
+import "github.com/wirewatch/wirewatch/capture"
+
+// EtherTypes the decoder follows.
+const (
+	EtherTypeIPv4  uint16 = 0x0800
+	EtherTypeARP   uint16 = 0x0806
+	EtherTypeVLAN  uint16 = 0x8100 // 802.1Q
+	EtherTypeQinQ  uint16 = 0x88a8 // 802.1ad
+	EtherTypeQinQ9 uint16 = 0x9100 // old QinQ
+	EtherTypeIPv6  uint16 = 0x86dd
+)
+
+// decodeEthernet dissects an Ethernet II or 802.3 frame starting at b[off:].
+func (d *Decoder) decodeEthernet(f *Frame, b []byte, off int) {
+	h := b[off:]
+	if len(h) < 14 {
+		f.anomaly(ProtoEth, off, "Ethernet header truncated")
+		f.data(off, len(h), false)
+		return
+	}
+	copy(f.Eth.Dst[:], h[0:6])
+	copy(f.Eth.Src[:], h[6:12])
+	f.Eth.Type = be16(h[12:14])
+	f.Eth.HasSNAP = false
+	f.addLayer(ProtoEth, off, len(h), false)
+	if f.Eth.Type <= 1500 {
+		end := off + 14 + int(f.Eth.Type)
+		if end > len(b) {
+			end = len(b)
+		}
+		d.decodeLLC(f, b[:end], off+14)
+		return
+	}
+	d.etherType(f, f.Eth.Type, b, off+14)
+}
+
+// decodeLLC dissects an 802.2 LLC header (and SNAP) at b[off:].
+func (d *Decoder) decodeLLC(f *Frame, b []byte, off int) {
+	h := b[off:]
+	if len(h) < 3 {
+		f.anomaly(ProtoLLC, off, "LLC header truncated")
+		f.data(off, len(h), false)
+		return
+	}
+	f.Eth.DSAP, f.Eth.SSAP, f.Eth.Control = h[0], h[1], h[2]
+	f.addLayer(ProtoLLC, off, len(h), false)
+	n := 3
+	if h[2]&3 != 3 { // I or S format: 2-byte control
+		n = 4
+	}
+	if h[0] == 0xaa && h[1] == 0xaa && h[2] == 3 {
+		if len(h) < 8 {
+			f.anomaly(ProtoLLC, off, "SNAP header truncated")
+			return
+		}
+		f.Eth.HasSNAP = true
+		f.Eth.SNAPOUI = uint32(h[3])<<16 | uint32(h[4])<<8 | uint32(h[5])
+		f.Eth.SNAPType = be16(h[6:8])
+		if f.Eth.SNAPOUI == 0 {
+			d.etherType(f, f.Eth.SNAPType, b, off+8)
+			return
+		}
+		f.data(off+8, len(h)-8, false)
+		return
+	}
+	if n > len(h) {
+		n = len(h)
+	}
+	f.data(off+n, len(h)-n, false)
+}
+
+// etherType dispatches the payload at b[off:] by EtherType.
+func (d *Decoder) etherType(f *Frame, typ uint16, b []byte, off int) {
+	for depth := 0; ; depth++ {
+		switch typ {
+		case EtherTypeIPv4:
+			d.decodeIPv4(f, b, off, false)
+			return
+		case EtherTypeIPv6:
+			d.decodeIPv6(f, b, off, false)
+			return
+		case EtherTypeARP:
+			d.decodeARP(f, b, off)
+			return
+		case EtherTypeVLAN, EtherTypeQinQ, EtherTypeQinQ9:
+			if depth >= maxVLANDepth {
+				f.anomaly(ProtoVLAN, off, "too many nested VLAN tags")
+				f.data(off, len(b)-off, false)
+				return
+			}
+			h := b[off:]
+			if len(h) < 4 {
+				f.anomaly(ProtoVLAN, off, "VLAN tag truncated")
+				f.data(off, len(h), false)
+				return
+			}
+			tci := be16(h)
+			v := VLAN{TPID: typ, Priority: uint8(tci >> 13), DEI: tci&0x1000 != 0, ID: tci & 0xfff, Type: be16(h[2:])}
+			f.VLANs = append(f.VLANs, v)
+			f.addLayer(ProtoVLAN, off, len(h), false)
+			off += 4
+			typ = v.Type
+			if typ <= 1500 { // 802.3 length inside the tag
+				end := off + int(typ)
+				if end > len(b) {
+					end = len(b)
+				}
+				d.decodeLLC(f, b[:end], off)
+				return
+			}
+		default:
+			f.data(off, len(b)-off, false)
+			return
+		}
+	}
+}
+
+// decodeSLL dissects a Linux cooked v1 header.
+func (d *Decoder) decodeSLL(f *Frame, b []byte) {
+	if len(b) < 16 {
+		f.anomaly(ProtoSLL, 0, "Linux cooked header truncated")
+		f.data(0, len(b), false)
+		return
+	}
+	s := &f.SLL
+	s.Version = 1
+	s.PktType = be16(b[0:])
+	s.HAType = be16(b[2:])
+	s.AddrLen = be16(b[4:])
+	copy(s.Addr[:], b[6:14])
+	s.Protocol = be16(b[14:])
+	s.IfIndex = 0
+	f.addLayer(ProtoSLL, 0, len(b), false)
+	d.sllPayload(f, b, 16)
+}
+
+// decodeSLL2 dissects a Linux cooked v2 header.
+func (d *Decoder) decodeSLL2(f *Frame, b []byte) {
+	if len(b) < 20 {
+		f.anomaly(ProtoSLL, 0, "Linux cooked v2 header truncated")
+		f.data(0, len(b), false)
+		return
+	}
+	s := &f.SLL
+	s.Version = 2
+	s.Protocol = be16(b[0:])
+	s.IfIndex = be32(b[4:])
+	s.HAType = be16(b[8:])
+	s.PktType = uint16(b[10])
+	s.AddrLen = uint16(b[11])
+	copy(s.Addr[:], b[12:20])
+	f.addLayer(ProtoSLL, 0, len(b), false)
+	d.sllPayload(f, b, 20)
+}
+
+func (d *Decoder) sllPayload(f *Frame, b []byte, off int) {
+	switch p := f.SLL.Protocol; {
+	case p == 4: // 802.2 LLC frames
+		d.decodeLLC(f, b, off)
+	case p > 1500:
+		d.etherType(f, p, b, off)
+	default:
+		f.data(off, len(b)-off, false)
+	}
+}
+
+// decodeNull dissects BSD loopback: a 4-byte address family in host byte
+// order (LINKTYPE_NULL; guessed as Wireshark does) or network order (LINKTYPE_LOOP).
+func (d *Decoder) decodeNull(f *Frame, b []byte, network bool) {
+	if len(b) < 4 {
+		f.anomaly(ProtoNull, 0, "loopback header truncated")
+		f.data(0, len(b), false)
+		return
+	}
+	af := be32(b)
+	if !network && af&0xffff0000 != 0 { // written little-endian
+		af = uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+	}
+	f.Null = af
+	f.addLayer(ProtoNull, 0, len(b), false)
+	switch af {
+	case 2:
+		d.decodeIPv4(f, b, 4, false)
+	case 10, 24, 28, 30:
+		d.decodeIPv6(f, b, 4, false)
+	default:
+		f.data(4, len(b)-4, false)
+	}
+}
+
+// LinkTypeName returns the LINKTYPE_ name of lt, or "" when unknown.
+func LinkTypeName(lt capture.LinkType) string {
+	switch lt {
+	case capture.LinkNull:
+		return "NULL"
+	case capture.LinkEthernet:
+		return "ETHERNET"
+	case capture.LinkRaw:
+		return "RAW"
+	case capture.LinkLoop:
+		return "LOOP"
+	case capture.LinkLinuxSLL:
+		return "LINUX_SLL"
+	case capture.LinkIPv4:
+		return "IPV4"
+	case capture.LinkIPv6:
+		return "IPV6"
+	case capture.LinkLinuxSLL2:
+		return "LINUX_SLL2"
+	case 105:
+		return "IEEE802_11"
+	case 127:
+		return "IEEE802_11_RADIOTAP"
+	case 9:
+		return "PPP"
+	case 50:
+		return "PPP_HDLC"
+	case 104:
+		return "C_HDLC"
+	case 192:
+		return "PPI"
+	case 195:
+		return "IEEE802_15_4"
+	case 201:
+		return "BLUETOOTH_HCI_H4_WITH_PHDR"
+	case 220:
+		return "USB_LINUX_MMAPPED"
+	case 252:
+		return "WIRESHARK_UPPER_PDU"
+	case 253:
+		return "NETLINK"
+	}
+	if lt >= 147 && lt <= 162 {
+		return "USER"
+	}
+	return ""
+}

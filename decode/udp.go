@@ -1,0 +1,47 @@
+package decode
+
+// decodeUDP dissects a UDP datagram at b[off:]; repEnd is where the IP payload
+// ends on the wire.
+func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
+	h := b[off:]
+	u := &f.UDP
+	if len(h) < 8 {
+		f.anomaly(ProtoUDP, off, "UDP header truncated")
+		if len(h) >= 4 {
+			u.SrcPort, u.DstPort = be16(h), be16(h[2:])
+			u.Length, u.Checksum = 0, 0
+			f.addLayer(ProtoUDP, off, len(h), reasm)
+			return
+		}
+		f.data(off, len(h), reasm)
+		return
+	}
+	u.SrcPort, u.DstPort = be16(h), be16(h[2:])
+	u.Length = be16(h[4:])
+	u.Checksum = be16(h[6:])
+	end := len(h)
+	if ul := int(u.Length); ul < 8 || ul > repEnd-off {
+		f.anomaly(ProtoUDP, off, "bad UDP length")
+	} else if ul < end {
+		end = ul
+	}
+	f.addLayer(ProtoUDP, off, end, reasm)
+	p := h[8:end]
+	f.Payload = p
+	if len(p) == 0 {
+		return
+	}
+	lo, hi := u.SrcPort, u.DstPort
+	if hi < lo {
+		lo, hi = hi, lo
+	}
+	for _, port := range [2]uint16{lo, hi} {
+		switch port {
+		case 53, 5353, 5355:
+			if d.decodeDNS(f, p, false) {
+				return
+			}
+		}
+	}
+	f.data(off+8, len(p), reasm)
+}
