@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -230,9 +231,9 @@ func (r *pcapngReader) parseIDB(b []byte) string {
 	msg := r.options(b[16:len(b)-4], func(code uint16, v []byte) {
 		switch code {
 		case 2:
-			ifc.Name = string(v)
+			ifc.Name = cstring(v)
 		case 3:
-			ifc.Desc = string(v)
+			ifc.Desc = cstring(v)
 		case 9:
 			if len(v) >= 1 {
 				ifc.TSResol = v[0]
@@ -275,10 +276,19 @@ func (r *pcapngReader) comments(b []byte) ([]string, string) {
 	var cs []string
 	msg := r.options(b, func(code uint16, v []byte) {
 		if code == 1 {
-			cs = append(cs, string(v))
+			cs = append(cs, cstring(v))
 		}
 	})
 	return cs, msg
+}
+
+// cstring converts a string option, stopping at a NUL as Wireshark does
+// (some writers pad the value with a NUL and junk).
+func cstring(v []byte) string {
+	if i := bytes.IndexByte(v, 0); i >= 0 {
+		v = v[:i]
+	}
+	return string(v)
 }
 
 func (r *pcapngReader) Interfaces() []Interface { return r.ifaces }
