@@ -1,19 +1,338 @@
 package decode
 
+import (
+	"bytes"
+	"strconv"
+)
+
 // Application-layer entry points. The transport decoders (udp.go, tcp.go) call
-// these on their payload when the ports or a heuristic suggest the protocol;
-// package flow calls DecodeStream on reassembled TCP data. Each returns
-// whether it recognised the protocol (and then set its Present bit).
+// decodeDNS, decodeHTTP and decodeTLS (dns.go, http.go, tls.go) on their
+// payload when the ports or a heuristic suggest the protocol; package flow
+// calls DecodeStream on reassembled TCP data. Each returns whether it
+// recognised the protocol (and then set its Present bit and appended a Layer).
 
-// decodeDNS dissects a DNS message; overTCP means b starts with the 2-byte length.
-func (d *Decoder) decodeDNS(f *Frame, b []byte, overTCP bool) bool { return false }
+// DecodeStream decodes reassembled TCP bytes b as protocol proto (ProtoDNS:
+// DNS over TCP with its 2-byte length prefix; ProtoHTTP; ProtoTLS) into f,
+// which already holds the frame that completed them. It sets f.Reassembled to
+// b, replaces any earlier decode of that protocol in f, and reports whether
+// the bytes held a complete message. b must stay valid as long as f is used.
+func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
+	f.Present &^= 1 << proto
+	for i := 0; i < len(f.Layers); i++ {
+		if f.Layers[i].Proto == proto {
+			f.Layers = append(f.Layers[:i], f.Layers[i+1:]...)
+			i--
+		}
+	}
+	f.Reassembled = b
+	switch proto {
+	case ProtoDNS:
+		return d.decodeDNS(f, b, true)
+	case ProtoHTTP:
+		return d.decodeHTTP(f, b)
+	case ProtoTLS:
+		return d.decodeTLS(f, b)
+	}
+	return false
+}
 
-// decodeHTTP dissects an HTTP/1.x request or response head from b.
-func (d *Decoder) decodeHTTP(f *Frame, b []byte) bool { return false }
+// addAppLayer appends a Layer for b, which is a sub-slice of f.Reassembled
+// or of f.Data.
+func (f *Frame) addAppLayer(p Proto, b []byte) {
+	off, reasm := f.locate(b)
+	f.Layers = append(f.Layers, Layer{Proto: p, Off: off, Len: len(b), Reasm: reasm})
+}
 
-// decodeTLS dissects TLS records from b.
-func (d *Decoder) decodeTLS(f *Frame, b []byte) bool { return false }
+// appOff returns b's offset in the frame (see locate).
+func (f *Frame) appOff(b []byte) int {
+	off, _ := f.locate(b)
+	return off
+}
+
+// locate finds b's offset in f.Reassembled (reasm true) or f.Data. A slice
+// taken from a buffer by re-slicing keeps the buffer's capacity minus the
+// offset, which gives the offset without unsafe; the element addresses
+// confirm it. Unknown origins give offset 0.
+func (f *Frame) locate(b []byte) (off int, reasm bool) {
+	if o, ok := subOffset(f.Reassembled, b); ok {
+		return o, true
+	}
+	if o, ok := subOffset(f.Data, b); ok {
+		return o, false
+	}
+	return 0, false
+}
+
+func subOffset(outer, inner []byte) (int, bool) {
+	if len(outer) == 0 || len(inner) == 0 {
+		return 0, false
+	}
+	o := cap(outer) - cap(inner)
+	if o < 0 || o+len(inner) > len(outer) || &outer[o] != &inner[0] {
+		return 0, false
+	}
+	return o, true
+}
 
 // appendAppInfo appends the Info column text of the highest application
 // protocol present (DNS, HTTP, TLS) to dst; ok is false when none is present.
-func appendAppInfo(dst []byte, f *Frame) (out []byte, ok bool) { return dst, false }
+func appendAppInfo(dst []byte, f *Frame) (out []byte, ok bool) {
+	switch {
+	case f.Has(ProtoHTTP):
+		return appendHTTPInfo(dst, &f.HTTP), true
+	case f.Has(ProtoDNS):
+		return appendDNSInfo(dst, f), true
+	case f.Has(ProtoTLS):
+		return appendTLSInfo(dst, &f.TLS), true
+	}
+	return dst, false
+}
+
+// AppProtocol returns the Protocol column name for the application protocol
+// present in f ("DNS", "MDNS", "LLMNR", "HTTP", "HTTP/XML", "HTTP/JSON",
+// "TLSv1.2", ...), or "" when none is.
+func AppProtocol(f *Frame) string {
+	switch {
+	case f.Has(ProtoHTTP):
+		if f.HTTP.BodyLen > 0 {
+			switch mediaType(f.HTTP.ContentType) {
+			case "text/xml", "application/xml":
+				return "HTTP/XML"
+			case "application/json":
+				return "HTTP/JSON"
+			}
+		}
+		return "HTTP"
+	case f.Has(ProtoDNS):
+		switch dnsPort(f) {
+		case 5353:
+			return "MDNS"
+		case 5355:
+			return "LLMNR"
+		}
+		return "DNS"
+	case f.Has(ProtoTLS):
+		return TLSVersionName(f.TLS.Version())
+	}
+	return ""
+}
+
+// dnsPort returns 5353 or 5355 when either UDP port is mDNS or LLMNR, else 0.
+func dnsPort(f *Frame) uint16 {
+	if !f.Has(ProtoUDP) {
+		return 0
+	}
+	for _, p := range [2]uint16{f.UDP.SrcPort, f.UDP.DstPort} {
+		if p == 5353 || p == 5355 {
+			return p
+		}
+	}
+	return 0
+}
+
+func appendHex16(dst []byte, v uint16) []byte {
+	const hex = "0123456789abcdef"
+	return append(dst, '0', 'x', hex[v>>12], hex[v>>8&0xf], hex[v>>4&0xf], hex[v&0xf])
+}
+
+// appendDNSInfo writes tshark's DNS Info text, for example
+// "Standard query response 0xb10b A www.espn.com CNAME redir.espn.gns.go.com A 68.71.212.158".
+func appendDNSInfo(dst []byte, f *Frame) []byte {
+	m := &f.DNS
+	mdns := dnsPort(f) == 5353
+	if s := DNSOpcodeName(m.Opcode); s != "" {
+		dst = append(dst, s...)
+	} else {
+		dst = append(dst, "Unknown operation ("...)
+		dst = strconv.AppendUint(dst, uint64(m.Opcode), 10)
+		dst = append(dst, ')')
+	}
+	if m.Response {
+		dst = append(dst, " response"...)
+	}
+	dst = append(dst, ' ')
+	dst = appendHex16(dst, m.ID)
+	if m.Response && m.Rcode != 0 {
+		dst = append(dst, ' ')
+		if s := DNSRcodeName(uint16(m.Rcode)); s != "" {
+			dst = append(dst, s...)
+		} else {
+			dst = append(dst, "Unknown error ("...)
+			dst = strconv.AppendUint(dst, uint64(m.Rcode), 10)
+			dst = append(dst, ')')
+		}
+	}
+	for i := range m.Questions {
+		q := &m.Questions[i]
+		dst = append(dst, ' ')
+		dst = appendDNSType(dst, q.Type)
+		dst = append(dst, ' ')
+		dst = append(dst, q.Name...)
+		if mdns {
+			if q.Class&0x8000 != 0 {
+				dst = append(dst, `, "QU" question`...)
+			} else {
+				dst = append(dst, `, "QM" question`...)
+			}
+		}
+	}
+	for i := range m.Answers {
+		rr := &m.Answers[i]
+		dst = append(dst, ' ')
+		dst = appendDNSType(dst, rr.Type)
+		if mdns && rr.Class&0x8000 != 0 && rr.Type != DNSTypeOPT {
+			dst = append(dst, ", cache flush"...)
+		}
+		switch rr.Type {
+		case DNSTypeA, DNSTypeAAAA:
+			if rr.Addr.IsValid() {
+				dst = append(dst, ' ')
+				dst = rr.Addr.AppendTo(dst)
+			}
+		case DNSTypeNS, DNSTypeCNAME, DNSTypePTR, DNSTypeSOA, DNSTypeNSEC:
+			if rr.Target != nil {
+				dst = append(dst, ' ')
+				dst = append(dst, rr.Target...)
+			}
+		case DNSTypeMX:
+			if rr.Target != nil {
+				dst = append(dst, ' ')
+				dst = strconv.AppendUint(dst, uint64(rr.Pref), 10)
+				dst = append(dst, ' ')
+				dst = append(dst, rr.Target...)
+			}
+		case DNSTypeSRV:
+			if rr.Target != nil && len(rr.RData) >= 6 {
+				for j := 0; j < 6; j += 2 {
+					dst = append(dst, ' ')
+					dst = strconv.AppendUint(dst, uint64(rr.RData[j])<<8|uint64(rr.RData[j+1]), 10)
+				}
+				dst = append(dst, ' ')
+				dst = append(dst, rr.Target...)
+			}
+		}
+	}
+	if m.Malformed {
+		dst = append(dst, "[Malformed Packet]"...)
+	}
+	return dst
+}
+
+func appendDNSType(dst []byte, t uint16) []byte {
+	if s := DNSTypeName(t); s != "" {
+		return append(dst, s...)
+	}
+	dst = append(dst, "Unknown ("...)
+	dst = strconv.AppendUint(dst, uint64(t), 10)
+	return append(dst, ')')
+}
+
+// appendHTTPInfo writes tshark's HTTP Info text: the start line and a space,
+// then the body's media type when the body is present, for example
+// "HTTP/1.1 200 OK  (text/html)".
+func appendHTTPInfo(dst []byte, h *HTTP) []byte {
+	dst = append(dst, h.Line...)
+	dst = append(dst, ' ')
+	if h.BodyLen <= 0 || len(h.ContentType) == 0 {
+		return dst
+	}
+	switch mt := mediaType(h.ContentType); mt {
+	case "image/png":
+		dst = append(dst, " (PNG)"...)
+	case "image/gif":
+		dst = append(dst, " (GIF89a)"...)
+	case "image/jpeg":
+		dst = append(dst, " (JPEG JFIF image)"...)
+	case "text/xml", "application/xml":
+	case "application/json":
+		dst = append(dst, ", JavaScript Object Notation (application/json)"...)
+	default:
+		dst = append(dst, " ("...)
+		dst = appendLower(dst, mediaTypeBytes(h.ContentType))
+		dst = append(dst, ')')
+	}
+	return dst
+}
+
+// mediaTypeBytes returns the media type of a Content-Type value without parameters.
+func mediaTypeBytes(ct []byte) []byte {
+	if i := bytes.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return bytes.TrimSpace(ct)
+}
+
+// mediaType returns the lower-case media type for the few types that change
+// the Info or Protocol text; other types return "" (no allocation).
+func mediaType(ct []byte) string {
+	mt := mediaTypeBytes(ct)
+	for _, s := range [...]string{"image/png", "image/gif", "image/jpeg", "text/xml", "application/xml", "application/json"} {
+		if bytes.EqualFold(mt, []byte(s)) {
+			return s
+		}
+	}
+	return ""
+}
+
+func appendLower(dst, s []byte) []byte {
+	for _, c := range s {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// appendTLSInfo writes tshark's TLS Info text, for example
+// "Server Hello, Change Cipher Spec, Encrypted Handshake Message".
+func appendTLSInfo(dst []byte, t *TLS) []byte {
+	sep := false
+	for _, m := range t.Msgs {
+		if m.Partial {
+			dst = append(dst, "[TLS segment of a reassembled PDU]"...)
+			continue
+		}
+		if sep {
+			dst = append(dst, ", "...)
+		}
+		sep = true
+		switch m.Content {
+		case TLSChangeCipherSpec:
+			dst = append(dst, "Change Cipher Spec"...)
+		case TLSAlert:
+			if m.Encrypted {
+				dst = append(dst, "Encrypted Alert"...)
+				break
+			}
+			dst = append(dst, "Alert (Level: "...)
+			dst = appendName(dst, TLSAlertLevelName(t.AlertLevel), t.AlertLevel)
+			dst = append(dst, ", Description: "...)
+			dst = appendName(dst, TLSAlertDescName(t.AlertDesc), t.AlertDesc)
+			dst = append(dst, ')')
+		case TLSHandshake:
+			switch {
+			case m.Encrypted:
+				dst = append(dst, "Encrypted Handshake Message"...)
+			case m.HRR:
+				dst = append(dst, "Hello Retry Request"...)
+			default:
+				dst = appendName(dst, tlsHandshakeName(m.Handshake), m.Handshake)
+			}
+		case TLSApplicationData:
+			dst = append(dst, "Application Data"...)
+		case TLSHeartbeat:
+			dst = append(dst, "Heartbeat"...)
+		}
+	}
+	return dst
+}
+
+func appendName(dst []byte, name string, v uint8) []byte {
+	if name != "" {
+		return append(dst, name...)
+	}
+	dst = append(dst, "Unknown ("...)
+	dst = strconv.AppendUint(dst, uint64(v), 10)
+	return append(dst, ')')
+}

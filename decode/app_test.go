@@ -1,0 +1,249 @@
+package decode
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/internal/corpus"
+)
+
+// appColumns are the oracle columns this file's decoders produce, with how to
+// read them from a decoded frame ("" when the field is absent).
+var appColumns = []struct {
+	name string
+	get  func(f *Frame) string
+}{
+	{"dns.qry.name", func(f *Frame) string {
+		if !f.Has(ProtoDNS) || len(f.DNS.Questions) == 0 {
+			return ""
+		}
+		return string(f.DNS.Questions[0].Name)
+	}},
+	{"dns.flags.response", func(f *Frame) string {
+		if !f.Has(ProtoDNS) {
+			return ""
+		}
+		if f.DNS.Response {
+			return "1"
+		}
+		return "0"
+	}},
+	{"dns.flags.rcode", func(f *Frame) string {
+		if !f.Has(ProtoDNS) || !f.DNS.Response {
+			return ""
+		}
+		return strconv.Itoa(int(f.DNS.Rcode))
+	}},
+	{"http.request.method", func(f *Frame) string {
+		if !f.Has(ProtoHTTP) || !f.HTTP.Request {
+			return ""
+		}
+		return string(f.HTTP.Method)
+	}},
+	{"http.request.uri", func(f *Frame) string {
+		if !f.Has(ProtoHTTP) || !f.HTTP.Request {
+			return ""
+		}
+		return string(f.HTTP.URI)
+	}},
+	{"http.host", func(f *Frame) string {
+		if !f.Has(ProtoHTTP) {
+			return ""
+		}
+		return string(f.HTTP.Host)
+	}},
+	{"http.response.code", func(f *Frame) string {
+		if !f.Has(ProtoHTTP) || !f.HTTP.Response {
+			return ""
+		}
+		return strconv.Itoa(int(f.HTTP.StatusCode))
+	}},
+	{"tls.handshake.extensions_server_name", func(f *Frame) string {
+		if !f.Has(ProtoTLS) {
+			return ""
+		}
+		return string(f.TLS.SNI)
+	}},
+}
+
+type agreement struct{ same, total int }
+
+func (a agreement) pct() float64 {
+	if a.total == 0 {
+		return 100
+	}
+	return 100 * float64(a.same) / float64(a.total)
+}
+
+// oracleRows reads an oracle frames.tsv into a header index and rows.
+func oracleRows(t *testing.T, path string) (map[string]int, [][]string) {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("open oracle: %v", err)
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	var cols map[string]int
+	var rows [][]string
+	for sc.Scan() {
+		rec := strings.Split(sc.Text(), "\t")
+		if cols == nil {
+			cols = map[string]int{}
+			for i, c := range rec {
+				cols[c] = i
+			}
+			continue
+		}
+		rows = append(rows, rec)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("read oracle %s: %v", path, err)
+	}
+	return cols, rows
+}
+
+// okCaptures lists the corpus captures tshark reads (oracle/INDEX.tsv status ok).
+func okCaptures(t *testing.T, dir string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "oracle", "INDEX.tsv"))
+	if err != nil {
+		t.Fatalf("read oracle index: %v", err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) >= 2 && f[1] == "ok" {
+			out = append(out, f[0])
+		}
+	}
+	return out
+}
+
+// forEachFrame decodes every packet of a capture and calls fn with each frame.
+func forEachFrame(t testing.TB, path string, fn func(f *Frame)) {
+	t.Helper()
+	r, err := capture.Open(path)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	defer r.Close()
+	d := NewDecoder(Options{ReassembleIP: true})
+	var f Frame
+	for n := uint64(1); ; n++ {
+		p, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		var fe *capture.FormatError
+		if errors.As(err, &fe) && fe.Resumable {
+			n--
+			continue
+		}
+		if err != nil {
+			return
+		}
+		f.Number = n
+		d.Decode(&f, p)
+		fn(&f)
+	}
+}
+
+// isAppRow reports whether tshark's Protocol column names one of this file's protocols.
+func isAppRow(proto string) bool {
+	switch {
+	case proto == "DNS", proto == "MDNS", proto == "LLMNR", proto == "SSL",
+		strings.HasPrefix(proto, "HTTP"), strings.HasPrefix(proto, "TLS"):
+		return true
+	}
+	return false
+}
+
+// TestOracleAgreement compares the DNS, HTTP and TLS fields and Info text of
+// every frame with tshark's (corpus/oracle/*.frames.tsv). Frames whose HTTP or
+// TLS message tshark shows only after TCP reassembly differ here: this test
+// decodes segment by segment, without package flow.
+func TestOracleAgreement(t *testing.T) {
+	dir := corpus.Dir(t)
+	agree := map[string]*agreement{}
+	for _, c := range appColumns {
+		agree[c.name] = &agreement{}
+	}
+	infoAgree := map[string]*agreement{"DNS": {}, "HTTP": {}, "TLS": {}}
+	verbose := os.Getenv("WIREWATCH_APP_DIFF") != ""
+	var info []byte
+	for _, name := range okCaptures(t, dir) {
+		if strings.Contains(name, "echo-connections") && testing.Short() {
+			continue
+		}
+		cols, rows := oracleRows(t, filepath.Join(dir, "oracle", name+".frames.tsv"))
+		i := 0
+		forEachFrame(t, filepath.Join(dir, "real", name), func(f *Frame) {
+			if i >= len(rows) {
+				return
+			}
+			row := rows[i]
+			i++
+			for _, c := range appColumns {
+				want := row[cols[c.name]]
+				got := c.get(f)
+				if want == "" && got == "" {
+					continue
+				}
+				a := agree[c.name]
+				a.total++
+				if got == want {
+					a.same++
+				} else if verbose {
+					t.Logf("%s #%d %s: got %q want %q", name, f.Number, c.name, got, want)
+				}
+			}
+			proto := row[cols["_ws.col.Protocol"]]
+			if !isAppRow(proto) {
+				return
+			}
+			key := "DNS"
+			switch {
+			case strings.HasPrefix(proto, "HTTP"):
+				key = "HTTP"
+			case strings.HasPrefix(proto, "TLS"), proto == "SSL":
+				key = "TLS"
+			}
+			info, _ = appendAppInfo(info[:0], f)
+			want := row[cols["_ws.col.Info"]]
+			a := infoAgree[key]
+			a.total++
+			if string(info) == want {
+				a.same++
+			} else if verbose {
+				t.Logf("%s #%d Info: got %q want %q", name, f.Number, info, want)
+			}
+		})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-40s %8s %8s %8s\n", "field", "equal", "cells", "percent")
+	names := make([]string, 0, len(agree))
+	for n := range agree {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a := agree[n]
+		fmt.Fprintf(&b, "%-40s %8d %8d %7.2f%%\n", n, a.same, a.total, a.pct())
+	}
+	for _, n := range []string{"DNS", "HTTP", "TLS"} {
+		a := infoAgree[n]
+		fmt.Fprintf(&b, "%-40s %8d %8d %7.2f%%\n", "_ws.col.Info ("+n+" rows)", a.same, a.total, a.pct())
+	}
+	t.Logf("agreement with tshark, segment by segment:\n%s", b.String())
+}
