@@ -30,7 +30,7 @@ type Info struct {
 	CapLen    int      // bytes captured (len(Data))
 	Len       int      // bytes on the wire
 	LinkType  LinkType // link type of the interface the packet came from
-	Interface int      // interface index (pcapng IDB order within the file; 0 for pcap)
+	Interface int      // index in Reader.Interfaces() (IDB order within the whole file, all sections; 0 for pcap)
 	Comments  []string // pcapng opt_comment values; nil when none (no allocation)
 	Offset    int64    // byte offset of the record in the (decompressed) file
 	// NoTS is set when the record carries no timestamp (pcapng Simple Packet
@@ -53,6 +53,10 @@ type Interface struct {
 	TSResol  uint8  // if_tsresol as in the file (6 = µs default)
 	TSOffset int64  // if_tsoffset, seconds
 	FCSLen   int    // bytes of FCS at the end of each frame, -1 unknown
+	// Section is the pcapng section (0-based) that declared the interface and
+	// ID its index within that section, which is what tshark shows as
+	// frame.interface_id. Info.Interface indexes the whole file's list.
+	Section, ID int
 }
 
 // Reader yields the packets of one capture, in file order.

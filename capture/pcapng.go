@@ -95,13 +95,14 @@ type pcapngReader struct {
 	ifaces  []Interface // every IDB of every section so far
 	conv    []tsConv    // parallel to ifaces
 	secBase int         // index in ifaces of the current section's interface 0
+	section int         // current section number, -1 before the first
 	skipSec bool        // current section has an unsupported version: skip to the next SHB
 	done    error
 	closer  func() error
 }
 
 func newPcapngReader(s *source, name, suffix string, closer func() error) (*pcapngReader, error) {
-	r := &pcapngReader{s: s, name: name, format: "pcapng" + suffix, closer: closer}
+	r := &pcapngReader{s: s, name: name, format: "pcapng" + suffix, closer: closer, section: -1}
 	// The first block must be a usable SHB: anything wrong with it is fatal,
 	// as in tshark.
 	if !s.fill(12) {
@@ -214,6 +215,7 @@ func (r *pcapngReader) options(b []byte, f func(code uint16, val []byte)) string
 func (r *pcapngReader) parseSHB(b []byte) string {
 	major, minor := r.u16(b[12:]), r.u16(b[14:])
 	r.secBase = len(r.ifaces)
+	r.section++
 	r.skipSec = !(major == 1 && (minor == 0 || minor == 2))
 	if r.skipSec {
 		return ""
@@ -226,7 +228,8 @@ func (r *pcapngReader) parseSHB(b []byte) string {
 
 // parseIDB appends the interface described by block b.
 func (r *pcapngReader) parseIDB(b []byte) string {
-	ifc := Interface{LinkType: LinkType(r.u16(b[8:])), SnapLen: int(r.u32(b[12:])), TSResol: 6, FCSLen: -1}
+	ifc := Interface{LinkType: LinkType(r.u16(b[8:])), SnapLen: int(r.u32(b[12:])), TSResol: 6, FCSLen: -1,
+		Section: r.section, ID: len(r.ifaces) - r.secBase}
 	bad := ""
 	msg := r.options(b[16:len(b)-4], func(code uint16, v []byte) {
 		switch code {
