@@ -49,6 +49,7 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 	f.LinkType = p.LinkType
 	f.Interface = p.Interface
 	f.Comments = p.Comments
+	f.NoTS = p.NoTS
 	f.Data = p.Data
 	f.Present = 1 << ProtoFrame
 	b := p.Data

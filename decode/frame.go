@@ -63,6 +63,7 @@ type Frame struct {
 	CapLen    int    // frame.cap_len
 	LinkType  capture.LinkType
 	Interface int
+	NoTS      bool // the record has no timestamp (pcapng SPB, custom block): frame.time* absent
 	Comments  []string
 	Data      []byte // captured bytes (aliased; owned by the reader)
 	// Reference times set by the pipeline for frame.time_relative,
@@ -104,6 +105,7 @@ type Frame struct {
 	Analysis Analysis // filled by package flow
 
 	scratch []byte // owner of decoded strings (DNS names etc.); reused
+	text    []byte // owner of computed text (frame.protocols); reused
 }
 
 // Has reports whether protocol p is present in the frame.
@@ -346,11 +348,14 @@ type HTTP struct {
 // TLSMsg is one entry of a TLS segment's summary: a record content type and,
 // for plaintext handshake records, the handshake message type.
 type TLSMsg struct {
-	Content   uint8 // record content type
-	Handshake uint8 // handshake message type when Content is 22 and not encrypted
-	Encrypted bool  // handshake/alert record whose body is encrypted
-	HRR       bool  // ServerHello that is a HelloRetryRequest
-	Partial   bool  // record (or handshake message) continues beyond these bytes
+	RecordStart bool   // first entry of its record (one entry per record unless a record holds several handshake messages)
+	Version     uint16 // record version
+	Length      uint16 // record length
+	Content     uint8  // record content type
+	Handshake   uint8  // handshake message type when Content is 22 and not encrypted
+	Encrypted   bool   // handshake/alert record whose body is encrypted
+	HRR         bool   // ServerHello that is a HelloRetryRequest
+	Partial     bool   // record (or handshake message) continues beyond these bytes
 }
 
 // TLS record layer with the parts of ClientHello / ServerHello that matter.

@@ -1,0 +1,727 @@
+package decode
+
+import (
+	"net/netip"
+	"strconv"
+
+	"github.com/wirewatch/wirewatch/capture"
+)
+
+// Column text as Wireshark's packet list shows it (Protocol, Source,
+// Destination, Info) and frame.protocols. All Append* functions append to dst
+// and allocate only when dst must grow.
+
+// Protocols returns frame.protocols ("eth:ethertype:ip:tcp:http"), built in
+// the frame's own buffer (valid until the next Decode).
+func (f *Frame) Protocols() []byte {
+	f.text = f.AppendProtocols(f.text[:0])
+	return f.text
+}
+
+// AppendProtocols appends frame.protocols to dst.
+func (f *Frame) AppendProtocols(dst []byte) []byte {
+	first := true
+	add := func(s string) {
+		if !first {
+			dst = append(dst, ':')
+		}
+		first = false
+		dst = append(dst, s...)
+	}
+	if f.LinkType == capture.LinkCustomBlock {
+		add("pcapng")
+		return dst
+	}
+	ethertype := func(t uint16) {
+		if t > 1500 {
+			add("ethertype")
+		}
+	}
+	vi := 0
+	for _, l := range f.Layers {
+		switch l.Proto {
+		case ProtoEth:
+			add("eth")
+			ethertype(f.Eth.Type)
+		case ProtoVLAN:
+			add("vlan")
+			if vi < len(f.VLANs) {
+				ethertype(f.VLANs[vi].Type)
+			}
+			vi++
+		case ProtoSLL:
+			add("sll")
+			ethertype(f.SLL.Protocol)
+		case ProtoDNS:
+			add(dnsProtoName(f))
+		case ProtoLLC:
+			add("llc")
+		default:
+			add(l.Proto.String())
+		}
+	}
+	return dst
+}
+
+// dnsProtoName tells DNS, mDNS and LLMNR apart by port, as Wireshark does.
+func dnsProtoName(f *Frame) string {
+	var s, d uint16
+	switch {
+	case f.Has(ProtoUDP):
+		s, d = f.UDP.SrcPort, f.UDP.DstPort
+	case f.Has(ProtoTCP):
+		s, d = f.TCP.SrcPort, f.TCP.DstPort
+	}
+	switch {
+	case s == 5353 || d == 5353:
+		return "mdns"
+	case s == 5355 || d == 5355:
+		return "llmnr"
+	}
+	return "dns"
+}
+
+// AppendProtocolColumn appends the Protocol column (the highest protocol's short name).
+func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
+	switch {
+	case f.Has(ProtoTLS):
+		return append(dst, tlsVersionName(f)...)
+	case f.Has(ProtoHTTP):
+		return append(dst, "HTTP"...)
+	case f.Has(ProtoDNS):
+		switch dnsProtoName(f) {
+		case "mdns":
+			return append(dst, "MDNS"...)
+		case "llmnr":
+			return append(dst, "LLMNR"...)
+		}
+		return append(dst, "DNS"...)
+	case f.Has(ProtoTCP):
+		return append(dst, "TCP"...)
+	case f.Has(ProtoUDP):
+		return append(dst, "UDP"...)
+	case f.Has(ProtoICMPv6):
+		return append(dst, "ICMPv6"...)
+	case f.Has(ProtoICMP):
+		return append(dst, "ICMP"...)
+	case f.Has(ProtoIPv6):
+		return append(dst, "IPv6"...)
+	case f.Has(ProtoIP):
+		return append(dst, "IPv4"...)
+	case f.Has(ProtoARP):
+		return append(dst, "ARP"...)
+	case f.Has(ProtoLLC):
+		return append(dst, "LLC"...)
+	case f.Has(ProtoVLAN):
+		return append(dst, "802.1Q"...)
+	case f.Has(ProtoEth):
+		return append(dst, "Ethernet"...)
+	case f.Has(ProtoSLL):
+		return append(dst, "SLL"...)
+	case f.Has(ProtoNull):
+		return append(dst, "NULL"...)
+	case f.LinkType == capture.LinkCustomBlock:
+		return append(dst, "PCAPNG"...)
+	case f.LinkType == capture.LinkEthernet && len(f.Data) < 14:
+		return append(dst, "Ethernet"...)
+	}
+	return append(dst, "DATA"...)
+}
+
+func tlsVersionName(f *Frame) string {
+	v := f.TLS.RecordVersion
+	if f.TLS.SupportedVersion == 0x0304 {
+		v = 0x0304
+	}
+	switch v {
+	case 0x0300:
+		return "SSLv3"
+	case 0x0301:
+		return "TLSv1"
+	case 0x0302:
+		return "TLSv1.1"
+	case 0x0303:
+		return "TLSv1.2"
+	case 0x0304:
+		return "TLSv1.3"
+	}
+	return "TLS"
+}
+
+// AppendSource appends the Source column (network address, else link address).
+func (f *Frame) AppendSource(dst []byte) []byte { return f.appendAddr(dst, true) }
+
+// AppendDestination appends the Destination column.
+func (f *Frame) AppendDestination(dst []byte) []byte { return f.appendAddr(dst, false) }
+
+func (f *Frame) appendAddr(dst []byte, src bool) []byte {
+	pick := func(s, d netip.Addr) netip.Addr {
+		if src {
+			return s
+		}
+		return d
+	}
+	switch {
+	case f.Has(ProtoIP) && !f.Has(ProtoIPv6):
+		return pick(f.IP.Src, f.IP.Dst).AppendTo(dst)
+	case f.Has(ProtoIPv6) && !f.Has(ProtoIP):
+		return pick(f.IPv6.Src, f.IPv6.Dst).AppendTo(dst)
+	case f.Has(ProtoIP) && f.Has(ProtoIPv6): // tunnel: the innermost header wins, as in Wireshark
+		for i := len(f.Layers) - 1; i >= 0; i-- {
+			switch f.Layers[i].Proto {
+			case ProtoIP:
+				return pick(f.IP.Src, f.IP.Dst).AppendTo(dst)
+			case ProtoIPv6:
+				return pick(f.IPv6.Src, f.IPv6.Dst).AppendTo(dst)
+			}
+		}
+	case f.Has(ProtoEth):
+		if src {
+			return AppendMAC(dst, f.Eth.Src[:])
+		}
+		return AppendMAC(dst, f.Eth.Dst[:])
+	case f.Has(ProtoSLL):
+		if src {
+			n := int(f.SLL.AddrLen)
+			if n > 8 {
+				n = 8
+			}
+			return AppendMAC(dst, f.SLL.Addr[:n])
+		}
+	}
+	return dst
+}
+
+// AppendMAC appends b as colon-separated lower-case hex ("00:1a:2b:...").
+func AppendMAC(dst, b []byte) []byte {
+	const hx = "0123456789abcdef"
+	for i, c := range b {
+		if i > 0 {
+			dst = append(dst, ':')
+		}
+		dst = append(dst, hx[c>>4], hx[c&0xf])
+	}
+	return dst
+}
+
+func appendHex(dst []byte, v uint64, width int) []byte {
+	const hx = "0123456789abcdef"
+	dst = append(dst, '0', 'x')
+	var buf [16]byte
+	i := len(buf)
+	for v > 0 || len(buf)-i < width {
+		i--
+		buf[i] = hx[v&0xf]
+		v >>= 4
+		if i == 0 {
+			break
+		}
+	}
+	return append(dst, buf[i:]...)
+}
+
+func appendUint(dst []byte, v uint64) []byte { return strconv.AppendUint(dst, v, 10) }
+
+// AppendInfo appends the Info column.
+func (f *Frame) AppendInfo(dst []byte) []byte {
+	if out, ok := appendAppInfo(dst, f); ok {
+		return out
+	}
+	switch {
+	case f.Fragment && f.Has(ProtoIPv6) && f.IPv6.HasFrag:
+		dst = append(dst, "IPv6 fragment (off="...)
+		dst = appendUint(dst, uint64(f.IPv6.FragOffset)*8)
+		dst = append(dst, " more="...)
+		if f.IPv6.MoreFrags {
+			dst = append(dst, 'y')
+		} else {
+			dst = append(dst, 'n')
+		}
+		dst = append(dst, " ident="...)
+		dst = appendHex(dst, uint64(f.IPv6.FragID), 8)
+		dst = append(dst, " nxt="...)
+		dst = appendUint(dst, uint64(f.IPv6.Proto))
+		return append(dst, ')')
+	case f.Fragment && f.Has(ProtoIP):
+		dst = append(dst, "Fragmented IP protocol (proto="...)
+		dst = append(dst, ipProtoName(f.IP.Protocol)...)
+		dst = append(dst, ' ')
+		dst = appendUint(dst, uint64(f.IP.Protocol))
+		dst = append(dst, ", off="...)
+		dst = appendUint(dst, uint64(f.IP.FragOffset)*8)
+		dst = append(dst, ", ID="...)
+		dst = strconv.AppendUint(dst, uint64(f.IP.ID), 16)
+		return append(dst, ')')
+	case f.Has(ProtoTCP):
+		dst = f.appendTCPInfo(dst)
+	case f.Has(ProtoUDP):
+		dst = appendUint(dst, uint64(f.UDP.SrcPort))
+		dst = append(dst, " → "...)
+		dst = appendUint(dst, uint64(f.UDP.DstPort))
+		dst = append(dst, " Len="...)
+		n := int(f.UDP.Length) - 8
+		if n < 0 {
+			n = len(f.Payload)
+		}
+		dst = appendUint(dst, uint64(n))
+	case f.Has(ProtoICMP):
+		dst = f.appendICMPInfo(dst)
+	case f.Has(ProtoICMPv6):
+		dst = f.appendICMPv6Info(dst)
+	case f.Has(ProtoARP):
+		dst = f.appendARPInfo(dst)
+	case f.Has(ProtoIP) || f.Has(ProtoIPv6):
+		for _, a := range f.Anomalies {
+			if a.Proto == ProtoIP || a.Proto == ProtoIPv6 {
+				return append(dst, a.Msg...)
+			}
+		}
+	case f.Has(ProtoLLC):
+		dst = append(dst, "DSAP "...)
+		dst = appendHex(dst, uint64(f.Eth.DSAP), 2)
+		dst = append(dst, " SSAP "...)
+		dst = appendHex(dst, uint64(f.Eth.SSAP), 2)
+	case !f.Has(ProtoEth) && !f.Has(ProtoSLL) && !f.Has(ProtoNull) && !f.Has(ProtoRaw):
+		if f.LinkType != capture.LinkEthernet && f.LinkType != capture.LinkCustomBlock {
+			dst = append(dst, "Link type "...)
+			dst = appendUint(dst, uint64(f.LinkType))
+			if n := LinkTypeName(f.LinkType); n != "" {
+				dst = append(dst, " ("...)
+				dst = append(dst, n...)
+				if n == "USER" {
+					dst = appendUint(dst, uint64(f.LinkType-147))
+				}
+				dst = append(dst, ')')
+			}
+			dst = append(dst, ", not decoded"...)
+		}
+	}
+	if f.Len > f.CapLen && f.truncatedHeaders() {
+		dst = append(dst, "[Packet size limited during capture]"...)
+	} else if f.malformed() {
+		dst = append(dst, "[Malformed Packet]"...)
+	}
+	return dst
+}
+
+// truncatedHeaders reports a header cut short by the snapshot length.
+func (f *Frame) truncatedHeaders() bool {
+	for _, a := range f.Anomalies {
+		switch a.Msg {
+		case "TCP options truncated by the capture", "Ethernet header truncated", "TCP header truncated",
+			"IPv4 header truncated", "IPv6 header truncated", "UDP header truncated", "ICMP message truncated":
+			return true
+		}
+	}
+	return false
+}
+
+// malformed reports an anomaly Wireshark flags as [Malformed Packet].
+func (f *Frame) malformed() bool {
+	for _, a := range f.Anomalies {
+		switch a.Msg {
+		case "bogus TCP header length", "ICMP message truncated", "bad TCP option length":
+			return true
+		}
+	}
+	return false
+}
+
+func ipProtoName(p uint8) string {
+	switch p {
+	case IPProtoICMP:
+		return "ICMP"
+	case IPProtoTCP:
+		return "TCP"
+	case IPProtoUDP:
+		return "UDP"
+	case IPProtoICMPv6:
+		return "ICMPv6"
+	case IPProtoIPIP:
+		return "IPIP"
+	case IPProtoIPv6:
+		return "IPv6"
+	case 47:
+		return "GRE"
+	case 50:
+		return "ESP"
+	case 51:
+		return "AH"
+	case 132:
+		return "SCTP"
+	}
+	return "Unknown"
+}
+
+// tcpFlagNames in Wireshark's order for the Info column.
+var tcpFlagNames = [...]struct {
+	bit  uint16
+	name string
+}{
+	{TCPFin, "FIN"}, {TCPSyn, "SYN"}, {TCPRst, "RST"}, {TCPPsh, "PSH"}, {TCPAck, "ACK"},
+	{TCPUrg, "URG"}, {TCPEce, "ECE"}, {TCPCwr, "CWR"}, {TCPAE, "AE"}, {0xe00, "Reserved"},
+}
+
+// analysisNames are the tcp.analysis conditions in the order Wireshark prefixes them.
+var analysisNames = [...]struct {
+	bit  uint32
+	name string
+}{
+	{AnReusedPorts, "[TCP Port numbers reused] "},
+	{AnLostSegment, "[TCP Previous segment not captured] "},
+	{AnAckLostSegment, "[TCP ACKed unseen segment] "},
+	{AnKeepAlive, "[TCP Keep-Alive] "},
+	{AnKeepAliveAck, "[TCP Keep-Alive ACK] "},
+	{AnZeroWindowProbe, "[TCP ZeroWindowProbe] "},
+	{AnZeroWindowProbeAck, "[TCP ZeroWindowProbeAck] "},
+	{AnZeroWindow, "[TCP ZeroWindow] "},
+	{AnWindowFull, "[TCP Window Full] "},
+	{AnWindowUpdate, "[TCP Window Update] "},
+	{AnSpuriousRetransmission, "[TCP Spurious Retransmission] "},
+	{AnFastRetransmission, "[TCP Fast Retransmission] "},
+	{AnRetransmission, "[TCP Retransmission] "},
+	{AnOutOfOrder, "[TCP Out-Of-Order] "},
+}
+
+func (f *Frame) appendTCPInfo(dst []byte) []byte {
+	t := &f.TCP
+	a := &f.Analysis
+	if a.HasTCP {
+		for _, n := range analysisNames {
+			if a.Flags&n.bit == 0 {
+				continue
+			}
+			if n.bit == AnRetransmission && a.Flags&(AnFastRetransmission|AnSpuriousRetransmission) != 0 {
+				continue
+			}
+			dst = append(dst, n.name...)
+		}
+		if a.Flags&AnDuplicateAck != 0 {
+			dst = append(dst, "[TCP Dup ACK "...)
+			dst = appendUint(dst, a.DupAckFrame)
+			dst = append(dst, '#')
+			dst = appendUint(dst, uint64(a.DupAckNum))
+			dst = append(dst, "] "...)
+		}
+	}
+	dst = appendUint(dst, uint64(t.SrcPort))
+	dst = append(dst, " → "...)
+	dst = appendUint(dst, uint64(t.DstPort))
+	if t.Short && t.HdrAvail < 14 {
+		return dst
+	}
+	dst = append(dst, " ["...)
+	n := 0
+	for _, fl := range tcpFlagNames {
+		if t.Flags&fl.bit != 0 {
+			if n > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = append(dst, fl.name...)
+			n++
+		}
+	}
+	if n == 0 {
+		dst = append(dst, "<None>"...)
+	}
+	dst = append(dst, "] Seq="...)
+	seq, ack := t.Seq, t.Ack
+	if a.HasTCP {
+		seq, ack = a.RelSeq, a.RelAck
+	}
+	dst = appendUint(dst, uint64(seq))
+	if t.Flags&TCPAck != 0 {
+		dst = append(dst, " Ack="...)
+		dst = appendUint(dst, uint64(ack))
+	}
+	if t.Short {
+		return dst
+	}
+	dst = append(dst, " Win="...)
+	if a.HasTCP && a.WindowSize >= 0 {
+		dst = appendUint(dst, uint64(a.WindowSize))
+	} else {
+		dst = appendUint(dst, uint64(t.Window))
+	}
+	if t.Flags&TCPUrg != 0 {
+		dst = append(dst, " Urg="...)
+		dst = appendUint(dst, uint64(t.Urgent))
+	}
+	if t.BadHdrLen {
+		return dst
+	}
+	dst = append(dst, " Len="...)
+	dst = appendUint(dst, uint64(t.PayloadLen))
+	return f.appendTCPOptionInfo(dst)
+}
+
+// appendTCPOptionInfo appends the options in packet order as Wireshark's Info does.
+func (f *Frame) appendTCPOptionInfo(dst []byte) []byte {
+	o := f.TCP.Options
+	for i := 0; i < len(o); {
+		kind := o[i]
+		if kind == tcpOptEOL {
+			break
+		}
+		if kind == tcpOptNOP {
+			i++
+			continue
+		}
+		if i+1 >= len(o) {
+			break
+		}
+		n := int(o[i+1])
+		if n < 2 || i+n > len(o) {
+			break
+		}
+		v := o[i+2 : i+n]
+		switch kind {
+		case tcpOptMSS:
+			if n == 4 {
+				dst = append(dst, " MSS="...)
+				dst = appendUint(dst, uint64(be16(v)))
+			}
+		case tcpOptWScale:
+			if n == 3 {
+				dst = append(dst, " WS="...)
+				sh := v[0]
+				if sh > 14 {
+					sh = 14
+				}
+				dst = appendUint(dst, 1<<sh)
+			}
+		case tcpOptSACKPerm:
+			dst = append(dst, " SACK_PERM"...)
+		case tcpOptSACK:
+			for j := 0; j+8 <= len(v); j += 8 {
+				l, r := be32(v[j:]), be32(v[j+4:])
+				if base, ok := f.sackBase(); ok {
+					l, r = l-base, r-base
+				}
+				dst = append(dst, " SLE="...)
+				dst = appendUint(dst, uint64(l))
+				dst = append(dst, " SRE="...)
+				dst = appendUint(dst, uint64(r))
+			}
+		case tcpOptTS:
+			if n == 10 {
+				dst = append(dst, " TSval="...)
+				dst = appendUint(dst, uint64(be32(v)))
+				dst = append(dst, " TSecr="...)
+				dst = appendUint(dst, uint64(be32(v[4:])))
+			}
+		}
+		i += n
+	}
+	return dst
+}
+
+// sackBase returns the peer's initial sequence number (SACK edges are relative
+// to what this segment acknowledges) when the flow analysis knows it.
+func (f *Frame) sackBase() (uint32, bool) {
+	if !f.Analysis.HasTCP || f.TCP.Flags&TCPAck == 0 {
+		return 0, false
+	}
+	return f.TCP.Ack - f.Analysis.RelAck, true
+}
+
+func icmpTypeName(t, code uint8) (string, string) {
+	switch t {
+	case 0:
+		return "Echo (ping) reply", ""
+	case 3:
+		codes := [...]string{"Network unreachable", "Host unreachable", "Protocol unreachable", "Port unreachable",
+			"Fragmentation needed", "Source route failed", "Destination network unknown", "Destination host unknown",
+			"Source host isolated", "Network administratively prohibited", "Host administratively prohibited",
+			"Network unreachable for TOS", "Host unreachable for TOS", "Communication administratively filtered",
+			"Host precedence violation", "Precedence cutoff in effect"}
+		c := ""
+		if int(code) < len(codes) {
+			c = codes[code]
+		}
+		return "Destination unreachable", c
+	case 4:
+		return "Source quench (flow control)", ""
+	case 5:
+		codes := [...]string{"Redirect for network", "Redirect for host", "Redirect for TOS and network", "Redirect for TOS and host"}
+		c := ""
+		if int(code) < len(codes) {
+			c = codes[code]
+		}
+		return "Redirect", c
+	case 8:
+		return "Echo (ping) request", ""
+	case 9:
+		return "Router advertisement", ""
+	case 10:
+		return "Router solicitation", ""
+	case 11:
+		c := "Time to live exceeded in transit"
+		if code == 1 {
+			c = "Fragment reassembly time exceeded"
+		}
+		return "Time-to-live exceeded", c
+	case 12:
+		return "Parameter problem", ""
+	case 13:
+		return "Timestamp request", ""
+	case 14:
+		return "Timestamp reply", ""
+	case 17:
+		return "Address mask request", ""
+	case 18:
+		return "Address mask reply", ""
+	}
+	return "Unknown ICMP (obsolete or malformed?)", ""
+}
+
+func (f *Frame) appendICMPInfo(dst []byte) []byte {
+	c := &f.ICMP
+	name, code := icmpTypeName(c.Type, c.Code)
+	dst = append(dst, name...)
+	if code != "" {
+		dst = append(dst, " ("...)
+		dst = append(dst, code...)
+		dst = append(dst, ')')
+	}
+	if c.Type == 0 || c.Type == 8 {
+		for i := len(name); i < 20; i++ {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, " id="...)
+		dst = appendHex(dst, uint64(c.ID), 4)
+		dst = append(dst, ", seq="...)
+		dst = appendUint(dst, uint64(c.Seq))
+		dst = append(dst, '/')
+		dst = appendUint(dst, uint64(c.Seq>>8|c.Seq<<8))
+		if f.Has(ProtoIP) {
+			dst = append(dst, ", ttl="...)
+			dst = appendUint(dst, uint64(f.IP.TTL))
+		}
+	}
+	return dst
+}
+
+func (f *Frame) appendICMPv6Info(dst []byte) []byte {
+	c := &f.ICMP6
+	switch c.Type {
+	case 1:
+		dst = append(dst, "Destination Unreachable"...)
+	case 2:
+		dst = append(dst, "Packet Too Big"...)
+	case 3:
+		dst = append(dst, "Time Exceeded"...)
+	case 4:
+		dst = append(dst, "Parameter Problem"...)
+	case 128, 129:
+		if c.Type == 128 {
+			dst = append(dst, "Echo (ping) request id="...)
+		} else {
+			dst = append(dst, "Echo (ping) reply id="...)
+		}
+		dst = appendHex(dst, uint64(c.ID), 4)
+		dst = append(dst, ", seq="...)
+		dst = appendUint(dst, uint64(c.Seq))
+		if f.Has(ProtoIPv6) {
+			dst = append(dst, ", hop limit="...)
+			dst = appendUint(dst, uint64(f.IPv6.HopLimit))
+		}
+	case 130:
+		dst = append(dst, "Multicast Listener Query"...)
+	case 131:
+		dst = append(dst, "Multicast Listener Report"...)
+	case 132:
+		dst = append(dst, "Multicast Listener Done"...)
+	case 133:
+		dst = append(dst, "Router Solicitation"...)
+		dst = f.appendFromLL(dst)
+	case 134:
+		dst = append(dst, "Router Advertisement"...)
+		dst = f.appendFromLL(dst)
+	case 135:
+		dst = append(dst, "Neighbor Solicitation for "...)
+		dst = c.NDTarget.AppendTo(dst)
+		dst = f.appendFromLL(dst)
+	case 136:
+		dst = append(dst, "Neighbor Advertisement "...)
+		dst = c.NDTarget.AppendTo(dst)
+		if c.NDFlags&0xe0000000 != 0 {
+			dst = append(dst, " ("...)
+			n := 0
+			for _, fl := range [...]struct {
+				bit  uint32
+				name string
+			}{{0x80000000, "rtr"}, {0x40000000, "sol"}, {0x20000000, "ovr"}} {
+				if c.NDFlags&fl.bit != 0 {
+					if n > 0 {
+						dst = append(dst, ", "...)
+					}
+					dst = append(dst, fl.name...)
+					n++
+				}
+			}
+			dst = append(dst, ')')
+		}
+		if c.HasLinkAddr {
+			dst = append(dst, " is at "...)
+			dst = AppendMAC(dst, c.LinkAddr[:])
+		}
+	case 137:
+		dst = append(dst, "Redirect"...)
+	case 143:
+		dst = append(dst, "Multicast Listener Report Message v2"...)
+	default:
+		dst = append(dst, "Unknown ICMPv6 type "...)
+		dst = appendUint(dst, uint64(c.Type))
+	}
+	return dst
+}
+
+func (f *Frame) appendFromLL(dst []byte) []byte {
+	if f.ICMP6.HasLinkAddr && f.ICMP6.LinkAddrSrc {
+		dst = append(dst, " from "...)
+		dst = AppendMAC(dst, f.ICMP6.LinkAddr[:])
+	}
+	return dst
+}
+
+func (f *Frame) appendARPInfo(dst []byte) []byte {
+	a := &f.ARP
+	if a.HWSize != 6 || a.ProtoSize != 4 {
+		dst = append(dst, "ARP opcode "...)
+		return appendUint(dst, uint64(a.Opcode))
+	}
+	switch a.Opcode {
+	case 1:
+		if a.SenderIP == a.TargetIP {
+			if a.TargetMAC == ([6]byte{}) {
+				dst = append(dst, "ARP Announcement for "...)
+			} else {
+				dst = append(dst, "Gratuitous ARP for "...)
+				dst = a.SenderIP.AppendTo(dst)
+				return append(dst, " (Request)"...)
+			}
+			return a.SenderIP.AppendTo(dst)
+		}
+		if a.SenderIP.IsUnspecified() {
+			dst = append(dst, "Who has "...)
+			dst = a.TargetIP.AppendTo(dst)
+			return append(dst, "? (ARP Probe)"...)
+		}
+		dst = append(dst, "Who has "...)
+		dst = a.TargetIP.AppendTo(dst)
+		dst = append(dst, "? Tell "...)
+		return a.SenderIP.AppendTo(dst)
+	case 2:
+		if a.SenderIP == a.TargetIP {
+			dst = append(dst, "Gratuitous ARP for "...)
+			dst = a.SenderIP.AppendTo(dst)
+			return append(dst, " (Reply)"...)
+		}
+		dst = a.SenderIP.AppendTo(dst)
+		dst = append(dst, " is at "...)
+		return AppendMAC(dst, a.SenderMAC[:])
+	}
+	dst = append(dst, "ARP opcode "...)
+	return appendUint(dst, uint64(a.Opcode))
+}
