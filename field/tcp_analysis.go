@@ -146,7 +146,7 @@ var tcpAnalysisFields = []Field{
 		return a.AckedFrame, a.AckedFrame != 0
 	}),
 	anTime("tcp.analysis.ack_rtt", "The RTT to ACK the segment was", func(a *decode.Analysis) (int64, bool) {
-		return a.AckRTT, a.AckedFrame != 0 && a.AckRTT >= 0
+		return a.AckRTT, a.AckedFrame != 0 && a.AckRTT != -1
 	}),
 	anTime("tcp.analysis.initial_rtt", "iRTT", func(a *decode.Analysis) (int64, bool) { return a.InitialRTT, a.InitialRTT >= 0 }),
 	anUint("tcp.analysis.bytes_in_flight", "Bytes in flight", FTUint32, func(a *decode.Analysis) (uint64, bool) {

@@ -116,15 +116,22 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 			fwd.nextSeq = fwd.maxSeqToBeAcked
 		}
 	}
-	if flags&(thSYN|thACK) == thSYN|thACK && fwd.baseSet &&
-		(th.Seq != fwd.baseSeq || (reuseAfterClose && c.completeness&(CompRst|CompFin) != 0)) {
-		c = t.replaceConn(c, key, dir, f.TS)
-		reused, isNew = true, true
-	}
 	fwd, rev = &c.dirs[dir], &c.dirs[1-dir]
+	if flags&(thSYN|thACK) == thSYN|thACK && fwd.baseSet && th.Seq != fwd.baseSeq {
+		// A SYN-ACK with a new ISN: Wireshark 4.0 rebases the direction
+		// (the SYN was missed) rather than starting a new stream.
+		fwd.baseSeq = th.Seq
+		fwd.sawSyn = true
+	}
 
-	an.HasTCP = true
 	an.Stream = c.stream
+	if th.Short {
+		// Header cut short by the snapshot length: Wireshark finds the
+		// conversation from the ports, then gives up on the segment.
+		t.touch(c, f.TS)
+		return
+	}
+	an.HasTCP = true
 	an.TimeRelative = f.TS - c.firstTS
 	an.TimeDelta = f.TS - c.prevTS
 	c.prevTS = f.TS
@@ -214,11 +221,14 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 		an.InitialRTT = c.initialRTT
 	}
 
-	// Calculated window size (SYNs are never scaled).
+	// Calculated window size (SYNs are never scaled); absent when the
+	// header length is bogus (Wireshark stops dissecting there).
 	an.WinScale = int(fwd.winScale)
-	an.WindowSize = int64(th.Window)
-	if flags&thSYN == 0 && fwd.winScale >= 0 {
-		an.WindowSize <<= uint(fwd.winScale)
+	if !th.BadHdrLen {
+		an.WindowSize = int64(th.Window)
+		if flags&thSYN == 0 && fwd.winScale >= 0 {
+			an.WindowSize <<= uint(fwd.winScale)
+		}
 	}
 
 	// Options seen after the analysis, as in Wireshark.
@@ -373,7 +383,7 @@ finishedFwd:
 			dt = f.TS - rev.lastAckTime
 		}
 		// Fast retransmission takes precedence over out-of-order.
-		if dt < 20e6 && rev.dupAckNum >= 2 && rev.lastAck == seq {
+		if dt < 20e6 && (rev.dupAckNum >= 2 || !fastNeedsDupAcks) && rev.lastAck == seq {
 			fl |= decode.AnFastRetransmission
 			goto finishedRetx
 		}

@@ -42,9 +42,10 @@ func (c *Config) defaults() {
 var (
 	reuseAfterClose    = false // a SYN with the same ISN after FIN/RST starts a new stream (Wireshark ≥ 4.2)
 	sackFastRetx       = false // SACK-based fast-retransmission rules (Wireshark ≥ 4.2)
-	oooSeenCheck       = false // a segment already in the unacked list is a plain retransmission (≥ 4.2)
+	oooSeenCheck       = true  // a segment already in the unacked list is a plain retransmission (≥ 4.2)
 	oooFromNextSeqTime = true  // out-of-order threshold measured from the highest segment's time (4.0)
 	partialAcks        = false // partial ACKs give acks_frame/ack_rtt (≥ 4.2)
+	fastNeedsDupAcks   = true  // fast retransmission needs ≥ 2 duplicate ACKs (≥ 4.2; 4.0 only checks timing and seq)
 )
 
 // Tracker assigns streams and fills decode.Frame.Analysis, one frame at a
