@@ -85,11 +85,13 @@ func parseTLS(t *TLS, b []byte) int {
 			break
 		}
 		body := b[off+tlsRecordHeader : off+tlsRecordHeader+n]
+		rec := TLSMsg{RecordStart: true, Version: binary.BigEndian.Uint16(b[off+1:]), Length: uint16(n), Content: typ}
 		off += tlsRecordHeader + n
 		t.Records++
 		switch typ {
 		case TLSAlert:
-			m := TLSMsg{Content: typ, Encrypted: n != 2}
+			m := rec
+			m.Encrypted = n != 2
 			if n == 2 && !t.HasAlert {
 				t.HasAlert = true
 				t.AlertLevel, t.AlertDesc = body[0], body[1]
@@ -97,13 +99,16 @@ func parseTLS(t *TLS, b []byte) int {
 			msgs = appendTLSMsg(msgs, m)
 		case TLSHandshake:
 			if !tlsPlainHandshake(body) {
-				msgs = appendTLSMsg(msgs, TLSMsg{Content: typ, Encrypted: true})
+				rec.Encrypted = true
+				msgs = appendTLSMsg(msgs, rec)
 				continue
 			}
 			for len(body) >= 4 {
 				ht := body[0]
 				ml := int(body[1])<<16 | int(body[2])<<8 | int(body[3])
-				m := TLSMsg{Content: typ, Handshake: ht}
+				m := rec
+				m.Handshake = ht
+				rec.RecordStart = false
 				if 4+ml > len(body) {
 					m.Partial = true
 					msgs = appendTLSMsg(msgs, m)
@@ -130,7 +135,7 @@ func parseTLS(t *TLS, b []byte) int {
 				msgs = appendTLSMsg(msgs, m)
 			}
 		default:
-			msgs = appendTLSMsg(msgs, TLSMsg{Content: typ})
+			msgs = appendTLSMsg(msgs, rec)
 		}
 	}
 	t.ALPN, t.Msgs = alpn, msgs
