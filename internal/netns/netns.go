@@ -15,8 +15,10 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -165,4 +167,89 @@ func Do(ns string, fn func() error) error {
 		errc <- ferr
 	}()
 	return <-errc
+}
+
+// Proc is a process running in a namespace whose stderr is watched.
+type Proc struct {
+	Cmd    *exec.Cmd
+	stderr *lineBuf
+	done   chan error
+}
+
+// Start starts name args... in namespace ns and waits until its stderr has
+// a line containing ready (when ready is not ""), for at most 10 s.
+func (p *Pair) Start(ns, ready, name string, args ...string) *Proc {
+	p.t.Helper()
+	cmd := p.Command(ns, name, args...)
+	lb := &lineBuf{ready: ready, ch: make(chan struct{})}
+	cmd.Stderr = lb
+	if ready == "" {
+		close(lb.ch)
+		lb.closed = true
+	}
+	if err := cmd.Start(); err != nil {
+		p.t.Fatalf("starting %s: %v", name, err)
+	}
+	pr := &Proc{Cmd: cmd, stderr: lb, done: make(chan error, 1)}
+	go func() { pr.done <- cmd.Wait() }()
+	p.t.Cleanup(func() { cmd.Process.Kill() })
+	select {
+	case <-lb.ch:
+	case err := <-pr.done:
+		pr.done <- err
+		p.t.Fatalf("%s %s exited before it was ready: %v\n%s", name, strings.Join(args, " "), err, lb.String())
+	case <-time.After(10 * time.Second):
+		p.t.Fatalf("%s %s: not ready after 10 s:\n%s", name, strings.Join(args, " "), lb.String())
+	}
+	return pr
+}
+
+// Stop sends sig (SIGINT when 0), waits for the exit and returns the error
+// from Wait and everything the process wrote to stderr.
+func (pr *Proc) Stop(sig os.Signal) (string, error) {
+	if sig == nil {
+		sig = os.Interrupt
+	}
+	pr.Cmd.Process.Signal(sig)
+	return pr.Wait(10 * time.Second)
+}
+
+// Wait waits at most d for the process to exit.
+func (pr *Proc) Wait(d time.Duration) (string, error) {
+	select {
+	case err := <-pr.done:
+		pr.done <- err
+		return pr.stderr.String(), err
+	case <-time.After(d):
+		pr.Cmd.Process.Kill()
+		return pr.stderr.String(), fmt.Errorf("still running after %v; killed", d)
+	}
+}
+
+// Stderr is what the process wrote to stderr so far.
+func (pr *Proc) Stderr() string { return pr.stderr.String() }
+
+type lineBuf struct {
+	mu     sync.Mutex
+	b      []byte
+	ready  string
+	ch     chan struct{}
+	closed bool
+}
+
+func (l *lineBuf) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b = append(l.b, b...)
+	if !l.closed && strings.Contains(string(l.b), l.ready) {
+		l.closed = true
+		close(l.ch)
+	}
+	return len(b), nil
+}
+
+func (l *lineBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.b)
 }
