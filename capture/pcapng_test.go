@@ -225,31 +225,37 @@ func TestPcapngSectionDamage(t *testing.T) {
 	}
 }
 
+// pcapVariant builds a 3-packet pcap in byte order bo, µs or ns, snaplen 96,
+// Ethernet with the FCS-length bits saying 4 bytes.
+func pcapVariant(bo binary.AppendByteOrder, nano bool) []byte {
+	var b []byte
+	magic := uint32(pcapMagicMicro)
+	if nano {
+		magic = pcapMagicNano
+	}
+	b = bo.AppendUint32(b, magic)
+	b = bo.AppendUint16(b, 2)
+	b = bo.AppendUint16(b, 4)
+	b = append(b, make([]byte, 8)...)
+	b = bo.AppendUint32(b, 96)
+	b = bo.AppendUint32(b, 1|0x04000000|2<<28) // Ethernet, FCS present, 2×16 bits
+	for i := range 3 {
+		b = bo.AppendUint32(b, 1_600_000_000+uint32(i))
+		b = bo.AppendUint32(b, 123_456)
+		b = bo.AppendUint32(b, 4)
+		b = bo.AppendUint32(b, 100)
+		b = append(b, 1, 2, 3, byte(i))
+	}
+	return b
+}
+
 // TestPcapVariants: both byte orders, µs and ns, FCS bits.
 func TestPcapVariants(t *testing.T) {
 	for _, c := range []struct {
 		bo   binary.AppendByteOrder
 		nano bool
 	}{{binary.LittleEndian, false}, {binary.BigEndian, false}, {binary.LittleEndian, true}, {binary.BigEndian, true}} {
-		bo := c.bo
-		var b []byte
-		magic := uint32(pcapMagicMicro)
-		if c.nano {
-			magic = pcapMagicNano
-		}
-		b = bo.AppendUint32(b, magic)
-		b = bo.AppendUint16(b, 2)
-		b = bo.AppendUint16(b, 4)
-		b = append(b, make([]byte, 8)...)
-		b = bo.AppendUint32(b, 96)
-		b = bo.AppendUint32(b, 1|0x04000000|2<<28) // Ethernet, FCS present, 2×16 bits
-		for i := range 3 {
-			b = bo.AppendUint32(b, 1_600_000_000+uint32(i))
-			b = bo.AppendUint32(b, 123_456)
-			b = bo.AppendUint32(b, 4)
-			b = bo.AppendUint32(b, 100)
-			b = append(b, 1, 2, 3, byte(i))
-		}
+		b := pcapVariant(c.bo, c.nano)
 		r, err := NewReader(bytes.NewReader(b), "v")
 		if err != nil {
 			t.Fatal(err)
@@ -264,7 +270,7 @@ func TestPcapVariants(t *testing.T) {
 			frac = 123_456
 		}
 		if got[2].info.TS != 1_600_000_002*1e9+frac || got[2].info.Len != 100 || got[2].data != "\x01\x02\x03\x02" {
-			t.Errorf("%v nano=%v: %+v", bo, c.nano, got[2])
+			t.Errorf("%v nano=%v: %+v", c.bo, c.nano, got[2])
 		}
 		wantFormat := "pcap"
 		if c.nano {
