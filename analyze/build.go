@@ -1,0 +1,858 @@
+package analyze
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Findings returns every finding so far, most important first. After Flush
+// it covers the whole capture, including transactions open at the end.
+func (e *Engine) Findings() []Finding {
+	if e.cacheValidFrames == e.frames && e.cachedFindings != nil {
+		return e.cachedFindings
+	}
+	fs := e.build()
+	e.cachedFindings, e.cacheValidFrames = fs, e.frames
+	return fs
+}
+
+// Ready returns the findings that became final since the previous call:
+// their latest evidence is at least Config.Settle older than now (packet
+// time, ns). A live capture calls it periodically to print findings as soon
+// as they are certain; each finding (by Key) is returned once.
+func (e *Engine) Ready(now int64) []Finding {
+	var out []Finding
+	for _, f := range e.Findings() {
+		if e.reported[f.Key] {
+			continue
+		}
+		if !e.flushed && now-f.LastTS < int64(e.cfg.Settle) {
+			continue
+		}
+		e.reported[f.Key] = true
+		out = append(out, f)
+	}
+	return out
+}
+
+type groupKey struct {
+	cat   Category
+	host  netip.Addr
+	port  uint16
+	proto string
+}
+
+type group struct {
+	key    groupKey
+	stalls []*stallRec
+}
+
+func (e *Engine) groupKeyFor(s *stallRec) groupKey {
+	k := groupKey{cat: s.cat, host: s.culprit.Addr, port: s.culprit.Port, proto: s.cproto}
+	switch s.cat {
+	case CatPacketLoss:
+		k.host, k.port = netip.Addr{}, 0
+	case CatClientDelay, CatZeroWindow, CatPMTUBlackhole:
+		k.port = 0
+	}
+	return k
+}
+
+func (e *Engine) build() []Finding {
+	groups := map[groupKey]*group{}
+	var order []groupKey
+	// Port scans: one source trying many ports of one target.
+	type pair struct{ a, b netip.Addr }
+	scanPorts := map[pair]map[uint16]bool{}
+	for i := range e.stalls {
+		s := &e.stalls[i]
+		if s.cat == CatRefused || s.cat == CatConnTimeout {
+			p := pair{s.Client.Addr, s.Server.Addr}
+			m := scanPorts[p]
+			if m == nil {
+				m = map[uint16]bool{}
+				scanPorts[p] = m
+			}
+			if len(m) < 64 {
+				m[s.Server.Port] = true
+			}
+		}
+	}
+	scans := map[pair]*group{}
+	for i := range e.stalls {
+		s := &e.stalls[i]
+		if s.cat == CatRefused || s.cat == CatConnTimeout {
+			p := pair{s.Client.Addr, s.Server.Addr}
+			if len(scanPorts[p]) >= 10 {
+				g := scans[p]
+				if g == nil {
+					g = &group{key: groupKey{cat: CatPortScan, host: p.a, proto: "tcp"}}
+					scans[p] = g
+				}
+				g.stalls = append(g.stalls, s)
+				continue
+			}
+		}
+		k := e.groupKeyFor(s)
+		g := groups[k]
+		if g == nil {
+			g = &group{key: k}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.stalls = append(g.stalls, s)
+	}
+	// Culprits of correlated stalls absorb the standalone reports of their own failed attempts.
+	for k := range groups {
+		if k.cat == CatBlockedDependency {
+			delete(groups, groupKey{cat: CatConnTimeout, host: k.host, port: k.port, proto: k.proto})
+		}
+	}
+	var out []Finding
+	for _, k := range order {
+		g := groups[k]
+		if g == nil {
+			continue
+		}
+		if f, ok := e.finding(g); ok {
+			out = append(out, f)
+		}
+	}
+	for p, g := range scans {
+		out = append(out, e.scanFinding(p.a, p.b, g))
+	}
+	out = append(out, e.eventFindings()...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Severity != out[j].Severity {
+			return out[i].Severity > out[j].Severity
+		}
+		if out[i].TimeLost != out[j].TimeLost {
+			return out[i].TimeLost > out[j].TimeLost
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
+
+// stats of a group of stalls.
+type gstats struct {
+	n          int
+	lost       int64
+	maxDur     int64
+	victims    []netip.Addr
+	timeouts   []float64
+	evidence   []uint64
+	last       int64
+	services   map[svcKey]bool
+	servers    map[Endpoint]bool
+	open       int
+	maxRTT     int64
+	wallLost   int64
+	minDur     int64
+	retrans    int
+	pkts       int
+	attemptsTo map[Endpoint]int
+}
+
+func (e *Engine) stats(g *group) gstats {
+	st := gstats{services: map[svcKey]bool{}, servers: map[Endpoint]bool{}, attemptsTo: map[Endpoint]int{}, minDur: math.MaxInt64}
+	seenV := map[netip.Addr]bool{}
+	ev := map[uint64]bool{}
+	addEv := func(n uint64) {
+		if n != 0 && len(ev) < 2000 {
+			ev[n] = true
+		}
+	}
+	type iv struct{ a, b int64 }
+	var ivs []iv
+	for _, s := range g.stalls {
+		st.n++
+		st.lost += s.lost
+		d := s.End - s.Start
+		if d > st.maxDur {
+			st.maxDur = d
+		}
+		if d < st.minDur {
+			st.minDur = d
+		}
+		if !seenV[s.victim] {
+			seenV[s.victim] = true
+			st.victims = append(st.victims, s.victim)
+		}
+		if s.timeout > 0 {
+			st.timeouts = append(st.timeouts, float64(s.timeout)/1e9)
+		}
+		addEv(s.StartFrame)
+		addEv(s.EndFrame)
+		for _, fr := range s.frames {
+			addEv(fr)
+		}
+		if s.Attempt != nil {
+			for _, fr := range s.Attempt.Frames {
+				addEv(fr)
+			}
+			st.attemptsTo[s.Attempt.Server]++
+		}
+		if s.End > st.last {
+			st.last = s.End
+		}
+		proto := uint8(6)
+		if s.Proto == "udp" {
+			proto = 17
+		}
+		st.services[svcKey{proto, s.Server.Port}] = true
+		st.servers[s.Server] = true
+		if s.Open {
+			st.open++
+		}
+		if s.rtt > st.maxRTT {
+			st.maxRTT = s.rtt
+		}
+		st.retrans += s.count
+		st.pkts += s.pkts
+		ivs = append(ivs, iv{s.End - s.lost, s.End})
+	}
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i].a < ivs[j].a })
+	var cur iv
+	for i, v := range ivs {
+		if i == 0 || v.a > cur.b {
+			st.wallLost += cur.b - cur.a
+			cur = v
+		} else if v.b > cur.b {
+			cur.b = v.b
+		}
+	}
+	st.wallLost += cur.b - cur.a
+	for n := range ev {
+		st.evidence = append(st.evidence, n)
+	}
+	sort.Slice(st.evidence, func(i, j int) bool { return st.evidence[i] < st.evidence[j] })
+	sort.Slice(st.victims, func(i, j int) bool { return st.victims[i].Less(st.victims[j]) })
+	return st
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	w := append([]float64(nil), v...)
+	sort.Float64s(w)
+	return w[len(w)/2]
+}
+
+// unaffected names hosts that did the same kind of traffic (same servers,
+// else same service ports) and are not among the victims or the servers.
+func (e *Engine) unaffected(st gstats, exclude ...netip.Addr) []netip.Addr {
+	skip := map[netip.Addr]bool{}
+	for _, v := range st.victims {
+		skip[v] = true
+	}
+	for s := range st.servers {
+		skip[s.Addr] = true
+	}
+	for _, x := range exclude {
+		skip[x] = true
+	}
+	var same, similar []netip.Addr
+	for a, h := range e.hosts {
+		if skip[a] || h.servers == nil {
+			continue
+		}
+		hit := false
+		for s := range st.servers {
+			if h.servers[s] > 0 {
+				hit = true
+				break
+			}
+		}
+		if hit {
+			same = append(same, a)
+			continue
+		}
+		for k := range st.services {
+			if h.ports[k] > 0 {
+				similar = append(similar, a)
+				break
+			}
+		}
+	}
+	out := same
+	if len(out) == 0 {
+		out = similar
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Less(out[j]) })
+	if len(out) > 16 {
+		out = out[:16]
+	}
+	return out
+}
+
+func addrList(v []netip.Addr, max int) string {
+	var b strings.Builder
+	for i, a := range v {
+		if i == max {
+			fmt.Fprintf(&b, " and %d more", len(v)-max)
+			break
+		}
+		if i > 0 {
+			if i == len(v)-1 {
+				b.WriteString(" and ")
+			} else {
+				b.WriteString(", ")
+			}
+		}
+		b.WriteString(a.String())
+	}
+	return b.String()
+}
+
+func ipField(a netip.Addr) string {
+	if a.Is4() || a.Is4In6() {
+		return "ip"
+	}
+	return "ipv6"
+}
+
+func frameSet(frames []uint64, max int) string {
+	if len(frames) == 0 {
+		return "frame.number == 0"
+	}
+	var b strings.Builder
+	b.WriteString("frame.number in {")
+	for i, n := range frames {
+		if i == max {
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.FormatUint(n, 10))
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+func secs(ns int64) string {
+	s := float64(ns) / 1e9
+	switch {
+	case s >= 100:
+		return trimF(s, 0) + " s"
+	case s >= 10:
+		return trimF(s, 1) + " s"
+	case s >= 1:
+		return trimF(s, 2) + " s"
+	}
+	return fmtMs(ns)
+}
+
+func trimF(v float64, prec int) string {
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return itoa(n) + " " + many
+}
+
+func (e *Engine) finding(g *group) (Finding, bool) {
+	st := e.stats(g)
+	k := g.key
+	ep := Endpoint{k.host, k.port}
+	f := Finding{Category: k.cat, Affected: st.victims, StallCount: st.n, TimeLost: time.Duration(st.lost),
+		Evidence: st.evidence, LastTS: st.last, Key: string(k.cat) + "|" + ep.String() + "|" + k.proto}
+	f.Stalls = make([]Stall, 0, len(g.stalls))
+	for _, s := range g.stalls {
+		f.Stalls = append(f.Stalls, s.Stall)
+	}
+	if k.cat == CatPacketLoss {
+		f.Key = string(k.cat)
+	}
+	ipf := ipField(k.host)
+	culprit := &Culprit{Host: k.host, Port: k.port, Proto: k.proto}
+	to := median(st.timeouts)
+	if to > 0 {
+		culprit.TimeoutS = math.Round(to*1000) / 1000
+	}
+	un := e.unaffected(st, k.host)
+	victimsS := addrList(st.victims, 6)
+	unS := ""
+	if len(un) > 0 {
+		unS = " " + addrList(un, 6) + " did the same kind of traffic without this problem."
+	}
+	switch k.cat {
+	case CatBlockedDependency:
+		culprit.Role = "unreachable " + strings.ToUpper(k.proto) + " server the waiting host depends on"
+		f.Severity = Warning
+		if st.n >= 2 || st.lost >= int64(5*time.Second) {
+			f.Severity = Critical
+		}
+		waiter := "the client"
+		side := WaitClient
+		if len(g.stalls) > 0 && g.stalls[0].WaitingOn == WaitServer {
+			waiter, side = "the server", WaitServer
+		}
+		_ = side
+		f.Title = fmt.Sprintf("%s waits %s for unreachable %s before each request (%s stalls, %s lost)",
+			victimsS, trimF(culprit.TimeoutS, 1)+" s", ep, itoa(st.n), secs(st.lost))
+		f.Explanation = fmt.Sprintf("On %s, %s the TCP connection is ready but %s sends nothing for %s. "+
+			"In every one of these gaps the same host first tries to open a TCP connection to %s; the SYNs get no answer at all "+
+			"(no SYN/ACK, no reset, no ICMP error), and the held request goes out exactly %s after that first SYN, when the attempt is abandoned. "+
+			"This is the signature of a local agent (endpoint security / web filter / proxy auto-config) that checks each request with a server "+
+			"it cannot reach, waits for its timeout, then fails open. The web servers are not slow: once the request is sent they answer promptly. "+
+			"Fix the path to %s (routing, VPN, firewall) or reconfigure the agent on the affected machine.%s",
+			victimsS, plural(st.n, "time", "times"), waiter, secs(st.maxDur), ep, trimF(culprit.TimeoutS, 3)+" s", ep, unS)
+		f.DisplayFilter = fmt.Sprintf("(%s.dst == %s && %s.dstport == %d) || %s", ipf, k.host, k.proto, k.port, frameSet(stallEnds(g), 300))
+	case CatDNSTimeout:
+		culprit.Role = "DNS server that does not answer"
+		retried := 0
+		for _, s := range g.stalls {
+			if !s.Open && s.timeout > 0 {
+				retried++
+			}
+		}
+		if retried == 0 && st.maxDur < int64(2*time.Second) {
+			return f, false // a query still in flight at the end of the capture is not a timeout
+		}
+		f.Severity = Warning
+		if retried >= 2 || st.lost >= int64(5*time.Second) {
+			f.Severity = Critical
+		}
+		f.Title = fmt.Sprintf("DNS server %s does not answer: %s waited %s per lookup (%s, %s lost)",
+			k.host, victimsS, secsOrUnknown(culprit.TimeoutS), plural(st.n, "query", "queries"), secs(st.lost))
+		f.Explanation = fmt.Sprintf("%s sent %s to %s and got no answer. ", victimsS, plural(st.n, "DNS query", "DNS queries"), ep)
+		if retried > 0 {
+			f.Explanation += fmt.Sprintf("Each time the resolver waited %s, its timeout, and asked again (usually the next server in its list, which answered), "+
+				"so every new host name costs the user that long before the connection even starts. ", secsOrUnknown(culprit.TimeoutS))
+		}
+		f.Explanation += fmt.Sprintf("Remove or fix %s in the resolver configuration of the affected hosts (or make it reachable).%s", k.host, unS)
+		f.DisplayFilter = fmt.Sprintf("(dns && %s.addr == %s) || %s", ipf, k.host, frameSet(stallEnds(g), 300))
+	case CatDNSSlow:
+		culprit.Role = "slow DNS server"
+		f.Severity = Info
+		if st.maxDur >= int64(2*time.Second) {
+			f.Severity = Warning
+		}
+		f.Title = fmt.Sprintf("DNS server %s answers slowly (up to %s)", k.host, secs(st.maxDur))
+		f.Explanation = fmt.Sprintf("%s from %s waited up to %s for %s to answer. A DNS server on a healthy network answers in milliseconds; "+
+			"this one is overloaded or forwarding to a slow upstream.%s", plural(st.n, "Query", "Queries"), victimsS, secs(st.maxDur), k.host, unS)
+		f.DisplayFilter = fmt.Sprintf("dns.time >= 1 && %s.src == %s", ipf, k.host)
+	case CatServerThink:
+		culprit.Role = "slow application server"
+		f.Severity = Info
+		if st.maxDur >= int64(e.cfg.ThinkWarn) {
+			f.Severity = Warning
+		}
+		acked := ""
+		for _, s := range g.stalls {
+			if s.ack > 0 {
+				acked = fmt.Sprintf(" The server's TCP stack acknowledged the request within %s, so the network delivered it; the time is spent in the application.", fmtMs(s.ack))
+				break
+			}
+		}
+		rtt := ""
+		if st.maxRTT > 0 {
+			rtt = fmt.Sprintf(" against a network round trip of only %s", fmtMs(st.maxRTT))
+		}
+		urls := whatList(g, 4)
+		f.Title = fmt.Sprintf("Server %s takes up to %s to answer (%s)", ep, secs(st.maxDur), plural(st.n, "slow response", "slow responses"))
+		f.Explanation = fmt.Sprintf("The client sent its request promptly and then waited %s–%s for the first byte of the answer from %s%s.%s "+
+			"Slow requests: %s. Look at the server application and its back ends, not at the network.%s",
+			secs(st.minDur), secs(st.maxDur), ep, rtt, acked, urls, unS)
+		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && %s", ipf, k.host, k.port, frameSet(st.evidence, 300))
+	case CatClientDelay:
+		culprit.Role = "client that waits before sending"
+		culprit.Port, culprit.Proto = 0, ""
+		f.Severity = Info
+		f.Title = fmt.Sprintf("%s waits up to %s after connecting before sending its request (%s)", k.host, secs(st.maxDur), plural(st.n, "time", "times"))
+		f.Explanation = fmt.Sprintf("After the TCP handshake completed, %s sent nothing for %s–%s. Nothing else that host did in these gaps "+
+			"explains them (no failed connection, DNS or ARP attempt that ends when the request leaves), so this is the client application: "+
+			"pre-opened (speculative) connections, a slow local proxy or a busy machine.", k.host, secs(st.minDur), secs(st.maxDur))
+		f.DisplayFilter = frameSet(st.evidence, 300)
+		culprit = &Culprit{Host: k.host, Role: culprit.Role}
+	case CatRefused:
+		culprit.Role = "server port that refuses connections"
+		f.Severity = Warning
+		f.Title = fmt.Sprintf("%s refuses connections (%s from %s)", ep, plural(st.n, "attempt", "attempts"), victimsS)
+		f.Explanation = fmt.Sprintf("Every SYN to %s was answered at once with a reset: the host is up but nothing listens on port %d "+
+			"(or a host firewall rejects it). %s tried %s; an application that keeps retrying wastes time and shows errors to its users. "+
+			"Start the service, or fix the client's configured address or port.%s", ep, k.port, victimsS, plural(st.n, "time", "times"), unS)
+		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && (tcp.flags.syn == 1 || tcp.flags.reset == 1)", ipf, k.host, k.port)
+	case CatConnTimeout:
+		culprit.Role = "server that never answers connection attempts"
+		f.Severity = Info
+		syns := 0
+		for _, s := range g.stalls {
+			syns += s.count
+		}
+		if syns > st.n || st.n >= 3 {
+			f.Severity = Warning
+		}
+		f.Title = fmt.Sprintf("Connections to %s are never answered (%s, %s)", ep, plural(st.n, "attempt", "attempts"), plural(syns, "SYN", "SYNs"))
+		f.Explanation = fmt.Sprintf("%s sent %s to %s and got nothing back: no SYN/ACK, no reset, no ICMP error. Something in the path drops the "+
+			"packets silently (a firewall, a missing route, a down VPN) or the host is gone. Each attempt costs the client its full connect timeout.%s",
+			victimsS, plural(syns, "SYN", "SYNs"), ep, unS)
+		f.DisplayFilter = fmt.Sprintf("%s.dst == %s && tcp.dstport == %d && tcp.flags.syn == 1", ipf, k.host, k.port)
+	case CatSYNRetrans:
+		culprit.Role = "server reached only after SYN retransmissions"
+		f.Severity = Warning
+		f.Title = fmt.Sprintf("Connection setup to %s needed SYN retransmissions (%s, %s lost)", ep, plural(st.n, "connection", "connections"), secs(st.lost))
+		f.Explanation = fmt.Sprintf("%s had to send the SYN to %s more than once before the SYN/ACK came back; each lost SYN or SYN/ACK costs the "+
+			"stack's initial retransmission timeout (1 s on Linux, 3 s on Windows), doubling each time. Look for loss or an overloaded listener "+
+			"(full accept queue) on the way to %s.%s", victimsS, ep, k.host, unS)
+		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && tcp.flags.syn == 1", ipf, k.host, k.port)
+	case CatMiddleboxReset:
+		culprit.Role = "device in the path that resets connections in the server's name"
+		f.Severity = Critical
+		clue := ""
+		for _, s := range g.stalls {
+			if s.detail != "" {
+				clue = strings.TrimSuffix(strings.TrimSpace(s.detail), ";")
+				break
+			}
+		}
+		if dev := e.deviceFor(g); dev.IsValid() {
+			culprit.Device = dev
+		}
+		f.Title = fmt.Sprintf("A middlebox resets %s's connections to %s (%s)", victimsS, ep, plural(st.n, "session", "sessions"))
+		f.Explanation = fmt.Sprintf("Established sessions from %s to %s were torn down by a TCP reset that claims to come from %s but was not sent by it: %s. "+
+			"A device in the path (transparent proxy, IPS, firewall doing protocol inspection) answers for the server and kills the session. "+
+			"Check the router/firewall policies and licences for this traffic; the real server is probably fine.%s",
+			victimsS, ep, k.host, clue, unS)
+		if culprit.Device.IsValid() {
+			f.Explanation = strings.Replace(f.Explanation, "A device in the path", "The device with "+culprit.Device.String()+"'s MAC address (the router)", 1)
+		}
+		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && (tcp.flags.reset == 1 || tcp.flags.syn == 1)", ipf, k.host, k.port)
+	case CatPeerReset:
+		culprit.Role = "server that resets connections"
+		f.Severity = Info
+		if st.n >= 3 {
+			f.Severity = Warning
+		}
+		f.Title = fmt.Sprintf("%s resets established connections (%s)", ep, plural(st.n, "reset", "resets"))
+		f.Explanation = fmt.Sprintf("%s aborted %s from %s with a TCP reset in the middle of the exchange. Nothing about the resets "+
+			"(TTL, timing) suggests a device in the path, so the server application or its host closed them abruptly.%s", ep, plural(st.n, "session", "sessions"), victimsS, unS)
+		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && tcp.flags.reset == 1", ipf, k.host, k.port)
+	case CatPacketLoss:
+		culprit = nil
+		rate := 0.0
+		if st.pkts > 0 {
+			rate = float64(st.retrans) / float64(st.pkts)
+		}
+		f.Severity = Info
+		if rate >= 0.01 || st.lost >= int64(time.Second) {
+			f.Severity = Warning
+		}
+		srvs := map[netip.Addr]bool{}
+		for s := range st.servers {
+			srvs[s.Addr] = true
+		}
+		var sv []netip.Addr
+		for a := range srvs {
+			sv = append(sv, a)
+		}
+		sort.Slice(sv, func(i, j int) bool { return sv[i].Less(sv[j]) })
+		f.Title = fmt.Sprintf("Packet loss on %s (%s retransmitted or missing of %s data segments, %s in recovery)",
+			plural(st.n, "connection", "connections"), itoa(st.retrans), itoa(st.pkts), secs(st.lost))
+		f.Explanation = fmt.Sprintf("Connections between %s and %s lose segments: the capture shows retransmissions and gaps "+
+			"(segments missing before they reached the capture point), the receivers send duplicate ACKs and SACKs, and each loss costs a fast "+
+			"retransmission or a timeout. TCP halves its sending rate after every loss, so these transfers run slower than the link allows. ",
+			victimsS, addrList(sv, 6))
+		clean := e.cleanTransfers(st)
+		if clean != "" {
+			f.Explanation += clean + " "
+		}
+		f.Explanation += "Look for a lossy link, a congested queue or a duplex mismatch on the path these connections share."
+		if unS != "" {
+			f.Explanation += unS
+		}
+		f.DisplayFilter = "(tcp.analysis.retransmission || tcp.analysis.lost_segment || tcp.analysis.fast_retransmission) && (" + connFilter(g, 20) + ")"
+	case CatZeroWindow:
+		culprit.Role = "receiver that stops reading"
+		culprit.Port = 0
+		f.Severity = Info
+		if st.maxDur >= int64(time.Second) {
+			f.Severity = Warning
+		}
+		f.Title = fmt.Sprintf("%s closes its receive window (zero window, up to %s)", k.host, secs(st.maxDur))
+		f.Explanation = fmt.Sprintf("%s advertised a zero receive window %s, so the sender had to stop and wait (%s in total). "+
+			"The network is not the bottleneck: the receiving application does not read its socket fast enough (busy CPU, slow disk, small buffers).",
+			k.host, plural(st.n, "time", "times"), secs(st.lost))
+		f.DisplayFilter = fmt.Sprintf("tcp.window_size == 0 && tcp.flags.reset == 0 && %s.src == %s", ipf, k.host)
+	case CatPMTUBlackhole:
+		culprit.Role = "path that drops large packets silently"
+		culprit.Port = 0
+		f.Severity = Critical
+		f.Title = fmt.Sprintf("Large packets towards %s vanish (path MTU black hole, %s)", k.host, plural(st.n, "connection", "connections"))
+		f.Explanation = fmt.Sprintf("Full-size segments towards %s were retransmitted again and again and never acknowledged, while small packets of the "+
+			"same connections got through, and no ICMP 'fragmentation needed' / 'packet too big' came back. A link with a smaller MTU (VPN, PPPoE, tunnel) "+
+			"drops them and a firewall filters the ICMP that would tell the sender. Allow ICMP type 3 code 4 / ICMPv6 type 2, or clamp the TCP MSS.", k.host)
+		f.DisplayFilter = fmt.Sprintf("tcp.analysis.retransmission && tcp.len >= 1000 && %s.dst == %s", ipf, k.host)
+	default:
+		f.Title = string(k.cat)
+		f.DisplayFilter = frameSet(st.evidence, 300)
+	}
+	if st.open > 0 && k.cat != CatDNSTimeout {
+		f.Explanation += fmt.Sprintf(" %s still open when the capture ended.", plural(st.open, "exchange was", "exchanges were"))
+	}
+	if st.wallLost < st.lost && st.n > 1 && k.cat != CatPacketLoss {
+		f.Explanation += fmt.Sprintf(" In total %s of waiting (%s of wall-clock time, as some stalls overlapped).", secs(st.lost), secs(st.wallLost))
+	}
+	f.Culprit = culprit
+	f.Unaffected = un
+	return f, true
+}
+
+func secsOrUnknown(s float64) string {
+	if s <= 0 {
+		return "an unknown time"
+	}
+	return trimF(s, 3) + " s"
+}
+
+func stallEnds(g *group) []uint64 {
+	seen := map[uint64]bool{}
+	var out []uint64
+	for _, s := range g.stalls {
+		for _, n := range []uint64{s.StartFrame, s.EndFrame} {
+			if n != 0 && !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func whatList(g *group, max int) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range g.stalls {
+		if s.What == "" || seen[s.What] {
+			continue
+		}
+		seen[s.What] = true
+		out = append(out, fmt.Sprintf("%q (%s)", s.What, secs(s.End-s.Start)))
+		if len(out) == max {
+			break
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func connFilter(g *group, max int) string {
+	var parts []string
+	seen := map[connKey]bool{}
+	for _, s := range g.stalls {
+		k, _ := mkKey(s.Client, s.Server)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if len(parts) == max {
+			break
+		}
+		ipf := ipField(s.Client.Addr)
+		parts = append(parts, fmt.Sprintf("(%s.addr == %s && %s.addr == %s && tcp.port == %d && tcp.port == %d)",
+			ipf, s.Client.Addr, ipf, s.Server.Addr, s.Client.Port, s.Server.Port))
+	}
+	return strings.Join(parts, " || ")
+}
+
+// cleanTransfers contrasts lossy connections with clean ones of other servers.
+func (e *Engine) cleanTransfers(st gstats) string {
+	return ""
+}
+
+func (e *Engine) deviceFor(g *group) netip.Addr {
+	// The router whose MAC carried the reset: the address that MAC uses for itself
+	// is the one seen in ARP or the lowest address it sent as zero hops away.
+	return netip.Addr{}
+}
+
+func (e *Engine) scanFinding(src, dst netip.Addr, g *group) Finding {
+	st := e.stats(g)
+	ports := map[uint16]bool{}
+	for _, s := range g.stalls {
+		ports[s.Server.Port] = true
+	}
+	ipf := ipField(src)
+	f := Finding{Category: CatPortScan, Severity: Info, Affected: []netip.Addr{dst}, StallCount: st.n,
+		Evidence: st.evidence, LastTS: st.last, Key: "port-scan|" + src.String() + "|" + dst.String(),
+		Culprit: &Culprit{Host: src, Proto: "tcp", Role: "host probing many ports"}}
+	if len(f.Evidence) > 200 {
+		f.Evidence = f.Evidence[:200]
+	}
+	f.Title = fmt.Sprintf("%s probes %s on %s ports (port scan)", src, dst, itoa(len(ports)))
+	f.Explanation = fmt.Sprintf("%s sent connection attempts to %s different ports of %s; most were refused or unanswered. That is a port scan "+
+		"(a security scanner, a worm, or an inventory tool), not users' traffic: these failed connections are not a performance problem. "+
+		"Make sure the scan is expected.", src, itoa(len(ports)), dst)
+	f.DisplayFilter = fmt.Sprintf("%s.src == %s && %s.dst == %s && tcp.flags.syn == 1 && tcp.flags.ack == 0", ipf, src, ipf, dst)
+	return f
+}
+
+func (e *Engine) eventFindings() []Finding {
+	type ek struct {
+		cat   Category
+		key   Endpoint
+		code  int
+		proto string
+	}
+	groups := map[ek][]event{}
+	var order []ek
+	for _, ev := range e.events {
+		k := ek{ev.cat, ev.key, ev.code, ev.proto}
+		if ev.cat == CatICMPUnreachable || ev.cat == CatARPUnanswered {
+			k.code = 0
+		}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], ev)
+	}
+	var out []Finding
+	for _, k := range order {
+		evs := groups[k]
+		vs := map[netip.Addr]bool{}
+		var victims []netip.Addr
+		var frames []uint64
+		var last int64
+		names := map[string]bool{}
+		var nameList []string
+		for _, ev := range evs {
+			if !vs[ev.victim] {
+				vs[ev.victim] = true
+				victims = append(victims, ev.victim)
+			}
+			if len(frames) < 500 {
+				frames = append(frames, ev.frame)
+			}
+			if ev.ts > last {
+				last = ev.ts
+			}
+			if ev.detail != "" && !names[ev.detail] && len(nameList) < 5 {
+				names[ev.detail] = true
+				nameList = append(nameList, ev.detail)
+			}
+		}
+		sort.Slice(victims, func(i, j int) bool { return victims[i].Less(victims[j]) })
+		sort.Slice(frames, func(i, j int) bool { return frames[i] < frames[j] })
+		ipf := ipField(k.key.Addr)
+		f := Finding{Category: k.cat, Severity: Info, Affected: victims, Evidence: frames, LastTS: last, StallCount: 0,
+			Key: string(k.cat) + "|" + k.key.String() + "|" + itoa(k.code)}
+		vS := addrList(victims, 6)
+		switch k.cat {
+		case CatDNSError:
+			rc := rcodeName(k.code)
+			f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: "udp", Role: "DNS server answering " + rc}
+			if k.code == 2 || k.code == 5 {
+				f.Severity = Warning
+			}
+			f.Title = fmt.Sprintf("DNS server %s answers %s (%s)", k.key.Addr, rc, plural(len(evs), "time", "times"))
+			f.Explanation = fmt.Sprintf("%s got %s from %s for %s.", vS, plural(len(evs), rc+" answer", rc+" answers"), k.key.Addr, strings.Join(nameList, ", "))
+			switch k.code {
+			case 3:
+				f.Explanation += " The names do not exist: a typo, a stale configuration or search-domain expansion. Harmless unless an application depends on them."
+			case 2:
+				f.Explanation += " SERVFAIL means the server could not resolve them: its upstream or the zone's authoritative servers are failing (or DNSSEC validation fails)."
+			case 5:
+				f.Explanation += " REFUSED means the server will not answer these clients: an ACL or a recursion policy excludes them."
+			}
+			f.DisplayFilter = fmt.Sprintf("dns.flags.rcode == %d && %s.src == %s", k.code, ipf, k.key.Addr)
+		case CatICMPUnreachable:
+			f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: k.proto, Role: "destination reported unreachable"}
+			f.Title = fmt.Sprintf("%s is reported unreachable by ICMP (%s)", k.key, plural(len(evs), "message", "messages"))
+			f.Explanation = fmt.Sprintf("Packets from %s to %s were answered with ICMP destination unreachable (sent by %s): "+
+				"the port is closed (for UDP, the equivalent of a refused connection), or a router has no route or filters it.",
+				vS, k.key, strings.Join(nameList, ", "))
+			f.DisplayFilter = fmt.Sprintf("(icmp.type == 3 || icmpv6.type == 1) && %s", frameSet(frames, 300))
+		case CatARPUnanswered:
+			f.Culprit = &Culprit{Host: k.key.Addr, Role: "address nobody answers ARP for"}
+			f.Title = fmt.Sprintf("Nobody answers ARP for %s (%s asked %s)", k.key.Addr, vS, plural(evs[0].code, "time", "times"))
+			f.Explanation = fmt.Sprintf("%s asked the LAN who has %s again and again without a reply: the host is down, on another VLAN, or the address is "+
+				"misconfigured (wrong gateway or netmask). Anything that host tries to send to %s waits for ARP to time out.", vS, k.key.Addr, k.key.Addr)
+			f.DisplayFilter = fmt.Sprintf("arp.opcode == 1 && arp.dst.proto_ipv4 == %s", k.key.Addr)
+		case CatHTTPError:
+			f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: "tcp", Role: "HTTP server returning errors"}
+			if k.code >= 500 {
+				f.Severity = Warning
+			}
+			f.Title = fmt.Sprintf("%s answers HTTP %d (%s)", k.key, k.code, plural(len(evs), "time", "times"))
+			f.Explanation = fmt.Sprintf("%s received HTTP status %d from %s for %s.", vS, k.code, k.key, strings.Join(nameList, ", "))
+			if k.code >= 500 {
+				f.Explanation += " 5xx means the server (or a gateway in front of it) failed to produce the page: look at the application and its back ends."
+			} else {
+				f.Explanation += " 4xx means the server rejected the request itself (missing page, no permission)."
+			}
+			f.DisplayFilter = fmt.Sprintf("http.response.code == %d && %s.src == %s", k.code, ipf, k.key.Addr)
+		case CatTLSAlert:
+			f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: "tcp", Role: "TLS peer sending alerts"}
+			f.Severity = Warning
+			f.Title = fmt.Sprintf("TLS alert %s from %s side (%s)", tlsAlertName(k.code), k.key, plural(len(evs), "time", "times"))
+			f.Explanation = fmt.Sprintf("A fatal TLS alert (%s) ended handshakes or sessions between %s and %s: certificate, protocol version or cipher mismatch.",
+				tlsAlertName(k.code), vS, k.key)
+			f.DisplayFilter = fmt.Sprintf("tls.alert_message && %s.addr == %s", ipf, k.key.Addr)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func tlsAlertName(d int) string {
+	switch d {
+	case 0:
+		return "close_notify"
+	case 10:
+		return "unexpected_message"
+	case 20:
+		return "bad_record_mac"
+	case 40:
+		return "handshake_failure"
+	case 42:
+		return "bad_certificate"
+	case 43:
+		return "unsupported_certificate"
+	case 44:
+		return "certificate_revoked"
+	case 45:
+		return "certificate_expired"
+	case 46:
+		return "certificate_unknown"
+	case 47:
+		return "illegal_parameter"
+	case 48:
+		return "unknown_ca"
+	case 49:
+		return "access_denied"
+	case 50:
+		return "decode_error"
+	case 51:
+		return "decrypt_error"
+	case 70:
+		return "protocol_version"
+	case 71:
+		return "insufficient_security"
+	case 80:
+		return "internal_error"
+	case 90:
+		return "user_canceled"
+	case 112:
+		return "unrecognized_name"
+	case 116:
+		return "certificate_required"
+	case 120:
+		return "no_application_protocol"
+	}
+	return "alert " + itoa(d)
+}

@@ -1,0 +1,572 @@
+package analyze
+
+import (
+	"net/netip"
+	"sort"
+	"time"
+
+	"github.com/wirewatch/wirewatch/decode"
+)
+
+// Config tunes the engine. The zero value of a field means its default.
+type Config struct {
+	// MinStall is the shortest idle gap ever called a stall (default 200 ms).
+	MinStall time.Duration
+	// RTTFactor: a gap must also exceed RTTFactor × the connection's
+	// handshake RTT (default 10).
+	RTTFactor float64
+	// ThinkWarn is the server response delay that makes a server-think-time
+	// finding a warning rather than info (default 1 s).
+	ThinkWarn time.Duration
+	// IdleTimeout expires connection state after this much packet time
+	// without a packet (default 10 min); closed connections go after 1 min.
+	IdleTimeout time.Duration
+	// DNSGiveUp is how long a DNS query may stay unanswered before it counts
+	// as lost (default 30 s).
+	DNSGiveUp time.Duration
+	// Settle is how long after its last evidence a finding is final for
+	// Ready (default 30 s of packet time).
+	Settle time.Duration
+	// MaxStalls caps the stalls kept in memory (default 100000); beyond it
+	// only counts and time lost are updated.
+	MaxStalls int
+	// MaxHosts caps the hosts tracked (default 100000).
+	MaxHosts int
+}
+
+func (c *Config) setDefaults() {
+	if c.MinStall <= 0 {
+		c.MinStall = 200 * time.Millisecond
+	}
+	if c.RTTFactor <= 0 {
+		c.RTTFactor = 10
+	}
+	if c.ThinkWarn <= 0 {
+		c.ThinkWarn = time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 10 * time.Minute
+	}
+	if c.DNSGiveUp <= 0 {
+		c.DNSGiveUp = 30 * time.Second
+	}
+	if c.Settle <= 0 {
+		c.Settle = 30 * time.Second
+	}
+	if c.MaxStalls <= 0 {
+		c.MaxStalls = 100000
+	}
+	if c.MaxHosts <= 0 {
+		c.MaxHosts = 100000
+	}
+}
+
+// Engine consumes frames in capture order and diagnoses them. Add copies what
+// it keeps, so frames may be reused. Not safe for concurrent use.
+type Engine struct {
+	cfg Config
+
+	conns map[connKey]*conn
+	hosts map[netip.Addr]*host
+	macs  map[[6]byte]*macInfo
+
+	dnsPending map[dnsKey]*dnsQuery
+	dnsByName  map[dnsNameKey]*dnsQuery
+	arpPending map[arpKey]*arpReq
+
+	stalls     []stallRec
+	stallsLost int // stalls not kept because of MaxStalls
+	events     []event
+
+	sum Summary
+
+	frames           uint64
+	firstTS, lastTS  int64
+	nextSweep        int64
+	flushed          bool
+	reported         map[string]bool
+	udpScratch       [256]byte
+	cachedFindings   []Finding
+	cacheValidFrames uint64
+}
+
+// Summary counts the transactions the engine saw.
+type Summary struct {
+	Frames           uint64 `json:"frames"`
+	TCPConnections   int    `json:"tcp_connections"`
+	TCPEstablished   int    `json:"tcp_established"`
+	TCPRefused       int    `json:"tcp_refused"`
+	TCPUnanswered    int    `json:"tcp_unanswered"`
+	TCPSYNRetrans    int    `json:"tcp_syn_retransmitted"`
+	TCPReset         int    `json:"tcp_reset"`
+	TCPOpenAtEnd     int    `json:"tcp_open_at_end"`
+	TCPRetrans       int    `json:"tcp_retransmissions"`
+	DNSQueries       int    `json:"dns_queries"`
+	DNSAnswered      int    `json:"dns_answered"`
+	DNSUnanswered    int    `json:"dns_unanswered"`
+	DNSRetried       int    `json:"dns_retried"`
+	DNSErrors        int    `json:"dns_errors"`
+	DNSOpenAtEnd     int    `json:"dns_open_at_end"`
+	HTTPRequests     int    `json:"http_requests"`
+	HTTPResponses    int    `json:"http_responses"`
+	HTTPErrors       int    `json:"http_errors"`
+	HTTPOpenAtEnd    int    `json:"http_open_at_end"`
+	TLSHandshakes    int    `json:"tls_client_hellos"`
+	TLSServerHellos  int    `json:"tls_server_hellos"`
+	TLSAlerts        int    `json:"tls_alerts"`
+	TLSOpenAtEnd     int    `json:"tls_open_at_end"`
+	Requests         int    `json:"tcp_requests"`
+	MedianHandshakeS float64
+	handshakeRTTs    []int64
+}
+
+// New returns an engine with cfg (zero fields take their defaults).
+func New(cfg Config) *Engine {
+	cfg.setDefaults()
+	return &Engine{
+		cfg:        cfg,
+		conns:      map[connKey]*conn{},
+		hosts:      map[netip.Addr]*host{},
+		macs:       map[[6]byte]*macInfo{},
+		dnsPending: map[dnsKey]*dnsQuery{},
+		dnsByName:  map[dnsNameKey]*dnsQuery{},
+		arpPending: map[arpKey]*arpReq{},
+		reported:   map[string]bool{},
+	}
+}
+
+// Frames returns how many frames were added and the first and last timestamps (ns).
+func (e *Engine) Frames() (n uint64, first, last int64) { return e.frames, e.firstTS, e.lastTS }
+
+// Summary returns the transaction counts so far.
+func (e *Engine) Summary() Summary {
+	s := e.sum
+	s.Frames = e.frames
+	if n := len(s.handshakeRTTs); n > 0 {
+		v := append([]int64(nil), s.handshakeRTTs...)
+		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+		s.MedianHandshakeS = float64(v[n/2]) / 1e9
+	}
+	s.handshakeRTTs = nil
+	return s
+}
+
+// Add feeds one frame (after flow.Tracker.Process). Frames must come in
+// capture order.
+func (e *Engine) Add(f *decode.Frame) {
+	e.frames++
+	t := f.TS
+	if e.frames == 1 {
+		e.firstTS = t
+		e.nextSweep = t + int64(5*time.Second)
+	}
+	if t > e.lastTS {
+		e.lastTS = t
+	}
+	e.cacheValidFrames = 0
+	if t >= e.nextSweep {
+		e.sweep(t)
+		e.nextSweep = t + int64(5*time.Second)
+	}
+	switch {
+	case f.Has(decode.ProtoARP):
+		e.addARP(f)
+		return
+	case f.Has(decode.ProtoTCP):
+		src, dst, ttl, ok := addrs(f)
+		if !ok {
+			return
+		}
+		e.learnMAC(f, src, ttl)
+		e.addTCP(f, src, dst, ttl)
+	case f.Has(decode.ProtoUDP):
+		src, dst, ttl, ok := addrs(f)
+		if !ok {
+			return
+		}
+		e.learnMAC(f, src, ttl)
+		e.addUDP(f, src, dst)
+	case f.Has(decode.ProtoICMP) || f.Has(decode.ProtoICMPv6):
+		src, dst, ttl, ok := addrs(f)
+		if !ok {
+			return
+		}
+		e.learnMAC(f, src, ttl)
+		e.addICMP(f, src, dst)
+	}
+}
+
+func addrs(f *decode.Frame) (src, dst netip.Addr, ttl uint8, ok bool) {
+	if f.Has(decode.ProtoIP) {
+		return f.IP.Src, f.IP.Dst, f.IP.TTL, true
+	}
+	if f.Has(decode.ProtoIPv6) {
+		return f.IPv6.Src, f.IPv6.Dst, f.IPv6.HopLimit, true
+	}
+	return src, dst, 0, false
+}
+
+// Flush ends the capture at endTS (ns; 0 means the last frame's time):
+// transactions still open are reported as open, not dropped.
+func (e *Engine) Flush(endTS int64) {
+	if endTS == 0 || endTS < e.lastTS {
+		endTS = e.lastTS
+	}
+	for k, c := range e.conns {
+		e.finishConn(c, endTS, true)
+		delete(e.conns, k)
+	}
+	for k, q := range e.dnsPending {
+		e.finishDNS(q, endTS, true)
+		delete(e.dnsPending, k)
+	}
+	for k, a := range e.arpPending {
+		e.finishARP(a)
+		delete(e.arpPending, k)
+	}
+	e.dnsByName = map[dnsNameKey]*dnsQuery{}
+	e.flushed = true
+	e.cacheValidFrames = 0
+}
+
+// sweep expires state older than the timeouts (packet time).
+func (e *Engine) sweep(now int64) {
+	idle := int64(e.cfg.IdleTimeout)
+	for k, c := range e.conns {
+		age := now - c.lastTS
+		if age > idle || (c.closed && age > int64(time.Minute)) || (!c.synackSeen && !c.est && c.synSeen && age > int64(2*time.Minute)) {
+			e.finishConn(c, now, false)
+			delete(e.conns, k)
+		}
+	}
+	give := int64(e.cfg.DNSGiveUp)
+	for k, q := range e.dnsPending {
+		if now-q.ts > give {
+			e.finishDNS(q, now, false)
+			delete(e.dnsPending, k)
+		}
+	}
+	for k, q := range e.dnsByName {
+		if now-q.ts > 2*give {
+			delete(e.dnsByName, k)
+		}
+	}
+	for k, a := range e.arpPending {
+		if now-a.last > int64(time.Minute) {
+			e.finishARP(a)
+			delete(e.arpPending, k)
+		}
+	}
+	// Forget old attempts.
+	keep := now - int64(5*time.Minute)
+	for _, h := range e.hosts {
+		i := 0
+		for i < len(h.attempts) && h.attempts[i].last < keep && h.attempts[i].done {
+			i++
+		}
+		if i > 0 {
+			h.attempts = append(h.attempts[:0], h.attempts[i:]...)
+		}
+	}
+}
+
+// host is what the engine remembers about one address.
+type host struct {
+	addr     netip.Addr
+	attempts []*attempt // recent attempts, by start time
+	// client-role activity, for naming unaffected hosts
+	ports   map[svcKey]int32 // (proto, server port) → connections/queries
+	servers map[Endpoint]int32
+	mac     [6]byte
+	hasMAC  bool
+	minHops int // fewest hops seen from this address as a source; -1 unknown
+}
+
+type svcKey struct {
+	proto uint8 // 6 tcp, 17 udp
+	port  uint16
+}
+
+func (e *Engine) host(a netip.Addr) *host {
+	if h, ok := e.hosts[a]; ok {
+		return h
+	}
+	if len(e.hosts) >= e.cfg.MaxHosts {
+		return nil
+	}
+	h := &host{addr: a, minHops: -1}
+	e.hosts[a] = h
+	return h
+}
+
+func (h *host) noteService(proto uint8, srv Endpoint) {
+	if h == nil {
+		return
+	}
+	if h.ports == nil {
+		h.ports = map[svcKey]int32{}
+		h.servers = map[Endpoint]int32{}
+	}
+	k := svcKey{proto, srv.Port}
+	if _, ok := h.ports[k]; ok || len(h.ports) < 256 {
+		h.ports[k]++
+	}
+	if _, ok := h.servers[srv]; ok || len(h.servers) < 256 {
+		h.servers[srv]++
+	}
+}
+
+// macInfo learns which link-layer addresses are routers: a MAC that sources
+// packets from several IP addresses forwards for others.
+type macInfo struct {
+	ips  [4]netip.Addr
+	nips int
+	many bool
+	// connections to hosts at least one hop behind this MAC
+	remoteN       int
+	remoteMinHops int
+	rttLo, rttHi  int64
+}
+
+// hops guesses how many routers a packet crossed from its TTL (initial TTL
+// 64, 128 or 255).
+func hops(ttl uint8) int {
+	switch {
+	case ttl <= 64:
+		return 64 - int(ttl)
+	case ttl <= 128:
+		return 128 - int(ttl)
+	default:
+		return 255 - int(ttl)
+	}
+}
+
+func (e *Engine) learnMAC(f *decode.Frame, src netip.Addr, ttl uint8) {
+	if !f.Has(decode.ProtoEth) {
+		return
+	}
+	m := e.macs[f.Eth.Src]
+	if m == nil {
+		if len(e.macs) > 65536 {
+			return
+		}
+		m = &macInfo{}
+		e.macs[f.Eth.Src] = m
+	}
+	if !m.many {
+		found := false
+		for i := 0; i < m.nips; i++ {
+			if m.ips[i] == src {
+				found = true
+				break
+			}
+		}
+		if !found {
+			if m.nips < len(m.ips) {
+				m.ips[m.nips] = src
+				m.nips++
+			} else {
+				m.many = true
+			}
+		}
+	}
+	if h := e.hosts[src]; h != nil {
+		hp := hops(ttl)
+		if h.minHops < 0 || hp < h.minHops {
+			h.minHops = hp
+		}
+		h.mac, h.hasMAC = f.Eth.Src, true
+	}
+}
+
+// isRouterMAC reports whether mac forwards packets of several source addresses.
+func (e *Engine) isRouterMAC(mac [6]byte) bool {
+	m := e.macs[mac]
+	return m != nil && (m.many || m.nips >= 2)
+}
+
+// attempt is an internal record of something a host tried.
+type attempt struct {
+	kind     string // tcp-connect, dns, arp
+	proto    string
+	local    Endpoint
+	peer     Endpoint
+	frames   [6]uint64
+	times    [6]int64
+	n        int
+	start    int64
+	last     int64
+	answerTS int64 // 0 while unanswered
+	refused  bool
+	icmp     bool
+	done     bool // no more packets expected
+	used     int
+	name     string
+}
+
+func (a *attempt) add(frame uint64, ts int64) {
+	if a.n == 0 {
+		a.start = ts
+	}
+	if a.n < len(a.frames) {
+		a.frames[a.n] = frame
+		a.times[a.n] = ts
+		a.n++
+	}
+	a.last = ts
+}
+
+func (a *attempt) public() *Attempt {
+	p := &Attempt{Kind: a.kind, Proto: a.proto, Client: a.local, Server: a.peer, Start: a.start, Last: a.last, Name: a.name}
+	p.Frames = append([]uint64(nil), a.frames[:a.n]...)
+	p.Times = append([]int64(nil), a.times[:a.n]...)
+	switch {
+	case a.refused:
+		p.Outcome = "refused"
+	case a.icmp:
+		p.Outcome = "icmp-error"
+	case a.answerTS != 0:
+		p.Outcome = "answered-late"
+	default:
+		p.Outcome = "unanswered"
+	}
+	return p
+}
+
+func (e *Engine) addAttempt(h *host, a *attempt) {
+	if h == nil {
+		return
+	}
+	if len(h.attempts) >= 512 {
+		copy(h.attempts, h.attempts[256:])
+		h.attempts = h.attempts[:len(h.attempts)-256]
+	}
+	h.attempts = append(h.attempts, a)
+}
+
+// roundTimeouts are the delays after which software commonly gives up:
+// round-number application timeouts and the cumulative SYN backoffs of common
+// stacks (Linux 1, 3, 7, 15, 31 s; Windows 3, 9, 21 s).
+var roundTimeouts = []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 21, 25, 30, 31, 45, 60, 63, 75, 90, 120}
+
+// nearRound returns the round timeout d (seconds) is close to, or 0.
+func nearRound(d float64, tight bool) float64 {
+	for _, r := range roundTimeouts {
+		tol := 0.02 * r
+		if tight {
+			tol = 0.01 * r
+		}
+		if tol < 0.03 {
+			tol = 0.03
+		}
+		if d >= r-tol && d <= r+tol+0.05 { // the waiter wakes a little after the timer fires
+			return r
+		}
+	}
+	return 0
+}
+
+// correlate looks for an attempt of h, started in [from, to), still without
+// an answer at to, after which the stall ending at to is explained: to falls
+// right when the attempt gave up (a round-number timeout after its start).
+func (e *Engine) correlate(h *host, from, to int64, tight bool) *attempt {
+	if h == nil {
+		return nil
+	}
+	var best *attempt
+	bestScore := 1e9
+	slack := int64(50 * time.Millisecond)
+	for i := len(h.attempts) - 1; i >= 0; i-- {
+		a := h.attempts[i]
+		if a.start >= to {
+			continue
+		}
+		if a.start < from-slack {
+			if a.start < from-int64(5*time.Minute) {
+				break
+			}
+			continue
+		}
+		if a.answerTS != 0 && a.answerTS <= to {
+			continue
+		}
+		if a.refused || a.icmp {
+			continue
+		}
+		if a.last > to {
+			continue // still trying after the stall ended: it did not give up
+		}
+		d := float64(to-a.start) / 1e9
+		if d < 0.9 {
+			continue
+		}
+		r := nearRound(d, tight)
+		if r == 0 {
+			continue
+		}
+		score := abs(d-r) / r
+		score += float64(a.used) // prefer attempts not yet explaining another stall
+		if score < bestScore {
+			best, bestScore = a, score
+		}
+	}
+	if best != nil {
+		best.used++
+	}
+	return best
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// stallRec is a stall with what it is blamed on.
+type stallRec struct {
+	Stall
+	cat     Category
+	culprit Endpoint // host and port the stall is blamed on
+	cproto  string
+	victim  netip.Addr // the host whose user waited
+	timeout int64      // the give-up delay for correlated stalls, ns
+	lost    int64      // time lost, ns (defaults to the duration)
+	detail  string     // extra words for the explanation
+	frames  []uint64   // extra evidence frames
+	rtt     int64      // connection handshake RTT, ns (0 unknown)
+	ack     int64      // server ACKed the request after this long, ns (0 unknown)
+	count   int        // retransmissions etc.
+	pkts    int        // packets in the transfer
+}
+
+func (e *Engine) addStall(s stallRec) {
+	if s.lost == 0 {
+		s.lost = s.End - s.Start
+	}
+	if len(e.stalls) >= e.cfg.MaxStalls {
+		e.stallsLost++
+		return
+	}
+	e.stalls = append(e.stalls, s)
+}
+
+// event is a non-stall observation that can become a finding (errors, scans).
+type event struct {
+	cat    Category
+	sev    Severity
+	key    Endpoint // culprit
+	proto  string
+	victim netip.Addr
+	frame  uint64
+	ts     int64
+	detail string
+	code   int
+}
+
+func (e *Engine) addEvent(ev event) {
+	if len(e.events) >= e.cfg.MaxStalls {
+		return
+	}
+	e.events = append(e.events, ev)
+}

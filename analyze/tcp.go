@@ -1,0 +1,784 @@
+package analyze
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/wirewatch/wirewatch/decode"
+)
+
+type connKey struct {
+	a, b Endpoint
+}
+
+func mkKey(src, dst Endpoint) (connKey, bool) {
+	c := src.Addr.Compare(dst.Addr)
+	if c < 0 || (c == 0 && src.Port < dst.Port) {
+		return connKey{src, dst}, false
+	}
+	return connKey{dst, src}, true
+}
+
+const (
+	phIdle = iota
+	phReq  // client sent data the server has not answered yet
+	phResp // server is sending
+)
+
+type hole struct {
+	seq, end uint32
+	ts       int64
+	frame    uint64
+}
+
+// dirState is one direction of a connection (0 client→server, 1 server→client).
+type dirState struct {
+	seqInit       bool
+	maxEnd        uint32
+	lastAck       uint32
+	ackInit       bool
+	lastWin       uint16
+	lastNewDataTS int64
+	holes         [4]hole
+	nholes        int
+	retrans       int
+	ooo           int
+	dupacks       int
+	dataPkts      int
+	bytes         int64
+	ttl           uint8
+	ttlSet        bool
+	mac           [6]byte
+	// pmtu black hole suspicion: one large segment sent again and again
+	bigSeq   uint32
+	bigN     int
+	bigLen   int
+	bigTS    int64
+	bigFrame uint64
+	maxLen   int
+	// zero window advertised by this direction's sender
+	zeroWin      bool
+	zeroWinTS    int64
+	zeroWinFrame uint64
+}
+
+type conn struct {
+	cli, srv   Endpoint
+	cliH, srvH *host
+	stream     int64
+
+	synSeen              bool
+	synISN               uint32
+	synTS                int64
+	synFrame             uint64
+	synN                 int
+	synackSeen           bool
+	synackTS             int64
+	synackFrame          uint64
+	synackN              int
+	est                  bool
+	estTS                int64
+	estFrame             uint64
+	rtt                  int64
+	midstream            bool
+	closed               bool
+	finSeen              [2]bool
+	rst                  bool
+	refused              bool
+	att                  *attempt
+	firstTS              int64
+	lastTS               int64
+	lastFrame            uint64
+	d                    [2]dirState
+	phase                uint8
+	anyCliData           bool
+	anySrvData           bool
+	reqTS, reqLastTS     int64
+	reqFrame, reqLastFrm uint64
+	reqAckTS             int64
+	nreq                 int
+	what                 [96]byte
+	whatLen              int
+	tlsHello             bool
+	// loss accounting
+	lossEvents int
+	lossTime   int64
+	lossFirst  uint64
+	lossFirstT int64
+	lossLast   uint64
+	lossLastT  int64
+	stalled    bool
+}
+
+func (c *conn) setWhat(parts ...[]byte) {
+	n := 0
+	for i, p := range parts {
+		if i > 0 && n < len(c.what) {
+			c.what[n] = ' '
+			n++
+		}
+		n += copy(c.what[n:], p)
+	}
+	c.whatLen = n
+}
+
+func (c *conn) whatString(def string) string {
+	if c.whatLen == 0 {
+		return def
+	}
+	return string(c.what[:c.whatLen])
+}
+
+// thresh is the smallest gap that counts as a stall on this connection.
+func (e *Engine) thresh(c *conn) int64 {
+	t := int64(e.cfg.MinStall)
+	if r := int64(float64(c.rtt) * e.cfg.RTTFactor); r > t {
+		t = r
+	}
+	return t
+}
+
+func seqLT(a, b uint32) bool { return int32(a-b) < 0 }
+func seqGT(a, b uint32) bool { return int32(a-b) > 0 }
+
+func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
+	tcp := &f.TCP
+	s := Endpoint{src, tcp.SrcPort}
+	d := Endpoint{dst, tcp.DstPort}
+	key, _ := mkKey(s, d)
+	t := f.TS
+	flags := tcp.Flags
+	syn := flags&decode.TCPSyn != 0
+	ack := flags&decode.TCPAck != 0
+	rst := flags&decode.TCPRst != 0
+	fin := flags&decode.TCPFin != 0
+
+	c := e.conns[key]
+	if c != nil && syn && !ack && c.synSeen && tcp.Seq != c.synISN && (c.closed || c.est || c.refused || t-c.lastTS > int64(time.Minute)) {
+		// port reuse: a new connection on the same ports
+		e.finishConn(c, t, false)
+		delete(e.conns, key)
+		c = nil
+	}
+	if c == nil {
+		if rst && !syn {
+			// a reset for a connection we never saw: note it only
+			return
+		}
+		c = &conn{stream: f.Analysis.Stream, firstTS: t}
+		switch {
+		case syn && !ack:
+			c.cli, c.srv = s, d
+		case syn && ack:
+			c.cli, c.srv = d, s
+			c.midstream = true
+		default:
+			c.midstream = true
+			if s.Port < d.Port {
+				c.cli, c.srv = d, s
+			} else {
+				c.cli, c.srv = s, d
+			}
+		}
+		c.cliH, c.srvH = e.host(c.cli.Addr), e.host(c.srv.Addr)
+		e.conns[key] = c
+		e.sum.TCPConnections++
+		if syn && !ack {
+			c.cliH.noteService(6, c.srv)
+		}
+	}
+	if c.stream < 0 && f.Analysis.Stream >= 0 {
+		c.stream = f.Analysis.Stream
+	}
+	dir := 0
+	if s != c.cli {
+		dir = 1
+	}
+	ds := &c.d[dir]
+	os := &c.d[1-dir]
+	if !ds.ttlSet && !rst {
+		ds.ttl, ds.ttlSet = ttl, true
+		if f.Has(decode.ProtoEth) {
+			ds.mac = f.Eth.Src
+		}
+	}
+	plen := tcp.PayloadLen
+	gap := t - c.lastTS
+	if c.lastTS == 0 {
+		gap = 0
+	}
+
+	switch {
+	case syn && !ack:
+		if !c.synSeen {
+			c.synSeen, c.synISN, c.synTS, c.synFrame = true, tcp.Seq, t, f.Number
+			a := &attempt{kind: "tcp-connect", proto: "tcp", local: c.cli, peer: c.srv}
+			a.add(f.Number, t)
+			c.att = a
+			e.addAttempt(c.cliH, a)
+		} else {
+			if c.att != nil && !c.synackSeen {
+				c.att.add(f.Number, t)
+			}
+		}
+		c.synN++
+		if c.synN == 2 {
+			e.sum.TCPSYNRetrans++
+		}
+	case syn && ack:
+		if !c.synackSeen {
+			c.synackSeen, c.synackTS, c.synackFrame = true, t, f.Number
+			if c.att != nil {
+				c.att.answerTS = t
+				c.att.done = true
+			}
+			if c.synSeen && c.synN > 1 {
+				e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+					StartFrame: c.synFrame, EndFrame: f.Number, Start: c.synTS, End: t, WaitingOn: WaitNetwork,
+					What: "connection setup (SYN retransmitted)"},
+					cat: CatSYNRetrans, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, count: c.synN - 1})
+				c.stalled = true
+			} else if c.synSeen && t-c.synTS >= int64(time.Second) {
+				e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+					StartFrame: c.synFrame, EndFrame: f.Number, Start: c.synTS, End: t, WaitingOn: WaitServer,
+					What: "connection setup (slow SYN/ACK)"},
+					cat: CatServerThink, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr})
+				c.stalled = true
+			}
+		}
+		c.synackN++
+	}
+
+	if rst {
+		e.tcpReset(f, c, dir, ttl, t)
+	}
+	if fin {
+		c.finSeen[dir] = true
+		if c.finSeen[0] && c.finSeen[1] {
+			c.closed = true
+		}
+	}
+
+	// Handshake completion: the client's first ACK after the SYN/ACK.
+	if !c.est && c.synackSeen && dir == 0 && ack && !syn && !rst {
+		c.est, c.estTS, c.estFrame = true, t, f.Number
+		e.sum.TCPEstablished++
+		if c.synSeen {
+			c.rtt = t - c.synTS
+		} else {
+			c.rtt = t - c.synackTS
+		}
+		if ds1 := &c.d[1]; ds1.ttlSet && hops(ds1.ttl) >= 1 {
+			if m := e.macs[ds1.mac]; m != nil {
+				m.remoteN++
+				if h := hops(ds1.ttl); m.remoteMinHops == 0 || h < m.remoteMinHops {
+					m.remoteMinHops = h
+				}
+				if m.rttLo == 0 || c.rtt < m.rttLo {
+					m.rttLo = c.rtt
+				}
+				if c.rtt > m.rttHi {
+					m.rttHi = c.rtt
+				}
+			}
+		}
+		if len(e.sum.handshakeRTTs) < 4096 {
+			e.sum.handshakeRTTs = append(e.sum.handshakeRTTs, c.rtt)
+		}
+	}
+	if !c.est && !syn && !rst && (plen > 0 || c.midstream) && c.midstream {
+		// joined mid-stream: treat as established from here
+		c.est, c.estTS, c.estFrame = true, t, f.Number
+	}
+
+	// Window: zero-window episodes, announced by the receiver.
+	if !syn && !rst {
+		if tcp.Window == 0 {
+			if !ds.zeroWin {
+				ds.zeroWin, ds.zeroWinTS, ds.zeroWinFrame = true, t, f.Number
+			}
+		} else if ds.zeroWin {
+			ds.zeroWin = false
+			if t-ds.zeroWinTS >= int64(e.cfg.MinStall) {
+				recv := c.cli
+				snd := c.srv
+				if dir == 1 {
+					recv, snd = c.srv, c.cli
+				}
+				_ = snd
+				e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+					StartFrame: ds.zeroWinFrame, EndFrame: f.Number, Start: ds.zeroWinTS, End: t, WaitingOn: WaitReceiver,
+					What: "receive window closed (zero window) by " + recv.String()},
+					cat: CatZeroWindow, culprit: recv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt})
+				c.stalled = true
+			}
+		}
+	}
+
+	// Duplicate ACKs (pure ACK repeating the last ACK while data is outstanding).
+	if ack && plen == 0 && !syn && !fin && !rst {
+		if ds.ackInit && tcp.Ack == ds.lastAck && tcp.Window == ds.lastWin && os.seqInit && seqLT(tcp.Ack, os.maxEnd) {
+			ds.dupacks++
+		}
+		if c.phase == phReq && dir == 1 && c.reqAckTS == 0 && c.d[0].seqInit && !seqLT(tcp.Ack, c.d[0].maxEnd) {
+			c.reqAckTS = t
+		}
+	}
+	if ack {
+		ds.lastAck, ds.ackInit = tcp.Ack, true
+	}
+	ds.lastWin = tcp.Window
+
+	if plen > 0 && !rst {
+		e.tcpData(f, c, dir, ds, t, gap)
+	}
+	c.lastTS, c.lastFrame = t, f.Number
+}
+
+// tcpData handles a segment with payload: loss analysis and the
+// request/response exchange stalls.
+func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap int64) {
+	tcp := &f.TCP
+	plen := uint32(tcp.PayloadLen)
+	seq := tcp.Seq
+	if tcp.Flags&decode.TCPSyn != 0 {
+		seq++
+	}
+	end := seq + plen
+	ds.dataPkts++
+	ds.bytes += int64(plen)
+	if int(plen) > ds.maxLen {
+		ds.maxLen = int(plen)
+	}
+	retrans := false
+	switch {
+	case !ds.seqInit:
+		ds.seqInit, ds.maxEnd, ds.lastNewDataTS = true, end, t
+	case seqGT(end, ds.maxEnd) && !seqLT(seq, ds.maxEnd):
+		if seqGT(seq, ds.maxEnd) && seq-ds.maxEnd < 1<<24 {
+			// previous segment not captured: lost before the capture point, or reordered
+			if ds.nholes < len(ds.holes) {
+				ds.holes[ds.nholes] = hole{ds.maxEnd, seq, t, f.Number}
+				ds.nholes++
+			}
+		}
+		ds.maxEnd, ds.lastNewDataTS = end, t
+	default:
+		// at or below what was already sent: a hole being filled or a retransmission
+		filled := false
+		for i := 0; i < ds.nholes; i++ {
+			h := &ds.holes[i]
+			if seqLT(seq, h.end) && seqGT(end, h.seq) {
+				filled = true
+				delay := t - h.ts
+				ooo := int64(3 * time.Millisecond)
+				if c.rtt/2 > ooo {
+					ooo = c.rtt / 2
+				}
+				if delay < ooo {
+					ds.ooo++
+				} else {
+					ds.retrans++
+					retrans = true
+					e.lossEvent(c, h.frame, h.ts, f.Number, t, delay)
+				}
+				if !seqGT(h.end, end) || !seqGT(h.seq, seq) {
+					if !seqLT(seq, h.seq) && seqLT(end, h.end) {
+						h.seq = end
+					} else {
+						ds.holes[i] = ds.holes[ds.nholes-1]
+						ds.nholes--
+					}
+				}
+				break
+			}
+		}
+		if !filled {
+			ds.retrans++
+			retrans = true
+			since := t - ds.lastNewDataTS
+			if since < 0 {
+				since = 0
+			}
+			e.lossEvent(c, f.Number, t-since, f.Number, t, since)
+		}
+		if end-seq >= 1000 {
+			if ds.bigN > 0 && seq == ds.bigSeq {
+				ds.bigN++
+			} else {
+				ds.bigSeq, ds.bigN, ds.bigLen, ds.bigTS, ds.bigFrame = seq, 1, int(plen), t, f.Number
+			}
+		}
+		if seqGT(end, ds.maxEnd) {
+			ds.maxEnd = end
+		}
+	}
+	if retrans {
+		e.sum.TCPRetrans++
+	}
+
+	e.appEvents(f, c, dir)
+	th := e.thresh(c)
+	if dir == 0 {
+		if c.phase != phReq {
+			// a new request (or the client's first words)
+			c.nreq++
+			e.sum.Requests++
+			switch {
+			case !c.anyCliData && !c.anySrvData && c.est && !c.midstream:
+				g := t - c.estTS
+				if g >= th && g >= int64(e.cfg.MinStall) {
+					e.clientStall(f, c, c.estTS, c.estFrame, t, false)
+				}
+			case c.anyCliData || c.anySrvData:
+				if gap >= int64(900*time.Millisecond) {
+					e.clientStall(f, c, c.lastTS, c.lastFrame, t, true)
+				}
+			}
+			c.phase = phReq
+			c.reqTS, c.reqFrame, c.reqAckTS = t, f.Number, 0
+			c.whatLen = 0
+			if f.Has(decode.ProtoHTTP) && f.HTTP.Request {
+				c.setWhat(f.HTTP.Method, f.HTTP.URI)
+			} else if f.Has(decode.ProtoTLS) && f.TLS.HandshakeType == 1 {
+				c.setWhat([]byte("TLS ClientHello"), f.TLS.SNI)
+				c.tlsHello = true
+			}
+		}
+		c.reqLastTS, c.reqLastFrm = t, f.Number
+		c.anyCliData = true
+	} else {
+		switch {
+		case c.phase == phReq:
+			g := t - c.reqLastTS
+			if g >= th && !retrans {
+				e.serverStall(f, c, c.reqLastTS, c.reqLastFrm, t, c.whatString("request"))
+			}
+			c.phase = phResp
+		case !c.anySrvData && !c.anyCliData && c.est && !c.midstream:
+			g := t - c.estTS
+			if g >= th && g >= int64(e.cfg.MinStall) {
+				e.serverStall(f, c, c.estTS, c.estFrame, t, "server greeting")
+			}
+			c.phase = phResp
+		case c.phase == phResp && gap >= th && gap >= int64(time.Second) && !retrans && !c.d[0].zeroWin:
+			e.serverStall(f, c, c.lastTS, c.lastFrame, t, "rest of the response (sender paused mid-transfer)")
+		}
+		c.anySrvData = true
+	}
+}
+
+// clientStall handles a client that sent its request late; idle says the
+// connection was idle (keep-alive) rather than freshly set up.
+func (e *Engine) clientStall(f *decode.Frame, c *conn, from int64, fromFrame uint64, t int64, idle bool) {
+	what := "first request after the handshake"
+	if idle {
+		what = "request on an idle connection"
+	}
+	if f.Has(decode.ProtoHTTP) && f.HTTP.Request {
+		what = string(f.HTTP.Method) + " " + string(f.HTTP.URI)
+	}
+	if a := e.correlate(c.cliH, from, t, idle); a != nil {
+		start, sf := from, fromFrame
+		if idle || a.start > from+int64(500*time.Millisecond) {
+			start, sf = a.start, a.frames[0]
+		}
+		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+			StartFrame: sf, EndFrame: f.Number, Start: start, End: t, WaitingOn: WaitClient, What: what,
+			Attempt: a.public()},
+			cat: catForAttempt(a), culprit: a.peer, cproto: a.proto, victim: c.cli.Addr, timeout: t - a.start, rtt: c.rtt})
+		c.stalled = true
+		return
+	}
+	if idle {
+		return // an idle keep-alive connection is not a stall by itself
+	}
+	e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+		StartFrame: fromFrame, EndFrame: f.Number, Start: from, End: t, WaitingOn: WaitClient, What: what},
+		cat: CatClientDelay, culprit: c.cli, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt})
+}
+
+func catForAttempt(a *attempt) Category {
+	if a.kind == "dns" {
+		return CatDNSTimeout
+	}
+	return CatBlockedDependency
+}
+
+// serverStall handles a server that answered late.
+func (e *Engine) serverStall(f *decode.Frame, c *conn, from int64, fromFrame uint64, t int64, what string) {
+	if a := e.correlate(c.srvH, from, t, false); a != nil {
+		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+			StartFrame: fromFrame, EndFrame: f.Number, Start: from, End: t, WaitingOn: WaitServer, What: what,
+			Attempt: a.public()},
+			cat: catForAttempt(a), culprit: a.peer, cproto: a.proto, victim: c.cli.Addr, timeout: t - a.start, rtt: c.rtt})
+		c.stalled = true
+		return
+	}
+	var ackd int64
+	if c.reqAckTS != 0 {
+		ackd = c.reqAckTS - from
+	}
+	e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+		StartFrame: fromFrame, EndFrame: f.Number, Start: from, End: t, WaitingOn: WaitServer, What: what},
+		cat: CatServerThink, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt, ack: ackd})
+	c.stalled = true
+}
+
+func (e *Engine) lossEvent(c *conn, firstFrame uint64, firstT int64, frame uint64, t, delay int64) {
+	if delay > int64(10*time.Second) {
+		delay = int64(10 * time.Second)
+	}
+	if c.lossEvents == 0 {
+		c.lossFirst, c.lossFirstT = firstFrame, firstT
+	}
+	c.lossEvents++
+	c.lossTime += delay
+	c.lossLast, c.lossLastT = frame, t
+}
+
+// tcpReset classifies a reset.
+func (e *Engine) tcpReset(f *decode.Frame, c *conn, dir int, ttl uint8, t int64) {
+	if c.rst {
+		return
+	}
+	c.rst = true
+	c.closed = true
+	if dir == 1 && c.synSeen && !c.synackSeen && !c.est {
+		// connection refused
+		c.refused = true
+		e.sum.TCPRefused++
+		if c.att != nil {
+			c.att.refused, c.att.done = true, true
+			c.att.add(f.Number, t)
+		}
+		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+			StartFrame: c.synFrame, EndFrame: f.Number, Start: c.synTS, End: t, WaitingOn: WaitServer,
+			What: "connection attempt refused (RST)"},
+			cat: CatRefused, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, count: c.synN})
+		return
+	}
+	e.sum.TCPReset++
+	if dir != 1 || !c.est || (!c.anyCliData && !c.anySrvData) || c.finSeen[0] || c.finSeen[1] {
+		return // client aborts, resets after close and resets of idle handshakes are ordinary
+	}
+	// A reset from the server side of an established connection that carried data.
+	srv := &c.d[1]
+	clues := ""
+	if srv.ttlSet && srv.ttl != ttl {
+		clues += "its IP TTL is " + itoa(int(ttl)) + " while the server's own packets in this connection carry TTL " + itoa(int(srv.ttl)) + "; "
+	}
+	if c.rtt >= int64(5*time.Millisecond) && c.phase == phReq && t-c.reqLastTS < c.rtt/3 {
+		clues += "it arrived " + fmtMs(t-c.reqLastTS) + " after the client's data, faster than the " + fmtMs(c.rtt) + " round trip to the real server allows; "
+	}
+	if f.Has(decode.ProtoEth) && e.isRouterMAC(f.Eth.Src) && hops(ttl) == 0 {
+		if other := e.remoteProfile(f.Eth.Src, c.srv.Addr); other != "" {
+			clues += "the 'server' is " + c.srv.Addr.String() + ", behind the router, yet its packets arrive with TTL " + itoa(int(ttl)) +
+				" (zero hops, as if sent by the router itself) and the handshake took " + fmtMs(c.rtt) + ", while " + other + "; "
+		}
+	}
+	what := "reset by the server side"
+	if c.phase == phReq {
+		what += " while the client waited for an answer to " + c.whatString("its request")
+	}
+	rec := stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+		StartFrame: c.reqLastFrm, EndFrame: f.Number, Start: c.reqLastTS, End: t, WaitingOn: WaitNetwork, What: what},
+		cat: CatPeerReset, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt, detail: clues,
+		frames: []uint64{c.synFrame, c.synackFrame, f.Number}}
+	if c.reqLastFrm == 0 {
+		rec.StartFrame, rec.Start = c.lastFrame, c.lastTS
+	}
+	if clues != "" {
+		rec.cat = CatMiddleboxReset
+	} else {
+		rec.WaitingOn = WaitServer
+	}
+	e.addStall(rec)
+	c.stalled = true
+}
+
+// remoteProfile describes the hosts behind router MAC mac that are at least
+// one hop away (how far in hops and RTT), or "" when none were seen.
+func (e *Engine) remoteProfile(mac [6]byte, addr netip.Addr) string {
+	m := e.macs[mac]
+	if m == nil || m.remoteN == 0 {
+		return ""
+	}
+	out := itoa(m.remoteN) + " other connections to servers behind the same router are " + itoa(m.remoteMinHops) + "+ hops away"
+	if m.rttHi > 0 {
+		out += " with handshakes of " + fmtMs(m.rttLo) + "–" + fmtMs(m.rttHi)
+	}
+	return out
+}
+
+// finishConn closes the books on a connection: unanswered attempts, open
+// requests, loss summary.
+func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
+	if c.att != nil && c.att.answerTS == 0 && !c.att.refused {
+		c.att.done = true
+	}
+	if c.synSeen && !c.synackSeen && !c.refused {
+		e.sum.TCPUnanswered++
+		if c.att != nil {
+			e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+				StartFrame: c.synFrame, EndFrame: c.att.frames[c.att.n-1], Start: c.synTS, End: c.att.last, WaitingOn: WaitNetwork,
+				What: "connection attempt never answered", Open: atEnd && now-c.att.last < int64(time.Minute),
+				Attempt: c.att.public()},
+				cat: CatConnTimeout, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, count: c.synN})
+		}
+	}
+	if atEnd && !c.closed {
+		e.sum.TCPOpenAtEnd++
+	}
+	if atEnd && c.phase == phReq && !c.closed {
+		g := now - c.reqLastTS
+		if g >= e.thresh(c) && g >= int64(time.Second) {
+			e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+				StartFrame: c.reqLastFrm, Start: c.reqLastTS, End: now, WaitingOn: WaitServer,
+				What: c.whatString("request") + " (still unanswered when the capture ended)", Open: true},
+				cat: CatServerThink, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt})
+		}
+		if c.whatLen > 0 && c.tlsHello {
+			e.sum.TLSOpenAtEnd++
+		} else if c.whatLen > 0 {
+			e.sum.HTTPOpenAtEnd++
+		}
+	}
+	// Packet loss, summarised per connection.
+	if c.lossEvents > 0 && c.lossTime > 0 {
+		total := c.d[0].retrans + c.d[1].retrans
+		pk := c.d[0].dataPkts + c.d[1].dataPkts
+		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+			StartFrame: c.lossFirst, EndFrame: c.lossLast, Start: c.lossFirstT, End: c.lossLastT, WaitingOn: WaitNetwork,
+			What: "lost segments recovered by retransmission"},
+			cat: CatPacketLoss, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, lost: c.lossTime, count: total, pkts: pk, rtt: c.rtt,
+			detail: lossDetail(c)})
+	}
+	// PMTU black hole: a large segment sent again and again, never acknowledged.
+	for dir := 0; dir < 2; dir++ {
+		ds := &c.d[dir]
+		if ds.bigN >= 3 && seqLT(c.d[1-dir].lastAck, ds.bigSeq+1) && !e.pmtuICMPSeen(c) {
+			snd, rcv := c.cli, c.srv
+			if dir == 1 {
+				snd, rcv = c.srv, c.cli
+			}
+			e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+				StartFrame: ds.bigFrame, EndFrame: c.lastFrame, Start: ds.bigTS, End: c.lastTS, WaitingOn: WaitNetwork,
+				What: itoa(ds.bigLen) + "-byte segments from " + snd.String() + " never reach " + rcv.String()},
+				cat: CatPMTUBlackhole, culprit: rcv, cproto: "tcp", victim: c.cli.Addr, count: ds.bigN, rtt: c.rtt})
+		}
+	}
+	// remember activity for the "unaffected" lists
+	_ = c.stalled
+}
+
+func lossDetail(c *conn) string {
+	dir := "server→client"
+	if c.d[0].retrans > c.d[1].retrans {
+		dir = "client→server"
+	}
+	return dir
+}
+
+func (e *Engine) pmtuICMPSeen(c *conn) bool {
+	h := c.cliH
+	if h == nil {
+		return false
+	}
+	for _, a := range h.attempts {
+		if a.kind == "icmp-too-big" {
+			return true
+		}
+	}
+	if h = c.srvH; h != nil {
+		for _, a := range h.attempts {
+			if a.kind == "icmp-too-big" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+func fmtMs(ns int64) string {
+	ms := float64(ns) / 1e6
+	switch {
+	case ms < 1:
+		return trimF(ms, 2) + " ms"
+	case ms < 100:
+		return trimF(ms, 1) + " ms"
+	case ms < 10000:
+		return trimF(ms, 0) + " ms"
+	}
+	return trimF(ms/1000, 1) + " s"
+}
+
+// appEvents counts HTTP and TLS transactions and records their errors.
+func (e *Engine) appEvents(f *decode.Frame, c *conn, dir int) {
+	if f.Has(decode.ProtoHTTP) {
+		h := &f.HTTP
+		if h.Request {
+			e.sum.HTTPRequests++
+		} else if h.Response {
+			e.sum.HTTPResponses++
+			if h.StatusCode >= 400 {
+				e.sum.HTTPErrors++
+				if h.StatusCode >= 500 || h.StatusCode == 403 || h.StatusCode == 407 {
+					e.addEvent(event{cat: CatHTTPError, key: c.srv, proto: "tcp", victim: c.cli.Addr, frame: f.Number, ts: f.TS,
+						code: int(h.StatusCode), detail: c.whatString("")})
+				}
+			}
+		}
+	}
+	if f.Has(decode.ProtoTLS) {
+		t := &f.TLS
+		for _, m := range t.Msgs {
+			if m.Content == 22 && !m.Encrypted {
+				switch m.Handshake {
+				case 1:
+					e.sum.TLSHandshakes++
+				case 2:
+					e.sum.TLSServerHellos++
+				}
+			}
+		}
+		if len(t.Msgs) == 0 {
+			switch t.HandshakeType {
+			case 1:
+				e.sum.TLSHandshakes++
+			case 2:
+				e.sum.TLSServerHellos++
+			}
+		}
+		if t.HasAlert && t.AlertLevel == 2 {
+			e.sum.TLSAlerts++
+			key := c.srv
+			if dir == 0 {
+				key = c.cli
+			}
+			e.addEvent(event{cat: CatTLSAlert, key: key, proto: "tcp", victim: c.cli.Addr, frame: f.Number, ts: f.TS, code: int(t.AlertDesc)})
+		}
+	}
+}
