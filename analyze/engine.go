@@ -177,7 +177,9 @@ func (e *Engine) Add(f *decode.Frame) {
 		if !ok {
 			return
 		}
-		e.learnMAC(f, src, ttl)
+		if f.TCP.Flags&(decode.TCPSyn|decode.TCPRst) != 0 {
+			e.learnMAC(f, src, ttl)
+		}
 		e.addTCP(f, src, dst, ttl)
 	case f.Has(decode.ProtoUDP):
 		src, dst, ttl, ok := addrs(f)
@@ -319,9 +321,10 @@ func (h *host) noteService(proto uint8, srv Endpoint) {
 // macInfo learns which link-layer addresses are routers: a MAC that sources
 // packets from several IP addresses forwards for others.
 type macInfo struct {
-	ips  [4]netip.Addr
-	nips int
-	many bool
+	ips   [4]netip.Addr
+	nips  int
+	many  bool
+	perIP map[netip.Addr]int // fewest hops per source address (routers only, bounded)
 	// connections to hosts at least one hop behind this MAC
 	remoteN       int
 	remoteMinHops int
@@ -368,6 +371,15 @@ func (e *Engine) learnMAC(f *decode.Frame, src netip.Addr, ttl uint8) {
 			} else {
 				m.many = true
 			}
+		}
+	}
+	if m.many || m.nips >= 2 {
+		if m.perIP == nil {
+			m.perIP = map[netip.Addr]int{}
+		}
+		hp := hops(ttl)
+		if old, ok := m.perIP[src]; !ok && len(m.perIP) < 256 || ok && hp < old {
+			m.perIP[src] = hp
 		}
 	}
 	if h := e.hosts[src]; h != nil {
@@ -537,7 +549,10 @@ type stallRec struct {
 	rtt     int64      // connection handshake RTT, ns (0 unknown)
 	ack     int64      // server ACKed the request after this long, ns (0 unknown)
 	count   int        // retransmissions etc.
-	pkts    int        // packets in the transfer
+	rstTTL  uint8      // TTL of a reset
+	rstMAC  [6]byte    // source MAC of a reset
+	hasMAC  bool
+	pkts    int // packets in the transfer
 }
 
 func (e *Engine) addStall(s stallRec) {

@@ -571,12 +571,6 @@ func (e *Engine) tcpReset(f *decode.Frame, c *conn, dir int, ttl uint8, t int64)
 	if c.rtt >= int64(5*time.Millisecond) && c.phase == phReq && t-c.reqLastTS < c.rtt/3 {
 		clues += "it arrived " + fmtMs(t-c.reqLastTS) + " after the client's data, faster than the " + fmtMs(c.rtt) + " round trip to the real server allows; "
 	}
-	if f.Has(decode.ProtoEth) && e.isRouterMAC(f.Eth.Src) && hops(ttl) == 0 {
-		if other := e.remoteProfile(f.Eth.Src, c.srv.Addr); other != "" {
-			clues += "the 'server' is " + c.srv.Addr.String() + ", behind the router, yet its packets arrive with TTL " + itoa(int(ttl)) +
-				" (zero hops, as if sent by the router itself) and the handshake took " + fmtMs(c.rtt) + ", while " + other + "; "
-		}
-	}
 	what := "reset by the server side"
 	if c.phase == phReq {
 		what += " while the client waited for an answer to " + c.whatString("its request")
@@ -584,7 +578,10 @@ func (e *Engine) tcpReset(f *decode.Frame, c *conn, dir int, ttl uint8, t int64)
 	rec := stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 		StartFrame: c.reqLastFrm, EndFrame: f.Number, Start: c.reqLastTS, End: t, WaitingOn: WaitNetwork, What: what},
 		cat: CatPeerReset, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt, detail: clues,
-		frames: []uint64{c.synFrame, c.synackFrame, f.Number}}
+		frames: []uint64{c.synFrame, c.synackFrame, f.Number}, rstTTL: ttl}
+	if f.Has(decode.ProtoEth) {
+		rec.rstMAC, rec.hasMAC = f.Eth.Src, true
+	}
 	if c.reqLastFrm == 0 {
 		rec.StartFrame, rec.Start = c.lastFrame, c.lastTS
 	}
