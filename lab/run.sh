@@ -1,0 +1,429 @@
+#!/usr/bin/env bash
+# The wirewatch lab: reproduces classic "the network is slow" root causes between real Linux TCP/IP stacks in
+# network namespaces, captures each on the client LAN like a hub port, and writes examples/<name>.pcapng plus
+# examples/<name>.truth.json (see docs/lab.md).
+#
+#   sudo lab/run.sh                 # every scenario
+#   sudo lab/run.sh fail-open http  # some of them
+#   sudo lab/run.sh --list          # names
+#   sudo lab/run.sh --down          # remove the lab (namespaces, processes it started)
+#
+# Needs root, iproute2, iptables, ethtool, tcpdump, tshark/editcap (wireshark-common) and python3.
+# Environment: OUT (default: examples/ of this repository), WORK (default: /tmp/wwlab), KEEP=1 keeps the lab up.
+set -euo pipefail
+
+LAB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$LAB")"
+OUT="${OUT:-$REPO/examples}"
+WORK="${WORK:-/tmp/wwlab}"
+PY=/usr/bin/python3
+W="$PY $LAB/wwlab.py"
+
+ALL_SCENARIOS=(http fail-open dns-server-timeout packet-loss server-think-time connection-refused
+  middlebox-reset syn-retransmission pmtu-blackhole zero-window hostile-http)
+
+NS_CLIENTS=(ww-c1 ww-c2 ww-c3 ww-c4)
+NS_ALL=(ww-lan "${NS_CLIENTS[@]}" ww-rtr ww-dc ww-wan ww-isp ww-srv)
+
+# ---- addresses (deliberately different from ../shared/scenarios) ----------------------------------------
+LAN_NET=192.168.77
+GW=$LAN_NET.1
+declare -A CLIENT_IP=([ww-c1]=$LAN_NET.11 [ww-c2]=$LAN_NET.12 [ww-c3]=$LAN_NET.13 [ww-c4]=$LAN_NET.14)
+declare -A CLIENT_MAC=([ww-c1]=a4:bb:6d:5e:10:11 [ww-c2]=70:85:c2:3f:20:12 [ww-c3]=d8:bb:c1:0a:30:13
+  [ww-c4]=b0:7b:25:66:40:14)
+declare -A CLIENT_PC=([ww-c1]=PC-DORA [ww-c2]=PC-EMIL [ww-c3]=PC-FRIDA [ww-c4]=PC-GUNNAR)
+RTR_MAC=00:1b:21:77:00:01
+DNS1=172.16.9.53
+DNS2=172.16.9.54
+RELAY=172.16.9.25
+INTRANET=172.16.9.80
+WWW=198.18.40.10
+CDN=198.18.41.20
+APP=198.19.7.7
+MX=198.18.25.25
+DL=198.19.80.80
+FILTER=10.99.8.20
+FILTER_PORT=9090
+ZONE=(www.northwind.example=$WWW cdn.northwind-static.example=$CDN app.fabrikam-portal.example=$APP
+  mx.contoso-partner.example=$MX files.tailspin-dl.example=$DL intranet.lab.internal=$INTRANET
+  relay.lab.internal=$RELAY urlfilter.av-cloud.example=$FILTER)
+
+PIDS=()
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+say() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+need() {
+  local missing=()
+  for c in ip iptables ethtool tcpdump editcap tshark "$PY"; do command -v "$c" >/dev/null || missing+=("$c"); done
+  if ((${#missing[@]})); then
+    echo "lab: missing ${missing[*]}; on Debian: apt-get install iproute2 iptables ethtool tcpdump tshark python3" >&2
+    exit 2
+  fi
+  [[ $(id -u) == 0 ]] || { echo "lab: run as root (network namespaces)" >&2; exit 2; }
+}
+
+stop_pids() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  PIDS=()
+}
+
+down() {
+  stop_pids
+  local ns p
+  for ns in "${NS_ALL[@]}"; do
+    if ip netns list | grep -qw "$ns"; then
+      # only processes living in the lab's own namespaces (all started by this script)
+      for p in $(ip netns pids "$ns" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+    fi
+  done
+  sleep 0.3
+  for ns in "${NS_ALL[@]}"; do ip netns del "$ns" 2>/dev/null || true; rm -rf "/etc/netns/$ns"; done
+}
+
+# veth between two namespaces; offloads off so the capture shows wire-sized frames with real checksums
+link() { # link NS_A IF_A NS_B IF_B [MTU]
+  ip link add "$2" netns "$1" type veth peer "$4" netns "$3"
+  local mtu=${5:-1500}
+  nsx "$1" ip link set "$2" mtu "$mtu" up
+  nsx "$3" ip link set "$4" mtu "$mtu" up
+  nsx "$1" ethtool -K "$2" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+  nsx "$3" ethtool -K "$4" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+}
+
+up() {
+  down
+  say "building the topology"
+  local ns
+  for ns in "${NS_ALL[@]}"; do
+    ip netns add "$ns"
+    nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    nsx "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+    nsx "$ns" ip link set lo up
+  done
+  # the client LAN: a bridge that floods everything (a hub), captured on the bridge itself
+  nsx ww-lan ip link add br0 type bridge ageing_time 0 stp_state 0
+  nsx ww-lan ip link set br0 up
+  local i=0
+  for ns in "${NS_CLIENTS[@]}"; do
+    i=$((i + 1))
+    link "$ns" eth0 ww-lan "p$i"
+    nsx ww-lan ip link set "p$i" master br0
+    nsx "$ns" ip link set eth0 address "${CLIENT_MAC[$ns]}"
+    nsx "$ns" ip addr add "${CLIENT_IP[$ns]}/24" dev eth0
+    nsx "$ns" ip route add default via $GW
+    mkdir -p "/etc/netns/$ns"
+    printf 'nameserver %s\nnameserver %s\noptions timeout:3 attempts:2\n' $DNS2 $DNS1 >"/etc/netns/$ns/resolv.conf"
+    printf '127.0.0.1 localhost\n' >"/etc/netns/$ns/hosts"
+  done
+  link ww-rtr lan0 ww-lan prt
+  nsx ww-lan ip link set prt master br0
+  nsx ww-rtr ip link set lan0 address $RTR_MAC
+  nsx ww-rtr ip addr add $GW/24 dev lan0
+  # data centre: DNS servers, mail relay, intranet web
+  link ww-rtr dc0 ww-dc eth0
+  nsx ww-rtr ip addr add 172.16.9.1/24 dev dc0
+  nsx ww-dc ip addr add 172.16.9.2/24 dev eth0
+  for a in $DNS1 $DNS2 $RELAY $INTRANET; do nsx ww-dc ip addr add "$a/24" dev eth0; done
+  nsx ww-dc ip route add default via 172.16.9.1
+  # WAN: router -- wanem (userspace, L2) -- ISP router -- internet servers
+  link ww-rtr wan0 ww-wan wa "${WAN_MTU:-1500}"
+  link ww-wan wb ww-isp wan0 "${WAN_MTU:-1500}"
+  nsx ww-wan ip link set wa promisc on
+  nsx ww-wan ip link set wb promisc on
+  nsx ww-rtr ip addr add 100.72.1.2/30 dev wan0
+  nsx ww-isp ip addr add 100.72.1.1/30 dev wan0
+  nsx ww-rtr ip route add default via 100.72.1.1
+  link ww-isp srv0 ww-srv eth0
+  nsx ww-isp ip addr add 100.72.2.1/24 dev srv0
+  nsx ww-srv ip addr add 100.72.2.2/24 dev eth0
+  for a in $WWW $CDN $APP $MX $DL; do nsx ww-srv ip addr add "$a/32" dev eth0; done
+  nsx ww-srv ip route add default via 100.72.2.1
+  nsx ww-isp ip route add 198.18.0.0/15 via 100.72.2.2
+  nsx ww-isp ip route add $LAN_NET.0/24 via 100.72.1.2
+  nsx ww-isp ip route add 172.16.9.0/24 via 100.72.1.2
+  nsx ww-rtr sysctl -qw net.ipv4.ip_forward=1
+  nsx ww-isp sysctl -qw net.ipv4.ip_forward=1
+  # the HQ prefix behind a site-to-site VPN that is down: silently dropped (no ICMP)
+  nsx ww-rtr iptables -A FORWARD -d 10.99.0.0/16 -j DROP
+}
+
+spawn() { if [[ $1 == nsx ]]; then shift; ip netns exec "$@" & else "$@" & fi; PIDS+=($!); }
+
+start_wanem() { # extra wanem flags
+  spawn nsx ww-wan $W wanem --a wa --b wb --delay-ms 14 --jitter-ms 1 --stats "$SDIR/wanem.json" "$@"
+}
+
+start_servers() { # [http flags for the app server ...]
+  local zone=() z
+  for z in "${ZONE[@]}"; do zone+=(--zone "$z"); done
+  spawn nsx ww-dc $W dns --bind $DNS1 "${zone[@]}"
+  spawn nsx ww-dc $W dns --bind $DNS2 "${zone[@]}"
+  spawn nsx ww-dc $W http --bind $INTRANET
+  spawn nsx ww-dc $W smtp --bind $RELAY --name relay.lab.internal
+  spawn nsx ww-srv $W http --bind $WWW
+  spawn nsx ww-srv $W http --bind $CDN
+  spawn nsx ww-srv $W http --bind $DL
+  spawn nsx ww-srv $W smtp --bind $MX --name mx.contoso-partner.example
+  spawn nsx ww-srv $W http --bind $APP "$@"
+  sleep 0.8
+}
+
+CAP_PID=
+capture_start() {
+  local ns
+  for ns in "${NS_ALL[@]}"; do nsx "$ns" ip neigh flush all 2>/dev/null || true; done
+  nsx ww-lan tcpdump -i br0 -n -s 0 -U --time-stamp-precision=nano -w "$SDIR/capture.pcap" \
+    2>"$SDIR/tcpdump.txt" &
+  CAP_PID=$!
+  local n=0
+  until grep -q listening "$SDIR/tcpdump.txt" 2>/dev/null || ((n > 50)); do sleep 0.1; n=$((n + 1)); done
+  sleep 0.5
+}
+
+capture_stop() {
+  sleep "${1:-0.7}"
+  kill -TERM "$CAP_PID" 2>/dev/null || true
+  wait "$CAP_PID" 2>/dev/null || true
+}
+
+# client NS PROGRAM ARGS... : runs a client program in a client namespace, logging to $SDIR/events-NS.jsonl
+client() { local ns=$1 prog=$2; shift 2; nsx "$ns" $W "$prog" --name "${CLIENT_IP[$ns]}" --log "$SDIR/events-$ns.jsonl" "$@"; }
+
+# a short ping burst: background traffic that every LAN has
+noise() { nsx "$1" ping -c "${2:-2}" -i 0.4 -q "${3:-$GW}" >/dev/null 2>&1 || true; }
+
+PAGE=(http://www.northwind.example/ http://www.northwind.example/css/site.css
+  http://www.northwind.example/js/app.js http://cdn.northwind-static.example/img/hero.jpg
+  http://cdn.northwind-static.example/img/logo.png http://cdn.northwind-static.example/fonts/plex.woff2
+  http://www.northwind.example/api/cart.json)
+
+# ---- scenarios ---------------------------------------------------------------------------------------------
+# Each writes $SDIR/capture.pcap and $SDIR/events-*.jsonl and a $SDIR/scenario.json that lab/truth.py reads.
+
+meta() { # meta KEY=JSON ... : facts about the setup for the truth file
+  $PY - "$SDIR/scenario.json" "$@" <<'EOF'
+import json, sys
+path = sys.argv[1]
+try:
+    d = json.load(open(path))
+except Exception:
+    d = {}
+for kv in sys.argv[2:]:
+    k, _, v = kv.partition("=")
+    d[k] = json.loads(v)
+json.dump(d, open(path, "w"), indent=1)
+EOF
+}
+
+s_http() {
+  start_wanem
+  start_servers
+  meta clients='["'$LAN_NET.11'"]'
+  capture_start
+  client ww-c1 browse http://www.northwind.example/
+  capture_stop 0.5
+}
+
+s_fail-open() {
+  start_wanem
+  start_servers
+  meta timeout_s=2.0 filter='"'$FILTER'"' filter_port=$FILTER_PORT agent_client='"'$LAN_NET.11'"' \
+    clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  spawn noise ww-c3 2
+  client ww-c1 browse --agent $FILTER:$FILTER_PORT:2 "${PAGE[@]}" &
+  local c1=$!
+  sleep 0.6
+  client ww-c2 browse "${PAGE[@]}"
+  sleep 0.3
+  client ww-c3 browse "${PAGE[@]}"
+  wait $c1
+  capture_stop
+}
+
+s_dns-server-timeout() {
+  start_wanem
+  start_servers
+  # the first server hangs (drops every query silently); only PC-DORA lists it first
+  nsx ww-dc iptables -A INPUT -d $DNS1 -p udp --dport 53 -j DROP
+  printf 'nameserver %s\nnameserver %s\noptions timeout:3 attempts:2\n' $DNS1 $DNS2 >/etc/netns/ww-c1/resolv.conf
+  meta timeout_s=3.0 dead='"'$DNS1'"' working='"'$DNS2'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  client ww-c1 browse http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
+    http://app.fabrikam-portal.example/api/v1/status &
+  local c1=$!
+  sleep 0.3
+  client ww-c2 browse http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
+    http://app.fabrikam-portal.example/api/v1/status
+  client ww-c3 browse http://www.northwind.example/ http://intranet.lab.internal/index.html
+  wait $c1
+  capture_stop
+  printf 'nameserver %s\nnameserver %s\noptions timeout:3 attempts:2\n' $DNS2 $DNS1 >/etc/netns/ww-c1/resolv.conf
+}
+
+s_packet-loss() {
+  start_wanem --loss-ba 0.05 --loss-ab 0.01 --loss-min-len 800 --reorder-ba 0.03 --reorder-ms 7 --seed 7
+  start_servers
+  meta size=40000 loss_ba=0.05 loss_ab=0.01 reorder_ba=0.03 clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  client ww-c1 browse http://files.tailspin-dl.example/big/40000 &
+  local c1=$!
+  sleep 0.2
+  client ww-c2 browse http://www.northwind.example/big/40000 &
+  local c2=$!
+  sleep 0.2
+  client ww-c3 browse http://intranet.lab.internal/big/40000
+  wait $c1 $c2
+  capture_stop
+}
+
+s_server-think-time() {
+  start_wanem
+  start_servers --think /api/v1/report=2.5 --think /api/v1/search=1.5
+  meta think='{"/api/v1/report":2.5,"/api/v1/search":1.5}' server='"'$APP'"' \
+    clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  client ww-c1 browse --conns 2 http://app.fabrikam-portal.example/index.html \
+    "http://app.fabrikam-portal.example/api/v1/search?q=q3-invoices" \
+    "http://app.fabrikam-portal.example/api/v1/report?id=20931" http://app.fabrikam-portal.example/img/chart.png &
+  local c1=$!
+  sleep 0.2
+  client ww-c2 browse --conns 2 http://app.fabrikam-portal.example/index.html \
+    http://app.fabrikam-portal.example/img/chart.png http://app.fabrikam-portal.example/api/v1/status
+  client ww-c3 browse http://www.northwind.example/ http://www.northwind.example/css/site.css
+  wait $c1
+  capture_stop
+}
+
+s_connection-refused() {
+  start_wanem
+  start_servers
+  meta port=8443 server='"'$APP'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
+  capture_start
+  client ww-c1 refused --server $APP --port 8443 --count 4 --pause 0.7 &
+  local c1=$!
+  sleep 0.2
+  client ww-c2 browse http://app.fabrikam-portal.example/index.html http://app.fabrikam-portal.example/img/chart.png
+  wait $c1
+  capture_stop
+}
+
+s_middlebox-reset() {
+  start_wanem
+  start_servers
+  # a "mail security" rule on the site router resets SMTP sessions to the internet when the client says DATA,
+  # answering with the server's address but the router's own TTL and timing
+  nsx ww-rtr iptables -A FORWARD -i lan0 -p tcp --dport 25 -d 198.18.0.0/15 -m string --string "DATA" \
+    --algo bm -j REJECT --reject-with tcp-reset
+  meta device='"'$GW'"' server='"'$MX'"' port=25 clients='["'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  client ww-c2 mail --server $MX --domain contoso-partner.example --count 2 --pause 1.2 &
+  local c2=$!
+  sleep 0.3
+  client ww-c3 mail --server $RELAY --domain lab.internal --count 1
+  wait $c2
+  capture_stop
+  nsx ww-rtr iptables -D FORWARD -i lan0 -p tcp --dport 25 -d 198.18.0.0/15 -m string --string "DATA" \
+    --algo bm -j REJECT --reject-with tcp-reset
+}
+
+s_syn-retransmission() {
+  start_wanem
+  start_servers
+  # an overloaded firewall policy drops every other SYN from PC-DORA: each new connection's first SYN is lost
+  nsx ww-rtr iptables -I FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m statistic --mode nth --every 2 \
+    --packet 0 -j DROP
+  meta clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
+  capture_start
+  client ww-c1 browse --conns 1 --reuse 0 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
+    http://app.fabrikam-portal.example/index.html &
+  local c1=$!
+  sleep 0.2
+  client ww-c2 browse --conns 1 --reuse 0 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
+    http://app.fabrikam-portal.example/index.html
+  wait $c1
+  capture_stop
+  nsx ww-rtr iptables -D FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m statistic --mode nth --every 2 \
+    --packet 0 -j DROP
+}
+
+s_pmtu-blackhole() {
+  # the WAN is a 1400-byte tunnel; the ISP router cannot say so because its ICMP "fragmentation needed"
+  # messages are filtered
+  WAN_MTU=1400 up
+  nsx ww-isp iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP
+  start_wanem
+  start_servers
+  meta mtu=1400 clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  client ww-c1 browse --timeout 6 http://www.northwind.example/big/24000 &
+  local c1=$!
+  sleep 0.2
+  client ww-c2 browse http://www.northwind.example/big/900 &
+  sleep 0.2
+  client ww-c3 browse http://intranet.lab.internal/big/24000
+  wait $c1
+  capture_stop
+  WAN_MTU=1500 up
+}
+
+s_zero-window() {
+  start_wanem
+  start_servers
+  meta size=48000 clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
+  capture_start
+  client ww-c1 browse --rcvbuf 4096 --slow-read 2048:0.25 http://intranet.lab.internal/big/48000 &
+  local c1=$!
+  sleep 0.3
+  client ww-c2 browse http://intranet.lab.internal/big/48000
+  wait $c1
+  capture_stop
+}
+
+s_hostile-http() {
+  start_wanem
+  start_servers --hostile --think "/search=1.5"
+  meta clients='["'$LAN_NET.11'"]'
+  capture_start
+  client ww-c1 hostile --server $APP --dns $DNS2
+  capture_stop
+}
+
+run_one() {
+  local name=$1
+  SDIR="$WORK/$name"
+  rm -rf "$SDIR"
+  mkdir -p "$SDIR"
+  say "scenario $name"
+  local t0=$SECONDS
+  "s_$name"
+  stop_pids
+  editcap -F pcapng "$SDIR/capture.pcap" "$SDIR/capture.pcapng"
+  meta wall_time_s=$((SECONDS - t0)) name='"'$name'"'
+  cp "$SDIR/capture.pcapng" "$OUT/$name.pcapng"
+  $PY "$LAB/truth.py" "$SDIR" "$OUT/$name.truth.json" "$name.pcapng"
+  say "$name: $(stat -c %s "$OUT/$name.pcapng") bytes, $(capinfos -c -M "$OUT/$name.pcapng" | awk -F: '/Number of packets/{print $2}') packets"
+}
+
+main() {
+  case "${1:-}" in
+  --list) printf '%s\n' "${ALL_SCENARIOS[@]}"; exit 0 ;;
+  --down) need; down; exit 0 ;;
+  esac
+  need
+  local s list=("$@")
+  ((${#list[@]})) || list=("${ALL_SCENARIOS[@]}")
+  for s in "${list[@]}"; do
+    declare -F "s_$s" >/dev/null || { echo "lab: unknown scenario $s (try --list)" >&2; exit 2; }
+  done
+  mkdir -p "$WORK" "$OUT"
+  trap 'stop_pids; [[ ${KEEP:-} == 1 ]] || down' EXIT
+  up
+  for s in "${list[@]}"; do run_one "$s"; done
+}
+
+main "$@"

@@ -1,0 +1,517 @@
+#!/usr/bin/python3
+"""Write the ground truth of one lab scenario: lab/truth.py SCENARIO_DIR OUT.truth.json CAPTURE_NAME
+
+Reads what the lab did (SCENARIO_DIR/scenario.json, the clients' events-*.jsonl, the WAN emulator's counters)
+and the capture itself (through tshark, so frame numbers are tshark's), and writes a truth file in the format of
+../shared/scenarios/*.truth.json: category, culprit, affected and unaffected clients, victims with their
+endpoints, stall durations and frame numbers. Nothing is typed by hand: if the capture does not show what the
+scenario meant to reproduce, this script fails and the lab run with it.
+"""
+
+import glob
+import json
+import os
+import subprocess
+import sys
+
+FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.ttl", "ip.len", "ip.proto", "tcp.srcport",
+          "tcp.dstport", "tcp.flags", "tcp.len", "tcp.seq", "tcp.stream", "tcp.window_size",
+          "udp.srcport", "udp.dstport", "dns.qry.name", "dns.flags.response", "dns.flags.rcode",
+          "http.request.method", "http.request.uri", "http.response.code", "tcp.analysis.flags",
+          "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission", "tcp.analysis.duplicate_ack",
+          "tcp.analysis.out_of_order", "tcp.analysis.lost_segment", "tcp.analysis.zero_window",
+          "tcp.analysis.window_full", "tcp.analysis.spurious_retransmission", "tcp.options.sack_le",
+          "icmp.type", "arp.opcode"]
+
+HOSTS = {
+    "192.168.77.1": "site router / default gateway (LAN side)",
+    "192.168.77.11": "client PC-DORA (MAC a4:bb:6d:5e:10:11)",
+    "192.168.77.12": "client PC-EMIL (MAC 70:85:c2:3f:20:12)",
+    "192.168.77.13": "client PC-FRIDA (MAC d8:bb:c1:0a:30:13)",
+    "192.168.77.14": "client PC-GUNNAR (MAC b0:7b:25:66:40:14)",
+    "172.16.9.53": "DNS server 1 (data centre)",
+    "172.16.9.54": "DNS server 2 (data centre)",
+    "172.16.9.25": "internal mail relay relay.lab.internal",
+    "172.16.9.80": "intranet web server intranet.lab.internal",
+    "198.18.40.10": "web server www.northwind.example (WAN)",
+    "198.18.41.20": "web server cdn.northwind-static.example (WAN)",
+    "198.19.7.7": "app server app.fabrikam-portal.example (WAN)",
+    "198.18.25.25": "mail server mx.contoso-partner.example (WAN)",
+    "198.19.80.80": "download server files.tailspin-dl.example (WAN)",
+    "10.99.8.20": "URL-filter server urlfilter.av-cloud.example (behind a VPN that is down)",
+}
+
+
+class Capture:
+    def __init__(self, path):
+        out = subprocess.run(["tshark", "-n", "-r", path, "-T", "fields", "-E", "occurrence=f", "-E",
+                              "separator=\t"] + sum([["-e", f] for f in FIELDS], []),
+                             check=True, capture_output=True, text=True).stdout
+        self.frames = []
+        for line in out.splitlines():
+            vals = line.split("\t")
+            self.frames.append({f: v for f, v in zip(FIELDS, vals)})
+        for fr in self.frames:
+            fr["n"] = int(fr["frame.number"])
+            fr["t"] = float(fr["frame.time_epoch"])
+
+    def where(self, **kw):
+        """Frames whose fields equal the given values (field names with _ for .)."""
+        want = {k.replace("__", ".").replace("_", "."): str(v) for k, v in kw.items()}
+        return [f for f in self.frames if all(f.get(k) == v for k, v in want.items())]
+
+    def conn(self, a, ap, b, bp):
+        """Frames of one TCP connection, both directions."""
+        a, b, ap, bp = str(a), str(b), str(ap), str(bp)
+        return [f for f in self.frames if (f["ip.src"], f["tcp.srcport"], f["ip.dst"], f["tcp.dstport"]) in
+                ((a, ap, b, bp), (b, bp, a, ap))]
+
+    def udp(self, a, ap, b, bp):
+        a, b, ap, bp = str(a), str(b), str(ap), str(bp)
+        return [f for f in self.frames if (f["ip.src"], f["udp.srcport"], f["ip.dst"], f["udp.dstport"]) in
+                ((a, ap, b, bp), (b, bp, a, ap))]
+
+
+def syn(f):
+    return f["tcp.flags"] == "0x0002"
+
+
+def synack(f):
+    return f["tcp.flags"] == "0x0012"
+
+
+def rst(f):
+    return f["tcp.flags"] in ("0x0004", "0x0014")
+
+
+def r(x, n=4):
+    return round(x, n)
+
+
+def tuple5(proto, src, sport, dst, dport):
+    return {"proto": proto, "src": src, "sport": int(sport), "dst": dst, "dport": int(dport)}
+
+
+def fail(msg):
+    sys.exit("truth: scenario did not reproduce: " + msg)
+
+
+def analysis_counts(frames):
+    keys = {"retransmissions": "tcp.analysis.retransmission", "fast_retransmissions":
+            "tcp.analysis.fast_retransmission", "duplicate_acks": "tcp.analysis.duplicate_ack",
+            "out_of_order": "tcp.analysis.out_of_order", "previous_segment_not_captured":
+            "tcp.analysis.lost_segment", "spurious_retransmissions": "tcp.analysis.spurious_retransmission",
+            "zero_window": "tcp.analysis.zero_window", "window_full": "tcp.analysis.window_full",
+            "sack_frames": "tcp.options.sack_le"}
+    return {k: sum(1 for f in frames if f[v]) for k, v in keys.items()}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# one function per scenario; each returns (root_cause, affected, unaffected, victims, checks)
+
+
+def http_victim_frames(cap, e):
+    fr = cap.conn(e["client"], e["sport"], e["dst"], e["dport"])
+    req = [f for f in fr if f["ip.src"] == e["client"] and f["http.request.uri"] == e["uri"]]
+    if not req:
+        fail("request %s from %s:%s not in the capture" % (e["uri"], e["client"], e["sport"]))
+    req = req[0]
+    before = [f for f in fr if f["n"] < req["n"]][-1]
+    resp = [f for f in fr if f["n"] > req["n"] and f["ip.src"] == e["dst"] and f["tcp.len"] not in ("", "0")]
+    return fr, req, before, (resp[0] if resp else None)
+
+
+def sc_http(meta, cap, ev):
+    reqs = [e for e in ev if e["ev"] == "http"]
+    if not reqs or any(e.get("status") != "200" for e in reqs):
+        fail("the page fetch failed")
+    rc = {"category": None, "summary": "A clean page fetch: one DNS lookup answered at once, a TCP handshake over "
+          "a ~30 ms WAN, GET / and a 200 response, then FIN. Nothing is wrong; no finding should be critical.",
+          "culprit": None}
+    return rc, [], sorted({e["client"] for e in reqs}), [], []
+
+
+def sc_fail_open(meta, cap, ev):
+    to = meta["timeout_s"]
+    victims, checks = [], []
+    agent_client = meta["agent_client"]
+    for e in sorted((e for e in ev if e["ev"] == "http" and e["client"] == agent_client), key=lambda e: e["t_sent"]):
+        ag = e.get("agent")
+        if not ag or ag["result"] != "timeout":
+            fail("agent did not time out for %s" % e["uri"])
+        fr, req, before, resp = http_victim_frames(cap, e)
+        syns = [f for f in cap.where(ip_src=e["client"], ip_dst=meta["filter"], tcp_srcport=ag["sport"],
+                                     tcp_dstport=meta["filter_port"]) if syn(f)]
+        if not syns:
+            fail("no SYN to the filter server for %s" % e["uri"])
+        stall = req["t"] - before["t"]
+        from_syn = req["t"] - syns[0]["t"]
+        if not (to - 0.05 <= from_syn <= to + 0.5):
+            fail("request %s followed the first filter SYN after %.3f s" % (e["uri"], from_syn))
+        victims.append({
+            "client": e["client"], "tcp_stream": int(req["tcp.stream"]),
+            "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+            "request": "GET " + e["uri"], "host": e["host"], "nth_request_on_connection": e["nth"],
+            "stall_s": r(stall, 3), "stall_from_first_culprit_syn_s": r(from_syn, 3),
+            "stall_measured_from": "handshake final ACK" if e["nth"] == 1 else "last packet of previous exchange",
+            "agent_wait_s": r(ag["t1"] - ag["t0"], 3),
+            "frames": {"before_stall": before["n"], "delayed_request": req["n"],
+                       "first_response": resp["n"] if resp else None, "culprit_syns": [f["n"] for f in syns]},
+            "culprit_connection": tuple5("tcp", e["client"], ag["sport"], meta["filter"], meta["filter_port"]),
+        })
+        checks.append({"kind": "gap", "from": syns[0]["n"], "to": req["n"], "min_s": to * 0.95,
+                       "max_s": to * 1.2, "measured_s": r(from_syn),
+                       "what": "GET follows the first SYN to the filter server by the agent's timeout"})
+    answers = [f for f in cap.frames if f["ip.src"] == meta["filter"]]
+    if answers:
+        fail("the filter server answered")
+    others = sorted({e["client"] for e in ev if e["ev"] == "http" and e["client"] != agent_client})
+    for c in others:
+        if any(f["ip.src"] == c and f["ip.dst"] == meta["filter"] for f in cap.frames):
+            fail("%s contacted the filter server" % c)
+        checks.append({"kind": "count", "filter": "ip.src==%s && ip.dst==%s" % (c, meta["filter"]), "min": 0,
+                       "max": 0, "measured": 0, "what": "unaffected client never contacts the filter server"})
+    checks.append({"kind": "count", "filter": "ip.src==%s" % meta["filter"], "min": 0, "max": 0, "measured": 0,
+                   "what": "filter server never answers"})
+    rc = {"category": "blocked-on-unreachable-dependency",
+          "summary": "An endpoint web-protection agent on %s holds every HTTP request after the TCP handshake and "
+          "first connects to its URL-filter server %s:%d. The router silently drops the HQ prefix (site-to-site "
+          "VPN down), so the SYNs (Linux retransmits after 1 s) get no answer; after %g s the agent gives up, "
+          "fails open and the request goes out. Every request of the page (%d of them) waits %g s; the other "
+          "PCs fetch the same page in well under a second." % (agent_client, meta["filter"], meta["filter_port"],
+                                                               to, len(victims), to),
+          "culprit": {"host": meta["filter"], "port": meta["filter_port"], "proto": "tcp", "timeout_s": to,
+                      "role": "URL-filter / web-reputation server of the endpoint agent",
+                      "behaviour": "no SYN/ACK, no RST, no ICMP (silently dropped)"}}
+    return rc, [agent_client], others, victims, checks
+
+
+def sc_dns(meta, cap, ev):
+    to, dead, good = meta["timeout_s"], meta["dead"], meta["working"]
+    victims, affected = [], set()
+    for q in cap.frames:
+        if q["ip.dst"] != dead or q["udp.dstport"] != "53" or q["dns.flags.response"] not in ("0", "False"):
+            continue
+        c, name = q["ip.src"], q["dns.qry.name"]
+        retry = [f for f in cap.frames if f["n"] > q["n"] and f["ip.src"] == c and f["ip.dst"] == good and
+                 f["dns.qry.name"] == name and f["dns.flags.response"] in ("0", "False")]
+        if not retry:
+            fail("no retry of %s to %s" % (name, good))
+        retry = retry[0]
+        ans = [f for f in cap.frames if f["n"] > retry["n"] and f["ip.src"] == good and f["ip.dst"] == c and
+               f["udp.dstport"] == retry["udp.srcport"] and f["dns.flags.response"] in ("1", "True")][0]
+        wait = retry["t"] - q["t"]
+        if not (to - 0.05 <= wait <= to + 0.3):
+            fail("retry came %.3f s after the query" % wait)
+        syn_after = [f for f in cap.frames if f["n"] > ans["n"] and f["ip.src"] == c and syn(f)]
+        affected.add(c)
+        victims.append({
+            "client": c, "query": {"name": name, "type": "A"},
+            "five_tuple": tuple5("udp", c, q["udp.srcport"], dead, 53),
+            "stall_s": r(ans["t"] - q["t"], 3),
+            "frames": {"query_to_dead_server": q["n"], "retry_to_second_server": retry["n"], "answer": ans["n"],
+                       "following_tcp_syn": syn_after[0]["n"] if syn_after else None}})
+    if not victims:
+        fail("no query to the dead server")
+    clients = set(meta["clients"])
+    rc = {"category": "dns-server-timeout",
+          "summary": "%s lists DNS server %s first in resolv.conf; that server silently drops every query. Each "
+          "lookup waits the glibc resolver timeout of %g s, then goes to %s, which answers at once, so every new "
+          "host name costs %g s before the TCP connection starts. The other PCs list the working server first "
+          "and resolve the same names in a millisecond." % (", ".join(sorted(affected)), dead, to, good, to),
+          "culprit": {"host": dead, "port": 53, "proto": "udp", "timeout_s": to,
+                      "role": "primary DNS server (unreachable, silently dropping)", "working_server": good}}
+    return rc, sorted(affected), sorted(clients - affected), victims, []
+
+
+def sc_loss(meta, cap, ev):
+    victims, affected, clean = [], set(), []
+    for e in (e for e in ev if e["ev"] == "http"):
+        fr = cap.conn(e["client"], e["sport"], e["dst"], e["dport"])
+        counts = analysis_counts(fr)
+        data = sum(int(f["tcp.len"] or 0) for f in fr if f["ip.src"] == e["dst"])
+        v = {"client": e["client"], "tcp_stream": int(fr[0]["tcp.stream"]),
+             "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+             "request": "GET " + e["uri"], "host": e["host"], "bytes_from_server": data,
+             "duration_s": r(fr[-1]["t"] - fr[0]["t"], 3), "tcp_analysis": counts}
+        if e["dst"].startswith("172.16."):
+            clean.append(v)
+            if counts["retransmissions"] or counts["out_of_order"] or counts["previous_segment_not_captured"]:
+                fail("the intranet download shows loss")
+            continue
+        if not (counts["retransmissions"] or counts["previous_segment_not_captured"] or counts["out_of_order"]):
+            continue
+        affected.add(e["client"])
+        victims.append(v)
+    if not victims:
+        fail("no WAN download shows loss")
+    stats = json.load(open(os.path.join(meta["dir"], "wanem.json")))
+    rc = {"category": "packet-loss",
+          "summary": "The WAN link between the site router and the ISP drops %g%% of the large server-to-client "
+          "packets, reorders %g%% and drops %g%% of the client's large packets. Downloads across the WAN show "
+          "retransmissions, duplicate ACKs with SACK, 'previous segment not captured' (the loss is upstream of "
+          "the LAN capture point) and out-of-order segments; the same download from the intranet server, which "
+          "does not cross the WAN, is clean." % (meta["loss_ba"] * 100, meta["reorder_ba"] * 100,
+                                                 meta["loss_ab"] * 100),
+          "culprit": {"host": None, "port": None, "proto": "tcp", "timeout_s": None,
+                      "link": "WAN between router 100.72.1.2 and ISP 100.72.1.1",
+                      "configured": {"down_loss": meta["loss_ba"], "down_reorder": meta["reorder_ba"],
+                                     "up_loss": meta["loss_ab"], "min_len": 800, "delay_ms_each_way": 14},
+                      "emulator_stats": {"up": stats["ab"], "down": stats["ba"]}}}
+    unaffected = sorted(set(meta["clients"]) - affected)
+    return rc, sorted(affected), unaffected, victims, [{"kind": "clean_reference", "connections": clean}]
+
+
+def sc_think(meta, cap, ev):
+    victims, affected = [], set()
+    for e in (e for e in ev if e["ev"] == "http"):
+        think = [v for k, v in meta["think"].items() if e["uri"].startswith(k)]
+        if not think or e["dst"] != meta["server"]:
+            continue
+        fr, req, before, resp = http_victim_frames(cap, e)
+        ack = [f for f in fr if f["n"] > req["n"] and f["ip.src"] == e["dst"]]
+        stall = resp["t"] - req["t"]
+        if not (think[0] <= stall <= think[0] + 0.4):
+            fail("think time %.3f for %s" % (stall, e["uri"]))
+        rtt = [f for f in fr if synack(f)][0]["t"] - [f for f in fr if syn(f)][0]["t"]
+        affected.add(e["client"])
+        victims.append({"client": e["client"], "tcp_stream": int(req["tcp.stream"]),
+                        "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+                        "request": "GET " + e["uri"], "server_think_time_configured_s": think[0],
+                        "stall_s": r(stall, 3), "handshake_rtt_s": r(rtt),
+                        "frames": {"request": req["n"], "server_ack_of_request": ack[0]["n"] if ack and
+                                   ack[0]["tcp.len"] == "0" else None, "first_response_segment": resp["n"]}})
+    rc = {"category": "server-think-time",
+          "summary": "The application server %s needs %s to produce some API responses. The network is fast "
+          "(handshake ~30 ms), the server's TCP stack ACKs the GET at once, then nothing comes until the "
+          "application answers. Static files from the same server and pages from other servers are fast, and "
+          "the client sends each request promptly." % (meta["server"], ", ".join(
+              "%g s for %s" % (v, k) for k, v in meta["think"].items())),
+          "culprit": {"host": meta["server"], "port": 80, "proto": "tcp", "timeout_s": None,
+                      "urls": meta["think"], "role": "slow application backend"}}
+    return rc, sorted(affected), sorted(set(meta["clients"]) - affected), victims, []
+
+
+def sc_refused(meta, cap, ev):
+    victims = []
+    for e in (e for e in ev if e["ev"] == "connect" and e.get("result") == "error"):
+        fr = cap.conn(e["client"], e["sport"], e["dst"], e["dport"])
+        s = [f for f in fr if syn(f)]
+        rs = [f for f in fr if rst(f) and f["ip.src"] == e["dst"]]
+        if not s or not rs:
+            fail("no SYN/RST for attempt %d" % e["attempt"])
+        victims.append({"client": e["client"], "tcp_stream": int(s[0]["tcp.stream"]),
+                        "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+                        "attempt": e["attempt"], "ttl_rst": rs[0]["ip.ttl"],
+                        "frames": {"syn": s[0]["n"], "rst": rs[0]["n"]}, "stall_s": r(rs[0]["t"] - s[0]["t"])})
+    if len(victims) < 2:
+        fail("fewer than two refused attempts")
+    ok = sorted({e["client"] for e in ev if e["ev"] == "http" and e.get("status") == "200"})
+    affected = sorted({v["client"] for v in victims})
+    rc = {"category": "connection-refused",
+          "summary": "%s tries %s:%d, where nothing listens: each SYN is answered at once by RST/ACK from the "
+          "server itself (same TTL and round-trip time as its other packets), and the application retries %d "
+          "times. Web pages from the same server (port 80) work for %s." % (
+              affected[0], meta["server"], meta["port"], len(victims), ", ".join(ok)),
+          "culprit": {"host": meta["server"], "port": meta["port"], "proto": "tcp", "timeout_s": None,
+                      "role": "closed port on the app server"}}
+    return rc, affected, [c for c in ok if c not in affected], victims, []
+
+
+def sc_mbreset(meta, cap, ev):
+    victims = []
+    for e in (e for e in ev if e["ev"] == "smtp" and e["result"] == "error"):
+        fr = cap.conn(e["client"], e["sport"], e["dst"], e["dport"])
+        s, sa = [f for f in fr if syn(f)][0], [f for f in fr if synack(f)][0]
+        data = [f for f in fr if f["ip.src"] == e["client"] and f["tcp.len"] not in ("", "0")][-1]
+        rs = [f for f in fr if rst(f) and f["ip.src"] == e["dst"]]
+        if not rs:
+            fail("no RST on %s" % e["sport"])
+        rs = rs[0]
+        ttl_server = sorted({f["ip.ttl"] for f in fr if f["ip.src"] == e["dst"] and not rst(f)})
+        if rs["ip.ttl"] in ttl_server:
+            fail("the RST's TTL equals the server's")
+        victims.append({"client": e["client"], "tcp_stream": int(s["tcp.stream"]),
+                        "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+                        "clues": {"handshake_rtt_s": r(sa["t"] - s["t"]), "ttl_server": ttl_server,
+                                  "ttl_rst": rs["ip.ttl"], "rst_after_data_s": r(rs["t"] - data["t"], 6)},
+                        "frames": {"syn": s["n"], "synack": sa["n"], "smtp_DATA": data["n"], "rst": rs["n"]},
+                        "client_result": "error", "client_error_step": e["error_step"],
+                        "stall_s": r(rs["t"] - data["t"], 6)})
+    if not victims:
+        fail("no reset SMTP session")
+    ok = sorted({e["client"] for e in ev if e["ev"] == "smtp" and e["result"] == "ok"})
+    affected = sorted({v["client"] for v in victims})
+    v = victims[0]["clues"]
+    rc = {"category": "middlebox-reset",
+          "summary": "%s sends mail to %s:25. The SMTP dialogue with the real server works (its packets arrive "
+          "with TTL %s after a %.0f ms round trip), but the moment the client sends DATA a 'mail security' rule on "
+          "the site router %s answers with a TCP RST that claims to come from the server: TTL %s and %.1f ms "
+          "after DATA, far less than one round trip. Mail from %s to the internal relay is not intercepted and "
+          "succeeds." % (affected[0], meta["server"], ",".join(v["ttl_server"]), v["handshake_rtt_s"] * 1000,
+                         meta["device"], v["ttl_rst"], v["rst_after_data_s"] * 1000, ", ".join(ok)),
+          "culprit": {"host": meta["server"], "port": 25, "proto": "tcp", "timeout_s": None,
+                      "device": meta["device"] + " (site router, injects RST with the server's address)",
+                      "trigger": "SMTP DATA command"}}
+    return rc, affected, ok, victims, []
+
+
+def sc_synretx(meta, cap, ev):
+    victims, affected = [], set()
+    for e in (e for e in ev if e["ev"] == "connect" and "sport" in e):
+        fr = cap.conn(e["client"], e["sport"], e["dst"], e["dport"])
+        s = [f for f in fr if syn(f)]
+        sa = [f for f in fr if synack(f)]
+        if len(s) < 2 or not sa:
+            continue
+        affected.add(e["client"])
+        victims.append({"client": e["client"], "tcp_stream": int(s[0]["tcp.stream"]),
+                        "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+                        "syn_count": len(s), "stall_s": r(sa[0]["t"] - s[0]["t"], 3),
+                        "frames": {"first_syn": s[0]["n"], "retransmitted_syn": s[1]["n"], "synack": sa[0]["n"]}})
+    if not victims:
+        fail("no SYN was retransmitted")
+    rc = {"category": "syn-retransmission",
+          "summary": "A firewall policy on the site router drops the first SYN of every new connection from %s. "
+          "Linux retransmits the SYN after its initial RTO of 1 s, that one passes, so every connection of that "
+          "PC starts 1 s late, whatever server it goes to. %s, talking to the same servers, connects in one round "
+          "trip." % (", ".join(sorted(affected)), ", ".join(sorted(set(meta["clients"]) - affected))),
+          "culprit": {"host": None, "port": None, "proto": "tcp", "timeout_s": 1.0,
+                      "device": "192.168.77.1 (site router firewall, drops every other SYN from 192.168.77.11)",
+                      "role": "lost SYN, retransmitted after the initial RTO"}}
+    return rc, sorted(affected), sorted(set(meta["clients"]) - affected), victims, []
+
+
+def sc_pmtu(meta, cap, ev):
+    victims, affected, ok = [], set(), set()
+    for e in (e for e in ev if e["ev"] == "http"):
+        if "error" not in e:
+            ok.add(e["client"])
+            continue
+        fr, req, before, resp = http_victim_frames(cap, e)
+        big = [f for f in fr if f["ip.src"] == e["dst"] and int(f["ip.len"] or 0) > meta["mtu"]]
+        if big:
+            fail("a packet larger than the tunnel MTU reached the LAN")
+        last = fr[-1]
+        affected.add(e["client"])
+        seen = sum(int(f["tcp.len"] or 0) for f in fr if f["ip.src"] == e["dst"])
+        victims.append({"client": e["client"], "tcp_stream": int(req["tcp.stream"]),
+                        "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+                        "request": "GET " + e["uri"], "bytes_from_server_seen": seen,
+                        "client_gave_up_after_s": r(e["t_done"] - e["t_sent"], 3),
+                        "stall_s": r(last["t"] - req["t"], 3), "tcp_analysis": analysis_counts(fr),
+                        "frames": {"request": req["n"], "first_response": resp["n"] if resp else None,
+                                   "last": last["n"]}})
+    if not victims:
+        fail("no download stalled")
+    for f in cap.frames:
+        if f["icmp.type"] == "3":
+            fail("an ICMP unreachable reached the LAN")
+    rc = {"category": "pmtu-blackhole",
+          "summary": "The WAN behind the site router is a %d-byte tunnel. The download server sends full 1500-byte "
+          "segments with DF set (both ends announced MSS 1460); the ISP router cannot forward them and its ICMP "
+          "'fragmentation needed' messages are filtered, so the large segments vanish without a word. Small "
+          "responses (below the tunnel MTU) and the last, short segment of a response get through; the transfer "
+          "hangs until the client gives up. The same download from the intranet server, not through the tunnel, "
+          "works." % meta["mtu"],
+          "culprit": {"host": None, "port": None, "proto": "tcp", "timeout_s": None,
+                      "link": "WAN tunnel (MTU %d) between 100.72.1.2 and 100.72.1.1" % meta["mtu"],
+                      "behaviour": "drops packets over %d bytes with DF, no ICMP frag-needed" % meta["mtu"]}}
+    return rc, sorted(affected), sorted(ok - affected), victims, []
+
+
+def sc_zero(meta, cap, ev):
+    victims, affected, ok = [], set(), set()
+    for e in (e for e in ev if e["ev"] == "http"):
+        fr, req, before, resp = http_victim_frames(cap, e)
+        zw = [f for f in fr if f["tcp.analysis.zero_window"]]
+        if not zw:
+            ok.add(e["client"])
+            continue
+        affected.add(e["client"])
+        counts = analysis_counts(fr)
+        victims.append({"client": e["client"], "tcp_stream": int(req["tcp.stream"]),
+                        "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+                        "request": "GET " + e["uri"], "receiver": e["client"],
+                        "duration_s": r(fr[-1]["t"] - fr[0]["t"], 3), "tcp_analysis": counts,
+                        "stall_s": r(e["t_done"] - e["t_first_byte"], 3),
+                        "frames": {"request": req["n"], "first_zero_window": zw[0]["n"],
+                                   "zero_windows": [f["n"] for f in zw][:50]}})
+    if not victims:
+        fail("no zero window")
+    v = victims[0]
+    rc = {"category": "zero-window",
+          "summary": "The application on %s reads its download slowly (a small receive buffer, a few KB every "
+          "quarter second). Its TCP window fills and it advertises a zero window %d times; the server has to wait "
+          "and probe. The network and the server are fast: %s downloads the same file from the same server in a "
+          "fraction of the time." % (v["client"], v["tcp_analysis"]["zero_window"], ", ".join(sorted(ok))),
+          "culprit": {"host": v["client"], "port": v["five_tuple"]["sport"], "proto": "tcp", "timeout_s": None,
+                      "role": "slow receiver (application does not read)"}}
+    return rc, sorted(affected), sorted(ok), victims, []
+
+
+def sc_hostile(meta, cap, ev):
+    rc, aff, unaff, victims, checks = None, [], [], [], []
+    for e in (e for e in ev if e["ev"] == "http"):
+        fr, req, before, resp = http_victim_frames(cap, e)
+        stall = resp["t"] - req["t"]
+        if stall > 1.0:
+            victims.append({"client": e["client"], "tcp_stream": int(req["tcp.stream"]),
+                            "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+                            "request": "GET " + e["uri"], "stall_s": r(stall, 3),
+                            "frames": {"request": req["n"], "first_response_segment": resp["n"]}})
+    if not victims:
+        fail("the hostile search request was not slow")
+    rc = {"category": "server-think-time",
+          "summary": "A test capture for output escaping: the HTTP request URIs, Host and User-Agent headers, the "
+          "response headers and body and one DNS query name carry HTML markup and script. The server also thinks "
+          "1.5 s before answering the /search request, so diagnose reports a finding whose text contains those "
+          "strings. Every report (text, JSON, HTML) must show them as inert text.",
+          "culprit": {"host": victims[0]["five_tuple"]["dst"], "port": 80, "proto": "tcp", "timeout_s": None},
+          "hostile_strings": ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
+                              "<script>alert(\"ua\")</script>", "<svg onload=alert(4)>",
+                              "<script>alert(5)</script>.example", "javascript:alert(6)",
+                              "</title><svg onload=alert(document.domain)>"]}
+    return rc, sorted({v["client"] for v in victims}), [], victims, []
+
+
+SCENARIOS = {"http": sc_http, "fail-open": sc_fail_open, "dns-server-timeout": sc_dns, "packet-loss": sc_loss,
+             "server-think-time": sc_think, "connection-refused": sc_refused, "middlebox-reset": sc_mbreset,
+             "syn-retransmission": sc_synretx, "pmtu-blackhole": sc_pmtu, "zero-window": sc_zero,
+             "hostile-http": sc_hostile}
+
+
+def main():
+    sdir, out, capname = sys.argv[1:4]
+    meta = json.load(open(os.path.join(sdir, "scenario.json")))
+    meta["dir"] = sdir
+    ev = []
+    for p in sorted(glob.glob(os.path.join(sdir, "events-*.jsonl"))):
+        ev += [json.loads(line) for line in open(p) if line.strip()]
+    cap = Capture(os.path.join(sdir, "capture.pcapng"))
+    rc, affected, unaffected, victims, checks = SCENARIOS[meta["name"]](meta, cap, ev)
+    used = {f["ip.src"] for f in cap.frames} | {f["ip.dst"] for f in cap.frames}
+    truth = {
+        "scenario": meta["name"],
+        "made_by": "lab/run.sh %s (wirewatch lab, Linux network namespaces)" % meta["name"],
+        "capture": {"file": capname, "format": "pcapng",
+                    "captured_with": "tcpdump (promiscuous) on the client LAN bridge, which floods like a hub",
+                    "packets": len(cap.frames), "duration_s": r(cap.frames[-1]["t"] - cap.frames[0]["t"], 3),
+                    "first_epoch": cap.frames[0]["t"], "frame_numbering": "tshark frame.number (1-based)"},
+        "lan": {"gateway": "192.168.77.1", "clients": meta["clients"]},
+        "root_cause": rc,
+        "affected_clients": affected,
+        "unaffected_clients": unaffected,
+        "hosts": {k: v for k, v in HOSTS.items() if k in used},
+        "victims": victims,
+        "checks": checks,
+        "lab": {"wall_time_s": meta.get("wall_time_s"), "events": len(ev),
+                "clients_are": "Linux (glibc resolver, options timeout:3 attempts:2; initial SYN RTO 1 s)"},
+    }
+    with open(out, "w") as f:
+        json.dump(truth, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
