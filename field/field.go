@@ -57,6 +57,7 @@ const (
 	BaseDecHex
 	BaseHexDec
 	BaseOct
+	BaseSepColon // FT_BYTES printed with ':' between bytes (e.g. icmpv6.opt.linkaddr)
 )
 
 // Value is one occurrence of a field. Which members are meaningful depends on
@@ -74,7 +75,8 @@ type Value struct {
 // Field describes one filterable field.
 type Field struct {
 	Name    string
-	Desc    string
+	Desc    string // short name, as Wireshark's (e.g. "Source Port")
+	Blurb   string // longer description; "" when Wireshark has none
 	Type    Type
 	Base    Base
 	Bitmask uint64 // for flag fields within a larger word, informational
@@ -112,7 +114,7 @@ func (r *Registry) WithPrefix(prefix string) []*Field {
 func tables() [][]Field {
 	return [][]Field{
 		frameFields, protoFields,
-		ethFields, vlanFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
+		ethFields, llcFields, sllFields, vlanFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
 		tcpFields, tcpAnalysisFields, udpFields,
 		dnsFields, httpFields, tlsFields,
 	}
@@ -135,6 +137,14 @@ func New(tabs ...[]Field) *Registry {
 	for _, t := range tabs {
 		for i := range t {
 			f := &t[i]
+			if m, ok := wsMeta[f.Name]; ok {
+				if f.Desc == "" {
+					f.Desc = m.desc
+				}
+				if f.Blurb == "" {
+					f.Blurb = m.blurb
+				}
+			}
 			if _, dup := r.byName[f.Name]; dup {
 				panic("field: duplicate field " + f.Name)
 			}

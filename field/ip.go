@@ -1,4 +1,65 @@
 package field
 
-// ipFields is filled by the owner of this protocol.
-var ipFields = []Field{}
+import "github.com/wirewatch/wirewatch/decode"
+
+func hasIP(f *decode.Frame) bool { return f.Has(decode.ProtoIP) }
+
+func ipUint(name string, t Type, base Base, mask uint64, get func(ip *decode.IPv4) uint64) Field {
+	fl := uintField(name, t, base, decode.ProtoIP, func(f *decode.Frame) (uint64, bool) { return get(&f.IP), hasIP(f) })
+	fl.Bitmask = mask
+	return fl
+}
+
+func ipBool(name string, mask uint64, get func(ip *decode.IPv4) bool) Field {
+	return boolField(name, mask, decode.ProtoIP, func(f *decode.Frame) (bool, bool) { return get(&f.IP), hasIP(f) })
+}
+
+// icmpInner4 reports whether the frame quotes an IPv4 header inside an ICMP error.
+func icmpInner4(f *decode.Frame) bool { return f.Has(decode.ProtoICMP) && f.ICMP.HasInner }
+
+// ipAddrField lists the outer address, then the one quoted in an ICMP error (as Wireshark does).
+func ipAddrField(name string, src, dst bool) Field {
+	return Field{Name: name, Type: FTIPv4, Proto: decode.ProtoIP,
+		Get: func(f *decode.Frame, out []Value) []Value {
+			if !hasIP(f) {
+				return out
+			}
+			if src {
+				out = append(out, Value{A: f.IP.Src})
+			}
+			if dst {
+				out = append(out, Value{A: f.IP.Dst})
+			}
+			if icmpInner4(f) {
+				if src {
+					out = append(out, Value{A: f.ICMP.InnerSrc})
+				}
+				if dst {
+					out = append(out, Value{A: f.ICMP.InnerDst})
+				}
+			}
+			return out
+		}}
+}
+
+// ip.*: the IPv4 header (the first one in the frame).
+var ipFields = []Field{
+	ipUint("ip.version", FTUint8, BaseDec, 0, func(ip *decode.IPv4) uint64 { return 4 }),
+	ipUint("ip.hdr_len", FTUint8, BaseDec, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.IHL) * 4 }),
+	ipUint("ip.dsfield", FTUint8, BaseHex, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.TOS) }),
+	ipUint("ip.dsfield.dscp", FTUint8, BaseDec, 0xfc, func(ip *decode.IPv4) uint64 { return uint64(ip.TOS >> 2) }),
+	ipUint("ip.dsfield.ecn", FTUint8, BaseDec, 0x03, func(ip *decode.IPv4) uint64 { return uint64(ip.TOS & 3) }),
+	ipUint("ip.len", FTUint16, BaseDec, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.TotalLen) }),
+	ipUint("ip.id", FTUint16, BaseHexDec, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.ID) }),
+	ipUint("ip.flags", FTUint8, BaseHex, 0xe0, func(ip *decode.IPv4) uint64 { return uint64(ip.Flags) }),
+	ipBool("ip.flags.rb", 0x80, func(ip *decode.IPv4) bool { return ip.Flags&4 != 0 }),
+	ipBool("ip.flags.df", 0x40, func(ip *decode.IPv4) bool { return ip.Flags&2 != 0 }),
+	ipBool("ip.flags.mf", 0x20, func(ip *decode.IPv4) bool { return ip.Flags&1 != 0 }),
+	ipUint("ip.frag_offset", FTUint16, BaseDec, 0x1fff, func(ip *decode.IPv4) uint64 { return uint64(ip.FragOffset) }),
+	ipUint("ip.ttl", FTUint8, BaseDec, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.TTL) }),
+	ipUint("ip.proto", FTUint8, BaseDec, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.Protocol) }),
+	ipUint("ip.checksum", FTUint16, BaseHex, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.Checksum) }),
+	ipAddrField("ip.src", true, false),
+	ipAddrField("ip.dst", false, true),
+	ipAddrField("ip.addr", true, true),
+}

@@ -1,4 +1,70 @@
 package field
 
-// ipv6Fields is filled by the owner of this protocol.
-var ipv6Fields = []Field{}
+import (
+	"github.com/wirewatch/wirewatch/decode"
+)
+
+func hasIPv6(f *decode.Frame) bool { return f.Has(decode.ProtoIPv6) }
+
+func ip6Uint(name string, t Type, base Base, mask uint64, get func(ip *decode.IPv6) uint64) Field {
+	fl := uintField(name, t, base, decode.ProtoIPv6, func(f *decode.Frame) (uint64, bool) { return get(&f.IPv6), hasIPv6(f) })
+	fl.Bitmask = mask
+	return fl
+}
+
+func icmpInner6(f *decode.Frame) bool { return f.Has(decode.ProtoICMPv6) && f.ICMP6.HasInner }
+
+func ip6AddrField(name string, src, dst bool) Field {
+	return Field{Name: name, Type: FTIPv6, Proto: decode.ProtoIPv6,
+		Get: func(f *decode.Frame, out []Value) []Value {
+			if !hasIPv6(f) {
+				return out
+			}
+			if src {
+				out = append(out, Value{A: f.IPv6.Src})
+			}
+			if dst {
+				out = append(out, Value{A: f.IPv6.Dst})
+			}
+			if icmpInner6(f) {
+				if src {
+					out = append(out, Value{A: f.ICMP6.InnerSrc})
+				}
+				if dst {
+					out = append(out, Value{A: f.ICMP6.InnerDst})
+				}
+			}
+			return out
+		}}
+}
+
+func frag6(f *decode.Frame) bool { return hasIPv6(f) && f.IPv6.HasFrag }
+
+// ipv6.*: the IPv6 header (the first one in the frame) and its fragment header.
+var ipv6Fields = []Field{
+	ip6Uint("ipv6.version", FTUint8, BaseDec, 0, func(ip *decode.IPv6) uint64 { return 6 }),
+	ip6Uint("ipv6.tclass", FTUint32, BaseHex, 0x0ff00000, func(ip *decode.IPv6) uint64 { return uint64(ip.TrafficClass) }),
+	ip6Uint("ipv6.tclass.dscp", FTUint32, BaseDec, 0x0fc00000, func(ip *decode.IPv6) uint64 { return uint64(ip.TrafficClass >> 2) }),
+	ip6Uint("ipv6.tclass.ecn", FTUint32, BaseDec, 0x00300000, func(ip *decode.IPv6) uint64 { return uint64(ip.TrafficClass & 3) }),
+	ip6Uint("ipv6.flow", FTUint24, BaseHex, 0xfffff, func(ip *decode.IPv6) uint64 { return uint64(ip.FlowLabel) }),
+	ip6Uint("ipv6.plen", FTUint16, BaseDec, 0, func(ip *decode.IPv6) uint64 { return uint64(ip.PayloadLen) }),
+	ip6Uint("ipv6.nxt", FTUint8, BaseDec, 0, func(ip *decode.IPv6) uint64 { return uint64(ip.NextHeader) }),
+	ip6Uint("ipv6.hlim", FTUint8, BaseDec, 0, func(ip *decode.IPv6) uint64 { return uint64(ip.HopLimit) }),
+	ip6AddrField("ipv6.src", true, false),
+	ip6AddrField("ipv6.dst", false, true),
+	ip6AddrField("ipv6.addr", true, true),
+	uintField("ipv6.fraghdr.nxt", FTUint8, BaseDec, decode.ProtoIPv6, func(f *decode.Frame) (uint64, bool) {
+		return uint64(f.IPv6.Proto), frag6(f)
+	}),
+	{Name: "ipv6.fraghdr.offset", Type: FTUint16, Base: BaseDec, Bitmask: 0xfff8, Proto: decode.ProtoIPv6,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if frag6(f) {
+				dst = append(dst, Value{U: uint64(f.IPv6.FragOffset)})
+			}
+			return dst
+		}},
+	boolField("ipv6.fraghdr.more", 1, decode.ProtoIPv6, func(f *decode.Frame) (bool, bool) { return f.IPv6.MoreFrags, frag6(f) }),
+	uintField("ipv6.fraghdr.ident", FTUint32, BaseHex, decode.ProtoIPv6, func(f *decode.Frame) (uint64, bool) {
+		return uint64(f.IPv6.FragID), frag6(f)
+	}),
+}
