@@ -88,35 +88,6 @@ func appendAppInfo(dst []byte, f *Frame) (out []byte, ok bool) {
 	return dst, false
 }
 
-// AppProtocol returns the Protocol column name for the application protocol
-// present in f ("DNS", "MDNS", "LLMNR", "HTTP", "HTTP/XML", "HTTP/JSON",
-// "TLSv1.2", ...), or "" when none is.
-func AppProtocol(f *Frame) string {
-	switch {
-	case f.Has(ProtoHTTP):
-		if f.HTTP.BodyLen > 0 {
-			switch mediaType(f.HTTP.ContentType) {
-			case "text/xml", "application/xml":
-				return "HTTP/XML"
-			case "application/json":
-				return "HTTP/JSON"
-			}
-		}
-		return "HTTP"
-	case f.Has(ProtoDNS):
-		switch dnsPort(f) {
-		case 5353:
-			return "MDNS"
-		case 5355:
-			return "LLMNR"
-		}
-		return "DNS"
-	case f.Has(ProtoTLS):
-		return TLSVersionName(f.TLS.Version())
-	}
-	return ""
-}
-
 // dnsPort returns 5353 or 5355 when either UDP port is mDNS or LLMNR, else 0.
 func dnsPort(f *Frame) uint16 {
 	if !f.Has(ProtoUDP) {

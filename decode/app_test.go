@@ -114,7 +114,9 @@ func oracleRows(t *testing.T, path string) (map[string]int, [][]string) {
 }
 
 // okCaptures lists the corpus captures tshark reads (oracle/INDEX.tsv status ok).
-func okCaptures(t *testing.T, dir string) []string {
+func okCaptures(t *testing.T, dir string) []string { return okCapturesTB(t, dir) }
+
+func okCapturesTB(t testing.TB, dir string) []string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "oracle", "INDEX.tsv"))
 	if err != nil {
@@ -246,4 +248,35 @@ func TestOracleAgreement(t *testing.T) {
 		fmt.Fprintf(&b, "%-40s %8d %8d %7.2f%%\n", "_ws.col.Info ("+n+" rows)", a.same, a.total, a.pct())
 	}
 	t.Logf("agreement with tshark, segment by segment:\n%s", b.String())
+}
+
+// corpusPayloads returns up to max distinct application messages of protocol
+// p found in the corpus captures (the bytes of p's layer), for fuzz seeds and
+// benchmarks.
+func corpusPayloads(t testing.TB, p Proto, max int) [][]byte {
+	t.Helper()
+	dir := corpus.Dir(t)
+	seen := map[string]bool{}
+	var out [][]byte
+	for _, name := range okCapturesTB(t, dir) {
+		if len(out) >= max {
+			break
+		}
+		forEachFrame(t, filepath.Join(dir, "real", name), func(f *Frame) {
+			if len(out) >= max || !f.Has(p) {
+				return
+			}
+			for _, l := range f.Layers {
+				if l.Proto != p || l.Reasm || l.Off+l.Len > len(f.Data) {
+					continue
+				}
+				b := f.Data[l.Off : l.Off+l.Len]
+				if !seen[string(b)] {
+					seen[string(b)] = true
+					out = append(out, append([]byte(nil), b...))
+				}
+			}
+		})
+	}
+	return out
 }
