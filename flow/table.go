@@ -101,3 +101,7 @@ func (l *lru) touch(c *conn) {
 	l.remove(c)
 	l.pushFront(c)
 }
+
+// Endpoints returns the network addresses f's transport header belongs to
+// (the innermost IP header before it), as used for stream lookup.
+func Endpoints(f *decode.Frame) (src, dst netip.Addr, ok bool) { return addrs(f) }

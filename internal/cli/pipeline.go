@@ -14,9 +14,13 @@ import (
 
 // pipeOptions configures the standard read → decode → flow → filter pipeline.
 type pipeOptions struct {
-	Path   string // capture path, "-" for stdin
-	Filter string // display filter (-Y), "" for all
-	Count  int    // stop after this many displayed frames; 0 = all
+	Path   string      // capture path, "-" for stdin
+	Filter string      // display filter (-Y), "" for all
+	Count  int         // stop after this many displayed frames; 0 = all
+	Flow   flow.Config // tracker settings: OnEnd/OnData callbacks for stats and follow
+	// OnOpen, when set, is called once with the opened reader (e.g. to learn
+	// the timestamp resolution).
+	OnOpen func(r capture.Reader)
 }
 
 // frameFunc receives each frame that passes the filter. f is reused: copy what you keep.
@@ -47,8 +51,12 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 		return err
 	}
 	defer r.Close()
+	if o.OnOpen != nil {
+		o.OnOpen(r)
+	}
 	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-	tr := flow.NewTracker()
+	tr := flow.NewTrackerConfig(o.Flow)
+	defer tr.Flush()
 	var f decode.Frame
 	var n uint64
 	var firstTS, prevTS, prevShownTS int64
@@ -69,6 +77,13 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 		n++
 		f.Number = n
 		dec.Decode(&f, p)
+		if ifs := r.Interfaces(); p.Interface >= 0 && p.Interface < len(ifs) {
+			// tshark numbers interfaces within their pcapng section.
+			f.Interface = ifs[p.Interface].ID
+			f.InterfaceName = ifs[p.Interface].Name
+		} else {
+			f.InterfaceName = ""
+		}
 		if n == 1 {
 			firstTS, prevTS, prevShownTS = p.TS, p.TS, p.TS
 		}
