@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
@@ -54,6 +55,7 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 	if o.OnOpen != nil {
 		o.OnOpen(r)
 	}
+	pcapng := strings.HasPrefix(r.Format(), "pcapng")
 	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
 	tr := flow.NewTrackerConfig(o.Flow)
 	defer tr.Flush()
@@ -81,6 +83,9 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 			// tshark numbers interfaces within their pcapng section.
 			f.Interface = ifs[p.Interface].ID
 			f.InterfaceName = ifs[p.Interface].Name
+			if f.InterfaceName == "" && pcapng {
+				f.InterfaceName = "unknown" // what tshark shows for an IDB without if_name
+			}
 		} else {
 			f.InterfaceName = ""
 		}

@@ -1,0 +1,284 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/field"
+	"github.com/wirewatch/wirewatch/report"
+)
+
+func init() {
+	register("read", "print the packets of a capture, like tshark -r (columns, fields, JSON)", runRead)
+}
+
+const readUsage = `Usage: wirewatch read [flags] FILE      (also: wirewatch -r FILE; FILE "-" is stdin)
+
+Prints one line per packet: No., Time, Source, Destination, Protocol, Length,
+Info, as tshark does. Reads pcap and pcapng, plain, gzip or zstd compressed,
+whatever the file name says. Names are never resolved (-n is the default).
+
+Flags:
+  -r FILE        the capture to read (or give FILE as the argument)
+  -c N           stop after N displayed packets
+  -Y FILTER      display filter, Wireshark syntax (-R is the same)
+  -t FORMAT      Time column: r relative to the first packet (default),
+                 a absolute time, ad absolute date and time, d delta from the
+                 previous packet, dd delta from the previous displayed packet,
+                 e seconds since the epoch
+  -T FORMAT      text (default), fields (the -e fields, one line per packet),
+                 json (an array of packet objects) or jsonl (one object per line)
+  -e FIELD       a field to print with -T fields (repeatable); for json/jsonl
+                 the fields are added to each object. 'wirewatch fields' lists them
+  -E OPTION      -T fields options, as tshark:
+                   header=y|n      print the field names first (default n)
+                   separator=C     between values: /t tab (default), /s space, or C
+                   occurrence=f|l|a  first, last or all occurrences (default a)
+                   aggregator=C    joins several occurrences (default ,)
+                   quote=d|s|n     double, single or no quotes around values
+  -n             no name resolution (always on; accepted for tshark habits)
+
+Exit status: 0 ok; 1 the file is unreadable, truncated or corrupt (the message
+names the file, the byte offset and the problem, after every good packet was
+printed); 2 bad flags or filter.
+
+Examples:
+  wirewatch read capture.pcapng
+  wirewatch read -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -c 20 capture.pcap
+  wirewatch read -T fields -e frame.number -e ip.src -e tcp.srcport -E header=y capture.pcap
+  wirewatch read -T fields -E separator=, -E quote=d -e frame.time_epoch -e dns.qry.name dns.pcap
+  wirewatch read -t ad -r capture.pcap.gz
+  tcpdump -w - -i eth0 | wirewatch read -
+
+JSON objects (-T json / jsonl) have a stable schema: number, time (RFC 3339,
+UTC), time_epoch, time_relative, interface, len, cap_len, protocols, source,
+destination, protocol, info, and with -e a "fields" object mapping each field
+name to the list of its occurrences as strings.
+`
+
+// listFlag collects a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+type readOptions struct {
+	file, filter, tfmt, time string
+	count                    int
+	fields, eopts            listFlag
+}
+
+func parseReadFlags(env *Env, args []string) (*readOptions, error) {
+	o := &readOptions{tfmt: "text", time: "r"}
+	fs := flag.NewFlagSet("read", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() { fmt.Fprint(env.Stderr, readUsage) }
+	fs.StringVar(&o.file, "r", "", "capture file")
+	fs.StringVar(&o.filter, "Y", "", "display filter")
+	fs.StringVar(&o.filter, "R", "", "display filter (same as -Y)")
+	fs.StringVar(&o.time, "t", "r", "time format")
+	fs.StringVar(&o.tfmt, "T", "text", "output format")
+	fs.IntVar(&o.count, "c", 0, "packet count")
+	fs.Var(&o.fields, "e", "field")
+	fs.Var(&o.eopts, "E", "fields option")
+	fs.Bool("n", true, "no name resolution")
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				fmt.Fprint(env.Stdout, readUsage)
+				return nil, errHelp
+			}
+			return nil, usagef("read: %v (run 'wirewatch read --help')", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0]) // flags may follow the file name
+		args = args[1:]
+	}
+	switch {
+	case len(pos) > 1:
+		return nil, usagef("read: one capture file expected, got %q", pos)
+	case len(pos) == 1 && o.file != "":
+		return nil, usagef("read: both -r %s and %s given; name one capture", o.file, pos[0])
+	case len(pos) == 1:
+		o.file = pos[0]
+	case o.file == "":
+		return nil, usagef("read: no capture file; usage: wirewatch read [flags] FILE (run 'wirewatch read --help')")
+	}
+	if o.count < 0 {
+		return nil, usagef("read: -c %d: the count must be positive", o.count)
+	}
+	return o, nil
+}
+
+func runRead(env *Env, args []string) error {
+	o, err := parseReadFlags(env, args)
+	if err != nil {
+		return err
+	}
+	po := report.PacketOptions{Occurrence: 'a'}
+	switch o.tfmt {
+	case "text", "tabs":
+		po.Format = report.FormatText
+	case "fields":
+		po.Format = report.FormatFields
+	case "json":
+		po.Format = report.FormatJSON
+	case "jsonl", "ek":
+		po.Format = report.FormatJSONL
+	default:
+		return usagef("read: -T %s: unknown format; use text, fields, json or jsonl", o.tfmt)
+	}
+	switch o.time {
+	case "r":
+		po.Time = report.TimeRelative
+	case "a":
+		po.Time = report.TimeAbsolute
+	case "ad":
+		po.Time = report.TimeAbsoluteDate
+	case "d":
+		po.Time = report.TimeDelta
+	case "dd":
+		po.Time = report.TimeDeltaDisplayed
+	case "e":
+		po.Time = report.TimeEpoch
+	default:
+		return usagef("read: -t %s: unknown time format; use r, a, ad, d, dd or e", o.time)
+	}
+	reg := field.Std()
+	for _, name := range o.fields {
+		fl := reg.Lookup(name)
+		if fl == nil {
+			return usagef("read: -e %s: unknown field; 'wirewatch fields %s' lists the known ones", name, fieldPrefix(name))
+		}
+		po.Fields = append(po.Fields, fl)
+	}
+	if po.Format == report.FormatFields && len(po.Fields) == 0 {
+		return usagef("read: -T fields needs at least one -e FIELD")
+	}
+	for _, e := range o.eopts {
+		if err := applyEOption(&po, e); err != nil {
+			return err
+		}
+	}
+	pw := report.NewPacketWriter(env.Stdout, po)
+	var rd capture.Reader
+	first := true
+	err = runPipeline(env, pipeOptions{Path: o.file, Filter: o.filter, Count: o.count,
+		OnOpen: func(r capture.Reader) { rd = r }},
+		func(f *decode.Frame) error {
+			if first {
+				first = false
+				pw.SetPrecision(timePrecision(rd))
+			}
+			return pw.Write(f)
+		})
+	if cerr := pw.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// timePrecision is the number of decimals tshark shows for the capture's timestamps.
+func timePrecision(r capture.Reader) int {
+	if r == nil {
+		return 6
+	}
+	if strings.HasPrefix(r.Format(), "pcap-ns") {
+		return 9
+	}
+	prec := 6
+	for i, ifc := range r.Interfaces() {
+		p := 6
+		switch {
+		case ifc.TSResol&0x80 != 0: // power of two
+			p = 9
+		case ifc.TSResol > 0:
+			p = int(ifc.TSResol)
+		}
+		if p > 9 {
+			p = 9
+		}
+		if i == 0 || p > prec {
+			prec = p
+		}
+	}
+	return prec
+}
+
+func fieldPrefix(name string) string {
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// applyEOption applies one -E key=value.
+func applyEOption(po *report.PacketOptions, e string) error {
+	k, v, ok := strings.Cut(e, "=")
+	if !ok {
+		return usagef("read: -E %s: expected key=value (header, separator, occurrence, aggregator, quote)", e)
+	}
+	sep := func(v string) string {
+		switch v {
+		case "/t":
+			return "\t"
+		case "/s":
+			return " "
+		}
+		return v
+	}
+	switch k {
+	case "header":
+		switch v {
+		case "y":
+			po.Header = true
+		case "n":
+			po.Header = false
+		default:
+			return usagef("read: -E header=%s: use y or n", v)
+		}
+	case "separator":
+		if v == "" {
+			return usagef("read: -E separator= needs a character (/t tab, /s space)")
+		}
+		po.Separator = sep(v)
+	case "aggregator":
+		if v == "" {
+			return usagef("read: -E aggregator= needs a character (/s space, or e.g. ;)")
+		}
+		po.Aggregator = sep(v)
+	case "occurrence":
+		switch v {
+		case "f", "l", "a":
+			po.Occurrence = v[0]
+		default:
+			if n, err := strconv.Atoi(v); err == nil && n == 0 {
+				po.Occurrence = 'a'
+				break
+			}
+			return usagef("read: -E occurrence=%s: use f (first), l (last) or a (all)", v)
+		}
+	case "quote":
+		switch v {
+		case "d", "s":
+			po.Quote = v[0]
+		case "n":
+			po.Quote = 0
+		default:
+			return usagef("read: -E quote=%s: use d, s or n", v)
+		}
+	case "bom", "escape":
+		// accepted for tshark compatibility; no effect
+	default:
+		return usagef("read: -E %s: unknown option; use header, separator, occurrence, aggregator or quote", k)
+	}
+	return nil
+}
