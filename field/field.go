@@ -116,7 +116,7 @@ func tables() [][]Field {
 		frameFields, protoFields,
 		ethFields, llcFields, sllFields, vlanFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
 		tcpFields, tcpAnalysisFields, udpFields,
-		dnsFields, httpFields, tlsFields,
+		dnsFields, httpFields, tlsFields, txnFields,
 	}
 }
 
