@@ -90,7 +90,7 @@ func (fl *Follow) WriteText(w io.Writer) error {
 		case FollowASCII:
 			fmt.Fprintf(&b, "%s%d\n", prefix, len(c.Data))
 			for _, x := range c.Data {
-				if (x >= 0x20 && x < 0x7f) || x == '\n' || x == '\r' || x == '\t' {
+				if (x >= 0x20 && x < 0x7f) || x == '\n' || x == '\r' {
 					b.WriteByte(x)
 				} else {
 					b.WriteByte('.')
