@@ -60,7 +60,7 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 		d.decodeSLL(f, b)
 	case capture.LinkLinuxSLL2:
 		d.decodeSLL2(f, b)
-	case capture.LinkRaw:
+	case capture.LinkRaw, 12, 14: // 12 and 14: raw IP as written by OpenBSD and BSD/OS (tshark maps both to raw IP)
 		f.addLayer(ProtoRaw, 0, len(b), false)
 		if len(b) == 0 {
 			f.anomaly(ProtoRaw, 0, "raw IP packet is empty")
