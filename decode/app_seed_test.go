@@ -16,11 +16,15 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/wirewatch/wirewatch/capture"
 	"time"
 )
 
@@ -289,4 +293,133 @@ func parseSeed(raw []byte) ([]byte, error) {
 	}
 	s, err := strconv.Unquote(v[len("[]byte(") : len(v)-1])
 	return []byte(s), err
+}
+
+// TestSeedsAgainstTshark wraps every seed in IPv4 and UDP or TCP, writes a
+// raw-IP pcap, and compares this package's Info text and main fields with
+// tshark's for the same packets.
+func TestSeedsAgainstTshark(t *testing.T) {
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		t.Skip("SKIP: tshark not installed")
+	}
+	type pkt struct {
+		name  string
+		proto uint8
+		sport uint16
+		dport uint16
+		data  []byte
+	}
+	var pkts []pkt
+	add := func(target string, proto uint8, port uint16) {
+		seeds := seedFiles(t, target)
+		names := make([]string, 0, len(seeds))
+		for n := range seeds {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for i, n := range names {
+			p, dport := proto, port
+			if strings.HasPrefix(n, "tcp_") {
+				p = 6
+			}
+			pkts = append(pkts, pkt{target + "/" + n, p, uint16(40000 + len(pkts)*10 + i), dport, seeds[n]})
+		}
+	}
+	add("FuzzDNS", 17, 53)
+	add("FuzzHTTP", 6, 80)
+	add("FuzzTLS", 6, 443)
+	path := filepath.Join(t.TempDir(), "seeds.pcap")
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := capture.NewPcapWriter(fh, capture.LinkRaw, 65535, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames := make([][]byte, len(pkts))
+	for i, p := range pkts {
+		b := seedPacket(p.proto, p.sport, p.dport, p.data)
+		frames[i] = b
+		if err := w.WritePacket(capture.Info{TS: int64(i+1) * 1e9, CapLen: len(b), Len: len(b), LinkType: capture.LinkRaw}, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	fields := []string{"_ws.col.Info", "dns.qry.name", "dns.flags.rcode", "http.host", "http.response.code", "tls.handshake.extensions_server_name"}
+	args := []string{"-n", "-r", path, "-T", "fields", "-E", "occurrence=f"}
+	for _, f := range fields {
+		args = append(args, "-e", f)
+	}
+	out, err := exec.Command(tshark, args...).Output()
+	if err != nil {
+		t.Fatalf("tshark: %v", err)
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != len(pkts) {
+		t.Fatalf("tshark printed %d lines for %d packets", len(lines), len(pkts))
+	}
+	d := NewDecoder(Options{ReassembleIP: true})
+	var f Frame
+	for i, p := range pkts {
+		f.Number = uint64(i + 1)
+		d.Decode(&f, capture.Packet{Info: capture.Info{CapLen: len(frames[i]), Len: len(frames[i]), LinkType: capture.LinkRaw}, Data: frames[i]})
+		info, _ := appendAppInfo(nil, &f)
+		got := []string{string(info), "", "", "", "", ""}
+		if f.Has(ProtoDNS) {
+			if len(f.DNS.Questions) > 0 {
+				got[1] = string(f.DNS.Questions[0].Name)
+			}
+			if f.DNS.Response {
+				got[2] = strconv.Itoa(int(f.DNS.Rcode))
+			}
+		}
+		if f.Has(ProtoHTTP) {
+			got[3] = string(f.HTTP.Host)
+			if f.HTTP.Response {
+				got[4] = strconv.Itoa(int(f.HTTP.StatusCode))
+			}
+		}
+		if f.Has(ProtoTLS) {
+			got[5] = string(f.TLS.SNI)
+		}
+		want := strings.Split(lines[i], "\t")
+		for j := range fields {
+			if j < len(want) && got[j] != want[j] {
+				t.Errorf("%s %s:\n got %q\nwant %q", p.name, fields[j], got[j], want[j])
+			}
+		}
+	}
+}
+
+// seedPacket wraps payload in an IPv4 header and a UDP (17) or TCP (6) header.
+func seedPacket(proto uint8, sport, dport uint16, payload []byte) []byte {
+	th := 8
+	if proto == 6 {
+		th = 20
+	}
+	total := 20 + th + len(payload)
+	b := make([]byte, 0, total)
+	b = append(b, 0x45, 0, byte(total>>8), byte(total), 0, 1, 0x40, 0, 64, proto, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2)
+	var sum uint32
+	for i := 0; i < 20; i += 2 {
+		sum += uint32(b[i])<<8 | uint32(b[i+1])
+	}
+	for sum > 0xffff {
+		sum = sum&0xffff + sum>>16
+	}
+	binary.BigEndian.PutUint16(b[10:], ^uint16(sum))
+	b = binary.BigEndian.AppendUint16(b, sport)
+	b = binary.BigEndian.AppendUint16(b, dport)
+	if proto == 6 {
+		b = append(b, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0)
+	} else {
+		b = binary.BigEndian.AppendUint16(b, uint16(8+len(payload)))
+		b = append(b, 0, 0)
+	}
+	return append(b, payload...)
 }

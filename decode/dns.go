@@ -38,6 +38,7 @@ const (
 var (
 	dnsRootName    = []byte("<Root>")
 	dnsTooLongName = []byte("<Name too long>")
+	dnsLoopName    = []byte("<Name contains a pointer that loops>")
 )
 
 // decodeDNS dissects a DNS message; overTCP means b starts with the 2-byte length.
@@ -252,6 +253,10 @@ func (f *Frame) dnsName(msg []byte, off int) (name []byte, next int, status int)
 		p += 1 + c
 	}
 	switch {
+	case status == dnsNameLoop:
+		// Wireshark names the problem and goes on after the first pointer.
+		f.scratch = append(f.scratch[:start], dnsLoopName...)
+		status = dnsNameOK
 	case tooLong:
 		f.scratch = append(f.scratch[:start], dnsTooLongName...)
 	case len(f.scratch) == start && status == dnsNameOK:
