@@ -20,7 +20,9 @@ const (
 	// (type 0x00000BAD or 0x40000BAD) returned as a record, because tshark
 	// shows each such block as a frame of "data" (frame.len = the block's
 	// bytes after the Private Enterprise Number, options included). Such a
-	// record has Interface -1 and NoTS set; Data is that custom data.
+	// record has Interface -1 and NoTS set; Data is that custom data. (A
+	// file whose IDB declares link type 65535 yields packets with this link
+	// type and a real interface: test Interface < 0 to find custom blocks.)
 	LinkCustomBlock LinkType = 0xFFFF
 )
 

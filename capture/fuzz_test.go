@@ -99,9 +99,9 @@ func checkReader(t *testing.T, data []byte) {
 			t.Fatalf("record offset %d after %d, file %d bytes", p.Offset, last, len(data))
 		}
 		last = p.Offset
-		if p.LinkType == LinkCustomBlock {
-			if p.Interface != -1 {
-				t.Fatalf("custom block with interface %d", p.Interface)
+		if p.Interface == -1 {
+			if p.LinkType != LinkCustomBlock || !p.NoTS {
+				t.Fatalf("interface -1 on a record that is no custom block: %+v", p.Info)
 			}
 		} else if p.Interface < 0 || p.Interface >= len(r.Interfaces()) {
 			t.Fatalf("interface %d of %d", p.Interface, len(r.Interfaces()))

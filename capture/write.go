@@ -20,8 +20,8 @@ type Writer interface {
 	// WritePacket appends one packet. data is not retained after the call.
 	// info.TS, info.Len, info.Interface (pcapng) and info.Comments (pcapng)
 	// are written; CapLen is len(data); Len is raised to len(data) if smaller.
-	// Records with LinkType LinkCustomBlock (pcapng custom blocks surfaced
-	// by a Reader) are not packets and are skipped.
+	// Records with LinkType LinkCustomBlock and Interface -1 (pcapng custom
+	// blocks surfaced by a Reader) are not packets and are skipped.
 	WritePacket(info Info, data []byte) error
 	Flush() error
 	Close() error
@@ -130,7 +130,7 @@ func (pw *PcapWriter) SetInterfaceStats(int, InterfaceStats) {}
 // WritePacket appends one record. Timestamps are split with floor division so
 // times before 1970 stay correct.
 func (pw *PcapWriter) WritePacket(info Info, data []byte) error {
-	if pw.err != nil || info.LinkType == LinkCustomBlock {
+	if pw.err != nil || (info.LinkType == LinkCustomBlock && info.Interface < 0) {
 		return pw.err
 	}
 	if !pw.header {
@@ -330,7 +330,7 @@ func (pw *PcapngWriter) WriteInterfaceStats(iface int, st InterfaceStats) error 
 
 // WritePacket writes an EPB for info.Interface with the packet's comments.
 func (pw *PcapngWriter) WritePacket(info Info, data []byte) error {
-	if pw.err != nil || info.LinkType == LinkCustomBlock {
+	if pw.err != nil || (info.LinkType == LinkCustomBlock && info.Interface < 0) {
 		return pw.err
 	}
 	if info.Interface < 0 {
