@@ -42,6 +42,10 @@ type Stats struct {
 // sockets.
 var ErrPermission = errors.New("capturing needs the CAP_NET_RAW capability: run as root, or grant it with `sudo setcap cap_net_raw,cap_net_admin=eip $(command -v wirewatch)`")
 
+// ErrIdle is returned by Next when the idle timeout set with SetIdleTimeout
+// passed without a packet; Next may be called again.
+var ErrIdle = errors.New("no packet within the idle timeout")
+
 // ErrUnsupported is returned by Open on systems without AF_PACKET.
 var ErrUnsupported = errors.New("live capture is only supported on Linux")
 

@@ -4,6 +4,7 @@ package live
 
 import (
 	"context"
+	"time"
 
 	"github.com/wirewatch/wirewatch/capture"
 )
@@ -24,6 +25,9 @@ func (s *Source) Stats() (Stats, error) { return Stats{}, ErrUnsupported }
 
 // InterfaceStats reports ErrUnsupported outside Linux.
 func (s *Source) InterfaceStats(i int) (Stats, error) { return Stats{}, ErrUnsupported }
+
+// SetIdleTimeout does nothing outside Linux.
+func (s *Source) SetIdleTimeout(d time.Duration) {}
 
 // Close does nothing outside Linux.
 func (s *Source) Close() error { return nil }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -83,6 +84,7 @@ type Source struct {
 	next   int
 	ctx    context.Context
 	stopFn func() bool
+	idle   int // poll timeout in ms, -1 for none
 }
 
 // Open opens packet sockets on the configured interfaces, attaches the capture
@@ -106,7 +108,7 @@ func Open(cfg Config) (*Source, error) {
 		}
 		names = []string{n}
 	}
-	s := &Source{efd: -1}
+	s := &Source{efd: -1, idle: -1}
 	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 	if err != nil {
 		return nil, fmt.Errorf("eventfd: %w", err)
@@ -472,8 +474,12 @@ func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
 		for i := range s.pfds {
 			s.pfds[i].Revents = 0
 		}
-		if _, err := unix.Poll(s.pfds, -1); err != nil && err != unix.EINTR {
+		n, err := unix.Poll(s.pfds, s.idle)
+		if err != nil && err != unix.EINTR {
 			return p, fmt.Errorf("poll: %w", err)
+		}
+		if n == 0 && err == nil && s.idle >= 0 {
+			return p, ErrIdle
 		}
 		for i, r := range s.rings {
 			if s.pfds[i].Revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
@@ -487,6 +493,16 @@ func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
 			var b [8]byte
 			unix.Read(s.efd, b[:])
 		}
+	}
+}
+
+// SetIdleTimeout makes Next return ErrIdle when no packet arrived for d
+// (rounded to milliseconds); 0 or less waits forever. A live consumer uses it
+// to act on time (rotate files, report findings) while the link is quiet.
+func (s *Source) SetIdleTimeout(d time.Duration) {
+	s.idle = -1
+	if d > 0 {
+		s.idle = int(max(d.Milliseconds(), 1))
 	}
 }
 

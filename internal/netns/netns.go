@@ -172,6 +172,7 @@ func Do(ns string, fn func() error) error {
 // Proc is a process running in a namespace whose stderr is watched.
 type Proc struct {
 	Cmd    *exec.Cmd
+	stdout *lineBuf
 	stderr *lineBuf
 	done   chan error
 }
@@ -183,6 +184,8 @@ func (p *Pair) Start(ns, ready, name string, args ...string) *Proc {
 	cmd := p.Command(ns, name, args...)
 	lb := &lineBuf{ready: ready, ch: make(chan struct{})}
 	cmd.Stderr = lb
+	out := &lineBuf{closed: true}
+	cmd.Stdout = out
 	if ready == "" {
 		close(lb.ch)
 		lb.closed = true
@@ -190,7 +193,7 @@ func (p *Pair) Start(ns, ready, name string, args ...string) *Proc {
 	if err := cmd.Start(); err != nil {
 		p.t.Fatalf("starting %s: %v", name, err)
 	}
-	pr := &Proc{Cmd: cmd, stderr: lb, done: make(chan error, 1)}
+	pr := &Proc{Cmd: cmd, stdout: out, stderr: lb, done: make(chan error, 1)}
 	go func() { pr.done <- cmd.Wait() }()
 	p.t.Cleanup(func() { cmd.Process.Kill() })
 	select {
@@ -225,6 +228,9 @@ func (pr *Proc) Wait(d time.Duration) (string, error) {
 		return pr.stderr.String(), fmt.Errorf("still running after %v; killed", d)
 	}
 }
+
+// Stdout is what the process wrote to stdout so far.
+func (pr *Proc) Stdout() string { return pr.stdout.String() }
 
 // Stderr is what the process wrote to stderr so far.
 func (pr *Proc) Stderr() string { return pr.stderr.String() }

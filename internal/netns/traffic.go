@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os/exec"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -238,4 +239,90 @@ func (p *Pair) sendTagged(vid, port uint16, payload []byte) error {
 		}
 		return unix.Sendto(fd, f, 0, &unix.SockaddrLinklayer{Ifindex: ifc.Index, Halen: 6})
 	})
+}
+
+// Blast sends n UDP datagrams of size bytes from B to A:port as fast as one
+// socket can, and returns how many were sent.
+func (p *Pair) Blast(n, size int, port uint16) (int, error) {
+	sent := 0
+	err := Do(p.B, func() error {
+		// Unconnected, so A's ICMP port-unreachable errors do not fail writes.
+		c, err := net.ListenUDP("udp4", nil)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		dst := net.UDPAddrFromAddrPort(netip.AddrPortFrom(p.A4, port))
+		b := make([]byte, size)
+		for i := 0; i < n; i++ {
+			binary.BigEndian.PutUint32(b, uint32(i))
+			if _, err := c.WriteTo(b, dst); err != nil {
+				return err
+			}
+			sent++
+		}
+		return nil
+	})
+	return sent, err
+}
+
+// Stall reproduces a client blocked on an unreachable dependency: B opens a
+// TCP connection to A:8080 (an HTTP server), then, before sending its GET,
+// tries to connect to 10.200.5.10:5274 — routed via A, which does not forward
+// and drops it silently — for wait, then sends the GET. It does this rounds
+// times. A must be serving HTTP on 8080 (ServeHTTP).
+func (p *Pair) Stall(rounds int, wait time.Duration) error {
+	if out, err := exec.Command("ip", "-n", p.B, "route", "replace", "10.200.0.0/16", "via", p.A4.String()).CombinedOutput(); err != nil {
+		return fmt.Errorf("route: %v: %s", err, out)
+	}
+	for i := 0; i < rounds; i++ {
+		var c net.Conn
+		if err := Do(p.B, func() (err error) {
+			c, err = net.DialTimeout("tcp", net.JoinHostPort(p.A4.String(), "8080"), 2*time.Second)
+			return err
+		}); err != nil {
+			return err
+		}
+		Do(p.B, func() error {
+			d, err := net.DialTimeout("tcp", "10.200.5.10:5274", wait)
+			if err == nil {
+				d.Close()
+			}
+			return nil
+		})
+		c.SetDeadline(time.Now().Add(2 * time.Second))
+		io.WriteString(c, "GET /index.html HTTP/1.1\r\nHost: lab\r\n\r\n")
+		_, err := io.ReadAll(c)
+		c.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ServeHTTP serves a minimal HTTP/1.1 response on port in namespace ns until
+// the returned function is called.
+func ServeHTTP(ns string, port int) (stop func(), err error) {
+	var ln net.Listener
+	if err := Do(ns, func() (err error) { ln, err = net.Listen("tcp", fmt.Sprintf(":%d", port)); return err }); err != nil {
+		return nil, err
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 1024)
+				if _, err := c.Read(buf); err != nil {
+					return
+				}
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
+			}()
+		}
+	}()
+	return func() { ln.Close() }, nil
 }

@@ -1,0 +1,771 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wirewatch/wirewatch/analyze"
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/capture/live"
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/field"
+	"github.com/wirewatch/wirewatch/filter"
+	"github.com/wirewatch/wirewatch/flow"
+)
+
+func init() {
+	register("capture", "capture packets from network interfaces (like dumpcap/tcpdump), optionally diagnosing live", runCapture)
+}
+
+const captureUsage = `Usage: wirewatch capture [flags] [capture filter]
+
+Captures packets with Linux AF_PACKET (needs CAP_NET_RAW), promiscuously by
+default. Without -w it prints the packet list as 'wirewatch read' does; with
+-w it writes pcapng (or pcap when the name ends in .pcap). SIGINT or SIGTERM
+stops it cleanly: files are flushed and complete, and the counts are printed.
+
+Flags:
+  -i IFACE        interface to capture on; repeat for several; "any" for all
+                  (Linux cooked v2 headers). Default: the first interface up.
+  -f FILTER       capture filter in tcpdump/libpcap syntax, run in the kernel
+                  (also accepted as trailing arguments, as tcpdump does)
+  -s SNAPLEN      bytes kept per packet (default 262144)
+  --no-promisc    do not put the interfaces in promiscuous mode
+  -B KIB          kernel ring size per interface in KiB (default 32768)
+  -w FILE         write packets to FILE (pcapng; .pcap for pcap; "-" stdout)
+  -c N            stop after N packets
+  -a COND         stop when COND holds: duration:SECONDS, filesize:KB,
+                  packets:N (repeatable)
+  -b COND         ring buffer with -w: filesize:KB or duration:SECONDS starts a
+                  new file, files:N keeps only the newest N (repeatable).
+                  Files are named PREFIX_NNNNN_YYYYMMDDhhmmss.EXT, like dumpcap.
+  -Y FILTER       display filter (Wireshark syntax), applied in user space to
+                  the packet list, the diagnosis, and what -w writes
+  --diagnose      diagnose while capturing: print each finding as soon as it
+                  is certain, and the full report at the end
+  --settle DUR    with --diagnose: how long a finding must go without new
+                  evidence before it is printed as final (default 30s)
+  -q              do not print the packet list
+  -D              list the interfaces and exit
+
+Examples:
+  wirewatch capture -i eth0 -w trace.pcapng 'tcp port 443'
+  wirewatch capture -i eth0 -w ring.pcapng -b filesize:100000 -b files:10
+  wirewatch capture -i any --diagnose -q -a duration:60
+`
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// captureOpts are the parsed flags of 'wirewatch capture'.
+type captureOpts struct {
+	cfg       live.Config
+	write     string
+	count     int
+	display   string
+	diagnose  bool
+	settle    time.Duration
+	quiet     bool
+	stopDur   time.Duration
+	stopKB    int64
+	stopPkts  int
+	ringKB    int64
+	ringDur   time.Duration
+	ringFiles int
+}
+
+func parseCaptureFlags(env *Env, args []string) (*captureOpts, bool, error) {
+	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var o captureOpts
+	var ifaces, autostop, ring multiFlag
+	var bufKB int
+	var list, help bool
+	fs.Var(&ifaces, "i", "")
+	fs.StringVar(&o.cfg.Filter, "f", "", "")
+	fs.IntVar(&o.cfg.SnapLen, "s", live.DefaultSnapLen, "")
+	fs.BoolVar(&o.cfg.NoPromisc, "no-promisc", false, "")
+	fs.BoolVar(&o.cfg.NoPromisc, "p", false, "")
+	fs.IntVar(&bufKB, "B", 32768, "")
+	fs.StringVar(&o.write, "w", "", "")
+	fs.IntVar(&o.count, "c", 0, "")
+	fs.Var(&autostop, "a", "")
+	fs.Var(&ring, "b", "")
+	fs.StringVar(&o.display, "Y", "", "")
+	fs.BoolVar(&o.diagnose, "diagnose", false, "")
+	fs.DurationVar(&o.settle, "settle", 0, "")
+	fs.BoolVar(&o.quiet, "q", false, "")
+	fs.BoolVar(&list, "D", false, "")
+	fs.BoolVar(&help, "h", false, "")
+	fs.BoolVar(&help, "help", false, "")
+	if err := fs.Parse(args); err != nil {
+		return nil, false, usagef("capture: %v (see 'wirewatch capture --help')", err)
+	}
+	if help {
+		fmt.Fprint(env.Stdout, captureUsage)
+		return nil, false, errHelp
+	}
+	if list {
+		return nil, true, nil
+	}
+	if rest := fs.Args(); len(rest) > 0 {
+		if o.cfg.Filter != "" {
+			return nil, false, usagef("capture: give the capture filter either with -f or as arguments, not both")
+		}
+		o.cfg.Filter = strings.Join(rest, " ")
+	}
+	o.cfg.Interfaces = ifaces
+	if o.cfg.SnapLen <= 0 || o.cfg.SnapLen > live.DefaultSnapLen {
+		return nil, false, usagef("capture: -s %d: the snapshot length must be 1..%d", o.cfg.SnapLen, live.DefaultSnapLen)
+	}
+	if bufKB <= 0 {
+		return nil, false, usagef("capture: -B %d: the buffer size must be positive (KiB)", bufKB)
+	}
+	o.cfg.BufferSize = bufKB << 10
+	if o.count < 0 {
+		return nil, false, usagef("capture: -c %d: the count must be positive", o.count)
+	}
+	for _, a := range autostop {
+		k, v, err := condition("-a", a)
+		if err != nil {
+			return nil, false, err
+		}
+		switch k {
+		case "duration":
+			o.stopDur = time.Duration(v * float64(time.Second))
+		case "filesize":
+			o.stopKB = int64(v)
+		case "packets":
+			o.stopPkts = int(v)
+		default:
+			return nil, false, usagef("capture: -a %s: want duration:SECONDS, filesize:KB or packets:N", a)
+		}
+	}
+	for _, b := range ring {
+		k, v, err := condition("-b", b)
+		if err != nil {
+			return nil, false, err
+		}
+		switch k {
+		case "duration":
+			o.ringDur = time.Duration(v * float64(time.Second))
+		case "filesize":
+			o.ringKB = int64(v)
+		case "files":
+			o.ringFiles = int(v)
+		default:
+			return nil, false, usagef("capture: -b %s: want filesize:KB, duration:SECONDS or files:N", b)
+		}
+	}
+	if len(ring) > 0 && (o.write == "" || o.write == "-") {
+		return nil, false, usagef("capture: -b needs -w FILE (a ring buffer is a set of files)")
+	}
+	if len(ring) > 0 && o.ringKB == 0 && o.ringDur == 0 {
+		return nil, false, usagef("capture: -b files:N needs -b filesize:KB or -b duration:SECONDS to say when to start the next file")
+	}
+	if o.stopKB > 0 && o.write == "" {
+		return nil, false, usagef("capture: -a filesize needs -w FILE")
+	}
+	return &o, false, nil
+}
+
+// condition parses KEY:NUMBER.
+func condition(flagName, s string) (string, float64, error) {
+	k, v, ok := strings.Cut(s, ":")
+	n, err := strconv.ParseFloat(v, 64)
+	if !ok || err != nil || n <= 0 {
+		return "", 0, usagef("capture: %s %s: want KEY:NUMBER with a positive number, e.g. %s duration:60", flagName, s, flagName)
+	}
+	return k, n, nil
+}
+
+func runCapture(env *Env, args []string) error {
+	o, list, err := parseCaptureFlags(env, args)
+	if err != nil {
+		return err
+	}
+	if list {
+		return listInterfaces(env)
+	}
+	c := &capturer{env: env, o: o}
+	return c.run()
+}
+
+func listInterfaces(env *Env) error {
+	ents, err := os.ReadDir("/sys/class/net")
+	if err != nil {
+		return fmt.Errorf("listing interfaces: %w", err)
+	}
+	for i, e := range ents {
+		fmt.Fprintf(env.Stdout, "%d.%s\n", i+1, e.Name())
+	}
+	fmt.Fprintf(env.Stdout, "%d.any (Pseudo-device that captures on all interfaces)\n", len(ents)+1)
+	return nil
+}
+
+// capturer runs one capture.
+type capturer struct {
+	env  *Env
+	o    *captureOpts
+	src  *live.Source
+	sink *fileSink
+
+	// user-space pipeline, built only when something needs decoded frames
+	dec     *decode.Decoder
+	tracker *flow.Tracker
+	flt     *filter.Filter
+	eng     *analyze.Engine
+	frame   decode.Frame
+	out     *bufio.Writer
+	line    []byte
+	firstTS int64
+	prevTS  int64
+	prevDTS int64
+	shown   int
+
+	captured uint64   // packets read from the kernel
+	perIface []uint64 // packets written per interface
+	lastFlsh int64
+}
+
+func (c *capturer) run() error {
+	o := c.o
+	needFrames := o.display != "" || o.diagnose || o.write == ""
+	if o.display != "" {
+		flt, err := filter.Compile(o.display, field.Std())
+		if err != nil {
+			return &UsageError{Msg: fmt.Sprintf("display filter: %v", err)}
+		}
+		c.flt = flt
+	}
+	src, err := live.Open(o.cfg)
+	if err != nil {
+		var fe *live.FilterError
+		if errors.As(err, &fe) {
+			return &UsageError{Msg: err.Error()}
+		}
+		return err
+	}
+	c.src = src
+	defer src.Close()
+	n := src.NumInterfaces()
+	c.perIface = make([]uint64, n)
+	ifaces := make([]capture.Interface, n)
+	var names []string
+	for i := range ifaces {
+		ifaces[i] = src.Interface(i)
+		names = append(names, ifaces[i].Name)
+	}
+	if o.write != "" {
+		c.sink = &fileSink{path: o.write, ifaces: ifaces, o: o, stdout: c.env.Stdout, ifStats: c.ifaceStats}
+		if err := c.sink.open(time.Now()); err != nil {
+			return err
+		}
+	}
+	if needFrames {
+		c.dec = decode.NewDecoder(decode.Options{ReassembleIP: true})
+		c.tracker = flow.NewTracker()
+		if o.diagnose {
+			c.eng = analyze.New(analyze.Config{Settle: o.settle})
+		}
+		c.out = bufio.NewWriterSize(c.env.Stdout, 32<<10)
+	}
+	fmt.Fprintf(c.env.Stderr, "wirewatch: listening on %s, link-type %s, snapshot length %d bytes\n",
+		strings.Join(names, ", "), linkTypeName(ifaces[0].LinkType), o.cfg.SnapLen)
+
+	ctx := c.env.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if o.stopDur > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.stopDur)
+		defer cancel()
+	}
+	src.SetIdleTimeout(250 * time.Millisecond)
+	loopErr := c.loop(ctx, false)
+	if loopErr == nil && ctx.Err() != nil {
+		// Stopped by a signal or -a duration: take what the kernel already
+		// holds (a partly filled ring block is handed over within its timeout).
+		dctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+		loopErr = c.loop(dctx, true)
+		cancel()
+	}
+	return c.finish(loopErr)
+}
+
+var errDone = errors.New("capture done")
+
+// loop reads packets until ctx is done, a stop condition holds (nil), or an
+// error.
+func (c *capturer) loop(ctx context.Context, draining bool) error {
+	o := c.o
+	for {
+		p, err := c.src.Next(ctx)
+		if err != nil {
+			if errors.Is(err, live.ErrIdle) {
+				if err := c.tick(time.Now().UnixNano()); err != nil {
+					return err
+				}
+				continue
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		c.captured++
+		if err := c.handle(p); err != nil {
+			if err == errDone {
+				return nil
+			}
+			return err
+		}
+		if (o.count > 0 && c.captured >= uint64(o.count)) || (o.stopPkts > 0 && c.captured >= uint64(o.stopPkts)) {
+			return nil
+		}
+		if o.stopKB > 0 && c.sink.total >= o.stopKB*1000 {
+			return nil
+		}
+		if draining && c.captured%1024 == 0 && ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// handle processes one packet: decode when needed, display filter, list line,
+// diagnosis, file.
+func (c *capturer) handle(p capture.Packet) error {
+	pass := true
+	if c.dec != nil {
+		f := &c.frame
+		f.Number++
+		c.dec.Decode(f, p)
+		if f.Number == 1 {
+			c.firstTS, c.prevTS, c.prevDTS = p.TS, p.TS, p.TS
+		}
+		if c.shown == 0 {
+			c.prevDTS = p.TS
+		}
+		f.FirstTS, f.PrevTS, f.PrevDisplayedTS = c.firstTS, c.prevTS, c.prevDTS
+		c.prevTS = p.TS
+		c.tracker.Process(f)
+		if c.flt != nil && !c.flt.Match(f) {
+			pass = false
+		}
+		if pass {
+			c.prevDTS = p.TS
+			c.shown++
+			if c.eng != nil {
+				c.eng.Add(f)
+			}
+			if c.o.write == "" && !c.o.quiet {
+				c.line = appendPacketLine(c.line[:0], f)
+				c.out.Write(c.line)
+			}
+		}
+	}
+	if c.sink != nil && pass {
+		if err := c.sink.write(p); err != nil {
+			return err
+		}
+		c.perIface[p.Interface]++
+	}
+	if p.TS-c.lastFlsh > int64(time.Second) {
+		return c.tick(p.TS)
+	}
+	return nil
+}
+
+// tick runs the time-driven work: ring-buffer rotation by duration, findings
+// that became final, and pushing output out at least once a second.
+func (c *capturer) tick(now int64) error {
+	c.lastFlsh = now
+	if c.sink != nil {
+		if err := c.sink.tick(now); err != nil {
+			return err
+		}
+	}
+	if c.eng != nil {
+		for _, f := range c.eng.Ready(now) {
+			fmt.Fprintf(c.out, "[diagnosis] %s\n", findingLine(&f))
+		}
+	}
+	if c.out != nil {
+		if err := c.out.Flush(); err != nil {
+			return fmt.Errorf("writing the packet list: %w", err)
+		}
+	}
+	return nil
+}
+
+// finish closes files, prints the diagnosis report and the counts.
+func (c *capturer) finish(loopErr error) error {
+	st, stErr := c.src.Stats()
+	if c.sink != nil {
+		if err := c.sink.close(); err != nil && loopErr == nil {
+			loopErr = err
+		}
+	}
+	if c.eng != nil {
+		c.eng.Flush(0)
+		for _, f := range c.eng.Ready(0) {
+			fmt.Fprintf(c.out, "[diagnosis] %s\n", findingLine(&f))
+		}
+		writeDiagnosisReport(c.out, c.eng)
+	}
+	if c.out != nil {
+		c.out.Flush()
+	}
+	plural := func(n uint64, what string) string {
+		s := "s"
+		if n == 1 {
+			s = ""
+		}
+		return fmt.Sprintf("%d packet%s %s", n, s, what)
+	}
+	fmt.Fprintf(c.env.Stderr, "%s\n%s\n%s\n", plural(c.captured, "captured"), plural(st.Received, "received by filter"), plural(st.Dropped, "dropped by kernel"))
+	if loopErr != nil {
+		return loopErr
+	}
+	return stErr
+}
+
+// ifaceStats are interface i's counters since the start, for an ISB (as
+// dumpcap writes them: received and dropped by the kernel, accepted by the
+// capture filter, delivered to the file).
+func (c *capturer) ifaceStats(i int) capture.InterfaceStats {
+	st, _ := c.src.InterfaceStats(i)
+	is := capture.InterfaceStats{TS: time.Now().UnixNano(), Received: st.Received, Dropped: st.Dropped, Delivered: c.perIface[i]}
+	if c.o.cfg.Filter != "" {
+		is.FilterAccept = st.Received
+	}
+	return is
+}
+
+func linkTypeName(lt capture.LinkType) string {
+	switch lt {
+	case capture.LinkEthernet:
+		return "EN10MB (Ethernet)"
+	case capture.LinkLinuxSLL:
+		return "LINUX_SLL (Linux cooked v1)"
+	case capture.LinkLinuxSLL2:
+		return "LINUX_SLL2 (Linux cooked v2)"
+	case capture.LinkRaw:
+		return "RAW (Raw IP)"
+	}
+	return strconv.Itoa(int(lt))
+}
+
+// ---------------------------------------------------------------- files
+
+// fileSink writes the capture file, or the ring buffer's files.
+type fileSink struct {
+	path   string
+	ifaces []capture.Interface
+	o      *captureOpts
+	stdout io.Writer
+	// ifStats gives the counters written in each file's ISBs when it is closed.
+	ifStats func(i int) capture.InterfaceStats
+
+	f       *os.File
+	cw      *countWriter
+	w       capture.Writer
+	name    string
+	isPcap  bool
+	seq     int
+	opened  int64 // ns
+	size    int64 // bytes of the current file (records handed to the writer)
+	total   int64 // bytes over all files
+	files   []string
+	packets int // packets in the current file
+	written int // packets in all files
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+func (s *fileSink) ring() bool { return s.o.ringKB > 0 || s.o.ringDur > 0 }
+
+// nextName is dumpcap's ring-buffer naming: PREFIX_NNNNN_YYYYMMDDhhmmss.EXT.
+func (s *fileSink) nextName(now time.Time) string {
+	if !s.ring() {
+		return s.path
+	}
+	ext := filepath.Ext(s.path)
+	prefix := strings.TrimSuffix(s.path, ext)
+	if ext == "" {
+		ext = ".pcapng"
+	}
+	return fmt.Sprintf("%s_%05d_%s%s", prefix, s.seq, now.Format("20060102150405"), ext)
+}
+
+func (s *fileSink) open(now time.Time) error {
+	s.seq++
+	s.name = s.nextName(now)
+	s.isPcap = strings.EqualFold(filepath.Ext(s.name), ".pcap")
+	var out io.Writer
+	if s.name == "-" {
+		out = s.stdout
+	} else {
+		f, err := os.OpenFile(s.name, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+		if err != nil {
+			return fmt.Errorf("creating the capture file: %w", err)
+		}
+		s.f, out = f, f
+	}
+	s.cw = &countWriter{w: out}
+	var err error
+	if s.isPcap {
+		for _, ifc := range s.ifaces[1:] {
+			if ifc.LinkType != s.ifaces[0].LinkType {
+				return usagef("capture: %s: pcap holds one link type, but %s and %s differ: name the file .pcapng", s.name, s.ifaces[0].Name, ifc.Name)
+			}
+		}
+		s.w, err = capture.NewPcapWriter(s.cw, s.ifaces[0].LinkType, s.ifaces[0].SnapLen, true)
+	} else {
+		s.w, err = capture.NewPcapngWriter(s.cw, capture.PcapngWriterOptions{
+			Interfaces:  s.ifaces,
+			Application: "wirewatch capture",
+		})
+	}
+	if err == nil {
+		err = s.w.Flush()
+	}
+	if err != nil {
+		return s.fail(err)
+	}
+	s.opened = now.UnixNano()
+	s.size = s.cw.n
+	s.packets = 0
+	if s.f != nil {
+		s.files = append(s.files, s.name)
+		if s.o.ringFiles > 0 {
+			for len(s.files) > s.o.ringFiles {
+				if err := os.Remove(s.files[0]); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return fmt.Errorf("ring buffer: removing the oldest file: %w", err)
+				}
+				s.files = s.files[1:]
+			}
+		}
+	}
+	return nil
+}
+
+func (s *fileSink) recordSize(caplen int) int64 {
+	if s.isPcap {
+		return 16 + int64(caplen)
+	}
+	return 32 + int64(caplen+3)&^3
+}
+
+func (s *fileSink) write(p capture.Packet) error {
+	if s.ring() && s.packets > 0 &&
+		((s.o.ringKB > 0 && s.size+s.recordSize(len(p.Data)) > s.o.ringKB*1000) ||
+			(s.o.ringDur > 0 && p.TS-s.opened >= int64(s.o.ringDur))) {
+		if err := s.rotate(time.Unix(0, p.TS)); err != nil {
+			return err
+		}
+	}
+	if err := s.w.WritePacket(p.Info, p.Data); err != nil {
+		return s.fail(err)
+	}
+	rs := s.recordSize(len(p.Data))
+	s.size += rs
+	s.total += rs
+	s.packets++
+	s.written++
+	return nil
+}
+
+// tick rotates a duration ring buffer while the link is quiet and pushes
+// buffered packets to the file.
+func (s *fileSink) tick(now int64) error {
+	if s.o.ringDur > 0 && s.packets > 0 && now-s.opened >= int64(s.o.ringDur) {
+		return s.rotate(time.Unix(0, now))
+	}
+	if err := s.w.Flush(); err != nil {
+		return s.fail(err)
+	}
+	return nil
+}
+
+func (s *fileSink) rotate(now time.Time) error {
+	if err := s.closeFile(); err != nil {
+		return err
+	}
+	return s.open(now)
+}
+
+func (s *fileSink) closeFile() error {
+	if sw, ok := s.w.(capture.StatsWriter); ok && s.ifStats != nil {
+		for i := range s.ifaces {
+			sw.SetInterfaceStats(i, s.ifStats(i))
+		}
+	}
+	err := s.w.Close()
+	if s.f != nil {
+		if err == nil {
+			err = s.f.Sync()
+		}
+		if cerr := s.f.Close(); err == nil {
+			err = cerr
+		}
+		s.f = nil
+	}
+	if err != nil {
+		return s.fail(err)
+	}
+	return nil
+}
+
+func (s *fileSink) close() error {
+	if s.w == nil {
+		return nil
+	}
+	err := s.closeFile()
+	s.w = nil
+	return err
+}
+
+// fail turns a write error into a message that says what happened to the
+// file; when the disk is full, the file is cut back to its last complete
+// record so that it stays readable.
+func (s *fileSink) fail(err error) error {
+	if s.f != nil {
+		s.f.Close()
+		s.f = nil
+	}
+	s.w = nil
+	if s.name == "-" {
+		return fmt.Errorf("writing the capture to standard output: %w", err)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the path is in the message already
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) {
+		n, terr := truncateToLastRecord(s.name, s.isPcap)
+		if terr != nil {
+			return fmt.Errorf("writing %s: %w; cutting the file back to its last complete packet also failed: %v", s.name, err, terr)
+		}
+		return fmt.Errorf("writing %s: %w; the file is complete and readable, with the first %d packets; free space, or bound the capture with -b filesize:KB -b files:N", s.name, err, n)
+	}
+	return fmt.Errorf("writing %s: %w", s.name, err)
+}
+
+// truncateToLastRecord cuts a pcap or pcapng file after its last complete
+// record and returns how many packet records it keeps.
+func truncateToLastRecord(path string, isPcap bool) (int, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 64<<10)
+	var end int64
+	pkts := 0
+	skip := func(n int64) bool {
+		k, err := r.Discard(int(n))
+		return err == nil && int64(k) == n
+	}
+	var hdr [16]byte
+	if isPcap {
+		if _, err := io.ReadFull(r, hdr[:]); err == nil && skip(8) {
+			end = 24
+			for {
+				if _, err := io.ReadFull(r, hdr[:16]); err != nil {
+					break
+				}
+				incl := int64(binary.LittleEndian.Uint32(hdr[8:]))
+				if !skip(incl) {
+					break
+				}
+				end += 16 + incl
+				pkts++
+			}
+		}
+	} else {
+		for {
+			if _, err := io.ReadFull(r, hdr[:8]); err != nil {
+				break
+			}
+			typ, total := binary.LittleEndian.Uint32(hdr[0:]), int64(binary.LittleEndian.Uint32(hdr[4:]))
+			if total < 12 || total%4 != 0 || !skip(total-8) {
+				break
+			}
+			end += total
+			if typ == 6 || typ == 3 {
+				pkts++
+			}
+		}
+	}
+	if err := f.Truncate(end); err != nil {
+		return 0, err
+	}
+	return pkts, f.Sync()
+}
+
+// ---------------------------------------------------------------- output
+
+// appendPacketLine formats one line of the packet list: number, time since
+// the first packet, source, destination, protocol, length, info.
+func appendPacketLine(b []byte, f *decode.Frame) []byte {
+	b = strconv.AppendUint(b, f.Number, 10)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, float64(f.TS-f.FirstTS)/1e9, 'f', 6, 64)
+	b = append(b, ' ')
+	b = f.AppendSource(b)
+	b = append(b, " → "...)
+	b = f.AppendDestination(b)
+	b = append(b, ' ')
+	b = f.AppendProtocolColumn(b)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(f.Len), 10)
+	b = append(b, ' ')
+	b = f.AppendInfo(b)
+	return append(b, '\n')
+}
+
+func findingLine(f *analyze.Finding) string {
+	return fmt.Sprintf("%s: %s", f.Severity, f.Title)
+}
+
+// writeDiagnosisReport prints the full diagnosis at the end of a capture.
+func writeDiagnosisReport(w io.Writer, e *analyze.Engine) {
+	fs := e.Findings()
+	n, first, last := e.Frames()
+	fmt.Fprintf(w, "\nDiagnosis of %d frames over %.3f s: %d finding(s)\n", n, float64(last-first)/1e9, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		fmt.Fprintf(w, "\n%d. %s\n", i+1, findingLine(f))
+		if f.Explanation != "" {
+			fmt.Fprintf(w, "   %s\n", f.Explanation)
+		}
+		if f.DisplayFilter != "" {
+			fmt.Fprintf(w, "   filter: %s\n", f.DisplayFilter)
+		}
+	}
+}

@@ -1,0 +1,413 @@
+//go:build linux
+
+package cli
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/internal/netns"
+)
+
+// TestCaptureHelperProcess is not a test: the capture tests run the test
+// binary as `wirewatch` inside a namespace, and this is its main.
+func TestCaptureHelperProcess(t *testing.T) {
+	if os.Getenv("WIREWATCH_CAPTURE_HELPER") != "1" {
+		return
+	}
+	args := os.Args
+	for i, a := range args {
+		if a == "--" {
+			args = args[i+1:]
+			break
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, args, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// wirewatch starts `wirewatch args...` in namespace ns and waits until it
+// listens.
+func wirewatch(t *testing.T, p *netns.Pair, ns string, args ...string) *netns.Proc {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := append([]string{"WIREWATCH_CAPTURE_HELPER=1", exe, "-test.run=^TestCaptureHelperProcess$", "--"}, args...)
+	return p.Start(ns, "listening on", "env", full...)
+}
+
+func tcpdump(t *testing.T, p *netns.Pair, file string, filter ...string) *netns.Proc {
+	t.Helper()
+	args := append([]string{"--immediate-mode", "-B", "32768", "--time-stamp-precision=nano", "-n", "-i", p.IfA, "-w", file}, filter...)
+	return p.Start(p.A, "listening on", "tcpdump", args...)
+}
+
+type rec struct {
+	ts   int64
+	data string
+}
+
+// readAll reads a capture with capture.Open, failing on any damage.
+func readAll(t *testing.T, path string) ([]rec, capture.Reader) {
+	t.Helper()
+	r, err := capture.Open(path)
+	if err != nil {
+		t.Fatalf("capture.Open(%s): %v", path, err)
+	}
+	defer r.Close()
+	var out []rec
+	for {
+		p, err := r.Next()
+		if err == io.EOF {
+			return out, r
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, rec{p.TS, string(p.Data)})
+	}
+}
+
+// tsharkCount is how many packets tshark reads from path; tshark fails on a
+// damaged file.
+func tsharkCount(t *testing.T, path string) int {
+	t.Helper()
+	out, err := exec.Command("tshark", "-n", "-r", path, "-T", "fields", "-e", "frame.number").Output()
+	if err != nil {
+		t.Fatalf("tshark -r %s: %v", path, err)
+	}
+	return strings.Count(string(out), "\n")
+}
+
+func capinfos(t *testing.T, path string) string {
+	t.Helper()
+	out, err := exec.Command("capinfos", "-c", "-t", "-E", "-I", "-F", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("capinfos %s: %v\n%s", path, err, out)
+	}
+	return string(out)
+}
+
+// sameData reports the packets in one list and not the other (by bytes).
+func sameData(a, b []rec) string {
+	ka := make([]string, len(a))
+	for i, r := range a {
+		ka[i] = r.data
+	}
+	kb := make([]string, len(b))
+	for i, r := range b {
+		kb[i] = r.data
+	}
+	sort.Strings(ka)
+	sort.Strings(kb)
+	var d strings.Builder
+	i, j := 0, 0
+	for i < len(ka) || j < len(kb) {
+		switch {
+		case j == len(kb) || (i < len(ka) && ka[i] < kb[j]):
+			fmt.Fprintf(&d, "-wirewatch %.50x\n", ka[i])
+			i++
+		case i == len(ka) || kb[j] < ka[i]:
+			fmt.Fprintf(&d, "+tcpdump   %.50x\n", kb[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return d.String()
+}
+
+var statsRE = regexp.MustCompile(`(\d+) packets? captured\n(\d+) packets? received by filter\n(\d+) packets? dropped by kernel`)
+
+// counts parses tcpdump-style counts from stderr.
+func counts(t *testing.T, stderr string) (captured, received, dropped int) {
+	t.Helper()
+	m := statsRE.FindStringSubmatch(stderr)
+	if m == nil {
+		t.Fatalf("no packet counts in stderr:\n%s", stderr)
+	}
+	a, _ := strconv.Atoi(m[1])
+	b, _ := strconv.Atoi(m[2])
+	c, _ := strconv.Atoi(m[3])
+	return a, b, c
+}
+
+// isbs returns, per pcapng ISB, the interface and its isb_ifrecv/isb_ifdrop.
+func isbs(t *testing.T, path string) [][3]uint64 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][3]uint64
+	for off := 0; off+12 <= len(b); {
+		typ, n := binary.LittleEndian.Uint32(b[off:]), int(binary.LittleEndian.Uint32(b[off+4:]))
+		if n < 12 || off+n > len(b) {
+			t.Fatalf("%s: bad block at %d", path, off)
+		}
+		if typ == 5 {
+			blk := b[off+8 : off+n-4]
+			v := [3]uint64{uint64(binary.LittleEndian.Uint32(blk)), ^uint64(0), ^uint64(0)}
+			for o := 12; o+4 <= len(blk); {
+				code, l := binary.LittleEndian.Uint16(blk[o:]), int(binary.LittleEndian.Uint16(blk[o+2:]))
+				if code == 0 {
+					break
+				}
+				if (code == 4 || code == 5) && l == 8 && o+12 <= len(blk) {
+					v[code-3] = binary.LittleEndian.Uint64(blk[o+4:])
+				}
+				o += 4 + (l+3)&^3
+			}
+			out = append(out, v)
+		}
+		off += n
+	}
+	return out
+}
+
+func TestCaptureWritesLikeTcpdump(t *testing.T) {
+	for _, name := range []string{"out.pcapng", "out.pcap"} {
+		t.Run(name, func(t *testing.T) {
+			p := netns.NewPair(t)
+			dir := t.TempDir()
+			wwFile, tdFile := filepath.Join(dir, name), filepath.Join(dir, "td.pcap")
+			filter := "not ip6 multicast and not ether multicast" // the kernel's own chatter races with the starts
+			td := tcpdump(t, p, tdFile, filter)
+			ww := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-w", wwFile, filter)
+			sent, err := p.SendMix(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(200 * time.Millisecond)
+			stderr, err := ww.Stop(os.Interrupt)
+			if err != nil {
+				t.Fatalf("wirewatch capture: %v\n%s", err, stderr)
+			}
+			if _, err := td.Stop(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			got, r := readAll(t, wwFile)
+			want, _ := readAll(t, tdFile)
+			if d := sameData(got, want); d != "" {
+				t.Errorf("wirewatch -w and tcpdump -w differ:\n%s", d)
+			}
+			if n := tsharkCount(t, wwFile); n != len(got) {
+				t.Errorf("tshark reads %d packets, capture.Open %d", n, len(got))
+			}
+			ci := capinfos(t, wwFile)
+			if !strings.Contains(ci, fmt.Sprintf("Number of packets:   %d", len(got))) || !strings.Contains(ci, "nanoseconds") {
+				t.Errorf("capinfos disagrees:\n%s", ci)
+			}
+			captured, received, dropped := counts(t, stderr)
+			if captured != len(got) || received != captured || dropped != 0 {
+				t.Errorf("counts: %d captured, %d received, %d dropped; file has %d packets", captured, received, dropped, len(got))
+			}
+			if min := sent.UDPFromA + sent.UDPFromB + sent.EchoV4*2 + sent.TCPConns*5; len(got) < min {
+				t.Errorf("%d packets captured, sent at least %d (%+v)", len(got), min, sent)
+			}
+			ifs := r.Interfaces()
+			if name == "out.pcapng" {
+				if len(ifs) != 1 || ifs[0].Name != p.IfA || ifs[0].TSResol != 9 || ifs[0].LinkType != capture.LinkEthernet {
+					t.Errorf("interfaces %+v, want one IDB named %s with if_tsresol 9", ifs, p.IfA)
+				}
+				if !strings.Contains(ci, "wirewatch") {
+					t.Errorf("capinfos shows no application wirewatch:\n%s", ci)
+				}
+				st := isbs(t, wwFile)
+				if len(st) != 1 || st[0][0] != 0 || st[0][1] != uint64(received) || st[0][2] != 0 {
+					t.Errorf("ISBs (iface, ifrecv, ifdrop) = %v, want [[0 %d 0]]", st, received)
+				}
+			}
+			t.Logf("%d packets, same as tcpdump; tshark and capinfos agree", len(got))
+		})
+	}
+}
+
+var ringName = regexp.MustCompile(`^ring_(\d{5})_(\d{14})\.pcapng$`)
+
+func TestCaptureRingBuffer(t *testing.T) {
+	t.Run("filesize+files", func(t *testing.T) {
+		p := netns.NewPair(t)
+		dir := t.TempDir()
+		ww := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-w", filepath.Join(dir, "ring.pcapng"), "-b", "filesize:20", "-b", "files:3", "udp")
+		sent, err := p.Blast(300, 400, 9000) // ~130 kB: about 7 files of 20 kB
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		stderr, err := ww.Stop(os.Interrupt)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		files, total := checkRing(t, dir)
+		if len(files) != 3 {
+			t.Fatalf("ring kept %d files, want 3: %v", len(files), files)
+		}
+		if m := ringName.FindStringSubmatch(files[0]); m == nil || m[1] == "00001" {
+			t.Errorf("oldest kept file is %s: the oldest files should have been removed", files[0])
+		}
+		for _, f := range files[:2] {
+			if fi, _ := os.Stat(filepath.Join(dir, f)); fi.Size() > 20000 || fi.Size() < 15000 {
+				t.Errorf("%s has %d bytes, want just under 20 kB", f, fi.Size())
+			}
+		}
+		captured, _, _ := counts(t, stderr)
+		if captured != sent {
+			t.Errorf("captured %d of %d datagrams", captured, sent)
+		}
+		t.Logf("%d datagrams; the last 3 files hold %d: %v", sent, total, files)
+	})
+	t.Run("duration+SIGTERM", func(t *testing.T) {
+		p := netns.NewPair(t)
+		dir := t.TempDir()
+		ww := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-w", filepath.Join(dir, "ring.pcapng"), "-b", "duration:1", "udp")
+		sent := 0
+		for i := 0; i < 5; i++ {
+			n, err := p.Blast(10, 100, 9000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent += n
+			time.Sleep(500 * time.Millisecond)
+		}
+		stderr, err := ww.Stop(syscall.SIGTERM)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		files, total := checkRing(t, dir)
+		if len(files) < 2 || len(files) > 4 || total != sent {
+			t.Errorf("2.5 s with -b duration:1 gave %d files holding %d of %d datagrams: %v", len(files), total, sent, files)
+		}
+	})
+}
+
+// checkRing checks every ring file's name and validity; it returns the names
+// in order and the packets they hold.
+func checkRing(t *testing.T, dir string) ([]string, int) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	total := 0
+	for _, e := range ents {
+		if ringName.FindStringSubmatch(e.Name()) == nil {
+			t.Errorf("unexpected file %s", e.Name())
+			continue
+		}
+		names = append(names, e.Name())
+		path := filepath.Join(dir, e.Name())
+		got, _ := readAll(t, path)
+		if len(names) == 1 { // tshark takes half a second: check one file
+			if n := tsharkCount(t, path); n != len(got) {
+				t.Errorf("%s: tshark reads %d packets, capture.Open %d", e.Name(), n, len(got))
+			}
+		}
+		if len(isbs(t, path)) != 1 {
+			t.Errorf("%s: no ISB", e.Name())
+		}
+		total += len(got)
+	}
+	sort.Strings(names)
+	return names, total
+}
+
+func TestCaptureWithoutCapNetRaw(t *testing.T) {
+	netns.Require(t)
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("SKIP: setpriv (util-linux) is not installed")
+	}
+	exe, _ := os.Executable()
+	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+		exe, "-test.run=^TestCaptureHelperProcess$", "--", "capture", "-i", "lo", "-c", "1")
+	cmd.Env = append(os.Environ(), "WIREWATCH_CAPTURE_HELPER=1")
+	out, err := cmd.CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != ExitBadInput || !strings.Contains(string(out), "CAP_NET_RAW") {
+		t.Fatalf("as nobody: %v, output:\n%s\nwant exit %d and a message naming CAP_NET_RAW", err, out, ExitBadInput)
+	}
+	t.Logf("%s", out)
+}
+
+func TestCaptureDiskFull(t *testing.T) {
+	p := netns.NewPair(t)
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=200k", "wirewatch-test", mnt).CombinedOutput(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("mount tmpfs: %v: %s", err, out)
+		}
+		t.Skipf("SKIP: cannot mount a tmpfs: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
+	file := filepath.Join(mnt, "full.pcapng")
+	ww := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-w", file, "udp")
+	if _, err := p.Blast(400, 1000, 9000); err != nil { // ~420 kB > 200 kB
+		t.Fatal(err)
+	}
+	stderr, err := ww.Wait(10 * time.Second)
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != ExitBadInput || !strings.Contains(stderr, "no space left on device") {
+		t.Fatalf("wirewatch on a full disk: %v, stderr:\n%s\nwant exit %d and 'no space left on device'", err, stderr, ExitBadInput)
+	}
+	got, _ := readAll(t, file)
+	if n := tsharkCount(t, file); n != len(got) || len(got) < 100 {
+		t.Errorf("after the disk filled: capture.Open reads %d packets, tshark %d", len(got), n)
+	}
+	if !strings.Contains(stderr, fmt.Sprintf("with the first %d packets", len(got))) {
+		t.Errorf("the message does not say how many packets the file holds (%d):\n%s", len(got), stderr)
+	}
+	t.Logf("%d packets kept; stderr:\n%s", len(got), stderr)
+}
+
+func TestCaptureDiagnoseStall(t *testing.T) {
+	p := netns.NewPair(t)
+	stop, err := netns.ServeHTTP(p.A, 8080)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	ww := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "--diagnose", "--settle", "1s", "-q")
+	if err := p.Stall(2, 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	// The finding is final 1 s after its last evidence: it must be printed
+	// while the capture still runs.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(ww.Stdout(), "[diagnosis]") && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	early := ww.Stdout()
+	if !strings.Contains(early, "[diagnosis]") || !strings.Contains(early, "10.200.5.10") {
+		t.Errorf("no finding printed during the capture:\n%s", early)
+	}
+	stderr, err := ww.Stop(os.Interrupt)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	out := ww.Stdout()
+	if !strings.Contains(out, "10.200.5.10") {
+		t.Fatalf("--diagnose did not name the unreachable server 10.200.5.10:\n%s\nstderr:\n%s", out, stderr)
+	}
+	t.Logf("%s", out)
+}
