@@ -26,6 +26,8 @@ Flags:
   -r FILE        the capture to read (or give FILE as the argument)
   -c N           stop after N displayed packets
   -Y FILTER      display filter, Wireshark syntax (-R is the same)
+  -w FILE        write the displayed packets to FILE (pcapng; pcap when FILE
+                 ends in .pcap) instead of printing them, as tshark -w does
   -t FORMAT      Time column: r relative to the first packet (default),
                  a absolute time, ad absolute date and time, d delta from the
                  previous packet, dd delta from the previous displayed packet,
@@ -68,6 +70,7 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 
 type readOptions struct {
 	file, filter, tfmt, time string
+	write                    string // -w: save the displayed frames instead of printing them
 	count                    int
 	fields, eopts            listFlag
 }
@@ -83,6 +86,7 @@ func parseReadFlags(env *Env, args []string) (*readOptions, error) {
 	fs.StringVar(&o.time, "t", "r", "time format")
 	fs.StringVar(&o.tfmt, "T", "text", "output format")
 	fs.IntVar(&o.count, "c", 0, "packet count")
+	fs.StringVar(&o.write, "w", "", "write the displayed packets to this capture file")
 	fs.Var(&o.fields, "e", "field")
 	fs.Var(&o.eopts, "E", "fields option")
 	fs.Bool("n", true, "no name resolution")
@@ -151,6 +155,9 @@ func runRead(env *Env, args []string) error {
 		po.Time = report.TimeEpoch
 	default:
 		return usagef("read: -t %s: unknown time format; use r, a, ad, d, dd or e", o.time)
+	}
+	if o.write != "" { // as tshark -w: save instead of printing (write.go)
+		return writeSelected(env, o.write, pipeOptions{Path: o.file, Filter: o.filter, Count: o.count})
 	}
 	reg := field.Std()
 	for _, name := range o.fields {

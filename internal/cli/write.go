@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/decode"
+)
+
+// captureWriter saves the frames a pipeline displays (-w FILE): pcapng, or
+// classic pcap when FILE ends in .pcap. Timestamps, original and captured
+// lengths, interfaces (link type, snap length, name, description, FCS length)
+// and packet comments are preserved, so tshark reads the new file as it
+// reads the selected frames of the original. pcapng custom blocks are not
+// packets and are not written.
+type captureWriter struct {
+	path     string
+	src      capture.Reader
+	w        capture.Writer
+	declared int // interfaces of src declared in the output so far
+	err      error
+}
+
+// open creates the output file once the source capture is open, declaring
+// the interfaces the source has announced so far.
+func (cw *captureWriter) open(r capture.Reader) {
+	cw.src = r
+	ifs := r.Interfaces()
+	cw.w, cw.err = capture.Create(cw.path, ifs)
+	if cw.err != nil {
+		cw.err = fmt.Errorf("-w %s: %w", cw.path, cw.err)
+		return
+	}
+	cw.declared = len(ifs)
+}
+
+// write appends one displayed frame.
+func (cw *captureWriter) write(f *decode.Frame) error {
+	if cw.err != nil {
+		return cw.err
+	}
+	if cw.w == nil {
+		return fmt.Errorf("-w %s: the capture was not opened", cw.path)
+	}
+	if f.LinkType == capture.LinkCustomBlock {
+		return nil
+	}
+	idx := cw.fileIndex(f)
+	// Declare interfaces the source announced after the output was created.
+	if ad, ok := cw.w.(capture.InterfaceAdder); ok {
+		ifs := cw.src.Interfaces()
+		for cw.declared < len(ifs) && cw.declared <= idx {
+			ad.AddInterface(ifs[cw.declared])
+			cw.declared++
+		}
+	}
+	info := capture.Info{TS: f.TS, CapLen: len(f.Data), Len: f.Len, LinkType: f.LinkType, Interface: max(idx, 0), Comments: f.Comments}
+	if err := cw.w.WritePacket(info, f.Data); err != nil {
+		cw.err = fmt.Errorf("-w %s: %w", cw.path, err)
+	}
+	return cw.err
+}
+
+// fileIndex maps the frame's interface (its ID within its pcapng section, as
+// tshark numbers it) back to the index in the file's interface list: the
+// last interface with that ID, since frames arrive in file order and the
+// newest section is the frame's own.
+func (cw *captureWriter) fileIndex(f *decode.Frame) int {
+	ifs := cw.src.Interfaces()
+	for i := len(ifs) - 1; i >= 0; i-- {
+		if ifs[i].ID == f.Interface {
+			return i
+		}
+	}
+	return f.Interface
+}
+
+// close finishes the file.
+func (cw *captureWriter) close() error {
+	if cw.w == nil {
+		return cw.err
+	}
+	err := cw.w.Close()
+	cw.w = nil
+	if cw.err != nil {
+		return cw.err
+	}
+	if err != nil {
+		return fmt.Errorf("-w %s: %w", cw.path, err)
+	}
+	return nil
+}
+
+// writeSelected runs the pipeline and writes the displayed frames to path
+// instead of printing them, as tshark -w does.
+func writeSelected(env *Env, path string, o pipeOptions) error {
+	cw := &captureWriter{path: path}
+	onOpen := o.OnOpen
+	o.OnOpen = func(r capture.Reader) {
+		if onOpen != nil {
+			onOpen(r)
+		}
+		cw.open(r)
+	}
+	err := runPipeline(env, o, cw.write)
+	if cerr := cw.close(); err == nil {
+		err = cerr
+	}
+	return err
+}
