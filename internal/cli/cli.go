@@ -82,6 +82,11 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.Is(err, errHelp) {
 		return ExitOK
 	}
+	var ec interface{ ExitCode() int } // a subcommand's own status (diagnose --fail-on)
+	if errors.As(err, &ec) {
+		fmt.Fprintf(stderr, "wirewatch: %s\n", err)
+		return ec.ExitCode()
+	}
 	fmt.Fprintf(stderr, "wirewatch: %s\n", err)
 	return ExitBadInput
 }
