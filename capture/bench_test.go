@@ -113,3 +113,31 @@ func TestNextAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteAllocs: writing a packet (no comments) allocates nothing.
+func TestWriteAllocs(t *testing.T) {
+	data := make([]byte, 200)
+	pw, _ := NewPcapWriter(io.Discard, LinkEthernet, 0, true)
+	nw, _ := NewPcapngWriter(io.Discard, PcapngWriterOptions{Interfaces: []Interface{{LinkType: LinkEthernet}}})
+	for name, w := range map[string]Writer{"pcap": pw, "pcapng": nw} {
+		allocs := testing.AllocsPerRun(1000, func() {
+			if err := w.WritePacket(Info{TS: 1, Len: 300}, data); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: WritePacket allocates %.2f times per packet", name, allocs)
+		}
+	}
+}
+
+func BenchmarkPcapngWriter(b *testing.B) {
+	data := make([]byte, 600)
+	w, _ := NewPcapngWriter(io.Discard, PcapngWriterOptions{Interfaces: []Interface{{LinkType: LinkEthernet}}})
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for i := 0; b.Loop(); i++ {
+		w.WritePacket(Info{TS: int64(i), Len: 600}, data)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "packets/s")
+}

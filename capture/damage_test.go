@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/wirewatch/wirewatch/internal/corpus"
@@ -337,6 +338,29 @@ func TestNotCapture(t *testing.T) {
 		var fe *FormatError
 		if !errors.As(err, &fe) || !errors.Is(err, ErrUnknownFormat) {
 			t.Errorf("%q: %v", b, err)
+		}
+	}
+}
+
+// TestShortReads: a stream that delivers one byte (or half the asked bytes)
+// per Read, like a slow pipe, gives the same packets and damage reports.
+func TestShortReads(t *testing.T) {
+	for _, name := range []string{"zeek__http-get.pcap", "gopacket__pcapgo-le-test202.pcapng", "zeek__http-iso-download.pcap.gz"} {
+		full := corpusFile(t, name)
+		want, _, err := readBytes(t, full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for kind, wrap := range map[string]func(io.Reader) io.Reader{"one-byte": iotest.OneByteReader, "half": iotest.HalfReader} {
+			r, err := NewReader(wrap(bytes.NewReader(full)), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, errs := readAll(t, r)
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			sameRecs(t, name+" "+kind, got, want)
 		}
 	}
 }
