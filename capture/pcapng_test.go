@@ -281,3 +281,32 @@ func TestPcapVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestPcapModified reads the "modified" pcap variant (magic 0xa1b2cd34,
+// 24-byte record headers with ifindex, protocol and packet type).
+func TestPcapModified(t *testing.T) {
+	le := binary.LittleEndian
+	var b []byte
+	b = le.AppendUint32(b, pcapMagicModified)
+	b = le.AppendUint16(b, 2)
+	b = le.AppendUint16(b, 4)
+	b = append(b, make([]byte, 8)...)
+	b = le.AppendUint32(b, 65535)
+	b = le.AppendUint32(b, uint32(LinkEthernet))
+	for i := range 2 {
+		b = le.AppendUint32(b, 1000+uint32(i))
+		b = le.AppendUint32(b, 5)
+		b = le.AppendUint32(b, 3)
+		b = le.AppendUint32(b, 60)
+		b = append(b, 2, 0, 0, 0, 8, 0, 0, 0) // ifindex, protocol, pkt_type, pad
+		b = append(b, 'a', 'b', byte('0'+i))
+	}
+	r, err := NewReader(bytes.NewReader(b), "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, errs := readAll(t, r)
+	if len(errs) > 0 || len(got) != 2 || got[1].data != "ab1" || got[1].info.TS != 1001_000_005_000 || got[1].info.Len != 60 || r.Format() != "pcap-modified" {
+		t.Fatalf("%v %+v %s", errs, got, r.Format())
+	}
+}
