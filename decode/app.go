@@ -17,13 +17,7 @@ import (
 // b, replaces any earlier decode of that protocol in f, and reports whether
 // the bytes held a complete message. b must stay valid as long as f is used.
 func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
-	f.Present &^= 1 << proto
-	for i := 0; i < len(f.Layers); i++ {
-		if f.Layers[i].Proto == proto {
-			f.Layers = append(f.Layers[:i], f.Layers[i+1:]...)
-			i--
-		}
-	}
+	f.drop(proto)
 	f.Reassembled = b
 	switch proto {
 	case ProtoDNS:
@@ -306,4 +300,253 @@ func appendName(dst []byte, name string, v uint8) []byte {
 	dst = append(dst, "Unknown ("...)
 	dst = strconv.AppendUint(dst, uint64(v), 10)
 	return append(dst, ')')
+}
+
+// appStreamMax bounds the bytes an AppStream buffers for one message: an
+// HTTP head (or a chunked body), a TLS record, a DNS message.
+const appStreamMax = 256 << 10
+
+// AppStream reassembles application messages (HTTP/1.x, TLS records, DNS
+// over TCP) from one direction of a TCP connection, the way Wireshark does:
+// a message split over segments is decoded, with DecodeStream, into the frame
+// whose segment completes it, and removed from the frame that started it.
+// Package flow keeps one per direction and feeds it the in-order payload of
+// each segment, after Decode. Memory stays bounded: an HTTP body with a
+// Content-Length is counted, not kept. The zero value is ready to use.
+type AppStream struct {
+	bufs    [2][]byte // double buffer: the frame may alias the one just completed
+	cur     int
+	proto   Proto // protocol of the pending message; 0 none
+	total   int64 // length of the pending message; -1 until known
+	seen    int64 // bytes of the pending message consumed so far
+	headLen int   // HTTP head length once complete
+	chunked bool  // HTTP body is chunked (kept in the buffer to find its end)
+}
+
+// Reset drops any pending message (call it after a gap in the stream).
+func (s *AppStream) Reset() {
+	s.bufs[s.cur] = s.bufs[s.cur][:0]
+	s.proto, s.total, s.seen, s.headLen, s.chunked = 0, -1, 0, 0, false
+}
+
+// Pending reports whether a message has started and is not complete yet.
+func (s *AppStream) Pending() bool { return s.proto != 0 }
+
+// Segment takes p, the next in-order payload bytes of this direction carried
+// by frame f, which Decode has filled. It returns true when p only
+// continues or starts a message completed later (tshark then shows the frame
+// as "[TCP segment of a reassembled PDU]"). Byte slices DecodeStream leaves in
+// f alias the stream's buffer and stay valid until the next-but-one Segment.
+func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
+	if len(p) == 0 {
+		return false
+	}
+	if s.proto == 0 {
+		return s.start(f, p, true)
+	}
+	return s.more(d, f, p)
+}
+
+// Close ends the stream at frame f (a FIN or RST): an HTTP response whose
+// body runs to the connection's close is decoded into f.
+func (s *AppStream) Close(d *Decoder, f *Frame) {
+	if s.proto == ProtoHTTP && s.headLen > 0 && s.total < 0 && !s.chunked {
+		buf := s.bufs[s.cur]
+		d.DecodeStream(f, ProtoHTTP, buf[:s.headLen])
+		f.HTTP.BodyLen = int(s.seen) - s.headLen
+	}
+	s.Reset()
+}
+
+// start looks at the beginning of a message in p. own tells whether p's
+// first message belongs to f (false for bytes left after a message that f
+// already shows).
+func (s *AppStream) start(f *Frame, p []byte, own bool) bool {
+	s.Reset()
+	var tcpPorts [2]uint16
+	if f.Has(ProtoTCP) {
+		tcpPorts = [2]uint16{f.TCP.SrcPort, f.TCP.DstPort}
+	}
+	dnsPort := tcpPorts[0] == 53 || tcpPorts[1] == 53 || tcpPorts[0] == 5353 || tcpPorts[1] == 5353
+	switch {
+	case dnsPort && (!own || !f.Has(ProtoDNS)):
+		n := DNSTCPMessageLen(p)
+		if n == 0 || n > len(p) {
+			s.pend(ProtoDNS, p, int64(n))
+			return own
+		}
+	case HTTPStart(p):
+		n, known := HTTPMessageLen(p, false)
+		if known && n > 0 && n <= len(p) {
+			if n < len(p) {
+				s.start(f, p[n:], false)
+			}
+			return false
+		}
+		if own {
+			f.drop(ProtoHTTP)
+		}
+		s.pend(ProtoHTTP, nil, -1)
+		return s.httpMore(nil, f, p) || own
+	case TLSRecordStart(p):
+		// Complete records are already decoded; keep the one cut off.
+		off := 0
+		for TLSRecordStart(p[off:]) {
+			n := tlsRecordHeader + (int(p[off+3])<<8 | int(p[off+4]))
+			if off+n > len(p) {
+				s.pend(ProtoTLS, p[off:], int64(n))
+				return own && off == 0
+			}
+			off += n
+			if off == len(p) {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// pend starts a pending message of protocol p with the bytes b.
+func (s *AppStream) pend(p Proto, b []byte, total int64) {
+	s.proto, s.total, s.seen = p, total, int64(len(b))
+	if total == 0 {
+		s.total = -1
+	}
+	s.bufs[s.cur] = append(s.bufs[s.cur][:0], b...)
+}
+
+// more continues the pending message with p.
+func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
+	switch s.proto {
+	case ProtoHTTP:
+		return s.httpMore(d, f, p)
+	case ProtoDNS, ProtoTLS:
+		buf := append(s.bufs[s.cur], p...)
+		s.bufs[s.cur] = buf
+		if len(buf) > appStreamMax {
+			s.Reset()
+			return false
+		}
+		if s.total < 0 && s.proto == ProtoDNS {
+			if n := DNSTCPMessageLen(buf); n > 0 {
+				s.total = int64(n)
+			}
+		}
+		if s.total < 0 || int64(len(buf)) < s.total {
+			return true
+		}
+		n := int(s.total)
+		if s.proto == ProtoTLS {
+			// Take every complete record; a record cut off stays pending.
+			n = 0
+			for TLSRecordStart(buf[n:]) {
+				l := tlsRecordHeader + (int(buf[n+3])<<8 | int(buf[n+4]))
+				if n+l > len(buf) {
+					break
+				}
+				n += l
+			}
+			if n == 0 {
+				s.Reset()
+				return false
+			}
+		}
+		s.complete(d, f, s.proto, buf[:n], buf[n:])
+		return false
+	}
+	return false
+}
+
+// httpMore adds p to a pending HTTP message. d is nil when called from start
+// for the first segment (the message cannot be complete there).
+func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
+	buf := s.bufs[s.cur]
+	if s.headLen == 0 {
+		buf = append(buf, p...)
+		s.bufs[s.cur] = buf
+		s.seen += int64(len(p))
+		if len(buf) > appStreamMax {
+			s.Reset()
+			return false
+		}
+		hl := HTTPHeadLen(buf)
+		if hl == 0 {
+			return true
+		}
+		s.headLen = hl
+		var h HTTP
+		if !parseHTTP(&h, buf) {
+			s.Reset()
+			return false
+		}
+		s.chunked = h.Chunked
+		switch {
+		case h.Response && (h.StatusCode/100 == 1 || h.StatusCode == 204 || h.StatusCode == 304):
+			s.total, s.chunked = int64(hl), false
+		case h.Chunked:
+			s.total = -1
+		case h.ContentLength >= 0:
+			s.total = int64(hl) + h.ContentLength
+		case h.Request:
+			s.total = int64(hl)
+		default:
+			s.total = -1 // runs to the connection's close
+		}
+	} else {
+		s.seen += int64(len(p))
+		if s.chunked {
+			buf = append(buf, p...)
+			s.bufs[s.cur] = buf
+			if len(buf) > appStreamMax {
+				s.Reset()
+				return false
+			}
+		}
+	}
+	if s.chunked {
+		body := chunkedLen(buf[s.headLen:])
+		if body == 0 {
+			return true
+		}
+		s.total = int64(s.headLen + body)
+	}
+	if s.total < 0 || s.seen < s.total || d == nil {
+		return true
+	}
+	// Complete: decode the head (and what is kept of the body) into f.
+	keep := s.headLen
+	if s.chunked {
+		keep = int(s.total)
+	}
+	extra := int(s.seen - s.total) // bytes of p after the message
+	var rest []byte
+	if extra > 0 && extra <= len(p) {
+		rest = p[len(p)-extra:]
+	}
+	bodyLen := int(s.total) - s.headLen
+	s.complete(d, f, ProtoHTTP, buf[:keep], rest)
+	f.HTTP.BodyLen = bodyLen
+	return false
+}
+
+// complete decodes msg into f and starts the next message with rest.
+func (s *AppStream) complete(d *Decoder, f *Frame, p Proto, msg, rest []byte) {
+	d.DecodeStream(f, p, msg)
+	s.cur ^= 1
+	if len(rest) > 0 {
+		s.start(f, rest, false)
+	} else {
+		s.Reset()
+	}
+}
+
+// drop removes protocol p's decode from f.
+func (f *Frame) drop(p Proto) {
+	f.Present &^= 1 << p
+	for i := 0; i < len(f.Layers); i++ {
+		if f.Layers[i].Proto == p {
+			f.Layers = append(f.Layers[:i], f.Layers[i+1:]...)
+			i--
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -133,7 +134,7 @@ func okCapturesTB(t testing.TB, dir string) []string {
 }
 
 // forEachFrame decodes every packet of a capture and calls fn with each frame.
-func forEachFrame(t testing.TB, path string, fn func(f *Frame)) {
+func forEachFrame(t testing.TB, path string, fn func(d *Decoder, f *Frame)) {
 	t.Helper()
 	r, err := capture.Open(path)
 	if err != nil {
@@ -157,7 +158,7 @@ func forEachFrame(t testing.TB, path string, fn func(f *Frame)) {
 		}
 		f.Number = n
 		d.Decode(&f, p)
-		fn(&f)
+		fn(d, &f)
 	}
 }
 
@@ -176,6 +177,73 @@ func isAppRow(proto string) bool {
 // TLS message tshark shows only after TCP reassembly differ here: this test
 // decodes segment by segment, without package flow.
 func TestOracleAgreement(t *testing.T) {
+	t.Run("segments", func(t *testing.T) { oracleAgreement(t, false) })
+	t.Run("reassembled", func(t *testing.T) { oracleAgreement(t, true) })
+}
+
+// tcpDir is the test's stand-in for package flow: in-order bytes of one
+// direction of a TCP connection fed to an AppStream.
+type tcpDir struct {
+	init bool
+	next uint32
+	st   AppStream
+}
+
+type dirKey struct{ src, dst netip.AddrPort }
+
+// feedStreams gives f's TCP payload to its direction's AppStream, skipping
+// retransmitted bytes and restarting after a gap.
+func feedStreams(dirs map[dirKey]*tcpDir, d *Decoder, f *Frame) {
+	if !f.Has(ProtoTCP) {
+		return
+	}
+	var src, dst netip.Addr
+	switch {
+	case f.Has(ProtoIP):
+		src, dst = f.IP.Src, f.IP.Dst
+	case f.Has(ProtoIPv6):
+		src, dst = f.IPv6.Src, f.IPv6.Dst
+	default:
+		return
+	}
+	k := dirKey{netip.AddrPortFrom(src, f.TCP.SrcPort), netip.AddrPortFrom(dst, f.TCP.DstPort)}
+	s := dirs[k]
+	if s == nil {
+		s = &tcpDir{}
+		dirs[k] = s
+	}
+	seq := f.TCP.Seq
+	if f.TCP.Flags&TCPSyn != 0 {
+		s.init, s.next = true, seq+1
+		s.st.Reset()
+		return
+	}
+	p := f.Payload
+	if !s.init {
+		s.init, s.next = true, seq
+	}
+	if len(p) > 0 {
+		switch diff := int32(seq - s.next); {
+		case diff < 0: // retransmission or overlap
+			if int(-diff) >= len(p) {
+				p = nil
+			} else {
+				p = p[-diff:]
+			}
+		case diff > 0: // bytes missing
+			s.st.Reset()
+		}
+		if len(p) > 0 {
+			s.st.Segment(d, f, p)
+			s.next = seq + uint32(len(f.Payload))
+		}
+	}
+	if f.TCP.Flags&(TCPFin|TCPRst) != 0 {
+		s.st.Close(d, f)
+	}
+}
+
+func oracleAgreement(t *testing.T, reassemble bool) {
 	dir := corpus.Dir(t)
 	agree := map[string]*agreement{}
 	for _, c := range appColumns {
@@ -190,9 +258,13 @@ func TestOracleAgreement(t *testing.T) {
 		}
 		cols, rows := oracleRows(t, filepath.Join(dir, "oracle", name+".frames.tsv"))
 		i := 0
-		forEachFrame(t, filepath.Join(dir, "real", name), func(f *Frame) {
+		dirs := map[dirKey]*tcpDir{}
+		forEachFrame(t, filepath.Join(dir, "real", name), func(d *Decoder, f *Frame) {
 			if i >= len(rows) {
 				return
+			}
+			if reassemble {
+				feedStreams(dirs, d, f)
 			}
 			row := rows[i]
 			i++
@@ -247,7 +319,11 @@ func TestOracleAgreement(t *testing.T) {
 		a := infoAgree[n]
 		fmt.Fprintf(&b, "%-40s %8d %8d %7.2f%%\n", "_ws.col.Info ("+n+" rows)", a.same, a.total, a.pct())
 	}
-	t.Logf("agreement with tshark, segment by segment:\n%s", b.String())
+	how := "segment by segment"
+	if reassemble {
+		how = "with AppStream reassembly"
+	}
+	t.Logf("agreement with tshark, %s:\n%s", how, b.String())
 }
 
 // corpusPayloads returns up to max distinct application messages of protocol
@@ -262,7 +338,7 @@ func corpusPayloads(t testing.TB, p Proto, max int) [][]byte {
 		if len(out) >= max {
 			break
 		}
-		forEachFrame(t, filepath.Join(dir, "real", name), func(f *Frame) {
+		forEachFrame(t, filepath.Join(dir, "real", name), func(_ *Decoder, f *Frame) {
 			if len(out) >= max || !f.Has(p) {
 				return
 			}

@@ -237,3 +237,103 @@ func (h *HTTP) HeaderLine(i int) []byte {
 	}
 	return full[:e]
 }
+
+// HTTPMessageLen returns the length of the whole HTTP/1.x message (head and
+// body) at the start of b, as package flow needs it to reassemble a message
+// over TCP segments the way Wireshark does (it shows the message with the
+// segment that completes it). need is false when the body is delimited by
+// the connection's close (a response without Content-Length or chunked
+// encoding): the message then runs to the end of the stream. n is 0 when b
+// does not yet hold enough to tell (the head, or a chunked body, is still
+// incomplete) or does not start with an HTTP message. noBody says the
+// message is known to have no body (a response to HEAD, 1xx, 204, 304).
+func HTTPMessageLen(b []byte, noBody bool) (n int, need bool) {
+	var h HTTP
+	if !parseHTTP(&h, b) {
+		return 0, true
+	}
+	if h.Response && (h.StatusCode/100 == 1 || h.StatusCode == 204 || h.StatusCode == 304) {
+		noBody = true
+	}
+	switch {
+	case noBody:
+		return h.HeadLen, true
+	case h.Chunked:
+		body := chunkedLen(b[h.HeadLen:])
+		if body == 0 {
+			return 0, true
+		}
+		return h.HeadLen + body, true
+	case h.ContentLength >= 0:
+		return h.HeadLen + int(h.ContentLength), true
+	case h.Request:
+		return h.HeadLen, true
+	}
+	return 0, false
+}
+
+// chunkedLen returns the length of the chunked body at the start of b
+// (through the last chunk and its trailer), or 0 when b ends before it does.
+func chunkedLen(b []byte) int {
+	off := 0
+	for {
+		nl := bytes.IndexByte(b[off:], '\n')
+		if nl < 0 {
+			return 0
+		}
+		size, ok := int64(0), false
+		for _, c := range b[off : off+nl] {
+			var v byte
+			switch {
+			case c >= '0' && c <= '9':
+				v = c - '0'
+			case c >= 'a' && c <= 'f':
+				v = c - 'a' + 10
+			case c >= 'A' && c <= 'F':
+				v = c - 'A' + 10
+			default:
+				v = 0xff
+			}
+			if v == 0xff {
+				break
+			}
+			size = size*16 + int64(v)
+			ok = true
+			if size > 1<<40 {
+				return 0
+			}
+		}
+		if !ok {
+			return 0
+		}
+		off += nl + 1
+		if size == 0 {
+			// Trailer fields, then an empty line.
+			for {
+				nl := bytes.IndexByte(b[off:], '\n')
+				if nl < 0 {
+					return 0
+				}
+				line := trimCR(b[off : off+nl])
+				off += nl + 1
+				if len(line) == 0 {
+					return off
+				}
+			}
+		}
+		if int64(len(b)-off) < size+1 {
+			return 0
+		}
+		off += int(size)
+		// CRLF after the chunk data.
+		if b[off] == '\r' {
+			off++
+		}
+		if off >= len(b) {
+			return 0
+		}
+		if b[off] == '\n' {
+			off++
+		}
+	}
+}
