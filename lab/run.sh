@@ -176,7 +176,7 @@ CAP_PID=
 capture_start() {
   local ns
   for ns in "${NS_ALL[@]}"; do nsx "$ns" ip neigh flush all 2>/dev/null || true; done
-  nsx ww-lan tcpdump -i br0 -n -s 0 -U --time-stamp-precision=nano -w "$SDIR/capture.pcap" \
+  ip netns exec ww-lan tcpdump -i br0 -n -s 2048 -B 16384 -U --immediate-mode --time-stamp-precision=nano -w "$SDIR/capture.pcap" \
     2>"$SDIR/tcpdump.txt" &
   CAP_PID=$!
   local n=0
@@ -185,7 +185,7 @@ capture_start() {
 }
 
 capture_stop() {
-  sleep "${1:-0.7}"
+  sleep "${1:-1.0}"
   kill -TERM "$CAP_PID" 2>/dev/null || true
   wait "$CAP_PID" 2>/dev/null || true
 }
@@ -334,9 +334,10 @@ s_middlebox-reset() {
 s_syn-retransmission() {
   start_wanem
   start_servers
-  # an overloaded firewall policy drops every other SYN from PC-DORA: each new connection's first SYN is lost
-  nsx ww-rtr iptables -I FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m statistic --mode nth --every 2 \
-    --packet 0 -j DROP
+  # a firewall policy (a SYN-flood guard gone wrong) drops the first SYN of every new connection from PC-DORA;
+  # the retransmitted SYN of the same connection passes
+  nsx ww-rtr iptables -I FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m hashlimit --hashlimit-upto 1/hour \
+    --hashlimit-burst 1 --hashlimit-mode srcip,srcport,dstip,dstport --hashlimit-name firstsyn -j DROP
   meta clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
   capture_start
   client ww-c1 browse --conns 1 --reuse 0 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
@@ -347,8 +348,8 @@ s_syn-retransmission() {
     http://app.fabrikam-portal.example/index.html
   wait $c1
   capture_stop
-  nsx ww-rtr iptables -D FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m statistic --mode nth --every 2 \
-    --packet 0 -j DROP
+  nsx ww-rtr iptables -D FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m hashlimit --hashlimit-upto 1/hour \
+    --hashlimit-burst 1 --hashlimit-mode srcip,srcport,dstip,dstport --hashlimit-name firstsyn -j DROP
 }
 
 s_pmtu-blackhole() {
@@ -402,6 +403,11 @@ run_one() {
   local t0=$SECONDS
   "s_$name"
   stop_pids
+  if ! grep -q '^0 packets dropped by kernel' "$SDIR/tcpdump.txt"; then
+    cat "$SDIR/tcpdump.txt" >&2
+    echo "lab: tcpdump lost packets in $name; run it again on a quieter machine" >&2
+    exit 1
+  fi
   editcap -F pcapng "$SDIR/capture.pcap" "$SDIR/capture.pcapng"
   meta wall_time_s=$((SECONDS - t0)) name='"'$name'"'
   cp "$SDIR/capture.pcapng" "$OUT/$name.pcapng"

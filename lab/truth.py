@@ -377,7 +377,7 @@ def sc_synretx(meta, cap, ev):
           "PC starts 1 s late, whatever server it goes to. %s, talking to the same servers, connects in one round "
           "trip." % (", ".join(sorted(affected)), ", ".join(sorted(set(meta["clients"]) - affected))),
           "culprit": {"host": None, "port": None, "proto": "tcp", "timeout_s": 1.0,
-                      "device": "192.168.77.1 (site router firewall, drops every other SYN from 192.168.77.11)",
+                      "device": "192.168.77.1 (site router firewall, drops the first SYN of each connection from 192.168.77.11)",
                       "role": "lost SYN, retransmitted after the initial RTO"}}
     return rc, sorted(affected), sorted(set(meta["clients"]) - affected), victims, []
 

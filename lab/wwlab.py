@@ -496,7 +496,7 @@ def cmd_refused(a):
 
 HOSTILE_URIS = [
     "/search?q=<script>alert(1)</script>",
-    "/\"><img src=x onerror=alert(1)>",
+    "/\"><img/src=x/onerror=alert(1)>",
     "/a?x=</textarea></style><svg/onload=alert('uri')>&y=%3Cscript%3E",
 ]
 
