@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"io"
+	"os"
 	"testing"
 )
 
@@ -140,4 +141,36 @@ func BenchmarkPcapngWriter(b *testing.B) {
 		w.WritePacket(Info{TS: int64(i), Len: 600}, data)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "packets/s")
+}
+
+// BenchmarkReadFile reads the capture named by $WIREWATCH_BENCH_FILE (for
+// example the 1 GB file ../shared/bench/pcapgen makes) from disk, once per
+// op: go test -run X -bench ReadFile -benchtime 3x ./capture
+func BenchmarkReadFile(b *testing.B) {
+	path := os.Getenv("WIREWATCH_BENCH_FILE")
+	if path == "" {
+		b.Skip("set WIREWATCH_BENCH_FILE to a capture file")
+	}
+	b.ReportAllocs()
+	packets, bytes := 0, int64(0)
+	for b.Loop() {
+		r, err := Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			p, err := r.Next()
+			if err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
+			packets++
+			bytes += int64(p.CapLen) + 16
+		}
+		r.Close()
+	}
+	b.ReportMetric(float64(packets)/b.Elapsed().Seconds(), "packets/s")
+	b.ReportMetric(float64(bytes)/1e6/b.Elapsed().Seconds(), "MB/s")
 }
