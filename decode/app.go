@@ -208,7 +208,8 @@ func appendHTTPInfo(dst []byte, h *HTTP) []byte {
 		dst = append(dst, " (GIF89a)"...)
 	case "image/jpeg":
 		dst = append(dst, " (JPEG JFIF image)"...)
-	case "text/xml", "application/xml":
+	case "text/xml", "application/xml", "application/octet-stream":
+		// No media dissector adds to the Info column.
 	case "application/json":
 		dst = append(dst, ", JavaScript Object Notation (application/json)"...)
 	default:
@@ -231,7 +232,7 @@ func mediaTypeBytes(ct []byte) []byte {
 // the Info or Protocol text; other types return "" (no allocation).
 func mediaType(ct []byte) string {
 	mt := mediaTypeBytes(ct)
-	for _, s := range [...]string{"image/png", "image/gif", "image/jpeg", "text/xml", "application/xml", "application/json"} {
+	for _, s := range [...]string{"image/png", "image/gif", "image/jpeg", "text/xml", "application/xml", "application/json", "application/octet-stream"} {
 		if bytes.EqualFold(mt, []byte(s)) {
 			return s
 		}
@@ -320,13 +321,15 @@ type AppStream struct {
 	total   int64 // length of the pending message; -1 until known
 	seen    int64 // bytes of the pending message consumed so far
 	headLen int   // HTTP head length once complete
-	chunked bool  // HTTP body is chunked (kept in the buffer to find its end)
+	chunked bool  // HTTP body is chunked
+	chunks  chunkParser
 }
 
 // Reset drops any pending message (call it after a gap in the stream).
 func (s *AppStream) Reset() {
 	s.bufs[s.cur] = s.bufs[s.cur][:0]
 	s.proto, s.total, s.seen, s.headLen, s.chunked = 0, -1, 0, 0, false
+	s.chunks = chunkParser{}
 }
 
 // Pending reports whether a message has started and is not complete yet.
@@ -492,32 +495,25 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
 		default:
 			s.total = -1 // runs to the connection's close
 		}
-	} else {
-		s.seen += int64(len(p))
 		if s.chunked {
-			buf = append(buf, p...)
-			s.bufs[s.cur] = buf
-			if len(buf) > appStreamMax {
-				s.Reset()
-				return false
+			// Body bytes that came with the head.
+			if n := s.chunks.feed(buf[hl:]); n >= 0 {
+				s.total = int64(hl + n)
 			}
 		}
-	}
-	if s.chunked {
-		body := chunkedLen(buf[s.headLen:])
-		if body == 0 {
-			return true
+	} else {
+		s.seen += int64(len(p))
+		if s.chunked && s.total < 0 {
+			if n := s.chunks.feed(p); n >= 0 {
+				s.total = s.seen - int64(len(p)) + int64(n)
+			}
 		}
-		s.total = int64(s.headLen + body)
 	}
 	if s.total < 0 || s.seen < s.total || d == nil {
 		return true
 	}
 	// Complete: decode the head (and what is kept of the body) into f.
 	keep := s.headLen
-	if s.chunked {
-		keep = int(s.total)
-	}
 	extra := int(s.seen - s.total) // bytes of p after the message
 	var rest []byte
 	if extra > 0 && extra <= len(p) {
@@ -549,4 +545,94 @@ func (f *Frame) drop(p Proto) {
 			i--
 		}
 	}
+}
+
+// chunkParser finds the end of a chunked HTTP body fed in pieces, keeping
+// no body bytes.
+type chunkParser struct {
+	state  uint8
+	size   int64 // current chunk size, then bytes of it still to come
+	digits bool
+}
+
+const (
+	chunkSize = iota
+	chunkExt
+	chunkData
+	chunkDataEnd
+	chunkTrailerStart
+	chunkTrailer
+	chunkDone
+)
+
+// feed consumes p and returns how many of its bytes complete the body
+// (through the empty line after the last chunk), or -1 when the body goes on.
+func (c *chunkParser) feed(p []byte) int {
+	for i := 0; i < len(p); i++ {
+		b := p[i]
+		switch c.state {
+		case chunkSize, chunkExt:
+			if b == '\n' {
+				if c.size == 0 {
+					c.state = chunkTrailerStart
+				} else {
+					c.state = chunkData
+				}
+				continue
+			}
+			if c.state == chunkExt || b == '\r' {
+				continue
+			}
+			v := hexVal(b)
+			if v < 0 {
+				c.state = chunkExt
+				continue
+			}
+			if c.size < 1<<40 {
+				c.size = c.size*16 + int64(v)
+			}
+		case chunkData:
+			n := int64(len(p) - i)
+			if n > c.size {
+				n = c.size
+			}
+			c.size -= n
+			i += int(n) - 1
+			if c.size == 0 {
+				c.state = chunkDataEnd
+			}
+		case chunkDataEnd:
+			if b == '\n' {
+				c.state, c.size = chunkSize, 0
+			}
+		case chunkTrailerStart:
+			switch b {
+			case '\n':
+				c.state = chunkDone
+				return i + 1
+			case '\r':
+			default:
+				c.state = chunkTrailer
+			}
+		case chunkTrailer:
+			if b == '\n' {
+				c.state = chunkTrailerStart
+			}
+		case chunkDone:
+			return 0
+		}
+	}
+	return -1
+}
+
+func hexVal(b byte) int {
+	switch {
+	case b >= '0' && b <= '9':
+		return int(b - '0')
+	case b >= 'a' && b <= 'f':
+		return int(b-'a') + 10
+	case b >= 'A' && b <= 'F':
+		return int(b-'A') + 10
+	}
+	return -1
 }

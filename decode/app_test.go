@@ -172,6 +172,14 @@ func isAppRow(proto string) bool {
 	return false
 }
 
+// tlsInfoSkip lists captures whose TLS Info text tshark derives from more
+// than the TLS bytes: it is left out of the TLS Info comparison.
+var tlsInfoSkip = map[string]string{
+	"gopacket__pcapgo-le-test301.pcapng":      "tshark decrypts it with the keys in the file's Decryption Secrets Block",
+	"pcapplusplus__pcapng-example.pcapng":     "TLS inside MySQL after STARTTLS on port 3306",
+	"pcapplusplus__pcapng-example.pcapng.zst": "TLS inside MySQL after STARTTLS on port 3306",
+}
+
 // TestOracleAgreement compares the DNS, HTTP and TLS fields and Info text of
 // every frame with tshark's (corpus/oracle/*.frames.tsv). Frames whose HTTP or
 // TLS message tshark shows only after TCP reassembly differ here: this test
@@ -293,6 +301,9 @@ func oracleAgreement(t *testing.T, reassemble bool) {
 			case strings.HasPrefix(proto, "TLS"), proto == "SSL":
 				key = "TLS"
 			}
+			if why := tlsInfoSkip[name]; key == "TLS" && why != "" {
+				return
+			}
 			info, _ = appendAppInfo(info[:0], f)
 			want := row[cols["_ws.col.Info"]]
 			a := infoAgree[key]
@@ -318,6 +329,26 @@ func oracleAgreement(t *testing.T, reassemble bool) {
 	for _, n := range []string{"DNS", "HTTP", "TLS"} {
 		a := infoAgree[n]
 		fmt.Fprintf(&b, "%-40s %8d %8d %7.2f%%\n", "_ws.col.Info ("+n+" rows)", a.same, a.total, a.pct())
+	}
+	// The floors below hold with the corpus as it is; HTTP responses and
+	// TLS records that span segments need the reassembly.
+	floors := map[string]float64{"dns.qry.name": 99, "dns.flags.response": 99, "dns.flags.rcode": 99,
+		"http.request.method": 98, "http.request.uri": 98, "http.host": 98, "tls.handshake.extensions_server_name": 99}
+	infoFloors := map[string]float64{"DNS": 99}
+	if reassemble {
+		floors["http.response.code"] = 99
+		floors["http.request.method"], floors["http.request.uri"], floors["http.host"] = 99, 99, 99
+		infoFloors["HTTP"], infoFloors["TLS"] = 99, 90
+	}
+	for n, min := range floors {
+		if a := agree[n]; a.pct() < min {
+			t.Errorf("%s: %.2f%% equal to tshark, want at least %.0f%%", n, a.pct(), min)
+		}
+	}
+	for n, min := range infoFloors {
+		if a := infoAgree[n]; a.pct() < min {
+			t.Errorf("Info of %s rows: %.2f%% equal to tshark, want at least %.0f%%", n, a.pct(), min)
+		}
 	}
 	how := "segment by segment"
 	if reassemble {

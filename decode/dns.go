@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"encoding/binary"
 	"net/netip"
 )
@@ -99,8 +100,9 @@ func parseDNS(f *Frame, msg []byte) {
 	ok := true
 	for i := 0; i < int(dns.QDCount); i++ {
 		name, next, st := f.dnsName(msg, off)
-		if st != dnsNameOK || next+4 > len(msg) {
-			// Keep what could be read for display, as tshark does.
+		if st != dnsNameOK || next+4 > len(msg) || bytes.Equal(name, dnsTooLongName) {
+			// Keep what could be read for display, as tshark does; it
+			// stops after a name that is too long.
 			if name != nil && len(qs) < dnsMaxRRs {
 				qs = append(qs, DNSQuestion{Name: name})
 			}

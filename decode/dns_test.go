@@ -110,7 +110,7 @@ func TestDNSHostile(t *testing.T) {
 		{name: "pointer loop pair", b: append(hdr(1, 0), 0xc0, 14, 0xc0, 12, 0, 1, 0, 1), ok: true, qname: "<Name contains a pointer that loops>"},
 		{name: "label past end", b: append(hdr(1, 0), 10, 'a', 'b'), ok: true, malfmed: true},
 		{name: "extended label type", b: append(hdr(1, 0), 0x41, 0, 0, 1, 0, 1), ok: true, malfmed: true},
-		{name: "name too long", b: long, ok: true, qname: "<Name too long>"},
+		{name: "name too long", b: long, ok: true, qname: "<Name too long>", malfmed: true},
 		{name: "root question", b: append(hdr(1, 0), 0, 0, 2, 0, 1), ok: true, qname: "<Root>"},
 		{name: "binary label", b: append(hdr(1, 0), 3, 'a', 0, '.', 0, 0, 1, 0, 1), ok: true, qname: `a\000.`},
 		{name: "rdata past end", b: append(append(hdr(1, 1), 1, 'a', 0, 0, 1, 0, 1), 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1), ok: true, qname: "a", malfmed: true},
