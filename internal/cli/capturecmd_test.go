@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -410,4 +411,154 @@ func TestCaptureDiagnoseStall(t *testing.T) {
 		t.Fatalf("--diagnose did not name the unreachable server 10.200.5.10:\n%s\nstderr:\n%s", out, stderr)
 	}
 	t.Logf("%s", out)
+}
+
+func TestCaptureOptions(t *testing.T) {
+	t.Run("count", func(t *testing.T) {
+		p := netns.NewPair(t)
+		file := filepath.Join(t.TempDir(), "c.pcapng")
+		ww := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-w", file, "-c", "5", "udp")
+		if _, err := p.Blast(20, 100, 9000); err != nil {
+			t.Fatal(err)
+		}
+		if stderr, err := ww.Wait(5 * time.Second); err != nil {
+			t.Fatalf("-c 5 did not end the capture: %v\n%s", err, stderr)
+		}
+		if got, _ := readAll(t, file); len(got) != 5 {
+			t.Errorf("-c 5 wrote %d packets", len(got))
+		}
+	})
+	t.Run("autostop packets and duration", func(t *testing.T) {
+		p := netns.NewPair(t)
+		dir := t.TempDir()
+		byPkts := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-w", filepath.Join(dir, "p.pcapng"), "-a", "packets:7", "udp")
+		start := time.Now()
+		byDur := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-w", filepath.Join(dir, "d.pcapng"), "-a", "duration:1", "udp")
+		if _, err := p.Blast(20, 100, 9000); err != nil {
+			t.Fatal(err)
+		}
+		if stderr, err := byPkts.Wait(5 * time.Second); err != nil {
+			t.Fatalf("-a packets:7: %v\n%s", err, stderr)
+		}
+		if got, _ := readAll(t, filepath.Join(dir, "p.pcapng")); len(got) != 7 {
+			t.Errorf("-a packets:7 wrote %d packets", len(got))
+		}
+		if stderr, err := byDur.Wait(5 * time.Second); err != nil {
+			t.Fatalf("-a duration:1: %v\n%s", err, stderr)
+		}
+		if el := time.Since(start); el < 900*time.Millisecond || el > 3*time.Second {
+			t.Errorf("-a duration:1 ran %v", el)
+		}
+		if got, _ := readAll(t, filepath.Join(dir, "d.pcapng")); len(got) != 20 {
+			t.Errorf("-a duration:1 wrote %d of 20 packets", len(got))
+		}
+	})
+	t.Run("any snaplen pcap", func(t *testing.T) {
+		p := netns.NewPair(t)
+		file := filepath.Join(t.TempDir(), "any.pcap")
+		ww := wirewatch(t, p, p.A, "capture", "-i", "any", "-s", "100", "-w", file, "udp port 9000")
+		if _, err := p.Blast(10, 500, 9000); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if stderr, err := ww.Stop(os.Interrupt); err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		got, r := readAll(t, file)
+		if len(got) != 10 || r.Interfaces()[0].LinkType != capture.LinkLinuxSLL2 || r.Format() != "pcap-ns" {
+			t.Fatalf("%d packets, interfaces %+v, format %s; want 10, SLL2, pcap-ns", len(got), r.Interfaces(), r.Format())
+		}
+		for _, g := range got {
+			if len(g.data) != 100 {
+				t.Errorf("caplen %d with -s 100", len(g.data))
+			}
+		}
+		ci := capinfos(t, file)
+		if !strings.Contains(ci, "Linux cooked-mode capture v2") {
+			t.Errorf("capinfos:\n%s", ci)
+		}
+	})
+	t.Run("two interfaces", func(t *testing.T) {
+		p := netns.NewPair(t)
+		file := filepath.Join(t.TempDir(), "two.pcapng")
+		ww := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-i", "lo", "-w", file, "udp port 9000")
+		if _, err := p.Blast(3, 100, 9000); err != nil {
+			t.Fatal(err)
+		}
+		if err := netns.Do(p.A, func() error { // 2 datagrams on A's loopback
+			c, err := net.ListenUDP("udp4", nil)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			dst := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9000}
+			c.WriteTo([]byte("one"), dst)
+			_, err = c.WriteTo([]byte("two"), dst)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if stderr, err := ww.Stop(os.Interrupt); err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		r, err := capture.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		per := map[int]int{}
+		for {
+			pk, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			per[pk.Interface]++
+		}
+		ifs := r.Interfaces()
+		if len(ifs) != 2 || ifs[0].Name != p.IfA || ifs[1].Name != "lo" || per[0] != 3 || per[1] != 2 {
+			t.Errorf("interfaces %+v, packets per interface %v; want veth-a: 3, lo: 2", ifs, per)
+		}
+		// On lo the kernel hands each packet over twice (outgoing, incoming);
+		// the outgoing copy is skipped, as libpcap does, but counted.
+		if st := isbs(t, file); len(st) != 2 || st[0][1] != 3 || st[1][1] != 4 {
+			t.Errorf("ISBs %v", st)
+		}
+	})
+	t.Run("packet list and display filter", func(t *testing.T) {
+		p := netns.NewPair(t)
+		all := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "udp")
+		some := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-Y", "udp.dstport == 5003 || icmp")
+		if _, err := p.SendMix(false); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		for _, pr := range []*netns.Proc{all, some} {
+			if stderr, err := pr.Stop(os.Interrupt); err != nil {
+				t.Fatalf("%v\n%s", err, stderr)
+			}
+		}
+		lines := strings.Split(strings.TrimSpace(all.Stdout()), "\n")
+		if len(lines) < 12 || !strings.Contains(all.Stdout(), "10.77.0.2 → 10.77.0.1") {
+			t.Errorf("packet list:\n%s", all.Stdout())
+		}
+		sl := strings.Split(strings.TrimSpace(some.Stdout()), "\n")
+		udp, icmp := 0, 0
+		for _, l := range sl {
+			switch {
+			case strings.Contains(l, "5003"):
+				udp++
+			case strings.Contains(l, "ICMP"):
+				icmp++
+			default:
+				t.Errorf("-Y let through %q", l)
+			}
+		}
+		if udp != 1 || icmp < 4 {
+			t.Errorf("-Y 'udp.dstport == 5003 || icmp' listed %d UDP and %d ICMP lines:\n%s", udp, icmp, some.Stdout())
+		}
+	})
 }
