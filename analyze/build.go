@@ -92,6 +92,18 @@ func (e *Engine) build() []Finding {
 			}
 		}
 	}
+	synServers := map[netip.Addr]map[Endpoint]bool{}
+	for i := range e.stalls {
+		s := &e.stalls[i]
+		if s.cat == CatSYNRetrans {
+			m := synServers[s.Client.Addr]
+			if m == nil {
+				m = map[Endpoint]bool{}
+				synServers[s.Client.Addr] = m
+			}
+			m[s.Server] = true
+		}
+	}
 	scans := map[pair]*group{}
 	for i := range e.stalls {
 		s := &e.stalls[i]
@@ -108,6 +120,9 @@ func (e *Engine) build() []Finding {
 			}
 		}
 		k := e.groupKeyFor(s)
+		if s.cat == CatSYNRetrans && len(synServers[s.Client.Addr]) >= 2 {
+			k = groupKey{cat: CatSYNRetrans, host: s.Client.Addr, proto: "tcp"}
+		}
 		g := groups[k]
 		if g == nil {
 			g = &group{key: k}
@@ -515,6 +530,27 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	case CatSYNRetrans:
 		culprit.Role = "server reached only after SYN retransmissions"
 		f.Severity = Warning
+		if k.port == 0 {
+			// one client, several servers: the trouble is on that client's side of the path
+			culprit.Role = "path near this client: its first SYNs are lost on the way to several servers"
+			var sv []netip.Addr
+			seen := map[netip.Addr]bool{}
+			for s := range st.servers {
+				if !seen[s.Addr] {
+					seen[s.Addr] = true
+					sv = append(sv, s.Addr)
+				}
+			}
+			sort.Slice(sv, func(i, j int) bool { return sv[i].Less(sv[j]) })
+			f.Title = fmt.Sprintf("%s's connections start late: SYNs retransmitted to %s (%s, %s lost)", k.host, plural(len(sv), "server", "servers"),
+				plural(st.n, "connection", "connections"), secs(st.lost))
+			f.Explanation = fmt.Sprintf("%s had to send the SYN again before %s answered; each retransmission waits the stack's initial "+
+				"retransmission timeout (%s here: Linux waits 1 s, Windows 3 s, doubling each time). Because it happens towards several unrelated "+
+				"servers from this one host, the loss is near it: a firewall or NAT that drops first SYNs (connection-rate limits, SYN-flood protection), "+
+				"a full state table, or a flaky first hop.%s", k.host, addrList(sv, 6), secsOrUnknown(culprit.TimeoutS), unS)
+			f.DisplayFilter = fmt.Sprintf("%s.src == %s && tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.analysis.retransmission", ipf, k.host)
+			break
+		}
 		f.Title = fmt.Sprintf("Connection setup to %s needed SYN retransmissions (%s, %s lost)", ep, plural(st.n, "connection", "connections"), secs(st.lost))
 		f.Explanation = fmt.Sprintf("%s had to send the SYN to %s more than once before the SYN/ACK came back; each lost SYN or SYN/ACK costs the "+
 			"stack's initial retransmission timeout (1 s on Linux, 3 s on Windows), doubling each time. Look for loss or an overloaded listener "+
@@ -559,7 +595,7 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 			rate = float64(st.retrans) / float64(st.pkts)
 		}
 		f.Severity = Info
-		if rate >= 0.01 || st.lost >= int64(time.Second) {
+		if (rate >= 0.01 && st.retrans >= 3) || st.lost >= int64(time.Second) {
 			f.Severity = Warning
 		}
 		srvs := map[netip.Addr]bool{}
@@ -588,9 +624,9 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 		f.DisplayFilter = "(tcp.analysis.retransmission || tcp.analysis.lost_segment || tcp.analysis.fast_retransmission) && (" + connFilter(g, 20) + ")"
 	case CatZeroWindow:
 		culprit.Role = "receiver that stops reading"
-		culprit.Port = 0
+		culprit.Port = commonPort(g, true)
 		f.Severity = Info
-		if st.maxDur >= int64(time.Second) {
+		if st.maxDur >= int64(time.Second) || st.lost >= int64(time.Second) {
 			f.Severity = Warning
 		}
 		f.Title = fmt.Sprintf("%s closes its receive window (zero window, up to %s)", k.host, secs(st.maxDur))
@@ -600,13 +636,14 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 		f.DisplayFilter = fmt.Sprintf("tcp.window_size == 0 && tcp.flags.reset == 0 && %s.src == %s", ipf, k.host)
 	case CatPMTUBlackhole:
 		culprit.Role = "path that drops large packets silently"
-		culprit.Port = 0
+		culprit.Port = commonPort(g, false)
 		f.Severity = Critical
-		f.Title = fmt.Sprintf("Large packets towards %s vanish (path MTU black hole, %s)", k.host, plural(st.n, "connection", "connections"))
-		f.Explanation = fmt.Sprintf("Full-size segments towards %s were retransmitted again and again and never acknowledged, while small packets of the "+
-			"same connections got through, and no ICMP 'fragmentation needed' / 'packet too big' came back. A link with a smaller MTU (VPN, PPPoE, tunnel) "+
-			"drops them and a firewall filters the ICMP that would tell the sender. Allow ICMP type 3 code 4 / ICMPv6 type 2, or clamp the TCP MSS.", k.host)
-		f.DisplayFilter = fmt.Sprintf("tcp.analysis.retransmission && tcp.len >= 1000 && %s.dst == %s", ipf, k.host)
+		f.Title = fmt.Sprintf("Large packets from %s vanish on the way to %s (path MTU black hole, %s lost)", k.host, victimsS, secs(st.lost))
+		f.Explanation = fmt.Sprintf("%s sent full-size segments to %s that never arrived (%s), while its small packets "+
+			"(ACKs, FIN) of the same connections got through, and no ICMP 'fragmentation needed' / 'packet too big' came back. %s waited %s and gave up. "+
+			"A link with a smaller MTU (VPN, PPPoE, tunnel) drops the large packets and a filter eats the ICMP that would tell the sender to shrink them. "+
+			"Allow ICMP type 3 code 4 / ICMPv6 type 2 through, or clamp the TCP MSS on the tunnel.%s", k.host, victimsS, whatList(g, 2), victimsS, secs(st.maxDur), unS)
+		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp && (%s)", ipf, k.host, frameSet(st.evidence, 300))
 	default:
 		f.Title = string(k.cat)
 		f.DisplayFilter = frameSet(st.evidence, 300)
@@ -620,6 +657,20 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	f.Culprit = culprit
 	f.Unaffected = un
 	return f, true
+}
+
+// commonPort is the culprit's port when every stall agrees on it (the
+// receiver's port for zero windows), else 0.
+func commonPort(g *group, receiver bool) uint16 {
+	var p uint16
+	for i, s := range g.stalls {
+		q := s.culprit.Port
+		if i > 0 && q != p {
+			return 0
+		}
+		p = q
+	}
+	return p
 }
 
 func secsOrUnknown(s float64) string {

@@ -115,6 +115,40 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
+// TestExamples runs the same checks over the lab's example captures in
+// examples/ (made by lab/run.sh; truth files in the scenarios' format).
+func TestExamples(t *testing.T) {
+	truths, _ := filepath.Glob(filepath.Join("..", "examples", "*.truth.json"))
+	if len(truths) == 0 {
+		t.Skip("SKIP: no examples/*.truth.json")
+	}
+	sort.Strings(truths)
+	for _, tp := range truths {
+		name := strings.TrimSuffix(filepath.Base(tp), ".truth.json")
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(tp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tf truthFile
+			if err := json.Unmarshal(raw, &tf); err != nil {
+				t.Fatal(err)
+			}
+			eng := diagnoseFile(t, filepath.Join("..", "examples", name+".pcapng"), analyze.Config{})
+			fs := eng.Findings()
+			if tf.RootCause.Category == "" && len(tf.RootCause.Categories) == 0 {
+				for _, f := range fs {
+					if f.Severity == analyze.Critical {
+						t.Errorf("%s: clean capture has a critical finding: %s", name, f.Title)
+					}
+				}
+				return
+			}
+			checkScenario(t, name, &tf, fs)
+		})
+	}
+}
+
 func checkScenario(t *testing.T, name string, tf *truthFile, fs []analyze.Finding) {
 	var tab strings.Builder
 	fmt.Fprintf(&tab, "\n%s (truth: %s)\n", name, strings.Join(tf.categories(), " + "))

@@ -29,6 +29,7 @@ type hole struct {
 	seq, end uint32
 	ts       int64
 	frame    uint64
+	dupacks  int // the receiver's duplicate ACK count when the hole appeared
 }
 
 // dirState is one direction of a connection (0 client→server, 1 server→client).
@@ -210,6 +211,9 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 
 	switch {
 	case syn && !ack:
+		if !ds.seqInit {
+			ds.seqInit, ds.maxEnd = true, tcp.Seq+1
+		}
 		if !c.synSeen {
 			c.synSeen, c.synISN, c.synTS, c.synFrame = true, tcp.Seq, t, f.Number
 			a := &attempt{kind: "tcp-connect", proto: "tcp", local: c.cli, peer: c.srv}
@@ -226,6 +230,9 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 			e.sum.TCPSYNRetrans++
 		}
 	case syn && ack:
+		if !ds.seqInit {
+			ds.seqInit, ds.maxEnd = true, tcp.Seq+1
+		}
 		if !c.synackSeen {
 			c.synackSeen, c.synackTS, c.synackFrame = true, t, f.Number
 			if c.att != nil {
@@ -236,7 +243,7 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 				e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 					StartFrame: c.synFrame, EndFrame: f.Number, Start: c.synTS, End: t, WaitingOn: WaitNetwork,
 					What: "connection setup (SYN retransmitted)"},
-					cat: CatSYNRetrans, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, count: c.synN - 1})
+					cat: CatSYNRetrans, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, count: c.synN - 1, timeout: synRetryDelay(c.att)})
 				c.stalled = true
 			} else if c.synSeen && t-c.synTS >= int64(time.Second) {
 				e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
@@ -329,6 +336,14 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 	}
 	ds.lastWin = tcp.Window
 
+	if plen == 0 && !syn && !rst && ds.seqInit && seqGT(tcp.Seq, ds.maxEnd) && tcp.Seq-ds.maxEnd < 1<<24 {
+		// the sender's sequence number reveals data that never reached the capture point
+		if ds.nholes < len(ds.holes) {
+			ds.holes[ds.nholes] = hole{ds.maxEnd, tcp.Seq, t, f.Number, os.dupacks}
+			ds.nholes++
+		}
+		ds.maxEnd = tcp.Seq
+	}
 	if plen > 0 && !rst {
 		e.tcpData(f, c, dir, ds, t, gap)
 	}
@@ -358,7 +373,7 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 		if seqGT(seq, ds.maxEnd) && seq-ds.maxEnd < 1<<24 {
 			// previous segment not captured: lost before the capture point, or reordered
 			if ds.nholes < len(ds.holes) {
-				ds.holes[ds.nholes] = hole{ds.maxEnd, seq, t, f.Number}
+				ds.holes[ds.nholes] = hole{ds.maxEnd, seq, t, f.Number, c.d[1-dir].dupacks}
 				ds.nholes++
 			}
 		}
@@ -375,7 +390,7 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 				if c.rtt/2 > ooo {
 					ooo = c.rtt / 2
 				}
-				if delay < ooo {
+				if delay < ooo && c.d[1-dir].dupacks-h.dupacks < 2 {
 					ds.ooo++
 				} else {
 					ds.retrans++
@@ -393,7 +408,12 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 				break
 			}
 		}
-		if !filled {
+		os := &c.d[1-dir]
+		spurious := os.ackInit && !seqGT(end, os.lastAck)
+		probe := plen <= 1 || os.zeroWin
+		if !filled && (spurious || probe) {
+			ds.retrans++ // already acknowledged, or a window probe: no data was lost
+		} else if !filled {
 			ds.retrans++
 			retrans = true
 			since := t - ds.lastNewDataTS
@@ -627,7 +647,44 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 	if atEnd && !c.closed {
 		e.sum.TCPOpenAtEnd++
 	}
-	if atEnd && c.phase == phReq && !c.closed {
+	// Data that never reached the capture point and was never repaired, while
+	// small packets of the same sender did arrive: a path MTU black hole.
+	pmtu := false
+	for dir := 0; dir < 2 && !pmtu; dir++ {
+		ds := &c.d[dir]
+		var missing uint32
+		var first hole
+		for i := 0; i < ds.nholes; i++ {
+			h := ds.holes[i]
+			if h.end-h.seq >= 1000 {
+				missing += h.end - h.seq
+				if first.frame == 0 {
+					first = h
+				}
+			}
+		}
+		if missing < 1000 || e.pmtuICMPSeen(c) {
+			continue
+		}
+		start, sf := first.ts, first.frame
+		if dir == 1 && c.reqLastTS != 0 && c.reqLastTS < first.ts {
+			start, sf = c.reqLastTS, c.reqLastFrm
+		}
+		if c.lastTS-start < int64(time.Second) {
+			continue
+		}
+		snd := c.srv
+		if dir == 0 {
+			snd = c.cli
+		}
+		pmtu = true
+		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+			StartFrame: sf, EndFrame: c.lastFrame, Start: start, End: c.lastTS, WaitingOn: WaitNetwork,
+			What: itoa(int(missing)) + " bytes from " + snd.String() + " never arrived (its later sequence numbers reveal them)"},
+			cat: CatPMTUBlackhole, culprit: snd, cproto: "tcp", victim: c.cli.Addr, count: int(missing), rtt: c.rtt,
+			frames: []uint64{first.frame}})
+	}
+	if atEnd && c.phase == phReq && !c.closed && !pmtu {
 		g := now - c.reqLastTS
 		if g >= e.thresh(c) && g >= int64(time.Second) {
 			e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
@@ -643,7 +700,7 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 	}
 	// Packet loss, summarised per connection.
 	if c.lossEvents > 0 && c.lossTime > 0 {
-		total := c.d[0].retrans + c.d[1].retrans
+		total := c.lossEvents
 		pk := c.d[0].dataPkts + c.d[1].dataPkts
 		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 			StartFrame: c.lossFirst, EndFrame: c.lossLast, Start: c.lossFirstT, End: c.lossLastT, WaitingOn: WaitNetwork,
@@ -662,7 +719,7 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 			e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 				StartFrame: ds.bigFrame, EndFrame: c.lastFrame, Start: ds.bigTS, End: c.lastTS, WaitingOn: WaitNetwork,
 				What: itoa(ds.bigLen) + "-byte segments from " + snd.String() + " never reach " + rcv.String()},
-				cat: CatPMTUBlackhole, culprit: rcv, cproto: "tcp", victim: c.cli.Addr, count: ds.bigN, rtt: c.rtt})
+				cat: CatPMTUBlackhole, culprit: snd, cproto: "tcp", victim: c.cli.Addr, count: ds.bigN, rtt: c.rtt})
 		}
 	}
 	// remember activity for the "unaffected" lists
@@ -778,4 +835,13 @@ func (e *Engine) appEvents(f *decode.Frame, c *conn, dir int) {
 			e.addEvent(event{cat: CatTLSAlert, key: key, proto: "tcp", victim: c.cli.Addr, frame: f.Number, ts: f.TS, code: int(t.AlertDesc)})
 		}
 	}
+}
+
+// synRetryDelay is the time from the first SYN to its first retransmission:
+// the stack's initial retransmission timeout.
+func synRetryDelay(a *attempt) int64 {
+	if a == nil || a.n < 2 {
+		return 0
+	}
+	return a.times[1] - a.times[0]
 }
