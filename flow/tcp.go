@@ -122,6 +122,7 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 		// (the SYN was missed) rather than starting a new stream.
 		fwd.baseSeq = th.Seq
 		fwd.sawSyn = true
+		reused = true
 	}
 
 	an.Stream = c.stream
@@ -332,11 +333,16 @@ finishedFwd:
 	}
 
 	// ACKed unseen segment.
-	if rev.maxSeqToBeAcked != 0 && seqGT(ack, rev.maxSeqToBeAcked) && flags&thACK != 0 {
+	if rev.maxSeqToBeAcked != 0 && seqGT(ack, rev.maxSeqToBeAcked) && flags&thACK != 0 && (seglen == 0 || ackLostTail) {
 		if ack == fwd.lastAck+1 && seq == fwd.nextSeq && rev.lastSegFlags&decode.AnZeroWindowProbe != 0 {
 			rev.nextSeq = ack
 			rev.maxSeqToBeAcked = ack
 			fl |= decode.AnWindowUpdate
+		} else if !ackLostTail {
+			// Wireshark 4.0: move the mark to what was seen so the
+			// indication is not repeated.
+			rev.maxSeqToBeAcked = rev.nextSeq
+			fl |= decode.AnAckLostSegment
 		} else {
 			var tailLE, tailRE uint32
 			for i := len(rev.segs) - 1; i >= 0; i-- {

@@ -45,6 +45,7 @@ var (
 	oooSeenCheck       = true  // a segment already in the unacked list is a plain retransmission (≥ 4.2)
 	oooFromNextSeqTime = true  // out-of-order threshold measured from the highest segment's time (4.0)
 	partialAcks        = false // partial ACKs give acks_frame/ack_rtt (≥ 4.2)
+	ackLostTail        = false // ACKed-unseen pushes the mark over contiguous unacked segments (≥ 4.2)
 	fastNeedsDupAcks   = true  // fast retransmission needs ≥ 2 duplicate ACKs (≥ 4.2; 4.0 only checks timing and seq)
 )
 
