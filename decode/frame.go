@@ -29,12 +29,15 @@ const (
 	ProtoTLS
 	ProtoLLC
 	ProtoData
-	ProtoRaw // raw IP link layer (LINKTYPE_RAW, IPV4, IPV6)
+	ProtoRaw        // raw IP link layer (LINKTYPE_RAW, IPV4, IPV6)
+	ProtoIEEE8021AD // 802.1ad service tag (its tag is in VLANs with TPID 0x88a8)
+	ProtoPPPoE      // PPPoE session header (Wireshark's "pppoes")
+	ProtoPPP        // PPP inside PPPoE
 	NumProtos
 )
 
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
-	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw"}
+	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -77,6 +80,7 @@ type Frame struct {
 	SLL   SLL    // Linux cooked header (v1 or v2)
 	Null  uint32 // BSD loopback address family
 	VLANs []VLAN // outermost first; reused
+	PPPoE PPPoE  // PPPoE session and PPP protocol
 	ARP   ARP
 	IP    IPv4 // first (outer) IPv4 header
 	IPv6  IPv6 // first (outer) IPv6 header
@@ -138,6 +142,15 @@ type SLL struct {
 	Addr     [8]byte // link-layer source address (first AddrLen bytes, max 8)
 	Protocol uint16  // EtherType (or a Linux pseudo-protocol)
 	IfIndex  uint32  // v2 only
+}
+
+// PPPoE is a PPPoE session header and the PPP protocol field it carries.
+type PPPoE struct {
+	Version, Type uint8
+	Code          uint8
+	Session       uint16
+	Length        uint16
+	PPPProto      uint16
 }
 
 // VLAN is one 802.1Q / 802.1ad tag.

@@ -66,6 +66,9 @@ func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
 		return
 	}
 	repEnd := off + tot
+	if lim := f.reportedEnd(b, reasm); repEnd > lim {
+		repEnd = lim // the IP length claims more than the frame had on the wire
+	}
 	capEnd := repEnd
 	if capEnd > len(b) {
 		capEnd = len(b)
@@ -153,6 +156,9 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 	repEnd := off + 40 + int(ip.PayloadLen)
 	if ip.PayloadLen == 0 { // jumbogram or offload: use what was captured
 		repEnd = len(b)
+	}
+	if lim := f.reportedEnd(b, reasm); repEnd > lim {
+		repEnd = lim
 	}
 	capEnd := repEnd
 	if capEnd > len(b) {
@@ -258,4 +264,13 @@ func (d *Decoder) ipv6Upper(f *Frame, nh uint8, b []byte, p, repEnd int, reasm b
 		break
 	}
 	d.ipPayload(f, nh, b, p, repEnd, reasm)
+}
+
+// reportedEnd is where b ends on the wire: frame.len for the packet data (it
+// may exceed what was captured), len(b) for reassembled bytes.
+func (f *Frame) reportedEnd(b []byte, reasm bool) int {
+	if reasm || f.Len < len(b) {
+		return len(b)
+	}
+	return f.Len
 }

@@ -10,6 +10,8 @@ const (
 	EtherTypeQinQ  uint16 = 0x88a8 // 802.1ad
 	EtherTypeQinQ9 uint16 = 0x9100 // old QinQ
 	EtherTypeIPv6  uint16 = 0x86dd
+	EtherTypeRARP  uint16 = 0x8035
+	EtherTypePPPoE uint16 = 0x8864 // PPPoE session stage
 )
 
 // decodeEthernet dissects an Ethernet II or 802.3 frame starting at b[off:].
@@ -81,8 +83,11 @@ func (d *Decoder) etherType(f *Frame, typ uint16, b []byte, off int) {
 		case EtherTypeIPv6:
 			d.decodeIPv6(f, b, off, false)
 			return
-		case EtherTypeARP:
+		case EtherTypeARP, EtherTypeRARP:
 			d.decodeARP(f, b, off)
+			return
+		case EtherTypePPPoE:
+			d.decodePPPoE(f, b, off)
 			return
 		case EtherTypeVLAN, EtherTypeQinQ, EtherTypeQinQ9:
 			if depth >= maxVLANDepth {
@@ -99,7 +104,11 @@ func (d *Decoder) etherType(f *Frame, typ uint16, b []byte, off int) {
 			tci := be16(h)
 			v := VLAN{TPID: typ, Priority: uint8(tci >> 13), DEI: tci&0x1000 != 0, ID: tci & 0xfff, Type: be16(h[2:])}
 			f.VLANs = append(f.VLANs, v)
-			f.addLayer(ProtoVLAN, off, len(h), false)
+			if typ == EtherTypeQinQ {
+				f.addLayer(ProtoIEEE8021AD, off, len(h), false)
+			} else {
+				f.addLayer(ProtoVLAN, off, len(h), false)
+			}
 			off += 4
 			typ = v.Type
 			if typ <= 1500 { // 802.3 length inside the tag
@@ -175,8 +184,17 @@ func (d *Decoder) decodeNull(f *Frame, b []byte, network bool) {
 		return
 	}
 	af := be32(b)
-	if !network && af&0xffff0000 != 0 { // written little-endian
-		af = uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+	if !network {
+		le := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+		switch {
+		case le <= 0xffff:
+			af = le
+		case af > 0xffff: // neither order is an address family: an EtherType follows the first 2 bytes
+			f.Null = 0
+			f.addLayer(ProtoNull, 0, len(b), false)
+			d.etherType(f, be16(b[2:]), b, 4)
+			return
+		}
 	}
 	f.Null = af
 	f.addLayer(ProtoNull, 0, len(b), false)
@@ -236,4 +254,34 @@ func LinkTypeName(lt capture.LinkType) string {
 		return "USER"
 	}
 	return ""
+}
+
+// decodePPPoE dissects a PPPoE session header and the PPP protocol field.
+func (d *Decoder) decodePPPoE(f *Frame, b []byte, off int) {
+	h := b[off:]
+	if len(h) < 8 {
+		f.anomaly(ProtoPPPoE, off, "PPPoE header truncated")
+		f.data(off, len(h), false)
+		return
+	}
+	p := &f.PPPoE
+	p.Version, p.Type = h[0]>>4, h[0]&0xf
+	p.Code = h[1]
+	p.Session = be16(h[2:])
+	p.Length = be16(h[4:])
+	p.PPPProto = be16(h[6:])
+	end := off + 6 + int(p.Length)
+	if end > len(b) || p.Length < 2 {
+		end = len(b)
+	}
+	f.addLayer(ProtoPPPoE, off, end-off, false)
+	f.addLayer(ProtoPPP, off+6, end-off-6, false)
+	switch p.PPPProto {
+	case 0x0021:
+		d.decodeIPv4(f, b[:end], off+8, false)
+	case 0x0057:
+		d.decodeIPv6(f, b[:end], off+8, false)
+	default:
+		f.data(off+8, end-off-8, false)
+	}
 }

@@ -58,7 +58,12 @@ func (d *Decoder) decodeTCP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	t.Urgent = be16(h[18:])
 	hl := int(t.HdrLen)
 	segLen := repEnd - off
-	if hl < 20 || hl > segLen {
+	if hl < 20 { // Wireshark still counts tcp.len from the bogus header length
+		t.PayloadLen = segLen - hl
+		f.anomaly(ProtoTCP, off, "bogus TCP header length (must be at least 20)")
+		return
+	}
+	if hl > segLen {
 		t.BadHdrLen = true
 		f.anomaly(ProtoTCP, off, "bogus TCP header length")
 		return

@@ -114,7 +114,7 @@ func (r *Registry) WithPrefix(prefix string) []*Field {
 func tables() [][]Field {
 	return [][]Field{
 		frameFields, protoFields,
-		ethFields, llcFields, sllFields, vlanFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
+		ethFields, llcFields, sllFields, vlanFields, ieee8021adFields, pppoeFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
 		tcpFields, tcpAnalysisFields, udpFields,
 		dnsFields, httpFields, tlsFields, txnFields,
 	}

@@ -62,7 +62,8 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 	var f decode.Frame
 	var n uint64
 	var firstTS, prevTS, prevShownTS int64
-	shown := 0
+	shown, shownTS := 0, 0
+	haveTS := false
 	for {
 		p, err := r.Next()
 		if err == io.EOF {
@@ -89,19 +90,25 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 		} else {
 			f.InterfaceName = ""
 		}
-		if n == 1 {
+		if !p.NoTS && !haveTS { // records without a timestamp do not count as the first
+			haveTS = true
 			firstTS, prevTS, prevShownTS = p.TS, p.TS, p.TS
 		}
-		if shown == 0 {
+		if shownTS == 0 && !p.NoTS {
 			prevShownTS = p.TS // the first displayed frame has a displayed delta of 0
 		}
 		f.FirstTS, f.PrevTS, f.PrevDisplayedTS = firstTS, prevTS, prevShownTS
-		prevTS = p.TS
+		if !p.NoTS {
+			prevTS = p.TS
+		}
 		tr.Process(&f)
 		if flt != nil && !flt.Match(&f) {
 			continue
 		}
-		prevShownTS = p.TS
+		if !p.NoTS {
+			prevShownTS = p.TS
+			shownTS++
+		}
 		if err := fn(&f); err != nil {
 			if err == errStop {
 				return nil
