@@ -342,7 +342,8 @@ func (pw *PcapngWriter) WritePacket(info Info, data []byte) error {
 	pad := (4 - len(data)%4) % 4
 	optLen := 0
 	for _, c := range info.Comments {
-		optLen += 4 + len(c) + (4-len(c)%4)%4
+		n := min(len(c), 0xffff) // opt truncates longer values
+		optLen += 4 + n + (4-n%4)%4
 	}
 	if optLen > 0 {
 		optLen += 4

@@ -207,3 +207,19 @@ func TestWriterErrors(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestWriteLongComment: a comment over 65535 bytes is cut to fit the
+// option length field, and the block stays valid.
+func TestWriteLongComment(t *testing.T) {
+	var buf bytes.Buffer
+	w, _ := NewPcapngWriter(&buf, PcapngWriterOptions{Interfaces: []Interface{{LinkType: LinkEthernet}}})
+	long := strings.Repeat("x", 70000)
+	w.WritePacket(Info{TS: 1, Comments: []string{long, "short"}}, []byte("abc"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, errs, err := readBytes(t, buf.Bytes())
+	if err != nil || len(errs) > 0 || len(got) != 1 || len(got[0].info.Comments) != 2 || len(got[0].info.Comments[0]) != 0xffff || got[0].info.Comments[1] != "short" {
+		t.Fatalf("%v %v %d", err, errs, len(got))
+	}
+}
