@@ -43,8 +43,8 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 		case ProtoEth:
 			add("eth")
 			ethertype(f.Eth.Type)
-		case ProtoVLAN:
-			add("vlan")
+		case ProtoVLAN, ProtoIEEE8021AD:
+			add(l.Proto.String())
 			if vi < len(f.VLANs) {
 				ethertype(f.VLANs[vi].Type)
 			}

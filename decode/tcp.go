@@ -60,6 +60,7 @@ func (d *Decoder) decodeTCP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	segLen := repEnd - off
 	if hl < 20 { // Wireshark still counts tcp.len from the bogus header length
 		t.PayloadLen = segLen - hl
+		t.HdrAvail = 13 // Wireshark stops after the header length: no flags, window, checksum
 		f.anomaly(ProtoTCP, off, "bogus TCP header length (must be at least 20)")
 		return
 	}
