@@ -9,22 +9,20 @@ import (
 // AppReassembly shows HTTP/1.x messages, TLS records and DNS-over-TCP
 // messages that span TCP segments the way Wireshark does: decoded into the
 // frame whose segment completes them (with decode.Decoder.DecodeStream) and
-// removed from the frames before. It rides on the Tracker's in-order byte
-// streams; wire it as
+// removed from the frames before. Call Apply after Tracker.Process:
 //
-//	app := flow.NewAppReassembly(dec, cfg.OnData)
-//	cfg.OnData = app.OnData
-//	tr := flow.NewTrackerConfig(cfg)
-//	for each frame f: dec.Decode(&f, p); app.Process(tr, &f)
+//	app := flow.NewAppReassembly(dec)
+//	for each frame f: dec.Decode(&f, p); tr.Process(&f); app.Apply(&f)
 //
-// Memory per connection direction is an AppStream: an HTTP head, a TLS
-// record or a DNS message at most (bodies are counted, not kept).
+// It follows each direction's sequence numbers as tshark does: a
+// retransmission is skipped, a segment after bytes that were never captured
+// starts afresh. Memory per connection direction is one decode.AppStream: an
+// HTTP head, a TLS record or a DNS message at most (bodies are counted, not
+// kept). Not safe for concurrent use.
 type AppReassembly struct {
 	dec  *decode.Decoder
-	next func(*Chunk)
-	cur  *decode.Frame
 	dirs map[appKey]*appDir
-	// Partial is set during Process when the frame's payload only starts or
+	// Partial is set by Apply when the frame's payload only starts or
 	// continues a message that a later frame completes (tshark's
 	// "[TCP segment of a reassembled PDU]").
 	Partial bool
@@ -32,67 +30,69 @@ type AppReassembly struct {
 
 type appKey struct {
 	stream int64
-	dir    int
+	src    netip.AddrPort
 }
 
 type appDir struct {
-	src netip.AddrPort
-	st  decode.AppStream
+	next uint32 // next expected absolute sequence number
+	st   decode.AppStream
 }
 
 // appMaxDirs bounds the directions tracked; past it the table starts over
 // (connections that never close would otherwise pile up).
 const appMaxDirs = 1 << 16
 
-// NewAppReassembly returns an AppReassembly decoding with dec. next, when
-// not nil, also receives every chunk (for example a follow-stream consumer).
-func NewAppReassembly(dec *decode.Decoder, next func(*Chunk)) *AppReassembly {
-	return &AppReassembly{dec: dec, next: next, dirs: map[appKey]*appDir{}}
+// NewAppReassembly returns an AppReassembly decoding with dec.
+func NewAppReassembly(dec *decode.Decoder) *AppReassembly {
+	return &AppReassembly{dec: dec, dirs: map[appKey]*appDir{}}
 }
 
-// Process runs tr.Process(f) and applies application reassembly to f. tr
-// must have been configured with OnData set to a.OnData.
-func (a *AppReassembly) Process(tr *Tracker, f *decode.Frame) {
-	a.cur, a.Partial = f, false
-	tr.Process(f)
-	a.cur = nil
-	if !f.Has(decode.ProtoTCP) || f.TCP.Flags&(decode.TCPFin|decode.TCPRst) == 0 || f.Analysis.Stream < 0 {
+// Apply updates f, which Tracker.Process has just seen, with the messages its
+// TCP payload completes. It allocates only for a new connection direction.
+func (a *AppReassembly) Apply(f *decode.Frame) {
+	a.Partial = false
+	if !f.Has(decode.ProtoTCP) || f.Analysis.Stream < 0 {
 		return
 	}
-	// The sender's direction ends: a response running to the close completes here.
-	for dir := 0; dir < 2; dir++ {
-		k := appKey{f.Analysis.Stream, dir}
-		d := a.dirs[k]
-		if d == nil || d.src != frameSrc(f) {
-			continue
-		}
-		d.st.Close(a.dec, f)
-		delete(a.dirs, k)
-	}
-}
-
-// OnData is the Tracker's Config.OnData callback.
-func (a *AppReassembly) OnData(ch *Chunk) {
-	if a.next != nil {
-		a.next(ch)
-	}
-	if a.cur == nil {
-		return
-	}
-	k := appKey{ch.Stream, ch.Dir}
+	k := appKey{f.Analysis.Stream, frameSrc(f)}
 	d := a.dirs[k]
+	flags := f.TCP.Flags
 	if d == nil {
+		if len(f.Payload) == 0 && flags&decode.TCPSyn == 0 {
+			return
+		}
 		if len(a.dirs) >= appMaxDirs {
 			clear(a.dirs)
 		}
-		d = &appDir{src: ch.Src}
+		d = &appDir{next: f.TCP.Seq}
 		a.dirs[k] = d
 	}
-	if ch.Gap > 0 {
+	seq := f.TCP.Seq
+	if flags&decode.TCPSyn != 0 {
+		d.next = seq + 1
 		d.st.Reset()
+		return
 	}
-	if d.st.Segment(a.dec, a.cur, ch.Data) {
-		a.Partial = true
+	if p := f.Payload; len(p) > 0 {
+		switch diff := int32(seq - d.next); {
+		case diff < 0: // retransmitted or overlapping bytes
+			if int(-diff) >= len(p) {
+				p = nil
+			} else {
+				p = p[-diff:]
+			}
+		case diff > 0: // bytes never captured: start afresh
+			d.st.Reset()
+		}
+		if len(p) > 0 {
+			a.Partial = d.st.Segment(a.dec, f, p)
+			d.next = seq + uint32(len(f.Payload))
+		}
+	}
+	if flags&(decode.TCPFin|decode.TCPRst) != 0 {
+		// The sender's direction ends: a response running to the close completes here.
+		d.st.Close(a.dec, f)
+		delete(a.dirs, k)
 	}
 }
 

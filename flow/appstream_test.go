@@ -49,8 +49,8 @@ func TestAppReassemblyOracle(t *testing.T) {
 			t.Fatal(err)
 		}
 		dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-		app := flow.NewAppReassembly(dec, nil)
-		tr := flow.NewTrackerConfig(flow.Config{OnData: app.OnData})
+		app := flow.NewAppReassembly(dec)
+		tr := flow.NewTracker()
 		var f decode.Frame
 		for n := 0; ; {
 			p, err := r.Next()
@@ -67,7 +67,8 @@ func TestAppReassemblyOracle(t *testing.T) {
 			n++
 			f.Number = uint64(n)
 			dec.Decode(&f, p)
-			app.Process(tr, &f)
+			tr.Process(&f)
+			app.Apply(&f)
 			if n > len(o.rows) {
 				continue
 			}

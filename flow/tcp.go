@@ -259,6 +259,7 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 	c.count(dir, f, int(seglen))
 	t.zeekTCP(c, dir, flags, th.Seq, seglen, an.Flags, th.Window)
 	t.reassemble(c, dir, f, th.Seq, seglen, flags)
+	t.desegment(c, dir, f, th.Seq, seglen, flags)
 	t.touch(c, f.TS)
 }
 

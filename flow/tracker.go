@@ -21,6 +21,10 @@ type Config struct {
 	// OnData, when set, receives each direction's TCP byte stream in order
 	// (see Chunk); TCP reassembly runs only when it is set.
 	OnData func(ch *Chunk)
+	// Decoder, when set, decodes HTTP and DNS messages that span TCP
+	// segments on the frame that completes them (decode.Decoder.DecodeStream),
+	// as Wireshark does. Use a Decoder not used concurrently elsewhere.
+	Decoder *decode.Decoder
 	// MaxBuffered caps the out-of-order bytes held per connection direction
 	// for reassembly; beyond it the gap is skipped and marked. Default 1 MiB.
 	MaxBuffered int
@@ -109,7 +113,8 @@ type conn struct {
 	nhist    int
 	zSeen    uint32 // once-per-direction letters already recorded
 
-	rs [2]reasmDir
+	rs  [2]reasmDir
+	pdu [2]pduDir
 }
 
 func (t *Tracker) alloc() *conn {
@@ -125,6 +130,7 @@ func (t *Tracker) newConn(key Key, dir int, p decode.Proto, ts int64) *conn {
 	c := t.alloc()
 	d0, d1 := c.dirs[0], c.dirs[1]
 	r0, r1 := c.rs[0], c.rs[1]
+	p0, p1 := c.pdu[0], c.pdu[1]
 	*c = conn{key: key, proto: p, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir}
 	c.dirs[0], c.dirs[1] = d0, d1
 	c.dirs[0].reset()
@@ -132,6 +138,9 @@ func (t *Tracker) newConn(key Key, dir int, p decode.Proto, ts int64) *conn {
 	c.rs[0], c.rs[1] = r0, r1
 	c.rs[0].reset()
 	c.rs[1].reset()
+	c.pdu[0], c.pdu[1] = p0, p1
+	c.pdu[0].reset()
+	c.pdu[1].reset()
 	if p == decode.ProtoTCP {
 		c.stream = t.tcpStreams
 		t.tcpStreams++

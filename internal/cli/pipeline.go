@@ -57,6 +57,7 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 	}
 	pcapng := strings.HasPrefix(r.Format(), "pcapng")
 	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
+	o.Flow.Decoder = dec
 	tr := flow.NewTrackerConfig(o.Flow)
 	defer tr.Flush()
 	var f decode.Frame

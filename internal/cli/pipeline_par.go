@@ -115,6 +115,7 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 	defer close(done)
 
 	cfg := o.Flow
+	cfg.Decoder = decode.NewDecoder(decode.Options{ReassembleIP: true}) // the reader goroutine has its own
 	tr := flow.NewTrackerConfig(cfg)
 	defer tr.Flush()
 	var prevShownTS int64

@@ -1,0 +1,68 @@
+package flow
+
+import "github.com/wirewatch/wirewatch/decode"
+
+// Application-PDU desegmentation: like Wireshark (tcp.desegment on), an
+// HTTP message, TLS record or DNS-over-TCP message that spans segments is
+// shown on the frame that completes it. decode.AppStream does the
+// protocol work; this file feeds it each direction's in-order bytes, skips
+// retransmitted ones, restarts after a gap and closes it on FIN/RST.
+
+// pduDir is one direction's desegmentation state.
+type pduDir struct {
+	init bool
+	next uint32 // next expected absolute sequence number
+	app  decode.AppStream
+}
+
+func (p *pduDir) reset() {
+	p.init, p.next = false, 0
+	p.app.Reset()
+}
+
+// desegment feeds one segment to its direction's AppStream.
+func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint32, flags uint16) {
+	d := t.cfg.Decoder
+	if d == nil {
+		return
+	}
+	p := &c.pdu[dir]
+	data := f.Payload
+	if len(data) > int(seglen) {
+		data = data[:seglen]
+	}
+	start := seq
+	if flags&thSYN != 0 {
+		start++
+		p.init, p.next = true, start
+		p.app.Reset()
+	}
+	if !p.init {
+		p.init, p.next = true, start
+	}
+	if len(data) > 0 {
+		if len(data) < int(seglen) {
+			// Cut short by the snapshot length: the message cannot be rebuilt.
+			p.app.Reset()
+			p.next = start + seglen
+		} else {
+			switch diff := int32(start - p.next); {
+			case diff < 0: // retransmitted or overlapping bytes
+				if int(-diff) >= len(data) {
+					data = nil
+				} else {
+					data = data[-diff:]
+				}
+			case diff > 0: // bytes missing
+				p.app.Reset()
+			}
+			if len(data) > 0 {
+				p.app.Segment(d, f, data)
+				p.next = start + seglen
+			}
+		}
+	}
+	if flags&(thFIN|thRST) != 0 {
+		p.app.Close(d, f)
+	}
+}
