@@ -14,8 +14,8 @@ import (
 	"github.com/wirewatch/wirewatch/internal/corpus"
 )
 
-// TestAppReassemblyOracle runs capture → decode → flow with AppReassembly
-// over the corpus and compares the HTTP fields and the Info text of HTTP,
+// TestAppReassemblyOracle runs capture → decode → flow with application
+// desegmentation (Config.Decoder, decode.AppStream) over the corpus and compares the HTTP fields and the Info text of HTTP,
 // DNS and TLS rows with tshark's, which shows a message with the segment
 // that completes it.
 func TestAppReassemblyOracle(t *testing.T) {
@@ -49,8 +49,7 @@ func TestAppReassemblyOracle(t *testing.T) {
 			t.Fatal(err)
 		}
 		dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-		app := flow.NewAppReassembly(dec)
-		tr := flow.NewTracker()
+		tr := flow.NewTrackerConfig(flow.Config{Decoder: dec})
 		var f decode.Frame
 		for n := 0; ; {
 			p, err := r.Next()
@@ -68,7 +67,6 @@ func TestAppReassemblyOracle(t *testing.T) {
 			f.Number = uint64(n)
 			dec.Decode(&f, p)
 			tr.Process(&f)
-			app.Apply(&f)
 			if n > len(o.rows) {
 				continue
 			}
@@ -103,5 +101,5 @@ func TestAppReassemblyOracle(t *testing.T) {
 			t.Errorf("%s: %.2f%% equal to tshark, want at least 98%%", k, pc)
 		}
 	}
-	t.Logf("with flow and AppReassembly:\n%s", b.String())
+	t.Logf("with flow desegmentation:\n%s", b.String())
 }
