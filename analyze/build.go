@@ -440,17 +440,24 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	case CatDNSTimeout:
 		culprit.Role = "DNS server that does not answer"
 		retried := 0
+		resent := 0
 		for _, s := range g.stalls {
-			if !s.Open && s.timeout > 0 {
+			if !s.Open && s.timeout > 0 && s.count == 0 {
 				retried++
 			}
+			if s.count > 0 {
+				resent++
+			}
 		}
-		if retried == 0 && st.maxDur < int64(2*time.Second) {
+		if retried == 0 && resent == 0 && st.open == st.n && st.maxDur < int64(2*time.Second) {
+			return f, false
+		}
+		if retried == 0 && resent == 0 && st.maxDur < int64(2*time.Second) {
 			return f, false // a query still in flight at the end of the capture is not a timeout
 		}
 		f.Severity = Warning
-		if retried >= 2 || st.lost >= int64(5*time.Second) {
-			f.Severity = Critical
+		if retried >= 2 {
+			f.Severity = Critical // several lookups waited the full timeout and failed over
 		}
 		f.Title = fmt.Sprintf("DNS server %s does not answer: %s waited %s per lookup (%s, %s lost)",
 			k.host, victimsS, secsOrUnknown(culprit.TimeoutS), plural(st.n, "query", "queries"), secs(st.lost))
@@ -474,7 +481,11 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	case CatServerThink:
 		culprit.Role = "slow application server"
 		f.Severity = Info
-		if st.maxDur >= int64(e.cfg.ThinkWarn) {
+		known := false
+		for _, s := range g.stalls {
+			known = known || s.known
+		}
+		if st.maxDur >= int64(e.cfg.ThinkWarn) && known {
 			f.Severity = Warning
 		}
 		acked := ""
@@ -494,6 +505,18 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 			"Slow requests: %s. Look at the server application and its back ends, not at the network.%s",
 			secs(st.minDur), secs(st.maxDur), ep, rtt, acked, urls, unS)
 		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && %s", ipf, k.host, k.port, frameSet(st.evidence, 300))
+	case CatHighLatency:
+		culprit.Role = "far-away or slow network path"
+		f.Severity = Info
+		if st.maxDur >= int64(500*time.Millisecond) {
+			f.Severity = Warning
+		}
+		f.Title = fmt.Sprintf("High network latency to %s: %s for one round trip", ep, secs(st.maxDur))
+		f.Explanation = fmt.Sprintf("The TCP handshake from %s to %s took %s–%s without any retransmission: one round trip on this path costs that much, "+
+			"and every exchange on the connection pays it again (each request, each window of data). The server is not the bottleneck when its ACKs "+
+			"are as late as its data; look at the path (satellite/cellular link, congested or bufferbloated queue, far-away site or a detour in routing).%s",
+			victimsS, ep, secs(st.minDur), secs(st.maxDur), unS)
+		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && tcp.flags.syn == 1", ipf, k.host, k.port)
 	case CatClientDelay:
 		culprit.Role = "client that waits before sending"
 		culprit.Port, culprit.Proto = 0, ""

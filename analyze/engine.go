@@ -552,10 +552,14 @@ type stallRec struct {
 	rstTTL  uint8      // TTL of a reset
 	rstMAC  [6]byte    // source MAC of a reset
 	hasMAC  bool
-	pkts    int // packets in the transfer
+	pkts    int  // packets in the transfer
+	known   bool // the awaited exchange is a known request/response protocol
 }
 
 func (e *Engine) addStall(s stallRec) {
+	if s.End-s.Start > int64(time.Hour) {
+		return // a clock jump in the capture, not a wait anyone noticed
+	}
 	if s.lost == 0 {
 		s.lost = s.End - s.Start
 	}

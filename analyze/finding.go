@@ -32,6 +32,7 @@ const (
 	CatARPUnanswered     Category = "arp-unanswered"
 	CatICMPUnreachable   Category = "icmp-unreachable"
 	CatPortScan          Category = "port-scan"
+	CatHighLatency       Category = "high-latency"
 )
 
 // Severity ranks findings: Critical hurts users now, Warning is a real

@@ -220,10 +220,11 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 			a.add(f.Number, t)
 			c.att = a
 			e.addAttempt(c.cliH, a)
-		} else {
-			if c.att != nil && !c.synackSeen {
-				c.att.add(f.Number, t)
-			}
+		} else if t-c.att.last < int64(100*time.Millisecond) {
+			// the same SYN seen twice (capture on two interfaces, VLAN copies): not a retransmission
+			break
+		} else if c.att != nil && !c.synackSeen {
+			c.att.add(f.Number, t)
 		}
 		c.synN++
 		if c.synN == 2 {
@@ -274,6 +275,13 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 			c.rtt = t - c.synTS
 		} else {
 			c.rtt = t - c.synackTS
+		}
+		if c.synSeen && c.synN == 1 && c.synackTS-c.synTS >= int64(300*time.Millisecond) && c.synackTS-c.synTS < int64(time.Second) {
+			e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+				StartFrame: c.synFrame, EndFrame: c.synackFrame, Start: c.synTS, End: c.synackTS, WaitingOn: WaitNetwork,
+				What: "connection setup: one round trip"},
+				cat: CatHighLatency, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt})
+			c.stalled = true
 		}
 		if ds1 := &c.d[1]; ds1.ttlSet && hops(ds1.ttl) >= 1 {
 			if m := e.macs[ds1.mac]; m != nil {
@@ -541,7 +549,8 @@ func (e *Engine) serverStall(f *decode.Frame, c *conn, from int64, fromFrame uin
 	}
 	e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 		StartFrame: fromFrame, EndFrame: f.Number, Start: from, End: t, WaitingOn: WaitServer, What: what},
-		cat: CatServerThink, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt, ack: ackd})
+		cat: CatServerThink, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt, ack: ackd,
+		known: c.whatLen > 0 || reqRespPort(c.srv.Port)})
 	c.stalled = true
 }
 
@@ -663,8 +672,9 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 				}
 			}
 		}
-		if missing < 1000 || e.pmtuICMPSeen(c) {
-			continue
+		rcvAck := &c.d[1-dir]
+		if missing < 1000 || e.pmtuICMPSeen(c) || !rcvAck.ackInit || seqGT(rcvAck.lastAck, first.seq) {
+			continue // the receiver acknowledged the data: only the capture missed it
 		}
 		start, sf := first.ts, first.frame
 		if dir == 1 && c.reqLastTS != 0 && c.reqLastTS < first.ts {
@@ -844,4 +854,15 @@ func synRetryDelay(a *attempt) int64 {
 		return 0
 	}
 	return a.times[1] - a.times[0]
+}
+
+// reqRespPort reports whether port is a well-known request/response service,
+// where a late answer is the server's doing (unlike push protocols such as
+// X11, chat or long polling).
+func reqRespPort(p uint16) bool {
+	switch p {
+	case 21, 25, 53, 80, 110, 143, 389, 443, 445, 465, 587, 636, 993, 995, 1433, 1521, 3128, 3306, 5432, 6379, 8000, 8008, 8080, 8443, 8888, 9200:
+		return true
+	}
+	return false
 }

@@ -187,9 +187,13 @@ func (e *Engine) addUDP(f *decode.Frame, src, dst netip.Addr) {
 			detail: q.name, code: int(h.rcode)})
 	}
 	if q.retriedAt == 0 && dt >= int64(time.Second) {
+		what := "DNS " + qtypeName(q.qtype) + " " + q.name
+		if q.resent > 0 {
+			what += " (answered only after " + plural(q.resent, "retransmission", "retransmissions") + ")"
+		}
 		e.addStall(stallRec{Stall: Stall{Proto: "udp", Client: q.cli, Server: q.srv, Stream: q.stream,
 			StartFrame: q.frame, EndFrame: f.Number, Start: q.ts, End: t, WaitingOn: WaitServer,
-			What: "DNS " + qtypeName(q.qtype) + " " + q.name},
+			What: what},
 			cat: CatDNSSlow, culprit: q.srv, cproto: "udp", victim: q.cli.Addr})
 	}
 }
@@ -224,14 +228,14 @@ func (e *Engine) dnsQuery(f *decode.Frame, cli, srv Endpoint, h *dnsHeader, t in
 	k := dnsKey{cli, srv, h.id}
 	if q := e.dnsPending[k]; q != nil {
 		// the same query again to the same server: a retransmission
+		// the same query again to the same server: a retransmission; it counts
+		// as a timeout only if no answer ever comes (finishDNS)
 		q.resent++
 		if q.att != nil {
 			q.att.add(f.Number, t)
 		}
-		if q.retriedAt == 0 && t-q.ts >= int64(500*time.Millisecond) {
-			q.retriedAt, q.retryFrame = t, f.Number
+		if q.resent == 1 {
 			e.sum.DNSRetried++
-			e.dnsTimedOut(q, f.Number, t)
 		}
 		return
 	}
@@ -282,10 +286,14 @@ func (e *Engine) finishDNS(q *dnsQuery, now int64, atEnd bool) {
 	} else {
 		e.sum.DNSOpenAtEnd++
 	}
+	var to int64
+	if q.resent > 0 && q.att != nil && q.att.n > 1 {
+		to = q.att.times[1] - q.att.times[0] // the resolver's retransmission timeout
+	}
 	e.addStall(stallRec{Stall: Stall{Proto: "udp", Client: q.cli, Server: q.srv, Stream: q.stream,
 		StartFrame: q.frame, Start: q.ts, End: end, WaitingOn: WaitServer, Open: open,
 		What: "DNS " + qtypeName(q.qtype) + " " + q.name + " (never answered)"},
-		cat: CatDNSTimeout, culprit: q.srv, cproto: "udp", victim: q.cli.Addr})
+		cat: CatDNSTimeout, culprit: q.srv, cproto: "udp", victim: q.cli.Addr, timeout: to, count: q.resent})
 }
 
 type arpKey struct{ from, target netip.Addr }
