@@ -9,13 +9,13 @@
 #   sudo lab/run.sh --down          # remove the lab (namespaces, processes it started)
 #
 # Needs root, iproute2, iptables, ethtool, tcpdump, tshark/editcap (wireshark-common) and python3.
-# Environment: OUT (default: examples/ of this repository), WORK (default: /tmp/wwlab), KEEP=1 keeps the lab up.
+# Environment: OUT (default: examples/ of this repository), WORK (default: /tmp/wirewatch-lab), KEEP=1 keeps the lab up.
 set -euo pipefail
 
 LAB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$LAB")"
 OUT="${OUT:-$REPO/examples}"
-WORK="${WORK:-/tmp/wwlab}"
+WORK="${WORK:-/tmp/wirewatch-lab}"
 PY=/usr/bin/python3
 W="$PY $LAB/wwlab.py"
 
