@@ -23,6 +23,7 @@ import (
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/filter"
 	"github.com/wirewatch/wirewatch/flow"
+	"github.com/wirewatch/wirewatch/report"
 )
 
 func init() {
@@ -230,8 +231,9 @@ type capturer struct {
 	flt     *filter.Filter
 	eng     *analyze.Engine
 	frame   decode.Frame
-	out     *bufio.Writer
-	line    []byte
+	out     *bufio.Writer        // diagnosis lines and report
+	list    *report.PacketWriter // the packet list, as 'wirewatch read' prints it
+	names   []string
 	firstTS int64
 	prevTS  int64
 	prevDTS int64
@@ -265,10 +267,9 @@ func (c *capturer) run() error {
 	n := src.NumInterfaces()
 	c.perIface = make([]uint64, n)
 	ifaces := make([]capture.Interface, n)
-	var names []string
 	for i := range ifaces {
 		ifaces[i] = src.Interface(i)
-		names = append(names, ifaces[i].Name)
+		c.names = append(c.names, ifaces[i].Name)
 	}
 	if o.write != "" {
 		c.sink = &fileSink{path: o.write, ifaces: ifaces, o: o, stdout: c.env.Stdout, ifStats: c.ifaceStats}
@@ -283,9 +284,14 @@ func (c *capturer) run() error {
 			c.eng = analyze.New(analyze.Config{Settle: o.settle})
 		}
 		c.out = bufio.NewWriterSize(c.env.Stdout, 32<<10)
+		if o.write == "" && !o.quiet {
+			// Live timestamps have nanosecond resolution: 9 decimals, as
+			// 'wirewatch read' shows a file written by 'capture -w'.
+			c.list = report.NewPacketWriter(c.env.Stdout, report.PacketOptions{Format: report.FormatText, Precision: 9})
+		}
 	}
 	fmt.Fprintf(c.env.Stderr, "wirewatch: listening on %s, link-type %s, snapshot length %d bytes\n",
-		strings.Join(names, ", "), linkTypeName(ifaces[0].LinkType), o.cfg.SnapLen)
+		strings.Join(c.names, ", "), linkTypeName(ifaces[0].LinkType), o.cfg.SnapLen)
 
 	ctx := c.env.Ctx
 	if ctx == nil {
@@ -373,9 +379,10 @@ func (c *capturer) handle(p capture.Packet) error {
 			if c.eng != nil {
 				c.eng.Add(f)
 			}
-			if c.o.write == "" && !c.o.quiet {
-				c.line = appendPacketLine(c.line[:0], f)
-				c.out.Write(c.line)
+			if c.list != nil {
+				if err := c.list.Write(f); err != nil {
+					return fmt.Errorf("writing the packet list: %w", err)
+				}
 			}
 		}
 	}
@@ -400,6 +407,11 @@ func (c *capturer) tick(now int64) error {
 			return err
 		}
 	}
+	if c.list != nil {
+		if err := c.list.Flush(); err != nil {
+			return fmt.Errorf("writing the packet list: %w", err)
+		}
+	}
 	if c.eng != nil {
 		for _, f := range c.eng.Ready(now) {
 			fmt.Fprintf(c.out, "[diagnosis] %s\n", findingLine(&f))
@@ -421,12 +433,21 @@ func (c *capturer) finish(loopErr error) error {
 			loopErr = err
 		}
 	}
+	if c.list != nil {
+		if err := c.list.Close(); err != nil && loopErr == nil {
+			loopErr = fmt.Errorf("writing the packet list: %w", err)
+		}
+	}
 	if c.eng != nil {
 		c.eng.Flush(0)
 		for _, f := range c.eng.Ready(0) {
 			fmt.Fprintf(c.out, "[diagnosis] %s\n", findingLine(&f))
 		}
-		writeDiagnosisReport(c.out, c.eng)
+		fmt.Fprintln(c.out)
+		d := report.NewDiagnosis("live capture on "+strings.Join(c.names, ", "), c.eng)
+		if err := report.WriteDiagnosisText(c.out, d); err != nil && loopErr == nil {
+			loopErr = fmt.Errorf("writing the diagnosis: %w", err)
+		}
 	}
 	if c.out != nil {
 		c.out.Flush()
@@ -730,42 +751,7 @@ func truncateToLastRecord(path string, isPcap bool) (int, error) {
 
 // ---------------------------------------------------------------- output
 
-// appendPacketLine formats one line of the packet list: number, time since
-// the first packet, source, destination, protocol, length, info.
-func appendPacketLine(b []byte, f *decode.Frame) []byte {
-	b = strconv.AppendUint(b, f.Number, 10)
-	b = append(b, ' ')
-	b = strconv.AppendFloat(b, float64(f.TS-f.FirstTS)/1e9, 'f', 6, 64)
-	b = append(b, ' ')
-	b = f.AppendSource(b)
-	b = append(b, " → "...)
-	b = f.AppendDestination(b)
-	b = append(b, ' ')
-	b = f.AppendProtocolColumn(b)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(f.Len), 10)
-	b = append(b, ' ')
-	b = f.AppendInfo(b)
-	return append(b, '\n')
-}
-
+// findingLine is the one-line form of a finding printed as soon as it is final.
 func findingLine(f *analyze.Finding) string {
 	return fmt.Sprintf("%s: %s", f.Severity, f.Title)
-}
-
-// writeDiagnosisReport prints the full diagnosis at the end of a capture.
-func writeDiagnosisReport(w io.Writer, e *analyze.Engine) {
-	fs := e.Findings()
-	n, first, last := e.Frames()
-	fmt.Fprintf(w, "\nDiagnosis of %d frames over %.3f s: %d finding(s)\n", n, float64(last-first)/1e9, len(fs))
-	for i := range fs {
-		f := &fs[i]
-		fmt.Fprintf(w, "\n%d. %s\n", i+1, findingLine(f))
-		if f.Explanation != "" {
-			fmt.Fprintf(w, "   %s\n", f.Explanation)
-		}
-		if f.DisplayFilter != "" {
-			fmt.Fprintf(w, "   filter: %s\n", f.DisplayFilter)
-		}
-	}
 }

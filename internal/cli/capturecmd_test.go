@@ -530,13 +530,15 @@ func TestCaptureOptions(t *testing.T) {
 	})
 	t.Run("packet list and display filter", func(t *testing.T) {
 		p := netns.NewPair(t)
+		file := filepath.Join(t.TempDir(), "list.pcapng")
 		all := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "udp")
 		some := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-Y", "udp.dstport == 5003 || icmp")
+		toFile := wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-w", file, "udp")
 		if _, err := p.SendMix(false); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(200 * time.Millisecond)
-		for _, pr := range []*netns.Proc{all, some} {
+		for _, pr := range []*netns.Proc{all, some, toFile} {
 			if stderr, err := pr.Stop(os.Interrupt); err != nil {
 				t.Fatalf("%v\n%s", err, stderr)
 			}
@@ -544,6 +546,28 @@ func TestCaptureOptions(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(all.Stdout()), "\n")
 		if len(lines) < 12 || !strings.Contains(all.Stdout(), "10.77.0.2 → 10.77.0.1") {
 			t.Errorf("packet list:\n%s", all.Stdout())
+		}
+		// The live list is 'wirewatch read' of the same packets (each socket
+		// stamps incoming packets itself, so the Time column may differ).
+		var readOut, readErr strings.Builder
+		if code := Main(context.Background(), []string{"read", file}, nil, &readOut, &readErr); code != 0 {
+			t.Fatalf("read %s: exit %d: %s", file, code, readErr.String())
+		}
+		rl := strings.Split(strings.TrimSpace(readOut.String()), "\n")
+		noTime := func(l string) string {
+			f := strings.Fields(l)
+			if len(f) > 2 {
+				f = append(f[:1], f[2:]...)
+			}
+			return strings.Join(f, " ")
+		}
+		if len(rl) != len(lines) {
+			t.Errorf("live list has %d lines, read of the same traffic %d", len(lines), len(rl))
+		}
+		for i := 0; i < len(rl) && i < len(lines); i++ {
+			if noTime(lines[i]) != noTime(rl[i]) {
+				t.Errorf("line %d:\nlive: %s\nread: %s", i+1, lines[i], rl[i])
+			}
 		}
 		sl := strings.Split(strings.TrimSpace(some.Stdout()), "\n")
 		udp, icmp := 0, 0
