@@ -60,46 +60,50 @@ var (
 	pcapMu   sync.Mutex // pcap_compile is not reentrant in older libpcaps
 )
 
+// libpcapNames are the sonames tried, Debian's first.
+var libpcapNames = []string{"libpcap.so.0.8", "libpcap.so.1", "libpcap.so"}
+
 // loadLibpcap dlopens libpcap once.
 func loadLibpcap() (*libpcap, error) {
-	pcapOnce.Do(func() {
-		var h uintptr
-		var err error
-		for _, name := range []string{"libpcap.so.0.8", "libpcap.so.1", "libpcap.so"} {
-			if h, err = purego.Dlopen(name, purego.RTLD_NOW|purego.RTLD_GLOBAL); err == nil {
-				break
-			}
-		}
-		if h == 0 {
-			pcapErr = fmt.Errorf("%w (dlopen: %v)", ErrNoLibpcap, err)
-			return
-		}
-		l := &libpcap{}
-		for _, s := range []struct {
-			fn   any
-			name string
-		}{
-			{&l.openDead, "pcap_open_dead"},
-			{&l.create, "pcap_create"},
-			{&l.setSnaplen, "pcap_set_snaplen"},
-			{&l.setBufferSize, "pcap_set_buffer_size"},
-			{&l.activate, "pcap_activate"},
-			{&l.setDatalink, "pcap_set_datalink"},
-			{&l.compile, "pcap_compile"},
-			{&l.freecode, "pcap_freecode"},
-			{&l.geterr, "pcap_geterr"},
-			{&l.close, "pcap_close"},
-			{&l.lookupnet, "pcap_lookupnet"},
-		} {
-			if _, err := purego.Dlsym(h, s.name); err != nil {
-				pcapErr = fmt.Errorf("%w (the installed libpcap lacks %s)", ErrNoLibpcap, s.name)
-				return
-			}
-			purego.RegisterLibFunc(s.fn, h, s.name)
-		}
-		pcapLib = l
-	})
+	pcapOnce.Do(func() { pcapLib, pcapErr = openLibpcap(libpcapNames) })
 	return pcapLib, pcapErr
+}
+
+// openLibpcap dlopens the first of names that loads and binds the functions.
+func openLibpcap(names []string) (*libpcap, error) {
+	var h uintptr
+	var err error
+	for _, name := range names {
+		if h, err = purego.Dlopen(name, purego.RTLD_NOW|purego.RTLD_GLOBAL); err == nil {
+			break
+		}
+	}
+	if h == 0 {
+		return nil, fmt.Errorf("%w (dlopen: %v)", ErrNoLibpcap, err)
+	}
+	l := &libpcap{}
+	for _, s := range []struct {
+		fn   any
+		name string
+	}{
+		{&l.openDead, "pcap_open_dead"},
+		{&l.create, "pcap_create"},
+		{&l.setSnaplen, "pcap_set_snaplen"},
+		{&l.setBufferSize, "pcap_set_buffer_size"},
+		{&l.activate, "pcap_activate"},
+		{&l.setDatalink, "pcap_set_datalink"},
+		{&l.compile, "pcap_compile"},
+		{&l.freecode, "pcap_freecode"},
+		{&l.geterr, "pcap_geterr"},
+		{&l.close, "pcap_close"},
+		{&l.lookupnet, "pcap_lookupnet"},
+	} {
+		if _, err := purego.Dlsym(h, s.name); err != nil {
+			return nil, fmt.Errorf("%w (the installed libpcap lacks %s)", ErrNoLibpcap, s.name)
+		}
+		purego.RegisterLibFunc(s.fn, h, s.name)
+	}
+	return l, nil
 }
 
 // CompileFilter compiles a capture filter in tcpdump/libpcap syntax into

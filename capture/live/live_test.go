@@ -348,3 +348,56 @@ func TestCompileFilterErrors(t *testing.T) {
 		t.Fatalf("CompileFilter(tcp port 80) = %d instructions, %v", len(prog), err)
 	}
 }
+
+func TestNextAllocatesNothing(t *testing.T) {
+	p := netns.NewPair(t)
+	lc := startLive(t, p.A, live.Config{Interfaces: []string{p.IfA}, Filter: "udp", BufferSize: 1 << 20, Timeout: 20 * time.Millisecond})
+	defer lc.src.Close()
+	if _, err := p.Blast(300, 100, 9000); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // blocks retire
+	ctx := context.Background()
+	if _, err := lc.src.Next(ctx); err != nil { // first call registers ctx
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, err := lc.src.Next(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Next allocates %.1f times per packet", allocs)
+	}
+}
+
+func TestPromiscuous(t *testing.T) {
+	p := netns.NewPair(t)
+	promiscuity := func() string {
+		out, err := p.Command(p.A, "ip", "-d", "link", "show", p.IfA).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := strings.Fields(string(out))
+		for i := range f[:len(f)-1] {
+			if f[i] == "promiscuity" {
+				return f[i+1]
+			}
+		}
+		t.Fatalf("no promiscuity in %s", out)
+		return ""
+	}
+	lc := startLive(t, p.A, live.Config{Interfaces: []string{p.IfA}, BufferSize: 1 << 20})
+	if got := promiscuity(); got != "1" {
+		t.Errorf("promiscuity %s while capturing, want 1", got)
+	}
+	lc.src.Close()
+	if got := promiscuity(); got != "0" {
+		t.Errorf("promiscuity %s after Close, want 0", got)
+	}
+	lc = startLive(t, p.A, live.Config{Interfaces: []string{p.IfA}, BufferSize: 1 << 20, NoPromisc: true})
+	if got := promiscuity(); got != "0" {
+		t.Errorf("promiscuity %s with NoPromisc, want 0", got)
+	}
+	lc.src.Close()
+}
