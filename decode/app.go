@@ -307,6 +307,9 @@ func appendName(dst []byte, name string, v uint8) []byte {
 // HTTP head (or a chunked body), a TLS record, a DNS message.
 const appStreamMax = 256 << 10
 
+// appStreamKeep is the buffer capacity an AppStream keeps between messages.
+const appStreamKeep = 32 << 10
+
 // AppStream reassembles application messages (HTTP/1.x, TLS records, DNS
 // over TCP) from one direction of a TCP connection, the way Wireshark does:
 // a message split over segments is decoded, with DecodeStream, into the frame
@@ -322,13 +325,18 @@ type AppStream struct {
 	seen    int64 // bytes of the pending message consumed so far
 	headLen int   // HTTP head length once complete
 	chunked bool  // HTTP body is chunked
-	chunks  chunkParser
+	// A TLS record other than a handshake is counted, not kept: only its
+	// header is, in tlsHdr.
+	tlsCount bool
+	tlsHdr   [tlsRecordHeader]byte
+	hdr      HTTP // scratch for parsing heads
+	chunks   chunkParser
 }
 
 // Reset drops any pending message (call it after a gap in the stream).
 func (s *AppStream) Reset() {
 	s.bufs[s.cur] = s.bufs[s.cur][:0]
-	s.proto, s.total, s.seen, s.headLen, s.chunked = 0, -1, 0, 0, false
+	s.proto, s.total, s.seen, s.headLen, s.chunked, s.tlsCount = 0, -1, 0, 0, false, false
 	s.chunks = chunkParser{}
 }
 
@@ -379,7 +387,7 @@ func (s *AppStream) start(f *Frame, p []byte, own bool) bool {
 			return own
 		}
 	case HTTPStart(p):
-		n, known := HTTPMessageLen(p, false)
+		n, known := httpMessageLen(&s.hdr, p, false)
 		if known && n > 0 && n <= len(p) {
 			if n < len(p) {
 				s.start(f, p[n:], false)
@@ -397,7 +405,12 @@ func (s *AppStream) start(f *Frame, p []byte, own bool) bool {
 		for TLSRecordStart(p[off:]) {
 			n := tlsRecordHeader + (int(p[off+3])<<8 | int(p[off+4]))
 			if off+n > len(p) {
-				s.pend(ProtoTLS, p[off:], int64(n))
+				if p[off] == TLSHandshake {
+					s.pend(ProtoTLS, p[off:], int64(n))
+				} else {
+					s.proto, s.total, s.seen, s.tlsCount = ProtoTLS, int64(n), int64(len(p)-off), true
+					copy(s.tlsHdr[:], p[off:])
+				}
 				return own && off == 0
 			}
 			off += n
@@ -423,7 +436,18 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 	switch s.proto {
 	case ProtoHTTP:
 		return s.httpMore(d, f, p)
-	case ProtoDNS, ProtoTLS:
+	case ProtoTLS:
+		if s.tlsCount {
+			need := s.total - s.seen
+			if int64(len(p)) < need {
+				s.seen += int64(len(p))
+				return true
+			}
+			s.completeCounted(f, p, int(need))
+			return false
+		}
+		fallthrough
+	case ProtoDNS:
 		buf := append(s.bufs[s.cur], p...)
 		s.bufs[s.cur] = buf
 		if len(buf) > appStreamMax {
@@ -477,8 +501,8 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
 			return true
 		}
 		s.headLen = hl
-		var h HTTP
-		if !parseHTTP(&h, buf) {
+		h := &s.hdr
+		if !parseHTTP(h, buf) {
 			s.Reset()
 			return false
 		}
@@ -525,10 +549,38 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
 	return false
 }
 
+// completeCounted shows in f the counted TLS record that ends at p[:end],
+// with the complete records after it in p; a record cut off stays pending.
+func (s *AppStream) completeCounted(f *Frame, p []byte, end int) {
+	h := s.tlsHdr
+	f.drop(ProtoTLS)
+	t := &f.TLS
+	v := uint16(h[1])<<8 | uint16(h[2])
+	resetTLS(t, h[0], v)
+	n := int(h[3])<<8 | int(h[4])
+	t.Records = 1
+	t.Msgs = append(t.Msgs, TLSMsg{RecordStart: true, Version: v, Length: uint16(n), Content: h[0],
+		Encrypted: h[0] == TLSAlert || h[0] == TLSHandshake})
+	rest := p[end:]
+	m := 0
+	if TLSRecordStart(rest) {
+		m = parseTLSRecords(t, rest)
+	}
+	f.Present |= 1 << ProtoTLS
+	f.addAppLayer(ProtoTLS, p[:end+m])
+	s.Reset()
+	if end+m < len(p) {
+		s.start(f, p[end+m:], false)
+	}
+}
+
 // complete decodes msg into f and starts the next message with rest.
 func (s *AppStream) complete(d *Decoder, f *Frame, p Proto, msg, rest []byte) {
 	d.DecodeStream(f, p, msg)
 	s.cur ^= 1
+	if cap(s.bufs[s.cur]) > appStreamKeep {
+		s.bufs[s.cur] = nil // a large message is rare: do not hold its memory
+	}
 	if len(rest) > 0 {
 		s.start(f, rest, false)
 	} else {

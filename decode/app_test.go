@@ -387,3 +387,97 @@ func corpusPayloads(t testing.TB, p Proto, max int) [][]byte {
 	}
 	return out
 }
+
+// streamFrame returns a frame for a TCP segment carrying p between ports 80
+// or 443 and 40000, as Decode would leave it before the app decoders ran.
+func streamFrame(f *Frame, d *Decoder, sport, dport uint16, p []byte) {
+	f.reset()
+	f.Data = p
+	f.Present |= 1<<ProtoTCP | 1<<ProtoIP
+	f.TCP.SrcPort, f.TCP.DstPort = sport, dport
+	f.Payload = p
+	d.tcpApp(f, p, 0, false)
+}
+
+// TestAppStream splits messages over segments and checks that each shows on
+// the segment that completes it, and only there.
+func TestAppStream(t *testing.T) {
+	d := NewDecoder(Options{})
+	resp := []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n" +
+		"5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n")
+	get := []byte("GET /next HTTP/1.1\r\nHost: example.com\r\n\r\n")
+	tls12 := []byte{23, 3, 3, 0, 40}
+	tls12 = append(tls12, make([]byte, 40)...)
+	tests := []struct {
+		name   string
+		sport  uint16
+		stream []byte
+		cuts   []int
+		want   []string // Info per segment; "" for a partial segment
+	}{
+		{"chunked response in 4 pieces", 80, resp, []int{10, 80, 95},
+			[]string{"", "", "", "HTTP/1.1 200 OK  (text/html)"}},
+		{"response then a request in the last piece", 80, append(append([]byte(nil), resp...), get[:10]...), []int{50},
+			[]string{"", "HTTP/1.1 200 OK  (text/html)"}},
+		{"content-length body", 80, []byte("HTTP/1.1 404 Not Found\r\nContent-Length: 10\r\nContent-Type: text/plain\r\n\r\n0123456789"), []int{30, 75},
+			[]string{"", "", "HTTP/1.1 404 Not Found  (text/plain)"}},
+		{"304 ends at its head", 80, []byte("HTTP/1.1 304 Not Modified\r\nContent-Length: 500\r\n\r\n"), []int{20},
+			[]string{"", "HTTP/1.1 304 Not Modified "}},
+		{"TLS application data counted", 443, append(append([]byte(nil), tls12...), tls12...), []int{10, 30, 60},
+			[]string{"", "", "Application Data", "Application Data"}},
+		{"DNS over TCP", 53, seedFiles(t, "FuzzDNS")["tcp_query_a"], []int{1, 14},
+			[]string{"", "", "Standard query 0x1a2b A www.example.com"}},
+	}
+	var f Frame
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var st AppStream
+			prev := 0
+			cuts := append(tt.cuts, len(tt.stream))
+			for i, c := range cuts {
+				seg := append([]byte(nil), tt.stream[prev:c]...)
+				prev = c
+				streamFrame(&f, d, tt.sport, 40000, seg)
+				partial := st.Segment(d, &f, seg)
+				info, ok := appendAppInfo(nil, &f)
+				if !ok {
+					info = nil
+				}
+				if string(info) != tt.want[i] {
+					t.Errorf("segment %d: Info %q, want %q", i, info, tt.want[i])
+				}
+				if partial != (tt.want[i] == "") {
+					t.Errorf("segment %d: partial = %v", i, partial)
+				}
+			}
+		})
+	}
+}
+
+// TestAppStreamAllocs checks that a warmed-up AppStream allocates nothing
+// while messages keep spanning segments.
+func TestAppStreamAllocs(t *testing.T) {
+	d := NewDecoder(Options{})
+	resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 3000\r\nContent-Type: image/png\r\n\r\n")
+	resp = append(resp, make([]byte, 3000)...)
+	rec := append([]byte{23, 3, 3, 0x40, 0}, make([]byte, 0x4000)...)
+	var f Frame
+	for _, tc := range []struct {
+		port   uint16
+		stream []byte
+	}{{80, resp}, {443, rec}} {
+		var st AppStream
+		run := func() {
+			for off := 0; off < len(tc.stream); off += 1400 {
+				end := min(off+1400, len(tc.stream))
+				seg := tc.stream[off:end]
+				streamFrame(&f, d, tc.port, 40000, seg)
+				st.Segment(d, &f, seg)
+			}
+		}
+		run()
+		if n := testing.AllocsPerRun(50, run); n != 0 {
+			t.Errorf("port %d: %v allocations per message, want 0", tc.port, n)
+		}
+	}
+}

@@ -249,7 +249,12 @@ func (h *HTTP) HeaderLine(i int) []byte {
 // message is known to have no body (a response to HEAD, 1xx, 204, 304).
 func HTTPMessageLen(b []byte, noBody bool) (n int, need bool) {
 	var h HTTP
-	if !parseHTTP(&h, b) {
+	return httpMessageLen(&h, b, noBody)
+}
+
+// httpMessageLen is HTTPMessageLen parsing into h (reused to avoid allocating).
+func httpMessageLen(h *HTTP, b []byte, noBody bool) (n int, need bool) {
+	if !parseHTTP(h, b) {
 		return 0, true
 	}
 	if h.Response && (h.StatusCode/100 == 1 || h.StatusCode == 204 || h.StatusCode == 304) {

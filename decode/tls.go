@@ -75,8 +75,20 @@ func (d *Decoder) decodeTLS(f *Frame, b []byte) bool {
 // parseTLS fills t from the complete records at the start of b and returns
 // the number of bytes they cover.
 func parseTLS(t *TLS, b []byte) int {
+	resetTLS(t, b[0], binary.BigEndian.Uint16(b[1:]))
+	return parseTLSRecords(t, b)
+}
+
+// resetTLS clears t for a segment whose first record has type typ and version v.
+func resetTLS(t *TLS, typ uint8, v uint16) {
 	alpn, msgs := t.ALPN[:0], t.Msgs[:0]
-	*t = TLS{RecordType: b[0], RecordVersion: binary.BigEndian.Uint16(b[1:])}
+	*t = TLS{RecordType: typ, RecordVersion: v, ALPN: alpn, Msgs: msgs}
+}
+
+// parseTLSRecords adds the complete records at the start of b to t and
+// returns the number of bytes they cover.
+func parseTLSRecords(t *TLS, b []byte) int {
+	alpn, msgs := t.ALPN, t.Msgs
 	off := 0
 	for TLSRecordStart(b[off:]) {
 		typ := b[off]
