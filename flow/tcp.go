@@ -441,7 +441,7 @@ finishedFwd:
 				if flags&(thSYN|thFIN) != 0 {
 					extra = 1
 				}
-				if fwd.nextSeq != seq+seglen+extra || fwd.lastAckLen == 0 {
+				if fwd.nextSeq != seq+seglen+extra || (oooLastAckLen && fwd.lastAckLen == 0) {
 					fl |= decode.AnOutOfOrder
 					goto finishedRetx
 				}

@@ -46,10 +46,11 @@ func (c *Config) defaults() {
 var (
 	reuseAfterClose    = false // a SYN with the same ISN after FIN/RST starts a new stream (Wireshark ≥ 4.2)
 	sackFastRetx       = false // SACK-based fast-retransmission rules (Wireshark ≥ 4.2)
-	oooSeenCheck       = true  // a segment already in the unacked list is a plain retransmission (≥ 4.2)
+	oooSeenCheck       = false // a segment already in the unacked list is a plain retransmission (≥ 4.2)
 	oooFromNextSeqTime = true  // out-of-order threshold measured from the highest segment's time (4.0)
 	partialAcks        = false // partial ACKs give acks_frame/ack_rtt (≥ 4.2)
 	ackLostTail        = false // ACKed-unseen pushes the mark over contiguous unacked segments (≥ 4.2)
+	oooLastAckLen      = false // an OOO segment closing a series after a pure ACK (≥ 4.2, issue 17214)
 	fastNeedsDupAcks   = true  // fast retransmission needs ≥ 2 duplicate ACKs (≥ 4.2; 4.0 only checks timing and seq)
 )
 
