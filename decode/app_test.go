@@ -481,3 +481,20 @@ func TestAppStreamAllocs(t *testing.T) {
 		}
 	}
 }
+
+// fuzzStream feeds b to an AppStream in three segments on port, checking
+// that nothing panics and the buffers stay bounded.
+func fuzzStream(t *testing.T, d *Decoder, f *Frame, st *AppStream, port uint16, b []byte) {
+	st.Reset()
+	cuts := [4]int{0, len(b) / 3, 2 * len(b) / 3, len(b)}
+	for i := 0; i < 3; i++ {
+		seg := b[cuts[i]:cuts[i+1]]
+		streamFrame(f, d, port, 40000, seg)
+		st.Segment(d, f, seg)
+		appendAppInfo(nil, f)
+		if len(st.bufs[0]) > appStreamMax+len(seg) || len(st.bufs[1]) > appStreamMax+len(seg) {
+			t.Fatalf("AppStream holds %d+%d bytes", len(st.bufs[0]), len(st.bufs[1]))
+		}
+	}
+	st.Close(d, f)
+}

@@ -173,7 +173,9 @@ func FuzzDNS(f *testing.F) {
 	}
 	d := NewDecoder(Options{})
 	var fr Frame
+	var st AppStream
 	f.Fuzz(func(t *testing.T, b []byte) {
+		fuzzStream(t, d, &fr, &st, 53, b)
 		for _, tcp := range []bool{false, true} {
 			fr.reset()
 			fr.Data = b

@@ -136,7 +136,9 @@ func FuzzHTTP(f *testing.F) {
 	}
 	d := NewDecoder(Options{})
 	var fr Frame
+	var st AppStream
 	f.Fuzz(func(t *testing.T, b []byte) {
+		fuzzStream(t, d, &fr, &st, 80, b)
 		fr.reset()
 		fr.Data = b
 		if !d.decodeHTTP(&fr, b) {

@@ -126,7 +126,9 @@ func FuzzTLS(f *testing.F) {
 	}
 	d := NewDecoder(Options{})
 	var fr Frame
+	var st AppStream
 	f.Fuzz(func(t *testing.T, b []byte) {
+		fuzzStream(t, d, &fr, &st, 443, b)
 		fr.reset()
 		fr.Data = b
 		if !d.decodeTLS(&fr, b) {
