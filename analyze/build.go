@@ -593,7 +593,7 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 			culprit.Device = dev
 		}
 		f.Title = fmt.Sprintf("A middlebox resets %s's connections to %s (%s)", victimsS, ep, plural(st.n, "session", "sessions"))
-		f.Explanation = fmt.Sprintf("Established sessions from %s to %s were torn down by a TCP reset that claims to come from %s but was not sent by it: %s. "+
+		f.Explanation = fmt.Sprintf("Sessions (or connection attempts) from %s to %s were torn down by a TCP reset that claims to come from %s but was not sent by it: %s. "+
 			"A device in the path (transparent proxy, IPS, firewall doing protocol inspection) answers for the server and kills the session. "+
 			"Check the router/firewall policies and licences for this traffic; the real server is probably fine.%s",
 			victimsS, ep, k.host, clue, unS)

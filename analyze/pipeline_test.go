@@ -2,6 +2,7 @@ package analyze_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 
@@ -10,6 +11,23 @@ import (
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/flow"
 )
+
+// diagnoseFileQuiet is diagnoseFile for captures that may not open (nil then).
+func diagnoseFileQuiet(path string) *analyze.Engine {
+	r, err := capture.Open(path)
+	if err != nil {
+		return nil
+	}
+	r.Close()
+	return diagnoseFile(quietTB{}, path, analyze.Config{})
+}
+
+// quietTB satisfies the little of testing.TB that diagnoseFile uses.
+type quietTB struct{ testing.TB }
+
+func (quietTB) Helper()                   {}
+func (quietTB) Logf(string, ...any)       {}
+func (quietTB) Fatalf(f string, a ...any) { panic(fmt.Sprintf(f, a...)) }
 
 // diagnoseFile runs the whole pipeline over a capture file, as the CLI does.
 func diagnoseFile(t testing.TB, path string, cfg analyze.Config) *analyze.Engine {

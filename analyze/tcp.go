@@ -86,6 +86,8 @@ type conn struct {
 	finSeen              [2]bool
 	rst                  bool
 	refused              bool
+	refusedIdx           int
+	refusedTTL           uint8
 	att                  *attempt
 	firstTS              int64
 	lastTS               int64
@@ -233,6 +235,25 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 	case syn && ack:
 		if !ds.seqInit {
 			ds.seqInit, ds.maxEnd = true, tcp.Seq+1
+		}
+		if c.refused && !c.synackSeen && c.refusedIdx < len(e.stalls) {
+			// The server answers the SYN after all: the reset that "refused" it
+			// was forged by something in the path.
+			r := &e.stalls[c.refusedIdx]
+			if r.Client == c.cli && r.Server == c.srv && r.cat == CatRefused {
+				r.cat = CatMiddleboxReset
+				r.WaitingOn = WaitNetwork
+				r.What = "connection attempt reset by a forged RST"
+				r.detail = "the RST (TTL " + itoa(int(c.refusedTTL)) + ") came " + fmtMs(r.End-r.Start) +
+					" after the SYN, yet the real server answered the same SYN with a SYN/ACK " + fmtMs(t-r.End) +
+					" later (TTL " + itoa(int(ttl)) + ")"
+				r.frames = append(r.frames, f.Number)
+				e.sum.TCPRefused--
+			}
+			c.refused, c.rst, c.closed = false, false, false
+			if c.att != nil {
+				c.att.refused = false
+			}
 		}
 		if !c.synackSeen {
 			c.synackSeen, c.synackTS, c.synackFrame = true, t, f.Number
@@ -562,7 +583,14 @@ func (e *Engine) lossEvent(c *conn, firstFrame uint64, firstT int64, frame uint6
 		c.lossFirst, c.lossFirstT = firstFrame, firstT
 	}
 	c.lossEvents++
-	c.lossTime += delay
+	// time lost is the union of the recovery intervals (they overlap in SACK recovery)
+	start := t - delay
+	switch {
+	case start >= c.lossLastT || c.lossEvents == 1:
+		c.lossTime += delay
+	case t > c.lossLastT:
+		c.lossTime += t - c.lossLastT
+	}
 	c.lossLast, c.lossLastT = frame, t
 }
 
@@ -576,6 +604,7 @@ func (e *Engine) tcpReset(f *decode.Frame, c *conn, dir int, ttl uint8, t int64)
 	if dir == 1 && c.synSeen && !c.synackSeen && !c.est {
 		// connection refused
 		c.refused = true
+		c.refusedIdx, c.refusedTTL = len(e.stalls), ttl
 		e.sum.TCPRefused++
 		if c.att != nil {
 			c.att.refused, c.att.done = true, true
