@@ -9,7 +9,8 @@
 #   sudo lab/run.sh --down          # remove the lab (namespaces, processes it started)
 #
 # Needs root, iproute2, iptables, ethtool, tcpdump, tshark/editcap (wireshark-common) and python3.
-# Environment: OUT (default: examples/ of this repository), WORK (default: /tmp/wirewatch-lab), KEEP=1 keeps the lab up.
+# Environment: OUT (default: examples/ of this repository), WORK (default: /tmp/wirewatch-lab), KEEP=1 keeps the lab up,
+# and the knobs below (FILTER_HOST, FILTER_PORT, AGENT_TIMEOUT, DNS_TIMEOUT, ...) to make variants.
 set -euo pipefail
 
 LAB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,8 +43,17 @@ CDN=198.18.41.20
 APP=198.19.7.7
 MX=198.18.25.25
 DL=198.19.80.80
-FILTER=10.99.8.20
-FILTER_PORT=9090
+# knobs for variants (defaults make the committed examples):
+FILTER=${FILTER_HOST:-10.99.8.20}    # inside 10.99.0.0/16, which the router drops
+FILTER_PORT=${FILTER_PORT:-9090}
+AGENT_TIMEOUT=${AGENT_TIMEOUT:-2}  # fail-open: seconds the agent waits for the filter server
+DNS_TIMEOUT=${DNS_TIMEOUT:-3}      # resolv.conf options timeout:N
+THINK_SEARCH=${THINK_SEARCH:-1.5}  # server-think-time: seconds for /api/v1/search
+THINK_REPORT=${THINK_REPORT:-2.5}  # and for /api/v1/report
+REFUSED_PORT=${REFUSED_PORT:-8443} # connection-refused: the closed port
+LOSS=${LOSS:-0.05}                 # packet-loss: downstream loss probability of large packets
+SEED=${SEED:-7}                    # packet-loss: the emulator's random seed
+TUNNEL_MTU=${TUNNEL_MTU:-1400}     # pmtu-blackhole: MTU of the WAN link
 ZONE=(www.northwind.example=$WWW cdn.northwind-static.example=$CDN app.fabrikam-portal.example=$APP
   mx.contoso-partner.example=$MX files.tailspin-dl.example=$DL intranet.lab.internal=$INTRANET
   relay.lab.internal=$RELAY urlfilter.av-cloud.example=$FILTER)
@@ -116,7 +126,7 @@ up() {
     nsx "$ns" ip addr add "${CLIENT_IP[$ns]}/24" dev eth0
     nsx "$ns" ip route add default via $GW
     mkdir -p "/etc/netns/$ns"
-    printf 'nameserver %s\nnameserver %s\noptions timeout:3 attempts:2\n' $DNS2 $DNS1 >"/etc/netns/$ns/resolv.conf"
+    printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS2 $DNS1 $DNS_TIMEOUT >"/etc/netns/$ns/resolv.conf"
     printf '127.0.0.1 localhost\n' >"/etc/netns/$ns/hosts"
   done
   link ww-rtr lan0 ww-lan prt
@@ -231,11 +241,11 @@ s_http() {
 s_fail-open() {
   start_wanem
   start_servers
-  meta timeout_s=2.0 filter='"'$FILTER'"' filter_port=$FILTER_PORT agent_client='"'$LAN_NET.11'"' \
+  meta timeout_s=$AGENT_TIMEOUT filter='"'$FILTER'"' filter_port=$FILTER_PORT agent_client='"'$LAN_NET.11'"' \
     clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
   spawn noise ww-c3 2
-  client ww-c1 browse --agent $FILTER:$FILTER_PORT:2 "${PAGE[@]}" &
+  client ww-c1 browse --agent $FILTER:$FILTER_PORT:$AGENT_TIMEOUT "${PAGE[@]}" &
   local c1=$!
   sleep 0.6
   client ww-c2 browse "${PAGE[@]}"
@@ -250,8 +260,8 @@ s_dns-server-timeout() {
   start_servers
   # the first server hangs (drops every query silently); only PC-DORA lists it first
   nsx ww-dc iptables -A INPUT -d $DNS1 -p udp --dport 53 -j DROP
-  printf 'nameserver %s\nnameserver %s\noptions timeout:3 attempts:2\n' $DNS1 $DNS2 >/etc/netns/ww-c1/resolv.conf
-  meta timeout_s=3.0 dead='"'$DNS1'"' working='"'$DNS2'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS1 $DNS2 $DNS_TIMEOUT >/etc/netns/ww-c1/resolv.conf
+  meta timeout_s=$DNS_TIMEOUT dead='"'$DNS1'"' working='"'$DNS2'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
   client ww-c1 browse http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
     http://app.fabrikam-portal.example/api/v1/status &
@@ -262,13 +272,13 @@ s_dns-server-timeout() {
   client ww-c3 browse http://www.northwind.example/ http://intranet.lab.internal/index.html
   wait $c1
   capture_stop
-  printf 'nameserver %s\nnameserver %s\noptions timeout:3 attempts:2\n' $DNS2 $DNS1 >/etc/netns/ww-c1/resolv.conf
+  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS2 $DNS1 $DNS_TIMEOUT >/etc/netns/ww-c1/resolv.conf
 }
 
 s_packet-loss() {
-  start_wanem --loss-ba 0.05 --loss-ab 0.01 --loss-min-len 800 --reorder-ba 0.03 --reorder-ms 7 --seed 7
+  start_wanem --loss-ba $LOSS --loss-ab 0.01 --loss-min-len 800 --reorder-ba 0.03 --reorder-ms 7 --seed $SEED
   start_servers
-  meta size=40000 loss_ba=0.05 loss_ab=0.01 reorder_ba=0.03 clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  meta size=40000 loss_ba=$LOSS loss_ab=0.01 reorder_ba=0.03 clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
   client ww-c1 browse http://files.tailspin-dl.example/big/40000 &
   local c1=$!
@@ -283,8 +293,8 @@ s_packet-loss() {
 
 s_server-think-time() {
   start_wanem
-  start_servers --think /api/v1/report=2.5 --think /api/v1/search=1.5
-  meta think='{"/api/v1/report":2.5,"/api/v1/search":1.5}' server='"'$APP'"' \
+  start_servers --think /api/v1/report=$THINK_REPORT --think /api/v1/search=$THINK_SEARCH
+  meta think='{"/api/v1/report":'$THINK_REPORT',"/api/v1/search":'$THINK_SEARCH'}' server='"'$APP'"' \
     clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
   client ww-c1 browse --conns 2 http://app.fabrikam-portal.example/index.html \
@@ -302,9 +312,9 @@ s_server-think-time() {
 s_connection-refused() {
   start_wanem
   start_servers
-  meta port=8443 server='"'$APP'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
+  meta port=$REFUSED_PORT server='"'$APP'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
   capture_start
-  client ww-c1 refused --server $APP --port 8443 --count 4 --pause 0.7 &
+  client ww-c1 refused --server $APP --port $REFUSED_PORT --count 4 --pause 0.7 &
   local c1=$!
   sleep 0.2
   client ww-c2 browse http://app.fabrikam-portal.example/index.html http://app.fabrikam-portal.example/img/chart.png
@@ -355,11 +365,11 @@ s_syn-retransmission() {
 s_pmtu-blackhole() {
   # the WAN is a 1400-byte tunnel; the ISP router cannot say so because its ICMP "fragmentation needed"
   # messages are filtered
-  WAN_MTU=1400 up
+  WAN_MTU=$TUNNEL_MTU up
   nsx ww-isp iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP
   start_wanem
   start_servers
-  meta mtu=1400 clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  meta mtu=$TUNNEL_MTU clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
   client ww-c1 browse --timeout 6 http://www.northwind.example/big/24000 &
   local c1=$!
@@ -409,7 +419,8 @@ run_one() {
     exit 1
   fi
   editcap -F pcapng "$SDIR/capture.pcap" "$SDIR/capture.pcapng"
-  meta wall_time_s=$((SECONDS - t0)) name='"'$name'"'
+  meta wall_time_s=$((SECONDS - t0)) name='"'$name'"' \
+    knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU'}'
   cp "$SDIR/capture.pcapng" "$OUT/$name.pcapng"
   $PY "$LAB/truth.py" "$SDIR" "$OUT/$name.truth.json" "$name.pcapng"
   say "$name: $(stat -c %s "$OUT/$name.pcapng") bytes, $(capinfos -c -M "$OUT/$name.pcapng" | awk -F: '/Number of packets/{print $2}') packets"

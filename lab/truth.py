@@ -506,7 +506,9 @@ def main():
         "victims": victims,
         "checks": checks,
         "lab": {"wall_time_s": meta.get("wall_time_s"), "events": len(ev),
-                "clients_are": "Linux (glibc resolver, options timeout:3 attempts:2; initial SYN RTO 1 s)"},
+                "knobs": meta.get("knobs"),
+                "clients_are": "Linux (glibc resolver, resolv.conf options timeout:%s attempts:2; initial SYN RTO 1 s)"
+                % (meta.get("knobs") or {}).get("DNS_TIMEOUT", 3)},
     }
     with open(out, "w") as f:
         json.dump(truth, f, indent=1)
