@@ -23,7 +23,7 @@ func (p *pduDir) reset() {
 // desegment feeds one segment to its direction's AppStream.
 func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint32, flags uint16) {
 	d := t.cfg.Decoder
-	if d == nil {
+	if d == nil || t.cfg.NoDesegment {
 		return
 	}
 	p := &c.pdu[dir]

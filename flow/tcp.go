@@ -73,8 +73,8 @@ type tcpDir struct {
 	nSack       int
 	sackL       [4]uint32
 	sackR       [4]uint32
-	segs        []unacked // oldest first
-	lastSynSeq  uint32    // for Zeek's repeated s/h
+	segs        segList // unacknowledged segments, oldest first
+	lastSynSeq  uint32  // for Zeek's repeated s/h
 	lastFinSeq  uint32
 	lastRstSeq  uint32
 	zeekState   uint8
@@ -85,7 +85,8 @@ type tcpDir struct {
 }
 
 func (d *tcpDir) reset() {
-	segs := d.segs[:0]
+	segs := d.segs
+	segs.reset()
 	*d = tcpDir{winScale: wsUnknown, window: ^uint32(0), segs: segs}
 }
 
@@ -346,8 +347,9 @@ finishedFwd:
 			fl |= decode.AnAckLostSegment
 		} else {
 			var tailLE, tailRE uint32
-			for i := len(rev.segs) - 1; i >= 0; i-- {
-				u := &rev.segs[i]
+			rs := rev.segs.live()
+			for i := len(rs) - 1; i >= 0; i-- {
+				u := &rs[i]
 				if tailLE == tailRE {
 					tailLE, tailRE = u.seq, u.nextseq
 				}
@@ -423,8 +425,9 @@ finishedFwd:
 			}
 			seen := false
 			if oooSeenCheck {
-				for i := len(fwd.segs) - 1; i >= 0; i-- {
-					u := &fwd.segs[i]
+				fs := fwd.segs.live()
+				for i := len(fs) - 1; i >= 0; i-- {
+					u := &fs[i]
 					if seqGE(seq, u.seq) && seqLE(seq+seglen, u.nextseq) {
 						seen = true
 						u.karn = true
@@ -452,11 +455,11 @@ finishedFwd:
 finishedRetx:
 
 	nextseq = seq + seglen
-	if (seglen > 0 || flags&(thSYN|thFIN) != 0) && len(fwd.segs) < maxUnacked {
+	if (seglen > 0 || flags&(thSYN|thFIN) != 0) && fwd.segs.len() < maxUnacked {
 		if flags&(thSYN|thFIN) != 0 {
 			nextseq++
 		}
-		fwd.segs = append(fwd.segs, unacked{
+		fwd.segs.push(unacked{
 			frame: f.Number, ts: f.TS, seq: seq, nextseq: nextseq,
 			karn: fl&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0,
 		})
@@ -489,49 +492,18 @@ finishedRetx:
 
 	// Remove what this ACK acknowledges from the reverse list; the oldest
 	// exactly-acked segment gives acks_frame and ack_rtt.
-	if len(rev.segs) > 0 {
-		keep := rev.segs[:0]
-		var ackedFrame uint64
-		var rtt int64
-		found := false
-		// Wireshark walks newest to oldest; the last match wins.
-		for i := len(rev.segs) - 1; i >= 0; i-- {
-			u := &rev.segs[i]
-			if ack == u.nextseq {
-				ackedFrame, rtt, found = u.frame, f.TS-u.ts, true
-			} else if partialAcks && seqGT(ack, u.seq) && seqLE(ack, u.nextseq) {
-				u.seq = ack
-				ackedFrame, rtt, found = u.frame, f.TS-u.ts, true
-			}
-		}
-		for i := range rev.segs {
-			u := rev.segs[i]
-			if seqGT(u.nextseq, ack) {
-				keep = append(keep, u)
-			}
-		}
-		rev.segs = keep
-		if found {
-			an.AckedFrame = ackedFrame
-			if rtt != 0 {
+	if rev.segs.len() > 0 {
+		if u, ok := rev.segs.ack(ack); ok {
+			an.AckedFrame = u.frame
+			if rtt := f.TS - u.ts; rtt != 0 {
 				an.AckRTT = rtt
 			}
 		}
 	}
 
 	// Bytes in flight (Wireshark's default payload-based method).
-	if seglen != 0 && len(fwd.segs) > 0 && fwd.validBIF {
-		last := len(fwd.segs) - 1
-		first, lastSeq := fwd.segs[last].seq-fwd.baseSeq, fwd.segs[last].nextseq-fwd.baseSeq
-		for i := last; i >= 0; i-- {
-			u := &fwd.segs[i]
-			if u.nextseq-fwd.baseSeq > lastSeq {
-				lastSeq = u.nextseq - fwd.baseSeq
-			}
-			if u.seq-fwd.baseSeq < first {
-				first = u.seq - fwd.baseSeq
-			}
-		}
+	if seglen != 0 && fwd.segs.len() > 0 && fwd.validBIF {
+		first, lastSeq := fwd.segs.span(fwd.baseSeq)
 		inFlight := lastSeq - first
 		for i := 0; i < rev.nSack; i++ {
 			inFlight -= rev.sackR[i] - rev.sackL[i]
@@ -544,4 +516,90 @@ finishedRetx:
 		}
 	}
 	an.Flags |= fl
+}
+
+// segList holds one direction's unacknowledged segments, oldest first. It
+// keeps a start offset so acknowledged segments leave from the front
+// without copying, and knows whether the segments are in nextseq order, the
+// common case where acknowledging is a prefix cut.
+type segList struct {
+	s        []unacked
+	head     int
+	unsorted bool
+}
+
+func (l *segList) reset() {
+	l.s, l.head, l.unsorted = l.s[:0], 0, false
+}
+
+func (l *segList) live() []unacked { return l.s[l.head:] }
+
+func (l *segList) len() int { return len(l.s) - l.head }
+
+func (l *segList) push(u unacked) {
+	if n := len(l.s); n > l.head && seqLT(u.nextseq, l.s[n-1].nextseq) {
+		l.unsorted = true
+	}
+	if l.head > 0 && len(l.s) == cap(l.s) {
+		// Compact before growing.
+		n := copy(l.s, l.s[l.head:])
+		l.s, l.head = l.s[:n], 0
+	}
+	l.s = append(l.s, u)
+}
+
+// ack removes every segment that ack covers (nextseq ≤ ack) and returns the
+// oldest one whose nextseq equals ack, as Wireshark's list walk finds it.
+func (l *segList) ack(ack uint32) (acked unacked, found bool) {
+	live := l.s[l.head:]
+	if !l.unsorted {
+		i := 0
+		for i < len(live) && !seqGT(live[i].nextseq, ack) {
+			if !found && live[i].nextseq == ack {
+				acked, found = live[i], true
+			}
+			i++
+		}
+		l.head += i
+	} else {
+		for i := range live {
+			if live[i].nextseq == ack {
+				acked, found = live[i], true
+				break
+			}
+		}
+		keep := live[:0]
+		for _, u := range live {
+			if seqGT(u.nextseq, ack) {
+				keep = append(keep, u)
+			}
+		}
+		l.s = l.s[:l.head+len(keep)]
+	}
+	if l.head == len(l.s) {
+		l.reset()
+	}
+	return acked, found
+}
+
+// span returns the lowest seq and highest nextseq of the segments, relative to base.
+func (l *segList) span(base uint32) (first, last uint32) {
+	live := l.s[l.head:]
+	n := len(live) - 1
+	first, last = live[n].seq-base, live[n].nextseq-base
+	if !l.unsorted && live[0].seq-base <= first {
+		// In nextseq order the oldest segment starts lowest unless a
+		// retransmission reached further back; check both ends.
+		return live[0].seq - base, last
+	}
+	for i := n; i >= 0; i-- {
+		u := &live[i]
+		if u.nextseq-base > last {
+			last = u.nextseq - base
+		}
+		if u.seq-base < first {
+			first = u.seq - base
+		}
+	}
+	return first, last
 }

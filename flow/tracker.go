@@ -25,6 +25,9 @@ type Config struct {
 	// segments on the frame that completes them (decode.Decoder.DecodeStream),
 	// as Wireshark does. Use a Decoder not used concurrently elsewhere.
 	Decoder *decode.Decoder
+	// NoDesegment turns off the application-PDU reassembly that Decoder
+	// enables (reports that look only at TCP do not need it).
+	NoDesegment bool
 	// MaxBuffered caps the out-of-order bytes held per connection direction
 	// for reassembly; beyond it the gap is skipped and marked. Default 1 MiB.
 	MaxBuffered int

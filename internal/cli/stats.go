@@ -198,6 +198,9 @@ func runStats(env *Env, args []string) error {
 	default:
 		return usagef("stats: unknown report %q: use conv, endpoints, expert, io, hierarchy or summary", rep)
 	}
+	// Only the protocol hierarchy, and filters (which may name HTTP, DNS or
+	// TLS fields), need messages spanning segments reassembled.
+	po.Flow.NoDesegment = rep != "hierarchy" && o.filter == ""
 	fn := func(f *decode.Frame) error { add(f); return nil }
 	if o.singleCore {
 		err = runPipeline(env, po, fn)
