@@ -64,6 +64,7 @@ func (e *Engine) groupKeyFor(s *stallRec) groupKey {
 }
 
 func (e *Engine) build() []Finding {
+	e.ix = nil
 	for i := range e.stalls {
 		s := &e.stalls[i]
 		if s.cat == CatPeerReset {
@@ -269,9 +270,32 @@ func median(v []float64) float64 {
 	return w[len(w)/2]
 }
 
+// clientIndex maps servers and service ports to the hosts that used them as
+// clients; built once per build for unaffected.
+type clientIndex struct {
+	byServer map[Endpoint][]netip.Addr
+	byPort   map[svcKey][]netip.Addr
+}
+
+func (e *Engine) clientIndex() *clientIndex {
+	ix := &clientIndex{byServer: map[Endpoint][]netip.Addr{}, byPort: map[svcKey][]netip.Addr{}}
+	for a, h := range e.hosts {
+		for s := range h.servers {
+			ix.byServer[s] = append(ix.byServer[s], a)
+		}
+		for k := range h.ports {
+			ix.byPort[k] = append(ix.byPort[k], a)
+		}
+	}
+	return ix
+}
+
 // unaffected names hosts that did the same kind of traffic (same servers,
 // else same service ports) and are not among the victims or the servers.
 func (e *Engine) unaffected(st gstats, exclude ...netip.Addr) []netip.Addr {
+	if e.ix == nil {
+		e.ix = e.clientIndex()
+	}
 	skip := map[netip.Addr]bool{}
 	for _, v := range st.victims {
 		skip[v] = true
@@ -282,32 +306,33 @@ func (e *Engine) unaffected(st gstats, exclude ...netip.Addr) []netip.Addr {
 	for _, x := range exclude {
 		skip[x] = true
 	}
-	var same, similar []netip.Addr
-	for a, h := range e.hosts {
-		if skip[a] || h.servers == nil {
-			continue
-		}
-		hit := false
-		for s := range st.servers {
-			if h.servers[s] > 0 {
-				hit = true
-				break
+	collect := func(lists [][]netip.Addr) []netip.Addr {
+		seen := map[netip.Addr]bool{}
+		var out []netip.Addr
+		for _, l := range lists {
+			if len(out) >= 256 {
+				break // enough to name a few; the list is capped below
+			}
+			for _, a := range l {
+				if !skip[a] && !seen[a] {
+					seen[a] = true
+					out = append(out, a)
+				}
 			}
 		}
-		if hit {
-			same = append(same, a)
-			continue
-		}
-		for k := range st.services {
-			if h.ports[k] > 0 {
-				similar = append(similar, a)
-				break
-			}
-		}
+		return out
 	}
-	out := same
+	var ls [][]netip.Addr
+	for s := range st.servers {
+		ls = append(ls, e.ix.byServer[s])
+	}
+	out := collect(ls)
 	if len(out) == 0 {
-		out = similar
+		ls = ls[:0]
+		for k := range st.services {
+			ls = append(ls, e.ix.byPort[k])
+		}
+		out = collect(ls)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Less(out[j]) })
 	if len(out) > 16 {

@@ -88,6 +88,7 @@ type Engine struct {
 	udpScratch       [256]byte
 	cachedFindings   []Finding
 	cacheValidFrames uint64
+	ix               *clientIndex
 }
 
 // Summary counts the transactions the engine saw.
