@@ -358,6 +358,17 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 	return s.more(d, f, p)
 }
 
+// Skip tells the stream that f's payload holds only bytes it has seen
+// before (a retransmission): what the decoders found in them is removed from
+// f, since Wireshark does not dissect retransmitted bytes again.
+func (s *AppStream) Skip(f *Frame) {
+	f.drop(ProtoHTTP)
+	f.drop(ProtoTLS)
+	if f.Has(ProtoTCP) {
+		f.drop(ProtoDNS)
+	}
+}
+
 // Close ends the stream at frame f (a FIN or RST): an HTTP response whose
 // body runs to the connection's close is decoded into f.
 func (s *AppStream) Close(d *Decoder, f *Frame) {

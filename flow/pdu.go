@@ -50,6 +50,7 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 			case diff < 0: // retransmitted or overlapping bytes
 				if int(-diff) >= len(data) {
 					data = nil
+					p.app.Skip(f)
 				} else {
 					data = data[-diff:]
 				}
