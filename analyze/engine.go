@@ -117,8 +117,8 @@ type Summary struct {
 	TLSAlerts        int    `json:"tls_alerts"`
 	TLSOpenAtEnd     int    `json:"tls_open_at_end"`
 	Requests         int    `json:"tcp_requests"`
-	MedianHandshakeS float64
-	handshakeRTTs    []int64
+	MedianHandshakeS float64 `json:"median_handshake_rtt_s"`
+	handshakeRTTs    []int64 `json:"-"`
 }
 
 // New returns an engine with cfg (zero fields take their defaults).
