@@ -93,30 +93,30 @@ type Engine struct {
 
 // Summary counts the transactions the engine saw.
 type Summary struct {
-	Frames           uint64 `json:"frames"`
-	TCPConnections   int    `json:"tcp_connections"`
-	TCPEstablished   int    `json:"tcp_established"`
-	TCPRefused       int    `json:"tcp_refused"`
-	TCPUnanswered    int    `json:"tcp_unanswered"`
-	TCPSYNRetrans    int    `json:"tcp_syn_retransmitted"`
-	TCPReset         int    `json:"tcp_reset"`
-	TCPOpenAtEnd     int    `json:"tcp_open_at_end"`
-	TCPRetrans       int    `json:"tcp_retransmissions"`
-	DNSQueries       int    `json:"dns_queries"`
-	DNSAnswered      int    `json:"dns_answered"`
-	DNSUnanswered    int    `json:"dns_unanswered"`
-	DNSRetried       int    `json:"dns_retried"`
-	DNSErrors        int    `json:"dns_errors"`
-	DNSOpenAtEnd     int    `json:"dns_open_at_end"`
-	HTTPRequests     int    `json:"http_requests"`
-	HTTPResponses    int    `json:"http_responses"`
-	HTTPErrors       int    `json:"http_errors"`
-	HTTPOpenAtEnd    int    `json:"http_open_at_end"`
-	TLSHandshakes    int    `json:"tls_client_hellos"`
-	TLSServerHellos  int    `json:"tls_server_hellos"`
-	TLSAlerts        int    `json:"tls_alerts"`
-	TLSOpenAtEnd     int    `json:"tls_open_at_end"`
-	Requests         int    `json:"tcp_requests"`
+	Frames           uint64  `json:"frames"`
+	TCPConnections   int     `json:"tcp_connections"`
+	TCPEstablished   int     `json:"tcp_established"`
+	TCPRefused       int     `json:"tcp_refused"`
+	TCPUnanswered    int     `json:"tcp_unanswered"`
+	TCPSYNRetrans    int     `json:"tcp_syn_retransmitted"`
+	TCPReset         int     `json:"tcp_reset"`
+	TCPOpenAtEnd     int     `json:"tcp_open_at_end"`
+	TCPRetrans       int     `json:"tcp_retransmissions"`
+	DNSQueries       int     `json:"dns_queries"`
+	DNSAnswered      int     `json:"dns_answered"`
+	DNSUnanswered    int     `json:"dns_unanswered"`
+	DNSRetried       int     `json:"dns_retried"`
+	DNSErrors        int     `json:"dns_errors"`
+	DNSOpenAtEnd     int     `json:"dns_open_at_end"`
+	HTTPRequests     int     `json:"http_requests"`
+	HTTPResponses    int     `json:"http_responses"`
+	HTTPErrors       int     `json:"http_errors"`
+	HTTPOpenAtEnd    int     `json:"http_open_at_end"`
+	TLSHandshakes    int     `json:"tls_client_hellos"`
+	TLSServerHellos  int     `json:"tls_server_hellos"`
+	TLSAlerts        int     `json:"tls_alerts"`
+	TLSOpenAtEnd     int     `json:"tls_open_at_end"`
+	Requests         int     `json:"tcp_requests"`
 	MedianHandshakeS float64 `json:"median_handshake_rtt_s"`
 	handshakeRTTs    []int64 `json:"-"`
 }
