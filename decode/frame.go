@@ -216,6 +216,11 @@ type ICMP struct {
 	InnerProto             uint8
 	InnerSrc, InnerDst     netip.Addr
 	InnerSport, InnerDport uint16
+	// InnerIP is the quoted IPv4 header in full and InnerL4 the quoted bytes
+	// after it (aliasing the frame), for the second occurrences of ip.* and
+	// icmp.* fields as Wireshark shows them.
+	InnerIP IPv4
+	InnerL4 []byte
 }
 
 // ICMPv6, including neighbour discovery.

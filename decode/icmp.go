@@ -33,6 +33,7 @@ func (d *Decoder) decodeICMP(f *Frame, b []byte, off int, reasm bool) {
 	c.Checksum = be16(h[2:])
 	c.ID, c.Seq = 0, 0
 	c.HasInner = false
+	c.InnerL4 = nil
 	f.addLayer(ProtoICMP, off, len(h), reasm)
 	if len(h) < 8 {
 		if icmpHasIDSeq(c.Type) || icmpIsError(c.Type) {
@@ -55,6 +56,12 @@ func (d *Decoder) decodeICMP(f *Frame, b []byte, off int, reasm bool) {
 			c.InnerSrc = netip.AddrFrom4([4]byte(q[12:16]))
 			c.InnerDst = netip.AddrFrom4([4]byte(q[16:20]))
 			c.InnerSport, c.InnerDport = 0, 0
+			c.InnerIP = IPv4{Version: 4, IHL: q[0] & 0xf, TOS: q[1], TotalLen: be16(q[2:]), ID: be16(q[4:]),
+				Flags: q[6] >> 5, FragOffset: be16(q[6:]) & 0x1fff, TTL: q[8], Protocol: q[9], Checksum: be16(q[10:]),
+				Src: c.InnerSrc, Dst: c.InnerDst}
+			if ihl >= 20 && len(q) >= ihl {
+				c.InnerL4 = q[ihl:]
+			}
 			if ihl >= 20 && len(q) >= ihl+4 {
 				c.InnerSport, c.InnerDport = be16(q[ihl:]), be16(q[ihl+2:])
 			} else {

@@ -56,6 +56,24 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			add(dnsProtoName(f))
 		case ProtoLLC:
 			add("llc")
+		case ProtoIPv6:
+			add("ipv6")
+			if f.IPv6.HasFrag && (f.IPv6.FragOffset != 0 || f.IPv6.MoreFrags || f.IPv6.Reassembled) {
+				add("ipv6.fraghdr")
+			}
+		case ProtoICMP:
+			add("icmp")
+			if f.ICMP.HasInner {
+				add("ip")
+				switch f.ICMP.InnerProto {
+				case IPProtoICMP:
+					add("icmp")
+				case IPProtoUDP:
+					add("udp")
+				case IPProtoTCP:
+					add("tcp")
+				}
+			}
 		default:
 			add(l.Proto.String())
 		}

@@ -17,14 +17,15 @@ var arpFields = []Field{
 	uintField("arp.hw.size", FTUint8, BaseDec, decode.ProtoARP, func(f *decode.Frame) (uint64, bool) { return uint64(f.ARP.HWSize), hasARP(f) }),
 	uintField("arp.proto.size", FTUint8, BaseDec, decode.ProtoARP, func(f *decode.Frame) (uint64, bool) { return uint64(f.ARP.ProtoSize), hasARP(f) }),
 	uintField("arp.opcode", FTUint16, BaseDec, decode.ProtoARP, func(f *decode.Frame) (uint64, bool) { return uint64(f.ARP.Opcode), hasARP(f) }),
+	// Wireshark adds these three only when they hold.
 	boolField("arp.isgratuitous", 0, decode.ProtoARP, func(f *decode.Frame) (bool, bool) {
-		return arpEth(f) && f.ARP.SenderIP == f.ARP.TargetIP && (f.ARP.Opcode == 2 || f.ARP.TargetMAC != [6]byte{}), arpEth(f)
+		return true, arpEth(f) && f.ARP.SenderIP == f.ARP.TargetIP
 	}),
 	boolField("arp.isprobe", 0, decode.ProtoARP, func(f *decode.Frame) (bool, bool) {
-		return arpEth(f) && f.ARP.Opcode == 1 && f.ARP.SenderIP.IsUnspecified() && f.ARP.TargetMAC == [6]byte{}, arpEth(f)
+		return true, arpEth(f) && f.ARP.Opcode == 1 && f.ARP.SenderIP.IsUnspecified() && f.ARP.TargetMAC == [6]byte{}
 	}),
 	boolField("arp.isannouncement", 0, decode.ProtoARP, func(f *decode.Frame) (bool, bool) {
-		return arpEth(f) && f.ARP.Opcode == 1 && f.ARP.SenderIP == f.ARP.TargetIP && f.ARP.TargetMAC == [6]byte{}, arpEth(f)
+		return true, arpEth(f) && f.ARP.Opcode == 1 && f.ARP.SenderIP == f.ARP.TargetIP && f.ARP.TargetMAC == [6]byte{}
 	}),
 	bytesField("arp.src.hw_mac", FTEther, decode.ProtoARP, func(f *decode.Frame) ([]byte, bool) {
 		return f.ARP.SenderMAC[:], hasARP(f) && f.ARP.HWSize == 6 && f.ARP.SenderIP.IsValid()

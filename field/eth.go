@@ -21,7 +21,7 @@ func ethBit(name string, mask uint64, src, dst bool, bit byte) Field {
 }
 
 func ethOUI(name string, src, dst bool) Field {
-	return Field{Name: name, Type: FTUint24, Base: BaseHex, Proto: decode.ProtoEth,
+	return Field{Name: name, Type: FTUint24, Base: BaseDec, Proto: decode.ProtoEth,
 		Get: func(f *decode.Frame, out []Value) []Value {
 			if !hasEth(f) {
 				return out
@@ -75,7 +75,7 @@ var llcFields = []Field{
 	uintField("llc.control", FTUint16, BaseHex, decode.ProtoLLC, func(f *decode.Frame) (uint64, bool) {
 		return uint64(f.Eth.Control), f.Has(decode.ProtoLLC)
 	}),
-	uintField("llc.oui", FTUint24, BaseHex, decode.ProtoLLC, func(f *decode.Frame) (uint64, bool) {
+	uintField("llc.oui", FTUint24, BaseDec, decode.ProtoLLC, func(f *decode.Frame) (uint64, bool) {
 		return uint64(f.Eth.SNAPOUI), f.Has(decode.ProtoLLC) && f.Eth.HasSNAP
 	}),
 	uintField("llc.type", FTUint16, BaseHex, decode.ProtoLLC, func(f *decode.Frame) (uint64, bool) {
@@ -107,6 +107,6 @@ var sllFields = []Field{
 		return uint64(f.SLL.IfIndex), f.Has(decode.ProtoSLL) && f.SLL.Version == 2
 	}),
 	uintField("null.family", FTUint32, BaseDec, decode.ProtoNull, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.Null), f.Has(decode.ProtoNull)
+		return uint64(f.Null), f.Has(decode.ProtoNull) && f.Null != 0 // 0: an EtherType followed instead
 	}),
 }

@@ -8,7 +8,7 @@ var frameFields = []Field{
 	uintField("frame.len", FTUint32, BaseDec, decode.ProtoFrame, func(f *decode.Frame) (uint64, bool) { return uint64(f.Len), true }),
 	uintField("frame.cap_len", FTUint32, BaseDec, decode.ProtoFrame, func(f *decode.Frame) (uint64, bool) { return uint64(f.CapLen), true }),
 	uintField("frame.interface_id", FTUint32, BaseDec, decode.ProtoFrame, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.Interface), f.Interface >= 0
+		return uint64(f.Interface), f.Interface >= 0 && f.InterfaceName != "" // pcapng only, as tshark
 	}),
 	bytesField("frame.interface_name", FTString, decode.ProtoFrame, func(f *decode.Frame) ([]byte, bool) {
 		if f.InterfaceName == "" {

@@ -4,14 +4,24 @@ import "github.com/wirewatch/wirewatch/decode"
 
 func hasIP(f *decode.Frame) bool { return f.Has(decode.ProtoIP) }
 
+// ipUint lists the header's value, then the one of an IPv4 header quoted in an ICMP error.
 func ipUint(name string, t Type, base Base, mask uint64, get func(ip *decode.IPv4) uint64) Field {
-	fl := uintField(name, t, base, decode.ProtoIP, func(f *decode.Frame) (uint64, bool) { return get(&f.IP), hasIP(f) })
-	fl.Bitmask = mask
-	return fl
+	return Field{Name: name, Type: t, Base: base, Bitmask: mask, Proto: decode.ProtoIP,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if !hasIP(f) {
+				return dst
+			}
+			dst = append(dst, Value{U: get(&f.IP)})
+			if icmpInner4(f) {
+				dst = append(dst, Value{U: get(&f.ICMP.InnerIP)})
+			}
+			return dst
+		}}
 }
 
 func ipBool(name string, mask uint64, get func(ip *decode.IPv4) bool) Field {
-	return boolField(name, mask, decode.ProtoIP, func(f *decode.Frame) (bool, bool) { return get(&f.IP), hasIP(f) })
+	fl := ipUint(name, FTBoolean, BaseNone, mask, func(ip *decode.IPv4) uint64 { return b2u(get(ip)) })
+	return fl
 }
 
 // icmpInner4 reports whether the frame quotes an IPv4 header inside an ICMP error.
@@ -44,7 +54,25 @@ func ipAddrField(name string, src, dst bool) Field {
 
 // ip.*: the IPv4 header (the first one in the frame).
 var ipFields = []Field{
-	ipUint("ip.version", FTUint8, BaseDec, 0, func(ip *decode.IPv4) uint64 { return 4 }),
+	// ip.version appears for IPv6 headers too (Wireshark's IPv6 dissector adds it).
+	{Name: "ip.version", Type: FTUint8, Base: BaseDec, Proto: decode.ProtoIP,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if !hasIP(f) && !f.Has(decode.ProtoIPv6) {
+				return dst
+			}
+			for _, l := range f.Layers {
+				switch l.Proto {
+				case decode.ProtoIP:
+					dst = append(dst, Value{U: 4})
+				case decode.ProtoIPv6:
+					dst = append(dst, Value{U: 6})
+				}
+			}
+			if icmpInner4(f) {
+				dst = append(dst, Value{U: 4})
+			}
+			return dst
+		}},
 	ipUint("ip.hdr_len", FTUint8, BaseDec, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.IHL) * 4 }),
 	ipUint("ip.dsfield", FTUint8, BaseHex, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.TOS) }),
 	ipUint("ip.dsfield.dscp", FTUint8, BaseDec, 0xfc, func(ip *decode.IPv4) uint64 { return uint64(ip.TOS >> 2) }),

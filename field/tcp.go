@@ -89,11 +89,14 @@ func tcpFlagStr(flags uint16) []byte {
 func tcpOpts(o []byte, fn func(kind byte, opt []byte)) {
 	for i := 0; i < len(o); {
 		kind := o[i]
-		if kind == 0 || kind == 1 {
-			fn(kind, o[i:i+1])
-			if kind == 0 {
-				return
+		if kind == 0 { // Wireshark shows every byte from EOL on as EOL
+			for ; i < len(o); i++ {
+				fn(0, o[i:i+1])
 			}
+			return
+		}
+		if kind == 1 {
+			fn(kind, o[i:i+1])
 			i++
 			continue
 		}
@@ -174,7 +177,7 @@ var tcpFields = []Field{
 		return uint64(f.TCP.Checksum), tcpAvail(f, 18)
 	}),
 	uintField("tcp.urgent_pointer", FTUint16, BaseDec, decode.ProtoTCP, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.TCP.Urgent), fullTCP(f)
+		return uint64(f.TCP.Urgent), fullTCP(f) && f.TCP.HdrAvail >= 20
 	}),
 	uintField("tcp.len", FTUint32, BaseDec, decode.ProtoTCP, func(f *decode.Frame) (uint64, bool) {
 		return uint64(f.TCP.PayloadLen), fullTCP(f) && !f.TCP.BadHdrLen

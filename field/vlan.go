@@ -22,7 +22,6 @@ func vlanEach(name string, t Type, base Base, mask uint64, get func(v *decode.VL
 var vlanFields = []Field{
 	vlanEach("vlan.priority", FTUint16, BaseDec, 0xe000, func(v *decode.VLAN) uint64 { return uint64(v.Priority) }),
 	vlanEach("vlan.dei", FTBoolean, BaseNone, 0x1000, func(v *decode.VLAN) uint64 { return b2u(v.DEI) }),
-	vlanEach("vlan.cfi", FTBoolean, BaseNone, 0x1000, func(v *decode.VLAN) uint64 { return b2u(v.DEI) }),
 	vlanEach("vlan.id", FTUint16, BaseDec, 0xfff, func(v *decode.VLAN) uint64 { return uint64(v.ID) }),
 	{Name: "vlan.etype", Type: FTUint16, Base: BaseHex, Proto: decode.ProtoVLAN,
 		Get: func(f *decode.Frame, dst []Value) []Value {
