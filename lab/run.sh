@@ -20,7 +20,7 @@ WORK="${WORK:-/tmp/wirewatch-lab}"
 PY=/usr/bin/python3
 W="$PY $LAB/wwlab.py"
 
-ALL_SCENARIOS=(http fail-open dns-server-timeout packet-loss server-think-time connection-refused
+ALL_SCENARIOS=(http fail-open fail-open-arp dns-server-timeout packet-loss server-think-time connection-refused
   middlebox-reset syn-retransmission pmtu-blackhole zero-window hostile-http)
 
 NS_CLIENTS=(ww-c1 ww-c2 ww-c3 ww-c4)
@@ -252,6 +252,28 @@ s_fail-open() {
   sleep 0.3
   client ww-c3 browse "${PAGE[@]}"
   wait $c1
+  capture_stop
+}
+
+s_fail-open-arp() {
+  # the same kind of agent on PC-EMIL, but its server is on the LAN (a licence/proxy box at .50 that is switched
+  # off): the SYN never leaves the PC; the capture shows only ARP requests without a reply, and connect() fails
+  # with "no route to host" when the kernel gives up resolving (3 probes, 1 s apart)
+  start_wanem
+  start_servers
+  meta filter='"'$LAN_NET.50'"' filter_port=3128 agent_client='"'$LAN_NET.12'"' \
+    clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  client ww-c2 browse --agent $LAN_NET.50:3128:10 --conns 2 http://www.northwind.example/ \
+    http://www.northwind.example/css/site.css http://cdn.northwind-static.example/img/hero.jpg \
+    http://cdn.northwind-static.example/img/logo.png &
+  local c2=$!
+  sleep 0.5
+  client ww-c1 browse --conns 2 http://www.northwind.example/ http://www.northwind.example/css/site.css \
+    http://cdn.northwind-static.example/img/hero.jpg http://cdn.northwind-static.example/img/logo.png
+  sleep 0.3
+  client ww-c3 browse --conns 2 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg
+  wait $c2
   capture_stop
 }
 

@@ -21,7 +21,7 @@ FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.ttl", "ip.
           "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission", "tcp.analysis.duplicate_ack",
           "tcp.analysis.out_of_order", "tcp.analysis.lost_segment", "tcp.analysis.zero_window",
           "tcp.analysis.window_full", "tcp.analysis.spurious_retransmission", "tcp.options.sack_le",
-          "icmp.type", "arp.opcode"]
+          "icmp.type", "arp.opcode", "arp.dst.proto_ipv4", "arp.src.proto_ipv4"]
 
 HOSTS = {
     "192.168.77.1": "site router / default gateway (LAN side)",
@@ -38,6 +38,7 @@ HOSTS = {
     "198.19.7.7": "app server app.fabrikam-portal.example (WAN)",
     "198.18.25.25": "mail server mx.contoso-partner.example (WAN)",
     "198.19.80.80": "download server files.tailspin-dl.example (WAN)",
+    "192.168.77.50": "licence/proxy box of the endpoint agent (switched off)",
     "10.99.8.20": "URL-filter server urlfilter.av-cloud.example (behind a VPN that is down)",
 }
 
@@ -183,6 +184,48 @@ def sc_fail_open(meta, cap, ev):
           "culprit": {"host": meta["filter"], "port": meta["filter_port"], "proto": "tcp", "timeout_s": to,
                       "role": "URL-filter / web-reputation server of the endpoint agent",
                       "behaviour": "no SYN/ACK, no RST, no ICMP (silently dropped)"}}
+    return rc, [agent_client], others, victims, checks
+
+
+def sc_fail_open_arp(meta, cap, ev):
+    victims, checks = [], []
+    agent_client, dep = meta["agent_client"], meta["filter"]
+    waits = []
+    for e in sorted((e for e in ev if e["ev"] == "http" and e["client"] == agent_client), key=lambda e: e["t_sent"]):
+        ag = e.get("agent")
+        if not ag or "no route to host" not in ag["result"].lower():
+            fail("the agent's connect did not fail with 'no route to host' for %s: %s" % (e["uri"], ag))
+        fr, req, before, resp = http_victim_frames(cap, e)
+        arps = [f for f in cap.frames if f["arp.opcode"] == "1" and f["arp.src.proto_ipv4"] == agent_client and
+                f["arp.dst.proto_ipv4"] == dep and ag["t0"] - 0.01 <= f["t"] <= req["t"]]
+        if not arps:
+            fail("no ARP request for %s during the wait for %s" % (dep, e["uri"]))
+        waits.append(ag["t1"] - ag["t0"])
+        victims.append({
+            "client": e["client"], "tcp_stream": int(req["tcp.stream"]),
+            "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+            "request": "GET " + e["uri"], "host": e["host"], "nth_request_on_connection": e["nth"],
+            "stall_s": r(req["t"] - before["t"], 3), "agent_wait_s": r(ag["t1"] - ag["t0"], 3),
+            "frames": {"before_stall": before["n"], "delayed_request": req["n"],
+                       "first_response": resp["n"] if resp else None, "culprit_arp_requests": [f["n"] for f in arps]},
+        })
+    if any(f["arp.opcode"] == "2" and f["arp.src.proto_ipv4"] == dep for f in cap.frames):
+        fail("%s answered ARP" % dep)
+    if any(f["ip.dst"] == dep for f in cap.frames):
+        fail("a packet to %s reached the wire" % dep)
+    others = sorted({e["client"] for e in ev if e["ev"] == "http" and e["client"] != agent_client})
+    to = r(sorted(waits)[len(waits) // 2], 3)
+    rc = {"category": "blocked-on-unreachable-dependency",
+          "summary": "An agent on %s holds every HTTP request after the TCP handshake while it connects to %s:%d on "
+          "the same LAN. That box is switched off: the PC's ARP requests for it get no reply, so its SYN never "
+          "reaches the wire, and after the kernel's 3 ARP probes (1 s apart) connect() fails with 'no route to "
+          "host' and the agent lets the request go, %g s late. The capture shows the dependency only as "
+          "unanswered ARP requests (the port is not visible on the wire). %s fetch the same pages at once." % (
+              agent_client, dep, meta["filter_port"], to, " and ".join(others)),
+          "culprit": {"host": dep, "port": None, "proto": "tcp", "timeout_s": to,
+                      "port_configured": meta["filter_port"],
+                      "role": "LAN licence/proxy server of the endpoint agent, switched off",
+                      "behaviour": "no ARP reply; the SYN never leaves the client"}}
     return rc, [agent_client], others, victims, checks
 
 
@@ -475,7 +518,7 @@ def sc_hostile(meta, cap, ev):
     return rc, sorted({v["client"] for v in victims}), [], victims, []
 
 
-SCENARIOS = {"http": sc_http, "fail-open": sc_fail_open, "dns-server-timeout": sc_dns, "packet-loss": sc_loss,
+SCENARIOS = {"http": sc_http, "fail-open": sc_fail_open, "fail-open-arp": sc_fail_open_arp, "dns-server-timeout": sc_dns, "packet-loss": sc_loss,
              "server-think-time": sc_think, "connection-refused": sc_refused, "middlebox-reset": sc_mbreset,
              "syn-retransmission": sc_synretx, "pmtu-blackhole": sc_pmtu, "zero-window": sc_zero,
              "hostile-http": sc_hostile}
