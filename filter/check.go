@@ -21,6 +21,9 @@ type checker struct {
 	bad    bool
 	protos map[string]*field.Field
 	used   []string
+	// hint is the other side of the comparison being checked: constant
+	// arithmetic on the right ("tcp.port == 1 + 79") takes its type.
+	hint *operand
 }
 
 // operand is a checked value expression: a compiled value, or a literal
@@ -170,7 +173,10 @@ func (c *checker) test(x Expr) test {
 	case *Char:
 		c.fail(x.Pos(), x.End(), x.Lit+" is neither a field nor a protocol name.")
 		return trueTest{}
-	case *Slice, *Call:
+	case *Call:
+		c.fail(x.Fun.Pos(), x.Fun.End(), "You cannot test whether a function is present.")
+		return trueTest{}
+	case *Slice:
 		o := c.value(x)
 		if o.bad() {
 			return trueTest{}
@@ -260,7 +266,10 @@ func (c *checker) compare(x *Compare) test {
 // operandOf checks y as the other side of l: a literal is converted to l's
 // type, anything else must have a compatible type.
 func (c *checker) operandOf(y Expr, l *operand) operand {
+	saved := c.hint
+	c.hint = l
 	r := c.value(y)
+	c.hint = saved
 	if r.bad() {
 		return r
 	}
@@ -394,12 +403,6 @@ func (c *checker) slice(x *Slice) operand {
 		c.fail(o.pos, o.end, `"`+c.name(&o)+`" is a `+typeDesc(o.typ)+" and cannot be sliced into a sequence of bytes.")
 		return operand{}
 	}
-	for _, r := range x.Ranges {
-		if r.Kind == RangeStartEnd && r.Start >= 0 && r.N >= 0 && r.N < r.Start {
-			c.fail(r.Pos, r.EndPos, "Range "+r.String()+" isn't valid because the end is before the start")
-			return operand{}
-		}
-	}
 	return operand{v: &sliceNode{x: o.v, k: k, ranges: x.Ranges}, typ: field.FTBytes, pos: x.Pos(), end: x.End()}
 }
 
@@ -447,8 +450,17 @@ func (c *checker) arith(x *Binary) operand {
 			return r
 		}
 		if r.lit != nil {
-			c.fail(l.pos, r.end, "Constant arithmetic expression on the LHS is invalid.")
-			return operand{}
+			if c.hint == nil || c.hint.bad() || c.hint.lit != nil {
+				c.fail(l.pos, l.end, "Constant arithmetic expression on the LHS is invalid.")
+				return operand{}
+			}
+			t := c.hint.typ
+			v, msg := convert(r.lit, t, "")
+			if msg != "" {
+				c.fail(r.pos, r.end, msg)
+				return operand{}
+			}
+			r = operand{v: &constNode{vals: []field.Value{v}}, typ: t, pos: r.pos, end: r.end}
 		}
 		v, msg := convert(l.lit, r.typ, "")
 		if msg != "" {

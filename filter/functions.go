@@ -15,8 +15,12 @@ func (c *checker) call(x *Call) operand {
 	name := x.Fun.Name
 	at := func(i int) Expr { return x.Args[i] }
 	nargs := func(n int) bool {
-		if len(x.Args) != n {
-			c.fail(x.Pos(), x.End(), "Function "+name+"() takes exactly "+strconv.Itoa(n)+" argument(s), not "+strconv.Itoa(len(x.Args))+".")
+		switch {
+		case len(x.Args) < n:
+			c.fail(x.Fun.Pos(), x.Fun.End(), "Function "+name+" needs at least "+strconv.Itoa(n)+" arguments.")
+			return false
+		case len(x.Args) > n:
+			c.fail(x.Fun.Pos(), x.Fun.End(), "Function "+name+" can only accept "+strconv.Itoa(n)+" arguments.")
 			return false
 		}
 		return true
@@ -55,7 +59,7 @@ func (c *checker) call(x *Call) operand {
 			return operand{}
 		}
 		if o.f == nil {
-			c.fail(o.pos, o.end, "Argument to count() must be a field, not "+c.name(&o)+".")
+			c.fail(o.pos, o.end, "Only fields can be used as parameter for count()")
 			return operand{}
 		}
 		return out(&countNode{x: o.v}, field.FTUint32)
@@ -105,7 +109,7 @@ func (c *checker) call(x *Call) operand {
 		return out(&absNode{x: o.v, k: k}, o.typ)
 	case "max", "min":
 		if len(x.Args) == 0 {
-			c.fail(x.Pos(), x.End(), "Function "+name+"() needs at least one argument.")
+			c.fail(x.Fun.Pos(), x.Fun.End(), "Function "+name+" needs at least 1 arguments.")
 			return operand{}
 		}
 		ops := make([]operand, len(x.Args))

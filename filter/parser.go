@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -71,8 +72,18 @@ func (p *parser) unexpected() {
 		return
 	}
 	lit := p.lit
-	if p.tok == RANGE {
+	switch {
+	case p.tok == RANGE:
 		lit = "["
+	case p.tok == ILLEGAL && strings.HasPrefix(lit, "["):
+		p.fail(p.pos, p.pos+1, "The right bracket was missing from a slice.")
+		return
+	case p.tok == ILLEGAL && strings.HasPrefix(lit, "'"):
+		p.fail(p.pos, p.pos+1, "The final quote was missing from a character constant.")
+		return
+	case p.tok == ILLEGAL && (strings.HasPrefix(lit, `"`) || strings.HasPrefix(lit, `r"`) || strings.HasPrefix(lit, `R"`)):
+		p.fail(p.pos, p.pos+1, "The final quote was missing from a quoted string.")
+		return
 	}
 	end := p.pos + len(lit)
 	p.fail(p.pos, end, `"`+lit+`" was unexpected in this context.`)
@@ -268,9 +279,9 @@ func (p *parser) parsePrimary() Expr {
 		return &String{ValuePos: pos, Lit: lit, Value: v}
 	case CHAR:
 		pos, lit := p.pos, p.lit
-		v, ok := unquoteChar(lit)
-		if !ok {
-			p.fail(pos, pos+len(lit), `"`+lit+`" isn't a valid character constant.`)
+		v, msg := unquoteChar(lit)
+		if msg != "" {
+			p.fail(pos, pos+len(lit), msg)
 			return &Bad{From: pos, To: pos + len(lit)}
 		}
 		p.next()
@@ -298,12 +309,17 @@ func (p *parser) parseRanges(text string, base int) []Range {
 		pos := base + off + lead
 		end := pos + len(body)
 		off += len(part) + 1
-		r, msg := parseRange(body)
+		r, msg, epos, eend := parseRange(body)
 		if msg != "" {
-			if body == "" {
-				body = text
+			if body == "" { // "[]" or "[1,]": the bracket or comma is unexpected
+				at := base + off - 1
+				if at >= len(p.src) {
+					at = len(p.src) - 1
+				}
+				p.fail(at, at+1, `"`+p.src[at:at+1]+`" was unexpected in this context.`)
+				return out
 			}
-			p.fail(pos, max(end, pos+1), msg)
+			p.fail(pos+epos, pos+eend, msg)
 			return out
 		}
 		r.Pos, r.EndPos = pos, end
@@ -312,62 +328,72 @@ func (p *parser) parseRanges(text string, base int) []Range {
 	return out
 }
 
-// parseRange parses one range; msg is non-empty on error.
-func parseRange(s string) (r Range, msg string) {
-	bad := `"` + s + `" is not a valid range.`
-	num := func(s string) (int, bool) {
-		s = strings.TrimSpace(s)
-		n, err := strconv.ParseInt(s, 10, 32)
-		return int(n), err == nil
+// parseRange parses one range; msg is non-empty on error, about the bytes
+// [epos, eend) of s.
+func parseRange(s string) (r Range, msg string, epos, eend int) {
+	num := func(t string, off int) (int, bool) {
+		n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 32)
+		if err != nil {
+			lead := len(t) - len(strings.TrimLeft(t, " "))
+			msg, epos, eend = `"`+strings.TrimSpace(t)+`" is not a valid number.`, off+lead, off+lead+len(strings.TrimSpace(t))
+			return 0, false
+		}
+		return int(n), true
 	}
-	if s == "" {
-		return r, `"[]" is not a valid range.`
+	if strings.Count(s, ":") > 1 {
+		return r, `"` + s + `" is not a valid range.`, 0, len(s)
 	}
-	// Find the separator: ':' or a '-' that is not a sign.
+	// The separator: ':' or a '-' that is not a sign.
 	sep := -1
 	for i := 0; i < len(s); i++ {
-		if s[i] == ':' || (s[i] == '-' && i > 0 && strings.TrimSpace(s[:i]) != "" && !strings.HasSuffix(strings.TrimSpace(s[:i]), "-")) {
+		if s[i] == ':' || (s[i] == '-' && strings.TrimSpace(s[:i]) != "" && !strings.HasSuffix(strings.TrimSpace(s[:i]), "-")) {
 			sep = i
 			break
 		}
 	}
 	if sep < 0 {
-		n, ok := num(s)
+		n, ok := num(s, 0)
 		if !ok {
-			return r, bad
+			return r, msg, epos, eend
 		}
-		return Range{Kind: RangeSingle, Start: n}, ""
+		return Range{Kind: RangeSingle, Start: n}, "", 0, 0
 	}
-	a, b := strings.TrimSpace(s[:sep]), strings.TrimSpace(s[sep+1:])
+	a, b := s[:sep], s[sep+1:]
 	if s[sep] == ':' {
 		start := 0
-		if a != "" {
+		if strings.TrimSpace(a) != "" {
 			var ok bool
-			if start, ok = num(a); !ok {
-				return r, bad
+			if start, ok = num(a, 0); !ok {
+				return r, msg, epos, eend
 			}
 		}
-		if b == "" {
-			if a == "" {
-				return r, bad
+		if strings.TrimSpace(b) == "" {
+			if strings.TrimSpace(a) == "" {
+				return r, `"` + s + `" is not a valid range.`, 0, len(s)
 			}
-			return Range{Kind: RangeToEnd, Start: start}, ""
+			return Range{Kind: RangeToEnd, Start: start}, "", 0, 0
 		}
-		n, ok := num(b)
+		n, ok := num(b, sep+1)
 		if !ok {
-			return r, bad
+			return r, msg, epos, eend
 		}
 		if n <= 0 {
-			return r, "Range " + s + " isn't valid because length " + b + " isn't positive"
+			return r, "Range " + s + " isn't valid because length " + strings.TrimSpace(b) + " isn't positive", 0, len(s)
 		}
-		return Range{Kind: RangeStartLen, Start: start, N: n}, ""
+		return Range{Kind: RangeStartLen, Start: start, N: n}, "", 0, 0
 	}
-	start, ok1 := num(a)
-	end, ok2 := num(b)
-	if !ok1 || !ok2 {
-		return r, bad
+	start, ok := num(a, 0)
+	if !ok {
+		return r, msg, epos, eend
 	}
-	return Range{Kind: RangeStartEnd, Start: start, N: end}, ""
+	end, ok := num(b, sep+1)
+	if !ok {
+		return r, msg, epos, eend
+	}
+	if (start >= 0) == (end >= 0) && start >= end {
+		return r, fmt.Sprintf("Range %s isn't valid because %d is greater or equal than %d", s, start, end), 0, len(s)
+	}
+	return Range{Kind: RangeStartEnd, Start: start, N: end}, "", 0, 0
 }
 
 type quoteError struct {
@@ -375,13 +401,13 @@ type quoteError struct {
 	msg      string
 }
 
-// unquote interprets a string literal: C escapes, \xHH, octal \ooo,
-// \uXXXX and \UXXXXXXXX; raw strings (r"...") keep backslashes.
+// unquote interprets a string literal as Wireshark 4.0 does: the C escapes
+// \a \b \f \n \r \t \v \\ \" \', octal \ooo (at most 255), \xH or \xHH, and
+// universal character names \uXXXX and \UXXXXXXXX; any other escape is an
+// error. Raw strings (r"...") keep every backslash.
 func unquote(lit string) (string, *quoteError) {
 	if lit[0] == 'r' || lit[0] == 'R' {
-		body := lit[2 : len(lit)-1]
-		// A backslash still protects a quote, but stays in the value.
-		return body, nil
+		return lit[2 : len(lit)-1], nil
 	}
 	body := lit[1 : len(lit)-1]
 	if strings.IndexByte(body, '\\') < 0 {
@@ -396,8 +422,11 @@ func unquote(lit string) (string, *quoteError) {
 		}
 		start := i
 		i++
+		bad := func(end int, msg string) (string, *quoteError) {
+			return "", &quoteError{1 + start, 1 + end, body[start:end] + msg}
+		}
 		if i >= len(body) {
-			return "", &quoteError{1 + start, 1 + len(body), "Unterminated escape sequence"}
+			return bad(len(body), " is not a valid character escape sequence")
 		}
 		switch e := body[i]; e {
 		case 'a':
@@ -414,13 +443,15 @@ func unquote(lit string) (string, *quoteError) {
 			b.WriteByte('\t')
 		case 'v':
 			b.WriteByte('\v')
+		case '\\', '"', '\'':
+			b.WriteByte(e)
 		case 'x':
 			j := i + 1
 			for j < len(body) && j < i+3 && isHex(body[j]) {
 				j++
 			}
 			if j == i+1 {
-				return "", &quoteError{1 + start, 1 + j, `\x` + " escape without hex digits"}
+				return bad(j, " is not a valid character escape sequence")
 			}
 			v, _ := strconv.ParseUint(body[i+1:j], 16, 8)
 			b.WriteByte(byte(v))
@@ -430,48 +461,52 @@ func unquote(lit string) (string, *quoteError) {
 			if e == 'U' {
 				n = 8
 			}
-			if i+1+n > len(body) {
-				return "", &quoteError{1 + start, 1 + len(body), body[start:] + " is not a valid universal character name"}
+			j := i + 1
+			for j < len(body) && j < i+1+n && isHex(body[j]) {
+				j++
 			}
-			hex := body[i+1 : i+1+n]
-			v, err := strconv.ParseUint(hex, 16, 32)
-			if err != nil || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) {
-				return "", &quoteError{1 + start, 2 + i + n, body[start:i+1+n] + " is not a valid universal character name"}
+			if j != i+1+n {
+				return bad(j, " is not a valid universal character name")
+			}
+			v, _ := strconv.ParseUint(body[i+1:j], 16, 32)
+			if v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (v < 0xA0 && v != '$' && v != '@' && v != '`') {
+				return bad(j, " is not a valid universal character name")
 			}
 			b.WriteRune(rune(v))
-			i += n
+			i = j - 1
 		default:
-			if e >= '0' && e <= '7' {
-				j := i
-				for j < len(body) && j < i+3 && body[j] >= '0' && body[j] <= '7' {
-					j++
-				}
-				v, _ := strconv.ParseUint(body[i:j], 8, 16)
-				b.WriteByte(byte(v))
-				i = j - 1
-				continue
+			if e < '0' || e > '7' {
+				return bad(i+1, " is not a valid character escape sequence")
 			}
-			b.WriteByte(e) // \\ \" \' and any other character stand for themselves
+			j := i
+			for j < len(body) && j < i+3 && body[j] >= '0' && body[j] <= '7' {
+				j++
+			}
+			v, _ := strconv.ParseUint(body[i:j], 8, 16)
+			if v > 255 {
+				return bad(j, " is larger than 255.")
+			}
+			b.WriteByte(byte(v))
+			i = j - 1
 		}
 	}
 	return b.String(), nil
 }
 
 // unquoteChar interprets a character constant: 'a', '\n', '\x41', '\101'.
-func unquoteChar(lit string) (uint64, bool) {
-	if len(lit) < 3 {
-		return 0, false
-	}
+func unquoteChar(lit string) (uint64, string) {
 	body := lit[1 : len(lit)-1]
-	if len(body) == 1 && body[0] != '\\' {
-		return uint64(body[0]), true
-	}
-	if body[0] != '\\' || len(body) < 2 {
-		return 0, false
+	switch {
+	case body == "":
+		return 0, "Empty character constant."
+	case len(body) == 1 && body != "\\":
+		return uint64(body[0]), ""
+	case body[0] != '\\':
+		return 0, lit + " is too long to be a valid character constant."
 	}
 	s, err := unquote(`"` + body + `"`)
 	if err != nil || len(s) != 1 {
-		return 0, false
+		return 0, lit + " isn't a valid character constant."
 	}
-	return uint64(s[0]), true
+	return uint64(s[0]), ""
 }
