@@ -21,17 +21,20 @@ func (e *Engine) Findings() []Finding {
 	return fs
 }
 
-// Ready returns the findings that became final since the previous call:
+// Ready returns the findings that became certain since the previous call:
 // their latest evidence is at least Config.Settle older than now (packet
-// time, ns). A live capture calls it periodically to print findings as soon
-// as they are certain; each finding (by Key) is returned once.
+// time, ns), or they are critical and already seen three times (a pattern,
+// not an accident), or Flush was called. A live capture calls it
+// periodically to print findings as soon as they are certain; each finding
+// (by Key) is returned once, as it stood then; Findings has the final state.
 func (e *Engine) Ready(now int64) []Finding {
 	var out []Finding
 	for _, f := range e.Findings() {
 		if e.reported[f.Key] {
 			continue
 		}
-		if !e.flushed && now-f.LastTS < int64(e.cfg.Settle) {
+		certain := e.flushed || now-f.LastTS >= int64(e.cfg.Settle) || f.Severity == Critical && f.StallCount >= 3
+		if !certain {
 			continue
 		}
 		e.reported[f.Key] = true

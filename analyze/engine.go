@@ -71,7 +71,7 @@ type Engine struct {
 	macs  map[[6]byte]*macInfo
 
 	dnsPending map[dnsKey]*dnsQuery
-	dnsByName  map[dnsNameKey]*dnsQuery
+	dnsByName  map[dnsNameKey][]*dnsQuery
 	arpPending map[arpKey]*arpReq
 
 	stalls     []stallRec
@@ -130,7 +130,7 @@ func New(cfg Config) *Engine {
 		hosts:      map[netip.Addr]*host{},
 		macs:       map[[6]byte]*macInfo{},
 		dnsPending: map[dnsKey]*dnsQuery{},
-		dnsByName:  map[dnsNameKey]*dnsQuery{},
+		dnsByName:  map[dnsNameKey][]*dnsQuery{},
 		arpPending: map[arpKey]*arpReq{},
 		reported:   map[string]bool{},
 	}
@@ -227,7 +227,7 @@ func (e *Engine) Flush(endTS int64) {
 		e.finishARP(a)
 		delete(e.arpPending, k)
 	}
-	e.dnsByName = map[dnsNameKey]*dnsQuery{}
+	e.dnsByName = map[dnsNameKey][]*dnsQuery{}
 	e.flushed = true
 	e.cacheValidFrames = 0
 }
@@ -249,8 +249,8 @@ func (e *Engine) sweep(now int64) {
 			delete(e.dnsPending, k)
 		}
 	}
-	for k, q := range e.dnsByName {
-		if now-q.ts > 2*give {
+	for k, l := range e.dnsByName {
+		if len(l) == 0 || now-l[len(l)-1].ts > 2*give {
 			delete(e.dnsByName, k)
 		}
 	}

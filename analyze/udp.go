@@ -171,10 +171,7 @@ func (e *Engine) addUDP(f *decode.Frame, src, dst netip.Addr) {
 		return
 	}
 	delete(e.dnsPending, dnsKey{d, s, h.id})
-	nk := dnsNameKey{q.cli.Addr, q.hash, q.qtype}
-	if e.dnsByName[nk] == q {
-		delete(e.dnsByName, nk)
-	}
+	e.dropByName(q)
 	q.answered = true
 	e.sum.DNSAnswered++
 	if q.att != nil {
@@ -243,11 +240,31 @@ func (e *Engine) dnsQuery(f *decode.Frame, cli, srv Endpoint, h *dnsHeader, t in
 	hst := e.host(cli.Addr)
 	hst.noteService(17, srv)
 	nk := dnsNameKey{cli.Addr, h.hash, h.qtype}
-	if p := e.dnsByName[nk]; p != nil && !p.answered && p.retriedAt == 0 && t-p.ts >= int64(500*time.Millisecond) {
-		// asked again (same name and type), here or elsewhere: the first query timed out
-		p.retriedAt, p.retryFrame = t, f.Number
+	// The same name and type asked again: which earlier query timed out? A
+	// query to another server is a failover; to the same server it counts
+	// only at a round-number timeout (else it is an independent lookup).
+	var best *dnsQuery
+	bestScore := 2.0
+	for _, p := range e.dnsByName[nk] {
+		if p.answered || p.retriedAt != 0 || t-p.ts < int64(500*time.Millisecond) {
+			continue
+		}
+		d := float64(t-p.ts) / 1e9
+		score := 1.0
+		if r := nearRound(d, false); r != 0 {
+			score = abs(d-r) / r
+		} else if p.srv == srv {
+			continue
+		}
+		if score < bestScore {
+			best, bestScore = p, score
+		}
+	}
+	if best != nil {
+		best.retriedAt, best.retryFrame = t, f.Number
 		e.sum.DNSRetried++
-		e.dnsTimedOut(p, f.Number, t)
+		e.dnsTimedOut(best, f.Number, t)
+		e.dropByName(best)
 	}
 	q := &dnsQuery{cli: cli, srv: srv, id: h.id, qtype: h.qtype, hash: h.hash, name: string(h.name), ts: t, frame: f.Number, stream: f.Analysis.Stream}
 	a := &attempt{kind: "dns", proto: "udp", local: cli, peer: srv, name: q.name}
@@ -256,7 +273,11 @@ func (e *Engine) dnsQuery(f *decode.Frame, cli, srv Endpoint, h *dnsHeader, t in
 	e.addAttempt(hst, a)
 	if len(e.dnsPending) < 1<<20 {
 		e.dnsPending[k] = q
-		e.dnsByName[nk] = q
+		l := e.dnsByName[nk]
+		if len(l) >= 8 {
+			l = append(l[:0], l[1:]...)
+		}
+		e.dnsByName[nk] = append(l, q)
 	}
 }
 
@@ -404,4 +425,21 @@ func (e *Engine) addICMP(f *decode.Frame, src, dst netip.Addr) {
 	}
 	e.addEvent(event{cat: CatICMPUnreachable, key: Endpoint{inDst, inDport}, proto: proto, victim: inSrc, frame: f.Number,
 		ts: f.TS, code: int(code), detail: src.String()})
+}
+
+// dropByName forgets q in the by-name index.
+func (e *Engine) dropByName(q *dnsQuery) {
+	nk := dnsNameKey{q.cli.Addr, q.hash, q.qtype}
+	l := e.dnsByName[nk]
+	for i, p := range l {
+		if p == q {
+			l = append(l[:i], l[i+1:]...)
+			break
+		}
+	}
+	if len(l) == 0 {
+		delete(e.dnsByName, nk)
+	} else {
+		e.dnsByName[nk] = l
+	}
 }
