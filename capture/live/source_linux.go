@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unsafe"
 
@@ -79,12 +81,21 @@ type ring struct {
 type Source struct {
 	rings  []*ring
 	ifaces []capture.Interface
-	pfds   []unix.PollFd
-	efd    int
+	// Waiting goes through the Go runtime's poller: an epoll set of the
+	// rings' sockets, itself pollable, so a blocked Next parks its goroutine
+	// instead of blocking a thread in a system call (which would make the
+	// runtime hand the thread's P over, and cost a second thread wake-up
+	// when packets arrive). Deadlines on it implement cancellation and idle
+	// timeouts.
+	epfd   int
+	poll   *os.File
+	rc     syscall.RawConn
+	evs    []unix.EpollEvent
+	perr   error
 	next   int
 	ctx    context.Context
 	stopFn func() bool
-	idle   int // poll timeout in ms, -1 for none
+	idle   time.Duration // 0: none
 }
 
 // Open opens packet sockets on the configured interfaces, attaches the capture
@@ -108,12 +119,12 @@ func Open(cfg Config) (*Source, error) {
 		}
 		names = []string{n}
 	}
-	s := &Source{efd: -1, idle: -1}
-	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	s := &Source{epfd: -1}
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
-		return nil, fmt.Errorf("eventfd: %w", err)
+		return nil, fmt.Errorf("epoll_create: %w", err)
 	}
-	s.efd = efd
+	s.epfd = epfd
 	for i, name := range names {
 		r, err := openRing(name, i, cfg)
 		if err != nil {
@@ -122,9 +133,23 @@ func Open(cfg Config) (*Source, error) {
 		}
 		s.rings = append(s.rings, r)
 		s.ifaces = append(s.ifaces, capture.Interface{LinkType: r.lt, SnapLen: cfg.SnapLen, Name: name, TSResol: 9, FCSLen: -1})
-		s.pfds = append(s.pfds, unix.PollFd{Fd: int32(r.fd), Events: unix.POLLIN | unix.POLLERR})
+		ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLERR | unix.EPOLLET, Fd: int32(i)}
+		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("epoll_ctl: %w", err)
+		}
 	}
-	s.pfds = append(s.pfds, unix.PollFd{Fd: int32(efd), Events: unix.POLLIN})
+	s.evs = make([]unix.EpollEvent, len(s.rings))
+	if err := unix.SetNonblock(epfd, true); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.poll = os.NewFile(uintptr(epfd), "capture-poll") // pollable: non-blocking
+	s.epfd = -1                                        // owned by s.poll now
+	if s.rc, err = s.poll.SyscallConn(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -468,48 +493,75 @@ func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
 				return p, nil
 			}
 		}
-		if err := ctx.Err(); err != nil {
+		if err := s.wait(ctx); err != nil {
 			return p, err
-		}
-		for i := range s.pfds {
-			s.pfds[i].Revents = 0
-		}
-		n, err := unix.Poll(s.pfds, s.idle)
-		if err != nil && err != unix.EINTR {
-			return p, fmt.Errorf("poll: %w", err)
-		}
-		if n == 0 && err == nil && s.idle >= 0 {
-			return p, ErrIdle
-		}
-		for i, r := range s.rings {
-			if s.pfds[i].Revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
-				serr, _ := unix.GetsockoptInt(r.fd, unix.SOL_SOCKET, unix.SO_ERROR)
-				if serr != 0 {
-					return p, fmt.Errorf("capturing on %s: %w", r.name, unix.Errno(serr))
-				}
-			}
-		}
-		if s.pfds[len(s.pfds)-1].Revents&unix.POLLIN != 0 {
-			var b [8]byte
-			unix.Read(s.efd, b[:])
 		}
 	}
 }
 
-// SetIdleTimeout makes Next return ErrIdle when no packet arrived for d
-// (rounded to milliseconds); 0 or less waits forever. A live consumer uses it
+// wait parks until a ring has a block for us, ctx is done, the idle timeout
+// passes or a socket reports an error.
+func (s *Source) wait(ctx context.Context) error {
+	var dl time.Time
+	if s.idle > 0 {
+		dl = time.Now().Add(s.idle)
+	}
+	s.poll.SetReadDeadline(dl)
+	// Checked after setting the deadline: a cancellation from now on sets a
+	// past deadline that ours cannot overwrite.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.rc.Read(func(fd uintptr) bool {
+		// Harvest the set's events (for socket errors); readiness itself is
+		// read from the rings' block headers.
+		n, _ := unix.EpollWait(int(fd), s.evs, 0)
+		for _, ev := range s.evs[:max(n, 0)] {
+			if ev.Events&unix.EPOLLERR != 0 && s.perr == nil {
+				r := s.rings[ev.Fd]
+				serr, _ := unix.GetsockoptInt(r.fd, unix.SOL_SOCKET, unix.SO_ERROR)
+				if serr != 0 {
+					s.perr = fmt.Errorf("capturing on %s: %w", r.name, unix.Errno(serr))
+				}
+			}
+		}
+		return s.perr != nil || s.ready()
+	})
+	if s.perr != nil {
+		return s.perr
+	}
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return ErrIdle
+		}
+		return fmt.Errorf("waiting for packets: %w", err)
+	}
+	return nil
+}
+
+// ready reports whether some ring's next block belongs to user space.
+func (s *Source) ready() bool {
+	for _, r := range s.rings {
+		if r.left > 0 || atomic.LoadUint32(r.statusPtr(r.cur))&unix.TP_STATUS_USER != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// SetIdleTimeout makes Next return ErrIdle when no packet arrived for d; 0
+// or less waits forever. A live consumer uses it
 // to act on time (rotate files, report findings) while the link is quiet.
 func (s *Source) SetIdleTimeout(d time.Duration) {
-	s.idle = -1
-	if d > 0 {
-		s.idle = int(max(d.Milliseconds(), 1))
-	}
+	s.idle = max(d, 0)
 }
 
 // wake interrupts a blocked Next; safe from any goroutine.
 func (s *Source) wake() {
-	var one = [8]byte{1}
-	unix.Write(s.efd, one[:])
+	s.poll.SetReadDeadline(time.Unix(1, 0))
 }
 
 // Stats returns the kernel's counters summed over all interfaces since Open.
@@ -551,9 +603,13 @@ func (s *Source) Close() error {
 		r.close()
 	}
 	s.rings = nil
-	if s.efd >= 0 {
-		unix.Close(s.efd)
-		s.efd = -1
+	if s.poll != nil {
+		s.poll.Close()
+		s.poll = nil
+	}
+	if s.epfd >= 0 {
+		unix.Close(s.epfd)
+		s.epfd = -1
 	}
 	return nil
 }

@@ -505,7 +505,9 @@ type fileSink struct {
 
 	f       *os.File
 	cw      *countWriter
-	w       capture.Writer
+	w       capture.Writer // file header, IDBs and ISBs
+	bw      *bufio.Writer  // packet records, encoded here in one piece each
+	rec     []byte
 	name    string
 	isPcap  bool
 	seq     int
@@ -578,6 +580,11 @@ func (s *fileSink) open(now time.Time) error {
 	if err != nil {
 		return s.fail(err)
 	}
+	if s.bw == nil {
+		s.bw = bufio.NewWriterSize(s.cw, 256<<10)
+	} else {
+		s.bw.Reset(s.cw)
+	}
 	s.opened = now.UnixNano()
 	s.size = s.cw.n
 	s.packets = 0
@@ -602,6 +609,37 @@ func (s *fileSink) recordSize(caplen int) int64 {
 	return 32 + int64(caplen+3)&^3
 }
 
+// appendRecord encodes p as a pcap record or a pcapng Enhanced Packet Block
+// (live packets carry no comments), as capture's writers do, but in one piece.
+func (s *fileSink) appendRecord(b []byte, p capture.Packet) []byte {
+	le := binary.LittleEndian
+	wire := uint32(max(p.Len, len(p.Data)))
+	if s.isPcap {
+		sec, ns := p.TS/1e9, p.TS%1e9
+		if ns < 0 {
+			sec, ns = sec-1, ns+1e9
+		}
+		b = le.AppendUint32(b, uint32(sec))
+		b = le.AppendUint32(b, uint32(ns))
+		b = le.AppendUint32(b, uint32(len(p.Data)))
+		b = le.AppendUint32(b, wire)
+		return append(b, p.Data...)
+	}
+	pad := (4 - len(p.Data)%4) % 4
+	total := uint32(32 + len(p.Data) + pad)
+	ts := uint64(p.TS)
+	b = le.AppendUint32(b, 6)
+	b = le.AppendUint32(b, total)
+	b = le.AppendUint32(b, uint32(p.Interface))
+	b = le.AppendUint32(b, uint32(ts>>32))
+	b = le.AppendUint32(b, uint32(ts))
+	b = le.AppendUint32(b, uint32(len(p.Data)))
+	b = le.AppendUint32(b, wire)
+	b = append(b, p.Data...)
+	b = append(b, 0, 0, 0)[:len(b)+pad]
+	return le.AppendUint32(b, total)
+}
+
 func (s *fileSink) write(p capture.Packet) error {
 	if s.ring() && s.packets > 0 &&
 		((s.o.ringKB > 0 && s.size+s.recordSize(len(p.Data)) > s.o.ringKB*1000) ||
@@ -610,10 +648,21 @@ func (s *fileSink) write(p capture.Packet) error {
 			return err
 		}
 	}
-	if err := s.w.WritePacket(p.Info, p.Data); err != nil {
+	rs := s.recordSize(len(p.Data))
+	b := s.bw.AvailableBuffer()
+	if int64(cap(b)) < rs {
+		if err := s.bw.Flush(); err != nil {
+			return s.fail(err)
+		}
+		if b = s.bw.AvailableBuffer(); int64(cap(b)) < rs {
+			b = s.rec[:0] // larger than the buffer
+		}
+	}
+	b = s.appendRecord(b, p)
+	s.rec = b[:0]
+	if _, err := s.bw.Write(b); err != nil {
 		return s.fail(err)
 	}
-	rs := s.recordSize(len(p.Data))
 	s.size += rs
 	s.total += rs
 	s.packets++
@@ -627,7 +676,7 @@ func (s *fileSink) tick(now int64) error {
 	if s.o.ringDur > 0 && s.packets > 0 && now-s.opened >= int64(s.o.ringDur) {
 		return s.rotate(time.Unix(0, now))
 	}
-	if err := s.w.Flush(); err != nil {
+	if err := s.bw.Flush(); err != nil {
 		return s.fail(err)
 	}
 	return nil
@@ -641,6 +690,9 @@ func (s *fileSink) rotate(now time.Time) error {
 }
 
 func (s *fileSink) closeFile() error {
+	if err := s.bw.Flush(); err != nil {
+		return s.fail(err)
+	}
 	if sw, ok := s.w.(capture.StatsWriter); ok && s.ifStats != nil {
 		for i := range s.ifaces {
 			sw.SetInterfaceStats(i, s.ifStats(i))
