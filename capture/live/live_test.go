@@ -402,3 +402,21 @@ func TestPromiscuous(t *testing.T) {
 	}
 	lc.src.Close()
 }
+
+func TestInterfaceGoneIsAnError(t *testing.T) {
+	p := netns.NewPair(t)
+	lc := startLive(t, p.A, live.Config{Interfaces: []string{p.IfA}, BufferSize: 1 << 20})
+	defer lc.src.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	go lc.run(ctx)
+	time.Sleep(100 * time.Millisecond)
+	p.MustIP("-n", p.A, "link", "set", p.IfA, "down")
+	select {
+	case <-lc.done:
+	case <-ctx.Done():
+	}
+	if lc.err == nil || !strings.Contains(lc.err.Error(), "network is down") {
+		t.Fatalf("after the interface went down: %v, want an error saying the network is down", lc.err)
+	}
+}
