@@ -48,10 +48,14 @@ for run in $(seq 1 "$RUNS"); do
   wwB=(); [ -n "${WW_B:-}" ] && wwB=(-B "$WW_B")
   ip netns exec $A tcpdump -n -i veth-a "${tdB[@]}" -w "$OUT/td.pcap" udp 2>"$OUT/td.err" & TD=$!
   ip netns exec $A "$BIN/wirewatch" capture -i veth-a "${wwB[@]}" -w "$OUT/ww.pcapng" udp 2>"$OUT/ww.err" & WW=$!
-  for _ in $(seq 50); do grep -q "listening on" "$OUT/td.err" "$OUT/ww.err" 2>/dev/null && [ "$(grep -l 'listening on' "$OUT/td.err" "$OUT/ww.err" | wc -l)" = 2 ] && break; sleep 0.1; done
+  for i in $(seq 300); do [ "$(grep -l 'listening on' "$OUT/td.err" "$OUT/ww.err" 2>/dev/null | wc -l)" = 2 ] && break; sleep 0.1; done
+  [ "$i" = 300 ] && { echo "captures did not start:"; cat "$OUT/td.err" "$OUT/ww.err"; exit 1; }
   res=$(ip netns exec $B "$BIN/blast" -i veth-b -dst-mac 02:66:00:00:00:99 -src 10.66.0.2 -dst 10.66.0.1 -t "${SECS}s")
   sent=$(echo "$res" | awk '{print $2}'); rate=$(echo "$res" | awk '{print $7}')
   sleep 1.5  # let both drain their rings (tcpdump's block timeout is 1 s)
+  tdcpu=$(awk '{print ($14+$15)/100 "s user+sys"}' /proc/$TD/stat 2>/dev/null || true)
+  wwcpu=$(awk '{print ($14+$15)/100 "s user+sys"}' /proc/$WW/stat 2>/dev/null || true)
+  echo "     cpu: wirewatch $wwcpu, tcpdump $tdcpu"
   kill -INT $TD $WW; wait $TD $WW || true
   for tool in wirewatch tcpdump; do
     f=$OUT/ww.err; [ $tool = tcpdump ] && f=$OUT/td.err
