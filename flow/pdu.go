@@ -26,7 +26,7 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 	if d == nil || t.cfg.NoDesegment {
 		return
 	}
-	p := &c.pdu[dir]
+	p := &c.t.pdu[dir]
 	data := f.Payload
 	if len(data) > int(seglen) {
 		data = data[:seglen]

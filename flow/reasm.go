@@ -47,7 +47,7 @@ func (r *reasmDir) reset() {
 
 func (t *Tracker) emit(c *conn, dir int, frame uint64, ts int64, seq uint32, data []byte, gap int) {
 	ch := Chunk{Stream: c.stream, Frame: frame, TS: ts, Data: data, Gap: gap}
-	ch.Seq = seq - c.dirs[dir].baseSeq
+	ch.Seq = seq - c.t.dirs[dir].baseSeq
 	ch.Dir = 0
 	if dir != c.first {
 		ch.Dir = 1
@@ -65,7 +65,7 @@ func (t *Tracker) reassemble(c *conn, dir int, f *decode.Frame, seq, seglen uint
 	if t.cfg.OnData == nil {
 		return
 	}
-	r := &c.rs[dir]
+	r := &c.t.rs[dir]
 	start := seq
 	if flags&thSYN != 0 {
 		start++
@@ -107,7 +107,7 @@ func (t *Tracker) reassemble(c *conn, dir int, f *decode.Frame, seq, seglen uint
 
 // drain delivers pending segments that have become contiguous.
 func (t *Tracker) drain(c *conn, dir int, gap int) {
-	r := &c.rs[dir]
+	r := &c.t.rs[dir]
 	n := 0
 	for n < len(r.pend) {
 		p := &r.pend[n]
@@ -136,7 +136,7 @@ func (t *Tracker) drain(c *conn, dir int, gap int) {
 // skipGap gives up on the missing bytes before the first pending segment,
 // marking them as a gap.
 func (t *Tracker) skipGap(c *conn, dir int) {
-	r := &c.rs[dir]
+	r := &c.t.rs[dir]
 	if len(r.pend) == 0 {
 		return
 	}
@@ -151,7 +151,7 @@ func (t *Tracker) flushReasm(c *conn) {
 		return
 	}
 	for dir := 0; dir < 2; dir++ {
-		for len(c.rs[dir].pend) > 0 {
+		for len(c.t.rs[dir].pend) > 0 {
 			t.skipGap(c, dir)
 		}
 	}

@@ -70,18 +70,10 @@ type tcpDir struct {
 	lastSegFlags    uint32
 	lastAckLen      uint32
 
-	nSack       int
-	sackL       [4]uint32
-	sackR       [4]uint32
-	segs        segList // unacknowledged segments, oldest first
-	lastSynSeq  uint32  // for Zeek's repeated s/h
-	lastFinSeq  uint32
-	lastRstSeq  uint32
-	zeekState   uint8
-	zeekSize    uint64 // payload bytes
-	zeekRetx    uint32
-	zeekZeroWin uint32
-	zeekGap     uint32
+	nSack int
+	sackL [4]uint32
+	sackR [4]uint32
+	segs  segList // unacknowledged segments, oldest first
 }
 
 func (d *tcpDir) reset() {
@@ -105,7 +97,7 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 		t.tcp[key] = c
 		isNew = true
 	}
-	fwd, rev := &c.dirs[dir], &c.dirs[1-dir]
+	fwd, rev := &c.t.dirs[dir], &c.t.dirs[1-dir]
 
 	// Port reuse: a SYN (or SYN-ACK) whose ISN differs from the one the
 	// conversation started with begins a new conversation.
@@ -117,7 +109,7 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 			fwd.nextSeq = fwd.maxSeqToBeAcked
 		}
 	}
-	fwd, rev = &c.dirs[dir], &c.dirs[1-dir]
+	fwd, rev = &c.t.dirs[dir], &c.t.dirs[1-dir]
 	if flags&(thSYN|thACK) == thSYN|thACK && fwd.baseSet && th.Seq != fwd.baseSeq {
 		// A SYN-ACK with a new ISN: Wireshark 4.0 rebases the direction
 		// (the SYN was missed) rather than starting a new stream.

@@ -13,8 +13,12 @@ type Config struct {
 	// (by packet timestamps). Default 15 minutes.
 	IdleTimeout time.Duration
 	// ClosedTimeout ends a TCP connection this long after it was closed by
-	// FIN in both directions or by RST. Default 2 minutes.
+	// FIN in both directions or by RST. Default 5 seconds: enough for the
+	// last ACKs and retransmitted FINs, short enough that memory follows
+	// the live connections.
 	ClosedTimeout time.Duration
+	// UDPTimeout ends a UDP conversation idle this long. Default 15 minutes.
+	UDPTimeout time.Duration
 	// OnEnd, when set, receives the summary of each connection when it
 	// expires or at Flush. The summary is reused after the call returns.
 	OnEnd func(s *ConnSummary)
@@ -38,7 +42,10 @@ func (c *Config) defaults() {
 		c.IdleTimeout = 15 * time.Minute
 	}
 	if c.ClosedTimeout <= 0 {
-		c.ClosedTimeout = 2 * time.Minute
+		c.ClosedTimeout = 5 * time.Second
+	}
+	if c.UDPTimeout <= 0 {
+		c.UDPTimeout = 15 * time.Minute
 	}
 	if c.MaxBuffered <= 0 {
 		c.MaxBuffered = 1 << 20
@@ -65,9 +72,11 @@ type Tracker struct {
 	cfg        Config
 	tcp        map[Key]*conn
 	udp        map[Key]*conn
-	open       lru // TCP and UDP connections not closed, most recent first
+	open       lru // TCP connections not closed, most recent first
 	closed     lru // TCP connections closed by FIN/RST
+	udpl       lru // UDP conversations
 	free       []*conn
+	freeTCP    []*tcpState
 	tcpStreams int64
 	udpStreams int64
 	lastExpire int64
@@ -90,7 +99,7 @@ func (t *Tracker) Process(f *decode.Frame) {
 }
 
 // Live returns the number of connections currently held.
-func (t *Tracker) Live() int { return t.open.n + t.closed.n }
+func (t *Tracker) Live() int { return t.open.n + t.closed.n + t.udpl.n }
 
 // conn is one TCP or UDP conversation.
 type conn struct {
@@ -106,7 +115,8 @@ type conn struct {
 	initialRTT              int64
 	mruSyn                  int64
 
-	dirs    [2]tcpDir
+	t       *tcpState // nil for UDP
+	z       [2]zeekDir
 	pkts    [2]uint64
 	bytes   [2]uint64 // frame bytes
 	payload [2]uint64
@@ -117,8 +127,14 @@ type conn struct {
 	nhist    int
 	zSeen    uint32 // once-per-direction letters already recorded
 
-	rs  [2]reasmDir
-	pdu [2]pduDir
+}
+
+// tcpState is the per-connection TCP analysis, reassembly and
+// desegmentation state (kept apart so UDP conversations stay small).
+type tcpState struct {
+	dirs [2]tcpDir
+	rs   [2]reasmDir
+	pdu  [2]pduDir
 }
 
 func (t *Tracker) alloc() *conn {
@@ -132,27 +148,28 @@ func (t *Tracker) alloc() *conn {
 
 func (t *Tracker) newConn(key Key, dir int, p decode.Proto, ts int64) *conn {
 	c := t.alloc()
-	d0, d1 := c.dirs[0], c.dirs[1]
-	r0, r1 := c.rs[0], c.rs[1]
-	p0, p1 := c.pdu[0], c.pdu[1]
 	*c = conn{key: key, proto: p, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir}
-	c.dirs[0], c.dirs[1] = d0, d1
-	c.dirs[0].reset()
-	c.dirs[1].reset()
-	c.rs[0], c.rs[1] = r0, r1
-	c.rs[0].reset()
-	c.rs[1].reset()
-	c.pdu[0], c.pdu[1] = p0, p1
-	c.pdu[0].reset()
-	c.pdu[1].reset()
 	if p == decode.ProtoTCP {
+		var s *tcpState
+		if n := len(t.freeTCP); n > 0 {
+			s = t.freeTCP[n-1]
+			t.freeTCP = t.freeTCP[:n-1]
+		} else {
+			s = new(tcpState)
+		}
+		for i := range s.dirs {
+			s.dirs[i].reset()
+			s.rs[i].reset()
+			s.pdu[i].reset()
+		}
+		c.t = s
 		c.stream = t.tcpStreams
 		t.tcpStreams++
 	} else {
 		c.stream = t.udpStreams
 		t.udpStreams++
 	}
-	t.open.pushFront(c)
+	t.list(c).pushFront(c)
 	return c
 }
 
@@ -170,11 +187,7 @@ func (t *Tracker) replaceConn(c *conn, key Key, dir int, ts int64) *conn {
 
 // end emits c's summary, removes it from the tables and recycles it.
 func (t *Tracker) end(c *conn) {
-	if c.closed {
-		t.closed.remove(c)
-	} else {
-		t.open.remove(c)
-	}
+	t.list(c).remove(c)
 	m := t.tcp
 	if c.proto == decode.ProtoUDP {
 		m = t.udp
@@ -187,22 +200,39 @@ func (t *Tracker) end(c *conn) {
 		c.summary(&t.sum)
 		t.cfg.OnEnd(&t.sum)
 	}
+	if c.t != nil {
+		t.freeTCP = append(t.freeTCP, c.t)
+		c.t = nil
+	}
 	t.free = append(t.free, c)
 }
 
 // touch records activity on c and expires idle connections.
 func (t *Tracker) touch(c *conn, ts int64) {
 	c.lastTS = ts
-	if !c.closed && c.proto == decode.ProtoTCP && (c.completeness&CompRst != 0 || (c.dirs[0].zeekState == zClosed && c.dirs[1].zeekState == zClosed)) {
+	switch {
+	case c.proto == decode.ProtoUDP:
+		t.udpl.touch(c)
+	case !c.closed && (c.completeness&CompRst != 0 || (c.z[0].state == zClosed && c.z[1].state == zClosed)):
 		t.open.remove(c)
 		c.closed = true
 		t.closed.pushFront(c)
-	} else if c.closed {
+	case c.closed:
 		t.closed.touch(c)
-	} else {
+	default:
 		t.open.touch(c)
 	}
 	t.expire(ts)
+}
+
+func (t *Tracker) list(c *conn) *lru {
+	switch {
+	case c.proto == decode.ProtoUDP:
+		return &t.udpl
+	case c.closed:
+		return &t.closed
+	}
+	return &t.open
 }
 
 func (t *Tracker) expire(ts int64) {
@@ -210,31 +240,30 @@ func (t *Tracker) expire(ts int64) {
 		return
 	}
 	t.lastExpire = ts
-	idle, closedIdle := int64(t.cfg.IdleTimeout), int64(t.cfg.ClosedTimeout)
-	for t.closed.tail != nil && ts-t.closed.tail.lastTS > closedIdle {
-		t.end(t.closed.tail)
-	}
-	for t.open.tail != nil && ts-t.open.tail.lastTS > idle {
-		t.end(t.open.tail)
+	for _, e := range [...]struct {
+		l   *lru
+		max time.Duration
+	}{{&t.closed, t.cfg.ClosedTimeout}, {&t.open, t.cfg.IdleTimeout}, {&t.udpl, t.cfg.UDPTimeout}} {
+		for e.l.tail != nil && ts-e.l.tail.lastTS > int64(e.max) {
+			t.end(e.l.tail)
+		}
 	}
 }
 
-// Flush ends every connection (at the end of a capture), emitting summaries
-// in stream order of their first packet.
+// Flush ends every connection (at the end of a capture), emitting
+// summaries oldest first.
 func (t *Tracker) Flush() {
-	for t.closed.tail != nil || t.open.tail != nil {
-		// end the oldest first among both lists
-		a, b := t.closed.tail, t.open.tail
-		switch {
-		case a == nil:
-			t.end(b)
-		case b == nil:
-			t.end(a)
-		case a.firstTS <= b.firstTS:
-			t.end(a)
-		default:
-			t.end(b)
+	for {
+		var oldest *conn
+		for _, l := range [...]*lru{&t.closed, &t.open, &t.udpl} {
+			if c := l.tail; c != nil && (oldest == nil || c.firstTS < oldest.firstTS) {
+				oldest = c
+			}
 		}
+		if oldest == nil {
+			return
+		}
+		t.end(oldest)
 	}
 }
 

@@ -17,6 +17,14 @@ const (
 	zReset
 )
 
+// zeekDir is one endpoint's Zeek state and history counters.
+type zeekDir struct {
+	state                     uint8
+	size                      uint64 // payload bytes
+	retx, zeroWin, gap        uint32
+	lastSyn, lastFin, lastRst uint32 // seq+1 of the last s/h, f, r letter recorded
+}
+
 // ConnSummary is what a Tracker reports about a connection when it ends:
 // Zeek conn.log-like figures plus Wireshark's stream number.
 type ConnSummary struct {
@@ -87,7 +95,7 @@ func (t *Tracker) zeekTCP(c *conn, dir int, flags uint16, seq, seglen uint32, an
 		c.zFlipped = true
 		c.addHist('^')
 	}
-	e, p := &c.dirs[dir], &c.dirs[1-dir]
+	e, p := &c.z[dir], &c.z[1-dir]
 	syn, fin, rst, ack := flags&thSYN != 0, flags&thFIN != 0, flags&thRST != 0, flags&thACK != 0
 	if syn && (fin || rst) {
 		c.once(dir, 'q', 0)
@@ -99,33 +107,33 @@ func (t *Tracker) zeekTCP(c *conn, dir int, flags uint16, seq, seglen uint32, an
 		if ack {
 			code = 'h'
 		}
-		if e.lastSynSeq != seq+1 {
-			e.lastSynSeq = seq + 1
+		if e.lastSyn != seq+1 {
+			e.lastSyn = seq + 1
 			c.addHist(c.letter(dir, code))
 		}
-		if e.zeekState == zInactive || e.zeekState == zPartial {
+		if e.state == zInactive || e.state == zPartial {
 			if ack {
-				e.zeekState = zSynAckSent
+				e.state = zSynAckSent
 			} else {
-				e.zeekState = zSynSent
+				e.state = zSynSent
 			}
 		}
 	}
 	if fin {
-		if e.lastFinSeq != seq+1 {
-			e.lastFinSeq = seq + 1
+		if e.lastFin != seq+1 {
+			e.lastFin = seq + 1
 			c.addHist(c.letter(dir, 'f'))
 		}
-		if e.zeekState != zReset {
-			e.zeekState = zClosed
+		if e.state != zReset {
+			e.state = zClosed
 		}
 	}
 	if rst {
-		if e.lastRstSeq != seq+1 {
-			e.lastRstSeq = seq + 1
+		if e.lastRst != seq+1 {
+			e.lastRst = seq + 1
 			c.addHist(c.letter(dir, 'r'))
 		}
-		e.zeekState = zReset
+		e.state = zReset
 	}
 	if seglen > 0 {
 		c.once(dir, 'd', 2)
@@ -133,39 +141,39 @@ func (t *Tracker) zeekTCP(c *conn, dir int, flags uint16, seq, seglen uint32, an
 		c.once(dir, 'a', 3)
 	}
 	if an&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0 && seglen > 0 {
-		c.logScale(dir, 't', &e.zeekRetx)
+		c.logScale(dir, 't', &e.retx)
 	}
 	if window == 0 && !rst && !syn {
-		c.logScale(dir, 'w', &e.zeekZeroWin)
+		c.logScale(dir, 'w', &e.zeroWin)
 	}
 	if an&decode.AnLostSegment != 0 {
-		c.logScale(dir, 'g', &e.zeekGap)
+		c.logScale(dir, 'g', &e.gap)
 	}
 	if !syn && !fin && !rst {
-		switch e.zeekState {
+		switch e.state {
 		case zInactive:
-			if p.zeekState == zSynAckSent || p.zeekState == zEstablished {
-				e.zeekState = zEstablished
+			if p.state == zSynAckSent || p.state == zEstablished {
+				e.state = zEstablished
 			} else {
-				e.zeekState = zPartial
+				e.state = zPartial
 			}
 		case zSynSent, zSynAckSent:
 			if ack {
-				e.zeekState = zEstablished
+				e.state = zEstablished
 			}
 		}
-		if ack && p.zeekState == zSynAckSent {
-			p.zeekState = zEstablished
+		if ack && p.state == zSynAckSent {
+			p.state = zEstablished
 		}
-		if ack && p.zeekState == zSynSent && e.zeekState == zEstablished {
-			p.zeekState = zEstablished
+		if ack && p.state == zSynSent && e.state == zEstablished {
+			p.state = zEstablished
 		}
 	}
-	e.zeekSize += uint64(seglen)
+	e.size += uint64(seglen)
 }
 
 func (c *conn) zeekUDP(dir int) {
-	c.dirs[dir].zeekState = zEstablished
+	c.z[dir].state = zEstablished
 	if dir == c.zOrig {
 		c.once(dir, 'd', 2)
 	} else {
@@ -175,8 +183,8 @@ func (c *conn) zeekUDP(dir int) {
 
 // connState is Zeek's conn_state for the connection.
 func (c *conn) connState() string {
-	o, r := &c.dirs[c.zOrig], &c.dirs[1-c.zOrig]
-	os, rs := o.zeekState, r.zeekState
+	o, r := &c.z[c.zOrig], &c.z[1-c.zOrig]
+	os, rs := o.state, r.state
 	if c.proto == decode.ProtoUDP {
 		switch {
 		case os != zInactive && rs != zInactive:
@@ -192,7 +200,7 @@ func (c *conn) connState() string {
 	rInactive := rs == zInactive || rs == zPartial
 	switch {
 	case rs == zReset:
-		if os == zSynSent || os == zSynAckSent || (os == zReset && o.zeekSize == 0 && r.zeekSize == 0) {
+		if os == zSynSent || os == zSynAckSent || (os == zReset && o.size == 0 && r.size == 0) {
 			return "REJ"
 		}
 		if oInactive {
@@ -205,7 +213,7 @@ func (c *conn) connState() string {
 			if len(h) > 0 && h[0] == '^' {
 				h = h[1:]
 			}
-			if len(h) > 0 && h[0] == 'S' && r.zeekState == zInactive {
+			if len(h) > 0 && h[0] == 'S' && r.state == zInactive {
 				return "RSTOS0"
 			}
 			return "OTH"
