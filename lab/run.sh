@@ -20,7 +20,7 @@ WORK="${WORK:-/tmp/wirewatch-lab}"
 PY=/usr/bin/python3
 W="$PY $LAB/wwlab.py"
 
-ALL_SCENARIOS=(http fail-open fail-open-arp dns-server-timeout packet-loss server-think-time connection-refused
+ALL_SCENARIOS=(http fail-open fail-open-arp tls-ocsp dns-server-timeout packet-loss server-think-time connection-refused
   middlebox-reset syn-retransmission pmtu-blackhole zero-window hostile-http)
 
 NS_CLIENTS=(ww-c1 ww-c2 ww-c3 ww-c4)
@@ -42,6 +42,8 @@ WWW=198.18.40.10
 CDN=198.18.41.20
 APP=198.19.7.7
 MX=198.18.25.25
+OCSP=198.18.99.9
+OCSP_TIMEOUT=${OCSP_TIMEOUT:-5}    # tls-ocsp: seconds the client's TLS stack waits for the OCSP responder
 DL=198.19.80.80
 # knobs for variants (defaults make the committed examples):
 FILTER=${FILTER_HOST:-10.99.8.20}    # inside 10.99.0.0/16, which the router drops
@@ -56,7 +58,8 @@ SEED=${SEED:-7}                    # packet-loss: the emulator's random seed
 TUNNEL_MTU=${TUNNEL_MTU:-1400}     # pmtu-blackhole: MTU of the WAN link
 ZONE=(www.northwind.example=$WWW cdn.northwind-static.example=$CDN app.fabrikam-portal.example=$APP
   mx.contoso-partner.example=$MX files.tailspin-dl.example=$DL intranet.lab.internal=$INTRANET
-  relay.lab.internal=$RELAY urlfilter.av-cloud.example=$FILTER)
+  relay.lab.internal=$RELAY urlfilter.av-cloud.example=$FILTER secure.northwind.example=$WWW
+  ocsp.northwind-ca.example=$OCSP)
 
 PIDS=()
 
@@ -112,6 +115,9 @@ up() {
     ip netns add "$ns"
     nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
     nsx "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+    # the classic SYN backoff (1, 3, 7 s ...) that deployed stacks use; kernels from 6.7 on default to four
+    # linear 1 s retries first (net.ipv4.tcp_syn_linear_timeouts), older ones do not have the knob
+    nsx "$ns" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0 2>/dev/null || true
     nsx "$ns" ip link set lo up
   done
   # the client LAN: a bridge that floods everything (a hub), captured on the bridge itself
@@ -275,6 +281,31 @@ s_fail-open-arp() {
   client ww-c3 browse --conns 2 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg
   wait $c2
   capture_stop
+}
+
+s_tls-ocsp() {
+  # PC-DORA's TLS stack checks the server certificate's revocation status online before it completes the
+  # handshake; the CA's OCSP responder is down (the ISP drops it silently); after the timeout it soft-fails
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$SDIR/key.pem" -out "$SDIR/cert.pem" -days 30 \
+    -subj "/CN=secure.northwind.example" -addext "subjectAltName=DNS:secure.northwind.example" \
+    -addext "authorityInfoAccess=OCSP;URI:http://ocsp.northwind-ca.example/" 2>/dev/null
+  nsx ww-isp iptables -A FORWARD -d $OCSP -j DROP
+  start_wanem
+  start_servers
+  spawn nsx ww-srv $W http --bind $WWW --port 443 --tls "$SDIR/cert.pem,$SDIR/key.pem"
+  sleep 0.5
+  meta timeout_s=$OCSP_TIMEOUT ocsp='"'$OCSP'"' ocsp_port=80 agent_client='"'$LAN_NET.11'"' \
+    clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  client ww-c1 tlsget --ocsp ocsp.northwind-ca.example:80:$OCSP_TIMEOUT https://secure.northwind.example/account \
+    https://secure.northwind.example/orders &
+  local c1=$!
+  sleep 0.4
+  client ww-c2 tlsget https://secure.northwind.example/account https://secure.northwind.example/orders
+  client ww-c3 browse http://www.northwind.example/ http://www.northwind.example/css/site.css
+  wait $c1
+  capture_stop
+  nsx ww-isp iptables -D FORWARD -d $OCSP -j DROP
 }
 
 s_dns-server-timeout() {
@@ -442,7 +473,7 @@ run_one() {
   fi
   editcap -F pcapng "$SDIR/capture.pcap" "$SDIR/capture.pcapng"
   meta wall_time_s=$((SECONDS - t0)) name='"'$name'"' \
-    knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU'}'
+    knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU',"OCSP_TIMEOUT":'$OCSP_TIMEOUT'}'
   cp "$SDIR/capture.pcapng" "$OUT/$name.pcapng"
   $PY "$LAB/truth.py" "$SDIR" "$OUT/$name.truth.json" "$name.pcapng"
   say "$name: $(stat -c %s "$OUT/$name.pcapng") bytes, $(capinfos -c -M "$OUT/$name.pcapng" | awk -F: '/Number of packets/{print $2}') packets"

@@ -21,7 +21,8 @@ FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.ttl", "ip.
           "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission", "tcp.analysis.duplicate_ack",
           "tcp.analysis.out_of_order", "tcp.analysis.lost_segment", "tcp.analysis.zero_window",
           "tcp.analysis.window_full", "tcp.analysis.spurious_retransmission", "tcp.options.sack_le",
-          "icmp.type", "arp.opcode", "arp.dst.proto_ipv4", "arp.src.proto_ipv4"]
+          "icmp.type", "arp.opcode", "arp.dst.proto_ipv4", "arp.src.proto_ipv4", "tls.handshake.type",
+          "tls.handshake.extensions_server_name"]
 
 HOSTS = {
     "192.168.77.1": "site router / default gateway (LAN side)",
@@ -37,6 +38,7 @@ HOSTS = {
     "198.18.41.20": "web server cdn.northwind-static.example (WAN)",
     "198.19.7.7": "app server app.fabrikam-portal.example (WAN)",
     "198.18.25.25": "mail server mx.contoso-partner.example (WAN)",
+    "198.18.99.9": "OCSP responder ocsp.northwind-ca.example (down, silently dropped)",
     "198.19.80.80": "download server files.tailspin-dl.example (WAN)",
     "192.168.77.50": "licence/proxy box of the endpoint agent (switched off)",
     "10.99.8.20": "URL-filter server urlfilter.av-cloud.example (behind a VPN that is down)",
@@ -227,6 +229,53 @@ def sc_fail_open_arp(meta, cap, ev):
                       "role": "LAN licence/proxy server of the endpoint agent, switched off",
                       "behaviour": "no ARP reply; the SYN never leaves the client"}}
     return rc, [agent_client], others, victims, checks
+
+
+def sc_tls_ocsp(meta, cap, ev):
+    to, ocsp, client = meta["timeout_s"], meta["ocsp"], meta["agent_client"]
+    victims, checks = [], []
+    for e in sorted((e for e in ev if e["ev"] == "tls" and e["client"] == client), key=lambda e: e["t_connected"]):
+        oc = e.get("ocsp")
+        if not oc or oc["result"] != "timeout":
+            fail("the OCSP check did not time out: %s" % oc)
+        fr = cap.conn(e["client"], e["sport"], e["dst"], e["dport"])
+        ch = [f for f in fr if f["ip.src"] == client and f["tls.handshake.type"] == "1"]
+        cke = [f for f in fr if f["ip.src"] == client and f["tls.handshake.type"] == "16"]
+        if not ch or not cke:
+            fail("no ClientHello/ClientKeyExchange on %s" % e["sport"])
+        before = [f for f in fr if f["n"] < cke[0]["n"]][-1]
+        syns = [f for f in cap.where(ip_src=client, ip_dst=ocsp, tcp_srcport=oc["sport"], tcp_dstport=meta["ocsp_port"])
+                if syn(f)]
+        if not syns:
+            fail("no SYN to the OCSP responder")
+        stall = cke[0]["t"] - before["t"]
+        if not (to - 0.05 <= cke[0]["t"] - syns[0]["t"] <= to + 0.5):
+            fail("the client's second flight came %.3f s after the OCSP SYN" % (cke[0]["t"] - syns[0]["t"]))
+        dnsq = [f for f in cap.frames if f["ip.src"] == client and f["dns.qry.name"] == "ocsp.northwind-ca.example"
+                and before["t"] - 0.01 <= f["t"] <= syns[0]["t"]]
+        victims.append({
+            "client": client, "tcp_stream": int(ch[0]["tcp.stream"]),
+            "five_tuple": tuple5("tcp", client, e["sport"], e["dst"], e["dport"]), "request": "GET " + e["uri"],
+            "sni": e["host"], "stall_s": r(stall, 3), "stall_from_first_culprit_syn_s": r(cke[0]["t"] - syns[0]["t"], 3),
+            "stall_measured_from": "last packet of the server's first flight (ServerHelloDone)",
+            "frames": {"client_hello": ch[0]["n"], "before_stall": before["n"], "client_key_exchange": cke[0]["n"],
+                       "ocsp_dns_query": dnsq[0]["n"] if dnsq else None, "culprit_syns": [f["n"] for f in syns]},
+            "culprit_connection": tuple5("tcp", client, oc["sport"], ocsp, meta["ocsp_port"])})
+    if any(f["ip.src"] == ocsp for f in cap.frames):
+        fail("the OCSP responder answered")
+    others = sorted({e["client"] for e in ev if e["ev"] in ("tls", "http") and e["client"] != client})
+    rc = {"category": "blocked-on-unreachable-dependency",
+          "summary": "The TLS stack on %s checks the server certificate's revocation status online (the "
+          "certificate names the OCSP responder http://ocsp.northwind-ca.example/) before it finishes each TLS 1.2 "
+          "handshake. The responder %s:%d is down and silently dropped; after the server's first flight "
+          "(ServerHello ... ServerHelloDone) the client looks the responder up, sends SYNs that get no answer, "
+          "waits %g s, soft-fails and only then sends ClientKeyExchange/Finished. Each HTTPS connection starts "
+          "%g s late. %s, without online revocation checks, connects to the same server at once." % (
+              client, ocsp, meta["ocsp_port"], to, to, " and ".join(o for o in others)),
+          "culprit": {"host": ocsp, "port": meta["ocsp_port"], "proto": "tcp", "timeout_s": to,
+                      "role": "OCSP responder of the server certificate's CA",
+                      "behaviour": "no SYN/ACK, no RST, no ICMP (silently dropped)"}}
+    return rc, [client], others, victims, checks
 
 
 def sc_dns(meta, cap, ev):
@@ -518,7 +567,7 @@ def sc_hostile(meta, cap, ev):
     return rc, sorted({v["client"] for v in victims}), [], victims, []
 
 
-SCENARIOS = {"http": sc_http, "fail-open": sc_fail_open, "fail-open-arp": sc_fail_open_arp, "dns-server-timeout": sc_dns, "packet-loss": sc_loss,
+SCENARIOS = {"http": sc_http, "fail-open": sc_fail_open, "fail-open-arp": sc_fail_open_arp, "tls-ocsp": sc_tls_ocsp, "dns-server-timeout": sc_dns, "packet-loss": sc_loss,
              "server-think-time": sc_think, "connection-refused": sc_refused, "middlebox-reset": sc_mbreset,
              "syn-retransmission": sc_synretx, "pmtu-blackhole": sc_pmtu, "zero-window": sc_zero,
              "hostile-http": sc_hostile}

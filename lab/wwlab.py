@@ -27,6 +27,7 @@ import os
 import random
 import select
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -125,6 +126,12 @@ def body_for(path):
 
 
 def http_conn(conn, peer, a, think):
+    if a.tls:
+        try:
+            conn = a.tls_ctx.wrap_socket(conn, server_side=True)
+        except (OSError, ssl.SSLError):
+            conn.close()
+            return
     f = conn.makefile("rb")
     try:
         while True:
@@ -186,6 +193,10 @@ def serve_tcp(bind, port, handler):
 
 
 def cmd_http(a):
+    if a.tls:
+        cert, key = a.tls.split(",")
+        a.tls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        a.tls_ctx.load_cert_chain(cert, key)
     think = []
     for item in a.think:
         prefix, secs = item.rsplit("=", 1)
@@ -427,6 +438,77 @@ def cmd_browse(a):
         t.join()
 
 
+def cmd_tlsget(a):
+    """HTTPS GETs, one connection each, TLS 1.2. With --ocsp the client behaves like a TLS stack that checks the
+    server certificate's revocation status online before it finishes the handshake: once the server's first flight
+    is in, it connects to the OCSP responder (timeout), then sends its own second flight (soft fail)."""
+    open_log(a.log)
+    ocsp = None
+    if a.ocsp:
+        host, port, timeout = a.ocsp.split(":")
+        ocsp = (host, int(port), float(timeout))
+    for url in a.url:
+        host, _, path = url.split("://", 1)[-1].partition("/")
+        ip = resolve(host, a.name)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        obj = ctx.wrap_bio(inc, out, server_hostname=host)
+        s = socket.create_connection((ip, 443), timeout=20)
+        sport = s.getsockname()[1]
+        rec = dict(ev="tls", client=a.name, sport=sport, dst=ip, dport=443, host=host, uri="/" + path,
+                   t_connected=time.time())
+        got_server = False
+        while True:
+            try:
+                obj.do_handshake()
+                done = True
+            except ssl.SSLWantReadError:
+                done = False
+            pending = out.read()
+            if pending:
+                if got_server and ocsp and "ocsp" not in rec:
+                    ocsp_ip = resolve(ocsp[0], a.name)
+                    rec["ocsp"] = agent_check((ocsp_ip, ocsp[1], ocsp[2]), a.name, "ocsp://" + ocsp[0])
+                    rec["t_second_flight"] = time.time()
+                s.sendall(pending)
+            if done:
+                break
+            data = s.recv(65536)
+            if not data:
+                raise OSError("server closed during the handshake")
+            got_server = True
+            inc.write(data)
+        rec["t_handshake_done"] = time.time()
+        obj.write(("GET /%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: lab-tls/1.0\r\nConnection: close\r\n\r\n" % (
+            path, host)).encode())
+        s.sendall(out.read())
+        rec["t_sent"] = time.time()
+        body = b""
+        while True:
+            try:
+                chunk = obj.read(65536)
+                if not chunk:
+                    break
+                body += chunk
+                continue
+            except ssl.SSLWantReadError:
+                pass
+            except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
+                break
+            data = s.recv(65536)
+            if not data:
+                break
+            inc.write(data)
+        rec.update(t_done=time.time(), status=body.split(b" ", 2)[1].decode() if body.startswith(b"HTTP/") else "?",
+                   bytes=len(body))
+        s.close()
+        log(**rec)
+        time.sleep(a.pause)
+
+
 def cmd_mail(a):
     open_log(a.log)
     for i in range(a.count):
@@ -621,6 +703,7 @@ def main(argv):
     h.add_argument("--port", type=int, default=80)
     h.add_argument("--think", action="append", default=[], help="PATH_PREFIX=SECONDS")
     h.add_argument("--hostile", action="store_true")
+    h.add_argument("--tls", help="CERT.pem,KEY.pem: serve HTTPS")
     m = sub.add_parser("smtp")
     m.add_argument("--bind", required=True)
     m.add_argument("--port", type=int, default=25)
@@ -653,6 +736,12 @@ def main(argv):
     r.add_argument("--port", type=int, required=True)
     r.add_argument("--count", type=int, default=3)
     r.add_argument("--pause", type=float, default=0.5)
+    t = sub.add_parser("tlsget")
+    t.add_argument("--name", required=True)
+    t.add_argument("--log")
+    t.add_argument("--ocsp", help="OCSP_HOST:PORT:TIMEOUT_S")
+    t.add_argument("--pause", type=float, default=0.3)
+    t.add_argument("url", nargs="+")
     x = sub.add_parser("hostile")
     x.add_argument("--name", required=True)
     x.add_argument("--log")
@@ -674,7 +763,7 @@ def main(argv):
     w.add_argument("--stats")
     a = p.parse_args(argv)
     {"dns": cmd_dns, "http": cmd_http, "smtp": cmd_smtp, "browse": cmd_browse, "mail": cmd_mail,
-     "refused": cmd_refused, "hostile": cmd_hostile, "wanem": cmd_wanem}[a.cmd](a)
+     "refused": cmd_refused, "hostile": cmd_hostile, "tlsget": cmd_tlsget, "wanem": cmd_wanem}[a.cmd](a)
 
 
 if __name__ == "__main__":
