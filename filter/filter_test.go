@@ -343,6 +343,8 @@ func TestErrors(t *testing.T) {
 		{`frame.len == 1.5`, `"1.5" is not a valid number.`, 13, 16},
 		{`frame.len == abc`, `"abc" is not a valid number.`, 13, 16},
 		{`frame.time_relative > 1s`, `"1s" is not a valid time.`, 22, 24},
+		{`frame.time_relative >= 1e-1`, `"1e-1" is not a valid time.`, 23, 27},
+		{`frame.time_relative > "1"`, `Time offset cannot be converted from a string ("1").`, 22, 25},
 		{`frame.time > 5`, `"5" is not a valid absolute time. Example: "Nov 12, 1999 08:55:44.123" or "2011-07-04 12:34:56"`, 13, 14},
 		{`frame.len > ip.src`, `frame.len and ip.src are not of compatible types.`, 12, 18},
 		{`tcp[0:2] == 0x0050`, `"0x0050" is not a valid byte string.`, 12, 18},

@@ -204,8 +204,11 @@ func convert(lit *literal, t field.Type, fname string) (field.Value, string) {
 		return v, ""
 	case kTime:
 		if t == field.FTRelTime {
-			f, err := strconv.ParseFloat(strings.TrimSpace(lit.text), 64)
-			if err != nil || lit.kind == litChar || strings.ContainsAny(lit.text, "xXpP") {
+			if lit.kind == litString {
+				return v, typeDesc(t) + " cannot be converted from a string (" + q + ")."
+			}
+			f, err := strconv.ParseFloat(lit.text, 64)
+			if err != nil || lit.kind == litChar || strings.Trim(lit.text, "-0123456789.") != "" {
 				return v, q + " is not a valid time."
 			}
 			v.I = int64(math.Round(f * 1e9))
