@@ -450,21 +450,31 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 			f.Severity = Critical
 		}
 		waiter := "the client"
-		side := WaitClient
 		if len(g.stalls) > 0 && g.stalls[0].WaitingOn == WaitServer {
-			waiter, side = "the server", WaitServer
+			waiter = "the server"
 		}
-		_ = side
-		f.Title = fmt.Sprintf("%s waits %s for unreachable %s before each request (%s stalls, %s lost)",
-			victimsS, trimF(culprit.TimeoutS, 1)+" s", ep, itoa(st.n), secs(st.lost))
-		f.Explanation = fmt.Sprintf("On %s, %s the TCP connection is ready but %s sends nothing for %s. "+
-			"In every one of these gaps the same host first tries to open a TCP connection to %s; the SYNs get no answer at all "+
-			"(no SYN/ACK, no reset, no ICMP error), and the held request goes out exactly %s after that first SYN, when the attempt is abandoned. "+
-			"This is the signature of a local agent (endpoint security / web filter / proxy auto-config) that checks each request with a server "+
-			"it cannot reach, waits for its timeout, then fails open. The web servers are not slow: once the request is sent they answer promptly. "+
-			"Fix the path to %s (routing, VPN, firewall) or reconfigure the agent on the affected machine.%s",
-			victimsS, plural(st.n, "time", "times"), waiter, secs(st.maxDur), ep, trimF(culprit.TimeoutS, 3)+" s", ep, unS)
-		f.DisplayFilter = fmt.Sprintf("(%s.dst == %s && %s.dstport == %d) || %s", ipf, k.host, k.proto, k.port, frameSet(stallEnds(g), 300))
+		target, how, tried := ep.String(), "the SYNs get no answer at all (no SYN/ACK, no reset, no ICMP error)", "open a TCP connection to"
+		filt := fmt.Sprintf("(%s.dst == %s && %s.dstport == %d)", ipf, k.host, k.proto, k.port)
+		switch k.proto {
+		case "arp":
+			culprit.Role = "host on the local network that does not answer ARP (switched off or gone)"
+			target = k.host.String()
+			tried = "reach the local address"
+			how = "its ARP requests get no reply, so not even a SYN can leave the machine (the port is not visible on the wire)"
+			filt = fmt.Sprintf("(arp.opcode == 1 && arp.dst.proto_ipv4 == %s)", k.host)
+		case "udp":
+			tried = "query"
+			how = "the datagrams get no answer"
+		}
+		f.Title = fmt.Sprintf("%s waits %s for unreachable %s before each request (%s, %s lost)",
+			victimsS, trimF(culprit.TimeoutS, 1)+" s", target, plural(st.n, "stall", "stalls"), secs(st.lost))
+		f.Explanation = fmt.Sprintf("On %s, %s the TCP connection is ready but %s sends nothing for up to %s. "+
+			"In every one of these gaps the same host is trying to %s %s; %s, and the held request goes out %s after that attempt began, "+
+			"when it is abandoned. This is the signature of a local agent (endpoint security / web filter / licence or proxy check) that asks a server "+
+			"it cannot reach before letting each request through, waits for its timeout, then fails open. The web servers are not slow: once the request "+
+			"is sent they answer promptly. Fix the path to %s (routing, VPN, firewall, or the box itself) or reconfigure the agent on the affected machine.%s",
+			victimsS, plural(st.n, "time", "times"), waiter, secs(st.maxDur), tried, target, how, trimF(culprit.TimeoutS, 3)+" s", target, unS)
+		f.DisplayFilter = filt + " || " + frameSet(stallEnds(g), 300)
 	case CatDNSTimeout:
 		culprit.Role = "DNS server that does not answer"
 		retried := 0
@@ -599,7 +609,7 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 				"retransmission timeout (%s here: Linux waits 1 s, Windows 3 s, doubling each time). Because it happens towards several unrelated "+
 				"servers from this one host, the loss is near it: a firewall or NAT that drops first SYNs (connection-rate limits, SYN-flood protection), "+
 				"a full state table, or a flaky first hop.%s", k.host, addrList(sv, 6), secsOrUnknown(culprit.TimeoutS), unS)
-			f.DisplayFilter = fmt.Sprintf("%s.src == %s && tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.analysis.retransmission", ipf, k.host)
+			f.DisplayFilter = fmt.Sprintf("(%s.src == %s && tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.analysis.retransmission) || %s", ipf, k.host, frameSet(st.evidence, 300))
 			break
 		}
 		f.Title = fmt.Sprintf("Connection setup to %s needed SYN retransmissions (%s, %s lost)", ep, plural(st.n, "connection", "connections"), secs(st.lost))

@@ -494,7 +494,10 @@ func (e *Engine) correlate(h *host, from, to int64, tight bool) *attempt {
 		if a.start >= to {
 			continue
 		}
-		if a.start < from-slack {
+		if a.start < from-slack && a.last < from {
+			// over before the stall began (an attempt still in progress when
+			// the stall began may hold it too: parallel requests queue behind
+			// one ARP resolution or one agent check)
 			if a.start < from-int64(5*time.Minute) {
 				break
 			}

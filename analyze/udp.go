@@ -341,6 +341,12 @@ func (e *Engine) addARP(f *decode.Frame) {
 		}
 		k := arpKey{a.SenderIP, a.TargetIP}
 		r := e.arpPending[k]
+		if r != nil && (r.att.n >= 3 || t-r.att.last > int64(2*time.Second)) {
+			// a new resolution: stacks give up after three requests
+			r.att.done = true
+			r.att = &attempt{kind: "arp", proto: "arp", local: Endpoint{Addr: a.SenderIP}, peer: Endpoint{Addr: a.TargetIP}}
+			e.addAttempt(e.host(a.SenderIP), r.att)
+		}
 		if r == nil {
 			if len(e.arpPending) > 1<<16 {
 				return
