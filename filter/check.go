@@ -163,7 +163,10 @@ func (c *checker) test(x Expr) test {
 			}
 			return trueTest{}
 		}
-		if f.Type == field.FTProtocol && f.Proto.String() == f.Name && f.Proto != decode.ProtoFrame {
+		// A protocol missing from the registry is tested by its Present bit;
+		// registry fields keep their own presence rules (dns is absent on
+		// mDNS frames, for example).
+		if f == c.protos[x.Name] && f.Proto != decode.ProtoFrame {
 			return &protoTest{f.Proto}
 		}
 		return &existsTest{&fieldNode{f: f}}
