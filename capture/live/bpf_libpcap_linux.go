@@ -1,9 +1,12 @@
-//go:build linux
+//go:build linux && !nolibpcap
+
+// Capture filters compiled by libpcap, loaded at run time with purego. Build
+// with -tags nolibpcap for a binary that does not load libc (fully static);
+// it then compiles filters with tcpdump (bpf_tcpdump_linux.go).
 
 package live
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 	"unsafe"
@@ -13,20 +16,6 @@ import (
 
 	"github.com/wirewatch/wirewatch/capture"
 )
-
-// ErrNoLibpcap is returned (wrapped) when a capture filter is given but
-// libpcap, whose compiler wirewatch uses, cannot be loaded.
-var ErrNoLibpcap = errors.New("capture filters (-f) are compiled by libpcap, which is not installed: install it with `apt-get install libpcap0.8` (Debian/Ubuntu), `dnf install libpcap` (Fedora/RHEL) or `apk add libpcap` (Alpine)")
-
-// FilterError is a capture filter libpcap rejected.
-type FilterError struct {
-	Expr string
-	Msg  string // libpcap's message
-}
-
-func (e *FilterError) Error() string {
-	return fmt.Sprintf("capture filter %q: %s", e.Expr, e.Msg)
-}
 
 // libpcap is the part of libpcap's API wirewatch calls, bound at run time with
 // purego (no cgo).
@@ -169,66 +158,4 @@ func compileOn(l *libpcap, p uintptr, expr string, mask uint32) ([]unix.SockFilt
 	// struct bpf_insn and struct sock_filter have the same layout.
 	src := unsafe.Slice(prog.Insns, prog.Len)
 	return append([]unix.SockFilter(nil), src...), nil
-}
-
-// Ancillary-data offsets of the Linux socket filter (linux/filter.h).
-const (
-	skfAdOff      = -0x1000
-	skfAdProtocol = 0
-	skfAdPktType  = 4
-	skfAdIfIndex  = 8
-)
-
-// fixCooked rewrites a program compiled for a cooked (SLL or SLL2) link type so
-// the kernel can run it on a SOCK_DGRAM packet socket, whose packets start at
-// the network header: as libpcap's fix_program/fix_offset. It reports false
-// when the program reads a header field the kernel cannot provide (the filter
-// then runs in user space).
-func fixCooked(prog []unix.SockFilter, lt capture.LinkType) bool {
-	for i := range prog {
-		p := &prog[i]
-		switch p.Code & 0x07 { // BPF_CLASS
-		case unix.BPF_LD, unix.BPF_LDX:
-			switch p.Code & 0xe0 { // BPF_MODE
-			case unix.BPF_ABS, unix.BPF_IND, unix.BPF_MSH:
-				if !fixOffset(p, lt) {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
-func fixOffset(p *unix.SockFilter, lt capture.LinkType) bool {
-	if int32(p.K) < 0 && int32(p.K) >= skfAdOff { // already an ancillary load
-		return true
-	}
-	ad := func(off int32) uint32 { return uint32(skfAdOff + off) }
-	if lt == capture.LinkLinuxSLL2 {
-		switch {
-		case p.K >= sll2HdrLen:
-			p.K -= sll2HdrLen
-		case p.K == 0:
-			p.K = ad(skfAdProtocol)
-		case p.K == 4:
-			p.K = ad(skfAdIfIndex)
-		case p.K == 10:
-			p.K = ad(skfAdPktType)
-		case int32(p.K) > 0:
-			return false
-		}
-		return true
-	}
-	switch {
-	case p.K >= sllHdrLen:
-		p.K -= sllHdrLen
-	case p.K == 0:
-		p.K = ad(skfAdPktType)
-	case p.K == 14:
-		p.K = ad(skfAdProtocol)
-	case int32(p.K) > 0:
-		return false
-	}
-	return true
 }
