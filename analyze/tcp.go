@@ -682,7 +682,7 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 				cat: CatConnTimeout, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, count: c.synN})
 		}
 	}
-	if atEnd && !c.closed {
+	if atEnd && !c.closed && c.est {
 		e.sum.TCPOpenAtEnd++
 	}
 	// Data that never reached the capture point and was never repaired, while
