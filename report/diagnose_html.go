@@ -183,7 +183,7 @@ func timeline(host netip.Addr, stalls []*analyze.Stall) htmlTimeline {
 		lanes[k] = append(lanes[k], s)
 		if a := s.Attempt; a != nil {
 			t0 = min(t0, a.Start)
-			ak := laneKey{a.Client.String(), a.Server.String()}
+			ak := laneKey{a.Client.Addr.String(), a.Server.String()} // one lane per culprit
 			if _, ok := attempts[ak]; !ok {
 				akeys = append(akeys, ak)
 			}
@@ -231,7 +231,7 @@ func timeline(host netip.Addr, stalls []*analyze.Stall) htmlTimeline {
 		y += tlLaneH
 	}
 	for _, k := range akeys {
-		ln := htmlLane{Label: "culprit " + k.a + " → " + k.b, Title: "attempts to " + k.b, Y: y, H: tlLaneH, TextY: y + 15, Culprit: true}
+		ln := htmlLane{Label: fmt.Sprintf("culprit → %s (%d attempts)", k.b, len(attempts[k])), Title: "attempts from " + k.a + " to " + k.b, Y: y, H: tlLaneH, TextY: y + 15, Culprit: true}
 		for _, a := range attempts[k] {
 			for j, t := range a.Times {
 				ln.Lines = append(ln.Lines, htmlLine{X1: x(t), X2: x(t), Y1: y + 2, Y2: y + tlLaneH - 2, Class: "attempt",
