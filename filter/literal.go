@@ -277,11 +277,7 @@ func convertAddr(lit *literal, t field.Type) (field.Value, string) {
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil || a.Zone() != "" || (t == field.FTIPv4) != a.Is4() {
-		if t == field.FTIPv6 && err == nil && a.Is4() {
-			a = netip.AddrFrom16(a.As16())
-		} else {
-			return v, bad
-		}
+		return v, bad
 	}
 	if bits >= 0 {
 		max := a.BitLen()

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
@@ -111,6 +112,9 @@ func missingName(err error) string {
 func TestDisplayFiltersAgainstTshark(t *testing.T) {
 	rows := readDisplayFilters(t)
 	dir := filepath.Join(corpus.Dir(t), "real")
+	// The oracle ran with TZ=UTC; absolute times without a zone are local.
+	defer func(l *time.Location) { time.Local = l }(time.Local)
+	time.Local = time.UTC
 	valid, agree := 0, 0
 	missing := map[string][]string{} // unknown field -> filters
 	var disagreements []string
