@@ -1,4 +1,27 @@
 // Package analyze interprets conversations: transactions (TCP connect, DNS,
 // HTTP, TLS handshakes), stalls inside connections, and the correlation of each
 // stall with what the waiting host did meanwhile, producing diagnosis findings.
+//
+// An Engine consumes decode.Frames in capture order (after flow.Tracker has
+// filled their Analysis) through Add, copying what it keeps, so frames may be
+// reused. Findings returns the diagnosis so far; Ready returns the findings
+// that became certain since the last call, for live captures; Flush ends the
+// capture and reports transactions still open.
+//
+// How it reasons: every TCP connection is followed through its phases
+// (handshake, request, response, transfer). A gap larger than both 200 ms and
+// ten handshake round trips while one side owes the other the next packet is a
+// stall, attributed to who owed it: the network for a SYN without SYN/ACK,
+// the client between handshake and request, the server between request and
+// first response byte, the network or the receiver's window during a
+// transfer. Each host's recent attempts (TCP connects, DNS queries, ARP
+// requests) are remembered; a stall that ends right when one of the waiting
+// host's unanswered attempts gives up (round-number timeouts, SYN backoffs)
+// is blamed on that attempt's target. Stalls with the same culprit are grouped
+// into one finding, with the hosts that did the same traffic unharmed.
+//
+// Cost: one map lookup per TCP packet (the connection), one per DNS message,
+// a few per SYN/RST/ARP/ICMP; no allocation per ordinary packet. State is per
+// live connection and pending query, expired by packet time; stalls are kept
+// up to Config.MaxStalls, hosts up to Config.MaxHosts.
 package analyze
