@@ -82,18 +82,30 @@ func appendAppInfo(dst []byte, f *Frame) (out []byte, ok bool) {
 	return dst, false
 }
 
-// dnsPort returns 5353 or 5355 when either UDP port is mDNS or LLMNR, else 0.
+// dnsPort returns 5353 or 5355 when either UDP or TCP port is mDNS or LLMNR, else 0.
 func dnsPort(f *Frame) uint16 {
-	if !f.Has(ProtoUDP) {
-		return 0
+	var ports [2]uint16
+	switch {
+	case f.Has(ProtoUDP):
+		ports = [2]uint16{f.UDP.SrcPort, f.UDP.DstPort}
+	case f.Has(ProtoTCP):
+		ports = [2]uint16{f.TCP.SrcPort, f.TCP.DstPort}
 	}
-	for _, p := range [2]uint16{f.UDP.SrcPort, f.UDP.DstPort} {
+	for _, p := range ports {
 		if p == 5353 || p == 5355 {
 			return p
 		}
 	}
 	return 0
 }
+
+// IsMDNS reports whether f's DNS message is multicast DNS (port 5353), whose
+// classes carry the QU and cache-flush bits.
+func (f *Frame) IsMDNS() bool { return dnsPort(f) == 5353 }
+
+// IsLLMNR reports whether f's DNS message is LLMNR (port 5355), whose flags
+// differ from DNS's.
+func (f *Frame) IsLLMNR() bool { return dnsPort(f) == 5355 }
 
 func appendHex16(dst []byte, v uint16) []byte {
 	const hex = "0123456789abcdef"

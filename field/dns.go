@@ -34,14 +34,34 @@ func dnsHdr(name, desc string, t Type, base Base, mask uint64, get func(m *decod
 }
 
 // dnsFlag is a flag bit of the header's flags word. forQuery and forResponse
-// say in which messages tshark shows it.
-func dnsFlag(name, desc string, mask uint16, forQuery, forResponse bool) Field {
-	return dnsHdr(name, desc, FTBoolean, BaseNone, uint64(mask), func(m *decode.DNS) (uint64, bool) {
-		if (m.Response && !forResponse) || (!m.Response && !forQuery) {
-			return 0, false
-		}
-		return appBool(m.Flags&mask != 0), true
-	})
+// say in which DNS messages tshark shows it; llmnr in which LLMNR messages
+// (LLMNR has its own flag set: conflict and tentative instead of
+// authoritative and recursion desired).
+func dnsFlag(name, desc string, mask uint16, forQuery, forResponse, llmnr bool) Field {
+	return Field{Name: name, Desc: desc, Type: FTBoolean, Bitmask: uint64(mask), Proto: decode.ProtoDNS,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			m := dnsOf(f)
+			if m == nil {
+				return dst
+			}
+			if f.IsLLMNR() {
+				if !llmnr {
+					return dst
+				}
+			} else if (m.Response && !forResponse) || (!m.Response && !forQuery) {
+				return dst
+			}
+			return append(dst, Value{U: appBool(m.Flags&mask != 0)})
+		}}
+}
+
+// dnsClass is a question's or record's class; mDNS uses the top bit for QU
+// or cache flush, which tshark shows as a field of its own.
+func dnsClass(f *decode.Frame, c uint16) uint64 {
+	if f.IsMDNS() {
+		c &= 0x7fff
+	}
+	return uint64(c)
 }
 
 // dnsQ is a per-question field.
@@ -123,15 +143,17 @@ func dnsLabels(name []byte) uint64 {
 var dnsFields = []Field{
 	dnsHdr("dns.id", "Transaction ID", FTUint16, BaseHex, 0, func(m *decode.DNS) (uint64, bool) { return uint64(m.ID), true }),
 	dnsHdr("dns.flags", "Flags", FTUint16, BaseHex, 0, func(m *decode.DNS) (uint64, bool) { return uint64(m.Flags), true }),
-	dnsFlag("dns.flags.response", "Response", 0x8000, true, true),
+	dnsFlag("dns.flags.response", "Response", 0x8000, true, true, true),
 	dnsHdr("dns.flags.opcode", "Opcode", FTUint16, BaseDec, 0x7800, func(m *decode.DNS) (uint64, bool) { return uint64(m.Opcode), true }),
-	dnsFlag("dns.flags.authoritative", "Authoritative", 0x0400, false, true),
-	dnsFlag("dns.flags.truncated", "Truncated", 0x0200, true, true),
-	dnsFlag("dns.flags.recdesired", "Recursion desired", 0x0100, true, true),
-	dnsFlag("dns.flags.recavail", "Recursion available", 0x0080, false, true),
-	dnsFlag("dns.flags.z", "Z", 0x0040, true, true),
-	dnsFlag("dns.flags.authenticated", "Answer authenticated", 0x0020, false, true),
-	dnsFlag("dns.flags.checkdisable", "Non-authenticated data", 0x0010, true, true),
+	dnsFlag("dns.flags.authoritative", "Authoritative", 0x0400, false, true, false),
+	dnsFlag("dns.flags.conflict", "Conflict", 0x0400, false, false, true),
+	dnsFlag("dns.flags.truncated", "Truncated", 0x0200, true, true, true),
+	dnsFlag("dns.flags.recdesired", "Recursion desired", 0x0100, true, true, false),
+	dnsFlag("dns.flags.tentative", "Tentative", 0x0100, false, false, true),
+	dnsFlag("dns.flags.recavail", "Recursion available", 0x0080, false, true, false),
+	dnsFlag("dns.flags.z", "Z", 0x0040, true, true, false),
+	dnsFlag("dns.flags.authenticated", "Answer authenticated", 0x0020, false, true, false),
+	dnsFlag("dns.flags.checkdisable", "Non-authenticated data", 0x0010, true, true, false),
 	dnsHdr("dns.flags.rcode", "Reply code", FTUint16, BaseDec, 0x000f, func(m *decode.DNS) (uint64, bool) { return uint64(m.Rcode), m.Response }),
 	dnsHdr("dns.count.queries", "Questions", FTUint16, BaseDec, 0, func(m *decode.DNS) (uint64, bool) { return uint64(m.QDCount), true }),
 	dnsHdr("dns.count.answers", "Answer RRs", FTUint16, BaseDec, 0, func(m *decode.DNS) (uint64, bool) { return uint64(m.ANCount), true }),
@@ -142,11 +164,47 @@ var dnsFields = []Field{
 	dnsQ("dns.qry.name.len", "Name Length", FTUint16, BaseDec, func(q *decode.DNSQuestion) Value { return Value{U: dnsNameLen(q.Name)} }),
 	dnsQ("dns.count.labels", "Label Count", FTUint16, BaseDec, func(q *decode.DNSQuestion) Value { return Value{U: dnsLabels(q.Name)} }),
 	dnsQ("dns.qry.type", "Type", FTUint16, BaseDec, func(q *decode.DNSQuestion) Value { return Value{U: uint64(q.Type)} }),
-	dnsQ("dns.qry.class", "Class", FTUint16, BaseHex, func(q *decode.DNSQuestion) Value { return Value{U: uint64(q.Class)} }),
+	{Name: "dns.qry.class", Desc: "Class", Type: FTUint16, Base: BaseHex, Proto: decode.ProtoDNS,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if m := dnsOf(f); m != nil {
+				for i := range m.Questions {
+					dst = append(dst, Value{U: dnsClass(f, m.Questions[i].Class)})
+				}
+			}
+			return dst
+		}},
+	{Name: "dns.qry.qu", Desc: "\"QU\" question", Type: FTBoolean, Bitmask: 0x8000, Proto: decode.ProtoDNS,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if m := dnsOf(f); m != nil && f.IsMDNS() {
+				for i := range m.Questions {
+					dst = append(dst, Value{U: appBool(m.Questions[i].Class&0x8000 != 0)})
+				}
+			}
+			return dst
+		}},
 
 	dnsRR("dns.resp.name", "Name", FTString, BaseNone, func(rr *decode.DNSRR) (Value, bool) { return Value{B: rr.Name}, true }),
-	dnsRR("dns.resp.type", "Type", FTUint16, BaseDec, func(rr *decode.DNSRR) (Value, bool) { return Value{U: uint64(rr.Type)}, true }),
-	dnsRR("dns.resp.class", "Class", FTUint16, BaseHex, func(rr *decode.DNSRR) (Value, bool) { return Value{U: uint64(rr.Class)}, dnsNotOPT(rr) }),
+	{Name: "dns.resp.type", Desc: "Type", Type: FTUint16, Base: BaseDec, Proto: decode.ProtoDNS, Get: dnsRespType},
+	{Name: "dns.resp.class", Desc: "Class", Type: FTUint16, Base: BaseHex, Proto: decode.ProtoDNS,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if m := dnsOf(f); m != nil {
+				for i := range m.Answers {
+					if rr := &m.Answers[i]; dnsNotOPT(rr) {
+						dst = append(dst, Value{U: dnsClass(f, rr.Class)})
+					}
+				}
+			}
+			return dst
+		}},
+	{Name: "dns.resp.cache_flush", Desc: "Cache flush", Type: FTBoolean, Bitmask: 0x8000, Proto: decode.ProtoDNS,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if m := dnsOf(f); m != nil && f.IsMDNS() {
+				for i := range m.Answers {
+					dst = append(dst, Value{U: appBool(m.Answers[i].Class&0x8000 != 0)})
+				}
+			}
+			return dst
+		}},
 	dnsRR("dns.resp.ttl", "Time to live", FTUint32, BaseDec, func(rr *decode.DNSRR) (Value, bool) { return Value{U: uint64(rr.TTL)}, dnsNotOPT(rr) }),
 	dnsRR("dns.resp.len", "Data length", FTUint16, BaseDec, func(rr *decode.DNSRR) (Value, bool) { return Value{U: uint64(len(rr.RData))}, true }),
 	dnsRR("dns.a", "Address", FTIPv4, BaseNone, func(rr *decode.DNSRR) (Value, bool) {
@@ -176,7 +234,9 @@ var dnsFields = []Field{
 	dnsRData16("dns.srv.weight", "Weight", decode.DNSTypeSRV, 2),
 	dnsRData16("dns.srv.port", "Port", decode.DNSTypeSRV, 4),
 	dnsTarget("dns.srv.target", "Target", decode.DNSTypeSRV),
-	dnsRR("dns.rr.udp_payload_size", "UDP payload size", FTUint16, BaseHex, func(rr *decode.DNSRR) (Value, bool) {
+	// tshark prints it in hex (0x05a0) for mDNS and in decimal for DNS; the
+	// field has one base, DNS's.
+	dnsRR("dns.rr.udp_payload_size", "UDP payload size", FTUint16, BaseDec, func(rr *decode.DNSRR) (Value, bool) {
 		return Value{U: uint64(rr.Class)}, dnsOPT(rr)
 	}),
 	dnsRR("dns.resp.ext_rcode", "Higher bits in extended RCODE", FTUint8, BaseHex, func(rr *decode.DNSRR) (Value, bool) {
@@ -222,4 +282,48 @@ func appBool(b bool) uint64 {
 		return 1
 	}
 	return 0
+}
+
+// dnsRespType appends each record's type; an NSEC record also lists the
+// types of its bitmap, as tshark shows them under the same field.
+func dnsRespType(f *decode.Frame, dst []Value) []Value {
+	m := dnsOf(f)
+	if m == nil {
+		return dst
+	}
+	for i := range m.Answers {
+		rr := &m.Answers[i]
+		dst = append(dst, Value{U: uint64(rr.Type)})
+		if rr.Type != decode.DNSTypeNSEC {
+			continue
+		}
+		rd := rr.RData
+		p := 0
+		for p < len(rd) { // skip the next domain name
+			c := int(rd[p])
+			if c == 0 {
+				p++
+				break
+			}
+			if c&0xc0 == 0xc0 {
+				p += 2
+				break
+			}
+			p += 1 + c
+		}
+		for p+2 <= len(rd) {
+			win, n := int(rd[p]), int(rd[p+1])
+			p += 2
+			if p+n > len(rd) {
+				break
+			}
+			for j := 0; j < n*8; j++ {
+				if rd[p+j/8]&(0x80>>(j%8)) != 0 {
+					dst = append(dst, Value{U: uint64(win*256 + j)})
+				}
+			}
+			p += n
+		}
+	}
+	return dst
 }
