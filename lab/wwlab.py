@@ -23,7 +23,6 @@ Subcommands:
 import argparse
 import heapq
 import json
-import os
 import random
 import select
 import socket
