@@ -268,3 +268,37 @@ func TestDiagnosisHTMLChromium(t *testing.T) {
 	}
 	t.Logf("screenshot: %s (%d bytes); stalls drawn: %d", out, len(shot), svgs)
 }
+
+// TestDiagnosisHTMLEscapesLabCapture renders the lab's hostile capture
+// (examples/hostile-http.pcapng: script and markup in the URI, headers, body
+// and a DNS name) in every format and checks the HTML escapes all of it.
+func TestDiagnosisHTMLEscapesLabCapture(t *testing.T) {
+	p := filepath.Join("..", "examples", "hostile-http.pcapng")
+	if _, err := os.Stat(p); err != nil {
+		t.Skip("SKIP: examples/hostile-http.pcapng missing")
+	}
+	d := diagnose(t, p)
+	var buf bytes.Buffer
+	if err := report.WriteDiagnosisHTML(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	if !strings.Contains(page, "&lt;script&gt;") {
+		t.Errorf("the hostile strings did not reach the page; the test proves nothing")
+	}
+	for _, bad := range []string{"<script>alert", "<img src=x", "onerror=alert(1)>", "<svg onload", "<iframe"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains unescaped %q", bad)
+		}
+	}
+	var js, txt bytes.Buffer
+	if err := report.WriteDiagnosisJSON(&js, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := report.WriteDiagnosisText(&txt, d); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(txt.String(), "\x1b\x00") {
+		t.Errorf("text report carries control characters from the capture")
+	}
+}
