@@ -63,8 +63,8 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 	var f decode.Frame
 	var n uint64
 	var firstTS, prevTS, prevShownTS int64
-	shown, shownTS := 0, 0
-	haveTS := false
+	shown := 0
+	var lastTS int64
 	for {
 		p, err := r.Next()
 		if err == io.EOF {
@@ -80,36 +80,40 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 		}
 		n++
 		f.Number = n
+		if p.NoTS && p.LinkType == capture.LinkCustomBlock {
+			p.TS = lastTS // tshark keeps the previous record's time for a custom block (an SPB counts as 0)
+		}
+		lastTS = p.TS
 		dec.Decode(&f, p)
 		if ifs := r.Interfaces(); p.Interface >= 0 && p.Interface < len(ifs) {
 			// tshark numbers interfaces within their pcapng section.
 			f.Interface = ifs[p.Interface].ID
+			// tshark 4.0 looks the name up by the section-local ID in the
+			// file's interface list; do the same so frame.interface_name agrees.
 			f.InterfaceName = ifs[p.Interface].Name
+			if id := ifs[p.Interface].ID; id < len(ifs) {
+				f.InterfaceName = ifs[id].Name
+			}
 			if f.InterfaceName == "" && pcapng {
 				f.InterfaceName = "unknown" // what tshark shows for an IDB without if_name
 			}
 		} else {
 			f.InterfaceName = ""
 		}
-		if !p.NoTS && !haveTS { // records without a timestamp do not count as the first
-			haveTS = true
+		// A record without a timestamp counts as time 0, as in tshark.
+		if n == 1 {
 			firstTS, prevTS, prevShownTS = p.TS, p.TS, p.TS
 		}
-		if shownTS == 0 && !p.NoTS {
+		if shown == 0 {
 			prevShownTS = p.TS // the first displayed frame has a displayed delta of 0
 		}
 		f.FirstTS, f.PrevTS, f.PrevDisplayedTS = firstTS, prevTS, prevShownTS
-		if !p.NoTS {
-			prevTS = p.TS
-		}
+		prevTS = p.TS
 		tr.Process(&f)
 		if flt != nil && !flt.Match(&f) {
 			continue
 		}
-		if !p.NoTS {
-			prevShownTS = p.TS
-			shownTS++
-		}
+		prevShownTS = p.TS
 		if err := fn(&f); err != nil {
 			if err == errStop {
 				return nil
