@@ -10,6 +10,7 @@
 #
 # Needs root, iproute2, iptables, ethtool, tcpdump, tshark/editcap (wireshark-common) and python3.
 # Environment: OUT (default: examples/ of this repository), WORK (default: /tmp/wirewatch-lab), KEEP=1 keeps the lab up,
+# CAPTURER=wirewatch captures with 'wirewatch capture' instead of tcpdump (WIREWATCH=path, else built into WORK),
 # and the knobs below (FILTER_HOST, FILTER_PORT, AGENT_TIMEOUT, DNS_TIMEOUT, ...) to make variants.
 set -euo pipefail
 
@@ -192,8 +193,14 @@ CAP_PID=
 capture_start() {
   local ns
   for ns in "${NS_ALL[@]}"; do nsx "$ns" ip neigh flush all 2>/dev/null || true; done
-  ip netns exec ww-lan tcpdump -i br0 -n -s 2048 -B 16384 -U --immediate-mode --time-stamp-precision=nano -w "$SDIR/capture.pcap" \
-    2>"$SDIR/tcpdump.txt" &
+  if [[ ${CAPTURER:-tcpdump} == wirewatch ]]; then
+    # wirewatch's own live capture writes pcapng directly and prints tcpdump's counters
+    ip netns exec ww-lan "$WIREWATCH" capture -i br0 -q -s 2048 -w "$SDIR/capture.pcapng" 2>"$SDIR/tcpdump.txt" \
+      >/dev/null &
+  else
+    ip netns exec ww-lan tcpdump -i br0 -n -s 2048 -B 16384 -U --immediate-mode --time-stamp-precision=nano \
+      -w "$SDIR/capture.pcap" 2>"$SDIR/tcpdump.txt" &
+  fi
   CAP_PID=$!
   local n=0
   until grep -q listening "$SDIR/tcpdump.txt" 2>/dev/null || ((n > 50)); do sleep 0.1; n=$((n + 1)); done
@@ -471,7 +478,7 @@ run_one() {
     echo "lab: tcpdump lost packets in $name; run it again on a quieter machine" >&2
     exit 1
   fi
-  editcap -F pcapng "$SDIR/capture.pcap" "$SDIR/capture.pcapng"
+  [[ -s $SDIR/capture.pcapng ]] || editcap -F pcapng "$SDIR/capture.pcap" "$SDIR/capture.pcapng"
   meta wall_time_s=$((SECONDS - t0)) name='"'$name'"' \
     knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU',"OCSP_TIMEOUT":'$OCSP_TIMEOUT'}'
   cp "$SDIR/capture.pcapng" "$OUT/$name.pcapng"
@@ -491,6 +498,11 @@ main() {
     declare -F "s_$s" >/dev/null || { echo "lab: unknown scenario $s (try --list)" >&2; exit 2; }
   done
   mkdir -p "$WORK" "$OUT"
+  if [[ ${CAPTURER:-tcpdump} == wirewatch ]]; then
+    WIREWATCH=${WIREWATCH:-$WORK/wirewatch}
+    [[ -x $WIREWATCH ]] || (cd "$REPO" && CGO_ENABLED=0 go build -o "$WIREWATCH" ./cmd/wirewatch) ||
+      { echo "lab: cannot build wirewatch for CAPTURER=wirewatch" >&2; exit 2; }
+  fi
   trap 'stop_pids; [[ ${KEEP:-} == 1 ]] || down' EXIT
   up
   for s in "${list[@]}"; do run_one "$s"; done
