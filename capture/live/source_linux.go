@@ -388,13 +388,17 @@ func (r *ring) next(p *capture.Packet) bool {
 // cooked headers and reinserting VLAN tags the kernel stripped, as libpcap does.
 // It reports false for packets libpcap would skip.
 func (r *ring) fill(base int, p *capture.Packet) bool {
-	mac := int(r.u16(base + tpMac))
-	snap := int(r.u32(base + tpSnaplen))
-	wire := int(r.u32(base + tpLen))
-	status := r.u32(base + tpStatus)
+	h := r.mem[base : base+tpHdrEnd] // one bounds check for the header reads
+	ne := binary.NativeEndian
+	mac := int(ne.Uint16(h[tpMac:]))
+	snap := int(ne.Uint32(h[tpSnaplen:]))
+	wire := int(ne.Uint32(h[tpLen:]))
+	status := ne.Uint32(h[tpStatus:])
+	pktType := h[tpSll+10]
+	ifindex := int32(ne.Uint32(h[tpSll+4:]))
+	tci := ne.Uint32(h[tpVlanTCI:])
+	ts := int64(ne.Uint32(h[tpSec:]))*1e9 + int64(ne.Uint32(h[tpNsec:]))
 	sll := base + tpSll
-	pktType := r.mem[sll+10]
-	ifindex := int32(r.u32(sll + 4))
 	end := (r.cur + 1) * r.blockSize
 	if base+mac+snap > end || mac < tpHdrEnd {
 		return false
@@ -403,7 +407,7 @@ func (r *ring) fill(base int, p *capture.Packet) bool {
 		return false // seen again as incoming
 	}
 	start := base + mac
-	if tci := r.u32(base + tpVlanTCI); (tci != 0 || status&unix.TP_STATUS_VLAN_VALID != 0) && (r.lt == capture.LinkEthernet || r.lt == capture.LinkLinuxSLL) {
+	if (tci != 0 || status&unix.TP_STATUS_VLAN_VALID != 0) && (r.lt == capture.LinkEthernet || r.lt == capture.LinkLinuxSLL) {
 		tpid := uint16(0x8100)
 		if status&unix.TP_STATUS_VLAN_TPID_VALID != 0 {
 			tpid = r.u16(base + tpVlanTPID)
@@ -436,22 +440,22 @@ func (r *ring) fill(base int, p *capture.Packet) bool {
 			return false
 		}
 		start -= hl
-		h := r.mem[start : start+hl]
-		clear(h)
+		ch := r.mem[start : start+hl]
+		clear(ch)
 		halen := min(int(r.mem[sll+11]), 8)
 		if r.lt == capture.LinkLinuxSLL2 {
-			copy(h[0:2], r.mem[sll+2:sll+4]) // protocol, network order
-			binary.BigEndian.PutUint32(h[4:], uint32(ifindex))
-			binary.BigEndian.PutUint16(h[8:], r.u16(sll+8)) // hatype
-			h[10] = pktType
-			h[11] = byte(halen)
-			copy(h[12:12+halen], r.mem[sll+12:])
+			copy(ch[0:2], r.mem[sll+2:sll+4]) // protocol, network order
+			binary.BigEndian.PutUint32(ch[4:], uint32(ifindex))
+			binary.BigEndian.PutUint16(ch[8:], r.u16(sll+8)) // hatype
+			ch[10] = pktType
+			ch[11] = byte(halen)
+			copy(ch[12:12+halen], r.mem[sll+12:])
 		} else {
-			binary.BigEndian.PutUint16(h[0:], uint16(pktType))
-			binary.BigEndian.PutUint16(h[2:], r.u16(sll+8))
-			binary.BigEndian.PutUint16(h[4:], uint16(halen))
-			copy(h[6:6+halen], r.mem[sll+12:])
-			copy(h[14:16], r.mem[sll+2:sll+4])
+			binary.BigEndian.PutUint16(ch[0:], uint16(pktType))
+			binary.BigEndian.PutUint16(ch[2:], r.u16(sll+8))
+			binary.BigEndian.PutUint16(ch[4:], uint16(halen))
+			copy(ch[6:6+halen], r.mem[sll+12:])
+			copy(ch[14:16], r.mem[sll+2:sll+4])
 		}
 		snap += hl
 		wire += hl
@@ -460,7 +464,7 @@ func (r *ring) fill(base int, p *capture.Packet) bool {
 		snap = r.snaplen
 	}
 	p.Data = r.mem[start : start+snap : start+snap]
-	p.TS = int64(r.u32(base+tpSec))*1e9 + int64(r.u32(base+tpNsec))
+	p.TS = ts
 	p.CapLen = snap
 	p.Len = wire
 	p.LinkType = r.lt
@@ -475,13 +479,6 @@ func (r *ring) fill(base int, p *capture.Packet) bool {
 // arrives, an interface fails, or ctx is done (then it returns ctx.Err()).
 func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
 	var p capture.Packet
-	if ctx != s.ctx {
-		if s.stopFn != nil {
-			s.stopFn()
-		}
-		s.ctx = ctx
-		s.stopFn = context.AfterFunc(ctx, s.wake)
-	}
 	for {
 		for i := range s.rings {
 			k := s.next + i
@@ -492,6 +489,13 @@ func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
 				s.next = k
 				return p, nil
 			}
+		}
+		if ctx != s.ctx { // only when about to wait: not per packet
+			if s.stopFn != nil {
+				s.stopFn()
+			}
+			s.ctx = ctx
+			s.stopFn = context.AfterFunc(ctx, s.wake)
 		}
 		if err := s.wait(ctx); err != nil {
 			return p, err

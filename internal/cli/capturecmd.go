@@ -335,7 +335,7 @@ func (c *capturer) loop(ctx context.Context, draining bool) error {
 			return err
 		}
 		c.captured++
-		if err := c.handle(p); err != nil {
+		if err := c.handle(&p); err != nil {
 			if err == errDone {
 				return nil
 			}
@@ -355,12 +355,12 @@ func (c *capturer) loop(ctx context.Context, draining bool) error {
 
 // handle processes one packet: decode when needed, display filter, list line,
 // diagnosis, file.
-func (c *capturer) handle(p capture.Packet) error {
+func (c *capturer) handle(p *capture.Packet) error {
 	pass := true
 	if c.dec != nil {
 		f := &c.frame
 		f.Number++
-		c.dec.Decode(f, p)
+		c.dec.Decode(f, *p)
 		if f.Number == 1 {
 			c.firstTS, c.prevTS, c.prevDTS = p.TS, p.TS, p.TS
 		}
@@ -611,7 +611,7 @@ func (s *fileSink) recordSize(caplen int) int64 {
 
 // appendRecord encodes p as a pcap record or a pcapng Enhanced Packet Block
 // (live packets carry no comments), as capture's writers do, but in one piece.
-func (s *fileSink) appendRecord(b []byte, p capture.Packet) []byte {
+func (s *fileSink) appendRecord(b []byte, p *capture.Packet) []byte {
 	le := binary.LittleEndian
 	wire := uint32(max(p.Len, len(p.Data)))
 	if s.isPcap {
@@ -640,7 +640,7 @@ func (s *fileSink) appendRecord(b []byte, p capture.Packet) []byte {
 	return le.AppendUint32(b, total)
 }
 
-func (s *fileSink) write(p capture.Packet) error {
+func (s *fileSink) write(p *capture.Packet) error {
 	if s.ring() && s.packets > 0 &&
 		((s.o.ringKB > 0 && s.size+s.recordSize(len(p.Data)) > s.o.ringKB*1000) ||
 			(s.o.ringDur > 0 && p.TS-s.opened >= int64(s.o.ringDur))) {

@@ -23,7 +23,7 @@ func BenchmarkCaptureSinkWrite(b *testing.B) {
 	p := capture.Packet{Info: capture.Info{TS: 1e18, CapLen: 64, Len: 64, LinkType: capture.LinkEthernet}, Data: make([]byte, 64)}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if err := s.write(p); err != nil {
+		if err := s.write(&p); err != nil {
 			b.Fatal(err)
 		}
 	}
