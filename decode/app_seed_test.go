@@ -146,6 +146,10 @@ func dnsSeeds() map[string][]byte {
 	// Hostile: a compression pointer to itself, and counts larger than the message.
 	seeds["pointer_loop"] = append(newDNS(1, 0x0100, 1, 0, 0, 0).b, 0xc0, 12, 0, 1, 0, 1)
 	seeds["huge_counts"] = append(newDNS(2, 0x8180, 0xffff, 0xffff, 0xffff, 0xffff).b, 3, 'w', 'w', 'w', 0, 0, 1, 0, 1)
+	// Labels with a control byte, a dot, UTF-8 and a backslash, as tshark prints them.
+	esc := newDNS(0x1234, 0x0100, 1, 0, 0, 0)
+	esc.b = append(esc.b, 3, 'a', 1, 'b', 3, 'c', '.', 'd', 4, 0xc3, 0xa9, '\\', 'x', 0, 0, 1, 0, 1)
+	seeds["label_escapes"] = esc.b
 	tcp := seeds["query_a"]
 	seeds["tcp_query_a"] = append(binary.BigEndian.AppendUint16(nil, uint16(len(tcp))), tcp...)
 	return seeds

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"net/netip"
+	"unicode/utf8"
 )
 
 // DNS record types used by the decoder (Wireshark's dns.qry.type values).
@@ -270,15 +271,25 @@ func (f *Frame) dnsName(msg []byte, off int) (name []byte, next int, status int)
 	return f.scratch[start:len(f.scratch):len(f.scratch)], next, status
 }
 
-// appendLabel appends a label, escaping bytes that are not printable ASCII
-// as \ooo (Wireshark's format_text).
+// appendLabel appends a label as tshark prints it: printable ASCII and valid
+// UTF-8 as they are, other bytes as \ooo (Wireshark's format_text).
 func appendLabel(dst, label []byte) []byte {
-	for _, c := range label {
+	for i := 0; i < len(label); {
+		c := label[i]
 		if c >= 0x20 && c < 0x7f {
 			dst = append(dst, c)
+			i++
 			continue
 		}
+		if c >= 0x80 {
+			if r, n := utf8.DecodeRune(label[i:]); r != utf8.RuneError && n > 1 {
+				dst = append(dst, label[i:i+n]...)
+				i += n
+				continue
+			}
+		}
 		dst = append(dst, '\\', '0'+c>>6, '0'+(c>>3)&7, '0'+c&7)
+		i++
 	}
 	return dst
 }
