@@ -68,6 +68,7 @@ func (e *Engine) groupKeyFor(s *stallRec) groupKey {
 
 func (e *Engine) build() []Finding {
 	e.ix = nil
+	e.correlateConsistent()
 	for i := range e.stalls {
 		s := &e.stalls[i]
 		if s.cat == CatPeerReset {
@@ -111,6 +112,9 @@ func (e *Engine) build() []Finding {
 	scans := map[pair]*group{}
 	for i := range e.stalls {
 		s := &e.stalls[i]
+		if s.cat == catLatent {
+			continue
+		}
 		if s.cat == CatRefused || s.cat == CatConnTimeout {
 			p := pair{s.Client.Addr, s.Server.Addr}
 			if len(scanPorts[p]) >= 10 {
@@ -165,6 +169,102 @@ func (e *Engine) build() []Finding {
 		return out[i].Key < out[j].Key
 	})
 	return out
+}
+
+// correlateConsistent finds, for each waiting host and target, the delay
+// after which most of its stalls end once an unanswered attempt to that
+// target began; when at least three stalls agree on it (within 3%), each of
+// them is blamed on its attempt with that delay, even when the delay is not a
+// round number or a coincidence paired a stall with another attempt online.
+func (e *Engine) correlateConsistent() {
+	type ck struct {
+		host  netip.Addr
+		peer  Endpoint
+		proto string
+	}
+	groups := map[ck][]int{}
+	for i := range e.stalls {
+		s := &e.stalls[i]
+		if s.WaitingOn != WaitClient || len(s.cands) == 0 {
+			continue
+		}
+		seen := map[ck]bool{}
+		for _, a := range s.cands {
+			k := ck{a.local.Addr, a.peer, a.proto}
+			if a.kind == "tcp-connect" || a.kind == "udp" {
+				k.peer.Port = a.peer.Port
+			}
+			if !seen[k] {
+				seen[k] = true
+				groups[k] = append(groups[k], i)
+			}
+		}
+	}
+	within := func(d, m float64) bool { return abs(d-m) <= 0.03*m }
+	for k, idx := range groups {
+		if len(idx) < 3 {
+			continue
+		}
+		// the delay that explains the most stalls
+		var bestD float64
+		bestN := 0
+		for _, i := range idx {
+			for _, a := range e.stalls[i].cands {
+				if a.peer.Addr != k.peer.Addr {
+					continue
+				}
+				d := float64(e.stalls[i].End - a.start)
+				n := 0
+				for _, j := range idx {
+					for _, b := range e.stalls[j].cands {
+						if b.peer.Addr == k.peer.Addr && within(float64(e.stalls[j].End-b.start), d) {
+							n++
+							break
+						}
+					}
+				}
+				if n > bestN {
+					bestN, bestD = n, d
+				}
+			}
+		}
+		if bestN < 3 {
+			continue
+		}
+		// refine to the median of the agreeing delays
+		var ds []float64
+		for _, i := range idx {
+			for _, a := range e.stalls[i].cands {
+				if a.peer.Addr == k.peer.Addr && within(float64(e.stalls[i].End-a.start), bestD) {
+					ds = append(ds, float64(e.stalls[i].End-a.start))
+					break
+				}
+			}
+		}
+		D := median(ds)
+		for _, i := range idx {
+			s := &e.stalls[i]
+			var pick *attempt
+			for _, a := range s.cands {
+				d := float64(s.End - a.start)
+				if a.peer.Addr == k.peer.Addr && within(d, D) && (pick == nil || abs(d-D) < abs(float64(s.End-pick.start)-D)) {
+					pick = a
+				}
+			}
+			if pick == nil {
+				continue
+			}
+			s.cat = catForAttempt(pick)
+			s.culprit, s.cproto = pick.peer, pick.proto
+			s.timeout = s.End - pick.start
+			s.Attempt = pick.public()
+			s.Start, s.StartFrame = s.from, s.fromFrame
+			if s.idle || pick.start > s.from+int64(500*time.Millisecond) {
+				s.Start, s.StartFrame = pick.start, pick.frames[0]
+			}
+			s.lost = s.End - s.Start
+		}
+	}
 }
 
 // stats of a group of stalls.

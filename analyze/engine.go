@@ -532,6 +532,38 @@ func (e *Engine) correlate(h *host, from, to int64, tight bool) *attempt {
 	return best
 }
 
+// candidates returns up to 8 unanswered attempts of h that began inside the
+// stall [from, to) (or were in progress when it began) and were over by to,
+// whatever their delay: stalls that consistently end the same time after such
+// attempts are correlated at build time even when the timeout is not round.
+func (e *Engine) candidates(h *host, from, to int64) []*attempt {
+	if h == nil {
+		return nil
+	}
+	var out []*attempt
+	slack := int64(50 * time.Millisecond)
+	for i := len(h.attempts) - 1; i >= 0 && len(out) < 8; i-- {
+		a := h.attempts[i]
+		if a.start >= to {
+			continue
+		}
+		if a.start < from-slack && a.last < from {
+			if a.start < from-int64(5*time.Minute) {
+				break
+			}
+			continue
+		}
+		if (a.answerTS != 0 && a.answerTS <= to) || a.refused || a.icmp || a.last > to || to-a.start < int64(900*time.Millisecond) {
+			continue
+		}
+		if a.kind == "icmp-too-big" {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 func abs(x float64) float64 {
 	if x < 0 {
 		return -x
@@ -542,22 +574,26 @@ func abs(x float64) float64 {
 // stallRec is a stall with what it is blamed on.
 type stallRec struct {
 	Stall
-	cat     Category
-	culprit Endpoint // host and port the stall is blamed on
-	cproto  string
-	victim  netip.Addr // the host whose user waited
-	timeout int64      // the give-up delay for correlated stalls, ns
-	lost    int64      // time lost, ns (defaults to the duration)
-	detail  string     // extra words for the explanation
-	frames  []uint64   // extra evidence frames
-	rtt     int64      // connection handshake RTT, ns (0 unknown)
-	ack     int64      // server ACKed the request after this long, ns (0 unknown)
-	count   int        // retransmissions etc.
-	rstTTL  uint8      // TTL of a reset
-	rstMAC  [6]byte    // source MAC of a reset
-	hasMAC  bool
-	pkts    int  // packets in the transfer
-	known   bool // the awaited exchange is a known request/response protocol
+	cat       Category
+	culprit   Endpoint // host and port the stall is blamed on
+	cproto    string
+	victim    netip.Addr // the host whose user waited
+	timeout   int64      // the give-up delay for correlated stalls, ns
+	lost      int64      // time lost, ns (defaults to the duration)
+	detail    string     // extra words for the explanation
+	frames    []uint64   // extra evidence frames
+	rtt       int64      // connection handshake RTT, ns (0 unknown)
+	ack       int64      // server ACKed the request after this long, ns (0 unknown)
+	count     int        // retransmissions etc.
+	rstTTL    uint8      // TTL of a reset
+	rstMAC    [6]byte    // source MAC of a reset
+	hasMAC    bool
+	pkts      int        // packets in the transfer
+	known     bool       // the awaited exchange is a known request/response protocol
+	cands     []*attempt // the waiting host's unanswered attempts in the gap, for the consistency check
+	idle      bool       // a request on an idle keep-alive connection
+	from      int64      // when the wait began (before any attempt)
+	fromFrame uint64
 }
 
 func (e *Engine) addStall(s stallRec) {

@@ -33,6 +33,10 @@ const (
 	CatICMPUnreachable   Category = "icmp-unreachable"
 	CatPortScan          Category = "port-scan"
 	CatHighLatency       Category = "high-latency"
+
+	// catLatent marks a request on an idle connection that followed a failed
+	// attempt; it becomes a stall only if the consistency check correlates it.
+	catLatent Category = ""
 )
 
 // Severity ranks findings: Critical hurts users now, Warning is a real

@@ -527,6 +527,7 @@ func (e *Engine) clientStall(f *decode.Frame, c *conn, from int64, fromFrame uin
 	if f.Has(decode.ProtoHTTP) && f.HTTP.Request {
 		what = string(f.HTTP.Method) + " " + string(f.HTTP.URI)
 	}
+	cands := e.candidates(c.cliH, from, t)
 	if a := e.correlate(c.cliH, from, t, idle); a != nil {
 		start, sf := from, fromFrame
 		if idle || a.start > from+int64(500*time.Millisecond) {
@@ -535,16 +536,21 @@ func (e *Engine) clientStall(f *decode.Frame, c *conn, from int64, fromFrame uin
 		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 			StartFrame: sf, EndFrame: f.Number, Start: start, End: t, WaitingOn: WaitClient, What: what,
 			Attempt: a.public()},
-			cat: catForAttempt(a), culprit: a.peer, cproto: a.proto, victim: c.cli.Addr, timeout: t - a.start, rtt: c.rtt})
+			cat: catForAttempt(a), culprit: a.peer, cproto: a.proto, victim: c.cli.Addr, timeout: t - a.start, rtt: c.rtt,
+			cands: cands, idle: idle, from: from, fromFrame: fromFrame})
 		c.stalled = true
 		return
 	}
+	cat := CatClientDelay
 	if idle {
-		return // an idle keep-alive connection is not a stall by itself
+		if len(cands) == 0 {
+			return // an idle keep-alive connection is not a stall by itself
+		}
+		cat = catLatent
 	}
 	e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 		StartFrame: fromFrame, EndFrame: f.Number, Start: from, End: t, WaitingOn: WaitClient, What: what},
-		cat: CatClientDelay, culprit: c.cli, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt})
+		cat: cat, culprit: c.cli, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt, cands: cands, idle: idle, from: from, fromFrame: fromFrame})
 }
 
 func catForAttempt(a *attempt) Category {
