@@ -157,17 +157,21 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 	if hi < lo {
 		lo, hi = hi, lo
 	}
+	claimed := false // a port's dissector keeps continuation bytes (no "data" layer), as in Wireshark
 	for _, port := range [2]uint16{lo, hi} {
 		switch {
 		case port == 53 || port == 5353:
+			claimed = true
 			if d.decodeDNS(f, p, true) {
 				return
 			}
 		case httpPort(port):
+			claimed = true
 			if d.decodeHTTP(f, p) {
 				return
 			}
 		case tlsPort(port):
+			claimed = true
 			if d.decodeTLS(f, p) {
 				return
 			}
@@ -179,7 +183,9 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 	if looksTLS(p) && d.decodeTLS(f, p) {
 		return
 	}
-	f.data(off, len(p), reasm)
+	if !claimed {
+		f.data(off, len(p), reasm)
+	}
 }
 
 // looksHTTP reports whether p starts like an HTTP/1.x request or response line.
