@@ -93,9 +93,13 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 	isNew := false
 	reused := false
 	if c == nil {
-		c = t.newConn(key, dir, decode.ProtoTCP, f.TS)
+		if b, ok := t.tcpTombs[key]; ok {
+			c = t.revive(key, &b, decode.ProtoTCP, f.TS)
+		} else {
+			c = t.newConn(key, dir, decode.ProtoTCP, f.TS)
+			isNew = true
+		}
 		t.tcp[key] = c
-		isNew = true
 	}
 	fwd, rev := &c.t.dirs[dir], &c.t.dirs[1-dir]
 

@@ -9,16 +9,20 @@ import (
 
 // Config tunes a Tracker. The zero value is usable: zero fields take the defaults.
 type Config struct {
-	// IdleTimeout ends a connection that has seen no packet for this long
-	// (by packet timestamps). Default 15 minutes.
+	// IdleTimeout ends a TCP connection that has seen no packet for this
+	// long (by packet timestamps). Default 5 seconds; an ended connection
+	// leaves a small tomb, so a later packet continues its stream.
 	IdleTimeout time.Duration
 	// ClosedTimeout ends a TCP connection this long after it was closed by
-	// FIN in both directions or by RST. Default 5 seconds: enough for the
-	// last ACKs and retransmitted FINs, short enough that memory follows
+	// FIN in both directions or by RST. Default 2 seconds (a later packet
+	// still continues the stream, see TombTimeout), so that memory follows
 	// the live connections.
 	ClosedTimeout time.Duration
-	// UDPTimeout ends a UDP conversation idle this long. Default 15 minutes.
+	// UDPTimeout ends a UDP conversation idle this long. Default 5 seconds.
 	UDPTimeout time.Duration
+	// TombTimeout is how long an ended connection's stream number and
+	// sequence anchors are remembered. Default 15 minutes.
+	TombTimeout time.Duration
 	// OnEnd, when set, receives the summary of each connection when it
 	// expires or at Flush. The summary is reused after the call returns.
 	OnEnd func(s *ConnSummary)
@@ -39,13 +43,16 @@ type Config struct {
 
 func (c *Config) defaults() {
 	if c.IdleTimeout <= 0 {
-		c.IdleTimeout = 15 * time.Minute
+		c.IdleTimeout = 5 * time.Second
+	}
+	if c.TombTimeout <= 0 {
+		c.TombTimeout = 15 * time.Minute
 	}
 	if c.ClosedTimeout <= 0 {
-		c.ClosedTimeout = 5 * time.Second
+		c.ClosedTimeout = 2 * time.Second
 	}
 	if c.UDPTimeout <= 0 {
-		c.UDPTimeout = 15 * time.Minute
+		c.UDPTimeout = 5 * time.Second
 	}
 	if c.MaxBuffered <= 0 {
 		c.MaxBuffered = 1 << 20
@@ -80,6 +87,9 @@ type Tracker struct {
 	tcpStreams int64
 	udpStreams int64
 	lastExpire int64
+	lastSweep  int64
+	tcpTombs   map[Key]tomb
+	udpTombs   map[Key]udpTomb
 	sum        ConnSummary
 }
 
@@ -89,7 +99,8 @@ func NewTracker() *Tracker { return NewTrackerConfig(Config{}) }
 // NewTrackerConfig returns an empty Tracker using cfg.
 func NewTrackerConfig(cfg Config) *Tracker {
 	cfg.defaults()
-	return &Tracker{txn: newTxnTable(), cfg: cfg, tcp: map[Key]*conn{}, udp: map[Key]*conn{}}
+	return &Tracker{txn: newTxnTable(), cfg: cfg, tcp: map[Key]*conn{}, udp: map[Key]*conn{},
+		tcpTombs: map[Key]tomb{}, udpTombs: map[Key]udpTomb{}}
 }
 
 // Process updates connection state with f and fills f.Analysis.
@@ -134,7 +145,7 @@ type conn struct {
 type tcpState struct {
 	dirs [2]tcpDir
 	rs   [2]reasmDir
-	pdu  [2]pduDir
+	pdu  *[2]pduDir // allocated when application desegmentation runs
 }
 
 func (t *Tracker) alloc() *conn {
@@ -150,19 +161,7 @@ func (t *Tracker) newConn(key Key, dir int, p decode.Proto, ts int64) *conn {
 	c := t.alloc()
 	*c = conn{key: key, proto: p, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir}
 	if p == decode.ProtoTCP {
-		var s *tcpState
-		if n := len(t.freeTCP); n > 0 {
-			s = t.freeTCP[n-1]
-			t.freeTCP = t.freeTCP[:n-1]
-		} else {
-			s = new(tcpState)
-		}
-		for i := range s.dirs {
-			s.dirs[i].reset()
-			s.rs[i].reset()
-			s.pdu[i].reset()
-		}
-		c.t = s
+		c.t = t.tcpState()
 		c.stream = t.tcpStreams
 		t.tcpStreams++
 	} else {
@@ -171,6 +170,25 @@ func (t *Tracker) newConn(key Key, dir int, p decode.Proto, ts int64) *conn {
 	}
 	t.list(c).pushFront(c)
 	return c
+}
+
+// tcpState returns a reset TCP state from the pool.
+func (t *Tracker) tcpState() *tcpState {
+	var s *tcpState
+	if n := len(t.freeTCP); n > 0 {
+		s = t.freeTCP[n-1]
+		t.freeTCP = t.freeTCP[:n-1]
+	} else {
+		s = new(tcpState)
+	}
+	for i := range s.dirs {
+		s.dirs[i].reset()
+		s.rs[i].reset()
+		if s.pdu != nil {
+			s.pdu[i].reset()
+		}
+	}
+	return s
 }
 
 // replaceConn ends c and starts a new conversation on the same key (port reuse).
@@ -186,7 +204,10 @@ func (t *Tracker) replaceConn(c *conn, key Key, dir int, ts int64) *conn {
 }
 
 // end emits c's summary, removes it from the tables and recycles it.
-func (t *Tracker) end(c *conn) {
+func (t *Tracker) end(c *conn) { t.finish(c, false) }
+
+// finish ends c; bury keeps a tomb so a later packet continues the stream.
+func (t *Tracker) finish(c *conn, bury bool) {
 	t.list(c).remove(c)
 	m := t.tcp
 	if c.proto == decode.ProtoUDP {
@@ -196,6 +217,9 @@ func (t *Tracker) end(c *conn) {
 		delete(m, c.key)
 	}
 	t.flushReasm(c)
+	if bury {
+		t.bury(c)
+	}
 	if t.cfg.OnEnd != nil {
 		c.summary(&t.sum)
 		t.cfg.OnEnd(&t.sum)
@@ -245,9 +269,10 @@ func (t *Tracker) expire(ts int64) {
 		max time.Duration
 	}{{&t.closed, t.cfg.ClosedTimeout}, {&t.open, t.cfg.IdleTimeout}, {&t.udpl, t.cfg.UDPTimeout}} {
 		for e.l.tail != nil && ts-e.l.tail.lastTS > int64(e.max) {
-			t.end(e.l.tail)
+			t.finish(e.l.tail, true)
 		}
 	}
+	t.sweepTombs(ts)
 }
 
 // Flush ends every connection (at the end of a capture), emitting
@@ -300,7 +325,11 @@ func (t *Tracker) processConn(f *decode.Frame) {
 func (t *Tracker) udpDatagram(f *decode.Frame, key Key, dir int, payload int) {
 	c := t.udp[key]
 	if c == nil {
-		c = t.newConn(key, dir, decode.ProtoUDP, f.TS)
+		if b, ok := t.udpTombs[key]; ok {
+			c = t.reviveUDP(key, b, dir, f.TS)
+		} else {
+			c = t.newConn(key, dir, decode.ProtoUDP, f.TS)
+		}
 		t.udp[key] = c
 	}
 	an := &f.Analysis
@@ -337,7 +366,13 @@ func (t *Tracker) quoted(f *decode.Frame, proto uint8, src, dst netip.Addr, spor
 	}
 	c := m[key]
 	if c == nil {
-		c = t.newConn(key, dir, p, f.TS)
+		if b, ok := t.tcpTombs[key]; ok && p == decode.ProtoTCP {
+			c = t.revive(key, &b, p, f.TS)
+		} else if u, ok := t.udpTombs[key]; ok && p == decode.ProtoUDP {
+			c = t.reviveUDP(key, u, dir, f.TS)
+		} else {
+			c = t.newConn(key, dir, p, f.TS)
+		}
 		m[key] = c
 	}
 	f.Analysis.Stream = c.stream

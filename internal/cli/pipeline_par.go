@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
@@ -48,6 +49,10 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 		return err
 	}
 	defer r.Close()
+	if o.OnOpen != nil {
+		o.OnOpen(r)
+	}
+	pcapng := strings.HasPrefix(r.Format(), "pcapng")
 
 	const nbuf = 4
 	free := make(chan *frameBatch, nbuf)
@@ -60,7 +65,7 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 		defer close(full)
 		dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
 		var num uint64
-		var firstTS, prevTS int64
+		var firstTS, prevTS, lastTS int64
 		for {
 			var b *frameBatch
 			select {
@@ -85,6 +90,11 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 					b.err = err
 					break
 				}
+				// The per-packet preparation below mirrors runPipeline's.
+				if p.NoTS && p.LinkType == capture.LinkCustomBlock {
+					p.TS = lastTS
+				}
+				lastTS = p.TS
 				if cap(b.arena)-len(b.arena) < len(p.Data) {
 					// Start a fresh arena; earlier frames keep the old one alive.
 					b.arena = make([]byte, 0, max(1<<20, len(p.Data)))
@@ -99,6 +109,18 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 				f := &b.frames[b.n]
 				f.Number = num
 				dec.Decode(f, p)
+				if ifs := r.Interfaces(); p.Interface >= 0 && p.Interface < len(ifs) {
+					f.Interface = ifs[p.Interface].ID
+					f.InterfaceName = ifs[p.Interface].Name
+					if id := ifs[p.Interface].ID; id < len(ifs) {
+						f.InterfaceName = ifs[id].Name
+					}
+					if f.InterfaceName == "" && pcapng {
+						f.InterfaceName = "unknown"
+					}
+				} else {
+					f.InterfaceName = ""
+				}
 				if num == 1 {
 					firstTS, prevTS = p.TS, p.TS
 				}

@@ -1,0 +1,104 @@
+package flow
+
+import (
+	"time"
+
+	"github.com/wirewatch/wirewatch/decode"
+)
+
+// A tomb is what the tracker remembers of a connection after it expires:
+// its stream number and the sequence-analysis anchors, about 100 bytes. A
+// later packet on the same addresses and ports revives the connection with
+// the same tcp.stream / udp.stream and relative numbering, as Wireshark
+// (which forgets nothing) would show it, while the expensive state (unacked
+// segment lists, reassembly buffers) is gone. Tombs are dropped after
+// Config.TombTimeout.
+type tomb struct {
+	stream          int64
+	firstTS, prevTS int64
+	endTS           int64
+	irtt            int64
+	base, next      [2]uint32
+	maxAck, lastAck [2]uint32
+	win             [2]uint32
+	ws              [2]int8
+	baseSet         [2]bool
+	closing         [2]bool
+	zst             [2]uint8
+	first, zOrig    uint8
+	comp            uint8
+}
+
+func (t *Tracker) bury(c *conn) {
+	b := tomb{stream: c.stream, firstTS: c.firstTS, prevTS: c.prevTS, endTS: c.lastTS, irtt: c.initialRTT,
+		first: uint8(c.first), zOrig: uint8(c.zOrig), comp: c.completeness}
+	for i := 0; i < 2; i++ {
+		b.zst[i] = c.z[i].state
+		if c.t != nil {
+			d := &c.t.dirs[i]
+			b.base[i], b.next[i], b.maxAck[i], b.lastAck[i] = d.baseSeq, d.nextSeq, d.maxSeqToBeAcked, d.lastAck
+			b.win[i], b.ws[i], b.baseSet[i], b.closing[i] = d.window, d.winScale, d.baseSet, d.closing
+		}
+	}
+	if c.proto == decode.ProtoTCP {
+		t.tcpTombs[c.key] = b
+	} else {
+		t.udpTombs[c.key] = udpTomb{stream: c.stream, endTS: c.lastTS}
+	}
+}
+
+// udpTomb is all a UDP conversation needs to continue its udp.stream.
+type udpTomb struct {
+	stream int64
+	endTS  int64
+}
+
+// reviveUDP brings back a buried UDP conversation for a packet at ts.
+func (t *Tracker) reviveUDP(key Key, b udpTomb, dir int, ts int64) *conn {
+	c := t.alloc()
+	*c = conn{key: key, proto: decode.ProtoUDP, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir, stream: b.stream}
+	delete(t.udpTombs, key)
+	t.list(c).pushFront(c)
+	return c
+}
+
+// revive brings back a buried TCP connection for a new packet at ts.
+func (t *Tracker) revive(key Key, b *tomb, p decode.Proto, ts int64) *conn {
+	c := t.alloc()
+	*c = conn{key: key, proto: p, firstTS: b.firstTS, prevTS: b.prevTS, lastTS: ts, first: int(b.first),
+		zOrig: int(b.zOrig), completeness: b.comp, initialRTT: b.irtt, stream: b.stream}
+	for i := 0; i < 2; i++ {
+		c.z[i].state = b.zst[i]
+	}
+	if p == decode.ProtoTCP {
+		c.t = t.tcpState()
+		for i := 0; i < 2; i++ {
+			d := &c.t.dirs[i]
+			d.baseSeq, d.nextSeq, d.maxSeqToBeAcked, d.lastAck = b.base[i], b.next[i], b.maxAck[i], b.lastAck[i]
+			d.window, d.winScale, d.baseSet, d.closing = b.win[i], b.ws[i], b.baseSet[i], b.closing[i]
+		}
+		delete(t.tcpTombs, key)
+	}
+	t.list(c).pushFront(c)
+	return c
+}
+
+// sweepTombs forgets tombs older than the tomb timeout; it runs once a
+// minute of packet time.
+func (t *Tracker) sweepTombs(ts int64) {
+	if ts-t.lastSweep < int64(time.Minute) && ts >= t.lastSweep {
+		return
+	}
+	t.lastSweep = ts
+	max := int64(t.cfg.TombTimeout)
+	for k, b := range t.tcpTombs {
+		if ts-b.endTS > max {
+			delete(t.tcpTombs, k)
+		}
+	}
+	for k, b := range t.udpTombs {
+		if ts-b.endTS > max {
+			delete(t.udpTombs, k)
+		}
+	}
+}
