@@ -212,7 +212,10 @@ func (t *txnTable) processHTTP(f *decode.Frame) {
 	}
 	src := srcAP(f)
 	if c.pend.active && c.pend.src == src {
-		if t.pendDone(c, f) {
+		// A new head at or beyond the end of the pending body starts a new
+		// message: the old body ended in segments the capture missed.
+		fresh := !c.pend.chunked && !c.pend.toClose && int32(f.TCP.Seq-c.pend.end) >= 0
+		if !fresh && t.pendDone(c, f) {
 			return
 		}
 		// a new message although the last body never completed: drop it
