@@ -555,6 +555,18 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 		}
 		target, how, tried := ep.String(), "the SYNs get no answer at all (no SYN/ACK, no reset, no ICMP error)", "open a TCP connection to"
 		filt := fmt.Sprintf("(%s.dst == %s && %s.dstport == %d)", ipf, k.host, k.proto, k.port)
+		outcomes := map[string]int{}
+		for _, s := range g.stalls {
+			if s.Attempt != nil {
+				outcomes[s.Attempt.Outcome]++
+			}
+		}
+		switch {
+		case outcomes["icmp-error"] > 0:
+			how = "each attempt ends with an ICMP destination-unreachable error (a router cannot deliver to it)"
+		case outcomes["refused"] > 0:
+			how = "each attempt is refused with a reset only after its retries"
+		}
 		switch k.proto {
 		case "arp":
 			culprit.Role = "host on the local network that does not answer ARP (switched off or gone)"

@@ -412,6 +412,8 @@ type attempt struct {
 	answerTS int64 // 0 while unanswered
 	refused  bool
 	icmp     bool
+	failTS   int64 // when a reset or ICMP error ended the attempt
+	failFrm  uint64
 	done     bool // no more packets expected
 	used     int
 	name     string
@@ -506,9 +508,6 @@ func (e *Engine) correlate(h *host, from, to int64, tight bool) *attempt {
 		if a.answerTS != 0 && a.answerTS <= to {
 			continue
 		}
-		if a.refused || a.icmp {
-			continue
-		}
 		if a.last > to {
 			continue // still trying after the stall ended: it did not give up
 		}
@@ -516,11 +515,20 @@ func (e *Engine) correlate(h *host, from, to int64, tight bool) *attempt {
 		if d < 0.9 {
 			continue
 		}
-		r := nearRound(d, tight)
-		if r == 0 {
-			continue
+		var score float64
+		if a.refused || a.icmp {
+			// the attempt failed with a reset or an ICMP error: the stall
+			// must end right after that failure
+			if a.failTS == 0 || a.failTS > to || to-a.failTS > int64(150*time.Millisecond) {
+				continue
+			}
+		} else {
+			r := nearRound(d, tight)
+			if r == 0 {
+				continue
+			}
+			score = abs(d-r) / r
 		}
-		score := abs(d-r) / r
 		score += float64(a.used) // prefer attempts not yet explaining another stall
 		if score < bestScore {
 			best, bestScore = a, score

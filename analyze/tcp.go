@@ -613,7 +613,7 @@ func (e *Engine) tcpReset(f *decode.Frame, c *conn, dir int, ttl uint8, t int64)
 		c.refusedIdx, c.refusedTTL = len(e.stalls), ttl
 		e.sum.TCPRefused++
 		if c.att != nil {
-			c.att.refused, c.att.done = true, true
+			c.att.refused, c.att.done, c.att.failTS, c.att.failFrm = true, true, t, f.Number
 			c.att.add(f.Number, t)
 		}
 		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,

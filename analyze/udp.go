@@ -423,8 +423,9 @@ func (e *Engine) addICMP(f *decode.Frame, src, dst netip.Addr) {
 	if inProto == 6 {
 		proto = "tcp"
 		k, _ := mkKey(Endpoint{inSrc, inSport}, Endpoint{inDst, inDport})
-		if c := e.conns[k]; c != nil && c.att != nil {
-			c.att.icmp = true
+		if c := e.conns[k]; c != nil && c.att != nil && !c.synackSeen {
+			c.att.icmp, c.att.failTS, c.att.failFrm, c.att.done = true, f.TS, f.Number, true
+			c.att.add(f.Number, f.TS)
 		}
 	} else if inProto != 17 {
 		proto = "ip"

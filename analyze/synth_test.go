@@ -1,0 +1,135 @@
+package analyze_test
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/analyze"
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/decode"
+)
+
+// synth builds small Ethernet/IPv4 captures packet by packet.
+type synth struct {
+	t    *testing.T
+	w    *capture.PcapWriter
+	fh   *os.File
+	base int64
+}
+
+func newSynth(t *testing.T, path string) *synth {
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := capture.NewPcapWriter(fh, capture.LinkEthernet, 65535, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &synth{t: t, w: w, fh: fh, base: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC).UnixNano()}
+}
+
+func (s *synth) close() {
+	if err := s.w.Close(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.fh.Close()
+}
+
+func ipv4(src, dst netip.Addr, ttl, proto uint8, payload []byte) []byte {
+	b := make([]byte, 14+20+len(payload))
+	b[0], b[6] = 2, 2
+	b[5], b[11] = 1, 2
+	binary.BigEndian.PutUint16(b[12:], 0x0800)
+	ip := b[14:34]
+	ip[0] = 0x45
+	binary.BigEndian.PutUint16(ip[2:], uint16(20+len(payload)))
+	ip[8], ip[9] = ttl, proto
+	s4, d4 := src.As4(), dst.As4()
+	copy(ip[12:], s4[:])
+	copy(ip[16:], d4[:])
+	var sum uint32
+	for i := 0; i < 20; i += 2 {
+		sum += uint32(binary.BigEndian.Uint16(ip[i:]))
+	}
+	for sum > 0xffff {
+		sum = sum&0xffff + sum>>16
+	}
+	binary.BigEndian.PutUint16(ip[10:], ^uint16(sum))
+	copy(b[34:], payload)
+	return b
+}
+
+func tcpSeg(sp, dp uint16, seq, ack uint32, flags uint16, data string) []byte {
+	b := make([]byte, 20+len(data))
+	binary.BigEndian.PutUint16(b[0:], sp)
+	binary.BigEndian.PutUint16(b[2:], dp)
+	binary.BigEndian.PutUint32(b[4:], seq)
+	binary.BigEndian.PutUint32(b[8:], ack)
+	b[12] = 5 << 4
+	b[13] = byte(flags)
+	binary.BigEndian.PutUint16(b[14:], 64240)
+	copy(b[20:], data)
+	return b
+}
+
+func (s *synth) put(ms float64, pkt []byte) {
+	if err := s.w.WritePacket(capture.Info{TS: s.base + int64(ms*1e6), Len: len(pkt)}, pkt); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// TestICMPFailedDependency: the agent's connection to its server fails with
+// an ICMP host unreachable from the router (after the router's own ARP gave
+// up), and the held request leaves right after. The stall must be blamed on
+// that server, with the ICMP error as evidence.
+func TestICMPFailedDependency(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "icmp.pcap")
+	s := newSynth(t, path)
+	cli := netip.MustParseAddr("10.9.8.7")
+	web := netip.MustParseAddr("203.0.113.9")
+	dep := netip.MustParseAddr("172.31.4.4")
+	rtr := netip.MustParseAddr("10.9.8.1")
+	const ack, syn, psh, rst = decode.TCPAck, decode.TCPSyn, decode.TCPPsh, decode.TCPRst
+	for i := 0; i < 3; i++ {
+		t0 := float64(i) * 5000
+		cp, dp := uint16(40000+i), uint16(50000+i)
+		s.put(t0, ipv4(cli, web, 64, 6, tcpSeg(cp, 80, 100, 0, syn, "")))
+		s.put(t0+20, ipv4(web, cli, 55, 6, tcpSeg(80, cp, 900, 101, syn|ack, "")))
+		s.put(t0+20.1, ipv4(cli, web, 64, 6, tcpSeg(cp, 80, 101, 901, ack, "")))
+		// the agent asks its server first
+		agentSYN := tcpSeg(dp, 8081, 7000, 0, syn, "")
+		s.put(t0+21, ipv4(cli, dep, 64, 6, agentSYN))
+		s.put(t0+1021, ipv4(cli, dep, 64, 6, agentSYN))
+		// after 3.1 s the router gives up on ARP and says so
+		icmp := make([]byte, 8+20+8)
+		icmp[0], icmp[1] = 3, 1 // destination unreachable, host unreachable
+		copy(icmp[8:], ipv4(cli, dep, 63, 6, agentSYN)[14:14+20+8])
+		s.put(t0+3121, ipv4(rtr, cli, 64, 1, icmp))
+		// the request leaves right after
+		req := "GET /page" + string(rune('a'+i)) + " HTTP/1.1\r\nHost: web\r\n\r\n"
+		s.put(t0+3125, ipv4(cli, web, 64, 6, tcpSeg(cp, 80, 101, 901, psh|ack, req)))
+		resp := "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+		s.put(t0+3150, ipv4(web, cli, 55, 6, tcpSeg(80, cp, 901, 101+uint32(len(req)), psh|ack, resp)))
+		s.put(t0+3151, ipv4(cli, web, 64, 6, tcpSeg(cp, 80, 101+uint32(len(req)), 901+uint32(len(resp)), rst, "")))
+	}
+	s.close()
+	eng := diagnoseFile(t, path, analyze.Config{})
+	for _, f := range eng.Findings() {
+		t.Logf("%s %s: %s", f.Severity, f.Category, f.Title)
+		if f.Category == analyze.CatBlockedDependency && f.Culprit != nil && f.Culprit.Host == dep && f.Culprit.Port == 8081 {
+			if f.StallCount != 3 || f.Severity != analyze.Critical {
+				t.Errorf("want 3 stalls, critical; got %d, %s", f.StallCount, f.Severity)
+			}
+			if a := f.Stalls[0].Attempt; a == nil || a.Outcome != "icmp-error" {
+				t.Errorf("the culprit attempt should end with the ICMP error: %+v", a)
+			}
+			return
+		}
+	}
+	t.Errorf("no blocked-on-unreachable-dependency finding blaming %s:8081", dep)
+}
