@@ -30,7 +30,6 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 		c.t.pdu = new([2]pduDir)
 	}
 	p := &c.t.pdu[dir]
-	p.app.Pair(&c.t.pdu[dir^1].app)
 	data := f.Payload
 	if len(data) > int(seglen) {
 		data = data[:seglen]
