@@ -226,7 +226,7 @@ func (c *checker) compare(x *Compare) test {
 		return bad()
 	case x.Op == CONTAINS && k != kBytes:
 		return bad()
-	case x.Op == MATCHES && (k != kBytes || l.typ == field.FTEther):
+	case x.Op == MATCHES && k != kBytes:
 		return bad()
 	}
 	t := &cmpTest{op: x.Op, k: k, tx: l.typ, x: l.v}
@@ -257,6 +257,9 @@ func (c *checker) compare(x *Compare) test {
 		t.re = re
 		t.y = &constNode{}
 		return t
+	}
+	if x.Op == CONTAINS && l.typ == field.FTEther { // "eth.src contains 00": any byte string
+		l.typ, t.tx = field.FTBytes, field.FTBytes
 	}
 	r := c.operandOf(x.Y, &l)
 	if r.bad() {
@@ -419,8 +422,8 @@ func (c *checker) unary(x *Unary) operand {
 		return o
 	}
 	if o.lit != nil {
-		if o.lit.kind != litWord {
-			c.fail(o.pos, o.end, "Unary minus cannot be applied to "+o.lit.src+".")
+		if c.hint == nil || o.lit.kind != litWord {
+			c.fail(x.X.Pos(), x.X.End(), "Constant arithmetic expression on the LHS is invalid.")
 			return operand{}
 		}
 		l := *o.lit
@@ -434,11 +437,29 @@ func (c *checker) unary(x *Unary) operand {
 		return o
 	}
 	k := kindOf(o.typ)
-	if k != kUint && k != kInt && k != kFloat && o.typ != field.FTRelTime {
-		c.fail(o.pos, o.end, c.name(&o)+" (type="+typeDesc(o.typ)+") cannot be negated.")
+	if !arithOK(MINUS, o.typ) {
+		c.fail(x.X.Pos(), x.X.End(), o.typ.String()+" cannot -.")
 		return operand{}
 	}
 	return operand{v: &negNode{k: k, t: o.typ, x: o.v}, typ: o.typ, pos: x.Pos(), end: x.End()}
+}
+
+// arithOK reports whether op applies to values of type t, as in Wireshark
+// 4.0: + - * / % on integers and floats, + - on relative times, & on
+// integers, addresses, MAC addresses and byte strings.
+func arithOK(op Token, t field.Type) bool {
+	k := kindOf(t)
+	switch {
+	case k == kUint || k == kInt:
+		return true
+	case k == kFloat:
+		return op != BITAND
+	case t == field.FTRelTime:
+		return op == PLUS || op == MINUS
+	case op == BITAND:
+		return t == field.FTIPv4 || t == field.FTIPv6 || t == field.FTEther || t == field.FTBytes
+	}
+	return false
 }
 
 func (c *checker) arith(x *Binary) operand {
@@ -448,44 +469,54 @@ func (c *checker) arith(x *Binary) operand {
 	}
 	var r operand
 	if l.lit != nil {
+		// A literal on the left takes the type of the right side, or of the
+		// other side of the comparison when both are literals.
 		r = c.value(x.Y)
 		if r.bad() {
 			return r
 		}
+		var t field.Type
+		switch {
+		case r.lit == nil:
+			t = r.typ
+		case c.hint != nil && !c.hint.bad() && c.hint.lit == nil:
+			t = c.hint.typ
+		default:
+			c.fail(l.pos, l.end, "Constant arithmetic expression on the LHS is invalid.")
+			return operand{}
+		}
+		if !arithOK(x.Op, t) {
+			c.fail(l.pos, l.end, t.String()+" cannot "+x.Op.String()+".")
+			return operand{}
+		}
+		v, msg := convert(l.lit, t, "")
+		if msg != "" {
+			c.fail(l.pos, l.end, msg)
+			return operand{}
+		}
+		l = operand{v: &constNode{vals: []field.Value{v}}, typ: t, pos: l.pos, end: l.end}
 		if r.lit != nil {
-			if c.hint == nil || c.hint.bad() || c.hint.lit != nil {
-				c.fail(l.pos, l.end, "Constant arithmetic expression on the LHS is invalid.")
-				return operand{}
-			}
-			t := c.hint.typ
 			v, msg := convert(r.lit, t, "")
 			if msg != "" {
 				c.fail(r.pos, r.end, msg)
 				return operand{}
 			}
 			r = operand{v: &constNode{vals: []field.Value{v}}, typ: t, pos: r.pos, end: r.end}
-		}
-		v, msg := convert(l.lit, r.typ, "")
-		if msg != "" {
-			c.fail(l.pos, l.end, msg)
+		} else if !compatible(t, r.typ) {
+			c.fail(r.pos, r.end, c.name(&l)+" and "+c.name(&r)+" are not of compatible types.")
 			return operand{}
 		}
-		l = operand{v: &constNode{vals: []field.Value{v}}, typ: r.typ, pos: l.pos, end: l.end}
 	} else {
+		if !arithOK(x.Op, l.typ) {
+			c.fail(l.pos, l.end, l.typ.String()+" cannot "+x.Op.String()+".")
+			return operand{}
+		}
 		r = c.operandOf(x.Y, &l)
 		if r.bad() {
 			return r
 		}
 	}
 	k := kindOf(l.typ)
-	ok := k == kUint || k == kInt || k == kFloat || l.typ == field.FTRelTime
-	if x.Op == BITAND {
-		ok = k == kUint || k == kInt || k == kBool || (k == kBytes && l.typ != field.FTString)
-	}
-	if !ok {
-		c.fail(l.pos, l.end, c.name(&l)+" (type="+typeDesc(l.typ)+") cannot participate in arithmetic operation "+x.OpLit+".")
-		return operand{}
-	}
 	return operand{v: &arithNode{op: x.Op, k: k, tx: l.typ, ty: r.typ, x: l.v, y: r.v}, typ: l.typ, pos: x.Pos(), end: x.End()}
 }
 

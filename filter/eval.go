@@ -257,6 +257,18 @@ func (n *arithNode) apply(a, b *field.Value) (field.Value, bool) {
 		default:
 			return r, false
 		}
+	case kAddr: // only "&": mask an address
+		if a.A.Is4() != b.A.Is4() {
+			return r, false
+		}
+		x, y := a.A.As16(), b.A.As16()
+		for i := range x {
+			x[i] &= y[i]
+		}
+		r.A = netip.AddrFrom16(x)
+		if a.A.Is4() {
+			r.A = r.A.Unmap()
+		}
 	case kBytes: // only "&": bytewise AND over the shorter length
 		l := min(len(a.B), len(b.B))
 		start := len(n.bytes)

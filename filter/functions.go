@@ -25,14 +25,27 @@ func (c *checker) call(x *Call) operand {
 		}
 		return true
 	}
-	// arg checks argument i, which must not be a literal.
+	// arg checks argument i, which must be a field (or a slice of one).
 	arg := func(i int) (operand, bool) {
+		saved := c.hint
+		c.hint = nil
 		o := c.value(at(i))
+		c.hint = saved
 		if o.bad() {
 			return o, false
 		}
-		if o.lit != nil {
-			c.fail(o.pos, o.end, "Argument to "+name+"() must be a field or function, not "+o.lit.src+".")
+		if o.f == nil {
+			if call, ok := at(i).(*Call); ok { // tshark underlines the function name
+				o.pos, o.end = call.Fun.Pos(), call.Fun.End()
+			}
+			msg := "Only fields can be used as parameter for " + name + "()"
+			switch name {
+			case "lower", "upper":
+				msg = "Only string type fields can be used as parameter for " + name + "()"
+			case "abs":
+				msg = "'" + c.text(o.pos, o.end) + "' is not a valid argument to 'abs'()"
+			}
+			c.fail(o.pos, o.end, msg)
 			return o, false
 		}
 		return o, true
@@ -58,10 +71,6 @@ func (c *checker) call(x *Call) operand {
 		if !ok {
 			return operand{}
 		}
-		if o.f == nil {
-			c.fail(o.pos, o.end, "Only fields can be used as parameter for count()")
-			return operand{}
-		}
 		return out(&countNode{x: o.v}, field.FTUint32)
 	case "lower", "upper":
 		if !nargs(1) {
@@ -85,9 +94,9 @@ func (c *checker) call(x *Call) operand {
 			return operand{}
 		}
 		switch kindOf(o.typ) {
-		case kUint, kInt, kBool, kFloat, kAddr:
+		case kUint, kInt, kFloat, kAddr:
 		default:
-			if o.typ != field.FTString && o.typ != field.FTEther && o.typ != field.FTAbsTime {
+			if o.typ != field.FTEther {
 				c.fail(o.pos, o.end, `String conversion for field "`+c.name(&o)+`" is not supported`)
 				return operand{}
 			}
@@ -103,7 +112,7 @@ func (c *checker) call(x *Call) operand {
 		}
 		k := kindOf(o.typ)
 		if k != kUint && k != kInt && k != kFloat && o.typ != field.FTRelTime {
-			c.fail(o.pos, o.end, "Argument to abs() must be a number, not "+typeDesc(o.typ)+".")
+			c.fail(o.pos, o.end, "'"+c.name(&o)+"' is not a valid argument to 'abs'()")
 			return operand{}
 		}
 		return out(&absNode{x: o.v, k: k}, o.typ)
@@ -114,23 +123,27 @@ func (c *checker) call(x *Call) operand {
 		}
 		ops := make([]operand, len(x.Args))
 		first := -1
+		saved := c.hint
+		c.hint = nil
 		for i := range x.Args {
 			ops[i] = c.value(at(i))
 			if ops[i].bad() {
+				c.hint = saved
 				return operand{}
 			}
 			if ops[i].lit == nil && first < 0 {
 				first = i
 			}
 		}
+		c.hint = saved
 		if first < 0 {
-			c.fail(x.Pos(), x.End(), "Arguments to "+name+"() must include a field or function.")
+			c.fail(ops[0].pos, ops[0].end, "Argument '"+c.text(ops[0].pos, ops[0].end)+"' is not valid for "+name+"()")
 			return operand{}
 		}
 		t := ops[first].typ
 		k := kindOf(t)
 		if k != kUint && k != kInt && k != kFloat && k != kTime {
-			c.fail(ops[first].pos, ops[first].end, "Argument to "+name+"() must be a number, not "+typeDesc(t)+".")
+			c.fail(ops[first].pos, ops[first].end, "Argument '"+c.text(ops[first].pos, ops[first].end)+"' is not valid for "+name+"()")
 			return operand{}
 		}
 		n := &minmaxNode{max: name == "max", k: k, t: t}
@@ -143,8 +156,8 @@ func (c *checker) call(x *Call) operand {
 					return operand{}
 				}
 				o = operand{v: &constNode{vals: []field.Value{v}}, typ: t}
-			} else if o.typ != t && !(kindOf(o.typ) == k && k != kTime) && !compatible(t, o.typ) {
-				c.fail(o.pos, o.end, "Arguments to "+name+"() must have the same type: "+c.name(&ops[first])+" and "+c.name(&o)+" are not of compatible types.")
+			} else if o.typ != t {
+				c.fail(o.pos, o.end, "Arguments to '"+name+"' must have the same type (expected "+t.String()+", got "+o.typ.String()+")")
 				return operand{}
 			}
 			n.args = append(n.args, o.v)
@@ -167,7 +180,7 @@ func typeSize(t field.Type) uint64 {
 		return 3
 	case field.FTUint32, field.FTInt32, field.FTFrameNum, field.FTIPv4:
 		return 4
-	case field.FTUint64, field.FTInt64, field.FTDouble, field.FTAbsTime, field.FTRelTime:
+	case field.FTUint64, field.FTInt64, field.FTDouble:
 		return 8
 	case field.FTEther:
 		return 6

@@ -96,7 +96,7 @@ func convert(lit *literal, t field.Type, fname string) (field.Value, string) {
 				v.U = u
 				return v, ""
 			}
-			return v, typeDesc(t) + " cannot be converted from a string (" + q + ")."
+			return v, q + " cannot be found among the possible values for " + fname + "."
 		}
 		switch lit.text {
 		case "True", "TRUE":
@@ -139,7 +139,7 @@ func convert(lit *literal, t field.Type, fname string) (field.Value, string) {
 				if hasValueStrings(fname) {
 					return v, q + " cannot be found among the possible values for " + fname + "."
 				}
-				if isNumberish(lit.text) && strings.Trim(lit.text, "0123456789") == "" {
+				if _, err := strconv.ParseUint(lit.text, 0, 64); err != nil && err.(*strconv.NumError).Err == strconv.ErrRange {
 					return v, q + " too big for this field, maximum " + strconv.FormatUint(typeMax(t), 10) + "."
 				}
 				return v, q + " is not a valid number."
@@ -234,6 +234,8 @@ func convert(lit *literal, t field.Type, fname string) (field.Value, string) {
 		case lit.kind == litString && t != field.FTEther:
 			v.B = []byte(lit.text)
 			return v, ""
+		case lit.kind == litString:
+			return v, typeDesc(t) + " cannot be converted from a string (" + q + ")."
 		}
 		b, ok := parseBytes(lit.text)
 		if t == field.FTEther {
@@ -264,8 +266,11 @@ func convertAddr(lit *literal, t field.Type) (field.Value, string) {
 		fam = "IPv6"
 	}
 	bad := q + " is not a valid hostname or " + fam + " address."
-	if lit.kind == litChar {
+	switch lit.kind {
+	case litChar:
 		return v, bad
+	case litString:
+		return v, typeDesc(t) + " cannot be converted from a string (" + q + ")."
 	}
 	s, bits := lit.text, -1
 	if i := strings.IndexByte(s, '/'); i >= 0 {
@@ -310,10 +315,6 @@ func parseUint(s string) (uint64, bool) {
 		return 0, false
 	}
 	return u, true
-}
-
-func isNumberish(s string) bool {
-	return s != "" && (s[0] >= '0' && s[0] <= '9')
 }
 
 // parseBytes parses a byte string: hex bytes separated by ':', '.' or '-',
