@@ -342,11 +342,25 @@ type AppStream struct {
 	tlsCount bool
 	tlsHdr   [tlsRecordHeader]byte
 	hdr      HTTP // scratch for parsing heads
-	chunks   chunkParser
+	// TLS version the connection negotiated (from the ServerHello), shared
+	// with the other direction's stream when paired.
+	tlsVer uint16
+	peer   *AppStream
+	chunks chunkParser
 }
 
-// Reset drops any pending message (call it after a gap in the stream).
-func (s *AppStream) Reset() {
+// Reset drops any pending message (call it after a gap in the stream). What
+// the stream knows of its connection (the TLS version) stays.
+func (s *AppStream) Reset() { s.clear() }
+
+// Forget resets the stream for another connection.
+func (s *AppStream) Forget() {
+	s.clear()
+	s.tlsVer, s.peer = 0, nil
+}
+
+// clear drops the pending message.
+func (s *AppStream) clear() {
 	s.bufs[s.cur] = s.bufs[s.cur][:0]
 	s.proto, s.total, s.seen, s.headLen, s.chunked, s.tlsCount = 0, -1, 0, 0, false, false
 	s.chunks = chunkParser{}
@@ -365,9 +379,37 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 		return false
 	}
 	if s.proto == 0 {
-		return s.start(f, p, true)
+		partial = s.start(f, p, true)
+	} else {
+		partial = s.more(d, f, p)
 	}
-	return s.more(d, f, p)
+	if f.Has(ProtoTLS) {
+		s.tlsSession(f)
+	}
+	return partial
+}
+
+// Pair makes s and peer the two directions of one connection, so that the
+// TLS version one learns from a ServerHello names the other's records too.
+func (s *AppStream) Pair(peer *AppStream) {
+	s.peer, peer.peer = peer, s
+}
+
+// tlsSession learns the negotiated version from a ServerHello and marks f
+// with the connection's version.
+func (s *AppStream) tlsSession(f *Frame) {
+	t := &f.TLS
+	if t.HandshakeType == TLSServerHello && t.HelloVersion != 0 {
+		v := t.HelloVersion
+		if t.SupportedVersion != 0 {
+			v = t.SupportedVersion
+		}
+		s.tlsVer = v
+		if s.peer != nil {
+			s.peer.tlsVer = v
+		}
+	}
+	t.SessionVersion = s.tlsVer
 }
 
 // Skip tells the stream that f's payload holds only bytes it has seen
@@ -389,14 +431,14 @@ func (s *AppStream) Close(d *Decoder, f *Frame) {
 		d.DecodeStream(f, ProtoHTTP, buf[:s.headLen])
 		f.HTTP.BodyLen = int(s.seen) - s.headLen
 	}
-	s.Reset()
+	s.clear()
 }
 
 // start looks at the beginning of a message in p. own tells whether p's
 // first message belongs to f (false for bytes left after a message that f
 // already shows).
 func (s *AppStream) start(f *Frame, p []byte, own bool) bool {
-	s.Reset()
+	s.clear()
 	var tcpPorts [2]uint16
 	if f.Has(ProtoTCP) {
 		tcpPorts = [2]uint16{f.TCP.SrcPort, f.TCP.DstPort}
@@ -474,7 +516,7 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 		buf := append(s.bufs[s.cur], p...)
 		s.bufs[s.cur] = buf
 		if len(buf) > appStreamMax {
-			s.Reset()
+			s.clear()
 			return false
 		}
 		if s.total < 0 && s.proto == ProtoDNS {
@@ -497,7 +539,7 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 				n += l
 			}
 			if n == 0 {
-				s.Reset()
+				s.clear()
 				return false
 			}
 		}
@@ -516,7 +558,7 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
 		s.bufs[s.cur] = buf
 		s.seen += int64(len(p))
 		if len(buf) > appStreamMax {
-			s.Reset()
+			s.clear()
 			return false
 		}
 		hl := HTTPHeadLen(buf)
@@ -526,7 +568,7 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
 		s.headLen = hl
 		h := &s.hdr
 		if !parseHTTP(h, buf) {
-			s.Reset()
+			s.clear()
 			return false
 		}
 		s.chunked = h.Chunked
@@ -591,7 +633,7 @@ func (s *AppStream) completeCounted(f *Frame, p []byte, end int) {
 	}
 	f.Present |= 1 << ProtoTLS
 	f.addAppLayer(ProtoTLS, p[:end+m])
-	s.Reset()
+	s.clear()
 	if end+m < len(p) {
 		s.start(f, p[end+m:], false)
 	}
@@ -607,7 +649,7 @@ func (s *AppStream) complete(d *Decoder, f *Frame, p Proto, msg, rest []byte) {
 	if len(rest) > 0 {
 		s.start(f, rest, false)
 	} else {
-		s.Reset()
+		s.clear()
 	}
 }
 

@@ -384,6 +384,7 @@ type TLS struct {
 	HandshakeType    uint8 // first handshake message type (1 ClientHello, 2 ServerHello), 0 none
 	HelloVersion     uint16
 	SupportedVersion uint16 // selected/offered supported_versions (first)
+	SessionVersion   uint16 // version the connection negotiated, learnt by AppStream from its ServerHello; 0 unknown
 	SupportedVers    []byte // raw supported_versions list (2 bytes each)
 	SNI              []byte
 	ALPN             [][]byte // reused

@@ -284,14 +284,16 @@ func (t *TLS) parseHello(m []byte, server bool, alpn [][]byte) [][]byte {
 	return alpn
 }
 
-// Version returns the negotiated (or, for a ClientHello, the offered) TLS
-// version this frame shows: supported_versions when present, else the hello
-// version, else the record version.
+// Version returns the version tshark names this frame's TLS by: the
+// connection's negotiated version once known, else a ServerHello's selected
+// version, else the first record's version.
 func (t *TLS) Version() uint16 {
 	switch {
+	case t.SessionVersion != 0:
+		return t.SessionVersion
 	case t.HandshakeType == TLSServerHello && t.SupportedVersion != 0:
 		return t.SupportedVersion
-	case t.HelloVersion != 0 && t.HandshakeType == TLSServerHello:
+	case t.HandshakeType == TLSServerHello && t.HelloVersion != 0:
 		return t.HelloVersion
 	}
 	return t.RecordVersion

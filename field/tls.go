@@ -68,9 +68,10 @@ func tlsHasHello(s *decode.TLS) bool {
 }
 
 var tlsFields = []Field{
-	tlsMsgs("tls.record.content_type", "Content Type", FTUint8, BaseDec, func(m *decode.TLSMsg) (uint64, bool) {
-		return uint64(m.Content), m.RecordStart
-	}),
+	{Name: "tls.record.content_type", Desc: "Content Type", Type: FTUint8, Base: BaseDec, Proto: decode.ProtoTLS,
+		Get: func(f *decode.Frame, dst []Value) []Value { return tlsContentType(f, dst, false) }},
+	{Name: "tls.record.opaque_type", Desc: "Opaque Type", Type: FTUint8, Base: BaseDec, Proto: decode.ProtoTLS,
+		Get: func(f *decode.Frame, dst []Value) []Value { return tlsContentType(f, dst, true) }},
 	tlsMsgs("tls.record.version", "Version", FTUint16, BaseHex, func(m *decode.TLSMsg) (uint64, bool) {
 		return uint64(m.Version), m.RecordStart
 	}),
@@ -107,4 +108,25 @@ var tlsFields = []Field{
 	tlsHello("tls.alert_message.desc", "Description", FTUint8, BaseDec, func(s *decode.TLS) (uint64, bool) {
 		return uint64(s.AlertDesc), s.HasAlert
 	}),
+}
+
+// tlsContentType appends each record's content type. In a TLS 1.3
+// connection an application-data record is encrypted and its type field is
+// tshark's tls.record.opaque_type (opaque true), not tls.record.content_type.
+func tlsContentType(f *decode.Frame, dst []Value, opaque bool) []Value {
+	s := tlsOf(f)
+	if s == nil {
+		return dst
+	}
+	tls13 := s.SessionVersion == 0x0304
+	for i := range s.Msgs {
+		m := &s.Msgs[i]
+		if !m.RecordStart {
+			continue
+		}
+		if (tls13 && m.Content == decode.TLSApplicationData) == opaque {
+			dst = append(dst, Value{U: uint64(m.Content)})
+		}
+	}
+	return dst
 }

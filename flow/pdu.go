@@ -17,7 +17,7 @@ type pduDir struct {
 
 func (p *pduDir) reset() {
 	p.init, p.next = false, 0
-	p.app.Reset()
+	p.app.Forget()
 }
 
 // desegment feeds one segment to its direction's AppStream.
@@ -30,6 +30,7 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 		c.t.pdu = new([2]pduDir)
 	}
 	p := &c.t.pdu[dir]
+	p.app.Pair(&c.t.pdu[dir^1].app)
 	data := f.Payload
 	if len(data) > int(seglen) {
 		data = data[:seglen]
