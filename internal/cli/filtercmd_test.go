@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestFilterCheck(t *testing.T) {
+	for _, tc := range []struct {
+		args         []string
+		code         int
+		stdout, errs string
+	}{
+		{[]string{"filter", "check", "tcp.port in {80,443} and not ip.addr eq 10.0.0.0/8"}, ExitOK,
+			"tcp.port in {80, 443} && !ip.addr == 10.0.0.0/8\n", ""},
+		{[]string{"filter", "check", "http.host", "matches", `"\\.org$"`}, ExitOK, "http.host matches \"\\\\.org$\"\n", ""},
+		{[]string{"filter", "check", "tcp.port in {80 443}"}, ExitUsage, "",
+			"wirewatch: \"443\" was unexpected in this context.\n    tcp.port in {80 443}\n                    ^~~\n"},
+		{[]string{"filter", "check", "tcp.prot == 1"}, ExitUsage, "",
+			"wirewatch: Left side of \"==\" expression must be a field or function, not tcp.prot.\n    tcp.prot == 1\n    ^~~~~~~~\n"},
+		{[]string{"filter", "check", "tcp.prot"}, ExitUsage, "",
+			"wirewatch: tcp.prot is neither a field nor a protocol name.\n    tcp.prot\n    ^~~~~~~~\n"},
+		{[]string{"filter", "check"}, ExitUsage, "", "wirewatch: filter check: missing filter expression\n"},
+		{[]string{"filter", "nope"}, ExitUsage, "", "wirewatch: filter: unknown subcommand \"nope\" (want check or fields)\n"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := Main(context.Background(), tc.args, nil, &stdout, &stderr)
+		if code != tc.code || stdout.String() != tc.stdout || stderr.String() != tc.errs {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q\nwant exit %d, stdout %q, stderr %q",
+				tc.args, code, stdout.String(), stderr.String(), tc.code, tc.stdout, tc.errs)
+		}
+	}
+}
+
+func TestFilterFields(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"filter", "fields", "tcp.analysis.retr"}, nil, &stdout, &stderr); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "tcp.analysis.retransmission\tFT_NONE\t") {
+		t.Errorf("fields output %q", stdout.String())
+	}
+}
