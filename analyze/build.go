@@ -185,7 +185,7 @@ func (e *Engine) correlateConsistent() {
 	groups := map[ck][]int{}
 	for i := range e.stalls {
 		s := &e.stalls[i]
-		if s.WaitingOn != WaitClient || len(s.cands) == 0 {
+		if (s.WaitingOn != WaitClient && s.WaitingOn != WaitServer) || len(s.cands) == 0 {
 			continue
 		}
 		seen := map[ck]bool{}
@@ -259,7 +259,7 @@ func (e *Engine) correlateConsistent() {
 			s.timeout = s.End - pick.start
 			s.Attempt = pick.public()
 			s.Start, s.StartFrame = s.from, s.fromFrame
-			if s.idle || pick.start > s.from+int64(500*time.Millisecond) {
+			if s.WaitingOn == WaitClient && (s.idle || pick.start > s.from+int64(500*time.Millisecond)) {
 				s.Start, s.StartFrame = pick.start, pick.frames[0]
 			}
 			s.lost = s.End - s.Start
@@ -580,6 +580,24 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 		}
 		f.Title = fmt.Sprintf("%s waits %s for unreachable %s before each request (%s, %s lost)",
 			victimsS, trimF(culprit.TimeoutS, 1)+" s", target, plural(st.n, "stall", "stalls"), secs(st.lost))
+		if waiter == "the server" {
+			var sv []string
+			seen := map[Endpoint]bool{}
+			for _, s := range g.stalls {
+				if !seen[s.Server] {
+					seen[s.Server] = true
+					sv = append(sv, s.Server.String())
+				}
+			}
+			f.Title = fmt.Sprintf("Server %s waits %s for unreachable %s before each answer (%s from %s, %s lost)",
+				strings.Join(sv, ", "), trimF(culprit.TimeoutS, 1)+" s", target, plural(st.n, "stall", "stalls"), victimsS, secs(st.lost))
+			f.Explanation = fmt.Sprintf("%s got their requests to %s acknowledged at once, then waited up to %s. In every one of these gaps the server "+
+				"itself is trying to %s %s; %s, and it answers %s after that attempt began, when it gives up. The server is not slow, it is blocked "+
+				"on a back end it cannot reach (database, authentication, licence or DNS server behind it). Fix the path to %s or the server's "+
+				"configuration.%s", victimsS, strings.Join(sv, ", "), secs(st.maxDur), tried, target, how, trimF(culprit.TimeoutS, 3)+" s", target, unS)
+			f.DisplayFilter = filt + " || " + frameSet(stallEnds(g), 300)
+			break
+		}
 		f.Explanation = fmt.Sprintf("On %s, %s the TCP connection is ready but %s sends nothing for up to %s. "+
 			"In every one of these gaps the same host is trying to %s %s; %s, and the held request goes out %s after that attempt began, "+
 			"when it is abandoned. This is the signature of a local agent (endpoint security / web filter / licence or proxy check) that asks a server "+

@@ -133,3 +133,63 @@ func TestICMPFailedDependency(t *testing.T) {
 	}
 	t.Errorf("no blocked-on-unreachable-dependency finding blaming %s:8081", dep)
 }
+
+// TestServerBlockedOnDependency: a server holds each answer while it tries a
+// back end that never answers, and answers 4.4 s later (not a round number);
+// the capture sees the server's own SYNs. The stalls are the server's, the
+// culprit is the back end, the victims are the clients.
+func TestServerBlockedOnDependency(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "backend.pcap")
+	s := newSynth(t, path)
+	srv := netip.MustParseAddr("10.50.0.10")
+	db := netip.MustParseAddr("10.50.9.99")
+	const ack, syn, psh, fin = decode.TCPAck, decode.TCPSyn, decode.TCPPsh, decode.TCPFin
+	clients := []netip.Addr{netip.MustParseAddr("10.60.0.1"), netip.MustParseAddr("10.60.0.2"), netip.MustParseAddr("10.60.0.3"), netip.MustParseAddr("10.60.0.4")}
+	for i, cli := range clients {
+		t0 := float64(i) * 6000
+		cp, dp := uint16(41000+i), uint16(52000+i)
+		s.put(t0, ipv4(cli, srv, 64, 6, tcpSeg(cp, 443, 100, 0, syn, "")))
+		s.put(t0+1, ipv4(srv, cli, 64, 6, tcpSeg(443, cp, 900, 101, syn|ack, "")))
+		s.put(t0+2, ipv4(cli, srv, 64, 6, tcpSeg(cp, 443, 101, 901, ack, "")))
+		s.put(t0+3, ipv4(cli, srv, 64, 6, tcpSeg(cp, 443, 101, 901, psh|ack, "QUERY 1\r\n")))
+		s.put(t0+4, ipv4(srv, cli, 64, 6, tcpSeg(443, cp, 901, 110, ack, "")))
+		if i == 3 {
+			// the last client asks for something that needs no back end
+			s.put(t0+10, ipv4(srv, cli, 64, 6, tcpSeg(443, cp, 901, 110, psh|ack, "OK\r\n")))
+		} else {
+			dbSYN := tcpSeg(dp, 5432, 5000, 0, syn, "")
+			s.put(t0+5, ipv4(srv, db, 64, 6, dbSYN))
+			s.put(t0+1005, ipv4(srv, db, 64, 6, dbSYN))
+			s.put(t0+3005, ipv4(srv, db, 64, 6, dbSYN))
+			s.put(t0+4405, ipv4(srv, cli, 64, 6, tcpSeg(443, cp, 901, 110, psh|ack, "ERR backend\r\n")))
+		}
+		s.put(t0+4500, ipv4(cli, srv, 64, 6, tcpSeg(cp, 443, 110, 914, fin|ack, "")))
+	}
+	s.close()
+	eng := diagnoseFile(t, path, analyze.Config{})
+	for _, f := range eng.Findings() {
+		t.Logf("%s %s: %s (timeout %.3f)", f.Severity, f.Category, f.Title, timeoutOf(f))
+		if f.Category == analyze.CatBlockedDependency && f.Culprit != nil && f.Culprit.Host == db && f.Culprit.Port == 5432 {
+			if f.StallCount != 3 || f.Stalls[0].WaitingOn != analyze.WaitServer {
+				t.Errorf("want 3 stalls waiting on the server; got %d, %s", f.StallCount, f.Stalls[0].WaitingOn)
+			}
+			if d := f.Culprit.TimeoutS; d < 4.3 || d > 4.5 {
+				t.Errorf("timeout %.3f s, want about 4.4 s", d)
+			}
+			for _, a := range f.Affected {
+				if a == clients[3] {
+					t.Errorf("%s had a fast answer, yet is affected", a)
+				}
+			}
+			return
+		}
+	}
+	t.Errorf("no blocked-on-unreachable-dependency finding blaming %s:5432", db)
+}
+
+func timeoutOf(f analyze.Finding) float64 {
+	if f.Culprit == nil {
+		return 0
+	}
+	return f.Culprit.TimeoutS
+}

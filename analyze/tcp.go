@@ -562,11 +562,13 @@ func catForAttempt(a *attempt) Category {
 
 // serverStall handles a server that answered late.
 func (e *Engine) serverStall(f *decode.Frame, c *conn, from int64, fromFrame uint64, t int64, what string) {
+	cands := e.candidates(c.srvH, from, t)
 	if a := e.correlate(c.srvH, from, t, false); a != nil {
 		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 			StartFrame: fromFrame, EndFrame: f.Number, Start: from, End: t, WaitingOn: WaitServer, What: what,
 			Attempt: a.public()},
-			cat: catForAttempt(a), culprit: a.peer, cproto: a.proto, victim: c.cli.Addr, timeout: t - a.start, rtt: c.rtt})
+			cat: catForAttempt(a), culprit: a.peer, cproto: a.proto, victim: c.cli.Addr, timeout: t - a.start, rtt: c.rtt,
+			cands: cands, from: from, fromFrame: fromFrame})
 		c.stalled = true
 		return
 	}
@@ -577,7 +579,7 @@ func (e *Engine) serverStall(f *decode.Frame, c *conn, from int64, fromFrame uin
 	e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 		StartFrame: fromFrame, EndFrame: f.Number, Start: from, End: t, WaitingOn: WaitServer, What: what},
 		cat: CatServerThink, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt, ack: ackd,
-		known: c.whatLen > 0 || reqRespPort(c.srv.Port)})
+		known: c.whatLen > 0 || reqRespPort(c.srv.Port), cands: cands, from: from, fromFrame: fromFrame})
 	c.stalled = true
 }
 
