@@ -13,12 +13,17 @@ import (
 
 // DecodeStream decodes reassembled TCP bytes b as protocol proto (ProtoDNS:
 // DNS over TCP with its 2-byte length prefix; ProtoHTTP; ProtoTLS) into f,
-// which already holds the frame that completed them. It sets f.Reassembled to
-// b, replaces any earlier decode of that protocol in f, and reports whether
-// the bytes held a complete message. b must stay valid as long as f is used.
+// which already holds the frame that completed them. It sets f.Reassembled
+// to b (unless IP reassembly already set it), replaces any earlier decode of
+// that protocol in f, and reports whether the bytes held a complete message.
+// b must stay valid as long as f is used.
 func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 	f.drop(proto)
-	f.Reassembled = b
+	if f.Reassembled == nil {
+		// Keep IP-reassembled bytes when the lower layers point into them;
+		// the message's layer then records offset 0 of b.
+		f.Reassembled = b
+	}
 	switch proto {
 	case ProtoDNS:
 		return d.decodeDNS(f, b, true)
