@@ -761,13 +761,14 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 			culprit.Device = dev
 		}
 		f.Title = fmt.Sprintf("A middlebox resets %s's connections to %s (%s)", victimsS, ep, plural(st.n, "session", "sessions"))
-		f.Explanation = fmt.Sprintf("Sessions (or connection attempts) from %s to %s were torn down by a TCP reset that claims to come from %s but was not sent by it: %s. "+
-			"A device in the path (transparent proxy, IPS, firewall doing protocol inspection) answers for the server and kills the session. "+
-			"Check the router/firewall policies and licences for this traffic; the real server is probably fine.%s",
-			victimsS, ep, k.host, clue, unS)
+		who := "A device in the path (transparent proxy, IPS, firewall doing protocol inspection) answers for the server and kills the session."
 		if culprit.Device.IsValid() {
-			f.Explanation = strings.Replace(f.Explanation, "A device in the path", "The device with "+culprit.Device.String()+"'s MAC address (the router)", 1)
+			who = "The router " + culprit.Device.String() + ", whose MAC address carried the resets, is the device: as a transparent proxy, IPS or " +
+				"inspecting firewall it answers for the server and kills the session."
 		}
+		f.Explanation = fmt.Sprintf("Sessions (or connection attempts) from %s to %s were torn down by a TCP reset that claims to come from %s but was not sent by it: %s. "+
+			"%s Check that device's policies and licences for this traffic; the real server is probably fine.%s",
+			victimsS, ep, k.host, clue, who, unS)
 		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && (tcp.flags.reset == 1 || tcp.flags.syn == 1)", ipf, k.host, k.port)
 	case CatPeerReset:
 		culprit.Role = "server that resets connections"
@@ -800,13 +801,20 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 		sort.Slice(sv, func(i, j int) bool { return sv[i].Less(sv[j]) })
 		f.Title = fmt.Sprintf("Packet loss on %s (%s retransmitted or missing of %s data segments, %s in recovery)",
 			plural(st.n, "connection", "connections"), itoa(st.retrans), itoa(st.pkts), secs(st.lost))
-		f.Explanation = fmt.Sprintf("Connections between %s and %s lose segments: the capture shows retransmissions and gaps "+
+		down := 0
+		for _, s := range g.stalls {
+			if s.detail == "server→client" {
+				down++
+			}
+		}
+		f.Explanation = fmt.Sprintf("Connections from %s to %s lose segments: the capture shows retransmissions and gaps "+
 			"(segments missing before they reached the capture point), the receivers send duplicate ACKs and SACKs, and each loss costs a fast "+
 			"retransmission or a timeout. TCP halves its sending rate after every loss, so these transfers run slower than the link allows. ",
 			victimsS, addrList(sv, 6))
-		clean := e.cleanTransfers(st)
-		if clean != "" {
-			f.Explanation += clean + " "
+		if down*2 > st.n {
+			f.Explanation += "The losses are mostly on data flowing from the servers to the clients (downstream). "
+		} else {
+			f.Explanation += "The losses are mostly on data flowing from the clients to the servers (upstream). "
 		}
 		f.Explanation += "Look for a lossy link, a congested queue or a duplex mismatch on the path these connections share."
 		if unS != "" {
@@ -919,11 +927,6 @@ func connFilter(g *group, max int) string {
 			ipf, s.Client.Addr, ipf, s.Server.Addr, s.Client.Port, s.Server.Port))
 	}
 	return strings.Join(parts, " || ")
-}
-
-// cleanTransfers contrasts lossy connections with clean ones of other servers.
-func (e *Engine) cleanTransfers(st gstats) string {
-	return ""
 }
 
 // deviceFor names the router whose MAC carried a group's resets: the address
