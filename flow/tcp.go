@@ -331,7 +331,8 @@ finishedFwd:
 	}
 
 	// ACKed unseen segment.
-	if rev.maxSeqToBeAcked != 0 && seqGT(ack, rev.maxSeqToBeAcked) && flags&thACK != 0 && (seglen == 0 || ackLostTail) {
+	// (Wireshark 4.0 only looks when the ACK number moved.)
+	if rev.maxSeqToBeAcked != 0 && seqGT(ack, rev.maxSeqToBeAcked) && flags&thACK != 0 && (ackLostTail || ack != fwd.lastAck) {
 		if ack == fwd.lastAck+1 && seq == fwd.nextSeq && rev.lastSegFlags&decode.AnZeroWindowProbe != 0 {
 			rev.nextSeq = ack
 			rev.maxSeqToBeAcked = ack
