@@ -506,7 +506,7 @@ type fileSink struct {
 	f       *os.File
 	cw      *countWriter
 	w       capture.Writer // file header, IDBs and ISBs
-	bw      *bufio.Writer  // packet records, encoded here in one piece each
+	bw      *asyncWriter   // packet records, encoded here in one piece each
 	rec     []byte
 	name    string
 	isPcap  bool
@@ -581,7 +581,7 @@ func (s *fileSink) open(now time.Time) error {
 		return s.fail(err)
 	}
 	if s.bw == nil {
-		s.bw = bufio.NewWriterSize(s.cw, 256<<10)
+		s.bw = newAsyncWriter(s.cw, 4, 1<<20)
 	} else {
 		s.bw.Reset(s.cw)
 	}
@@ -651,7 +651,7 @@ func (s *fileSink) write(p *capture.Packet) error {
 	rs := s.recordSize(len(p.Data))
 	b := s.bw.AvailableBuffer()
 	if int64(cap(b)) < rs {
-		if err := s.bw.Flush(); err != nil {
+		if err := s.bw.Push(); err != nil {
 			return s.fail(err)
 		}
 		if b = s.bw.AvailableBuffer(); int64(cap(b)) < rs {
@@ -676,7 +676,7 @@ func (s *fileSink) tick(now int64) error {
 	if s.o.ringDur > 0 && s.packets > 0 && now-s.opened >= int64(s.o.ringDur) {
 		return s.rotate(time.Unix(0, now))
 	}
-	if err := s.bw.Flush(); err != nil {
+	if err := s.bw.Push(); err != nil {
 		return s.fail(err)
 	}
 	return nil
@@ -720,6 +720,10 @@ func (s *fileSink) close() error {
 	}
 	err := s.closeFile()
 	s.w = nil
+	if s.bw != nil {
+		s.bw.Close()
+		s.bw = nil
+	}
 	return err
 }
 
@@ -727,6 +731,11 @@ func (s *fileSink) close() error {
 // file; when the disk is full, the file is cut back to its last complete
 // record so that it stays readable.
 func (s *fileSink) fail(err error) error {
+	if s.bw != nil {
+		s.bw.Flush() // let the writing goroutine finish before the file is cut
+		s.bw.Close()
+		s.bw = nil
+	}
 	if s.f != nil {
 		s.f.Close()
 		s.f = nil

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"io"
 	"testing"
 
@@ -19,7 +18,8 @@ func BenchmarkCaptureSinkWrite(b *testing.B) {
 		b.Fatal(err)
 	}
 	s.w = w
-	s.bw = newBenchBuf(s.cw)
+	s.bw = newAsyncWriter(s.cw, 4, 1<<20)
+	defer s.bw.Close()
 	p := capture.Packet{Info: capture.Info{TS: 1e18, CapLen: 64, Len: 64, LinkType: capture.LinkEthernet}, Data: make([]byte, 64)}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
@@ -28,5 +28,3 @@ func BenchmarkCaptureSinkWrite(b *testing.B) {
 		}
 	}
 }
-
-func newBenchBuf(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 256<<10) }
