@@ -66,9 +66,10 @@ func (c *Config) setDefaults() {
 type Engine struct {
 	cfg Config
 
-	conns map[connKey]*conn
-	hosts map[netip.Addr]*host
-	macs  map[[6]byte]*macInfo
+	conns    map[connKey]*conn
+	byStream map[int64]*conn // the same connections by tcp.stream, a cheaper key
+	hosts    map[netip.Addr]*host
+	macs     map[[6]byte]*macInfo
 
 	dnsPending map[dnsKey]*dnsQuery
 	dnsByName  map[dnsNameKey][]*dnsQuery
@@ -127,6 +128,7 @@ func New(cfg Config) *Engine {
 	return &Engine{
 		cfg:        cfg,
 		conns:      map[connKey]*conn{},
+		byStream:   map[int64]*conn{},
 		hosts:      map[netip.Addr]*host{},
 		macs:       map[[6]byte]*macInfo{},
 		dnsPending: map[dnsKey]*dnsQuery{},
@@ -215,9 +217,9 @@ func (e *Engine) Flush(endTS int64) {
 	if endTS == 0 || endTS < e.lastTS {
 		endTS = e.lastTS
 	}
-	for k, c := range e.conns {
+	for _, c := range e.conns {
 		e.finishConn(c, endTS, true)
-		delete(e.conns, k)
+		e.dropConn(c)
 	}
 	for k, q := range e.dnsPending {
 		e.finishDNS(q, endTS, true)
@@ -235,11 +237,11 @@ func (e *Engine) Flush(endTS int64) {
 // sweep expires state older than the timeouts (packet time).
 func (e *Engine) sweep(now int64) {
 	idle := int64(e.cfg.IdleTimeout)
-	for k, c := range e.conns {
+	for _, c := range e.conns {
 		age := now - c.lastTS
 		if age > idle || (c.closed && age > int64(time.Minute)) || (!c.synackSeen && !c.est && c.synSeen && age > int64(2*time.Minute)) {
 			e.finishConn(c, now, false)
-			delete(e.conns, k)
+			e.dropConn(c)
 		}
 	}
 	give := int64(e.cfg.DNSGiveUp)

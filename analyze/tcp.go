@@ -64,6 +64,7 @@ type dirState struct {
 }
 
 type conn struct {
+	key        connKey
 	cli, srv   Endpoint
 	cliH, srvH *host
 	stream     int64
@@ -148,7 +149,6 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 	tcp := &f.TCP
 	s := Endpoint{src, tcp.SrcPort}
 	d := Endpoint{dst, tcp.DstPort}
-	key, _ := mkKey(s, d)
 	t := f.TS
 	flags := tcp.Flags
 	syn := flags&decode.TCPSyn != 0
@@ -156,11 +156,26 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 	rst := flags&decode.TCPRst != 0
 	fin := flags&decode.TCPFin != 0
 
-	c := e.conns[key]
+	// Find the connection: by flow's stream number (a cheap key) when the
+	// addresses agree, else by the address/port pair.
+	var c *conn
+	stream := f.Analysis.Stream
+	if f.Analysis.HasTCP && stream >= 0 {
+		if c = e.byStream[stream]; c != nil && !((s == c.cli && d == c.srv) || (s == c.srv && d == c.cli)) {
+			c = nil
+		}
+	}
+	var key connKey
+	if c == nil {
+		key, _ = mkKey(s, d)
+		c = e.conns[key]
+	} else {
+		key = c.key
+	}
 	if c != nil && syn && !ack && c.synSeen && tcp.Seq != c.synISN && (c.closed || c.est || c.refused || t-c.lastTS > int64(time.Minute)) {
 		// port reuse: a new connection on the same ports
 		e.finishConn(c, t, false)
-		delete(e.conns, key)
+		e.dropConn(c)
 		c = nil
 	}
 	if c == nil {
@@ -184,14 +199,21 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 			}
 		}
 		c.cliH, c.srvH = e.host(c.cli.Addr), e.host(c.srv.Addr)
+		c.key = key
 		e.conns[key] = c
+		if f.Analysis.HasTCP && stream >= 0 {
+			e.byStream[stream] = c
+		}
 		e.sum.TCPConnections++
 		if syn && !ack {
 			c.cliH.noteService(6, c.srv)
 		}
 	}
-	if c.stream < 0 && f.Analysis.Stream >= 0 {
-		c.stream = f.Analysis.Stream
+	if c.stream < 0 && stream >= 0 {
+		c.stream = stream
+		if f.Analysis.HasTCP {
+			e.byStream[stream] = c
+		}
 	}
 	dir := 0
 	if s != c.cli {
@@ -672,6 +694,16 @@ func (e *Engine) remoteProfile(mac [6]byte, addr netip.Addr) string {
 		out += " with handshakes of " + fmtMs(m.rttLo) + "–" + fmtMs(m.rttHi)
 	}
 	return out
+}
+
+// dropConn forgets c (after finishConn).
+func (e *Engine) dropConn(c *conn) {
+	if e.conns[c.key] == c {
+		delete(e.conns, c.key)
+	}
+	if c.stream >= 0 && e.byStream[c.stream] == c {
+		delete(e.byStream, c.stream)
+	}
 }
 
 // finishConn closes the books on a connection: unanswered attempts, open
