@@ -39,29 +39,35 @@ def check(ww, truth_path):
     if not cats:
         problems += ["critical finding on a clean capture: %s" % f["title"] for f in fs if f["severity"] == "critical"]
     culprit = rc.get("culprit") or {}
+    # one culprit per category: "culprits" (lab truth files with several problems) or the single "culprit"
+    per_cat = {c["category"]: c for c in rc.get("culprits") or []}
+    if len(cats) == 1 and culprit.get("host"):
+        per_cat.setdefault(cats[0], culprit)
     for cat in cats:
         cand = [f for f in serious if f.get("category") == cat]
         if not cand:
             problems.append("no warning/critical %s finding" % cat)
             continue
-        if len(cats) == 1 and culprit.get("host"):
-            def fits(f):
+        want = per_cat.get(cat)
+        if want and want.get("host"):
+            def fits(f, want=want):
                 c = f.get("culprit") or {}
-                if c.get("host") != culprit["host"]:
+                if c.get("host") != want["host"]:
                     return False
-                if culprit.get("port") and c.get("port") != culprit["port"]:
+                if want.get("port") and c.get("port") != want["port"]:
                     return False
-                want = culprit.get("timeout_s")
-                return not want or abs((c.get("timeout_s") or 0) - want) <= 0.1 * want
+                to = want.get("timeout_s")
+                return not to or abs((c.get("timeout_s") or 0) - to) <= 0.1 * to
             if not any(fits(f) for f in cand):
                 got = [(f.get("culprit") or {}) for f in cand]
                 problems.append("%s culprit: want %s:%s timeout %s, got %s" % (
-                    cat, culprit["host"], culprit.get("port"), culprit.get("timeout_s"),
+                    cat, want["host"], want.get("port"), want.get("timeout_s"),
                     ", ".join("%s:%s timeout %s" % (c.get("host"), c.get("port"), c.get("timeout_s")) for c in got)))
         hosts = set().union(*[set(f.get("affected_hosts") or []) for f in cand])
-        missing = [c for c in t["affected_clients"] if c not in hosts]
-        if missing and len(cats) == 1:
-            problems.append("affected clients not named: %s" % ", ".join(missing))
+        expect = (want or {}).get("affected_clients") or (t["affected_clients"] if len(cats) == 1 else [])
+        missing = [c for c in expect if c not in hosts]
+        if missing:
+            problems.append("%s: affected clients not named: %s" % (cat, ", ".join(missing)))
     for f in serious:
         wrong = [c for c in t["unaffected_clients"] if c in (f.get("affected_hosts") or [])]
         if wrong:

@@ -22,7 +22,7 @@ PY=/usr/bin/python3
 W="$PY $LAB/wwlab.py"
 
 ALL_SCENARIOS=(http fail-open fail-open-arp tls-ocsp dns-server-timeout packet-loss server-think-time connection-refused
-  middlebox-reset syn-retransmission pmtu-blackhole zero-window hostile-http)
+  middlebox-reset syn-retransmission pmtu-blackhole zero-window hostile-http office-mix)
 
 NS_CLIENTS=(ww-c1 ww-c2 ww-c3 ww-c4)
 NS_ALL=(ww-lan "${NS_CLIENTS[@]}" ww-rtr ww-dc ww-wan ww-isp ww-srv)
@@ -313,6 +313,30 @@ s_tls-ocsp() {
   wait $c1
   capture_stop
   nsx ww-isp iptables -D FORWARD -d $OCSP -j DROP
+}
+
+s_office-mix() {
+  # two problems at once on different PCs, and one PC without either: PC-DORA's agent waits on the unreachable
+  # URL filter (as in fail-open), PC-EMIL's first DNS server is dead (as in dns-server-timeout), PC-FRIDA is fine
+  start_wanem
+  start_servers
+  nsx ww-dc iptables -A INPUT -d $DNS1 -p udp --dport 53 -j DROP
+  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS1 $DNS2 $DNS_TIMEOUT >/etc/netns/ww-c2/resolv.conf
+  meta fail_open='{"timeout_s":'$AGENT_TIMEOUT',"filter":"'$FILTER'","filter_port":'$FILTER_PORT',"agent_client":"'$LAN_NET.11'","clients":["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]}' \
+    dns='{"timeout_s":'$DNS_TIMEOUT',"dead":"'$DNS1'","working":"'$DNS2'","clients":["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]}' \
+    clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  client ww-c1 browse --agent $FILTER:$FILTER_PORT:$AGENT_TIMEOUT "${PAGE[@]}" &
+  local c1=$!
+  sleep 0.3
+  client ww-c2 browse "${PAGE[@]}" &
+  local c2=$!
+  sleep 0.4
+  client ww-c3 browse "${PAGE[@]}"
+  wait $c1 $c2
+  capture_stop
+  nsx ww-dc iptables -D INPUT -d $DNS1 -p udp --dport 53 -j DROP
+  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS2 $DNS1 $DNS_TIMEOUT >/etc/netns/ww-c2/resolv.conf
 }
 
 s_dns-server-timeout() {

@@ -281,6 +281,25 @@ def sc_tls_ocsp(meta, cap, ev):
     return rc, [client], others, victims, checks
 
 
+def sc_office_mix(meta, cap, ev):
+    fo, dns = dict(meta["fail_open"]), dict(meta["dns"])
+    rc1, aff1, _, vic1, chk1 = sc_fail_open(fo, cap, ev)
+    rc2, aff2, _, vic2, chk2 = sc_dns(dns, cap, ev)
+    for v in vic1:
+        v["category"] = rc1["category"]
+    for v in vic2:
+        v["category"] = rc2["category"]
+    affected = sorted(set(aff1) | set(aff2))
+    if set(aff1) & set(aff2):
+        fail("one client has both problems")
+    rc = {"category": rc1["category"] + "+" + rc2["category"], "categories": [rc1["category"], rc2["category"]],
+          "summary": "Two problems at once on different PCs. (a) " + rc1["summary"] + " (b) " + rc2["summary"],
+          "culprit": {"blocked": dict(rc1["culprit"], client=aff1[0]), "dns": dict(rc2["culprit"], client=aff2[0])},
+          "culprits": [dict(rc1["culprit"], category=rc1["category"], affected_clients=aff1),
+                       dict(rc2["culprit"], category=rc2["category"], affected_clients=aff2)]}
+    return rc, affected, sorted(set(meta["clients"]) - set(affected)), vic1 + vic2, chk1 + chk2
+
+
 def sc_dns(meta, cap, ev):
     to, dead, good = meta["timeout_s"], meta["dead"], meta["working"]
     victims, affected = [], set()
@@ -573,7 +592,7 @@ def sc_hostile(meta, cap, ev):
 SCENARIOS = {"http": sc_http, "fail-open": sc_fail_open, "fail-open-arp": sc_fail_open_arp, "tls-ocsp": sc_tls_ocsp, "dns-server-timeout": sc_dns, "packet-loss": sc_loss,
              "server-think-time": sc_think, "connection-refused": sc_refused, "middlebox-reset": sc_mbreset,
              "syn-retransmission": sc_synretx, "pmtu-blackhole": sc_pmtu, "zero-window": sc_zero,
-             "hostile-http": sc_hostile}
+             "hostile-http": sc_hostile, "office-mix": sc_office_mix}
 
 
 def main():
