@@ -90,9 +90,6 @@ func parseStatsArgs(cmd string, args []string) (*statsOpts, error) {
 			return nil, err
 		}
 	}
-	if o.format != "text" && o.format != "json" {
-		return nil, usagef("%s: --format %q: use text or json", cmd, o.format)
-	}
 	return o, nil
 }
 
@@ -104,6 +101,9 @@ func runStats(env *Env, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if o.format != "text" && o.format != "json" {
+		return usagef("stats: --format %q: use text or json", o.format)
 	}
 	if len(o.pos) == 0 {
 		return usagef("stats: which report? conv, endpoints, expert, io, hierarchy or summary (see 'wirewatch stats --help')")
