@@ -183,3 +183,50 @@ func appFloor(name string) float64 {
 	}
 	return 95
 }
+
+// appPacket wraps payload in IPv4 and UDP (proto 17) or TCP (6) to port.
+func appPacket(proto uint8, port uint16, payload []byte) []byte {
+	th := 8
+	if proto == 6 {
+		th = 20
+	}
+	total := 20 + th + len(payload)
+	b := []byte{0x45, 0, byte(total >> 8), byte(total), 0, 1, 0x40, 0, 64, proto, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2,
+		0x9c, 0x40, byte(port >> 8), byte(port)}
+	if proto == 6 {
+		b = append(b, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0)
+	} else {
+		b = append(b, byte((8+len(payload))>>8), byte(8+len(payload)), 0, 0)
+	}
+	return append(b, payload...)
+}
+
+// FuzzAppFields decodes arbitrary payloads as DNS, mDNS, LLMNR, HTTP and TLS
+// and reads every DNS, HTTP and TLS field: no getter may panic.
+func FuzzAppFields(f *testing.F) {
+	f.Add([]byte("GET / HTTP/1.1\r\nHost: a\r\n\r\n"))
+	f.Add([]byte{0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, 'a', 0, 0, 47, 0, 1, 0xc0, 12, 0, 47, 0, 1, 0, 0, 0, 1, 0, 6, 0xc0, 12, 0, 2, 0x40, 1})
+	f.Add([]byte{22, 3, 1, 0, 8, 1, 0, 0, 4, 3, 3, 0, 0})
+	var fields []*field.Field
+	for _, fl := range field.Std().All() {
+		switch fl.Proto {
+		case decode.ProtoDNS, decode.ProtoHTTP, decode.ProtoTLS:
+			fields = append(fields, fl)
+		}
+	}
+	dec := decode.NewDecoder(decode.Options{})
+	var fr decode.Frame
+	var vals []field.Value
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, c := range []struct {
+			proto uint8
+			port  uint16
+		}{{17, 53}, {17, 5353}, {17, 5355}, {6, 53}, {6, 80}, {6, 443}} {
+			pkt := appPacket(c.proto, c.port, b)
+			dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
+			for _, fl := range fields {
+				vals = fl.Get(&fr, vals[:0])
+			}
+		}
+	})
+}
