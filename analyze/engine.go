@@ -74,6 +74,7 @@ type Engine struct {
 	dnsPending map[dnsKey]*dnsQuery
 	dnsByName  map[dnsNameKey][]*dnsQuery
 	arpPending map[arpKey]*arpReq
+	udp        map[udpKey]*attempt
 
 	stalls     []stallRec
 	stallsLost int // stalls not kept because of MaxStalls
@@ -134,6 +135,7 @@ func New(cfg Config) *Engine {
 		dnsPending: map[dnsKey]*dnsQuery{},
 		dnsByName:  map[dnsNameKey][]*dnsQuery{},
 		arpPending: map[arpKey]*arpReq{},
+		udp:        map[udpKey]*attempt{},
 		reported:   map[string]bool{},
 	}
 }
@@ -254,6 +256,12 @@ func (e *Engine) sweep(now int64) {
 	for k, l := range e.dnsByName {
 		if len(l) == 0 || now-l[len(l)-1].ts > 2*give {
 			delete(e.dnsByName, k)
+		}
+	}
+	for k, a := range e.udp {
+		if now-a.last > int64(2*time.Minute) {
+			a.done = true
+			delete(e.udp, k)
 		}
 	}
 	for k, a := range e.arpPending {

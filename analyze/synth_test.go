@@ -193,3 +193,47 @@ func timeoutOf(f analyze.Finding) float64 {
 	}
 	return f.Culprit.TimeoutS
 }
+
+// TestUDPDependency: before each request the client sends datagrams to a
+// service that never answers, and the request leaves 2.5 s after the first.
+func TestUDPDependency(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "udp.pcap")
+	s := newSynth(t, path)
+	cli := netip.MustParseAddr("10.9.8.7")
+	web := netip.MustParseAddr("203.0.113.9")
+	svc := netip.MustParseAddr("198.18.7.7")
+	const ack, syn, psh = decode.TCPAck, decode.TCPSyn, decode.TCPPsh
+	udp := func(sp, dp uint16, data string) []byte {
+		b := make([]byte, 8+len(data))
+		binary.BigEndian.PutUint16(b[0:], sp)
+		binary.BigEndian.PutUint16(b[2:], dp)
+		binary.BigEndian.PutUint16(b[4:], uint16(8+len(data)))
+		copy(b[8:], data)
+		return b
+	}
+	for i := 0; i < 3; i++ {
+		t0 := float64(i) * 4000
+		cp := uint16(40100 + i)
+		s.put(t0, ipv4(cli, web, 64, 6, tcpSeg(cp, 80, 100, 0, syn, "")))
+		s.put(t0+20, ipv4(web, cli, 55, 6, tcpSeg(80, cp, 900, 101, syn|ack, "")))
+		s.put(t0+20.1, ipv4(cli, web, 64, 6, tcpSeg(cp, 80, 101, 901, ack, "")))
+		for j := 0; j < 3; j++ {
+			s.put(t0+21+float64(j)*800, ipv4(cli, svc, 64, 17, udp(33000+uint16(i), 7777, "rep?")))
+		}
+		req := "GET /x HTTP/1.1\r\nHost: web\r\n\r\n"
+		s.put(t0+2521, ipv4(cli, web, 64, 6, tcpSeg(cp, 80, 101, 901, psh|ack, req)))
+		s.put(t0+2545, ipv4(web, cli, 55, 6, tcpSeg(80, cp, 901, 101+uint32(len(req)), psh|ack, "HTTP/1.1 204 No Content\r\n\r\n")))
+	}
+	s.close()
+	eng := diagnoseFile(t, path, analyze.Config{})
+	for _, f := range eng.Findings() {
+		t.Logf("%s %s: %s", f.Severity, f.Category, f.Title)
+		if f.Category == analyze.CatBlockedDependency && f.Culprit != nil && f.Culprit.Host == svc && f.Culprit.Port == 7777 && f.Culprit.Proto == "udp" {
+			if f.StallCount != 3 {
+				t.Errorf("want 3 stalls, got %d", f.StallCount)
+			}
+			return
+		}
+	}
+	t.Errorf("no blocked-on-unreachable-dependency finding blaming %s:7777/udp", svc)
+}

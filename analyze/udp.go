@@ -110,11 +110,9 @@ func parseDNS(b []byte, scratch []byte) (h dnsHeader, ok bool) {
 func (e *Engine) addUDP(f *decode.Frame, src, dst netip.Addr) {
 	s := Endpoint{src, f.UDP.SrcPort}
 	d := Endpoint{dst, f.UDP.DstPort}
-	if s.Port != 53 && d.Port != 53 && s.Port != 5353 {
+	if s.Port != 53 && d.Port != 53 {
+		e.udpFlow(f, s, d)
 		return
-	}
-	if s.Port == 5353 || d.Port == 5353 {
-		return // multicast DNS has no request/response discipline worth timing
 	}
 	var h dnsHeader
 	var ok bool
@@ -449,4 +447,54 @@ func (e *Engine) dropByName(q *dnsQuery) {
 	} else {
 		e.dnsByName[nk] = l
 	}
+}
+
+type udpKey struct{ local, peer Endpoint }
+
+// udpFlow tracks unicast UDP exchanges other than DNS as attempts, so a stall
+// can be blamed on datagrams its host sent that were never answered (an agent
+// asking a cloud service over UDP, a RADIUS or Kerberos server, ...).
+func (e *Engine) udpFlow(f *decode.Frame, s, d Endpoint) {
+	if !d.Addr.IsGlobalUnicast() && !d.Addr.IsPrivate() || d.Addr.IsMulticast() || isBroadcast(d.Addr) || oneWayUDP(d.Port) || oneWayUDP(s.Port) {
+		return
+	}
+	t := f.TS
+	// a reply answers the other direction's attempt
+	if a := e.udp[udpKey{d, s}]; a != nil {
+		if a.answerTS == 0 {
+			a.answerTS, a.done = t, true
+		}
+		return
+	}
+	k := udpKey{s, d}
+	a := e.udp[k]
+	if a == nil {
+		if len(e.udp) >= 1<<16 {
+			return
+		}
+		a = &attempt{kind: "udp", proto: "udp", local: s, peer: d}
+		e.udp[k] = a
+		e.addAttempt(e.host(s.Addr), a)
+	}
+	if a.answerTS == 0 {
+		a.add(f.Number, t)
+	}
+}
+
+func isBroadcast(a netip.Addr) bool {
+	if !a.Is4() {
+		return false
+	}
+	b := a.As4()
+	return b[3] == 255
+}
+
+// oneWayUDP lists ports whose traffic is not request/response (logs, traps,
+// discovery, streaming), so silence there is no failed attempt.
+func oneWayUDP(p uint16) bool {
+	switch p {
+	case 67, 68, 137, 138, 162, 514, 1900, 5353, 5355, 3702, 4789, 6343, 2055, 9995, 9996:
+		return true
+	}
+	return false
 }
