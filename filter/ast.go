@@ -100,12 +100,14 @@ type (
 
 	// In is "X in {a, b, c..d}" or "X not in {...}".
 	In struct {
-		X      Expr
-		Not    bool
-		InPos  int
-		Lbrace int
-		Elems  []SetElem
-		Rbrace int
+		Quant    Token // 0, ANY or ALL
+		QuantPos int
+		X        Expr
+		Not      bool
+		InPos    int
+		Lbrace   int
+		Elems    []SetElem
+		Rbrace   int
 	}
 
 	// Bad stands for a part that could not be parsed.
@@ -167,10 +169,15 @@ func (x *Compare) Pos() int {
 	return x.X.Pos()
 }
 func (x *Compare) End() int { return x.Y.End() }
-func (x *In) Pos() int      { return x.X.Pos() }
-func (x *In) End() int      { return x.Rbrace + 1 }
-func (x *Bad) Pos() int     { return x.From }
-func (x *Bad) End() int     { return x.To }
+func (x *In) Pos() int {
+	if x.Quant != 0 {
+		return x.QuantPos
+	}
+	return x.X.Pos()
+}
+func (x *In) End() int  { return x.Rbrace + 1 }
+func (x *Bad) Pos() int { return x.From }
+func (x *Bad) End() int { return x.To }
 
 func (*Word) exprNode()    {}
 func (*String) exprNode()  {}

@@ -330,7 +330,7 @@ func (c *checker) in(x *In) test {
 		c.fail(l.pos, l.end, c.name(&l)+" (type="+typeDesc(l.typ)+") cannot participate in in comparison.")
 		return trueTest{}
 	}
-	t := &inTest{k: kindOf(l.typ), tx: l.typ, x: l.v}
+	t := &inTest{k: kindOf(l.typ), tx: l.typ, x: l.v, all: x.Quant == ALL}
 	for _, e := range x.Elems {
 		lo := c.operandOf(e.Lo, &l)
 		if lo.bad() {

@@ -580,6 +580,7 @@ func cmpF(a, b float64) int {
 
 // inTest is "x in {...}": some value of x equals an element or falls in a range.
 type inTest struct {
+	all   bool // "all x in {...}": every value must be in the set
 	k     kind
 	tx    field.Type
 	x     value
@@ -597,22 +598,34 @@ func (t *inTest) match(fr *decode.Frame) bool {
 		return false
 	}
 	for i := range a {
-		for _, e := range t.elems {
-			lo := e.lo.eval(fr)
-			if e.hi == nil {
-				for j := range lo {
-					if equal(t.k, t.tx, e.ty, &a[i], &lo[j]) {
-						return true
-					}
-				}
-				continue
-			}
-			hi := e.hi.eval(fr)
+		in := t.member(fr, &a[i])
+		if in && !t.all {
+			return true
+		}
+		if !in && t.all {
+			return false
+		}
+	}
+	return t.all
+}
+
+// member reports whether a is in the set.
+func (t *inTest) member(fr *decode.Frame, a *field.Value) bool {
+	for _, e := range t.elems {
+		lo := e.lo.eval(fr)
+		if e.hi == nil {
 			for j := range lo {
-				for k := range hi {
-					if compare(t.k, t.tx, e.ty, &a[i], &lo[j]) >= 0 && compare(t.k, t.tx, e.ty, &a[i], &hi[k]) <= 0 {
-						return true
-					}
+				if equal(t.k, t.tx, e.ty, a, &lo[j]) {
+					return true
+				}
+			}
+			continue
+		}
+		hi := e.hi.eval(fr)
+		for j := range lo {
+			for k := range hi {
+				if compare(t.k, t.tx, e.ty, a, &lo[j]) >= 0 && compare(t.k, t.tx, e.ty, a, &hi[k]) <= 0 {
+					return true
 				}
 			}
 		}

@@ -198,6 +198,12 @@ func TestEval(t *testing.T) {
 		{"tcp.port in {80, 443}", "1,2"},
 		{"tcp.port in {1..79, 81..100}", ""},
 		{"tcp.srcport not in {80}", "1,3"},
+		{"all tcp.port in {80}", ""},
+		{"all tcp.port in {80, 50000}", "1,2"},
+		{"any tcp.port in {80}", "1,2"},
+		{"tcp.srcport < tcp.dstport < 60000", "2"},
+		{"tcp.dstport < tcp.srcport < 60000", "1"},
+		{"tcp.dstport < tcp.srcport < 100", ""},
 		{"all tcp.port > 79", "1,2"},
 		{"all tcp.port == 80", ""},
 		{"any tcp.port != 80", "1,2"},
@@ -354,10 +360,13 @@ func TestErrors(t *testing.T) {
 		{`frame.time > 5`, `"5" is not a valid absolute time. Example: "Nov 12, 1999 08:55:44.123" or "2011-07-04 12:34:56"`, 13, 14},
 		{`frame.len > ip.src`, `frame.len and ip.src are not of compatible types.`, 12, 18},
 		{`tcp[0:2] == 0x0050`, `"0x0050" is not a valid byte string.`, 12, 18},
-		{`tcp.srcport < 80 < 100`, `"<" was unexpected in this context.`, 17, 18},
+		{`tcp.srcport < 80 < 100`, `Left side of "<" expression must be a field or function, not 80.`, 14, 16},
 		{`ip.src $ 3`, `"$" was unexpected in this context.`, 7, 8},
 		{`http.host == <GET>`, `"<" was unexpected in this context.`, 13, 14},
 		{`all tcp.port`, `Unexpected end of filter expression.`, 12, 12},
+		{`any (tcp)`, `"(" was unexpected in this context.`, 4, 5},
+		{`tcp.port in {80, {443}}`, `"{" was unexpected in this context.`, 17, 18},
+		{`tcp.port == 80 == 80`, `Left side of "==" expression must be a field or function, not 80.`, 12, 14},
 		{`"unterminated`, `The final quote was missing from a quoted string.`, 0, 1},
 		{`http.host matches r"\"`, `The final quote was missing from a quoted string.`, 18, 19},
 		{`tcp.srcport == 'a`, `The final quote was missing from a character constant.`, 15, 16},
@@ -487,7 +496,7 @@ func dump(x Expr) string {
 			walk(x.Y)
 			b.WriteByte(')')
 		case *In:
-			fmt.Fprintf(&b, "In%v(", x.Not)
+			fmt.Fprintf(&b, "In%s%v(", x.Quant, x.Not)
 			walk(x.X)
 			for _, e := range x.Elems {
 				b.WriteByte(' ')
@@ -523,6 +532,7 @@ var printerCases = []string{
 	`ipv6.addr == 2001:618:400::/48 && eth.addr == ff:ff:ff:ff:ff:ff`, `ip.src == 10.0.0.0/8`,
 	`frame.time >= "2013-04-03 01:42:00"`, `frame.time_relative in {0 .. 0.1}`,
 	`http.request.method in {"GET", "HEAD"}`, `x contains ":11:22"`,
+	`all tcp.port not in {80}`, `a < b <= c == d`, `!a == b == c || x`,
 }
 
 // String (Format) must print source that parses back to the same tree.

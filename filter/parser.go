@@ -146,7 +146,7 @@ func (p *parser) parseTest() Expr {
 	}
 	var quant Token
 	qpos := 0
-	if (p.tok == ANY || p.tok == ALL) && p.peek() != LPAREN {
+	if p.tok == ANY || p.tok == ALL {
 		quant, qpos = p.tok, p.pos
 		p.next()
 	}
@@ -156,12 +156,27 @@ func (p *parser) parseTest() Expr {
 		pos, op, lit := p.pos, p.tok, p.lit
 		p.next()
 		y := p.parseArith()
-		return &Compare{Quant: quant, QuantPos: qpos, X: x, OpPos: pos, Op: op, OpLit: lit, Y: y}
+		c := &Compare{Quant: quant, QuantPos: qpos, X: x, OpPos: pos, Op: op, OpLit: lit, Y: y}
+		if !p.tok.IsComparison() {
+			return c
+		}
+		// A chain "a < b < c" means "a < b && b < c" (grouped, so that it
+		// prints and re-parses as one test).
+		var chain Expr = c
+		for p.tok.IsComparison() {
+			pos, op, lit := p.pos, p.tok, p.lit
+			p.next()
+			z := p.parseArith()
+			next := &Compare{X: y, OpPos: pos, Op: op, OpLit: lit, Y: z}
+			chain = &Binary{X: chain, OpPos: pos, Op: AND, OpLit: "&&", Y: next}
+			y = z
+		}
+		return &Paren{Lparen: c.Pos(), X: chain, Rparen: chain.End() - 1}
 	case p.tok == IN:
-		return p.parseIn(x, false)
+		return p.parseIn(x, false, quant, qpos)
 	case p.tok == NOT && p.peek() == IN:
 		p.next()
-		return p.parseIn(x, true)
+		return p.parseIn(x, true, quant, qpos)
 	}
 	if quant != 0 {
 		p.unexpected()
@@ -170,11 +185,15 @@ func (p *parser) parseTest() Expr {
 }
 
 // set = "{" elem { "," elem } "}" ; elem = arith [ ".." arith ] .
-func (p *parser) parseIn(x Expr, not bool) Expr {
-	in := &In{X: x, Not: not, InPos: p.pos}
+func (p *parser) parseIn(x Expr, not bool, quant Token, qpos int) Expr {
+	in := &In{Quant: quant, QuantPos: qpos, X: x, Not: not, InPos: p.pos}
 	p.next()
 	in.Lbrace = p.expect(LBRACE)
 	for !p.bad {
+		if p.tok == LBRACE { // set elements are values, not {grouped} arithmetic
+			p.unexpected()
+			break
+		}
 		var e SetElem
 		e.Lo = p.parseArith()
 		if p.tok == DOTDOT {

@@ -74,6 +74,10 @@ func printExpr(b *strings.Builder, x Expr) {
 		b.WriteByte(' ')
 		printExpr(b, x.Y)
 	case *In:
+		if x.Quant != 0 {
+			b.WriteString(x.Quant.String())
+			b.WriteByte(' ')
+		}
 		printExpr(b, x.X)
 		if x.Not {
 			b.WriteString(" not")
