@@ -351,7 +351,13 @@ type AppStream struct {
 	// with the other direction's stream when paired.
 	tlsVer uint16
 	peer   *AppStream
-	chunks chunkParser
+	// Requests the peer sent and this direction has not answered yet: was
+	// each a HEAD (whose response has no body whatever its headers say)?
+	heads    [16]bool
+	hr, hw   uint8
+	decided  bool // the pending HTTP message was matched with its request
+	bodyless bool // the pending HTTP response answers a HEAD request
+	chunks   chunkParser
 }
 
 // Reset drops any pending message (call it after a gap in the stream). What
@@ -361,7 +367,7 @@ func (s *AppStream) Reset() { s.clear() }
 // Forget resets the stream for another connection.
 func (s *AppStream) Forget() {
 	s.clear()
-	s.tlsVer, s.peer = 0, nil
+	s.tlsVer, s.peer, s.hr, s.hw = 0, nil, 0, 0
 }
 
 // clear drops the pending message.
@@ -369,6 +375,46 @@ func (s *AppStream) clear() {
 	s.bufs[s.cur] = s.bufs[s.cur][:0]
 	s.proto, s.total, s.seen, s.headLen, s.chunked, s.tlsCount = 0, -1, 0, 0, false, false
 	s.chunks = chunkParser{}
+	s.decided, s.bodyless = false, false
+}
+
+// noteRequest records a request head sent in this direction, for matching
+// the peer's responses with it.
+func (s *AppStream) noteRequest(h *HTTP) {
+	q := s.peer
+	if q == nil {
+		return
+	}
+	if q.hw-q.hr >= uint8(len(q.heads)) {
+		q.hr++ // forget the oldest
+	}
+	q.heads[q.hw%uint8(len(q.heads))] = string(h.Method) == "HEAD"
+	q.hw++
+}
+
+// answersHEAD takes the oldest unanswered request off the queue and reports
+// whether it was a HEAD.
+func (s *AppStream) answersHEAD() bool {
+	if s.hr == s.hw {
+		return false
+	}
+	v := s.heads[s.hr%uint8(len(s.heads))]
+	s.hr++
+	return v
+}
+
+// matchHTTP matches a message head with the request queue once.
+func (s *AppStream) matchHTTP(h *HTTP) {
+	if s.decided {
+		return
+	}
+	s.decided = true
+	switch {
+	case h.Request:
+		s.noteRequest(h)
+	case h.StatusCode >= 200:
+		s.bodyless = s.answersHEAD()
+	}
 }
 
 // Pending reports whether a message has started and is not complete yet.
@@ -457,7 +503,10 @@ func (s *AppStream) start(f *Frame, p []byte, own bool) bool {
 			return own
 		}
 	case HTTPStart(p):
-		n, known := httpMessageLen(&s.hdr, p, false)
+		if parseHTTP(&s.hdr, p) {
+			s.matchHTTP(&s.hdr)
+		}
+		n, known := httpMessageLen(&s.hdr, p, s.bodyless)
 		if known && n > 0 && n <= len(p) {
 			if n < len(p) {
 				s.start(f, p[n:], false)
@@ -577,8 +626,9 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
 			return false
 		}
 		s.chunked = h.Chunked
+		s.matchHTTP(h)
 		switch {
-		case h.Response && (h.StatusCode/100 == 1 || h.StatusCode == 204 || h.StatusCode == 304):
+		case h.Response && (s.bodyless || h.StatusCode/100 == 1 || h.StatusCode == 204 || h.StatusCode == 304):
 			s.total, s.chunked = int64(hl), false
 		case h.Chunked:
 			s.total = -1

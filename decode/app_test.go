@@ -498,3 +498,26 @@ func fuzzStream(t *testing.T, d *Decoder, f *Frame, st *AppStream, port uint16, 
 	}
 	st.Close(d, f)
 }
+
+// TestAppStreamHEAD checks that a response to HEAD ends at its head even
+// with a Content-Length, so the next response shows on its own segment.
+func TestAppStreamHEAD(t *testing.T) {
+	d := NewDecoder(Options{})
+	var cli, srv AppStream
+	cli.Pair(&srv)
+	var f Frame
+	send := func(st *AppStream, sport, dport uint16, b string) string {
+		seg := []byte(b)
+		streamFrame(&f, d, sport, dport, seg)
+		st.Segment(d, &f, seg)
+		info, _ := appendAppInfo(nil, &f)
+		return string(info)
+	}
+	send(&cli, 40000, 80, "HEAD /big HTTP/1.1\r\nHost: a\r\n\r\nGET /small HTTP/1.1\r\nHost: a\r\n\r\n")
+	if got := send(&srv, 80, 40000, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"); got != "HTTP/1.1 200 OK " {
+		t.Errorf("HEAD response Info %q", got)
+	}
+	if got := send(&srv, 80, 40000, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"); got != "HTTP/1.1 200 OK  (text/plain)" {
+		t.Errorf("GET response after a HEAD response: Info %q", got)
+	}
+}
