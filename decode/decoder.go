@@ -19,6 +19,7 @@ type Options struct {
 type Decoder struct {
 	opts Options
 	frag fragTable
+	echo echoTable
 }
 
 // NewDecoder returns a Decoder with opts.
@@ -97,6 +98,7 @@ func (f *Frame) reset() {
 	f.Anomalies = f.Anomalies[:0]
 	f.scratch = f.scratch[:0]
 	f.Fragment = false
+	f.PDUSegment = false
 	f.TCP.Short, f.TCP.BadHdrLen = false, false
 	f.IP.Reassembled, f.IPv6.Reassembled = false, false
 	f.Analysis = Analysis{Stream: -1, WindowSize: -1, WinScale: -1, AckRTT: -1, InitialRTT: -1, BytesInFlight: -1, DNSTime: -1, HTTPTime: -1}

@@ -105,11 +105,16 @@ type Frame struct {
 	Fragment bool
 	// InterfaceName is frame.interface_name (set by the caller; "" unknown).
 	InterfaceName string
+	// PDUSegment is set (by package flow) when this frame's TCP payload only
+	// starts or continues an application message completed in a later frame:
+	// Wireshark's "[TCP segment of a reassembled PDU]".
+	PDUSegment bool
 
 	Analysis Analysis // filled by package flow
 
 	scratch []byte // owner of decoded strings (DNS names etc.); reused
 	text    []byte // owner of computed text (frame.protocols); reused
+	col     []byte // owner of column text (_ws.col.*); reused
 }
 
 // Has reports whether protocol p is present in the frame.
@@ -216,6 +221,7 @@ type ICMP struct {
 	InnerProto             uint8
 	InnerSrc, InnerDst     netip.Addr
 	InnerSport, InnerDport uint16
+	RequestIn              uint64 // echo reply: frame number of the matching request (0 unknown)
 	// InnerIP is the quoted IPv4 header in full and InnerL4 the quoted bytes
 	// after it (aliasing the frame), for the second occurrences of ip.* and
 	// icmp.* fields as Wireshark shows them.
@@ -228,6 +234,7 @@ type ICMPv6 struct {
 	Type, Code             uint8
 	Checksum               uint16
 	ID, Seq                uint16
+	RequestIn              uint64     // echo reply: frame number of the matching request (0 unknown)
 	NDTarget               netip.Addr // NS/NA target address (also Redirect)
 	NDFlags                uint32     // NA flags (R, S, O in the top bits) / RA flags
 	LinkAddr               [6]byte    // source or target link-layer address option

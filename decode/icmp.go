@@ -31,7 +31,7 @@ func (d *Decoder) decodeICMP(f *Frame, b []byte, off int, reasm bool) {
 	c := &f.ICMP
 	c.Type, c.Code = h[0], h[1]
 	c.Checksum = be16(h[2:])
-	c.ID, c.Seq = 0, 0
+	c.ID, c.Seq, c.RequestIn = 0, 0, 0
 	c.HasInner = false
 	c.InnerL4 = nil
 	f.addLayer(ProtoICMP, off, len(h), reasm)
@@ -44,6 +44,10 @@ func (d *Decoder) decodeICMP(f *Frame, b []byte, off int, reasm bool) {
 	switch {
 	case icmpHasIDSeq(c.Type):
 		c.ID, c.Seq = be16(h[4:]), be16(h[6:])
+		c.RequestIn = 0
+		if f.Has(ProtoIP) && (c.Type == 8 || c.Type == 0) {
+			c.RequestIn = d.echo.match(c.Type == 8, f.IP.Src, f.IP.Dst, c.ID, c.Seq, f.Number)
+		}
 		if c.Type == 0 || c.Type == 8 {
 			f.data(off+8, len(h)-8, reasm)
 		}
@@ -103,6 +107,9 @@ func (d *Decoder) decodeICMPv6(f *Frame, b []byte, off int, reasm bool) {
 	case 128, 129:
 		if len(h) >= 8 {
 			c.ID, c.Seq = be16(h[4:]), be16(h[6:])
+			if f.Has(ProtoIPv6) {
+				c.RequestIn = d.echo.match(c.Type == 128, f.IPv6.Src, f.IPv6.Dst, c.ID, c.Seq, f.Number)
+			}
 			f.data(off+8, len(h)-8, reasm)
 		}
 	case 133: // router solicitation
@@ -155,4 +162,38 @@ func (d *Decoder) decodeICMPv6(f *Frame, b []byte, off int, reasm bool) {
 		}
 		o = o[n:]
 	}
+}
+
+// echoTable remembers recent echo requests so a reply can name its request
+// ("(request in N)"), in a fixed-size table: no allocation, bounded memory.
+type echoTable struct {
+	slots [1024]echoSlot
+}
+
+type echoSlot struct {
+	src, dst netip.Addr // of the request
+	id, seq  uint16
+	frame    uint64
+}
+
+func echoHash(a, b netip.Addr, id, seq uint16) int {
+	x, y := a.As16(), b.As16()
+	h := uint32(id)<<16 | uint32(seq)
+	for i := 0; i < 16; i++ {
+		h = h*31 + uint32(x[i]^y[i])
+	}
+	return int(h % 1024)
+}
+
+// match records a request (returns 0) or looks up the request a reply answers.
+func (t *echoTable) match(request bool, src, dst netip.Addr, id, seq uint16, frame uint64) uint64 {
+	if request {
+		t.slots[echoHash(src, dst, id, seq)] = echoSlot{src, dst, id, seq, frame}
+		return 0
+	}
+	s := &t.slots[echoHash(dst, src, id, seq)]
+	if s.frame != 0 && s.frame < frame && s.src == dst && s.dst == src && s.id == id && s.seq == seq {
+		return s.frame
+	}
+	return 0
 }

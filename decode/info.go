@@ -18,6 +18,35 @@ func (f *Frame) Protocols() []byte {
 	return f.text
 }
 
+// Column identifies a packet-list column for ColumnText.
+type Column uint8
+
+// Columns of the packet list.
+const (
+	ColProtocol Column = iota
+	ColInfo
+	ColSource
+	ColDestination
+)
+
+// ColumnText returns a column's text built in the frame's own buffer (valid
+// until the next Decode or the next ColumnText call).
+func (f *Frame) ColumnText(c Column) []byte {
+	b := f.col[:0]
+	switch c {
+	case ColProtocol:
+		b = f.AppendProtocolColumn(b)
+	case ColInfo:
+		b = f.AppendInfo(b)
+	case ColSource:
+		b = f.AppendSource(b)
+	case ColDestination:
+		b = f.AppendDestination(b)
+	}
+	f.col = b
+	return b
+}
+
 // AppendProtocols appends frame.protocols to dst.
 func (f *Frame) AppendProtocols(dst []byte) []byte {
 	first := true
@@ -271,7 +300,24 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		dst = strconv.AppendUint(dst, uint64(f.IP.ID), 16)
 		return append(dst, ')')
 	case f.Has(ProtoTCP):
-		dst = f.appendTCPInfo(dst)
+		if f.PDUSegment && looksHTTP(f.Payload) {
+			// Wireshark's HTTP dissector has already written the start line when
+			// it asks TCP for more segments.
+			line := f.Payload
+			for i, c := range line {
+				if c == '\r' || c == '\n' {
+					line = line[:i]
+					break
+				}
+			}
+			dst = append(dst, line...)
+			dst = append(dst, ' ')
+		} else {
+			dst = f.appendTCPInfo(dst)
+		}
+		if f.PDUSegment {
+			dst = append(dst, " [TCP segment of a reassembled PDU]"...)
+		}
 	case f.Has(ProtoUDP):
 		dst = appendUint(dst, uint64(f.UDP.SrcPort))
 		dst = append(dst, " → "...)
@@ -616,6 +662,11 @@ func (f *Frame) appendICMPInfo(dst []byte) []byte {
 			dst = append(dst, ", ttl="...)
 			dst = appendUint(dst, uint64(f.IP.TTL))
 		}
+		if c.RequestIn != 0 {
+			dst = append(dst, " (request in "...)
+			dst = appendUint(dst, c.RequestIn)
+			dst = append(dst, ')')
+		}
 	}
 	return dst
 }
@@ -643,6 +694,11 @@ func (f *Frame) appendICMPv6Info(dst []byte) []byte {
 		if f.Has(ProtoIPv6) {
 			dst = append(dst, ", hop limit="...)
 			dst = appendUint(dst, uint64(f.IPv6.HopLimit))
+		}
+		if c.RequestIn != 0 {
+			dst = append(dst, " (request in "...)
+			dst = appendUint(dst, c.RequestIn)
+			dst = append(dst, ')')
 		}
 	case 130:
 		dst = append(dst, "Multicast Listener Query"...)

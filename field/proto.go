@@ -59,3 +59,19 @@ var protoFields = []Field{
 			return dst
 		}},
 }
+
+func colField(name, desc string, c decode.Column) Field {
+	fl := bytesField(name, FTString, decode.ProtoFrame, func(f *decode.Frame) ([]byte, bool) { return f.ColumnText(c), true })
+	fl.Desc = desc
+	return fl
+}
+
+// wsColFields are tshark's column pseudo-fields (-e _ws.col.Info).
+var wsColFields = []Field{
+	colField("_ws.col.Protocol", "Protocol column", decode.ColProtocol),
+	colField("_ws.col.Info", "Info column", decode.ColInfo),
+	colField("_ws.col.Source", "Source column", decode.ColSource),
+	colField("_ws.col.Destination", "Destination column", decode.ColDestination),
+	{Name: "_ws.col.Length", Desc: "Length column", Type: FTUint32, Base: BaseDec, Proto: decode.ProtoFrame,
+		Get: func(f *decode.Frame, dst []Value) []Value { return append(dst, Value{U: uint64(f.Len)}) }},
+}

@@ -91,5 +91,8 @@ func TestWiresharkNames(t *testing.T) {
 	}
 }
 
-// newerWireshark reports fields that exist in Wireshark releases after 4.0.
-func newerWireshark(name string) bool { return strings.HasPrefix(name, "tcp.completeness.") }
+// newerWireshark reports fields that tshark -G fields does not list: those of
+// releases after 4.0, and the _ws.col.* column pseudo-fields.
+func newerWireshark(name string) bool {
+	return strings.HasPrefix(name, "tcp.completeness.") || strings.HasPrefix(name, "_ws.col.")
+}

@@ -62,7 +62,9 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 				p.app.Reset()
 			}
 			if len(data) > 0 {
-				p.app.Segment(d, f, data)
+				if p.app.Segment(d, f, data) {
+					f.PDUSegment = true // "[TCP segment of a reassembled PDU]" in the Info column
+				}
 				p.next = start + seglen
 			}
 		}
