@@ -627,14 +627,24 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 		if retried >= 2 {
 			f.Severity = Critical // several lookups waited the full timeout and failed over
 		}
-		f.Title = fmt.Sprintf("DNS server %s does not answer: %s waited %s per lookup (%s, %s lost)",
-			k.host, victimsS, secsOrUnknown(culprit.TimeoutS), plural(st.n, "query", "queries"), secs(st.lost))
+		if culprit.TimeoutS > 0 {
+			f.Title = fmt.Sprintf("DNS server %s does not answer: %s waited %s per lookup (%s, %s lost)",
+				k.host, victimsS, secsOrUnknown(culprit.TimeoutS), plural(st.n, "query", "queries"), secs(st.lost))
+		} else {
+			f.Title = fmt.Sprintf("DNS server %s never answers %s (%s)", k.host, victimsS, plural(st.n, "query", "queries"))
+		}
 		f.Explanation = fmt.Sprintf("%s sent %s to %s and got no answer. ", victimsS, plural(st.n, "DNS query", "DNS queries"), ep)
-		if retried > 0 {
-			f.Explanation += fmt.Sprintf("Each time the resolver waited %s, its timeout, and asked again (usually the next server in its list, which answered), "+
+		noDNS := e.otherDNSAnswers(k.host) == 0
+		if retried > 0 || resent > 0 {
+			f.Explanation += fmt.Sprintf("Each time the resolver waited %s, its timeout, and asked again, "+
 				"so every new host name costs the user that long before the connection even starts. ", secsOrUnknown(culprit.TimeoutS))
 		}
-		f.Explanation += fmt.Sprintf("Remove or fix %s in the resolver configuration of the affected hosts (or make it reachable).%s", k.host, unS)
+		if noDNS {
+			f.Explanation += "No DNS server answered in the whole capture, so names do not resolve at all: check the path to the DNS servers " +
+				"(firewall, routing, the upstream link) before their configuration." + unS
+		} else {
+			f.Explanation += fmt.Sprintf("Other DNS servers do answer: remove or fix %s in the resolver configuration of the affected hosts (or make it reachable).%s", k.host, unS)
+		}
 		f.DisplayFilter = fmt.Sprintf("(dns && %s.addr == %s) || %s", ipf, k.host, frameSet(stallEnds(g), 300))
 	case CatDNSSlow:
 		culprit.Role = "slow DNS server"
@@ -870,6 +880,17 @@ func commonPort(g *group, receiver bool) uint16 {
 		p = q
 	}
 	return p
+}
+
+// otherDNSAnswers counts DNS answers seen from servers other than srv.
+func (e *Engine) otherDNSAnswers(srv netip.Addr) int {
+	n := 0
+	for a, c := range e.dnsAnswersBy {
+		if a != srv {
+			n += c
+		}
+	}
+	return n
 }
 
 func secsOrUnknown(s float64) string {

@@ -71,10 +71,11 @@ type Engine struct {
 	hosts    map[netip.Addr]*host
 	macs     map[[6]byte]*macInfo
 
-	dnsPending map[dnsKey]*dnsQuery
-	dnsByName  map[dnsNameKey][]*dnsQuery
-	arpPending map[arpKey]*arpReq
-	udp        map[udpKey]*attempt
+	dnsPending   map[dnsKey]*dnsQuery
+	dnsByName    map[dnsNameKey][]*dnsQuery
+	arpPending   map[arpKey]*arpReq
+	udp          map[udpKey]*attempt
+	dnsAnswersBy map[netip.Addr]int // answers per DNS server
 
 	stalls     []stallRec
 	stallsLost int // stalls not kept because of MaxStalls
@@ -127,16 +128,17 @@ type Summary struct {
 func New(cfg Config) *Engine {
 	cfg.setDefaults()
 	return &Engine{
-		cfg:        cfg,
-		conns:      map[connKey]*conn{},
-		byStream:   map[int64]*conn{},
-		hosts:      map[netip.Addr]*host{},
-		macs:       map[[6]byte]*macInfo{},
-		dnsPending: map[dnsKey]*dnsQuery{},
-		dnsByName:  map[dnsNameKey][]*dnsQuery{},
-		arpPending: map[arpKey]*arpReq{},
-		udp:        map[udpKey]*attempt{},
-		reported:   map[string]bool{},
+		cfg:          cfg,
+		conns:        map[connKey]*conn{},
+		byStream:     map[int64]*conn{},
+		hosts:        map[netip.Addr]*host{},
+		macs:         map[[6]byte]*macInfo{},
+		dnsPending:   map[dnsKey]*dnsQuery{},
+		dnsByName:    map[dnsNameKey][]*dnsQuery{},
+		arpPending:   map[arpKey]*arpReq{},
+		udp:          map[udpKey]*attempt{},
+		dnsAnswersBy: map[netip.Addr]int{},
+		reported:     map[string]bool{},
 	}
 }
 

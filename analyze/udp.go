@@ -172,6 +172,9 @@ func (e *Engine) addUDP(f *decode.Frame, src, dst netip.Addr) {
 	e.dropByName(q)
 	q.answered = true
 	e.sum.DNSAnswered++
+	if _, ok := e.dnsAnswersBy[q.srv.Addr]; ok || len(e.dnsAnswersBy) < 1024 {
+		e.dnsAnswersBy[q.srv.Addr]++
+	}
 	if q.att != nil {
 		q.att.answerTS, q.att.done = t, true
 	}
