@@ -92,6 +92,13 @@ func convert(lit *literal, t field.Type, fname string) (field.Value, string) {
 			v.U = boolU(lit.char)
 			return v, ""
 		case litString:
+			switch lit.text {
+			case "Set":
+				v.U = 1
+				return v, ""
+			case "Not set":
+				return v, ""
+			}
 			if u, ok := lookupValueString(fname, lit.text); ok {
 				v.U = u
 				return v, ""
@@ -99,10 +106,10 @@ func convert(lit *literal, t field.Type, fname string) (field.Value, string) {
 			return v, q + " cannot be found among the possible values for " + fname + "."
 		}
 		switch lit.text {
-		case "True", "TRUE":
+		case "True", "TRUE", "Set":
 			v.U = 1
 			return v, ""
-		case "False", "FALSE":
+		case "False", "FALSE", "Not set":
 			return v, ""
 		}
 		if u, ok := parseUint(lit.text); ok {

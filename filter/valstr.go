@@ -9,7 +9,23 @@ import "strings"
 
 var checksumStatus = map[string]uint64{"bad": 0, "good": 1, "unverified": 2, "not present": 3, "illegal": 4}
 
+// IP protocol numbers (Wireshark's ipproto names).
+var ipProto = map[string]uint64{"ipv6 hop-by-hop option": 0, "icmp": 1, "igmp": 2, "ipip": 4, "tcp": 6, "udp": 17,
+	"ipv6": 41, "ipv6 routing": 43, "ipv6 fragment": 44, "rsvp": 46, "gre": 47, "esp": 50, "ah": 51,
+	"icmpv6": 58, "ipv6 no next header": 59, "ipv6 destination options": 60, "eigrp": 88, "ospf": 89,
+	"pim": 103, "vrrp": 112, "l2tp": 115, "sctp": 132, "udplite": 136}
+
+// EtherTypes (Wireshark's etype names).
+var etherType = map[string]uint64{"ipv4": 0x0800, "arp": 0x0806, "ipv6": 0x86dd, "802.1q virtual lan": 0x8100,
+	"802.1ad provider bridge (q-in-q)": 0x88a8, "mpls label switched packet": 0x8847, "pppoe discovery": 0x8863,
+	"pppoe session": 0x8864, "lldp": 0x88cc, "rarp": 0x8035, "eapol": 0x888e}
+
 var valueStrings = map[string]map[string]uint64{
+	"ip.proto":             ipProto,
+	"ipv6.nxt":             ipProto,
+	"eth.type":             etherType,
+	"vlan.etype":           etherType,
+	"sll.etype":            etherType,
 	"tcp.checksum.status":  checksumStatus,
 	"udp.checksum.status":  checksumStatus,
 	"ip.checksum.status":   checksumStatus,
