@@ -20,6 +20,9 @@ func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
 	return capture.Packet{}, ErrUnsupported
 }
 
+// ReadPacket reports ErrUnsupported outside Linux.
+func (s *Source) ReadPacket(ctx context.Context, p *capture.Packet) error { return ErrUnsupported }
+
 // Stats reports ErrUnsupported outside Linux.
 func (s *Source) Stats() (Stats, error) { return Stats{}, ErrUnsupported }
 

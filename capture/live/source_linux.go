@@ -479,15 +479,21 @@ func (r *ring) fill(base int, p *capture.Packet) bool {
 // arrives, an interface fails, or ctx is done (then it returns ctx.Err()).
 func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
 	var p capture.Packet
+	err := s.ReadPacket(ctx, &p)
+	return p, err
+}
+
+// ReadPacket is Next filling *p, which saves copying the Packet at high rates.
+func (s *Source) ReadPacket(ctx context.Context, p *capture.Packet) error {
 	for {
 		for i := range s.rings {
 			k := s.next + i
 			if k >= len(s.rings) {
 				k -= len(s.rings)
 			}
-			if s.rings[k].next(&p) {
+			if s.rings[k].next(p) {
 				s.next = k
-				return p, nil
+				return nil
 			}
 		}
 		if ctx != s.ctx { // only when about to wait: not per packet
@@ -498,7 +504,7 @@ func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
 			s.stopFn = context.AfterFunc(ctx, s.wake)
 		}
 		if err := s.wait(ctx); err != nil {
-			return p, err
+			return err
 		}
 	}
 }

@@ -320,8 +320,9 @@ var errDone = errors.New("capture done")
 // error.
 func (c *capturer) loop(ctx context.Context, draining bool) error {
 	o := c.o
+	var p capture.Packet
 	for {
-		p, err := c.src.Next(ctx)
+		err := c.src.ReadPacket(ctx, &p)
 		if err != nil {
 			if errors.Is(err, live.ErrIdle) {
 				if err := c.tick(time.Now().UnixNano()); err != nil {

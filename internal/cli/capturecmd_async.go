@@ -3,6 +3,7 @@ package cli
 import (
 	"io"
 	"sync"
+	"sync/atomic"
 )
 
 // asyncWriter is write-behind buffering for capture files: records are
@@ -17,6 +18,7 @@ type asyncWriter struct {
 	done chan struct{}
 	mu   sync.Mutex
 	err  error
+	bad  atomic.Bool // err is set: checked per write without the lock
 }
 
 func newAsyncWriter(w io.Writer, slabs, size int) *asyncWriter {
@@ -40,6 +42,7 @@ func (a *asyncWriter) run() {
 				a.mu.Lock()
 				a.err = err
 				a.mu.Unlock()
+				a.bad.Store(true)
 			}
 		}
 		a.free <- slab[:0]
@@ -47,6 +50,9 @@ func (a *asyncWriter) run() {
 }
 
 func (a *asyncWriter) error() error {
+	if !a.bad.Load() {
+		return nil
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.err
@@ -82,6 +88,7 @@ func (a *asyncWriter) Reset(w io.Writer) {
 	a.mu.Lock()
 	a.err = nil
 	a.mu.Unlock()
+	a.bad.Store(false)
 }
 
 // Close stops the writing goroutine (after Flush).
