@@ -323,10 +323,10 @@ func (h *host) noteService(proto uint8, srv Endpoint) {
 		h.servers = map[Endpoint]int32{}
 	}
 	k := svcKey{proto, srv.Port}
-	if _, ok := h.ports[k]; ok || len(h.ports) < 256 {
+	if _, ok := h.ports[k]; ok || len(h.ports) < 64 {
 		h.ports[k]++
 	}
-	if _, ok := h.servers[srv]; ok || len(h.servers) < 256 {
+	if _, ok := h.servers[srv]; ok || len(h.servers) < 64 {
 		h.servers[srv]++
 	}
 }
