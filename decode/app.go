@@ -215,6 +215,9 @@ func appendDNSType(dst []byte, t uint16) []byte {
 func appendHTTPInfo(dst []byte, h *HTTP) []byte {
 	dst = append(dst, h.Line...)
 	dst = append(dst, ' ')
+	if h.Truncated {
+		return append(dst, "[Packet size limited during capture]"...)
+	}
 	if h.BodyLen <= 0 || len(h.ContentType) == 0 {
 		return dst
 	}

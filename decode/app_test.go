@@ -230,6 +230,12 @@ func feedStreams(dirs map[dirKey]*tcpDir, d *Decoder, f *Frame) {
 	if !s.init {
 		s.init, s.next = true, seq
 	}
+	if f.CapLen < f.Len && len(p) < f.TCP.PayloadLen {
+		// Cut short by the snapshot length: the message cannot be rebuilt.
+		s.st.Reset()
+		s.next = seq + uint32(f.TCP.PayloadLen)
+		return
+	}
 	if len(p) > 0 {
 		switch diff := int32(seq - s.next); {
 		case diff < 0: // retransmission or overlap

@@ -367,6 +367,7 @@ type HTTP struct {
 	Referer       []byte
 	Headers       [][2][]byte // all headers in order (name, value), reused
 	HeadLen       int         // bytes of start line + headers + blank line
+	Truncated     bool        // the head is cut short by the snapshot length (HeadLen is then what was captured)
 	BodyLen       int         // body bytes present after the head in the decoded bytes
 }
 

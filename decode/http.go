@@ -22,7 +22,9 @@ var httpMethods = [...]string{
 // whole head (up to the blank line); a head split over segments is left to
 // package flow, which reassembles it and calls DecodeStream.
 func (d *Decoder) decodeHTTP(f *Frame, b []byte) bool {
-	if !parseHTTP(&f.HTTP, b) {
+	// tshark dissects what a frame cut by the snapshot length holds.
+	snapped := len(b) > 0 && f.CapLen < f.Len && len(f.Data) > 0 && &b[len(b)-1] == &f.Data[len(f.Data)-1]
+	if !parseHTTPHead(&f.HTTP, b, snapped) {
 		return false
 	}
 	f.Present |= 1 << ProtoHTTP
@@ -75,16 +77,24 @@ func isHTTPMethod(m []byte) bool {
 
 // parseHTTP fills h from the head at the start of b; it reports false when b
 // does not start with a complete HTTP/1.x head.
-func parseHTTP(h *HTTP, b []byte) bool {
+func parseHTTP(h *HTTP, b []byte) bool { return parseHTTPHead(h, b, false) }
+
+// parseHTTPHead is parseHTTP; with truncated set it also accepts a head cut
+// short by the snapshot length, as long as its start line is whole.
+func parseHTTPHead(h *HTTP, b []byte, truncated bool) bool {
 	if !HTTPStart(b) {
 		return false
 	}
 	headLen := HTTPHeadLen(b)
+	cut := false
 	if headLen == 0 {
-		return false
+		if !truncated || bytes.IndexByte(b, '\n') < 0 {
+			return false
+		}
+		headLen, cut = len(b), true
 	}
 	hdrs := h.Headers[:0]
-	*h = HTTP{ContentLength: -1, HeadLen: headLen, BodyLen: len(b) - headLen}
+	*h = HTTP{ContentLength: -1, HeadLen: headLen, BodyLen: len(b) - headLen, Truncated: cut}
 	nl := bytes.IndexByte(b, '\n')
 	line := trimCR(b[:nl])
 	h.Line = line

@@ -172,3 +172,31 @@ func BenchmarkHTTP(b *testing.B) {
 		info, _ = appendAppInfo(info[:0], &f)
 	}
 }
+
+// TestHTTPSnapped checks that a head cut by the snapshot length is shown as
+// far as it goes, as tshark does, and only then.
+func TestHTTPSnapped(t *testing.T) {
+	b := []byte("HTTP/1.1 200 OK\r\nServer: x\r\nContent-Le")
+	var f Frame
+	f.reset()
+	f.Data = b
+	f.CapLen, f.Len = len(b), len(b)
+	if NewDecoder(Options{}).decodeHTTP(&f, b) {
+		t.Fatal("incomplete head decoded in a frame that was not cut short")
+	}
+	f.Len = len(b) + 1000
+	if !NewDecoder(Options{}).decodeHTTP(&f, b) {
+		t.Fatal("head cut by the snapshot length not decoded")
+	}
+	if !f.HTTP.Truncated || string(f.HTTP.Server) != "x" || f.HTTP.StatusCode != 200 {
+		t.Errorf("truncated %v server %q code %d", f.HTTP.Truncated, f.HTTP.Server, f.HTTP.StatusCode)
+	}
+	if info, _ := appendAppInfo(nil, &f); string(info) != "HTTP/1.1 200 OK [Packet size limited during capture]" {
+		t.Errorf("Info %q", info)
+	}
+	f.reset()
+	f.Data, f.CapLen, f.Len = nil, 0, 10
+	if NewDecoder(Options{}).decodeHTTP(&f, nil) {
+		t.Error("empty payload decoded")
+	}
+}
