@@ -10,7 +10,8 @@
 #
 # Needs root, iproute2, iptables, ethtool, tcpdump, tshark/editcap (wireshark-common) and python3.
 # Environment: OUT (default: examples/ of this repository), WORK (default: /tmp/wirewatch-lab), KEEP=1 keeps the lab up,
-# CAPTURER=wirewatch captures with 'wirewatch capture' instead of tcpdump (WIREWATCH=path, else built into WORK),
+# CAPTURER=wirewatch captures with 'wirewatch capture' instead of tcpdump (WIREWATCH=path, else built into WORK;
+# LIVE_DIAGNOSE=1 adds --diagnose and keeps its report in WORK/<scenario>/live-diagnose.txt),
 # and the knobs below (FILTER_HOST, FILTER_PORT, AGENT_TIMEOUT, DNS_TIMEOUT, ...) to make variants.
 set -euo pipefail
 
@@ -195,8 +196,11 @@ capture_start() {
   for ns in "${NS_ALL[@]}"; do nsx "$ns" ip neigh flush all 2>/dev/null || true; done
   if [[ ${CAPTURER:-tcpdump} == wirewatch ]]; then
     # wirewatch's own live capture writes pcapng directly and prints tcpdump's counters
-    ip netns exec ww-lan "$WIREWATCH" capture -i br0 -q -s 2048 -w "$SDIR/capture.pcapng" 2>"$SDIR/tcpdump.txt" \
-      >/dev/null &
+    # (LIVE_DIAGNOSE=1 also diagnoses while capturing; the report goes to $SDIR/live-diagnose.txt)
+    local diag=()
+    [[ ${LIVE_DIAGNOSE:-} == 1 ]] && diag=(--diagnose --settle 5s)
+    ip netns exec ww-lan "$WIREWATCH" capture -i br0 -q -s 2048 "${diag[@]}" -w "$SDIR/capture.pcapng" \
+      2>"$SDIR/tcpdump.txt" >"$SDIR/live-diagnose.txt" &
   else
     ip netns exec ww-lan tcpdump -i br0 -n -s 2048 -B 16384 -U --immediate-mode --time-stamp-precision=nano \
       -w "$SDIR/capture.pcap" 2>"$SDIR/tcpdump.txt" &
