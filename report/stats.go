@@ -47,14 +47,15 @@ func ParseConvKind(s string) (ConvKind, bool) {
 // Conv is one row of a conversation table: A is the source of the first
 // frame seen, "AB" figures count frames from A to B.
 type Conv struct {
-	A, B        string // address (with :port for TCP/UDP)
-	Stream      int64  `json:",omitempty"` // tcp.stream / udp.stream; -1 for eth/ip
-	FramesAB    uint64
-	BytesAB     uint64
-	FramesBA    uint64
-	BytesBA     uint64
-	Start       float64 // seconds since the first frame of the capture
-	Duration    float64 // seconds
+	A           string  `json:"a"` // address (with :port for TCP/UDP)
+	B           string  `json:"b"`
+	Stream      int64   `json:"stream"` // tcp.stream / udp.stream; -1 for eth/ip
+	FramesAB    uint64  `json:"frames_ab"`
+	BytesAB     uint64  `json:"bytes_ab"`
+	FramesBA    uint64  `json:"frames_ba"`
+	BytesBA     uint64  `json:"bytes_ba"`
+	Start       float64 `json:"start"`                // seconds since the first frame of the capture
+	Duration    float64 `json:"duration"`             // seconds
 	ConnState   string  `json:"conn_state,omitempty"` // Zeek conn_state (TCP/UDP)
 	History     string  `json:"history,omitempty"`    // Zeek history (TCP/UDP)
 	first, last int64
@@ -289,14 +290,14 @@ func (t *ConvTable) WriteJSON(w io.Writer) error {
 
 // Endpoint is one row of an endpoint table.
 type Endpoint struct {
-	Address   string
-	Port      uint16 `json:",omitempty"`
-	Frames    uint64
-	Bytes     uint64
-	TxFrames  uint64
-	TxBytes   uint64
-	RxFrames  uint64
-	RxBytes   uint64
+	Address   string `json:"address"`
+	Port      uint16 `json:"port,omitempty"`
+	Frames    uint64 `json:"frames"`
+	Bytes     uint64 `json:"bytes"`
+	TxFrames  uint64 `json:"tx_frames"`
+	TxBytes   uint64 `json:"tx_bytes"`
+	RxFrames  uint64 `json:"rx_frames"`
+	RxBytes   uint64 `json:"rx_bytes"`
 	seq       int
 	addr      netip.Addr
 	mac       [6]byte
