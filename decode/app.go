@@ -218,7 +218,7 @@ func appendHTTPInfo(dst []byte, h *HTTP) []byte {
 	if h.Truncated {
 		return append(dst, "[Packet size limited during capture]"...)
 	}
-	if h.BodyLen <= 0 || len(h.ContentType) == 0 {
+	if h.BodyLen <= 0 || len(h.ContentType) == 0 || emptyGzip(h) {
 		return dst
 	}
 	switch mt := mediaType(h.ContentType); mt {
@@ -238,6 +238,21 @@ func appendHTTPInfo(dst []byte, h *HTTP) []byte {
 		dst = append(dst, ')')
 	}
 	return dst
+}
+
+// emptyGzip reports whether the body is a gzip stream of nothing: 20 bytes
+// (header, empty deflate block, trailer) cannot hold a byte of content, and
+// tshark, which inflates it, then has no body to name.
+func emptyGzip(h *HTTP) bool {
+	if h.BodyLen != 20 {
+		return false
+	}
+	for _, hv := range h.Headers {
+		if bytes.EqualFold(hv[0], []byte("Content-Encoding")) && containsFold(hv[1], []byte("gzip")) {
+			return true
+		}
+	}
+	return false
 }
 
 // mediaTypeBytes returns the media type of a Content-Type value without parameters.
