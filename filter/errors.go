@@ -12,9 +12,11 @@ var ErrSyntax = errors.New("invalid display filter")
 
 // Error is one problem in a filter: Msg (worded like Wireshark's) about the
 // source bytes [Pos, End). End == Pos means "at the end of the filter".
+// It serialises to JSON for a web UI: {"pos":4,"end":7,"message":"..."}.
 type Error struct {
-	Pos, End int
-	Msg      string
+	Pos int    `json:"pos"`
+	End int    `json:"end"`
+	Msg string `json:"message"`
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -26,8 +28,8 @@ func (e *Error) Unwrap() error { return ErrSyntax }
 // kept so the error can be shown with a caret under the offending token, the
 // way tshark does.
 type ErrorList struct {
-	Src    string
-	Errors []*Error
+	Src    string   `json:"filter"`
+	Errors []*Error `json:"errors"`
 }
 
 func (l *ErrorList) add(pos, end int, msg string) {
