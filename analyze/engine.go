@@ -404,12 +404,6 @@ func (e *Engine) learnMAC(f *decode.Frame, src netip.Addr, ttl uint8) {
 	}
 }
 
-// isRouterMAC reports whether mac forwards packets of several source addresses.
-func (e *Engine) isRouterMAC(mac [6]byte) bool {
-	m := e.macs[mac]
-	return m != nil && (m.many || m.nips >= 2)
-}
-
 // attempt is an internal record of something a host tried.
 type attempt struct {
 	kind     string // tcp-connect, dns, arp

@@ -359,11 +359,9 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 			ds.zeroWin = false
 			if t-ds.zeroWinTS >= int64(e.cfg.MinStall) {
 				recv := c.cli
-				snd := c.srv
 				if dir == 1 {
-					recv, snd = c.srv, c.cli
+					recv = c.srv
 				}
-				_ = snd
 				e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 					StartFrame: ds.zeroWinFrame, EndFrame: f.Number, Start: ds.zeroWinTS, End: t, WaitingOn: WaitReceiver,
 					What: "receive window closed (zero window) by " + recv.String()},
@@ -682,20 +680,6 @@ func (e *Engine) tcpReset(f *decode.Frame, c *conn, dir int, ttl uint8, t int64)
 	c.stalled = true
 }
 
-// remoteProfile describes the hosts behind router MAC mac that are at least
-// one hop away (how far in hops and RTT), or "" when none were seen.
-func (e *Engine) remoteProfile(mac [6]byte, addr netip.Addr) string {
-	m := e.macs[mac]
-	if m == nil || m.remoteN == 0 {
-		return ""
-	}
-	out := itoa(m.remoteN) + " other connections to servers behind the same router are " + itoa(m.remoteMinHops) + "+ hops away"
-	if m.rttHi > 0 {
-		out += " with handshakes of " + fmtMs(m.rttLo) + "–" + fmtMs(m.rttHi)
-	}
-	return out
-}
-
 // dropConn forgets c (after finishConn).
 func (e *Engine) dropConn(c *conn) {
 	if e.conns[c.key] == c {
@@ -801,8 +785,6 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 				cat: CatPMTUBlackhole, culprit: snd, cproto: "tcp", victim: c.cli.Addr, count: ds.bigN, rtt: c.rtt})
 		}
 	}
-	// remember activity for the "unaffected" lists
-	_ = c.stalled
 }
 
 func lossDetail(c *conn) string {
