@@ -39,7 +39,8 @@ func HTTPStart(b []byte) bool {
 	if bytes.HasPrefix(b, []byte("HTTP/1.")) {
 		return true
 	}
-	sp := bytes.IndexByte(b, ' ')
+	// The longest method is 16 bytes: look no further for its space.
+	sp := bytes.IndexByte(b[:min(len(b), 20)], ' ')
 	if sp <= 0 {
 		return false
 	}
