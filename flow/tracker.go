@@ -33,6 +33,9 @@ type Config struct {
 	// segments on the frame that completes them (decode.Decoder.DecodeStream),
 	// as Wireshark does. Use a Decoder not used concurrently elsewhere.
 	Decoder *decode.Decoder
+	// NoTransactions turns off DNS/HTTP request-response matching (dns.time,
+	// http.time) for reports that do not show it.
+	NoTransactions bool
 	// NoDesegment turns off the application-PDU reassembly that Decoder
 	// enables (reports that look only at TCP do not need it).
 	NoDesegment bool
@@ -106,7 +109,9 @@ func NewTrackerConfig(cfg Config) *Tracker {
 // Process updates connection state with f and fills f.Analysis.
 func (t *Tracker) Process(f *decode.Frame) {
 	t.processConn(f)
-	t.txn.process(f)
+	if !t.cfg.NoTransactions {
+		t.txn.process(f)
+	}
 }
 
 // Live returns the number of connections currently held.

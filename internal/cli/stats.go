@@ -201,6 +201,7 @@ func runStats(env *Env, args []string) error {
 	// Only the protocol hierarchy, and filters (which may name HTTP, DNS or
 	// TLS fields), need messages spanning segments reassembled.
 	po.Flow.NoDesegment = rep != "hierarchy" && o.filter == ""
+	po.Flow.NoTransactions = o.filter == ""
 	fn := func(f *decode.Frame) error { add(f); return nil }
 	if o.singleCore {
 		err = runPipeline(env, po, fn)
