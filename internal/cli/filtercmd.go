@@ -10,21 +10,20 @@ import (
 )
 
 func init() {
-	register("filter", "check a display filter (Wireshark syntax) or list the fields it can use", runFilter)
+	register("filter", "check a display filter (Wireshark syntax) and print it normalised", runFilter)
 }
 
 const filterUsage = `Usage:
   wirewatch filter check EXPR...     validate a display filter and print it normalised
-  wirewatch filter fields [PREFIX]   list the filterable fields (name, type, description)
 
 Display filters use Wireshark 4.0's syntax (wireshark-filter(4)); the same
-filters work with -Y on read and the other subcommands. A bad filter exits
-with status 2 and a message pointing at the offending token, as tshark does.
+filters work with -Y on read and the other subcommands; 'wirewatch fields'
+lists the field names. A bad filter exits with status 2 and a message
+pointing at the offending token, as tshark does.
 
 Examples:
   wirewatch filter check 'ip.addr == 10.0.0.1 && tcp.port in {80, 443}'
   wirewatch filter check 'http.host matches "\\.org$"'
-  wirewatch filter fields tcp.analysis
 `
 
 func runFilter(env *Env, args []string) error {
@@ -40,7 +39,7 @@ func runFilter(env *Env, args []string) error {
 	}
 	args = fs.Args()
 	if len(args) == 0 {
-		return usagef("filter: missing subcommand (check or fields); run 'wirewatch filter --help'")
+		return usagef("filter: missing subcommand check; run 'wirewatch filter --help'")
 	}
 	switch args[0] {
 	case "check":
@@ -54,15 +53,6 @@ func runFilter(env *Env, args []string) error {
 		}
 		fmt.Fprintln(env.Stdout, flt.String())
 		return nil
-	case "fields":
-		prefix := ""
-		if len(args) > 1 {
-			prefix = args[1]
-		}
-		for _, f := range field.Std().WithPrefix(prefix) {
-			fmt.Fprintf(env.Stdout, "%s\t%s\t%s\n", f.Name, f.Type, f.Desc)
-		}
-		return nil
 	}
-	return usagef("filter: unknown subcommand %q (want check or fields)", args[0])
+	return usagef("filter: unknown subcommand %q (want check; 'wirewatch fields' lists fields)", args[0])
 }
