@@ -536,7 +536,7 @@ func (s *AppStream) start(f *Frame, p []byte, own bool) bool {
 		}
 		s.pend(ProtoHTTP, nil, -1)
 		return s.httpMore(nil, f, p) || own
-	case TLSRecordStart(p):
+	case TLSRecordStart(p) && (tlsPort(tcpPorts[0]) || tlsPort(tcpPorts[1]) || s.tlsVer != 0 || looksTLS(p)):
 		// Complete records are already decoded; keep the one cut off.
 		off := 0
 		for TLSRecordStart(p[off:]) {
