@@ -27,7 +27,8 @@ Flags:
   -c N           stop after N displayed packets
   -Y FILTER      display filter, Wireshark syntax (-R is the same)
   -w FILE        write the displayed packets to FILE (pcapng; pcap when FILE
-                 ends in .pcap) instead of printing them, as tshark -w does
+                 ends in .pcap; "-" for pcapng on stdout) instead of printing
+                 them, as tshark -w does
   -t FORMAT      Time column: r relative to the first packet (default),
                  a absolute time, ad absolute date and time, d delta from the
                  previous packet, dd delta from the previous displayed packet,

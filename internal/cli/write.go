@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
@@ -14,7 +15,8 @@ import (
 // reads the selected frames of the original. pcapng custom blocks are not
 // packets and are not written.
 type captureWriter struct {
-	path     string
+	path     string // "-" writes pcapng to stdout
+	stdout   io.Writer
 	src      capture.Reader
 	w        capture.Writer
 	declared int // interfaces of src declared in the output so far
@@ -26,7 +28,11 @@ type captureWriter struct {
 func (cw *captureWriter) open(r capture.Reader) {
 	cw.src = r
 	ifs := r.Interfaces()
-	cw.w, cw.err = capture.Create(cw.path, ifs)
+	if cw.path == "-" {
+		cw.w, cw.err = capture.NewPcapngWriter(cw.stdout, capture.PcapngWriterOptions{Interfaces: ifs})
+	} else {
+		cw.w, cw.err = capture.Create(cw.path, ifs)
+	}
 	if cw.err != nil {
 		cw.err = fmt.Errorf("-w %s: %w", cw.path, cw.err)
 		return
@@ -92,9 +98,9 @@ func (cw *captureWriter) close() error {
 }
 
 // writeSelected runs the pipeline and writes the displayed frames to path
-// instead of printing them, as tshark -w does.
+// instead of printing them, as tshark -w does ("-" is standard output).
 func writeSelected(env *Env, path string, o pipeOptions) error {
-	cw := &captureWriter{path: path}
+	cw := &captureWriter{path: path, stdout: env.Stdout}
 	onOpen := o.OnOpen
 	o.OnOpen = func(r capture.Reader) {
 		if onOpen != nil {

@@ -116,6 +116,28 @@ func head(s []string) []string {
 	return s
 }
 
+// -w - writes pcapng to standard output.
+func TestReadWriteStdout(t *testing.T) {
+	in := filepath.Join(corpus.Dir(t), "real", "zeek__http-get.pcap")
+	var stdout, stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"read", "-r", in, "-Y", "tcp.len > 0", "-w", "-"}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := filepath.Join(t.TempDir(), "stdout.pcapng")
+	if err := os.WriteFile(out, stdout.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, got := wwRecords(t, in, "tcp.len > 0"), wwRecords(t, out, "")
+	if len(want) != len(got) || len(got) == 0 {
+		t.Fatalf("stdout capture has %d frames, want %d", len(got), len(want))
+	}
+	for i := range want { // the pcap's interface becomes a pcapng IDB: compare time and lengths
+		if w, g := strings.Fields(want[i])[:3], strings.Fields(got[i])[:3]; strings.Join(w, " ") != strings.Join(g, " ") {
+			t.Fatalf("frame %d: got %v, want %v", i+1, g, w)
+		}
+	}
+}
+
 // A bad filter writes no file and exits 2.
 func TestReadWriteBadFilter(t *testing.T) {
 	in := filepath.Join(corpus.Dir(t), "real", "zeek__http-get.pcap")
