@@ -448,6 +448,11 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 		return false
 	}
 	if s.proto == 0 {
+		if s.tlsVer != 0 && !f.Has(ProtoTLS) && TLSRecordStart(p) && d.decodeTLS(f, p) {
+			// TLS on a port the per-segment decoders do not try it on,
+			// known from the connection's hellos.
+			f.drop(ProtoData)
+		}
 		partial = s.start(f, p, true)
 	} else {
 		partial = s.more(d, f, p)

@@ -175,9 +175,7 @@ func isAppRow(proto string) bool {
 // tlsInfoSkip lists captures whose TLS Info text tshark derives from more
 // than the TLS bytes: it is left out of the TLS Info comparison.
 var tlsInfoSkip = map[string]string{
-	"gopacket__pcapgo-le-test301.pcapng":      "tshark decrypts it with the keys in the file's Decryption Secrets Block",
-	"pcapplusplus__pcapng-example.pcapng":     "TLS inside MySQL after STARTTLS on port 3306",
-	"pcapplusplus__pcapng-example.pcapng.zst": "TLS inside MySQL after STARTTLS on port 3306",
+	"gopacket__pcapgo-le-test301.pcapng": "tshark decrypts it with the keys in the file's Decryption Secrets Block",
 }
 
 // TestOracleAgreement compares the DNS, HTTP and TLS fields and Info text of
@@ -219,6 +217,9 @@ func feedStreams(dirs map[dirKey]*tcpDir, d *Decoder, f *Frame) {
 	if s == nil {
 		s = &tcpDir{}
 		dirs[k] = s
+		if r := dirs[dirKey{k.dst, k.src}]; r != nil {
+			s.st.Pair(&r.st)
+		}
 	}
 	seq := f.TCP.Seq
 	if f.TCP.Flags&TCPSyn != 0 {
