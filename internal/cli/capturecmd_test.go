@@ -98,6 +98,35 @@ func tsharkCount(t *testing.T, path string) int {
 	return strings.Count(string(out), "\n")
 }
 
+// tsharkAgrees compares tshark's timestamp (ns), length and captured length
+// of every packet with what capture.Open read.
+func tsharkAgrees(t *testing.T, path string, got []rec) string {
+	t.Helper()
+	out, err := exec.Command("tshark", "-n", "-r", path, "-T", "fields", "-e", "frame.time_epoch", "-e", "frame.cap_len").Output()
+	if err != nil {
+		t.Fatalf("tshark -r %s: %v", path, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(got) {
+		return fmt.Sprintf("tshark reads %d packets, capture.Open %d", len(lines), len(got))
+	}
+	var d strings.Builder
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) != 2 {
+			fmt.Fprintf(&d, "packet %d: tshark printed %q\n", i+1, l)
+			continue
+		}
+		sec, frac, _ := strings.Cut(f[0], ".")
+		frac = (frac + "000000000")[:9]
+		ts := strings.TrimLeft(sec+frac, "0") + " " + f[1]
+		if ww := fmt.Sprintf("%d %d", got[i].ts, len(got[i].data)); ww != ts {
+			fmt.Fprintf(&d, "packet %d (ns, caplen): capture.Open %s, tshark %s\n", i+1, ww, ts)
+		}
+	}
+	return d.String()
+}
+
 func capinfos(t *testing.T, path string) string {
 	t.Helper()
 	out, err := exec.Command("capinfos", "-c", "-t", "-E", "-I", "-F", path).CombinedOutput()
@@ -211,8 +240,8 @@ func TestCaptureWritesLikeTcpdump(t *testing.T) {
 			if d := sameData(got, want); d != "" {
 				t.Errorf("wirewatch -w and tcpdump -w differ:\n%s", d)
 			}
-			if n := tsharkCount(t, wwFile); n != len(got) {
-				t.Errorf("tshark reads %d packets, capture.Open %d", n, len(got))
+			if d := tsharkAgrees(t, wwFile, got); d != "" {
+				t.Errorf("tshark and capture.Open read %s differently:\n%s", name, d)
 			}
 			ci := capinfos(t, wwFile)
 			if !strings.Contains(ci, fmt.Sprintf("Number of packets:   %d", len(got))) || !strings.Contains(ci, "nanoseconds") {
