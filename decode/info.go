@@ -384,7 +384,7 @@ func (f *Frame) truncatedHeaders() bool {
 func (f *Frame) malformed() bool {
 	for _, a := range f.Anomalies {
 		switch a.Msg {
-		case "bogus TCP header length", "ICMP message truncated", "bad TCP option length":
+		case "bogus TCP header length", "ICMP message truncated":
 			return true
 		}
 	}
