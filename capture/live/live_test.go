@@ -403,6 +403,21 @@ func TestPromiscuous(t *testing.T) {
 	lc.src.Close()
 }
 
+func TestInterfaceDownIsAnError(t *testing.T) {
+	p := netns.NewPair(t)
+	p.MustIP("-n", p.A, "link", "set", p.IfA, "down")
+	err := netns.Do(p.A, func() error {
+		src, err := live.Open(live.Config{Interfaces: []string{p.IfA}, BufferSize: 1 << 20})
+		if err == nil {
+			src.Close()
+		}
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "is down") {
+		t.Fatalf("Open on a down interface: %v, want an error saying it is down", err)
+	}
+}
+
 func TestInterfaceGoneIsAnError(t *testing.T) {
 	p := netns.NewPair(t)
 	lc := startLive(t, p.A, live.Config{Interfaces: []string{p.IfA}, BufferSize: 1 << 20})

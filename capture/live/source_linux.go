@@ -204,6 +204,9 @@ func openRing(name string, idx int, cfg Config) (*ring, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err == nil && ifr.Uint16()&unix.IFF_UP == 0 {
+			return nil, fmt.Errorf("interface %s is down: bring it up with `ip link set %s up`", name, name)
+		}
 		if err := unix.IoctlIfreq(fd, unix.SIOCGIFHWADDR, ifr); err != nil {
 			return nil, fmt.Errorf("interface %s: reading its hardware type: %w", name, err)
 		}
