@@ -75,7 +75,7 @@ func TestAppReassemblyOracle(t *testing.T) {
 			if f.Has(decode.ProtoHTTP) {
 				if f.HTTP.Request {
 					method = string(f.HTTP.Method)
-				} else {
+				} else if f.HTTP.Response {
 					code = strconv.Itoa(int(f.HTTP.StatusCode))
 				}
 			}
