@@ -143,7 +143,8 @@ func TestDisplayFiltersAgainstTshark(t *testing.T) {
 		got, err := selectFrames(path, r.expr)
 		switch {
 		case err != nil:
-			if name := missingName(err); name != "" {
+			_, cerr := filter.Compile(r.expr, field.Std())
+			if name := missingName(cerr); name != "" {
 				missing[name] = append(missing[name], r.expr)
 			}
 			disagreements = append(disagreements, fmt.Sprintf("line %d: %s [%s]: error: %v", r.line, r.expr, r.capture, firstLine(err.Error())))
