@@ -598,6 +598,10 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 			f.DisplayFilter = filt + " || " + frameSet(stallEnds(g), 300)
 			break
 		}
+		tlsHold := false
+		for _, s := range g.stalls {
+			tlsHold = tlsHold || strings.HasPrefix(s.What, "TLS handshake")
+		}
 		f.Explanation = fmt.Sprintf("On %s, %s the TCP connection is ready but %s sends nothing for up to %s. "+
 			"In every one of these gaps the same host is trying to %s %s; %s, and the held request goes out %s after that attempt began, "+
 			"when it is abandoned. This is the signature of a local agent (endpoint security / web filter / licence or proxy check) that asks a server "+
@@ -605,6 +609,10 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 			"is sent they answer promptly. Fix the path to %s (routing, VPN, firewall, or the box itself) or reconfigure the agent on the affected machine.%s",
 			victimsS, plural(st.n, "time", "times"), waiter, secs(st.maxDur), tried, target, how, trimF(culprit.TimeoutS, 3)+" s", target, unS)
 		f.DisplayFilter = filt + " || " + frameSet(stallEnds(g), 300)
+		if tlsHold {
+			f.Explanation += " Here the hold is inside the TLS handshake, right after the server sent its certificate: the client checks the " +
+				"certificate's revocation (OCSP or CRL) at a responder it cannot reach, waits, then soft-fails and continues."
+		}
 	case CatDNSTimeout:
 		culprit.Role = "DNS server that does not answer"
 		retried := 0

@@ -546,6 +546,11 @@ func (e *Engine) clientStall(f *decode.Frame, c *conn, from int64, fromFrame uin
 	}
 	if f.Has(decode.ProtoHTTP) && f.HTTP.Request {
 		what = string(f.HTTP.Method) + " " + string(f.HTTP.URI)
+	} else if c.tlsHello && c.nreq == 2 {
+		what = "TLS handshake: the client's second flight, held after the server's certificate"
+		if c.whatLen > 0 {
+			what += " (" + c.whatString("") + ")"
+		}
 	}
 	cands := e.candidates(c.cliH, from, t)
 	if a := e.correlate(c.cliH, from, t, idle); a != nil {
