@@ -52,11 +52,11 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 		} else {
 			switch diff := int32(start - p.next); {
 			case diff < 0: // retransmitted or overlapping bytes
-				if int(-diff) >= len(data) {
+				if -int64(diff) >= int64(len(data)) {
 					data = nil
 					p.app.Skip(f)
 				} else {
-					data = data[-diff:]
+					data = data[-int64(diff):]
 				}
 			case diff > 0: // bytes missing
 				p.app.Reset()

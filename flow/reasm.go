@@ -93,8 +93,8 @@ func (t *Tracker) reassemble(c *conn, dir int, f *decode.Frame, seq, seglen uint
 		}
 		return
 	} else if d < 0 {
-		skip := int(-d)
-		if skip >= len(data) {
+		skip := -int64(d) // int64: -math.MinInt32 does not fit an int32
+		if skip >= int64(len(data)) {
 			return // retransmission of bytes already delivered
 		}
 		data = data[skip:]

@@ -352,3 +352,50 @@ func BenchmarkTracker(b *testing.B) {
 		}
 	}
 }
+
+// TestRandomSegments feeds random, inconsistent segments (hostile input)
+// through every part of the tracker; it must neither panic nor grow beyond
+// its limits.
+func TestRandomSegments(t *testing.T) {
+	var chunks int
+	dec := decode.NewDecoder(decode.Options{})
+	tr := flow.NewTrackerConfig(flow.Config{Decoder: dec, MaxBuffered: 4096, OnData: func(ch *flow.Chunk) { chunks++ }, OnEnd: func(*flow.ConnSummary) {}})
+	state := uint64(1)
+	rnd := func(n uint64) uint64 {
+		state ^= state << 13
+		state ^= state >> 7
+		state ^= state << 17
+		return state % n
+	}
+	c := &conv{}
+	flagSet := []uint16{syn, syn | ack, ack, ack | psh, fin | ack, rst, rst | ack, syn | fin, 0, fin | rst | syn | ack}
+	for i := 0; i < 50000; i++ {
+		s := segSpec{
+			fromClient: rnd(2) == 0,
+			seq:        uint32(rnd(5000)) + uint32(rnd(3))*0x7fffffff,
+			ack:        uint32(rnd(5000)),
+			flags:      flagSet[rnd(uint64(len(flagSet)))],
+			win:        uint16(rnd(3) * 1000),
+			len:        int(rnd(4)) * int(rnd(700)),
+			ws:         int(rnd(20)) - 2,
+			dt:         time.Duration(rnd(3000)) * time.Millisecond,
+		}
+		f := c.frame(s)
+		f.TCP.SrcPort += uint16(rnd(3))
+		if rnd(50) == 0 {
+			f.TCP.Short = true
+		}
+		if rnd(7) == 0 {
+			f.Payload = f.Payload[:len(f.Payload)/2] // cut by the snapshot length
+		}
+		if rnd(3) == 0 && s.len > 4 {
+			copy(f.Payload, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		}
+		tr.Process(f)
+	}
+	tr.Flush()
+	if tr.Live() != 0 {
+		t.Errorf("%d connections live after Flush", tr.Live())
+	}
+	t.Logf("%d chunks delivered", chunks)
+}
