@@ -283,7 +283,11 @@ func (c *capturer) run() error {
 		if o.diagnose {
 			c.eng = analyze.New(analyze.Config{Settle: o.settle})
 		}
-		c.out = bufio.NewWriterSize(c.env.Stdout, 32<<10)
+		diagOut := c.env.Stdout
+		if o.write == "-" { // standard output carries the capture file
+			diagOut = c.env.Stderr
+		}
+		c.out = bufio.NewWriterSize(diagOut, 32<<10)
 		if o.write == "" && !o.quiet {
 			// Live timestamps have nanosecond resolution: 9 decimals, as
 			// 'wirewatch read' shows a file written by 'capture -w'.
