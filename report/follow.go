@@ -75,6 +75,8 @@ func (fl *Follow) WriteText(w io.Writer) error {
 	if fl.HasNodes {
 		fmt.Fprintf(&b, "Node 0: %s\n", nodeString(fl.Nodes[0]))
 		fmt.Fprintf(&b, "Node 1: %s\n", nodeString(fl.Nodes[1]))
+	} else {
+		b.WriteString("Node 0: :0\nNode 1: :0\n") // what tshark prints for a stream it did not see
 	}
 	var off [2]int
 	for _, c := range fl.Chunks {
