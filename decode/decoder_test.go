@@ -304,8 +304,11 @@ func TestBrokenHeaders(t *testing.T) {
 	bad := cat(ethHdr(EtherTypeIPv4), ipv4Hdr(6, 20, 0, 0, 0), make([]byte, 20))
 	bad[14] = 0x44
 	f := decodeOne(d, capture.LinkEthernet, bad)
-	if f.Has(ProtoIP) || len(f.Anomalies) == 0 {
-		t.Errorf("bogus IHL: present %b", f.Present)
+	if !f.Has(ProtoIP) || !f.IP.Bogus || f.Has(ProtoTCP) || len(f.Anomalies) == 0 {
+		t.Errorf("bogus IHL: present %b, bogus %v", f.Present, f.IP.Bogus)
+	}
+	if got, want := string(f.AppendInfo(nil)), "Bogus IP header length (16, must be at least 20)"; got != want {
+		t.Errorf("bogus IHL info %q, want %q", got, want)
 	}
 }
 

@@ -192,6 +192,9 @@ type IPv4 struct {
 	Src, Dst     netip.Addr
 	Options      []byte // aliases Data
 	Reassembled  bool   // the upper layers were decoded from reassembled fragments
+	// Bogus is set when the header length is under 20 bytes: only Version and
+	// IHL are valid (Wireshark shows ip.version and ip.hdr_len, nothing else).
+	Bogus bool
 }
 
 // IPv6 header (extension headers summarised).

@@ -208,12 +208,13 @@ func (f *Frame) appendAddr(dst []byte, src bool) []byte {
 		}
 		return d
 	}
+	hasIP := f.Has(ProtoIP) && !f.IP.Bogus
 	switch {
-	case f.Has(ProtoIP) && !f.Has(ProtoIPv6):
+	case hasIP && !f.Has(ProtoIPv6):
 		return pick(f.IP.Src, f.IP.Dst).AppendTo(dst)
-	case f.Has(ProtoIPv6) && !f.Has(ProtoIP):
+	case f.Has(ProtoIPv6) && !hasIP:
 		return pick(f.IPv6.Src, f.IPv6.Dst).AppendTo(dst)
-	case f.Has(ProtoIP) && f.Has(ProtoIPv6): // tunnel: the innermost header wins, as in Wireshark
+	case hasIP && f.Has(ProtoIPv6): // tunnel: the innermost header wins, as in Wireshark
 		for i := len(f.Layers) - 1; i >= 0; i-- {
 			switch f.Layers[i].Proto {
 			case ProtoIP:
@@ -271,6 +272,10 @@ func appendUint(dst []byte, v uint64) []byte { return strconv.AppendUint(dst, v,
 
 // AppendInfo appends the Info column.
 func (f *Frame) AppendInfo(dst []byte) []byte {
+	if f.Has(ProtoTCP) {
+		// Wireshark prepends the TCP analysis labels to whatever protocol writes the Info.
+		dst = f.appendTCPAnalysis(dst)
+	}
 	if out, ok := appendAppInfo(dst, f); ok {
 		return out
 	}
@@ -334,6 +339,10 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		dst = f.appendICMPv6Info(dst)
 	case f.Has(ProtoARP):
 		dst = f.appendARPInfo(dst)
+	case f.Has(ProtoIP) && f.IP.Bogus:
+		dst = append(dst, "Bogus IP header length ("...)
+		dst = appendUint(dst, uint64(f.IP.IHL)*4)
+		dst = append(dst, ", must be at least 20)"...)
 	case f.Has(ProtoIP) || f.Has(ProtoIPv6):
 		for _, a := range f.Anomalies {
 			if a.Proto == ProtoIP || a.Proto == ProtoIPv6 {
@@ -447,8 +456,8 @@ var analysisNames = [...]struct {
 	{AnOutOfOrder, "[TCP Out-Of-Order] "},
 }
 
-func (f *Frame) appendTCPInfo(dst []byte) []byte {
-	t := &f.TCP
+// appendTCPAnalysis appends the "[TCP Retransmission] "-style labels of Analysis.Flags.
+func (f *Frame) appendTCPAnalysis(dst []byte) []byte {
 	a := &f.Analysis
 	if a.HasTCP {
 		for _, n := range analysisNames {
@@ -468,6 +477,12 @@ func (f *Frame) appendTCPInfo(dst []byte) []byte {
 			dst = append(dst, "] "...)
 		}
 	}
+	return dst
+}
+
+func (f *Frame) appendTCPInfo(dst []byte) []byte {
+	t := &f.TCP
+	a := &f.Analysis
 	dst = appendUint(dst, uint64(t.SrcPort))
 	dst = append(dst, " → "...)
 	dst = appendUint(dst, uint64(t.DstPort))

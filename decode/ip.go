@@ -30,7 +30,10 @@ func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
 	ihl := int(h[0]&0xf) * 4
 	if ihl < 20 {
 		f.anomaly(ProtoIP, off, "bogus IP header length (must be at least 20)")
-		f.data(off, len(h), reasm)
+		if !f.Has(ProtoIP) {
+			f.IP = IPv4{Version: 4, IHL: h[0] & 0xf, Bogus: true}
+			f.addLayer(ProtoIP, off, len(h), reasm)
+		}
 		return
 	}
 	if ihl > len(h) {

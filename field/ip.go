@@ -2,7 +2,8 @@ package field
 
 import "github.com/wirewatch/wirewatch/decode"
 
-func hasIP(f *decode.Frame) bool { return f.Has(decode.ProtoIP) }
+// hasIP reports a usable IPv4 header (one with a bogus length shows only ip.version and ip.hdr_len).
+func hasIP(f *decode.Frame) bool { return f.Has(decode.ProtoIP) && !f.IP.Bogus }
 
 // ipUint lists the header's value, then the one of an IPv4 header quoted in an ICMP error.
 func ipUint(name string, t Type, base Base, mask uint64, get func(ip *decode.IPv4) uint64) Field {
@@ -57,7 +58,7 @@ var ipFields = []Field{
 	// ip.version appears for IPv6 headers too (Wireshark's IPv6 dissector adds it).
 	{Name: "ip.version", Type: FTUint8, Base: BaseDec, Proto: decode.ProtoIP,
 		Get: func(f *decode.Frame, dst []Value) []Value {
-			if !hasIP(f) && !f.Has(decode.ProtoIPv6) {
+			if !f.Has(decode.ProtoIP) && !f.Has(decode.ProtoIPv6) {
 				return dst
 			}
 			for _, l := range f.Layers {
@@ -73,7 +74,17 @@ var ipFields = []Field{
 			}
 			return dst
 		}},
-	ipUint("ip.hdr_len", FTUint8, BaseDec, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.IHL) * 4 }),
+	{Name: "ip.hdr_len", Type: FTUint8, Base: BaseDec, Proto: decode.ProtoIP,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if !f.Has(decode.ProtoIP) {
+				return dst
+			}
+			dst = append(dst, Value{U: uint64(f.IP.IHL) * 4})
+			if icmpInner4(f) {
+				dst = append(dst, Value{U: uint64(f.ICMP.InnerIP.IHL) * 4})
+			}
+			return dst
+		}},
 	ipUint("ip.dsfield", FTUint8, BaseHex, 0, func(ip *decode.IPv4) uint64 { return uint64(ip.TOS) }),
 	ipUint("ip.dsfield.dscp", FTUint8, BaseDec, 0xfc, func(ip *decode.IPv4) uint64 { return uint64(ip.TOS >> 2) }),
 	ipUint("ip.dsfield.ecn", FTUint8, BaseDec, 0x03, func(ip *decode.IPv4) uint64 { return uint64(ip.TOS & 3) }),
