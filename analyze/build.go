@@ -269,26 +269,27 @@ func (e *Engine) correlateConsistent() {
 
 // stats of a group of stalls.
 type gstats struct {
-	n          int
-	lost       int64
-	maxDur     int64
-	victims    []netip.Addr
-	timeouts   []float64
-	evidence   []uint64
-	last       int64
-	services   map[svcKey]bool
-	servers    map[Endpoint]bool
-	open       int
-	maxRTT     int64
-	wallLost   int64
-	minDur     int64
-	retrans    int
-	pkts       int
-	attemptsTo map[Endpoint]int
+	n           int
+	lost        int64
+	maxDur      int64
+	victims     []netip.Addr
+	timeouts    []float64
+	evidence    []uint64
+	last        int64
+	services    map[svcKey]bool
+	servers     map[Endpoint]bool
+	serverAddrs map[netip.Addr]struct{}
+	open        int
+	maxRTT      int64
+	wallLost    int64
+	minDur      int64
+	retrans     int
+	pkts        int
+	attemptsTo  map[Endpoint]int
 }
 
 func (e *Engine) stats(g *group) gstats {
-	st := gstats{services: map[svcKey]bool{}, servers: map[Endpoint]bool{}, attemptsTo: map[Endpoint]int{}, minDur: math.MaxInt64}
+	st := gstats{services: map[svcKey]bool{}, servers: map[Endpoint]bool{}, serverAddrs: map[netip.Addr]struct{}{}, attemptsTo: map[Endpoint]int{}, minDur: math.MaxInt64}
 	seenV := map[netip.Addr]bool{}
 	ev := map[uint64]bool{}
 	addEv := func(n uint64) {
@@ -335,6 +336,7 @@ func (e *Engine) stats(g *group) gstats {
 		}
 		st.services[svcKey{proto, s.Server.Port}] = true
 		st.servers[s.Server] = true
+		st.serverAddrs[s.Server.Addr] = struct{}{}
 		if s.Open {
 			st.open++
 		}
@@ -390,36 +392,62 @@ func (e *Engine) clientIndex() *clientIndex {
 			ix.byPort[k] = append(ix.byPort[k], a)
 		}
 	}
+	for _, l := range ix.byServer {
+		sort.Slice(l, func(i, j int) bool { return l[i].Less(l[j]) })
+	}
+	for _, l := range ix.byPort {
+		sort.Slice(l, func(i, j int) bool { return l[i].Less(l[j]) })
+	}
 	return ix
 }
 
 // unaffected names hosts that did the same kind of traffic (same servers,
-// else same service ports) and are not among the victims or the servers.
+// else same service ports) and are not among the victims or the servers:
+// the first 16 by address.
 func (e *Engine) unaffected(st gstats, exclude ...netip.Addr) []netip.Addr {
 	if e.ix == nil {
 		e.ix = e.clientIndex()
 	}
-	skip := map[netip.Addr]bool{}
-	for _, v := range st.victims {
-		skip[v] = true
+	skip := func(a netip.Addr) bool {
+		for _, v := range st.victims {
+			if v == a {
+				return true
+			}
+		}
+		for _, x := range exclude {
+			if x == a {
+				return true
+			}
+		}
+		_, srv := st.serverAddrs[a]
+		return srv
 	}
-	for s := range st.servers {
-		skip[s.Addr] = true
-	}
-	for _, x := range exclude {
-		skip[x] = true
-	}
+	const max = 16
+	// merge sorted lists, keeping the smallest max addresses
 	collect := func(lists [][]netip.Addr) []netip.Addr {
-		seen := map[netip.Addr]bool{}
 		var out []netip.Addr
 		for _, l := range lists {
-			if len(out) >= 256 {
-				break // enough to name a few; the list is capped below
-			}
+			n := 0
 			for _, a := range l {
-				if !skip[a] && !seen[a] {
-					seen[a] = true
-					out = append(out, a)
+				if n >= max {
+					break // l is sorted: the rest cannot be among the smallest
+				}
+				if skip(a) {
+					continue
+				}
+				n++
+				i := sort.Search(len(out), func(i int) bool { return !out[i].Less(a) })
+				if i < len(out) && out[i] == a {
+					continue
+				}
+				if i >= max {
+					continue
+				}
+				out = append(out, netip.Addr{})
+				copy(out[i+1:], out[i:])
+				out[i] = a
+				if len(out) > max {
+					out = out[:max]
 				}
 			}
 		}
@@ -436,10 +464,6 @@ func (e *Engine) unaffected(st gstats, exclude ...netip.Addr) []netip.Addr {
 			ls = append(ls, e.ix.byPort[k])
 		}
 		out = collect(ls)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Less(out[j]) })
-	if len(out) > 16 {
-		out = out[:16]
 	}
 	return out
 }

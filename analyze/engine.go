@@ -74,8 +74,8 @@ type Engine struct {
 	dnsPending   map[dnsKey]*dnsQuery
 	dnsByName    map[dnsNameKey][]*dnsQuery
 	arpPending   map[arpKey]*arpReq
-	udp          map[udpKey]*attempt
-	dnsAnswersBy map[netip.Addr]int // answers per DNS server
+	udp          map[connKey]*attempt // unicast UDP exchanges by address pair
+	dnsAnswersBy map[netip.Addr]int   // answers per DNS server
 
 	stalls     []stallRec
 	stallsLost int // stalls not kept because of MaxStalls
@@ -136,7 +136,7 @@ func New(cfg Config) *Engine {
 		dnsPending:   map[dnsKey]*dnsQuery{},
 		dnsByName:    map[dnsNameKey][]*dnsQuery{},
 		arpPending:   map[arpKey]*arpReq{},
-		udp:          map[udpKey]*attempt{},
+		udp:          map[connKey]*attempt{},
 		dnsAnswersBy: map[netip.Addr]int{},
 		reported:     map[string]bool{},
 	}
@@ -189,18 +189,16 @@ func (e *Engine) Add(f *decode.Frame) {
 		}
 		e.addTCP(f, src, dst, ttl)
 	case f.Has(decode.ProtoUDP):
-		src, dst, ttl, ok := addrs(f)
+		src, dst, _, ok := addrs(f)
 		if !ok {
 			return
 		}
-		e.learnMAC(f, src, ttl)
 		e.addUDP(f, src, dst)
 	case f.Has(decode.ProtoICMP) || f.Has(decode.ProtoICMPv6):
-		src, dst, ttl, ok := addrs(f)
+		src, dst, _, ok := addrs(f)
 		if !ok {
 			return
 		}
-		e.learnMAC(f, src, ttl)
 		e.addICMP(f, src, dst)
 	}
 }

@@ -452,8 +452,6 @@ func (e *Engine) dropByName(q *dnsQuery) {
 	}
 }
 
-type udpKey struct{ local, peer Endpoint }
-
 // udpFlow tracks unicast UDP exchanges other than DNS as attempts, so a stall
 // can be blamed on datagrams its host sent that were never answered (an agent
 // asking a cloud service over UDP, a RADIUS or Kerberos server, ...).
@@ -462,15 +460,15 @@ func (e *Engine) udpFlow(f *decode.Frame, s, d Endpoint) {
 		return
 	}
 	t := f.TS
-	// a reply answers the other direction's attempt
-	if a := e.udp[udpKey{d, s}]; a != nil {
+	k, _ := mkKey(s, d)
+	a := e.udp[k]
+	if a != nil && s == a.peer {
+		// a reply answers the attempt
 		if a.answerTS == 0 {
 			a.answerTS, a.done = t, true
 		}
 		return
 	}
-	k := udpKey{s, d}
-	a := e.udp[k]
 	if a == nil {
 		if len(e.udp) >= 1<<16 {
 			return
