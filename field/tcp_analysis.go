@@ -65,6 +65,21 @@ func compBit(name, desc string, bit uint8) Field {
 		}}
 }
 
+// seqField is tcp.seq / tcp.ack: relative when the segment was analysed,
+// else (a header Wireshark gave up on) the absolute value when captured.
+func seqField(name, desc string, need int, rel, raw func(f *decode.Frame) uint32) Field {
+	return Field{Name: name, Desc: desc, Type: FTUint32, Base: BaseDec, Proto: decode.ProtoTCP,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			switch {
+			case f.Analysis.HasTCP:
+				dst = append(dst, Value{U: uint64(rel(f))})
+			case f.Has(decode.ProtoTCP) && f.TCP.HdrAvail >= need:
+				dst = append(dst, Value{U: uint64(raw(f))})
+			}
+			return dst
+		}}
+}
+
 // hasTA reports whether Wireshark would show the [SEQ/ACK analysis] tree.
 func hasTA(a *decode.Analysis) bool {
 	return a.Flags != 0 || a.AckedFrame != 0 || a.BytesInFlight >= 0 || a.DupAckNum != 0
@@ -85,12 +100,16 @@ var tcpAnalysisFields = []Field{
 			}
 			return dst
 		}},
-	anUint("tcp.seq", "Sequence Number", FTUint32, func(a *decode.Analysis) (uint64, bool) { return uint64(a.RelSeq), true }),
-	anUint("tcp.ack", "Acknowledgment Number", FTUint32, func(a *decode.Analysis) (uint64, bool) { return uint64(a.RelAck), true }),
+	seqField("tcp.seq", "Sequence Number", 8, func(f *decode.Frame) uint32 { return f.Analysis.RelSeq }, func(f *decode.Frame) uint32 { return f.TCP.Seq }),
+	seqField("tcp.ack", "Acknowledgment Number", 12, func(f *decode.Frame) uint32 { return f.Analysis.RelAck }, func(f *decode.Frame) uint32 { return f.TCP.Ack }),
 	anUint("tcp.nxtseq", "Next Sequence Number", FTUint32, func(a *decode.Analysis) (uint64, bool) { return uint64(a.NextSeq), true }),
-	anUint("tcp.window_size", "Calculated window size", FTUint32, func(a *decode.Analysis) (uint64, bool) {
-		return uint64(a.WindowSize), a.WindowSize >= 0
-	}),
+	{Name: "tcp.window_size", Desc: "Calculated window size", Type: FTUint32, Base: BaseDec, Proto: decode.ProtoTCP,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if f.Has(decode.ProtoTCP) && f.Analysis.WindowSize >= 0 && f.Analysis.Stream >= 0 && !f.Analysis.IsUDP {
+				dst = append(dst, Value{U: uint64(f.Analysis.WindowSize)})
+			}
+			return dst
+		}},
 	{Name: "tcp.window_size_scalefactor", Desc: "Window size scaling factor", Type: FTInt32, Base: BaseDec, Proto: decode.ProtoTCP,
 		Get: func(f *decode.Frame, dst []Value) []Value {
 			a := tcpAn(f)

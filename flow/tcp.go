@@ -123,9 +123,16 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 	}
 
 	an.Stream = c.stream
-	if th.Short {
-		// Header cut short by the snapshot length: Wireshark finds the
-		// conversation from the ports, then gives up on the segment.
+	if th.Short || th.BadHdrLen {
+		// Header cut short by the snapshot length, or a header longer than
+		// the segment: Wireshark finds the conversation from the ports, then
+		// gives up on the segment (sequence numbers stay absolute).
+		if th.BadHdrLen {
+			an.WindowSize = int64(th.Window)
+			if fwd := &c.t.dirs[dir]; fwd.winScale >= 0 {
+				an.WindowSize <<= uint(fwd.winScale)
+			}
+		}
 		t.touch(c, f.TS)
 		return
 	}
@@ -222,7 +229,7 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 	// Calculated window size (SYNs are never scaled); absent when the
 	// header length is bogus (Wireshark stops dissecting there).
 	an.WinScale = int(fwd.winScale)
-	if !th.BadHdrLen {
+	if th.HdrLen >= 20 {
 		an.WindowSize = int64(th.Window)
 		if flags&thSYN == 0 && fwd.winScale >= 0 {
 			an.WindowSize <<= uint(fwd.winScale)

@@ -52,6 +52,7 @@ func (c *conv) frame(s segSpec) *decode.Frame {
 		f.IP.Src, f.IP.Dst, t.SrcPort, t.DstPort = srv, cli, 80, 40000
 	}
 	t.Seq, t.Ack, t.Flags, t.Window, t.PayloadLen = s.seq, s.ack, s.flags, s.win, s.len
+	t.HdrLen, t.HdrAvail = 20, 20
 	if s.ws >= 0 && s.flags&syn != 0 {
 		t.HasWScale, t.WScale = true, uint8(s.ws)
 	}

@@ -135,17 +135,20 @@ func (t *ExpertTable) add(k expKind, arg uint32) {
 // Add counts the expert items of frame f (TCP connection and sequence
 // analysis items, in the order Wireshark adds them).
 func (t *ExpertTable) Add(f *decode.Frame) {
-	if !f.Has(decode.ProtoTCP) || !f.Analysis.HasTCP {
+	th := &f.TCP
+	if !f.Has(decode.ProtoTCP) || th.HdrAvail < 20 {
 		return
 	}
 	a := &f.Analysis
-	th := &f.TCP
 	fl := th.Flags
 	if fl&decode.TCPAck == 0 && th.Ack != 0 {
 		t.add(exAckNonzero, 0)
 	}
 	if fl&decode.TCPUrg == 0 && th.Urgent != 0 {
 		t.add(exUrgNonzero, 0)
+	}
+	if !a.HasTCP {
+		return // a header Wireshark gave up on: no connection or sequence items
 	}
 	if fl&decode.TCPSyn != 0 {
 		if fl&decode.TCPAck != 0 {
