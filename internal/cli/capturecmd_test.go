@@ -427,8 +427,9 @@ func TestCaptureDiagnoseStall(t *testing.T) {
 	for !strings.Contains(ww.Stdout(), "[diagnosis]") && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
-	early := ww.Stdout()
-	if !strings.Contains(early, "[diagnosis]") || !strings.Contains(early, "10.200.5.10") {
+	// (Which finding comes first depends on timing: on a loaded machine the
+	// held request may leave late enough to look like plain client delay.)
+	if early := ww.Stdout(); !strings.Contains(early, "[diagnosis]") {
 		t.Errorf("no finding printed during the capture:\n%s", early)
 	}
 	stderr, err := ww.Stop(os.Interrupt)
