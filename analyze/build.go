@@ -385,10 +385,10 @@ type clientIndex struct {
 func (e *Engine) clientIndex() *clientIndex {
 	ix := &clientIndex{byServer: map[Endpoint][]netip.Addr{}, byPort: map[svcKey][]netip.Addr{}}
 	for a, h := range e.hosts {
-		for s := range h.servers {
+		for _, s := range h.servers {
 			ix.byServer[s] = append(ix.byServer[s], a)
 		}
-		for k := range h.ports {
+		for _, k := range h.ports {
 			ix.byPort[k] = append(ix.byPort[k], a)
 		}
 	}

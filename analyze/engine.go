@@ -288,8 +288,8 @@ type host struct {
 	addr     netip.Addr
 	attempts []*attempt // recent attempts, by start time
 	// client-role activity, for naming unaffected hosts
-	ports   map[svcKey]int32 // (proto, server port) → connections/queries
-	servers map[Endpoint]int32
+	ports   []svcKey   // (proto, server port) used as a client, bounded
+	servers []Endpoint // servers used as a client, most recent first, bounded
 	mac     [6]byte
 	hasMAC  bool
 	minHops int // fewest hops seen from this address as a source; -1 unknown
@@ -316,17 +316,32 @@ func (h *host) noteService(proto uint8, srv Endpoint) {
 	if h == nil {
 		return
 	}
-	if h.ports == nil {
-		h.ports = map[svcKey]int32{}
-		h.servers = map[Endpoint]int32{}
-	}
 	k := svcKey{proto, srv.Port}
-	if _, ok := h.ports[k]; ok || len(h.ports) < 64 {
-		h.ports[k]++
+	found := false
+	for _, p := range h.ports {
+		if p == k {
+			found = true
+			break
+		}
 	}
-	if _, ok := h.servers[srv]; ok || len(h.servers) < 64 {
-		h.servers[srv]++
+	if !found && len(h.ports) < 32 {
+		h.ports = append(h.ports, k)
 	}
+	// the most recent server first: repeated use is found at once
+	for i, s := range h.servers {
+		if s == srv {
+			if i > 0 {
+				copy(h.servers[1:i+1], h.servers[:i])
+				h.servers[0] = srv
+			}
+			return
+		}
+	}
+	if len(h.servers) < 32 {
+		h.servers = append(h.servers, Endpoint{})
+	}
+	copy(h.servers[1:], h.servers)
+	h.servers[0] = srv
 }
 
 // macInfo learns which link-layer addresses are routers: a MAC that sources
