@@ -318,8 +318,6 @@ func (c *capturer) run() error {
 	return c.finish(loopErr)
 }
 
-var errDone = errors.New("capture done")
-
 // loop reads packets until ctx is done, a stop condition holds (nil), or an
 // error.
 func (c *capturer) loop(ctx context.Context, draining bool) error {
@@ -341,9 +339,6 @@ func (c *capturer) loop(ctx context.Context, draining bool) error {
 		}
 		c.captured++
 		if err := c.handle(&p); err != nil {
-			if err == errDone {
-				return nil
-			}
 			return err
 		}
 		if (o.count > 0 && c.captured >= uint64(o.count)) || (o.stopPkts > 0 && c.captured >= uint64(o.stopPkts)) {
