@@ -260,11 +260,17 @@ func (t *ConvTable) WriteText(w io.Writer) error {
 		flt = "<No Filter>"
 	}
 	fmt.Fprintf(&b, "Filter:%s\n", flt)
-	b.WriteString("                                                           |       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n")
-	b.WriteString("                                                           | Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n")
+	// Address columns are 26 wide with ports, 20 without, as in tshark.
+	aw := 20
+	if t.Kind == ConvTCP || t.Kind == ConvUDP {
+		aw = 26
+	}
+	pad := strings.Repeat(" ", 2*aw+7)
+	b.WriteString(pad + "|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n")
+	b.WriteString(pad + "| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n")
 	for _, c := range rows {
-		fmt.Fprintf(&b, "%-26s <-> %-26s  %6d %-9s  %6d %-9s  %6d %-9s  %14.9f  %13.4f\n",
-			c.A, c.B, c.FramesBA, FormatSize(c.BytesBA), c.FramesAB, FormatSize(c.BytesAB),
+		fmt.Fprintf(&b, "%-*s <-> %-*s  %6d %-9s  %6d %-9s  %6d %-9s  %14.9f  %13.4f\n",
+			aw, c.A, aw, c.B, c.FramesBA, FormatSize(c.BytesBA), c.FramesAB, FormatSize(c.BytesAB),
 			c.FramesAB+c.FramesBA, FormatSize(c.BytesAB+c.BytesBA), c.Start, c.Duration)
 	}
 	b.WriteString(rule80 + "\n")
@@ -414,9 +420,9 @@ func (t *EndpointTable) WriteText(w io.Writer) error {
 	}
 	for _, e := range t.Rows() {
 		if port {
-			fmt.Fprintf(&b, "%-20s      %5d     %6d     %9d     %6d     %9d     %6d     %9d   \n", e.Address, e.Port, e.Frames, e.Bytes, e.TxFrames, e.TxBytes, e.RxFrames, e.RxBytes)
+			fmt.Fprintf(&b, "%-20s%11d%11d%14d%11d%16d%12d%16d   \n", e.Address, e.Port, e.Frames, e.Bytes, e.TxFrames, e.TxBytes, e.RxFrames, e.RxBytes)
 		} else {
-			fmt.Fprintf(&b, "%-20s      %6d     %9d     %6d     %9d     %6d     %9d   \n", e.Address, e.Frames, e.Bytes, e.TxFrames, e.TxBytes, e.RxFrames, e.RxBytes)
+			fmt.Fprintf(&b, "%-20s%12d%14d%11d%16d%12d%16d   \n", e.Address, e.Frames, e.Bytes, e.TxFrames, e.TxBytes, e.RxFrames, e.RxBytes)
 		}
 	}
 	b.WriteString(rule80 + "\n")
