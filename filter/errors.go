@@ -11,7 +11,9 @@ import (
 var ErrSyntax = errors.New("invalid display filter")
 
 // Error is one problem in a filter: Msg (worded like Wireshark's) about the
-// source bytes [Pos, End). End == Pos means "at the end of the filter".
+// source bytes [Pos, End). End == Pos means "at the end of the filter" (no
+// caret); Pos == len(filter) with End == Pos+1 points just past the end
+// (an unterminated string or slice).
 // It serialises to JSON for a web UI: {"pos":4,"end":7,"message":"..."}.
 type Error struct {
 	Pos int    `json:"pos"`
@@ -57,7 +59,7 @@ func (l *ErrorList) Error() string {
 		return "no errors"
 	}
 	e := l.Errors[0]
-	if e.End <= e.Pos || e.Pos >= len(l.Src) {
+	if e.End <= e.Pos || e.Pos > len(l.Src) {
 		return e.Msg
 	}
 	var b strings.Builder

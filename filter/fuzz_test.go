@@ -36,7 +36,7 @@ func FuzzFilter(f *testing.F) {
 					t.Fatalf("Compile(%q): error %T %v is not a non-empty *ErrorList", expr, err, err)
 				}
 				e := el.First()
-				if e.Pos < 0 || e.End < e.Pos || e.End > len(expr) || e.Msg == "" {
+				if e.Pos < 0 || e.End < e.Pos || e.End > len(expr)+1 || e.Msg == "" {
 					t.Fatalf("Compile(%q): error %q at [%d,%d) outside the filter", expr, e.Msg, e.Pos, e.End)
 				}
 				_ = el.Error()

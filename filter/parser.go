@@ -76,13 +76,13 @@ func (p *parser) unexpected() {
 	case p.tok == RANGE:
 		lit = "["
 	case p.tok == ILLEGAL && strings.HasPrefix(lit, "["):
-		p.fail(p.pos, p.pos+1, "The right bracket was missing from a slice.")
+		p.fail(len(p.src), len(p.src)+1, "The right bracket was missing from a slice.") // tshark points past the end
 		return
 	case p.tok == ILLEGAL && strings.HasPrefix(lit, "'"):
-		p.fail(p.pos, p.pos+1, "The final quote was missing from a character constant.")
+		p.fail(len(p.src), len(p.src)+1, "The final quote was missing from a character constant.") // tshark points past the end
 		return
 	case p.tok == ILLEGAL && (strings.HasPrefix(lit, `"`) || strings.HasPrefix(lit, `r"`) || strings.HasPrefix(lit, `R"`)):
-		p.fail(p.pos, p.pos+1, "The final quote was missing from a quoted string.")
+		p.fail(len(p.src), len(p.src)+1, "The final quote was missing from a quoted string.") // tshark points past the end
 		return
 	}
 	end := p.pos + len(lit)
