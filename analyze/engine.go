@@ -121,7 +121,29 @@ type Summary struct {
 	TLSOpenAtEnd     int     `json:"tls_open_at_end"`
 	Requests         int     `json:"tcp_requests"`
 	MedianHandshakeS float64 `json:"median_handshake_rtt_s"`
-	handshakeRTTs    []int64 `json:"-"`
+	// OpenAtEnd lists transactions still waiting for an answer when the
+	// capture ended (at most 200): they are reported, not dropped.
+	OpenAtEnd     []OpenTxn `json:"open_at_end"`
+	handshakeRTTs []int64   `json:"-"`
+}
+
+// OpenTxn is a transaction without its answer at the end of the capture.
+type OpenTxn struct {
+	Kind   string  `json:"kind"` // "tcp-connect", "request", "dns"
+	Proto  string  `json:"proto"`
+	Client string  `json:"client"`
+	Server string  `json:"server"`
+	What   string  `json:"what,omitempty"`
+	Frame  uint64  `json:"frame"`    // the frame that started it
+	WaitS  float64 `json:"waited_s"` // how long it had waited when the capture ended
+}
+
+func (e *Engine) openAtEnd(kind, proto string, cli, srv Endpoint, what string, frame uint64, since, now int64) {
+	if len(e.sum.OpenAtEnd) >= 200 {
+		return
+	}
+	e.sum.OpenAtEnd = append(e.sum.OpenAtEnd, OpenTxn{Kind: kind, Proto: proto, Client: cli.String(), Server: srv.String(),
+		What: what, Frame: frame, WaitS: float64(now-since) / 1e9})
 }
 
 // New returns an engine with cfg (zero fields take their defaults).
@@ -155,6 +177,8 @@ func (e *Engine) Summary() Summary {
 		s.MedianHandshakeS = float64(v[n/2]) / 1e9
 	}
 	s.handshakeRTTs = nil
+	s.OpenAtEnd = append([]OpenTxn{}, s.OpenAtEnd...)
+	sort.Slice(s.OpenAtEnd, func(i, j int) bool { return s.OpenAtEnd[i].Frame < s.OpenAtEnd[j].Frame })
 	return s
 }
 

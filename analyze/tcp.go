@@ -701,12 +701,26 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 	if c.att != nil && c.att.answerTS == 0 && !c.att.refused {
 		c.att.done = true
 	}
+	stillTrying := false
+	if a := c.att; a != nil && a.n > 0 {
+		// the stack would send its next SYN within about twice its last backoff
+		next := int64(3 * time.Second)
+		if a.n >= 2 {
+			if d := 2 * (a.times[a.n-1] - a.times[a.n-2]); d > next {
+				next = d
+			}
+		}
+		stillTrying = now-a.last < next
+	}
+	if atEnd && stillTrying && c.synSeen && !c.synackSeen && !c.refused {
+		e.openAtEnd("tcp-connect", "tcp", c.cli, c.srv, "", c.synFrame, c.synTS, now)
+	}
 	if c.synSeen && !c.synackSeen && !c.refused {
 		e.sum.TCPUnanswered++
 		if c.att != nil {
 			e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 				StartFrame: c.synFrame, EndFrame: c.att.frames[c.att.n-1], Start: c.synTS, End: c.att.last, WaitingOn: WaitNetwork,
-				What: "connection attempt never answered", Open: atEnd && now-c.att.last < int64(time.Minute),
+				What: "connection attempt never answered", Open: atEnd && stillTrying,
 				Attempt: c.att.public()},
 				cat: CatConnTimeout, culprit: c.srv, cproto: "tcp", victim: c.cli.Addr, count: c.synN})
 		}
@@ -751,6 +765,9 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 			What: itoa(int(missing)) + " bytes from " + snd.String() + " never arrived (its later sequence numbers reveal them)"},
 			cat: CatPMTUBlackhole, culprit: snd, cproto: "tcp", victim: c.cli.Addr, count: int(missing), rtt: c.rtt,
 			frames: []uint64{first.frame}})
+	}
+	if atEnd && c.phase == phReq && !c.closed {
+		e.openAtEnd("request", "tcp", c.cli, c.srv, c.whatString(""), c.reqFrame, c.reqLastTS, now)
 	}
 	if atEnd && c.phase == phReq && !c.closed && !pmtu {
 		g := now - c.reqLastTS

@@ -307,6 +307,7 @@ func (e *Engine) finishDNS(q *dnsQuery, now int64, atEnd bool) {
 		end = q.ts + int64(e.cfg.DNSGiveUp)
 	} else {
 		e.sum.DNSOpenAtEnd++
+		e.openAtEnd("dns", "udp", q.cli, q.srv, qtypeName(q.qtype)+" "+q.name, q.frame, q.ts, now)
 	}
 	var to int64
 	if q.resent > 0 && q.att != nil && q.att.n > 1 {

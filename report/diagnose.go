@@ -229,6 +229,21 @@ func WriteDiagnosisText(w io.Writer, d *Diagnosis) error {
 		s.TCPConnections, s.TCPEstablished, s.TCPRefused, s.TCPUnanswered, s.TCPSYNRetrans, s.TCPReset, s.TCPOpenAtEnd,
 		s.DNSQueries, s.DNSAnswered, s.DNSUnanswered, s.DNSRetried, s.DNSErrors, s.HTTPRequests, s.HTTPResponses, s.HTTPErrors,
 		s.TLSHandshakes, s.TLSServerHellos, s.TLSAlerts)
+	if n := len(s.OpenAtEnd); n > 0 {
+		fmt.Fprintf(&b, "Open at the end of the capture (%d):", n)
+		for i, o := range s.OpenAtEnd {
+			if i == 5 {
+				fmt.Fprintf(&b, " …")
+				break
+			}
+			fmt.Fprintf(&b, " %s %s → %s frame %d (%.3f s)", o.Kind, o.Client, o.Server, o.Frame, o.WaitS)
+			if o.What != "" {
+				fmt.Fprintf(&b, " %s", oneLine(o.What, 40))
+			}
+			b.WriteString(";")
+		}
+		b.WriteString("\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
