@@ -3,27 +3,10 @@
 package live
 
 import (
-	"errors"
-	"fmt"
-
 	"golang.org/x/sys/unix"
 
 	"github.com/wirewatch/wirewatch/capture"
 )
-
-// ErrNoLibpcap is returned (wrapped) when a capture filter is given but
-// libpcap, whose compiler wirewatch uses, cannot be loaded.
-var ErrNoLibpcap = errors.New("capture filters (-f) are compiled by libpcap, which is not installed: install it with `apt-get install libpcap0.8` (Debian/Ubuntu), `dnf install libpcap` (Fedora/RHEL) or `apk add libpcap` (Alpine)")
-
-// FilterError is a capture filter libpcap rejected.
-type FilterError struct {
-	Expr string
-	Msg  string // libpcap's message
-}
-
-func (e *FilterError) Error() string {
-	return fmt.Sprintf("capture filter %q: %s", e.Expr, e.Msg)
-}
 
 // Ancillary-data offsets of the Linux socket filter (linux/filter.h).
 const (

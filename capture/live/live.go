@@ -2,6 +2,7 @@ package live
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/wirewatch/wirewatch/capture"
@@ -41,6 +42,20 @@ type Stats struct {
 // ErrPermission is returned (wrapped) when the process may not open packet
 // sockets.
 var ErrPermission = errors.New("capturing needs the CAP_NET_RAW capability: run as root, or grant it with `sudo setcap cap_net_raw,cap_net_admin=eip $(command -v wirewatch)`")
+
+// ErrNoLibpcap is returned (wrapped) when a capture filter is given but
+// libpcap, whose compiler wirewatch uses, cannot be loaded.
+var ErrNoLibpcap = errors.New("capture filters (-f) are compiled by libpcap, which is not installed: install it with `apt-get install libpcap0.8` (Debian/Ubuntu), `dnf install libpcap` (Fedora/RHEL) or `apk add libpcap` (Alpine)")
+
+// FilterError is a capture filter libpcap rejected.
+type FilterError struct {
+	Expr string
+	Msg  string // libpcap's message
+}
+
+func (e *FilterError) Error() string {
+	return fmt.Sprintf("capture filter %q: %s", e.Expr, e.Msg)
+}
 
 // ErrIdle is returned by Next when the idle timeout set with SetIdleTimeout
 // passed without a packet; Next may be called again.
