@@ -871,9 +871,16 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 			f.Severity = Warning
 		}
 		f.Title = fmt.Sprintf("%s closes its receive window (zero window, up to %s)", k.host, secs(st.maxDur))
+		if st.open > 0 {
+			f.Title = fmt.Sprintf("%s closed its receive window and never reopened it (%s)", k.host, secs(st.maxDur))
+		}
 		f.Explanation = fmt.Sprintf("%s advertised a zero receive window %s, so the sender had to stop and wait (%s in total). "+
 			"The network is not the bottleneck: the receiving application does not read its socket fast enough (busy CPU, slow disk, small buffers).",
 			k.host, plural(st.n, "time", "times"), secs(st.lost))
+		if st.maxDur < int64(e.cfg.MinStall) {
+			f.Explanation = fmt.Sprintf("%s advertised a zero receive window %s, but reopened it within %s each time: a receiver that "+
+				"briefly fell behind, harmless unless it grows.", k.host, plural(st.n, "time", "times"), secs(st.maxDur))
+		}
 		f.DisplayFilter = fmt.Sprintf("tcp.window_size == 0 && tcp.flags.reset == 0 && %s.src == %s", ipf, k.host)
 	case CatPMTUBlackhole:
 		culprit.Role = "path that drops large packets silently"

@@ -357,7 +357,7 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 			}
 		} else if ds.zeroWin {
 			ds.zeroWin = false
-			if t-ds.zeroWinTS >= int64(e.cfg.MinStall) {
+			if t > ds.zeroWinTS {
 				recv := c.cli
 				if dir == 1 {
 					recv = c.srv
@@ -782,6 +782,21 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 		} else if c.whatLen > 0 {
 			e.sum.HTTPOpenAtEnd++
 		}
+	}
+	// A receive window that closed and never reopened.
+	for dir := 0; dir < 2; dir++ {
+		ds := &c.d[dir]
+		if !ds.zeroWin || c.lastTS <= ds.zeroWinTS {
+			continue
+		}
+		recv := c.cli
+		if dir == 1 {
+			recv = c.srv
+		}
+		e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
+			StartFrame: ds.zeroWinFrame, EndFrame: c.lastFrame, Start: ds.zeroWinTS, End: c.lastTS, WaitingOn: WaitReceiver,
+			What: "receive window closed by " + recv.String() + " and never reopened", Open: atEnd && !c.closed},
+			cat: CatZeroWindow, culprit: recv, cproto: "tcp", victim: c.cli.Addr, rtt: c.rtt})
 	}
 	// Packet loss, summarised per connection.
 	if c.lossEvents > 0 && c.lossTime > 0 {
