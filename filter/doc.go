@@ -48,7 +48,9 @@
 // "(tcp.flags & 0x12) == 0x12" is an error, as in tshark, while
 // "tcp.flags & 0x12 == 0x12" and "{tcp.srcport + 1} == 81" work.
 // Keywords are lower case ("AND" is not one). "xor", "^^", field references
-// ($field), macros and the layer operator (ip.addr#2) are rejected.
+// ($field) and macros are rejected, as in tshark 4.0. The layer operator
+// (ip.addr#2), which tshark 4.0 accepts, is rejected with a message saying
+// so: the field registry does not record which layer an occurrence is from.
 //
 // A word is a field or protocol name (".name" forces that reading) or an
 // unparsed literal: a number, a byte string, an address, a value name. The

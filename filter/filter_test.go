@@ -362,6 +362,7 @@ func TestErrors(t *testing.T) {
 		{`tcp[0:2] == 0x0050`, `"0x0050" is not a valid byte string.`, 12, 18},
 		{`tcp.srcport < 80 < 100`, `Left side of "<" expression must be a field or function, not 80.`, 14, 16},
 		{`ip.src $ 3`, `"$" was unexpected in this context.`, 7, 8},
+		{`ip.src#2 == 1.2.3.4`, `The layer operator "#" is not supported by wirewatch; compare all occurrences, or use count().`, 6, 7},
 		{`http.host == <GET>`, `"<" was unexpected in this context.`, 13, 14},
 		{`all tcp.port`, `Unexpected end of filter expression.`, 12, 12},
 		{`any (tcp)`, `"(" was unexpected in this context.`, 4, 5},

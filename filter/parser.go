@@ -256,6 +256,12 @@ func (p *parser) parseUnary() Expr {
 // postfix = primary { "[" range { "," range } "]" } .
 func (p *parser) parsePostfix() Expr {
 	x := p.parsePrimary()
+	if p.tok == ILLEGAL && p.lit == "#" {
+		// tshark 4.0 accepts ip.addr#2; the field registry does not say which
+		// protocol layer an occurrence comes from, so wirewatch cannot.
+		p.fail(p.pos, p.pos+1, `The layer operator "#" is not supported by wirewatch; compare all occurrences, or use count().`)
+		return x
+	}
 	for p.tok == RANGE {
 		s := &Slice{X: x, Lbrack: p.pos, Rbrack: p.pos + 1 + len(p.lit)}
 		s.Ranges = p.parseRanges(p.lit, p.pos+1)
