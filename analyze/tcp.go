@@ -710,7 +710,8 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 				next = d
 			}
 		}
-		stillTrying = now-a.last < next
+		// an attempt that explained a stall was abandoned when the stall ended
+		stillTrying = now-a.last < next && a.used == 0
 	}
 	if atEnd && stillTrying && c.synSeen && !c.synackSeen && !c.refused {
 		e.openAtEnd("tcp-connect", "tcp", c.cli, c.srv, "", c.synFrame, c.synTS, now)
