@@ -99,6 +99,7 @@ func (f *Frame) reset() {
 	f.scratch = f.scratch[:0]
 	f.Fragment = false
 	f.PDUSegment = false
+	f.FragFrames = nil
 	f.TCP.Short, f.TCP.BadHdrLen = false, false
 	f.IP.Reassembled, f.IPv6.Reassembled = false, false
 	f.Analysis = Analysis{Stream: -1, WindowSize: -1, WinScale: -1, AckRTT: -1, InitialRTT: -1, BytesInFlight: -1, DNSTime: -1, HTTPTime: -1}

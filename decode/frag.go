@@ -30,19 +30,21 @@ type fragSet struct {
 	first  int64 // packet time of the first fragment
 	nh     uint8 // IPv6: next header from the offset-0 fragment
 	haveNH bool
+	frames []uint64 // frame numbers of the fragments, in arrival order
 }
 
 type fragTable struct {
-	max     int
-	timeout int64
-	sets    []fragSet
-	out     []byte // buffer handed to the last completed frame
+	max       int
+	timeout   int64
+	sets      []fragSet
+	out       []byte   // buffer handed to the last completed frame
+	outFrames []uint64 // its fragments' frame numbers
 }
 
 // add stores a fragment. It returns the reassembled payload (valid until the
 // next completed reassembly) when this fragment completes the datagram. msg is
 // non-empty when the fragment was rejected.
-func (t *fragTable) add(k fragKey, off int, data []byte, more bool, ts int64, nh uint8) (payload []byte, nhOut uint8, done bool, msg string) {
+func (t *fragTable) add(k fragKey, off int, data []byte, more bool, ts int64, nh uint8, frame uint64) (payload []byte, nhOut uint8, done bool, msg string) {
 	end := off + len(data)
 	if end > maxDatagram {
 		return nil, 0, false, "fragment extends past the maximum datagram size"
@@ -85,11 +87,18 @@ func (t *fragTable) add(k fragKey, off int, data []byte, more bool, ts int64, nh
 		s.total = -1
 		s.first = ts
 		s.haveNH = false
+		s.frames = s.frames[:0]
 		if cap(s.buf) < maxDatagram {
 			s.buf = make([]byte, maxDatagram)
 		}
 	}
 	copy(s.buf[off:end], data)
+	if len(s.frames) < maxSpans {
+		if cap(s.frames) == 0 {
+			s.frames = make([]uint64, 0, 8)
+		}
+		s.frames = append(s.frames, frame)
+	}
 	if off == 0 {
 		s.nh, s.haveNH = nh, true
 	}
@@ -110,6 +119,7 @@ func (t *fragTable) add(k fragKey, off int, data []byte, more bool, ts int64, nh
 	// Complete: hand out this set's buffer, recycle the previous output buffer.
 	full := s.buf[:s.total]
 	s.buf, t.out = t.out, s.buf
+	s.frames, t.outFrames = t.outFrames, s.frames
 	s.used = false
 	return full, s.nh, true, ""
 }

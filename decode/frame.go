@@ -109,6 +109,10 @@ type Frame struct {
 	// starts or continues an application message completed in a later frame:
 	// Wireshark's "[TCP segment of a reassembled PDU]".
 	PDUSegment bool
+	// FragFrames lists the frame numbers of the IP fragments reassembled into
+	// this frame (ip.fragment / ipv6.fragment); owned by the Decoder, valid
+	// until the next reassembly completes.
+	FragFrames []uint64
 
 	Analysis Analysis // filled by package flow
 

@@ -53,6 +53,11 @@ func (d *Decoder) decodeICMP(f *Frame, b []byte, off int, reasm bool) {
 		}
 	case icmpIsError(c.Type):
 		q := h[8:]
+		// RFC 4884 length of the original datagram (in 32-bit words): one
+		// running past the message makes Wireshark's dissection fail (malformed).
+		if (c.Type == 3 || c.Type == 11 || c.Type == 12) && h[5] != 0 && int(h[5])*4 > len(q) {
+			f.anomaly(ProtoICMP, off+5, "malformed ICMP extension structure")
+		}
 		if len(q) >= 20 && q[0]>>4 == 4 {
 			ihl := int(q[0]&0xf) * 4
 			c.HasInner = true

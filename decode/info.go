@@ -389,11 +389,13 @@ func (f *Frame) truncatedHeaders() bool {
 	return false
 }
 
-// malformed reports an anomaly Wireshark flags as [Malformed Packet].
+// Malformed reports an anomaly Wireshark flags as [Malformed Packet] (_ws.malformed).
+func (f *Frame) Malformed() bool { return f.malformed() || (f.Has(ProtoDNS) && f.DNS.Malformed) }
+
 func (f *Frame) malformed() bool {
 	for _, a := range f.Anomalies {
 		switch a.Msg {
-		case "bogus TCP header length", "ICMP message truncated":
+		case "bogus TCP header length", "ICMP message truncated", "malformed ICMP extension structure":
 			return true
 		}
 	}

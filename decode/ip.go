@@ -89,7 +89,7 @@ func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
 			return
 		}
 		k := fragKey{proto: ip.Protocol, id: uint32(ip.ID), src: ip.Src, dst: ip.Dst}
-		payload, _, done, msg := d.frag.add(k, int(ip.FragOffset)*8, b[off+ihl:capEnd], more, f.TS, 0)
+		payload, _, done, msg := d.frag.add(k, int(ip.FragOffset)*8, b[off+ihl:capEnd], more, f.TS, 0, f.Number)
 		if msg != "" {
 			f.anomaly(ProtoIP, off, msg)
 		}
@@ -102,6 +102,7 @@ func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
 			f.IP.Reassembled = true
 		}
 		f.Reassembled = payload
+		f.FragFrames = d.frag.outFrames
 		d.ipPayload(f, ip.Protocol, payload, 0, len(payload), true)
 		return
 	}
@@ -218,7 +219,7 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 					return
 				}
 				k := fragKey{v6: true, id: ip.FragID, src: ip.Src, dst: ip.Dst}
-				payload, fnh, done, msg := d.frag.add(k, int(ip.FragOffset)*8, b[p:], ip.MoreFrags, f.TS, nh)
+				payload, fnh, done, msg := d.frag.add(k, int(ip.FragOffset)*8, b[p:], ip.MoreFrags, f.TS, nh, f.Number)
 				if msg != "" {
 					f.anomaly(ProtoIPv6, off, msg)
 				}
@@ -232,6 +233,7 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 					f.IPv6.Proto = fnh
 				}
 				f.Reassembled = payload
+				f.FragFrames = d.frag.outFrames
 				d.ipv6Upper(f, fnh, payload, 0, len(payload), true)
 				return
 			}

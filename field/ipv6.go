@@ -68,3 +68,45 @@ var ipv6Fields = []Field{
 		return uint64(f.IPv6.FragID), frag6(f)
 	}),
 }
+
+// fragField lists the frames whose fragments were reassembled into this one.
+func fragField(name string, p decode.Proto) Field {
+	return Field{Name: name, Type: FTFrameNum, Proto: p,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if !reasmBy(f, p) {
+				return dst
+			}
+			for _, n := range f.FragFrames {
+				dst = append(dst, Value{U: n})
+			}
+			return dst
+		}}
+}
+
+func reasmBy(f *decode.Frame, p decode.Proto) bool {
+	if len(f.FragFrames) == 0 {
+		return false
+	}
+	if p == decode.ProtoIP {
+		return f.Has(decode.ProtoIP) && f.IP.Reassembled
+	}
+	return f.Has(decode.ProtoIPv6) && f.IPv6.Reassembled
+}
+
+// fragmentFields: IP reassembly results, on the frame that completed the datagram.
+var fragmentFields = []Field{
+	fragField("ip.fragment", decode.ProtoIP),
+	fragField("ipv6.fragment", decode.ProtoIPv6),
+	uintField("ip.fragment.count", FTUint32, BaseDec, decode.ProtoIP, func(f *decode.Frame) (uint64, bool) {
+		return uint64(len(f.FragFrames)), reasmBy(f, decode.ProtoIP)
+	}),
+	uintField("ipv6.fragment.count", FTUint32, BaseDec, decode.ProtoIPv6, func(f *decode.Frame) (uint64, bool) {
+		return uint64(len(f.FragFrames)), reasmBy(f, decode.ProtoIPv6)
+	}),
+	uintField("ip.reassembled.length", FTUint32, BaseDec, decode.ProtoIP, func(f *decode.Frame) (uint64, bool) {
+		return uint64(len(f.Reassembled)), reasmBy(f, decode.ProtoIP)
+	}),
+	uintField("ipv6.reassembled.length", FTUint32, BaseDec, decode.ProtoIPv6, func(f *decode.Frame) (uint64, bool) {
+		return uint64(len(f.Reassembled)), reasmBy(f, decode.ProtoIPv6)
+	}),
+}

@@ -75,3 +75,78 @@ var wsColFields = []Field{
 	{Name: "_ws.col.Length", Desc: "Length column", Type: FTUint32, Base: BaseDec, Proto: decode.ProtoFrame,
 		Get: func(f *decode.Frame, dst []Value) []Value { return append(dst, Value{U: uint64(f.Len)}) }},
 }
+
+// checksumStatus is the *.checksum.status of a header whose checksum
+// Wireshark does not verify by default: 2, "Unverified".
+func checksumStatus(name string, p decode.Proto, ok func(f *decode.Frame) bool) Field {
+	return Field{Name: name, Type: FTUint8, Base: BaseNone, Proto: p,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if ok(f) {
+				dst = append(dst, Value{U: 2})
+			}
+			return dst
+		}}
+}
+
+// statusFields: checksum statuses and the _ws.malformed marker.
+var statusFields = []Field{
+	ipUint("ip.checksum.status", FTUint8, BaseNone, 0, func(*decode.IPv4) uint64 { return 2 }),
+	checksumStatus("tcp.checksum.status", decode.ProtoTCP, func(f *decode.Frame) bool { return tcpAvail(f, 18) }),
+	checksumStatus("udp.checksum.status", decode.ProtoUDP, func(f *decode.Frame) bool { return hasUDP(f) && f.UDP.Length != 0 }),
+	{Name: "icmp.checksum.status", Type: FTUint8, Base: BaseNone, Proto: decode.ProtoICMP,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if !hasICMP(f) {
+				return dst
+			}
+			dst = append(dst, Value{U: icmpChecksumStatus(f, decode.ProtoICMP)})
+			if innerICMP(f) != nil { // a quoted ICMP header is never verified
+				dst = append(dst, Value{U: 2})
+			}
+			return dst
+		}},
+	uintField("icmpv6.checksum.status", FTUint8, BaseNone, decode.ProtoICMPv6, func(f *decode.Frame) (uint64, bool) {
+		return icmpChecksumStatus(f, decode.ProtoICMPv6), hasICMP6(f)
+	}),
+	{Name: "_ws.malformed", Type: FTProtocol, Proto: decode.ProtoFrame,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if f.Malformed() {
+				dst = append(dst, Value{})
+			}
+			return dst
+		}},
+}
+
+// icmpChecksumStatus verifies an ICMP or ICMPv6 checksum as Wireshark does by
+// default: 1 good, 0 bad, 2 unverified (message not fully captured).
+func icmpChecksumStatus(f *decode.Frame, p decode.Proto) uint64 {
+	l, ok := f.Layer(p)
+	if !ok || f.CapLen < f.Len {
+		return 2
+	}
+	b := f.LayerBytes(l)
+	var sum uint32
+	if p == decode.ProtoICMPv6 {
+		if !f.Has(decode.ProtoIPv6) {
+			return 2
+		}
+		src, dst := f.IPv6.Src.As16(), f.IPv6.Dst.As16()
+		for i := 0; i < 16; i += 2 {
+			sum += uint32(src[i])<<8 | uint32(src[i+1])
+			sum += uint32(dst[i])<<8 | uint32(dst[i+1])
+		}
+		sum += uint32(len(b)>>16) + uint32(len(b)&0xffff) + 58
+	}
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(b[i])<<8 | uint32(b[i+1])
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
+	}
+	for sum>>16 != 0 {
+		sum = sum&0xffff + sum>>16
+	}
+	if sum == 0xffff {
+		return 1
+	}
+	return 0
+}
