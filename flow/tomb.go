@@ -14,13 +14,13 @@ import (
 // segment lists, reassembly buffers) is gone. Tombs are dropped after
 // Config.TombTimeout.
 type tomb struct {
-	stream          int64
 	firstTS, prevTS int64
 	endTS           int64
-	irtt            int64
+	stream          int64
 	base, next      [2]uint32
 	maxAck, lastAck [2]uint32
 	win             [2]uint32
+	irtt            int32 // µs
 	ws              [2]int8
 	baseSet         [2]bool
 	closing         [2]bool
@@ -29,8 +29,27 @@ type tomb struct {
 	comp            uint8
 }
 
+// ckey is a Key without pointers, so the tomb maps cost the garbage
+// collector nothing to scan and take less room.
+type ckey struct {
+	a, b   [16]byte
+	pa, pb uint16
+	is4    uint8 // bit 0: a is IPv4, bit 1: b is IPv4
+}
+
+func compactKey(k Key) ckey {
+	c := ckey{a: k.A.Addr().As16(), b: k.B.Addr().As16(), pa: k.A.Port(), pb: k.B.Port()}
+	if k.A.Addr().Is4() {
+		c.is4 |= 1
+	}
+	if k.B.Addr().Is4() {
+		c.is4 |= 2
+	}
+	return c
+}
+
 func (t *Tracker) bury(c *conn) {
-	b := tomb{stream: c.stream, firstTS: c.firstTS, prevTS: c.prevTS, endTS: c.lastTS, irtt: c.initialRTT,
+	b := tomb{stream: c.stream, firstTS: c.firstTS, prevTS: c.prevTS, endTS: c.lastTS, irtt: int32(min(c.initialRTT/1000, 1<<31-1)),
 		first: uint8(c.first), zOrig: uint8(c.zOrig), comp: c.completeness}
 	for i := 0; i < 2; i++ {
 		b.zst[i] = c.z[i].state
@@ -41,9 +60,9 @@ func (t *Tracker) bury(c *conn) {
 		}
 	}
 	if c.proto == decode.ProtoTCP {
-		t.tcpTombs[c.key] = b
+		t.tcpTombs[compactKey(c.key)] = b
 	} else {
-		t.udpTombs[c.key] = udpTomb{stream: c.stream, endTS: c.lastTS}
+		t.udpTombs[compactKey(c.key)] = udpTomb{stream: c.stream, endTS: c.lastTS}
 	}
 }
 
@@ -57,7 +76,7 @@ type udpTomb struct {
 func (t *Tracker) reviveUDP(key Key, b udpTomb, dir int, ts int64) *conn {
 	c := t.alloc()
 	*c = conn{key: key, proto: decode.ProtoUDP, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir, stream: b.stream}
-	delete(t.udpTombs, key)
+	delete(t.udpTombs, compactKey(key))
 	t.list(c).pushFront(c)
 	return c
 }
@@ -66,7 +85,7 @@ func (t *Tracker) reviveUDP(key Key, b udpTomb, dir int, ts int64) *conn {
 func (t *Tracker) revive(key Key, b *tomb, p decode.Proto, ts int64) *conn {
 	c := t.alloc()
 	*c = conn{key: key, proto: p, firstTS: b.firstTS, prevTS: b.prevTS, lastTS: ts, first: int(b.first),
-		zOrig: int(b.zOrig), completeness: b.comp, initialRTT: b.irtt, stream: b.stream}
+		zOrig: int(b.zOrig), completeness: b.comp, initialRTT: int64(b.irtt) * 1000, stream: b.stream}
 	for i := 0; i < 2; i++ {
 		c.z[i].state = b.zst[i]
 	}
@@ -77,7 +96,7 @@ func (t *Tracker) revive(key Key, b *tomb, p decode.Proto, ts int64) *conn {
 			d.baseSeq, d.nextSeq, d.maxSeqToBeAcked, d.lastAck = b.base[i], b.next[i], b.maxAck[i], b.lastAck[i]
 			d.window, d.winScale, d.baseSet, d.closing = b.win[i], b.ws[i], b.baseSet[i], b.closing[i]
 		}
-		delete(t.tcpTombs, key)
+		delete(t.tcpTombs, compactKey(key))
 	}
 	t.list(c).pushFront(c)
 	return c

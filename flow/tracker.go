@@ -91,8 +91,8 @@ type Tracker struct {
 	udpStreams int64
 	lastExpire int64
 	lastSweep  int64
-	tcpTombs   map[Key]tomb
-	udpTombs   map[Key]udpTomb
+	tcpTombs   map[ckey]tomb
+	udpTombs   map[ckey]udpTomb
 	sum        ConnSummary
 }
 
@@ -103,7 +103,7 @@ func NewTracker() *Tracker { return NewTrackerConfig(Config{}) }
 func NewTrackerConfig(cfg Config) *Tracker {
 	cfg.defaults()
 	return &Tracker{txn: newTxnTable(), cfg: cfg, tcp: map[Key]*conn{}, udp: map[Key]*conn{},
-		tcpTombs: map[Key]tomb{}, udpTombs: map[Key]udpTomb{}}
+		tcpTombs: map[ckey]tomb{}, udpTombs: map[ckey]udpTomb{}}
 }
 
 // Process updates connection state with f and fills f.Analysis.
@@ -330,7 +330,7 @@ func (t *Tracker) processConn(f *decode.Frame) {
 func (t *Tracker) udpDatagram(f *decode.Frame, key Key, dir int, payload int) {
 	c := t.udp[key]
 	if c == nil {
-		if b, ok := t.udpTombs[key]; ok {
+		if b, ok := t.udpTombs[compactKey(key)]; ok {
 			c = t.reviveUDP(key, b, dir, f.TS)
 		} else {
 			c = t.newConn(key, dir, decode.ProtoUDP, f.TS)
@@ -371,9 +371,10 @@ func (t *Tracker) quoted(f *decode.Frame, proto uint8, src, dst netip.Addr, spor
 	}
 	c := m[key]
 	if c == nil {
-		if b, ok := t.tcpTombs[key]; ok && p == decode.ProtoTCP {
+		ck := compactKey(key)
+		if b, ok := t.tcpTombs[ck]; ok && p == decode.ProtoTCP {
 			c = t.revive(key, &b, p, f.TS)
-		} else if u, ok := t.udpTombs[key]; ok && p == decode.ProtoUDP {
+		} else if u, ok := t.udpTombs[ck]; ok && p == decode.ProtoUDP {
 			c = t.reviveUDP(key, u, dir, f.TS)
 		} else {
 			c = t.newConn(key, dir, p, f.TS)
