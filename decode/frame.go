@@ -215,6 +215,10 @@ type IPv6 struct {
 	MoreFrags    bool
 	HasFrag      bool
 	Reassembled  bool // the upper layers were decoded from reassembled fragments
+	// Ext lists the extension header types in order (0 hop-by-hop, 43
+	// routing, 44 fragment, 60 destination options, 51 AH...), the first NExt of them.
+	Ext  [8]uint8
+	NExt uint8
 }
 
 // ICMP (IPv4).

@@ -87,8 +87,19 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			add("llc")
 		case ProtoIPv6:
 			add("ipv6")
-			if f.IPv6.HasFrag && (f.IPv6.FragOffset != 0 || f.IPv6.MoreFrags || f.IPv6.Reassembled) {
-				add("ipv6.fraghdr")
+			for _, t := range f.IPv6.Ext[:f.IPv6.NExt] {
+				switch t {
+				case 0:
+					add("ipv6.hopopts")
+				case 43:
+					add("ipv6.routing")
+				case 60:
+					add("ipv6.dstopts")
+				case IPProtoFrag:
+					if f.IPv6.FragOffset != 0 || f.IPv6.MoreFrags || f.IPv6.Reassembled {
+						add("ipv6.fraghdr")
+					}
+				}
 			}
 		case ProtoICMP:
 			add("icmp")

@@ -192,6 +192,7 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 				d.setIPv6(f, &ip, outer)
 				return
 			}
+			ip.addExt(nh)
 			nh = b[p]
 			p += n
 			continue
@@ -204,6 +205,7 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 			}
 			fo := be16(b[p+2:])
 			ip.HasFrag = true
+			ip.addExt(IPProtoFrag)
 			ip.FragOffset = fo >> 3
 			ip.MoreFrags = fo&1 != 0
 			ip.FragID = be32(b[p+4:])
@@ -278,4 +280,11 @@ func (f *Frame) reportedEnd(b []byte, reasm bool) int {
 		return len(b)
 	}
 	return f.Len
+}
+
+func (ip *IPv6) addExt(t uint8) {
+	if int(ip.NExt) < len(ip.Ext) {
+		ip.Ext[ip.NExt] = t
+		ip.NExt++
+	}
 }

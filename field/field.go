@@ -113,7 +113,7 @@ func (r *Registry) WithPrefix(prefix string) []*Field {
 // package contributes one table.
 func tables() [][]Field {
 	return [][]Field{
-		frameFields, protoFields, wsColFields, fragmentFields, statusFields,
+		frameFields, protoFields, wsColFields, fragmentFields, statusFields, ipv6ExtFields,
 		ethFields, llcFields, sllFields, vlanFields, ieee8021adFields, pppoeFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
 		tcpFields, tcpAnalysisFields, udpFields,
 		dnsFields, httpFields, tlsFields, txnFields,

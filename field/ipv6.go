@@ -110,3 +110,28 @@ var fragmentFields = []Field{
 		return uint64(len(f.Reassembled)), reasmBy(f, decode.ProtoIPv6)
 	}),
 }
+
+// ipv6Ext is a protocol-valued field present when the IPv6 header chain has
+// an extension header of type t (its value carries no bytes).
+func ipv6Ext(name string, t uint8) Field {
+	return Field{Name: name, Type: FTProtocol, Proto: decode.ProtoIPv6,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if !hasIPv6(f) {
+				return dst
+			}
+			for _, e := range f.IPv6.Ext[:f.IPv6.NExt] {
+				if e == t {
+					dst = append(dst, Value{})
+				}
+			}
+			return dst
+		}}
+}
+
+// ipv6ExtFields: the extension headers as Wireshark's protocol names.
+var ipv6ExtFields = []Field{
+	ipv6Ext("ipv6.hopopts", 0),
+	ipv6Ext("ipv6.routing", 43),
+	ipv6Ext("ipv6.fraghdr", 44),
+	ipv6Ext("ipv6.dstopts", 60),
+}
