@@ -72,6 +72,9 @@ func seqField(name, desc string, need int, rel, raw func(f *decode.Frame) uint32
 		Get: func(f *decode.Frame, dst []Value) []Value {
 			switch {
 			case f.Analysis.HasTCP:
+				if need > 8 && f.TCP.HdrLen < 20 {
+					break // header length under 20: Wireshark stops before the ACK number
+				}
 				dst = append(dst, Value{U: uint64(rel(f))})
 			case f.Has(decode.ProtoTCP) && f.TCP.HdrAvail >= need:
 				dst = append(dst, Value{U: uint64(raw(f))})

@@ -171,6 +171,12 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 	}
 
 	t.analyzeSeq(f, c, fwd, rev, th.Seq, th.Ack, seglen, flags, uint32(th.Window), reused)
+	bogusHdr := th.HdrLen < 20
+	if bogusHdr {
+		// A header length under 20: Wireshark analyses the segment but
+		// stops dissecting before it shows the ACK, window and analysis.
+		an.Flags, an.AckedFrame, an.AckRTT, an.DupAckNum, an.DupAckFrame, an.BytesInFlight = 0, 0, -1, 0, 0, -1
+	}
 
 	// Completeness.
 	comp := c.completeness
@@ -222,7 +228,7 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 		}
 		fwd.isFirstAck = false
 	}
-	if c.initialRTT > 0 && (an.Flags != 0 || an.AckedFrame != 0 || an.BytesInFlight >= 0) {
+	if c.initialRTT > 0 && !bogusHdr && (an.Flags != 0 || an.AckedFrame != 0 || an.BytesInFlight >= 0) {
 		an.InitialRTT = c.initialRTT
 	}
 
