@@ -90,3 +90,7 @@ func b2u(b bool) uint64 {
 
 // sbytes views s as bytes without copying; the result must not be modified.
 func sbytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// WiresharkBase returns the display base column of tshark -G fields for the
+// field (BASE_DEC, BASE_HEX, a bit width for booleans...), "" when unknown.
+func (f *Field) WiresharkBase() string { return wsMeta[f.Name].base }

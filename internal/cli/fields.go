@@ -54,7 +54,11 @@ func runFields(env *Env, args []string) error {
 			fmt.Fprintf(w, "P\t%s\t%s\n", f.Desc, f.Name)
 			continue
 		}
-		fmt.Fprintf(w, "F\t%s\t%s\t%s\t%s\t%s\t0x%x\t%s\n", f.Desc, f.Name, f.Type, f.Proto, baseName(f), f.Bitmask, f.Blurb)
+		base := f.WiresharkBase()
+		if base == "" {
+			base = baseName(f)
+		}
+		fmt.Fprintf(w, "F\t%s\t%s\t%s\t%s\t%s\t0x%x\t%s\n", f.Desc, f.Name, f.Type, f.Proto, base, f.Bitmask, f.Blurb)
 	}
 	return w.Flush()
 }
