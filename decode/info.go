@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"net/netip"
 	"strconv"
 
@@ -186,25 +187,7 @@ func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
 	return append(dst, "DATA"...)
 }
 
-func tlsVersionName(f *Frame) string {
-	v := f.TLS.RecordVersion
-	if f.TLS.SupportedVersion == 0x0304 {
-		v = 0x0304
-	}
-	switch v {
-	case 0x0300:
-		return "SSLv3"
-	case 0x0301:
-		return "TLSv1"
-	case 0x0302:
-		return "TLSv1.1"
-	case 0x0303:
-		return "TLSv1.2"
-	case 0x0304:
-		return "TLSv1.3"
-	}
-	return "TLS"
-}
+func tlsVersionName(f *Frame) string { return TLSVersionName(f.TLS.Version()) }
 
 // AppendSource appends the Source column (network address, else link address).
 func (f *Frame) AppendSource(dst []byte) []byte { return f.appendAddr(dst, true) }
@@ -316,9 +299,9 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		dst = strconv.AppendUint(dst, uint64(f.IP.ID), 16)
 		return append(dst, ')')
 	case f.Has(ProtoTCP):
-		if f.PDUSegment && looksHTTP(f.Payload) {
+		if f.PDUSegment && looksHTTP(f.Payload) && bytes.Contains(f.Payload, []byte("\r\n\r\n")) {
 			// Wireshark's HTTP dissector has already written the start line when
-			// it asks TCP for more segments.
+			// it asks TCP for the rest of the body.
 			line := f.Payload
 			for i, c := range line {
 				if c == '\r' || c == '\n' {
