@@ -447,6 +447,11 @@ type Analysis struct {
 	HTTPTime   int64  // http.time ns on responses; -1 none
 	HTTPReqIn  uint64 // http.request_in
 	HTTPRespIn uint64 // http.response_in
+
+	// dns.retransmit_request_in / dns.retransmit_response_in: this DNS
+	// message repeats the query / response in that frame (dns.retransmission)
+	DNSRetransReqIn  uint64
+	DNSRetransRespIn uint64
 }
 
 // Analysis flag bits (tcp.analysis.*).

@@ -13,10 +13,12 @@ import (
 //
 //   - DNS: a query opens a transaction keyed by its conversation (addresses
 //     and ports) and DNS id. The same query again while unanswered and within
-//     5 s is a retransmission and keeps the first query's time. The first
-//     response takes the transaction's request frame as dns.response_to and
-//     dns.time = its time − the query's; later (retransmitted) responses get
-//     neither.
+//     5 s is a retransmission (dns.retransmission,
+//     dns.retransmit_request_in = the first query) and keeps the first query's
+//     time. The first response takes the transaction's request frame as
+//     dns.response_to and dns.time = its time − the query's; later responses,
+//     at any time, are retransmissions (dns.retransmit_response_in = the first
+//     response) and get neither.
 //   - HTTP: per TCP stream, each request appends a transaction; a response
 //     fills the newest transaction unless that one already has a response
 //     (then it opens one without a request), except that a final response
@@ -137,8 +139,10 @@ func (t *txnTable) processDNS(f *decode.Frame) {
 	a := &f.Analysis
 	if !f.DNS.Response {
 		tx := t.dns[k]
-		if tx != nil && tx.repFrame == 0 && f.TS-tx.reqTS <= dnsRetransWindow {
-			tx.last = f.TS // a retransmitted query: the clock keeps running from the first
+		if tx != nil && tx.repFrame == 0 && f.TS-tx.reqTS < dnsRetransWindow {
+			// a retransmitted query: the clock keeps running from the first
+			tx.last = f.TS
+			a.DNSRetransReqIn = tx.reqFrame
 			return
 		}
 		if tx == nil {
@@ -158,7 +162,9 @@ func (t *txnTable) processDNS(f *decode.Frame) {
 		return
 	}
 	if tx.repFrame != 0 && tx.repFrame != f.Number {
-		return // a retransmitted response carries no dns.time
+		// a retransmitted response carries no dns.time
+		a.DNSRetransRespIn = tx.repFrame
+		return
 	}
 	tx.repFrame = f.Number
 	tx.last = f.TS

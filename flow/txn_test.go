@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,8 +14,10 @@ import (
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
 // TestTxnTimesOracle compares dns.time and http.time with tshark's on every
@@ -138,4 +141,92 @@ func computeTimes(t *testing.T, path string) [2]map[uint64]float64 {
 		}
 	}
 	return out
+}
+
+// TestDNSRetransmissionTshark compares dns.retransmission and its frame links
+// (dns.retransmit_request_in, dns.retransmit_response_in) with tshark's, run
+// at test time, on every corpus capture in which wirewatch decodes DNS.
+func TestDNSRetransmissionTshark(t *testing.T) {
+	tshark := testenv.Tool(t, "tshark")
+	dir := filepath.Join(corpus.Dir(t), "real")
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	reg := field.Std()
+	fl := []*field.Field{reg.Lookup("dns.retransmission"), reg.Lookup("dns.retransmit_request_in"), reg.Lookup("dns.retransmit_response_in")}
+	for _, x := range fl {
+		if x == nil {
+			t.Fatal("dns.retransmission fields are not registered")
+		}
+	}
+	compared, marked := 0, 0
+	for _, path := range files {
+		if !strings.HasSuffix(path, ".pcap") && !strings.HasSuffix(path, ".pcapng") {
+			continue
+		}
+		got, dns := dnsRetrans(path, fl)
+		if !dns {
+			continue
+		}
+		out, err := exec.Command(tshark, "-n", "-r", path, "-Y", "dns.retransmission", "-T", "fields",
+			"-e", "frame.number", "-e", "dns.retransmit_request_in", "-e", "dns.retransmit_response_in").Output()
+		if err != nil {
+			t.Errorf("tshark on %s: %v", filepath.Base(path), err)
+			continue
+		}
+		compared++
+		marked += strings.Count(string(out), "\n")
+		if want := string(out); got != want {
+			t.Errorf("%s: dns.retransmission differs\ntshark:\n%swirewatch:\n%s", filepath.Base(path), want, got)
+		}
+	}
+	t.Logf("%d captures with DNS compared, %d retransmissions", compared, marked)
+	if compared < 10 || marked == 0 {
+		t.Errorf("only %d captures with DNS and %d retransmissions: is the corpus complete?", compared, marked)
+	}
+}
+
+// dnsRetrans renders the frames with dns.retransmission as tshark -T fields
+// does, and tells whether the capture has DNS at all.
+func dnsRetrans(path string, fl []*field.Field) (string, bool) {
+	r, err := capture.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer r.Close()
+	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
+	tr := flow.NewTracker()
+	var f decode.Frame
+	var n uint64
+	var b strings.Builder
+	var vals []field.Value
+	hasDNS := false
+	for {
+		p, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var fe *capture.FormatError
+			if errors.As(err, &fe) && fe.Resumable {
+				continue
+			}
+			break
+		}
+		n++
+		f.Number = n
+		dec.Decode(&f, p)
+		tr.Process(&f)
+		hasDNS = hasDNS || f.Has(decode.ProtoDNS)
+		if vals = fl[0].Get(&f, vals[:0]); len(vals) == 0 {
+			continue
+		}
+		b.WriteString(strconv.FormatUint(n, 10))
+		for _, x := range fl[1:] {
+			b.WriteByte('\t')
+			if vals = x.Get(&f, vals[:0]); len(vals) > 0 {
+				b.WriteString(strconv.FormatUint(vals[0].U, 10))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String(), hasDNS
 }
