@@ -19,6 +19,9 @@
 // host's unanswered attempts gives up (round-number timeouts, SYN backoffs)
 // is blamed on that attempt's target. Stalls with the same culprit are grouped
 // into one finding, with the hosts that did the same traffic unharmed.
+// Packet loss counts only retransmissions that cost time: the first tail loss
+// probe of a connection (its newest segment sent again sooner than a stall or
+// a probe's 2 RTT + 200 ms) is no loss event.
 //
 // Cost: one map lookup per TCP packet (the connection), one per DNS message,
 // a few per SYN/RST/ARP/ICMP; no allocation per ordinary packet. State is per

@@ -43,6 +43,7 @@ type dirState struct {
 	holes         [4]hole
 	nholes        int
 	retrans       int
+	tailProbes    int // tail loss probes not counted as loss
 	ooo           int
 	dupacks       int
 	dataPkts      int
@@ -138,6 +139,17 @@ func (e *Engine) thresh(c *conn) int64 {
 	t := int64(e.cfg.MinStall)
 	if r := int64(float64(c.rtt) * e.cfg.RTTFactor); r > t {
 		t = r
+	}
+	return t
+}
+
+// tailProbeMax is the longest wait before a retransmission of the newest
+// segment that still counts as a tail loss probe: the stall threshold, or a
+// probe's 2 RTT + 200 ms with room for the RTT to vary.
+func (e *Engine) tailProbeMax(c *conn) int64 {
+	t := e.thresh(c)
+	if p := 3*c.rtt + int64(250*time.Millisecond); p > t {
+		t = p
 	}
 	return t
 }
@@ -460,15 +472,27 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 		os := &c.d[1-dir]
 		spurious := os.ackInit && !seqGT(end, os.lastAck)
 		probe := plen <= 1 || os.zeroWin
-		if !filled && (spurious || probe) {
-			ds.retrans++ // already acknowledged, or a window probe: no data was lost
+		since := t - ds.lastNewDataTS
+		if since < 0 {
+			since = 0
+		}
+		// A tail loss probe: the newest segment sent again before its ACK
+		// came back. Linux sends one after two smoothed RTTs (plus 200 ms
+		// when it is the only segment in flight), and an RTO fires no
+		// sooner than 200 ms + RTT. The first one of a connection repairs
+		// at most the last segment at the cost of a short wait nobody feels
+		// (often the original arrived and only the ACK was late), so it is
+		// no loss event. If it does not help, the next retransmission counts
+		// with the whole wait since the last new data.
+		tlp := !filled && end == ds.maxEnd && ds.tailProbes == 0 && since < e.tailProbeMax(c)
+		if tlp {
+			ds.tailProbes++
+		}
+		if !filled && (spurious || probe || tlp) {
+			ds.retrans++ // already acknowledged, a window probe or a tail probe: no data was lost
 		} else if !filled {
 			ds.retrans++
 			retrans = true
-			since := t - ds.lastNewDataTS
-			if since < 0 {
-				since = 0
-			}
 			e.lossEvent(c, f.Number, t-since, f.Number, t, since)
 		}
 		if end-seq >= 1000 {
