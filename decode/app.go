@@ -112,6 +112,10 @@ func (f *Frame) IsMDNS() bool { return dnsPort(f) == 5353 }
 // differ from DNS's.
 func (f *Frame) IsLLMNR() bool { return dnsPort(f) == 5355 }
 
+// IsPlainDNS reports whether f's DNS-format message is DNS proper (neither
+// mDNS nor LLMNR): Wireshark's "dns" protocol.
+func (f *Frame) IsPlainDNS() bool { p := dnsPort(f); return p != 5353 && p != 5355 }
+
 func appendHex16(dst []byte, v uint16) []byte {
 	const hex = "0123456789abcdef"
 	return append(dst, '0', 'x', hex[v>>12], hex[v>>8&0xf], hex[v>>4&0xf], hex[v&0xf])

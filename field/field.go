@@ -116,7 +116,7 @@ func tables() [][]Field {
 		frameFields, protoFields, wsColFields, fragmentFields, statusFields, ipv6ExtFields,
 		ethFields, llcFields, sllFields, vlanFields, ieee8021adFields, pppoeFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
 		tcpFields, tcpAnalysisFields, udpFields,
-		dnsFields, httpFields, tlsFields, txnFields,
+		dnsFields, httpFields, tlsFields, txnFields, expertFields,
 	}
 }
 

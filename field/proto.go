@@ -20,6 +20,21 @@ func protoField(name string, p decode.Proto) Field {
 		}}
 }
 
+// dnsFamily is the protocol field of one of the DNS-format protocols
+// (dns, mdns, llmnr): Wireshark names each after its port, so "dns" is
+// absent from mDNS and LLMNR frames.
+func dnsFamily(name string, is func(*decode.Frame) bool) Field {
+	pf := protoField(name, decode.ProtoDNS)
+	get := pf.Get
+	pf.Get = func(f *decode.Frame, dst []Value) []Value {
+		if !is(f) {
+			return dst
+		}
+		return get(f, dst)
+	}
+	return pf
+}
+
 // protoFields lists the protocols this package decodes (dns, http and tls
 // included: their field tables live in dns.go, http.go and tls.go).
 var protoFields = []Field{
@@ -41,7 +56,9 @@ var protoFields = []Field{
 	protoField("icmpv6", decode.ProtoICMPv6),
 	protoField("tcp", decode.ProtoTCP),
 	protoField("udp", decode.ProtoUDP),
-	protoField("dns", decode.ProtoDNS),
+	dnsFamily("dns", (*decode.Frame).IsPlainDNS),
+	dnsFamily("mdns", (*decode.Frame).IsMDNS),
+	dnsFamily("llmnr", (*decode.Frame).IsLLMNR),
 	protoField("http", decode.ProtoHTTP),
 	protoField("tls", decode.ProtoTLS),
 	protoField("data", decode.ProtoData),

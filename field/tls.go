@@ -102,6 +102,13 @@ var tlsFields = []Field{
 			return dst
 		}},
 	tlsList16("tls.handshake.extensions.supported_version", "Supported Version", func(s *decode.TLS) []byte { return s.SupportedVers }),
+	{Name: "tls.alert_message", Desc: "Alert Message", Type: FTNone, Proto: decode.ProtoTLS,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if s := tlsOf(f); s != nil && s.HasAlert {
+				dst = append(dst, Value{})
+			}
+			return dst
+		}},
 	tlsHello("tls.alert_message.level", "Level", FTUint8, BaseDec, func(s *decode.TLS) (uint64, bool) {
 		return uint64(s.AlertLevel), s.HasAlert
 	}),
