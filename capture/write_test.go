@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
 // tsharkEpoch formats a timestamp as tshark prints a pcapng/pcap one it
@@ -22,14 +23,7 @@ func tsharkEpoch(ts int64) string {
 
 func needTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (CI=true requires it)", name)
-		}
-		t.Skipf("SKIP: %s not installed", name)
-	}
-	return p
+	return testenv.Tool(t, name)
 }
 
 // TestWriteRoundTrip copies corpus captures through Create (pcapng, and pcap
@@ -143,8 +137,7 @@ func TestWriteRoundTrip(t *testing.T) {
 				}
 			}
 			if ext == ".pcapng" {
-				capinfos, err := exec.LookPath("capinfos")
-				if err == nil {
+				if capinfos := needTool(t, "capinfos"); capinfos != "" {
 					ci, err := exec.Command(capinfos, out).CombinedOutput()
 					if err != nil || !strings.Contains(string(ci), "Number of stat entries = 1") || !strings.Contains(string(ci), "wirewatch") {
 						t.Errorf("capinfos %s: %v\n%s", out, err, ci)

@@ -25,6 +25,7 @@ import (
 	"testing"
 
 	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/internal/testenv"
 	"time"
 )
 
@@ -303,10 +304,7 @@ func parseSeed(raw []byte) ([]byte, error) {
 // raw-IP pcap, and compares this package's Info text and main fields with
 // tshark's for the same packets.
 func TestSeedsAgainstTshark(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("SKIP: tshark not installed")
-	}
+	tshark := testenv.Tool(t, "tshark")
 	type pkt struct {
 		name  string
 		proto uint8

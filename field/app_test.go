@@ -13,6 +13,7 @@ import (
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/testenv"
 	"github.com/wirewatch/wirewatch/report"
 )
 
@@ -64,10 +65,7 @@ func TestAppFieldsMatchTshark(t *testing.T) {
 		t.Skip("SKIP: runs tshark on 16 captures (-short)")
 	}
 	dir := corpus.Dir(t)
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("SKIP: tshark not installed")
-	}
+	tshark := testenv.Tool(t, "tshark")
 	reg := field.Std()
 	fields := make([]*field.Field, len(appFields))
 	for i, n := range appFields {

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite zwsmeta.go from tshark -G fields")
@@ -19,12 +21,7 @@ type wsField struct{ desc, name, typ, proto, base, mask, blurb string }
 
 func tsharkFields(t *testing.T) map[string]wsField {
 	t.Helper()
-	if _, err := exec.LookPath("tshark"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tshark not installed (CI=true requires it)")
-		}
-		t.Skip("SKIP: tshark not installed")
-	}
+	testenv.Tool(t, "tshark")
 	out, err := exec.Command("tshark", "-G", "fields").Output()
 	if err != nil {
 		t.Fatalf("tshark -G fields: %v", err)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/internal/netns"
+	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
 // TestCaptureHelperProcess is not a test: the capture tests run the test
@@ -364,10 +365,7 @@ func checkRing(t *testing.T, dir string) ([]string, int) {
 
 func TestCaptureWithoutCapNetRaw(t *testing.T) {
 	netns.Require(t)
-	setpriv, err := exec.LookPath("setpriv")
-	if err != nil {
-		t.Skip("SKIP: setpriv (util-linux) is not installed")
-	}
+	setpriv := testenv.Tool(t, "setpriv")
 	exe, _ := os.Executable()
 	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
 		exe, "-test.run=^TestCaptureHelperProcess$", "--", "capture", "-i", "lo", "-c", "1")

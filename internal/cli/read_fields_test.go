@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
 // TestAllFieldsMatchTshark runs tshark itself on captures covering every
@@ -20,12 +21,7 @@ import (
 // The oracle test covers 30 fields on the whole corpus; this one covers the
 // whole registry of frame/link/IP/ICMP/TCP/UDP fields on a sample.
 func TestAllFieldsMatchTshark(t *testing.T) {
-	if _, err := exec.LookPath("tshark"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tshark not installed (CI=true requires it)")
-		}
-		t.Skip("SKIP: tshark not installed")
-	}
+	testenv.Tool(t, "tshark")
 	if v, _ := exec.Command("tshark", "--version").Output(); !bytes.Contains(v, []byte("TShark (Wireshark) 4.0.")) {
 		t.Skip("SKIP: field formats are pinned to tshark 4.0")
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
 // tsharkRecords lists what tshark sees of each frame of path (after the
@@ -52,12 +53,7 @@ func wwRecords(t *testing.T, path, expr string) []string {
 // so that tshark (and wirewatch) read FILE as they read those frames of the
 // original: timestamps, lengths, interfaces and comments.
 func TestReadWrite(t *testing.T) {
-	if _, err := exec.LookPath("tshark"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tshark not installed")
-		}
-		t.Skip("SKIP: tshark not installed")
-	}
+	testenv.Tool(t, "tshark")
 	dir := filepath.Join(corpus.Dir(t), "real")
 	tmp := t.TempDir()
 	for i, tc := range []struct{ capture, expr, ext string }{

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
 // Pair is two namespaces, A and B, joined by veth IfA (in A) ↔ IfB (in B).
@@ -42,7 +44,9 @@ func Available() string {
 		return "network namespace tests need root"
 	}
 	if _, err := exec.LookPath("ip"); err != nil {
-		return "network namespace tests need iproute2 (`apt-get install iproute2`)"
+		if testenv.Install("ip") != nil {
+			return "network namespace tests need iproute2 (`apt-get install iproute2`)"
+		}
 	}
 	if _, err := os.Stat("/proc/self/ns/net"); err != nil {
 		return "this kernel has no network namespaces"
@@ -181,6 +185,9 @@ type Proc struct {
 // a line containing ready (when ready is not ""), for at most 10 s.
 func (p *Pair) Start(ns, ready, name string, args ...string) *Proc {
 	p.t.Helper()
+	if !strings.Contains(name, "/") {
+		testenv.Tool(p.t, name) // tcpdump and friends: installed when missing
+	}
 	cmd := p.Command(ns, name, args...)
 	lb := &lineBuf{ready: ready, ch: make(chan struct{})}
 	cmd.Stderr = lb

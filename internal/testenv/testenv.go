@@ -6,6 +6,7 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"sync"
@@ -25,42 +26,56 @@ var debianPackage = map[string]string{
 
 var mu sync.Mutex
 
-// Tool returns the path of program name, installing its Debian package when it
-// is missing and the test runs as root on a machine with apt-get.
-func Tool(t testing.TB, name string) string {
-	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
+// Package returns the Debian package that provides program name.
+func Package(name string) string {
+	if p := debianPackage[name]; p != "" {
 		return p
 	}
-	pkg := debianPackage[name]
-	if pkg == "" {
-		pkg = name
+	return name
+}
+
+// Install makes program name available, installing its Debian package with
+// apt-get when it is missing and this process runs as root. It returns nil
+// when the program is on PATH afterwards.
+func Install(name string) error {
+	if _, err := exec.LookPath(name); err == nil {
+		return nil
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if p, err := exec.LookPath(name); err == nil {
-		return p
+	if _, err := exec.LookPath(name); err == nil {
+		return nil
 	}
-	if os.Geteuid() == 0 {
-		if apt, err := exec.LookPath("apt-get"); err == nil {
-			t.Logf("installing %s (apt-get install %s) for this test", name, pkg)
-			env := append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-			up := exec.Command(apt, "-o", "DPkg::Lock::Timeout=600", "update", "-qq")
-			up.Env = env
-			_ = up.Run()
-			in := exec.Command(apt, "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", pkg)
-			in.Env = env
-			if out, err := in.CombinedOutput(); err != nil {
-				t.Logf("apt-get install %s failed: %v\n%s", pkg, err, out)
-			}
-			if p, err := exec.LookPath(name); err == nil {
-				return p
-			}
+	pkg := Package(name)
+	apt, err := exec.LookPath("apt-get")
+	if err != nil || os.Geteuid() != 0 {
+		return fmt.Errorf("%s is not installed: apt-get install %s", name, pkg)
+	}
+	env := append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+	up := exec.Command(apt, "-o", "DPkg::Lock::Timeout=600", "update", "-qq")
+	up.Env = env
+	_ = up.Run()
+	in := exec.Command(apt, "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", pkg)
+	in.Env = env
+	if out, err := in.CombinedOutput(); err != nil {
+		return fmt.Errorf("apt-get install %s: %v\n%s", pkg, err, out)
+	}
+	if _, err := exec.LookPath(name); err != nil {
+		return fmt.Errorf("%s still missing after apt-get install %s", name, pkg)
+	}
+	return nil
+}
+
+// Tool returns the path of program name, installing it when it can (see
+// Install); otherwise it skips t visibly, or fails it when CI=true.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	if err := Install(name); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%v (required under CI=true)", err)
 		}
+		t.Skipf("SKIP: %v", err)
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not installed and could not be installed: apt-get install %s", name, pkg)
-	}
-	t.Skipf("SKIP: %s is not installed: apt-get install %s", name, pkg)
-	return ""
+	p, _ := exec.LookPath(name)
+	return p
 }
