@@ -34,11 +34,39 @@ var errStop = errors.New("stop")
 // Damaged input is reported on stderr as it is met; the returned error is the
 // first non-resumable one (after every good packet before it was processed).
 func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
+	r, flt, err := openPipeline(env, o)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
+	fr := newFramer(r, dec)
+	o.Flow.Decoder = dec
+	d := newDisplayer(o, flt, fn)
+	defer d.tr.Flush()
+	var f decode.Frame
+	for {
+		p, err := nextPacket(env, r)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		fr.prepare(&f, p)
+		if done, err := d.frame(&f); done || err != nil {
+			return err
+		}
+	}
+}
+
+// openPipeline compiles the display filter and opens the capture.
+func openPipeline(env *Env, o pipeOptions) (capture.Reader, *filter.Filter, error) {
 	var flt *filter.Filter
 	if o.Filter != "" {
 		var err error
 		if flt, err = filter.Compile(o.Filter, field.Std()); err != nil {
-			return &UsageError{Msg: err.Error()}
+			return nil, nil, &UsageError{Msg: err.Error()}
 		}
 	}
 	var r capture.Reader
@@ -49,80 +77,107 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 		r, err = capture.Open(o.Path)
 	}
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer r.Close()
 	if o.OnOpen != nil {
 		o.OnOpen(r)
 	}
-	pcapng := strings.HasPrefix(r.Format(), "pcapng")
-	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-	o.Flow.Decoder = dec
-	tr := flow.NewTrackerConfig(o.Flow)
-	defer tr.Flush()
-	var f decode.Frame
-	var n uint64
-	var firstTS, prevTS, prevShownTS int64
-	shown := 0
-	var lastTS int64
+	return r, flt, nil
+}
+
+// nextPacket returns the next packet, reporting (and skipping) damage the
+// reader recovered from on stderr.
+func nextPacket(env *Env, r capture.Reader) (capture.Packet, error) {
 	for {
 		p, err := r.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			var fe *capture.FormatError
-			if errors.As(err, &fe) && fe.Resumable {
-				fmt.Fprintf(env.Stderr, "wirewatch: warning: %s\n", fe)
-				continue
-			}
-			return err
-		}
-		n++
-		f.Number = n
-		if p.NoTS && p.LinkType == capture.LinkCustomBlock {
-			p.TS = lastTS // tshark keeps the previous record's time for a custom block (an SPB counts as 0)
-		}
-		lastTS = p.TS
-		dec.Decode(&f, p)
-		if ifs := r.Interfaces(); p.Interface >= 0 && p.Interface < len(ifs) {
-			// tshark numbers interfaces within their pcapng section.
-			f.Interface = ifs[p.Interface].ID
-			// tshark 4.0 looks the name up by the section-local ID in the
-			// file's interface list; do the same so frame.interface_name agrees.
-			f.InterfaceName = ifs[p.Interface].Name
-			if id := ifs[p.Interface].ID; id < len(ifs) {
-				f.InterfaceName = ifs[id].Name
-			}
-			if f.InterfaceName == "" && pcapng {
-				f.InterfaceName = "unknown" // what tshark shows for an IDB without if_name
-			}
-		} else {
-			f.InterfaceName = ""
-		}
-		// A record without a timestamp counts as time 0, as in tshark.
-		if n == 1 {
-			firstTS, prevTS, prevShownTS = p.TS, p.TS, p.TS
-		}
-		if shown == 0 {
-			prevShownTS = p.TS // the first displayed frame has a displayed delta of 0
-		}
-		f.FirstTS, f.PrevTS, f.PrevDisplayedTS = firstTS, prevTS, prevShownTS
-		prevTS = p.TS
-		tr.Process(&f)
-		if flt != nil && !flt.Match(&f) {
+		var fe *capture.FormatError
+		if err != nil && errors.As(err, &fe) && fe.Resumable {
+			fmt.Fprintf(env.Stderr, "wirewatch: warning: %s\n", fe)
 			continue
 		}
-		prevShownTS = p.TS
-		if err := fn(&f); err != nil {
-			if err == errStop {
-				return nil
-			}
-			return err
-		}
-		shown++
-		if o.Count > 0 && shown >= o.Count {
-			return nil
-		}
+		return p, err
 	}
+}
+
+// framer numbers and decodes packets in capture order and sets the
+// per-frame facts that depend on earlier packets and on the file's
+// interfaces, as tshark does.
+type framer struct {
+	r                       capture.Reader
+	dec                     *decode.Decoder
+	pcapng                  bool
+	num                     uint64
+	firstTS, prevTS, lastTS int64
+}
+
+func newFramer(r capture.Reader, dec *decode.Decoder) *framer {
+	return &framer{r: r, dec: dec, pcapng: strings.HasPrefix(r.Format(), "pcapng")}
+}
+
+// prepare decodes p into f. p.Data must stay valid as long as f is used.
+func (fr *framer) prepare(f *decode.Frame, p capture.Packet) {
+	if p.NoTS && p.LinkType == capture.LinkCustomBlock {
+		p.TS = fr.lastTS // tshark keeps the previous record's time for a custom block (an SPB counts as 0)
+	}
+	fr.lastTS = p.TS
+	fr.num++
+	f.Number = fr.num
+	fr.dec.Decode(f, p)
+	if ifs := fr.r.Interfaces(); p.Interface >= 0 && p.Interface < len(ifs) {
+		// tshark numbers interfaces within their pcapng section.
+		f.Interface = ifs[p.Interface].ID
+		// tshark 4.0 looks the name up by the section-local ID in the
+		// file's interface list; do the same so frame.interface_name agrees.
+		f.InterfaceName = ifs[p.Interface].Name
+		if id := ifs[p.Interface].ID; id < len(ifs) {
+			f.InterfaceName = ifs[id].Name
+		}
+		if f.InterfaceName == "" && fr.pcapng {
+			f.InterfaceName = "unknown" // what tshark shows for an IDB without if_name
+		}
+	} else {
+		f.InterfaceName = ""
+	}
+	// A record without a timestamp counts as time 0, as in tshark.
+	if fr.num == 1 {
+		fr.firstTS, fr.prevTS = p.TS, p.TS
+	}
+	f.FirstTS, f.PrevTS = fr.firstTS, fr.prevTS
+	fr.prevTS = p.TS
+}
+
+// displayer runs the tracker, the display filter and fn over prepared
+// frames in capture order, counting displayed frames for -c.
+type displayer struct {
+	tr          *flow.Tracker
+	flt         *filter.Filter
+	fn          frameFunc
+	count       int
+	shown       int
+	prevShownTS int64
+}
+
+func newDisplayer(o pipeOptions, flt *filter.Filter, fn frameFunc) *displayer {
+	return &displayer{tr: flow.NewTrackerConfig(o.Flow), flt: flt, fn: fn, count: o.Count}
+}
+
+// frame handles one frame; done reports that the pipeline should stop.
+func (d *displayer) frame(f *decode.Frame) (done bool, err error) {
+	if d.shown == 0 {
+		d.prevShownTS = f.TS // the first displayed frame has a displayed delta of 0
+	}
+	f.PrevDisplayedTS = d.prevShownTS
+	d.tr.Process(f)
+	if d.flt != nil && !d.flt.Match(f) {
+		return false, nil
+	}
+	d.prevShownTS = f.TS
+	if err := d.fn(f); err != nil {
+		if err == errStop {
+			return true, nil
+		}
+		return true, err
+	}
+	d.shown++
+	return d.count > 0 && d.shown >= d.count, nil
 }

@@ -1,16 +1,9 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
 	"io"
-	"strings"
 
-	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/field"
-	"github.com/wirewatch/wirewatch/filter"
-	"github.com/wirewatch/wirewatch/flow"
 )
 
 // Two-core pipeline: one goroutine reads and decodes packets into batches
@@ -31,28 +24,11 @@ type frameBatch struct {
 
 // runPipelineParallel is runPipeline with decoding moved to a second core.
 func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
-	var flt *filter.Filter
-	if o.Filter != "" {
-		var err error
-		if flt, err = filter.Compile(o.Filter, field.Std()); err != nil {
-			return &UsageError{Msg: err.Error()}
-		}
-	}
-	var r capture.Reader
-	var err error
-	if o.Path == "-" {
-		r, err = capture.NewReader(env.Stdin, "-")
-	} else {
-		r, err = capture.Open(o.Path)
-	}
+	r, flt, err := openPipeline(env, o)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	if o.OnOpen != nil {
-		o.OnOpen(r)
-	}
-	pcapng := strings.HasPrefix(r.Format(), "pcapng")
 
 	const nbuf = 4
 	free := make(chan *frameBatch, nbuf)
@@ -63,9 +39,7 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 	}
 	go func() { // reader + decoder
 		defer close(full)
-		dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-		var num uint64
-		var firstTS, prevTS, lastTS int64
+		fr := newFramer(r, decode.NewDecoder(decode.Options{ReassembleIP: true}))
 		for {
 			var b *frameBatch
 			select {
@@ -74,27 +48,17 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 				return
 			}
 			b.n, b.arena, b.err = 0, b.arena[:0], nil
-			// Size the arena once per batch so frames never alias a moved buffer.
 			for b.n < parBatch {
-				p, err := r.Next()
+				p, err := nextPacket(env, r)
 				if err == io.EOF {
 					b.eof = true
 					break
 				}
 				if err != nil {
-					var fe *capture.FormatError
-					if errors.As(err, &fe) && fe.Resumable {
-						fmt.Fprintf(env.Stderr, "wirewatch: warning: %s\n", fe)
-						continue
-					}
 					b.err = err
 					break
 				}
-				// The per-packet preparation below mirrors runPipeline's.
-				if p.NoTS && p.LinkType == capture.LinkCustomBlock {
-					p.TS = lastTS
-				}
-				lastTS = p.TS
+				// Copy the packet out of the reader's buffer into the batch arena.
 				if cap(b.arena)-len(b.arena) < len(p.Data) {
 					// Start a fresh arena; earlier frames keep the old one alive.
 					b.arena = make([]byte, 0, max(1<<20, len(p.Data)))
@@ -105,27 +69,7 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 				if p.Comments != nil {
 					p.Comments = append([]string(nil), p.Comments...)
 				}
-				num++
-				f := &b.frames[b.n]
-				f.Number = num
-				dec.Decode(f, p)
-				if ifs := r.Interfaces(); p.Interface >= 0 && p.Interface < len(ifs) {
-					f.Interface = ifs[p.Interface].ID
-					f.InterfaceName = ifs[p.Interface].Name
-					if id := ifs[p.Interface].ID; id < len(ifs) {
-						f.InterfaceName = ifs[id].Name
-					}
-					if f.InterfaceName == "" && pcapng {
-						f.InterfaceName = "unknown"
-					}
-				} else {
-					f.InterfaceName = ""
-				}
-				if num == 1 {
-					firstTS, prevTS = p.TS, p.TS
-				}
-				f.FirstTS, f.PrevTS = firstTS, prevTS
-				prevTS = p.TS
+				fr.prepare(&b.frames[b.n], p)
 				b.n++
 			}
 			full <- b
@@ -136,33 +80,13 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 	}()
 	defer close(done)
 
-	cfg := o.Flow
-	cfg.Decoder = decode.NewDecoder(decode.Options{ReassembleIP: true}) // the reader goroutine has its own
-	tr := flow.NewTrackerConfig(cfg)
-	defer tr.Flush()
-	var prevShownTS int64
-	shown := 0
+	o.Flow.Decoder = decode.NewDecoder(decode.Options{ReassembleIP: true}) // the reader goroutine has its own
+	d := newDisplayer(o, flt, fn)
+	defer d.tr.Flush()
 	for b := range full {
 		for i := 0; i < b.n; i++ {
-			f := &b.frames[i]
-			if f.Number == 1 || shown == 0 {
-				prevShownTS = f.TS
-			}
-			f.PrevDisplayedTS = prevShownTS
-			tr.Process(f)
-			if flt != nil && !flt.Match(f) {
-				continue
-			}
-			prevShownTS = f.TS
-			if err := fn(f); err != nil {
-				if err == errStop {
-					return nil
-				}
+			if stop, err := d.frame(&b.frames[i]); stop || err != nil {
 				return err
-			}
-			shown++
-			if o.Count > 0 && shown >= o.Count {
-				return nil
 			}
 		}
 		if b.err != nil {
