@@ -66,10 +66,12 @@ func (c *Config) setDefaults() {
 type Engine struct {
 	cfg Config
 
-	conns    map[connKey]*conn
-	byStream map[int64]*conn // the same connections by tcp.stream, a cheaper key
-	hosts    map[netip.Addr]*host
-	macs     map[[6]byte]*macInfo
+	conns     map[connKey]*conn
+	byStream  map[int64]*conn // the same connections by tcp.stream, a cheaper key
+	freeConns []*conn         // dropped connections for reuse (no allocation per connection)
+	ended     []*conn         // scratch for Flush and sweep
+	hosts     map[netip.Addr]*host
+	macs      map[[6]byte]*macInfo
 
 	dnsPending   map[dnsKey]*dnsQuery
 	dnsByName    map[dnsNameKey][]*dnsQuery
@@ -243,7 +245,7 @@ func (e *Engine) Flush(endTS int64) {
 	if endTS == 0 || endTS < e.lastTS {
 		endTS = e.lastTS
 	}
-	for _, c := range e.conns {
+	for _, c := range e.inOrder(func(*conn) bool { return true }) {
 		e.finishConn(c, endTS, true)
 		e.dropConn(c)
 	}
@@ -260,15 +262,35 @@ func (e *Engine) Flush(endTS int64) {
 	e.cacheValidFrames = 0
 }
 
+// inOrder returns the connections that keep selects, oldest first, so that
+// the stalls they leave are recorded in the same order on every run.
+func (e *Engine) inOrder(keep func(*conn) bool) []*conn {
+	e.ended = e.ended[:0]
+	for _, c := range e.conns {
+		if keep(c) {
+			e.ended = append(e.ended, c)
+		}
+	}
+	sort.Slice(e.ended, func(i, j int) bool {
+		a, b := e.ended[i], e.ended[j]
+		if a.firstTS != b.firstTS {
+			return a.firstTS < b.firstTS
+		}
+		return a.firstFrame < b.firstFrame
+	})
+	return e.ended
+}
+
 // sweep expires state older than the timeouts (packet time).
 func (e *Engine) sweep(now int64) {
 	idle := int64(e.cfg.IdleTimeout)
-	for _, c := range e.conns {
+	expired := e.inOrder(func(c *conn) bool {
 		age := now - c.lastTS
-		if age > idle || (c.closed && age > int64(time.Minute)) || (!c.synackSeen && !c.est && c.synSeen && age > int64(2*time.Minute)) {
-			e.finishConn(c, now, false)
-			e.dropConn(c)
-		}
+		return age > idle || (c.closed && age > int64(time.Minute)) || (!c.synackSeen && !c.est && c.synSeen && age > int64(2*time.Minute))
+	})
+	for _, c := range expired {
+		e.finishConn(c, now, false)
+		e.dropConn(c)
 	}
 	give := int64(e.cfg.DNSGiveUp)
 	for k, q := range e.dnsPending {

@@ -92,6 +92,7 @@ type conn struct {
 	refusedTTL           uint8
 	att                  *attempt
 	firstTS              int64
+	firstFrame           uint64
 	lastTS               int64
 	lastFrame            uint64
 	d                    [2]dirState
@@ -195,7 +196,13 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 			// a reset for a connection we never saw: note it only
 			return
 		}
-		c = &conn{stream: f.Analysis.Stream, firstTS: t}
+		if n := len(e.freeConns); n > 0 {
+			c = e.freeConns[n-1]
+			e.freeConns = e.freeConns[:n-1]
+			*c = conn{stream: f.Analysis.Stream, firstTS: t, firstFrame: f.Number}
+		} else {
+			c = &conn{stream: f.Analysis.Stream, firstTS: t, firstFrame: f.Number}
+		}
 		switch {
 		case syn && !ack:
 			c.cli, c.srv = s, d
@@ -716,6 +723,9 @@ func (e *Engine) dropConn(c *conn) {
 	}
 	if c.stream >= 0 && e.byStream[c.stream] == c {
 		delete(e.byStream, c.stream)
+	}
+	if len(e.freeConns) < 4096 {
+		e.freeConns = append(e.freeConns, c)
 	}
 }
 

@@ -120,6 +120,10 @@ func runDiagnose(env *Env, args []string) error {
 	}
 	eng := analyze.New(analyze.Config{MinStall: minStall})
 	o := pipeOptions{Path: pos[0], Filter: flt}
+	if flt == "" {
+		// The engine does not read dns.time/http.time; only a --filter might.
+		o.Flow.NoTransactions = true
+	}
 	fn := func(f *decode.Frame) error { eng.Add(f); return nil }
 	var err error
 	if singleCore {

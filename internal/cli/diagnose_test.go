@@ -154,3 +154,19 @@ func jsonNum(n uint64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// BenchmarkDiagnose runs `wirewatch diagnose` over $WIREWATCH_BENCH_PCAP (for
+// example bench/run.sh's pcapgen capture); skipped when unset. Profile it with
+// -cpuprofile to see the per-packet cost of the pipeline and the engine.
+func BenchmarkDiagnose(b *testing.B) {
+	p := os.Getenv("WIREWATCH_BENCH_PCAP")
+	if p == "" {
+		b.Skip("set WIREWATCH_BENCH_PCAP to a capture file")
+	}
+	for i := 0; i < b.N; i++ {
+		var out, errb bytes.Buffer
+		if code := Main(context.Background(), []string{"diagnose", p}, nil, &out, &errb); code != 0 && code != ExitFindings {
+			b.Fatalf("exit %d: %s", code, errb.String())
+		}
+	}
+}
