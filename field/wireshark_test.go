@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/format"
 	"os"
 	"os/exec"
 	"sort"
@@ -83,7 +84,11 @@ func TestWiresharkNames(t *testing.T) {
 		fmt.Fprintf(&b, "\t%q: {%q, %q, %q},\n", n, w.desc, w.blurb, w.base)
 	}
 	b.WriteString("}\n")
-	if err := os.WriteFile("zwsmeta.go", b.Bytes(), 0o644); err != nil {
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		t.Fatalf("generated zwsmeta.go does not parse: %v", err)
+	}
+	if err := os.WriteFile("zwsmeta.go", src, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
