@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -117,6 +118,13 @@ func runDiagnose(env *Env, args []string) error {
 		if failSev, err = analyze.ParseSeverity(failOn); err != nil {
 			return usagef("diagnose: --fail-on: %v", err)
 		}
+	}
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		// The live heap is small (connection state, stalls) while decoding
+		// churns short-lived garbage: collect less often, but never let the
+		// heap grow past a soft limit well inside the 200 MiB budget.
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(150 << 20))
 	}
 	eng := analyze.New(analyze.Config{MinStall: minStall})
 	o := pipeOptions{Path: pos[0], Filter: flt}
