@@ -43,7 +43,8 @@ type dirState struct {
 	holes         [4]hole
 	nholes        int
 	retrans       int
-	tailProbes    int // tail loss probes not counted as loss
+	tailProbes    int       // tail loss probes not counted as loss
+	probe         tailProbe // the last one, counted after all if loss follows before its ACK
 	ooo           int
 	dupacks       int
 	dataPkts      int
@@ -62,6 +63,13 @@ type dirState struct {
 	zeroWin      bool
 	zeroWinTS    int64
 	zeroWinFrame uint64
+}
+
+type tailProbe struct {
+	frame     uint64
+	ts, since int64
+	end       uint32
+	open      bool
 }
 
 type conn struct {
@@ -494,12 +502,20 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 		tlp := !filled && end == ds.maxEnd && ds.tailProbes == 0 && since < e.tailProbeMax(c)
 		if tlp {
 			ds.tailProbes++
+			ds.probe = tailProbe{frame: f.Number, ts: t, since: since, end: end, open: true}
 		}
 		if !filled && (spurious || probe || tlp) {
 			ds.retrans++ // already acknowledged, a window probe or a tail probe: no data was lost
 		} else if !filled {
 			ds.retrans++
 			retrans = true
+			if p := &ds.probe; p.open {
+				p.open = false
+				if !(os.ackInit && !seqLT(os.lastAck, p.end)) {
+					// the probe did not help: it was the first retransmission of this loss
+					e.lossEvent(c, p.frame, p.ts-p.since, p.frame, p.ts, p.since)
+				}
+			}
 			e.lossEvent(c, f.Number, t-since, f.Number, t, since)
 		}
 		if end-seq >= 1000 {
