@@ -12,7 +12,22 @@ type Options struct {
 	// MaxFragSets bounds the fragment sets kept at once (0: 64); the oldest is
 	// dropped when a new one would exceed it. Each set holds at most 64 KiB.
 	MaxFragSets int
+	// SkipApp names application-layer dissectors not to run (AppDNS, AppHTTP,
+	// AppTLS, or'ed): their payload is left undissected (no layer, no fields,
+	// no "data" layer either). For reports that read only link, network and
+	// transport facts; 0 dissects everything.
+	SkipApp AppSet
 }
+
+// AppSet is a set of application-layer dissectors (Options.SkipApp).
+type AppSet uint8
+
+// Application-layer dissectors that Options.SkipApp can leave out.
+const (
+	AppDNS  AppSet = 1 << iota // DNS, mDNS, LLMNR (UDP and TCP)
+	AppHTTP                    // HTTP/1.x
+	AppTLS                     // TLS records and handshakes
+)
 
 // Decoder turns packets into Frames. It holds cross-packet state (IP fragment
 // reassembly), so use one Decoder per packet stream. Not safe for concurrent use.

@@ -82,6 +82,9 @@ func (d *Decoder) decodeTCP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	}
 	payload := h[hl:]
 	f.Payload = payload
+	if d.opts.SkipApp&(AppDNS|AppHTTP|AppTLS) == AppDNS|AppHTTP|AppTLS {
+		return
+	}
 	d.tcpApp(f, payload, off+hl, reasm)
 }
 
@@ -158,6 +161,10 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 		lo, hi = hi, lo
 	}
 	claimed := false // a port's dissector keeps continuation bytes (no "data" layer), as in Wireshark
+	if skip := d.opts.SkipApp; skip != 0 {
+		d.tcpAppSome(f, p, lo, hi, skip)
+		return
+	}
 	for _, port := range [2]uint16{lo, hi} {
 		switch {
 		case port == 53 || port == 5353:
@@ -185,6 +192,33 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 	}
 	if !claimed {
 		f.data(off, len(p), reasm)
+	}
+}
+
+// tcpAppSome is tcpApp with the dissectors in skip left out; the payload of
+// a skipped or unrecognised protocol gets no layer.
+func (d *Decoder) tcpAppSome(f *Frame, p []byte, lo, hi uint16, skip AppSet) {
+	for _, port := range [2]uint16{lo, hi} {
+		switch {
+		case port == 53 || port == 5353:
+			if skip&AppDNS == 0 && d.decodeDNS(f, p, true) {
+				return
+			}
+		case httpPort(port):
+			if skip&AppHTTP == 0 && d.decodeHTTP(f, p) {
+				return
+			}
+		case tlsPort(port):
+			if skip&AppTLS == 0 && d.decodeTLS(f, p) {
+				return
+			}
+		}
+	}
+	if skip&AppHTTP == 0 && looksHTTP(p) && d.decodeHTTP(f, p) {
+		return
+	}
+	if skip&AppTLS == 0 && looksTLS(p) {
+		d.decodeTLS(f, p)
 	}
 }
 

@@ -31,6 +31,9 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	if len(p) == 0 {
 		return
 	}
+	if d.opts.SkipApp&AppDNS != 0 {
+		return
+	}
 	lo, hi := u.SrcPort, u.DstPort
 	if hi < lo {
 		lo, hi = hi, lo

@@ -66,7 +66,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintf(stderr, "wirewatch: unknown command %q; run 'wirewatch help' for the list\n", args[0])
 		return ExitUsage
 	}
+	stopCPU := startCPUProfile(stderr)
 	err := cmd.run(env, args[1:])
+	stopCPU()
 	return exitCode(err, stderr)
 }
 

@@ -22,6 +22,14 @@ type pipeOptions struct {
 	// OnOpen, when set, is called once with the opened reader (e.g. to learn
 	// the timestamp resolution).
 	OnOpen func(r capture.Reader)
+	// SkipApp leaves these application-layer dissectors out of decoding,
+	// for reports that cannot read their fields (see decode.Options.SkipApp).
+	SkipApp decode.AppSet
+}
+
+// decoder returns a new decoder for the pipeline's options.
+func (o *pipeOptions) decoder() *decode.Decoder {
+	return decode.NewDecoder(decode.Options{ReassembleIP: true, SkipApp: o.SkipApp})
 }
 
 // frameFunc receives each frame that passes the filter. f is reused: copy what you keep.
@@ -39,7 +47,7 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 		return err
 	}
 	defer r.Close()
-	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
+	dec := o.decoder()
 	fr := newFramer(r, dec)
 	o.Flow.Decoder = dec
 	d := newDisplayer(o, flt, fn)

@@ -39,7 +39,7 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 	}
 	go func() { // reader + decoder
 		defer close(full)
-		fr := newFramer(r, decode.NewDecoder(decode.Options{ReassembleIP: true}))
+		fr := newFramer(r, o.decoder())
 		for {
 			var b *frameBatch
 			select {
@@ -80,7 +80,7 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 	}()
 	defer close(done)
 
-	o.Flow.Decoder = decode.NewDecoder(decode.Options{ReassembleIP: true}) // the reader goroutine has its own
+	o.Flow.Decoder = o.decoder() // the reader goroutine has its own
 	d := newDisplayer(o, flt, fn)
 	defer d.tr.Flush()
 	for b := range full {

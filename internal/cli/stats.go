@@ -202,6 +202,17 @@ func runStats(env *Env, args []string) error {
 	// TLS fields), need messages spanning segments reassembled.
 	po.Flow.NoDesegment = rep != "hierarchy" && o.filter == ""
 	po.Flow.NoTransactions = o.filter == ""
+	if o.filter == "" && !fullDecode {
+		switch rep {
+		case "conv", "endpoints", "io", "summary":
+			// Only link, network and transport facts are counted.
+			po.SkipApp = decode.AppDNS | decode.AppHTTP | decode.AppTLS
+		case "expert":
+			// Expert items come from TCP analysis, and from the malformed
+			// check, which reads DNS (the only application layer it needs).
+			po.SkipApp = decode.AppHTTP | decode.AppTLS
+		}
+	}
 	fn := func(f *decode.Frame) error { add(f); return nil }
 	if o.singleCore {
 		err = runPipeline(env, po, fn)
@@ -213,3 +224,7 @@ func runStats(env *Env, args []string) error {
 	}
 	return write()
 }
+
+// fullDecode turns off the application-layer skipping of stats reports
+// (tests compare both).
+var fullDecode bool
