@@ -24,7 +24,9 @@
 // a probe's 2 RTT + 200 ms) is no loss event.
 //
 // Cost: one map lookup per TCP packet (the connection), one per DNS message,
-// a few per SYN/RST/ARP/ICMP; no allocation per ordinary packet. State is per
+// a few per SYN/RST/ARP/ICMP; no allocation per ordinary packet, and ended
+// connections' state is reused for new ones. Connections end in capture
+// order, so the report is the same on every run. State is per
 // live connection and pending query, expired by packet time; stalls are kept
 // up to Config.MaxStalls, hosts up to Config.MaxHosts.
 package analyze
