@@ -59,11 +59,56 @@ func (t *Tracker) bury(c *conn) {
 			b.win[i], b.ws[i], b.baseSet[i], b.closing[i] = d.window, d.winScale, d.baseSet, d.closing
 		}
 	}
+	k := compactKey(c.key)
 	if c.proto == decode.ProtoTCP {
-		t.tcpTombs[compactKey(c.key)] = b
+		if old, ok := t.tcpOrder.push(k, c.stream, c.lastTS, t.cfg.MaxTombs); ok {
+			if o, ok := t.tcpTombs[old.k]; ok && o.stream == old.stream && o.endTS == old.endTS {
+				delete(t.tcpTombs, old.k)
+			}
+		}
+		t.tcpTombs[k] = b
 	} else {
-		t.udpTombs[compactKey(c.key)] = udpTomb{stream: c.stream, endTS: c.lastTS}
+		if old, ok := t.udpOrder.push(k, c.stream, c.lastTS, t.cfg.MaxTombs); ok {
+			if o, ok := t.udpTombs[old.k]; ok && o.stream == old.stream && o.endTS == old.endTS {
+				delete(t.udpTombs, old.k)
+			}
+		}
+		t.udpTombs[k] = udpTomb{stream: c.stream, endTS: c.lastTS}
 	}
+}
+
+// tombRef names one burial: the tomb it made is still the one in the map
+// when stream and end time agree (the key may have been revived and buried
+// again since).
+type tombRef struct {
+	k      ckey
+	stream int64
+	endTS  int64
+}
+
+// tombRing remembers burials in order, at most MaxTombs, so the oldest tomb
+// is forgotten first once the cap is reached: the tomb maps then never hold
+// more than MaxTombs entries, however long the capture.
+type tombRing struct {
+	refs []tombRef
+	head int // oldest once full
+}
+
+// push records a burial; when the ring is full it returns the oldest
+// burial, which the caller forgets.
+func (r *tombRing) push(k ckey, stream, endTS int64, max int) (tombRef, bool) {
+	ref := tombRef{k: k, stream: stream, endTS: endTS}
+	if len(r.refs) < max {
+		r.refs = append(r.refs, ref)
+		return tombRef{}, false
+	}
+	old := r.refs[r.head]
+	r.refs[r.head] = ref
+	r.head++
+	if r.head == len(r.refs) {
+		r.head = 0
+	}
+	return old, true
 }
 
 // udpTomb is all a UDP conversation needs to continue its udp.stream.

@@ -23,6 +23,12 @@ type Config struct {
 	// TombTimeout is how long an ended connection's stream number and
 	// sequence anchors are remembered. Default 15 minutes.
 	TombTimeout time.Duration
+	// MaxTombs caps the ended connections remembered per protocol (TCP,
+	// UDP): beyond it the oldest tomb is forgotten first (its connection
+	// would then get a new stream number), so a capture with very many
+	// short connections within TombTimeout cannot grow memory without
+	// bound. Default 65536 (at most about 10 MB per protocol).
+	MaxTombs int
 	// OnEnd, when set, receives the summary of each connection when it
 	// expires or at Flush. The summary is reused after the call returns.
 	OnEnd func(s *ConnSummary)
@@ -50,6 +56,9 @@ func (c *Config) defaults() {
 	}
 	if c.TombTimeout <= 0 {
 		c.TombTimeout = 15 * time.Minute
+	}
+	if c.MaxTombs <= 0 {
+		c.MaxTombs = 65536
 	}
 	if c.ClosedTimeout <= 0 {
 		c.ClosedTimeout = 2 * time.Second
@@ -93,6 +102,8 @@ type Tracker struct {
 	lastSweep  int64
 	tcpTombs   map[ckey]tomb
 	udpTombs   map[ckey]udpTomb
+	tcpOrder   tombRing // burial order of tcpTombs, for the MaxTombs cap
+	udpOrder   tombRing
 	sum        ConnSummary
 }
 
@@ -230,6 +241,7 @@ func (t *Tracker) finish(c *conn, bury bool) {
 		t.cfg.OnEnd(&t.sum)
 	}
 	if c.t != nil {
+		c.t.trim()
 		t.freeTCP = append(t.freeTCP, c.t)
 		c.t = nil
 	}
