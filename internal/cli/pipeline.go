@@ -98,8 +98,13 @@ func openPipeline(env *Env, o pipeOptions) (capture.Reader, *filter.Filter, erro
 func nextPacket(env *Env, r capture.Reader) (capture.Packet, error) {
 	for {
 		p, err := r.Next()
+		if err == nil {
+			return p, nil
+		}
+		// fe is declared only here: errors.As(&fe) moves it to the heap,
+		// which must not happen once per packet.
 		var fe *capture.FormatError
-		if err != nil && errors.As(err, &fe) && fe.Resumable {
+		if errors.As(err, &fe) && fe.Resumable {
 			fmt.Fprintf(env.Stderr, "wirewatch: warning: %s\n", fe)
 			continue
 		}
