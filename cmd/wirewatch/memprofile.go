@@ -31,6 +31,7 @@ func startMemProfile() *memProfiler {
 	if path == "" {
 		return nil
 	}
+	runtime.MemProfileRate = 4096 // finer than the default 512 KiB: state of 100 k small objects shows
 	m := &memProfiler{path: path, stop: make(chan struct{})}
 	m.done.Add(1)
 	go func() {

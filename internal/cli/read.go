@@ -180,7 +180,7 @@ func runRead(env *Env, args []string) error {
 	var rd capture.Reader
 	first := true
 	err = runPipeline(env, pipeOptions{Path: o.file, Filter: o.filter, Count: o.count,
-		OnOpen: func(r capture.Reader) { rd = r }},
+		Flow: readFlowConfig(o.filter, po.Format, po.Fields), OnOpen: func(r capture.Reader) { rd = r }},
 		func(f *decode.Frame) error {
 			if first {
 				first = false
