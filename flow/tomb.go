@@ -60,55 +60,38 @@ func (t *Tracker) bury(c *conn) {
 		}
 	}
 	k := compactKey(c.key)
+	half := max(t.cfg.MaxTombs/2, 1)
 	if c.proto == decode.ProtoTCP {
-		if old, ok := t.tcpOrder.push(k, c.stream, c.lastTS, t.cfg.MaxTombs); ok {
-			if o, ok := t.tcpTombs[old.k]; ok && o.stream == old.stream && o.endTS == old.endTS {
-				delete(t.tcpTombs, old.k)
-			}
+		if len(t.tcpTombs) >= half { // a new generation; the oldest is forgotten
+			t.tcpOld, t.tcpTombs = t.tcpTombs, make(map[ckey]tomb, len(t.tcpOld)/2)
 		}
+		delete(t.tcpOld, k)
 		t.tcpTombs[k] = b
 	} else {
-		if old, ok := t.udpOrder.push(k, c.stream, c.lastTS, t.cfg.MaxTombs); ok {
-			if o, ok := t.udpTombs[old.k]; ok && o.stream == old.stream && o.endTS == old.endTS {
-				delete(t.udpTombs, old.k)
-			}
+		if len(t.udpTombs) >= half {
+			t.udpOld, t.udpTombs = t.udpTombs, make(map[ckey]udpTomb, len(t.udpOld)/2)
 		}
+		delete(t.udpOld, k)
 		t.udpTombs[k] = udpTomb{stream: c.stream, endTS: c.lastTS}
 	}
 }
 
-// tombRef names one burial: the tomb it made is still the one in the map
-// when stream and end time agree (the key may have been revived and buried
-// again since).
-type tombRef struct {
-	k      ckey
-	stream int64
-	endTS  int64
+// tcpTomb finds the tomb of a TCP connection, newer generation first.
+func (t *Tracker) tcpTomb(k ckey) (tomb, bool) {
+	if b, ok := t.tcpTombs[k]; ok {
+		return b, true
+	}
+	b, ok := t.tcpOld[k]
+	return b, ok
 }
 
-// tombRing remembers burials in order, at most MaxTombs, so the oldest tomb
-// is forgotten first once the cap is reached: the tomb maps then never hold
-// more than MaxTombs entries, however long the capture.
-type tombRing struct {
-	refs []tombRef
-	head int // oldest once full
-}
-
-// push records a burial; when the ring is full it returns the oldest
-// burial, which the caller forgets.
-func (r *tombRing) push(k ckey, stream, endTS int64, max int) (tombRef, bool) {
-	ref := tombRef{k: k, stream: stream, endTS: endTS}
-	if len(r.refs) < max {
-		r.refs = append(r.refs, ref)
-		return tombRef{}, false
+// udpTomb finds the tomb of a UDP conversation, newer generation first.
+func (t *Tracker) udpTomb(k ckey) (udpTomb, bool) {
+	if b, ok := t.udpTombs[k]; ok {
+		return b, true
 	}
-	old := r.refs[r.head]
-	r.refs[r.head] = ref
-	r.head++
-	if r.head == len(r.refs) {
-		r.head = 0
-	}
-	return old, true
+	b, ok := t.udpOld[k]
+	return b, ok
 }
 
 // udpTomb is all a UDP conversation needs to continue its udp.stream.
@@ -122,6 +105,7 @@ func (t *Tracker) reviveUDP(key Key, b udpTomb, dir int, ts int64) *conn {
 	c := t.alloc()
 	*c = conn{key: key, proto: decode.ProtoUDP, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir, stream: b.stream}
 	delete(t.udpTombs, compactKey(key))
+	delete(t.udpOld, compactKey(key))
 	t.list(c).pushFront(c)
 	return c
 }
@@ -142,27 +126,42 @@ func (t *Tracker) revive(key Key, b *tomb, p decode.Proto, ts int64) *conn {
 			d.window, d.winScale, d.baseSet, d.closing = b.win[i], b.ws[i], b.baseSet[i], b.closing[i]
 		}
 		delete(t.tcpTombs, compactKey(key))
+		delete(t.tcpOld, compactKey(key))
 	}
 	t.list(c).pushFront(c)
 	return c
 }
 
 // sweepTombs forgets tombs older than the tomb timeout; it runs once a
-// minute of packet time.
+// minute of packet time. A map emptied by the sweep is rebuilt, since a Go
+// map never gives back the room it grew to.
 func (t *Tracker) sweepTombs(ts int64) {
 	if ts-t.lastSweep < int64(time.Minute) && ts >= t.lastSweep {
 		return
 	}
 	t.lastSweep = ts
 	max := int64(t.cfg.TombTimeout)
-	for k, b := range t.tcpTombs {
-		if ts-b.endTS > max {
-			delete(t.tcpTombs, k)
+	t.tcpTombs = sweep(t.tcpTombs, ts, max, func(b tomb) int64 { return b.endTS })
+	t.tcpOld = sweep(t.tcpOld, ts, max, func(b tomb) int64 { return b.endTS })
+	t.udpTombs = sweep(t.udpTombs, ts, max, func(b udpTomb) int64 { return b.endTS })
+	t.udpOld = sweep(t.udpOld, ts, max, func(b udpTomb) int64 { return b.endTS })
+}
+
+// sweep deletes the entries of m that ended more than max before ts and
+// returns m, or a compact copy when most of a large map was deleted.
+func sweep[V any](m map[ckey]V, ts, max int64, end func(V) int64) map[ckey]V {
+	n := len(m)
+	for k, b := range m {
+		if ts-end(b) > max {
+			delete(m, k)
 		}
 	}
-	for k, b := range t.udpTombs {
-		if ts-b.endTS > max {
-			delete(t.udpTombs, k)
+	if n >= 1024 && len(m) < n/4 {
+		c := make(map[ckey]V, len(m))
+		for k, b := range m {
+			c[k] = b
 		}
+		return c
 	}
+	return m
 }

@@ -24,8 +24,9 @@ type Config struct {
 	// sequence anchors are remembered. Default 15 minutes.
 	TombTimeout time.Duration
 	// MaxTombs caps the ended connections remembered per protocol (TCP,
-	// UDP): beyond it the oldest tomb is forgotten first (its connection
-	// would then get a new stream number), so a capture with very many
+	// UDP): tombs live in two generations of MaxTombs/2; when the newer
+	// one fills up the older one is forgotten (a later packet of those
+	// connections then starts a new stream), so a capture with very many
 	// short connections within TombTimeout cannot grow memory without
 	// bound. Default 65536 (at most about 10 MB per protocol).
 	MaxTombs int
@@ -102,8 +103,8 @@ type Tracker struct {
 	lastSweep  int64
 	tcpTombs   map[ckey]tomb
 	udpTombs   map[ckey]udpTomb
-	tcpOrder   tombRing // burial order of tcpTombs, for the MaxTombs cap
-	udpOrder   tombRing
+	tcpOld     map[ckey]tomb // the previous generation of tcpTombs (tomb.go)
+	udpOld     map[ckey]udpTomb
 	sum        ConnSummary
 }
 
@@ -114,7 +115,7 @@ func NewTracker() *Tracker { return NewTrackerConfig(Config{}) }
 func NewTrackerConfig(cfg Config) *Tracker {
 	cfg.defaults()
 	return &Tracker{txn: newTxnTable(), cfg: cfg, tcp: map[Key]*conn{}, udp: map[Key]*conn{},
-		tcpTombs: map[ckey]tomb{}, udpTombs: map[ckey]udpTomb{}}
+		tcpTombs: map[ckey]tomb{}, udpTombs: map[ckey]udpTomb{}, tcpOld: map[ckey]tomb{}, udpOld: map[ckey]udpTomb{}}
 }
 
 // Process updates connection state with f and fills f.Analysis.
@@ -342,7 +343,7 @@ func (t *Tracker) processConn(f *decode.Frame) {
 func (t *Tracker) udpDatagram(f *decode.Frame, key Key, dir int, payload int) {
 	c := t.udp[key]
 	if c == nil {
-		if b, ok := t.udpTombs[compactKey(key)]; ok {
+		if b, ok := t.udpTomb(compactKey(key)); ok {
 			c = t.reviveUDP(key, b, dir, f.TS)
 		} else {
 			c = t.newConn(key, dir, decode.ProtoUDP, f.TS)
@@ -384,9 +385,9 @@ func (t *Tracker) quoted(f *decode.Frame, proto uint8, src, dst netip.Addr, spor
 	c := m[key]
 	if c == nil {
 		ck := compactKey(key)
-		if b, ok := t.tcpTombs[ck]; ok && p == decode.ProtoTCP {
+		if b, ok := t.tcpTomb(ck); ok && p == decode.ProtoTCP {
 			c = t.revive(key, &b, p, f.TS)
-		} else if u, ok := t.udpTombs[ck]; ok && p == decode.ProtoUDP {
+		} else if u, ok := t.udpTomb(ck); ok && p == decode.ProtoUDP {
 			c = t.reviveUDP(key, u, dir, f.TS)
 		} else {
 			c = t.newConn(key, dir, p, f.TS)
