@@ -14,11 +14,14 @@ type Config struct {
 	// leaves a small tomb, so a later packet continues its stream.
 	IdleTimeout time.Duration
 	// ClosedTimeout ends a TCP connection this long after it was closed by
-	// FIN in both directions or by RST. Default 2 seconds (a later packet
+	// FIN in both directions or by RST. Default 1 second (a later packet
 	// still continues the stream, see TombTimeout), so that memory follows
 	// the live connections.
 	ClosedTimeout time.Duration
-	// UDPTimeout ends a UDP conversation idle this long. Default 5 seconds.
+	// UDPTimeout ends a UDP conversation idle this long. Default 1 second:
+	// a later datagram continues it from its tomb (same udp.stream, and the
+	// conversation figures add up), and most UDP conversations are one DNS
+	// exchange, so holding them longer only costs memory.
 	UDPTimeout time.Duration
 	// TombTimeout is how long an ended connection's stream number and
 	// sequence anchors are remembered. Default 15 minutes.
@@ -62,10 +65,10 @@ func (c *Config) defaults() {
 		c.MaxTombs = 65536
 	}
 	if c.ClosedTimeout <= 0 {
-		c.ClosedTimeout = 2 * time.Second
+		c.ClosedTimeout = 1 * time.Second
 	}
 	if c.UDPTimeout <= 0 {
-		c.UDPTimeout = 5 * time.Second
+		c.UDPTimeout = 1 * time.Second
 	}
 	if c.MaxBuffered <= 0 {
 		c.MaxBuffered = 1 << 20
