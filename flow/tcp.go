@@ -588,6 +588,11 @@ func (l *segList) ack(ack uint32) (acked unacked, found bool) {
 	}
 	if l.head == len(l.s) {
 		l.reset()
+		if cap(l.s) > keepSegsIdle {
+			// Everything is acknowledged: give back what a burst grew, so
+			// that idle connections hold little (trim.go).
+			l.s = nil
+		}
 	}
 	return acked, found
 }

@@ -9,6 +9,9 @@ package flow
 const (
 	keepSegs  = 64 // unacked segments per direction (24 B each)
 	keepPends = 8  // out-of-order reassembly pieces per direction
+	// keepSegsIdle is the unacked-segment capacity a direction keeps once
+	// all its data is acknowledged (segList.ack).
+	keepSegsIdle = 16
 )
 
 // trim releases what a finished connection's TCP state grew beyond the
