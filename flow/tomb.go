@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"hash/maphash"
 	"time"
 
 	"github.com/wirewatch/wirewatch/decode"
@@ -29,23 +30,32 @@ type tomb struct {
 	comp            uint8
 }
 
-// ckey is a Key without pointers, so the tomb maps cost the garbage
-// collector nothing to scan and take less room.
-type ckey struct {
+// ckey names a connection in the tomb maps: a 64-bit hash of its
+// addresses and ports (seeded per process), so a tomb entry costs 8 bytes of
+// key instead of 38 and nothing for the garbage collector to scan. Two
+// different connections share a ckey with probability about n/2^64 for n
+// tombs (below 10^-14 at the MaxTombs default): then a new connection would
+// wrongly continue the other's stream.
+type ckey uint64
+
+// fullKey is a Key without pointers, the input of the hash.
+type fullKey struct {
 	a, b   [16]byte
 	pa, pb uint16
 	is4    uint8 // bit 0: a is IPv4, bit 1: b is IPv4
 }
 
+var tombSeed = maphash.MakeSeed()
+
 func compactKey(k Key) ckey {
-	c := ckey{a: k.A.Addr().As16(), b: k.B.Addr().As16(), pa: k.A.Port(), pb: k.B.Port()}
+	c := fullKey{a: k.A.Addr().As16(), b: k.B.Addr().As16(), pa: k.A.Port(), pb: k.B.Port()}
 	if k.A.Addr().Is4() {
 		c.is4 |= 1
 	}
 	if k.B.Addr().Is4() {
 		c.is4 |= 2
 	}
-	return c
+	return ckey(maphash.Comparable(tombSeed, c))
 }
 
 func (t *Tracker) bury(c *conn) {
