@@ -39,6 +39,19 @@ type txnTable struct {
 
 const txnMaxAge = int64(10 * 60 * 1e9) // 10 minutes of packet time
 
+// Memory follows the live transactions, not the capture (gc, every
+// txnSweep of packet time): an answered DNS transaction is kept only
+// dnsAnsweredAge after its last packet (it serves to flag retransmitted
+// responses; the corpus has them up to 32 s apart), and an HTTP
+// conversation whose newest transaction is complete is dropped after
+// httpDoneAge: a new entry behaves the same (the next response without a
+// request opens a transaction without one, the next request starts afresh).
+const (
+	txnSweep       = int64(1e9)
+	dnsAnsweredAge = int64(60 * 1e9)
+	httpDoneAge    = int64(1e9)
+)
+
 // dnsRetransWindow is Wireshark's dns.retransmission_timer (5 s): a query
 // repeating an unanswered one within it is a retransmission.
 const dnsRetransWindow = int64(5 * 1e9)
@@ -96,7 +109,7 @@ func (t *txnTable) process(f *decode.Frame) {
 		}
 		return
 	}
-	if f.TS-t.lastGC > txnMaxAge {
+	if f.TS-t.lastGC > txnSweep || f.TS < t.lastGC {
 		t.gc(f.TS)
 	}
 	if f.Has(decode.ProtoDNS) {
@@ -164,6 +177,7 @@ func (t *txnTable) processDNS(f *decode.Frame) {
 	if tx.repFrame != 0 && tx.repFrame != f.Number {
 		// a retransmitted response carries no dns.time
 		a.DNSRetransRespIn = tx.repFrame
+		tx.last = f.TS
 		return
 	}
 	tx.repFrame = f.Number
@@ -311,7 +325,7 @@ func (t *txnTable) completeHTTP(c *httpConv, f *decode.Frame, isReq bool, code u
 func (t *txnTable) gc(now int64) {
 	t.lastGC = now
 	for k, tx := range t.dns {
-		if now-tx.last > txnMaxAge {
+		if age := now - tx.last; age > txnMaxAge || (tx.repFrame != 0 && age > dnsAnsweredAge) {
 			delete(t.dns, k)
 			if len(t.freeDNS) < 1024 {
 				t.freeDNS = append(t.freeDNS, tx)
@@ -319,7 +333,9 @@ func (t *txnTable) gc(now int64) {
 		}
 	}
 	for k, c := range t.http {
-		if now-c.last > txnMaxAge {
+		age := now - c.last
+		done := c.has && c.resFrame != 0 && c.resCode >= 200 && !c.pend.active
+		if age > txnMaxAge || (done && age > httpDoneAge) {
 			if c.pend.active {
 				t.pending--
 			}
