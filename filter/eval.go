@@ -193,54 +193,46 @@ func (n *arithNode) eval(fr *decode.Frame) []field.Value {
 	return n.buf
 }
 
+// intArith applies an integer operator; ok is false on division by zero.
+func intArith[T int64 | uint64](op Token, x, y T) (v T, ok bool) {
+	switch op {
+	case PLUS:
+		return x + y, true
+	case MINUS:
+		return x - y, true
+	case STAR:
+		return x * y, true
+	case SLASH:
+		if y == 0 {
+			return 0, false
+		}
+		return x / y, true
+	case PERCENT:
+		if y == 0 {
+			return 0, false
+		}
+		return x % y, true
+	case BITAND:
+		return x & y, true
+	}
+	return 0, true
+}
+
 func (n *arithNode) apply(a, b *field.Value) (field.Value, bool) {
 	var r field.Value
 	switch n.k {
 	case kUint, kBool:
-		x, y := a.U, asUint(b, n.ty)
-		switch n.op {
-		case PLUS:
-			r.U = x + y
-		case MINUS:
-			r.U = x - y
-		case STAR:
-			r.U = x * y
-		case SLASH:
-			if y == 0 {
-				return r, false
-			}
-			r.U = x / y
-		case PERCENT:
-			if y == 0 {
-				return r, false
-			}
-			r.U = x % y
-		case BITAND:
-			r.U = x & y
+		v, ok := intArith(n.op, a.U, asUint(b, n.ty))
+		if !ok {
+			return r, false
 		}
-		r.U &= typeMask(n.tx)
+		r.U = v & typeMask(n.tx)
 	case kInt, kTime:
-		x, y := a.I, asInt(b, n.ty)
-		switch n.op {
-		case PLUS:
-			r.I = x + y
-		case MINUS:
-			r.I = x - y
-		case STAR:
-			r.I = x * y
-		case SLASH:
-			if y == 0 {
-				return r, false
-			}
-			r.I = x / y
-		case PERCENT:
-			if y == 0 {
-				return r, false
-			}
-			r.I = x % y
-		case BITAND:
-			r.I = x & y
+		v, ok := intArith(n.op, a.I, asInt(b, n.ty))
+		if !ok {
+			return r, false
 		}
+		r.I = v
 	case kFloat:
 		x, y := a.F, asFloat(b, n.ty)
 		switch n.op {
