@@ -20,16 +20,10 @@ const maxPcapRecord = 262144
 
 // pcapReader reads classic pcap (libpcap) files.
 type pcapReader struct {
-	s      *source
-	name   string
-	format string
-	be     bool
+	fileReader
 	nano   bool
 	hdrLen int // record header length: 16, or 24 for the modified format
 	maxCap int
-	ifaces []Interface
-	done   error // sticky terminal result (io.EOF or *FormatError)
-	closer func() error
 }
 
 // newPcapReader parses the 24-byte file header at the start of s.
@@ -41,7 +35,7 @@ func newPcapReader(s *source, name, suffix string, closer func() error) (*pcapRe
 		return nil, &FormatError{File: name, Offset: int64(s.avail()), Msg: fmt.Sprintf("truncated pcap file header: %d of 24 bytes", s.avail())}
 	}
 	h := s.buf[s.pos : s.pos+24]
-	r := &pcapReader{s: s, name: name, hdrLen: 16, closer: closer}
+	r := &pcapReader{fileReader: fileReader{s: s, name: name, closer: closer}, hdrLen: 16}
 	magic := binary.LittleEndian.Uint32(h)
 	switch {
 	case magic == pcapMagicMicro || magic == pcapMagicNano || magic == pcapMagicModified:
@@ -81,39 +75,6 @@ func newPcapReader(s *source, name, suffix string, closer func() error) (*pcapRe
 	}
 	s.pos += 24
 	return r, nil
-}
-
-func (r *pcapReader) u16(b []byte) uint16 {
-	if r.be {
-		return binary.BigEndian.Uint16(b)
-	}
-	return binary.LittleEndian.Uint16(b)
-}
-
-func (r *pcapReader) u32(b []byte) uint32 {
-	if r.be {
-		return binary.BigEndian.Uint32(b)
-	}
-	return binary.LittleEndian.Uint32(b)
-}
-
-func (r *pcapReader) Interfaces() []Interface { return r.ifaces }
-func (r *pcapReader) Format() string          { return r.format }
-
-func (r *pcapReader) Close() error {
-	r.done = errClosed
-	if r.closer != nil {
-		c := r.closer
-		r.closer = nil
-		return c()
-	}
-	return nil
-}
-
-func (r *pcapReader) fail(off int64, msg string, err error) (Packet, error) {
-	fe := &FormatError{File: r.name, Offset: off, Msg: msg, Err: err}
-	r.done = fe
-	return Packet{}, fe
 }
 
 // Next returns the next record; Data aliases the reader's buffer.

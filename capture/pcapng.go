@@ -88,21 +88,15 @@ func (c *tsConv) ns(ts uint64) int64 {
 
 // pcapngReader reads pcapng files, all sections, either byte order.
 type pcapngReader struct {
-	s       *source
-	name    string
-	format  string
-	be      bool
-	ifaces  []Interface // every IDB of every section so far
-	conv    []tsConv    // parallel to ifaces
-	secBase int         // index in ifaces of the current section's interface 0
-	section int         // current section number, -1 before the first
-	skipSec bool        // current section has an unsupported version: skip to the next SHB
-	done    error
-	closer  func() error
+	fileReader          // ifaces: every IDB of every section so far
+	conv       []tsConv // parallel to ifaces
+	secBase    int      // index in ifaces of the current section's interface 0
+	section    int      // current section number, -1 before the first
+	skipSec    bool     // current section has an unsupported version: skip to the next SHB
 }
 
 func newPcapngReader(s *source, name, suffix string, closer func() error) (*pcapngReader, error) {
-	r := &pcapngReader{s: s, name: name, format: "pcapng" + suffix, closer: closer, section: -1}
+	r := &pcapngReader{fileReader: fileReader{s: s, name: name, format: "pcapng" + suffix, closer: closer}, section: -1}
 	// The first block must be a usable SHB: anything wrong with it is fatal,
 	// as in tshark.
 	if !s.fill(12) {
@@ -152,27 +146,6 @@ func (r *pcapngReader) setOrder(bom []byte) bool {
 		return false
 	}
 	return true
-}
-
-func (r *pcapngReader) u16(b []byte) uint16 {
-	if r.be {
-		return binary.BigEndian.Uint16(b)
-	}
-	return binary.LittleEndian.Uint16(b)
-}
-
-func (r *pcapngReader) u32(b []byte) uint32 {
-	if r.be {
-		return binary.BigEndian.Uint32(b)
-	}
-	return binary.LittleEndian.Uint32(b)
-}
-
-func (r *pcapngReader) u64(b []byte) uint64 {
-	if r.be {
-		return binary.BigEndian.Uint64(b)
-	}
-	return binary.LittleEndian.Uint64(b)
 }
 
 // checkLen says what is wrong with a block length, "" when it is plausible.
@@ -294,25 +267,6 @@ func cstring(v []byte) string {
 	return string(v)
 }
 
-func (r *pcapngReader) Interfaces() []Interface { return r.ifaces }
-func (r *pcapngReader) Format() string          { return r.format }
-
-func (r *pcapngReader) Close() error {
-	r.done = errClosed
-	if r.closer != nil {
-		c := r.closer
-		r.closer = nil
-		return c()
-	}
-	return nil
-}
-
-func (r *pcapngReader) fail(off int64, msg string, err error) (Packet, error) {
-	fe := &FormatError{File: r.name, Offset: off, Msg: msg, Err: err}
-	r.done = fe
-	return Packet{}, fe
-}
-
 // skipped reports a block that was skipped; reading goes on after it.
 func (r *pcapngReader) skipped(off int64, msg string) (Packet, error) {
 	return Packet{}, &FormatError{File: r.name, Offset: off, Msg: msg + "; block skipped", Resumable: true}
@@ -400,42 +354,28 @@ func (r *pcapngReader) iface(id uint32) (int, bool) {
 	return r.secBase + int(id), true
 }
 
+// epb handles an Enhanced Packet Block.
 func (r *pcapngReader) epb(b []byte, off int64) (Packet, error) {
-	blen := len(b)
-	id, ok := r.iface(r.u32(b[8:]))
-	if !ok {
-		return r.skipped(off, fmt.Sprintf("EPB for interface %d, but its section declares %d interfaces", r.u32(b[8:]), len(r.ifaces)-r.secBase))
-	}
-	caplen := r.u32(b[20:])
-	if int64(caplen) > int64(blen-32) {
-		return r.skipped(off, fmt.Sprintf("EPB captured length %d exceeds its block (%d bytes of data room)", caplen, blen-32))
-	}
-	end := 28 + int(caplen)
-	data := b[28:end:end]
-	var cs []string
-	if optStart := 28 + (int(caplen)+3)&^3; optStart < blen-4 {
-		var msg string
-		if cs, msg = r.comments(b[optStart : blen-4]); msg != "" {
-			return r.skipped(off, "EPB: "+msg)
-		}
-	}
-	ts := uint64(r.u32(b[12:]))<<32 | uint64(r.u32(b[16:]))
-	return Packet{Info: Info{
-		TS: r.conv[id].ns(ts), CapLen: int(caplen), Len: int(r.u32(b[24:])), LinkType: r.ifaces[id].LinkType,
-		Interface: id, Comments: cs, Offset: off,
-	}, Data: data}, nil
+	return r.packetBlock(b, off, r.u32(b[8:]), "EPB")
 }
 
+// pb handles the obsolete Packet Block: the EPB layout with a 16-bit
+// interface ID (followed by the drops count).
 func (r *pcapngReader) pb(b []byte, off int64) (Packet, error) {
+	return r.packetBlock(b, off, uint32(r.u16(b[8:])), "packet block")
+}
+
+// packetBlock decodes the layout EPB and PB share: timestamp at 12, captured
+// and original lengths at 20 and 24, data at 28, then options.
+func (r *pcapngReader) packetBlock(b []byte, off int64, rawID uint32, what string) (Packet, error) {
 	blen := len(b)
-	rawID := uint32(r.u16(b[8:]))
 	id, ok := r.iface(rawID)
 	if !ok {
-		return r.skipped(off, fmt.Sprintf("packet block for interface %d, but its section declares %d interfaces", rawID, len(r.ifaces)-r.secBase))
+		return r.skipped(off, fmt.Sprintf("%s for interface %d, but its section declares %d interfaces", what, rawID, len(r.ifaces)-r.secBase))
 	}
 	caplen := r.u32(b[20:])
 	if int64(caplen) > int64(blen-32) {
-		return r.skipped(off, fmt.Sprintf("packet block captured length %d exceeds its block (%d bytes of data room)", caplen, blen-32))
+		return r.skipped(off, fmt.Sprintf("%s captured length %d exceeds its block (%d bytes of data room)", what, caplen, blen-32))
 	}
 	end := 28 + int(caplen)
 	data := b[28:end:end]
@@ -443,7 +383,7 @@ func (r *pcapngReader) pb(b []byte, off int64) (Packet, error) {
 	if optStart := 28 + (int(caplen)+3)&^3; optStart < blen-4 {
 		var msg string
 		if cs, msg = r.comments(b[optStart : blen-4]); msg != "" {
-			return r.skipped(off, "packet block: "+msg)
+			return r.skipped(off, what+": "+msg)
 		}
 	}
 	ts := uint64(r.u32(b[12:]))<<32 | uint64(r.u32(b[16:]))
