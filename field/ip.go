@@ -1,6 +1,10 @@
 package field
 
-import "github.com/wirewatch/wirewatch/decode"
+import (
+	"net/netip"
+
+	"github.com/wirewatch/wirewatch/decode"
+)
 
 // hasIP reports a usable IPv4 header (one with a bogus length shows only ip.version and ip.hdr_len).
 func hasIP(f *decode.Frame) bool { return f.Has(decode.ProtoIP) && !f.IP.Bogus }
@@ -28,29 +32,35 @@ func ipBool(name string, mask uint64, get func(ip *decode.IPv4) bool) Field {
 // icmpInner4 reports whether the frame quotes an IPv4 header inside an ICMP error.
 func icmpInner4(f *decode.Frame) bool { return f.Has(decode.ProtoICMP) && f.ICMP.HasInner }
 
-// ipAddrField lists the outer address, then the one quoted in an ICMP error (as Wireshark does).
-func ipAddrField(name string, src, dst bool) Field {
-	return Field{Name: name, Type: FTIPv4, Proto: decode.ProtoIP,
+// outerInnerAddrField is an address field that lists the outer header's address(es),
+// then those of the header quoted in an ICMP error, as Wireshark does.
+// outer and inner return the source and destination and whether they exist.
+func outerInnerAddrField(name string, t Type, p decode.Proto, src, dst bool, outer, inner func(f *decode.Frame) (s, d netip.Addr, ok bool)) Field {
+	return Field{Name: name, Type: t, Proto: p,
 		Get: func(f *decode.Frame, out []Value) []Value {
-			if !hasIP(f) {
-				return out
-			}
-			if src {
-				out = append(out, Value{A: f.IP.Src})
-			}
-			if dst {
-				out = append(out, Value{A: f.IP.Dst})
-			}
-			if icmpInner4(f) {
+			for _, get := range [2]func(f *decode.Frame) (s, d netip.Addr, ok bool){outer, inner} {
+				s, d, ok := get(f)
+				if !ok {
+					return out
+				}
 				if src {
-					out = append(out, Value{A: f.ICMP.InnerSrc})
+					out = append(out, Value{A: s})
 				}
 				if dst {
-					out = append(out, Value{A: f.ICMP.InnerDst})
+					out = append(out, Value{A: d})
 				}
 			}
 			return out
 		}}
+}
+
+// ipAddrField is ip.src, ip.dst or ip.addr.
+func ipAddrField(name string, src, dst bool) Field {
+	return outerInnerAddrField(name, FTIPv4, decode.ProtoIP, src, dst,
+		func(f *decode.Frame) (netip.Addr, netip.Addr, bool) { return f.IP.Src, f.IP.Dst, hasIP(f) },
+		func(f *decode.Frame) (netip.Addr, netip.Addr, bool) {
+			return f.ICMP.InnerSrc, f.ICMP.InnerDst, icmpInner4(f)
+		})
 }
 
 // ip.*: the IPv4 header (the first one in the frame).

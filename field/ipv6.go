@@ -1,6 +1,8 @@
 package field
 
 import (
+	"net/netip"
+
 	"github.com/wirewatch/wirewatch/decode"
 )
 
@@ -14,28 +16,13 @@ func ip6Uint(name string, t Type, base Base, mask uint64, get func(ip *decode.IP
 
 func icmpInner6(f *decode.Frame) bool { return f.Has(decode.ProtoICMPv6) && f.ICMP6.HasInner }
 
+// ip6AddrField is ipv6.src, ipv6.dst or ipv6.addr.
 func ip6AddrField(name string, src, dst bool) Field {
-	return Field{Name: name, Type: FTIPv6, Proto: decode.ProtoIPv6,
-		Get: func(f *decode.Frame, out []Value) []Value {
-			if !hasIPv6(f) {
-				return out
-			}
-			if src {
-				out = append(out, Value{A: f.IPv6.Src})
-			}
-			if dst {
-				out = append(out, Value{A: f.IPv6.Dst})
-			}
-			if icmpInner6(f) {
-				if src {
-					out = append(out, Value{A: f.ICMP6.InnerSrc})
-				}
-				if dst {
-					out = append(out, Value{A: f.ICMP6.InnerDst})
-				}
-			}
-			return out
-		}}
+	return outerInnerAddrField(name, FTIPv6, decode.ProtoIPv6, src, dst,
+		func(f *decode.Frame) (netip.Addr, netip.Addr, bool) { return f.IPv6.Src, f.IPv6.Dst, hasIPv6(f) },
+		func(f *decode.Frame) (netip.Addr, netip.Addr, bool) {
+			return f.ICMP6.InnerSrc, f.ICMP6.InnerDst, icmpInner6(f)
+		})
 }
 
 func frag6(f *decode.Frame) bool { return hasIPv6(f) && f.IPv6.HasFrag }
