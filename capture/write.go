@@ -176,15 +176,20 @@ func (pw *PcapWriter) Flush() error {
 
 // Close flushes, and closes the file when the writer was made by Create.
 func (pw *PcapWriter) Close() error {
-	err := pw.Flush()
-	if pw.closer != nil {
-		if cerr := pw.closer.Close(); err == nil {
+	return finishClose(pw.Flush(), &pw.closer, &pw.err)
+}
+
+// finishClose ends a writer's Close: it closes the file the writer owns (if
+// any) after the final flush whose result is err, and makes later writes fail.
+func finishClose(err error, closer *io.Closer, sticky *error) error {
+	if *closer != nil {
+		if cerr := (*closer).Close(); err == nil {
 			err = cerr
 		}
-		pw.closer = nil
+		*closer = nil
 	}
 	if err == nil {
-		pw.err = errors.New("capture writer is closed")
+		*sticky = errors.New("capture writer is closed")
 	}
 	return err
 }
@@ -396,17 +401,7 @@ func (pw *PcapngWriter) Close() error {
 			pw.stats[i] = nil
 		}
 	}
-	err := pw.Flush()
-	if pw.closer != nil {
-		if cerr := pw.closer.Close(); err == nil {
-			err = cerr
-		}
-		pw.closer = nil
-	}
-	if err == nil {
-		pw.err = errors.New("capture writer is closed")
-	}
-	return err
+	return finishClose(pw.Flush(), &pw.closer, &pw.err)
 }
 
 // ---------------------------------------------------------------- Create
