@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"iter"
 	"net/netip"
 	"sort"
 	"time"
@@ -555,27 +556,7 @@ func (e *Engine) correlate(h *host, from, to int64, tight bool) *attempt {
 	}
 	var best *attempt
 	bestScore := 1e9
-	slack := int64(50 * time.Millisecond)
-	for i := len(h.attempts) - 1; i >= 0; i-- {
-		a := h.attempts[i]
-		if a.start >= to {
-			continue
-		}
-		if a.start < from-slack && a.last < from {
-			// over before the stall began (an attempt still in progress when
-			// the stall began may hold it too: parallel requests queue behind
-			// one ARP resolution or one agent check)
-			if a.start < from-int64(5*time.Minute) {
-				break
-			}
-			continue
-		}
-		if a.answerTS != 0 && a.answerTS <= to {
-			continue
-		}
-		if a.last > to {
-			continue // still trying after the stall ended: it did not give up
-		}
+	for a := range givenUpDuring(h, from, to) {
 		d := float64(to-a.start) / 1e9
 		if d < 0.9 {
 			continue
@@ -614,27 +595,46 @@ func (e *Engine) candidates(h *host, from, to int64) []*attempt {
 		return nil
 	}
 	var out []*attempt
-	slack := int64(50 * time.Millisecond)
-	for i := len(h.attempts) - 1; i >= 0 && len(out) < 8; i-- {
-		a := h.attempts[i]
-		if a.start >= to {
-			continue
+	for a := range givenUpDuring(h, from, to) {
+		if len(out) == 8 {
+			break
 		}
-		if a.start < from-slack && a.last < from {
-			if a.start < from-int64(5*time.Minute) {
-				break
-			}
-			continue
-		}
-		if (a.answerTS != 0 && a.answerTS <= to) || a.refused || a.icmp || a.last > to || to-a.start < int64(900*time.Millisecond) {
-			continue
-		}
-		if a.kind == "icmp-too-big" {
+		if a.refused || a.icmp || to-a.start < int64(900*time.Millisecond) || a.kind == "icmp-too-big" {
 			continue
 		}
 		out = append(out, a)
 	}
 	return out
+}
+
+// givenUpDuring yields h's attempts, newest first, that could have held a
+// stall [from, to): begun before to and either begun inside the stall or
+// still in progress when it began (parallel requests queue behind one ARP
+// resolution or one agent check), not answered by to, and not still trying
+// after to (an attempt that goes on did not give up when the stall ended).
+// Attempts older than 5 minutes before the stall end the search.
+func givenUpDuring(h *host, from, to int64) iter.Seq[*attempt] {
+	return func(yield func(*attempt) bool) {
+		slack := int64(50 * time.Millisecond)
+		for i := len(h.attempts) - 1; i >= 0; i-- {
+			a := h.attempts[i]
+			if a.start >= to {
+				continue
+			}
+			if a.start < from-slack && a.last < from {
+				if a.start < from-int64(5*time.Minute) {
+					return
+				}
+				continue
+			}
+			if (a.answerTS != 0 && a.answerTS <= to) || a.last > to {
+				continue
+			}
+			if !yield(a) {
+				return
+			}
+		}
+	}
 }
 
 func abs(x float64) float64 {
