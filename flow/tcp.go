@@ -330,7 +330,11 @@ func (t *Tracker) analyzeSeq(f *decode.Frame, c *conn, fwd, rev *tcpDir, seq, ac
 		goto finishedFwd
 	}
 	if seglen == 0 && window != 0 && window == fwd.window && seq == fwd.nextSeq && ack == fwd.lastAck && noSFR {
-		fwd.dupAckNum++
+		if fwd.dupAckNum == ^uint32(0) {
+			fwd.dupAckNum = 1
+		} else {
+			fwd.dupAckNum++
+		}
 		fl |= decode.AnDuplicateAck
 		an.DupAckNum = fwd.dupAckNum
 		an.DupAckFrame = fwd.lastNonDupAck
@@ -345,16 +349,28 @@ finishedFwd:
 
 	// ACKed unseen segment.
 	// (Wireshark 4.0 only looks when the ACK number moved.)
-	if rev.maxSeqToBeAcked != 0 && seqGT(ack, rev.maxSeqToBeAcked) && flags&thACK != 0 && (ackLostTail || ack != fwd.lastAck) {
+	if rev.maxSeqToBeAcked != 0 && seqGT(ack, rev.maxSeqToBeAcked) && flags&thACK != 0 {
 		if ack == fwd.lastAck+1 && seq == fwd.nextSeq && rev.lastSegFlags&decode.AnZeroWindowProbe != 0 {
 			rev.nextSeq = ack
 			rev.maxSeqToBeAcked = ack
 			fl |= decode.AnWindowUpdate
 		} else if !ackLostTail {
-			// Wireshark 4.0: move the mark to what was seen so the
-			// indication is not repeated.
-			rev.maxSeqToBeAcked = rev.nextSeq
-			fl |= decode.AnAckLostSegment
+			// Wireshark 4.0: when the other side has sent something new
+			// since the mark, move the mark to it and flag. Otherwise the
+			// other side is stalled: flag only the first such ACK and set
+			// its duplicate-ACK counter to -1 (all ones, unsigned), which
+			// the fast-retransmission test below reads as "≥ 2 duplicate
+			// ACKs": that is how 4.0 calls retransmitted FINs after an
+			// ACK of unseen data fast retransmissions.
+			if !ackLostMarksDup || rev.nextSeq > rev.maxSeqToBeAcked {
+				rev.maxSeqToBeAcked = rev.nextSeq
+				fl |= decode.AnAckLostSegment
+			} else {
+				if rev.dupAckNum == 0 {
+					fl |= decode.AnAckLostSegment
+				}
+				rev.dupAckNum = ^uint32(0)
+			}
 		} else {
 			var tailLE, tailRE uint32
 			rs := rev.segs.live()

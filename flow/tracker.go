@@ -84,7 +84,8 @@ var (
 	partialAcks        = false // partial ACKs give acks_frame/ack_rtt (≥ 4.2)
 	ackLostTail        = false // ACKed-unseen pushes the mark over contiguous unacked segments (≥ 4.2)
 	oooLastAckLen      = false // an OOO segment closing a series after a pure ACK (≥ 4.2, issue 17214)
-	fastNeedsDupAcks   = true  // fast retransmission needs ≥ 2 duplicate ACKs (≥ 4.2; 4.0 only checks timing and seq)
+	ackLostMarksDup    = true  // ACKed-unseen with nothing new seen marks the reverse dup-ACK counter -1 (4.0)
+	fastNeedsDupAcks   = true  // fast retransmission needs ≥ 2 duplicate ACKs (or the -1 mark above)
 )
 
 // Tracker assigns streams and fills decode.Frame.Analysis, one frame at a

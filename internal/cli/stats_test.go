@@ -156,24 +156,11 @@ func TestExpertOracle(t *testing.T) {
 			w, g := float64(want[k]), float64(got[k])
 			if math.Abs(w-g) > 0.01*w {
 				bad++
-				if why, ok := knownExpertDiffs[name+"|"+k]; ok {
-					t.Logf("known difference: %s: %s: wirewatch %v, tshark %v (%s)", name, k, g, w, why)
-					continue
-				}
 				t.Errorf("%s: %s: wirewatch %v, tshark %v", name, k, g, w)
 			}
 		}
 	}
 	t.Logf("expert: %d (capture, kind) counts compared, %d outside 1%%", checked, bad)
-}
-
-// knownExpertDiffs are the (capture, kind) counts where wirewatch is known
-// to differ from tshark 4.0, with the reason; any other difference fails.
-var knownExpertDiffs = map[string]string{
-	"gopacket__linux_sll_oversized_addr.pcapng|Warns|Sequence|TCP|ACKed segment that wasn't captured (common at capture start)": "hostile capture: corrupted sequence numbers",
-	"gopacket__linux_sll_oversized_addr.pcapng|Notes|Sequence|TCP|This frame is a (suspected) retransmission":                   "hostile capture: corrupted sequence numbers",
-	"zeek__tcp-reassembly.pcap|Notes|Sequence|TCP|This frame is a (suspected) fast retransmission":                              "retransmitted FINs tshark 4.0 calls fast retransmissions without duplicate ACKs",
-	"zeek__tcp-reassembly.pcap|Warns|Sequence|TCP|ACKed segment that wasn't captured (common at capture start)":                 "one ACK beyond a gap tshark does not flag",
 }
 
 // expertKinds lists the summaries wirewatch produces, numbers replaced by N.
