@@ -93,8 +93,8 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 	isNew := false
 	reused := false
 	if c == nil {
-		if b, ok := t.tcpTomb(compactKey(key)); ok {
-			c = t.revive(key, &b, decode.ProtoTCP, f.TS)
+		if b, ok := t.takeTCPTomb(compactKey(key)); ok {
+			c = t.revive(key, &b, f.TS)
 		} else {
 			c = t.newConn(key, dir, decode.ProtoTCP, f.TS)
 			isNew = true

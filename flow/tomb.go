@@ -8,26 +8,111 @@ import (
 )
 
 // A tomb is what the tracker remembers of a connection after it expires:
-// its stream number and the sequence-analysis anchors, about 100 bytes. A
-// later packet on the same addresses and ports revives the connection with
-// the same tcp.stream / udp.stream and relative numbering, as Wireshark
-// (which forgets nothing) would show it, while the expensive state (unacked
-// segment lists, reassembly buffers) is gone. Tombs are dropped after
-// Config.TombTimeout.
+// its stream number and the sequence-analysis anchors. A later packet on the
+// same addresses and ports revives the connection with the same tcp.stream /
+// udp.stream and relative numbering, as Wireshark (which forgets nothing)
+// would show it, while the expensive state (unacked segment lists,
+// reassembly buffers) is gone. Tombs are dropped after Config.TombTimeout.
+//
+// There are three kinds, sized for what a revived connection needs: a tomb
+// for a TCP connection that went idle while open (it may well resume, so
+// every anchor is kept, 80 bytes); a closedTomb for one closed by FIN in
+// both directions or by RST (only stragglers can follow, 48 bytes); and a
+// udpTomb (8 bytes). Tombs are the part of the tracker's memory that grows
+// with the number of connections a capture holds rather than with those
+// open at once, so their size decides how memory grows on long captures.
 type tomb struct {
 	firstTS, prevTS int64
 	endTS           int64
-	stream          int64
+	stream          uint32
+	irtt            int32 // µs
 	base, next      [2]uint32
 	maxAck, lastAck [2]uint32
 	win             [2]uint32
-	irtt            int32 // µs
 	ws              [2]int8
-	baseSet         [2]bool
-	closing         [2]bool
 	zst             [2]uint8
-	first, zOrig    uint8
 	comp            uint8
+	bits            tombBits
+}
+
+// closedTomb is the tomb of a connection closed by FIN both ways or by
+// RST. A straggler (a retransmitted FIN, a late ACK or RST) keeps its
+// stream, relative numbers, timestamps and window scaling; the
+// acknowledgement anchors are taken as those of a completed close (each
+// side acknowledged everything the other sent) and the last window as
+// unknown.
+type closedTomb struct {
+	firstTS, prevTS int64
+	stream          uint32
+	irtt            int32 // µs
+	base, next      [2]uint32
+	ws              [2]int8
+	zst             [2]uint8
+	comp            uint8
+	bits            tombBits
+}
+
+// tombBits packs a tomb's booleans and directions.
+type tombBits uint8
+
+const (
+	tbFirst    tombBits = 1 << iota // c.first == 1
+	tbZOrig                         // c.zOrig == 1
+	tbBaseSet0                      // dirs[0].baseSet
+	tbBaseSet1
+	tbClosing0 // dirs[0].closing
+	tbClosing1
+)
+
+// udpTomb is all a UDP conversation needs to continue its udp.stream: the
+// stream and when it ended, in units of 2^30 ns (about a second).
+type udpTomb struct {
+	stream uint32
+	end    uint32
+}
+
+// tombTick converts a timestamp to udpTomb.end units; differences are
+// taken modulo 2^32 (136 years).
+func tombTick(ts int64) uint32 { return uint32(ts >> 30) }
+
+// generations holds tombs in two generations of at most half entries: when
+// the newer fills up, the older is forgotten, so memory stays bounded
+// however many connections a capture has.
+type generations[V any] struct {
+	cur, old map[ckey]V
+}
+
+func newGenerations[V any]() generations[V] {
+	return generations[V]{cur: map[ckey]V{}, old: map[ckey]V{}}
+}
+
+func (g *generations[V]) put(k ckey, v V, half int) {
+	if len(g.cur) >= half {
+		g.old, g.cur = g.cur, make(map[ckey]V, len(g.old)/2)
+	}
+	delete(g.old, k)
+	g.cur[k] = v
+}
+
+// take returns and removes the tomb of k, newer generation first.
+func (g *generations[V]) take(k ckey) (V, bool) {
+	if v, ok := g.cur[k]; ok {
+		delete(g.cur, k)
+		return v, true
+	}
+	v, ok := g.old[k]
+	if ok {
+		delete(g.old, k)
+	}
+	return v, ok
+}
+
+func (g *generations[V]) len() int { return len(g.cur) + len(g.old) }
+
+// sweep forgets the tombs for which expired is true.
+func (g *generations[V]) sweep(expired func(V) bool) {
+	g.cur = sweep(g.cur, expired)
+	g.old = sweep(g.old, expired)
 }
 
 // ckey names a connection in the tomb maps: a 64-bit hash of its
@@ -59,110 +144,127 @@ func compactKey(k Key) ckey {
 }
 
 func (t *Tracker) bury(c *conn) {
-	b := tomb{stream: c.stream, firstTS: c.firstTS, prevTS: c.prevTS, endTS: c.lastTS, irtt: int32(min(c.initialRTT/1000, 1<<31-1)),
-		first: uint8(c.first), zOrig: uint8(c.zOrig), comp: c.completeness}
-	for i := 0; i < 2; i++ {
-		b.zst[i] = c.z[i].state
-		if c.t != nil {
-			d := &c.t.dirs[i]
-			b.base[i], b.next[i], b.maxAck[i], b.lastAck[i] = d.baseSeq, d.nextSeq, d.maxSeqToBeAcked, d.lastAck
-			b.win[i], b.ws[i], b.baseSet[i], b.closing[i] = d.window, d.winScale, d.baseSet, d.closing
-		}
-	}
 	k := compactKey(c.key)
 	half := max(t.cfg.MaxTombs/2, 1)
-	if c.proto == decode.ProtoTCP {
-		if len(t.tcpTombs) >= half { // a new generation; the oldest is forgotten
-			t.tcpOld, t.tcpTombs = t.tcpTombs, make(map[ckey]tomb, len(t.tcpOld)/2)
-		}
-		delete(t.tcpOld, k)
-		t.tcpTombs[k] = b
-	} else {
-		if len(t.udpTombs) >= half {
-			t.udpOld, t.udpTombs = t.udpTombs, make(map[ckey]udpTomb, len(t.udpOld)/2)
-		}
-		delete(t.udpOld, k)
-		t.udpTombs[k] = udpTomb{stream: c.stream, endTS: c.lastTS}
+	if c.proto != decode.ProtoTCP {
+		t.udpTombs.put(k, udpTomb{stream: uint32(c.stream), end: tombTick(c.lastTS)}, half)
+		return
 	}
+	var bits tombBits
+	if c.first == 1 {
+		bits |= tbFirst
+	}
+	if c.zOrig == 1 {
+		bits |= tbZOrig
+	}
+	irtt := int32(min(c.initialRTT/1000, 1<<31-1))
+	var base, next, maxAck, lastAck, win [2]uint32
+	var ws [2]int8
+	for i := 0; i < 2; i++ {
+		if c.t == nil {
+			break
+		}
+		d := &c.t.dirs[i]
+		base[i], next[i], maxAck[i], lastAck[i], win[i], ws[i] = d.baseSeq, d.nextSeq, d.maxSeqToBeAcked, d.lastAck, d.window, d.winScale
+		if d.baseSet {
+			bits |= tbBaseSet0 << i
+		}
+		if d.closing {
+			bits |= tbClosing0 << i
+		}
+	}
+	zst := [2]uint8{c.z[0].state, c.z[1].state}
+	if c.closed {
+		t.closedTombs.put(k, closedTomb{firstTS: c.firstTS, prevTS: c.prevTS, stream: uint32(c.stream), irtt: irtt,
+			base: base, next: next, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
+		return
+	}
+	t.tcpTombs.put(k, tomb{firstTS: c.firstTS, prevTS: c.prevTS, endTS: c.lastTS, stream: uint32(c.stream), irtt: irtt,
+		base: base, next: next, maxAck: maxAck, lastAck: lastAck, win: win, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
 }
 
-// tcpTomb finds the tomb of a TCP connection, newer generation first.
-func (t *Tracker) tcpTomb(k ckey) (tomb, bool) {
-	if b, ok := t.tcpTombs[k]; ok {
+// takeTCPTomb finds and removes the tomb of a TCP connection.
+func (t *Tracker) takeTCPTomb(k ckey) (tomb, bool) {
+	if b, ok := t.tcpTombs.take(k); ok {
 		return b, true
 	}
-	b, ok := t.tcpOld[k]
-	return b, ok
-}
-
-// udpTomb finds the tomb of a UDP conversation, newer generation first.
-func (t *Tracker) udpTomb(k ckey) (udpTomb, bool) {
-	if b, ok := t.udpTombs[k]; ok {
-		return b, true
+	ct, ok := t.closedTombs.take(k)
+	if !ok {
+		return tomb{}, false
 	}
-	b, ok := t.udpOld[k]
-	return b, ok
+	b := tomb{firstTS: ct.firstTS, prevTS: ct.prevTS, endTS: ct.prevTS, stream: ct.stream, irtt: ct.irtt,
+		base: ct.base, next: ct.next, maxAck: ct.next, lastAck: [2]uint32{ct.next[1], ct.next[0]},
+		win: [2]uint32{^uint32(0), ^uint32(0)}, ws: ct.ws, zst: ct.zst, comp: ct.comp, bits: ct.bits}
+	return b, true
 }
 
-// udpTomb is all a UDP conversation needs to continue its udp.stream.
-type udpTomb struct {
-	stream int64
-	endTS  int64
+// reviveOrNew starts the connection of a packet at ts that has no live
+// state: from its tomb when it has one, else as a new stream.
+func (t *Tracker) reviveOrNew(key Key, dir int, p decode.Proto, ts int64) *conn {
+	k := compactKey(key)
+	if p == decode.ProtoTCP {
+		if b, ok := t.takeTCPTomb(k); ok {
+			return t.revive(key, &b, ts)
+		}
+	} else if b, ok := t.udpTombs.take(k); ok {
+		return t.reviveUDP(key, b, dir, ts)
+	}
+	return t.newConn(key, dir, p, ts)
 }
 
 // reviveUDP brings back a buried UDP conversation for a packet at ts.
 func (t *Tracker) reviveUDP(key Key, b udpTomb, dir int, ts int64) *conn {
 	c := t.alloc()
-	*c = conn{key: key, proto: decode.ProtoUDP, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir, stream: b.stream}
-	delete(t.udpTombs, compactKey(key))
-	delete(t.udpOld, compactKey(key))
+	*c = conn{key: key, proto: decode.ProtoUDP, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir, stream: int64(b.stream)}
 	t.list(c).pushFront(c)
 	return c
 }
 
 // revive brings back a buried TCP connection for a new packet at ts.
-func (t *Tracker) revive(key Key, b *tomb, p decode.Proto, ts int64) *conn {
+func (t *Tracker) revive(key Key, b *tomb, ts int64) *conn {
 	c := t.alloc()
-	*c = conn{key: key, proto: p, firstTS: b.firstTS, prevTS: b.prevTS, lastTS: ts, first: int(b.first),
-		zOrig: int(b.zOrig), completeness: b.comp, initialRTT: int64(b.irtt) * 1000, stream: b.stream}
+	*c = conn{key: key, proto: decode.ProtoTCP, firstTS: b.firstTS, prevTS: b.prevTS, lastTS: ts,
+		completeness: b.comp, initialRTT: int64(b.irtt) * 1000, stream: int64(b.stream)}
+	if b.bits&tbFirst != 0 {
+		c.first = 1
+	}
+	if b.bits&tbZOrig != 0 {
+		c.zOrig = 1
+	}
+	c.t = t.tcpState()
 	for i := 0; i < 2; i++ {
 		c.z[i].state = b.zst[i]
-	}
-	if p == decode.ProtoTCP {
-		c.t = t.tcpState()
-		for i := 0; i < 2; i++ {
-			d := &c.t.dirs[i]
-			d.baseSeq, d.nextSeq, d.maxSeqToBeAcked, d.lastAck = b.base[i], b.next[i], b.maxAck[i], b.lastAck[i]
-			d.window, d.winScale, d.baseSet, d.closing = b.win[i], b.ws[i], b.baseSet[i], b.closing[i]
-		}
-		delete(t.tcpTombs, compactKey(key))
-		delete(t.tcpOld, compactKey(key))
+		d := &c.t.dirs[i]
+		d.baseSeq, d.nextSeq, d.maxSeqToBeAcked, d.lastAck = b.base[i], b.next[i], b.maxAck[i], b.lastAck[i]
+		d.window, d.winScale = b.win[i], b.ws[i]
+		d.baseSet = b.bits&(tbBaseSet0<<i) != 0
+		d.closing = b.bits&(tbClosing0<<i) != 0
 	}
 	t.list(c).pushFront(c)
 	return c
 }
 
 // sweepTombs forgets tombs older than the tomb timeout; it runs once a
-// minute of packet time. A map emptied by the sweep is rebuilt, since a Go
-// map never gives back the room it grew to.
+// minute of packet time.
 func (t *Tracker) sweepTombs(ts int64) {
 	if ts-t.lastSweep < int64(time.Minute) && ts >= t.lastSweep {
 		return
 	}
 	t.lastSweep = ts
 	max := int64(t.cfg.TombTimeout)
-	t.tcpTombs = sweep(t.tcpTombs, ts, max, func(b tomb) int64 { return b.endTS })
-	t.tcpOld = sweep(t.tcpOld, ts, max, func(b tomb) int64 { return b.endTS })
-	t.udpTombs = sweep(t.udpTombs, ts, max, func(b udpTomb) int64 { return b.endTS })
-	t.udpOld = sweep(t.udpOld, ts, max, func(b udpTomb) int64 { return b.endTS })
+	t.tcpTombs.sweep(func(b tomb) bool { return ts-b.endTS > max })
+	t.closedTombs.sweep(func(b closedTomb) bool { return ts-b.prevTS > max })
+	now, maxTicks := tombTick(ts), uint32(max>>30)
+	t.udpTombs.sweep(func(b udpTomb) bool { return now-b.end > maxTicks && int32(now-b.end) > 0 })
 }
 
-// sweep deletes the entries of m that ended more than max before ts and
-// returns m, or a compact copy when most of a large map was deleted.
-func sweep[V any](m map[ckey]V, ts, max int64, end func(V) int64) map[ckey]V {
+// sweep deletes the entries of m for which expired is true and returns m,
+// or a compact copy when most of a large map was deleted (a Go map never
+// gives back the room it grew to).
+func sweep[V any](m map[ckey]V, expired func(V) bool) map[ckey]V {
 	n := len(m)
 	for k, b := range m {
-		if ts-end(b) > max {
+		if expired(b) {
 			delete(m, k)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/flow"
 )
 
@@ -37,5 +38,49 @@ func TestTombCapForgetsOldestGeneration(t *testing.T) {
 	}
 	if s := port(40000, segSpec{fromClient: true, seq: 1001, flags: ack, win: 100, ws: -1, dt: time.Millisecond}); s != 6 {
 		t.Errorf("packet of the forgotten connection 0: stream %d, want the new stream 6", s)
+	}
+}
+
+// TestClosedTombKeepsStraggler checks the closed-connection tomb: a FIN
+// retransmitted long after a connection closed (so after it was buried)
+// keeps its stream, relative sequence numbers, time since the first packet
+// and window scaling, and is a retransmission, as in Wireshark.
+func TestClosedTombKeepsStraggler(t *testing.T) {
+	tr := flow.NewTrackerConfig(flow.Config{ClosedTimeout: time.Second})
+	c := &conv{}
+	send := func(s segSpec) *decode.Frame {
+		f := c.frame(s)
+		tr.Process(f)
+		return f
+	}
+	send(segSpec{fromClient: true, seq: 1000, flags: syn, win: 100, ws: 7})
+	send(segSpec{fromClient: false, seq: 5000, ack: 1001, flags: syn | ack, win: 200, ws: 2, dt: time.Millisecond})
+	send(segSpec{fromClient: true, seq: 1001, ack: 5001, flags: ack, win: 100, ws: -1, dt: time.Millisecond})
+	send(segSpec{fromClient: true, seq: 1001, ack: 5001, flags: fin | ack, win: 100, ws: -1, dt: time.Millisecond})
+	send(segSpec{fromClient: false, seq: 5001, ack: 1002, flags: fin | ack, win: 200, ws: -1, dt: time.Millisecond})
+	send(segSpec{fromClient: true, seq: 1002, ack: 5002, flags: ack, win: 100, ws: -1, dt: time.Millisecond})
+	// Another connection's packet 3 s later expires (buries) the first.
+	o := c.frame(segSpec{fromClient: true, seq: 9, flags: syn, win: 100, ws: -1, dt: 3 * time.Second})
+	o.TCP.SrcPort = 40001
+	tr.Process(o)
+	if tr.Live() != 1 || o.Analysis.Stream != 1 {
+		t.Fatalf("after the idle gap: live %d, other stream %d; want 1 and 1", tr.Live(), o.Analysis.Stream)
+	}
+	f := send(segSpec{fromClient: false, seq: 5001, ack: 1002, flags: fin | ack, win: 200, ws: -1, dt: time.Millisecond})
+	an := &f.Analysis
+	if an.Stream != 0 {
+		t.Errorf("straggler stream %d, want 0 (the buried connection's)", an.Stream)
+	}
+	if want := int64(3*time.Second + 6*time.Millisecond); an.TimeRelative != want {
+		t.Errorf("straggler time_relative %d, want %d", an.TimeRelative, want)
+	}
+	if an.RelSeq != 1 || an.RelAck != 2 {
+		t.Errorf("straggler seq/ack %d/%d, want 1/2 (relative to the buried connection's ISNs)", an.RelSeq, an.RelAck)
+	}
+	if an.WindowSize != 200<<2 {
+		t.Errorf("straggler window size %d, want %d (scaled by the buried connection's factor)", an.WindowSize, 200<<2)
+	}
+	if an.Flags&decode.AnRetransmission == 0 {
+		t.Errorf("straggler flags %#x, want retransmission", an.Flags)
 	}
 }

@@ -93,23 +93,22 @@ var (
 type Tracker struct {
 	txn txnTable // DNS/HTTP request ↔ response matching (txn.go)
 
-	cfg        Config
-	tcp        map[Key]*conn
-	udp        map[Key]*conn
-	open       lru // TCP connections not closed, most recent first
-	closed     lru // TCP connections closed by FIN/RST
-	udpl       lru // UDP conversations
-	free       []*conn
-	freeTCP    []*tcpState
-	tcpStreams int64
-	udpStreams int64
-	lastExpire int64
-	lastSweep  int64
-	tcpTombs   map[ckey]tomb
-	udpTombs   map[ckey]udpTomb
-	tcpOld     map[ckey]tomb // the previous generation of tcpTombs (tomb.go)
-	udpOld     map[ckey]udpTomb
-	sum        ConnSummary
+	cfg         Config
+	tcp         map[Key]*conn
+	udp         map[Key]*conn
+	open        lru // TCP connections not closed, most recent first
+	closed      lru // TCP connections closed by FIN/RST
+	udpl        lru // UDP conversations
+	free        []*conn
+	freeTCP     []*tcpState
+	tcpStreams  int64
+	udpStreams  int64
+	lastExpire  int64
+	lastSweep   int64
+	tcpTombs    generations[tomb] // see tomb.go
+	closedTombs generations[closedTomb]
+	udpTombs    generations[udpTomb]
+	sum         ConnSummary
 }
 
 // NewTracker returns an empty Tracker with the default Config.
@@ -119,7 +118,7 @@ func NewTracker() *Tracker { return NewTrackerConfig(Config{}) }
 func NewTrackerConfig(cfg Config) *Tracker {
 	cfg.defaults()
 	return &Tracker{txn: newTxnTable(), cfg: cfg, tcp: map[Key]*conn{}, udp: map[Key]*conn{},
-		tcpTombs: map[ckey]tomb{}, udpTombs: map[ckey]udpTomb{}, tcpOld: map[ckey]tomb{}, udpOld: map[ckey]udpTomb{}}
+		tcpTombs: newGenerations[tomb](), closedTombs: newGenerations[closedTomb](), udpTombs: newGenerations[udpTomb]()}
 }
 
 // Process updates connection state with f and fills f.Analysis.
@@ -347,11 +346,7 @@ func (t *Tracker) processConn(f *decode.Frame) {
 func (t *Tracker) udpDatagram(f *decode.Frame, key Key, dir int, payload int) {
 	c := t.udp[key]
 	if c == nil {
-		if b, ok := t.udpTomb(compactKey(key)); ok {
-			c = t.reviveUDP(key, b, dir, f.TS)
-		} else {
-			c = t.newConn(key, dir, decode.ProtoUDP, f.TS)
-		}
+		c = t.reviveOrNew(key, dir, decode.ProtoUDP, f.TS)
 		t.udp[key] = c
 	}
 	an := &f.Analysis
@@ -388,14 +383,7 @@ func (t *Tracker) quoted(f *decode.Frame, proto uint8, src, dst netip.Addr, spor
 	}
 	c := m[key]
 	if c == nil {
-		ck := compactKey(key)
-		if b, ok := t.tcpTomb(ck); ok && p == decode.ProtoTCP {
-			c = t.revive(key, &b, p, f.TS)
-		} else if u, ok := t.udpTomb(ck); ok && p == decode.ProtoUDP {
-			c = t.reviveUDP(key, u, dir, f.TS)
-		} else {
-			c = t.newConn(key, dir, p, f.TS)
-		}
+		c = t.reviveOrNew(key, dir, p, f.TS)
 		m[key] = c
 	}
 	f.Analysis.Stream = c.stream
