@@ -37,43 +37,44 @@ func seqLT(a, b uint32) bool { return int32(a-b) < 0 }
 func seqGE(a, b uint32) bool { return int32(a-b) >= 0 }
 func seqLE(a, b uint32) bool { return int32(b-a) >= 0 }
 
-// unacked is a segment sent and not yet acknowledged.
+// unacked is a segment sent and not yet acknowledged. Its frame number is
+// 32 bits, as Wireshark's frame.number (24 bytes per segment instead of 32:
+// these lists are most of a connection's memory).
 type unacked struct {
-	frame   uint64
 	ts      int64
+	frame   uint32
 	seq     uint32
 	nextseq uint32
 	karn    bool
 }
 
 // tcpDir is the analysis state of one direction of a TCP connection
-// (Wireshark's tcp_flow_t).
+// (Wireshark's tcp_flow_t). Fields are ordered by size so the struct packs
+// without padding; frame numbers are 32 bits, as Wireshark's.
 type tcpDir struct {
-	baseSeq    uint32
+	nextSeqTime int64
+	lastAckTime int64
+	segs        segList // unacknowledged segments, oldest first
+
+	baseSeq         uint32
+	window          uint32 // last raw window
+	nextSeq         uint32
+	maxSeqToBeAcked uint32
+	lastAck         uint32
+	lastNonDupAck   uint32
+	dupAckNum       uint32
+	lastSegFlags    uint32
+	lastAckLen      uint32
+	sackL, sackR    [4]uint32
+
+	mss        uint16
+	winScale   int8
+	nSack      uint8
 	baseSet    bool
 	sawSyn     bool
 	isFirstAck bool
 	closing    bool // sent the first FIN
 	validBIF   bool
-	winScale   int8
-	window     uint32 // last raw window
-	mss        uint16
-
-	nextSeq         uint32
-	maxSeqToBeAcked uint32
-	nextSeqFrame    uint64
-	nextSeqTime     int64
-	lastAck         uint32
-	lastAckTime     int64
-	lastNonDupAck   uint64
-	dupAckNum       uint32
-	lastSegFlags    uint32
-	lastAckLen      uint32
-
-	nSack int
-	sackL [4]uint32
-	sackR [4]uint32
-	segs  segList // unacknowledged segments, oldest first
 }
 
 func (d *tcpDir) reset() {
@@ -337,13 +338,13 @@ func (t *Tracker) analyzeSeq(f *decode.Frame, c *conn, fwd, rev *tcpDir, seq, ac
 		}
 		fl |= decode.AnDuplicateAck
 		an.DupAckNum = fwd.dupAckNum
-		an.DupAckFrame = fwd.lastNonDupAck
+		an.DupAckFrame = uint64(fwd.lastNonDupAck)
 		goto finishedFwd
 	}
 
 finishedFwd:
 	if ack != fwd.lastAck {
-		fwd.lastNonDupAck = f.Number
+		fwd.lastNonDupAck = uint32(f.Number)
 		fwd.dupAckNum = 0
 	}
 
@@ -425,7 +426,7 @@ finishedFwd:
 		if sackFastRetx && dt < 20e6 && rev.nSack > 0 && rev.lastAck == seq {
 			var sacked uint32
 			isSacked := true
-			for i := 0; i < rev.nSack; i++ {
+			for i := 0; i < int(rev.nSack); i++ {
 				sacked += rev.sackR[i] - rev.sackL[i]
 				isSacked = isSacked && seq >= rev.sackL[i] && nextseq <= rev.sackR[i]
 			}
@@ -436,7 +437,7 @@ finishedFwd:
 		}
 		if sackFastRetx && dt < 20e6 && rev.dupAckNum >= 2 && rev.nSack > 0 {
 			isSacked := false
-			for i := 0; i < rev.nSack && !isSacked; i++ {
+			for i := 0; i < int(rev.nSack) && !isSacked; i++ {
 				isSacked = seq >= rev.sackL[i] && nextseq <= rev.sackR[i]
 			}
 			if !isSacked {
@@ -486,7 +487,7 @@ finishedRetx:
 			nextseq++
 		}
 		fwd.segs.push(unacked{
-			frame: f.Number, ts: f.TS, seq: seq, nextseq: nextseq,
+			frame: uint32(f.Number), ts: f.TS, seq: seq, nextseq: nextseq,
 			karn: fl&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0,
 		})
 	}
@@ -502,7 +503,6 @@ finishedRetx:
 	if seqGT(nextseq, fwd.nextSeq) || fwd.nextSeq == 0 {
 		if fl&decode.AnZeroWindowProbe == 0 {
 			fwd.nextSeq = nextseq
-			fwd.nextSeqFrame = f.Number
 			fwd.nextSeqTime = f.TS
 		}
 	}
@@ -520,7 +520,7 @@ finishedRetx:
 	// exactly-acked segment gives acks_frame and ack_rtt.
 	if rev.segs.len() > 0 {
 		if u, ok := rev.segs.ack(ack); ok {
-			an.AckedFrame = u.frame
+			an.AckedFrame = uint64(u.frame)
 			if rtt := f.TS - u.ts; rtt != 0 {
 				an.AckRTT = rtt
 			}
@@ -531,7 +531,7 @@ finishedRetx:
 	if seglen != 0 && fwd.segs.len() > 0 && fwd.validBIF {
 		first, lastSeq := fwd.segs.span(fwd.baseSeq)
 		inFlight := lastSeq - first
-		for i := 0; i < rev.nSack; i++ {
+		for i := 0; i < int(rev.nSack); i++ {
 			inFlight -= rev.sackR[i] - rev.sackL[i]
 		}
 		if inFlight > 0 && inFlight < 2000000000 {

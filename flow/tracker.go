@@ -136,28 +136,28 @@ func (t *Tracker) Live() int { return t.open.n + t.closed.n + t.udpl.n }
 type conn struct {
 	key    Key
 	node   lruNode
-	proto  decode.Proto
-	closed bool
+	t      *tcpState // nil for UDP
 	stream int64
 
 	firstTS, prevTS, lastTS int64
-	first                   int // direction of the first packet
-	completeness            uint8
 	initialRTT              int64
 	mruSyn                  int64
 
-	t       *tcpState // nil for UDP
 	z       [2]zeekDir
 	pkts    [2]uint64
 	bytes   [2]uint64 // frame bytes
 	payload [2]uint64
+	history [24]byte
+	zSeen   uint32 // once-per-direction letters already recorded
 
-	zOrig    int // direction of Zeek's originator
-	zFlipped bool
-	history  [24]byte
-	nhist    int
-	zSeen    uint32 // once-per-direction letters already recorded
+	proto        decode.Proto
+	closed       bool
+	completeness uint8
+	zFlipped     bool
 
+	first int // direction of the first packet
+	zOrig int // direction of Zeek's originator
+	nhist int
 }
 
 // tcpState is the per-connection TCP analysis, reassembly and
