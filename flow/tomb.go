@@ -17,7 +17,7 @@ import (
 // There are three kinds, sized for what a revived connection needs: a tomb
 // for a TCP connection that went idle while open (it may well resume, so
 // every anchor is kept, 80 bytes); a closedTomb for one closed by FIN in
-// both directions or by RST (only stragglers can follow, 48 bytes); and a
+// both directions or by RST (only stragglers can follow, 56 bytes); and a
 // udpTomb (8 bytes). Tombs are the part of the tracker's memory that grows
 // with the number of connections a capture holds rather than with those
 // open at once, so their size decides how memory grows on long captures.
@@ -39,13 +39,13 @@ type tomb struct {
 // RST. A straggler (a retransmitted FIN, a late ACK or RST) keeps its
 // stream, relative numbers, timestamps and window scaling; the
 // acknowledgement anchors are taken as those of a completed close (each
-// side acknowledged everything the other sent) and the last window as
-// unknown.
+// side acknowledged everything the other sent).
 type closedTomb struct {
 	firstTS, prevTS int64
 	stream          uint32
 	irtt            int32 // µs
 	base, next      [2]uint32
+	win             [2]uint16 // last raw windows (a closed connection has seen both)
 	ws              [2]int8
 	zst             [2]uint8
 	comp            uint8
@@ -176,7 +176,7 @@ func (t *Tracker) bury(c *conn) {
 	zst := [2]uint8{c.z[0].state, c.z[1].state}
 	if c.closed {
 		t.closedTombs.put(k, closedTomb{firstTS: c.firstTS, prevTS: c.prevTS, stream: uint32(c.stream), irtt: irtt,
-			base: base, next: next, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
+			base: base, next: next, win: [2]uint16{uint16(win[0]), uint16(win[1])}, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
 		return
 	}
 	t.tcpTombs.put(k, tomb{firstTS: c.firstTS, prevTS: c.prevTS, endTS: c.lastTS, stream: uint32(c.stream), irtt: irtt,
@@ -194,7 +194,7 @@ func (t *Tracker) takeTCPTomb(k ckey) (tomb, bool) {
 	}
 	b := tomb{firstTS: ct.firstTS, prevTS: ct.prevTS, endTS: ct.prevTS, stream: ct.stream, irtt: ct.irtt,
 		base: ct.base, next: ct.next, maxAck: ct.next, lastAck: [2]uint32{ct.next[1], ct.next[0]},
-		win: [2]uint32{^uint32(0), ^uint32(0)}, ws: ct.ws, zst: ct.zst, comp: ct.comp, bits: ct.bits}
+		win: [2]uint32{uint32(ct.win[0]), uint32(ct.win[1])}, ws: ct.ws, zst: ct.zst, comp: ct.comp, bits: ct.bits}
 	return b, true
 }
 

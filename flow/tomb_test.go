@@ -83,4 +83,10 @@ func TestClosedTombKeepsStraggler(t *testing.T) {
 	if an.Flags&decode.AnRetransmission == 0 {
 		t.Errorf("straggler flags %#x, want retransmission", an.Flags)
 	}
+	// The final ACK repeated, same window: a duplicate ACK, as Wireshark
+	// calls it (with the window forgotten it would be a window update).
+	f = send(segSpec{fromClient: true, seq: 1002, ack: 5002, flags: ack, win: 100, ws: -1, dt: time.Millisecond})
+	if f.Analysis.Stream != 0 || f.Analysis.Flags != decode.AnDuplicateAck {
+		t.Errorf("repeated final ACK: stream %d flags %#x, want 0 and duplicate ACK only", f.Analysis.Stream, f.Analysis.Flags)
+	}
 }
