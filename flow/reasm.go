@@ -65,6 +65,9 @@ func (t *Tracker) reassemble(c *conn, dir int, f *decode.Frame, seq, seglen uint
 	if t.cfg.OnData == nil {
 		return
 	}
+	if c.t.rs == nil {
+		c.t.rs = new([2]reasmDir)
+	}
 	r := &c.t.rs[dir]
 	start := seq
 	if flags&thSYN != 0 {
@@ -147,7 +150,7 @@ func (t *Tracker) skipGap(c *conn, dir int) {
 
 // flushReasm delivers whatever is still held when a connection ends.
 func (t *Tracker) flushReasm(c *conn) {
-	if t.cfg.OnData == nil {
+	if t.cfg.OnData == nil || c.t == nil || c.t.rs == nil {
 		return
 	}
 	for dir := 0; dir < 2; dir++ {

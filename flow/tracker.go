@@ -164,8 +164,8 @@ type conn struct {
 // desegmentation state (kept apart so UDP conversations stay small).
 type tcpState struct {
 	dirs [2]tcpDir
-	rs   [2]reasmDir
-	pdu  *[2]pduDir // allocated when application desegmentation runs
+	rs   *[2]reasmDir // allocated when byte-stream reassembly runs (Config.OnData)
+	pdu  *[2]pduDir   // allocated when application desegmentation runs
 }
 
 func (t *Tracker) alloc() *conn {
@@ -203,7 +203,9 @@ func (t *Tracker) tcpState() *tcpState {
 	}
 	for i := range s.dirs {
 		s.dirs[i].reset()
-		s.rs[i].reset()
+		if s.rs != nil {
+			s.rs[i].reset()
+		}
 		if s.pdu != nil {
 			s.pdu[i].reset()
 		}

@@ -24,7 +24,7 @@ func (s *tcpState) trim() {
 		if cap(s.dirs[i].segs.s) > keepSegs {
 			s.dirs[i].segs.s = nil
 		}
-		if cap(s.rs[i].pend) > keepPends {
+		if s.rs != nil && cap(s.rs[i].pend) > keepPends {
 			s.rs[i].pend = nil
 		}
 	}
