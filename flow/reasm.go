@@ -49,13 +49,13 @@ func (t *Tracker) emit(c *conn, dir int, frame uint64, ts int64, seq uint32, dat
 	ch := Chunk{Stream: c.stream, Frame: frame, TS: ts, Data: data, Gap: gap}
 	ch.Seq = seq - c.t.dirs[dir].baseSeq
 	ch.Dir = 0
-	if dir != c.first {
+	if dir != int(c.first) {
 		ch.Dir = 1
 	}
 	if dir == 0 {
-		ch.Src, ch.Dst = c.key.A, c.key.B
+		ch.Src, ch.Dst = c.key.A(), c.key.B()
 	} else {
-		ch.Src, ch.Dst = c.key.B, c.key.A
+		ch.Src, ch.Dst = c.key.B(), c.key.A()
 	}
 	t.cfg.OnData(&ch)
 }

@@ -10,17 +10,40 @@ import (
 // (A sorts before B), so both directions of a connection share one Key.
 // It is a comparable value, usable as a map key.
 type Key struct {
-	A, B netip.AddrPort
+	a, b   [16]byte // addresses, IPv4 in IPv4-mapped form
+	pa, pb uint16
+	is4    uint8 // bit 0: a is IPv4, bit 1: b is IPv4
+}
+
+// A and B return the two endpoints, A sorting before B.
+func (k Key) A() netip.AddrPort { return netip.AddrPortFrom(keyAddr(k.a, k.is4&1 != 0), k.pa) }
+func (k Key) B() netip.AddrPort { return netip.AddrPortFrom(keyAddr(k.b, k.is4&2 != 0), k.pb) }
+
+func keyAddr(a [16]byte, is4 bool) netip.Addr {
+	x := netip.AddrFrom16(a)
+	if is4 {
+		return x.Unmap()
+	}
+	return x
 }
 
 // makeKey returns the canonical key for a packet from src to dst and whether
-// the packet travels from Key.A to Key.B (dir 0) or back (dir 1).
+// the packet travels from Key.A to Key.B (dir 0) or back (dir 1). The key
+// holds the addresses as 16-byte arrays (38 bytes in all, against 64 for two
+// netip.AddrPort): there is one per connection and one per map slot.
 func makeKey(src netip.Addr, sport uint16, dst netip.Addr, dport uint16) (Key, int) {
-	c := src.Compare(dst)
-	if c < 0 || (c == 0 && sport <= dport) {
-		return Key{netip.AddrPortFrom(src, sport), netip.AddrPortFrom(dst, dport)}, 0
+	dir := 0
+	if c := src.Compare(dst); c > 0 || (c == 0 && sport > dport) {
+		src, sport, dst, dport, dir = dst, dport, src, sport, 1
 	}
-	return Key{netip.AddrPortFrom(dst, dport), netip.AddrPortFrom(src, sport)}, 1
+	k := Key{a: src.As16(), b: dst.As16(), pa: sport, pb: dport}
+	if src.Is4() {
+		k.is4 |= 1
+	}
+	if dst.Is4() {
+		k.is4 |= 2
+	}
+	return k, dir
 }
 
 // addrs returns the network addresses the transport layer of f belongs to:

@@ -123,25 +123,9 @@ func (g *generations[V]) sweep(expired func(V) bool) {
 // wrongly continue the other's stream.
 type ckey uint64
 
-// fullKey is a Key without pointers, the input of the hash.
-type fullKey struct {
-	a, b   [16]byte
-	pa, pb uint16
-	is4    uint8 // bit 0: a is IPv4, bit 1: b is IPv4
-}
-
 var tombSeed = maphash.MakeSeed()
 
-func compactKey(k Key) ckey {
-	c := fullKey{a: k.A.Addr().As16(), b: k.B.Addr().As16(), pa: k.A.Port(), pb: k.B.Port()}
-	if k.A.Addr().Is4() {
-		c.is4 |= 1
-	}
-	if k.B.Addr().Is4() {
-		c.is4 |= 2
-	}
-	return ckey(maphash.Comparable(tombSeed, c))
-}
+func compactKey(k Key) ckey { return ckey(maphash.Comparable(tombSeed, k)) }
 
 func (t *Tracker) bury(c *conn) {
 	k := compactKey(c.key)
@@ -215,7 +199,7 @@ func (t *Tracker) reviveOrNew(key Key, dir int, p decode.Proto, ts int64) *conn 
 // reviveUDP brings back a buried UDP conversation for a packet at ts.
 func (t *Tracker) reviveUDP(key Key, b udpTomb, dir int, ts int64) *conn {
 	c := t.alloc()
-	*c = conn{key: key, proto: decode.ProtoUDP, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir, stream: int64(b.stream)}
+	*c = conn{key: key, proto: decode.ProtoUDP, firstTS: ts, prevTS: ts, lastTS: ts, first: uint8(dir), zOrig: uint8(dir), stream: int64(b.stream)}
 	t.list(c).pushFront(c)
 	return c
 }

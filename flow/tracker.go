@@ -134,7 +134,15 @@ func (t *Tracker) Live() int { return t.open.n + t.closed.n + t.udpl.n }
 
 // conn is one TCP or UDP conversation.
 type conn struct {
-	key    Key
+	key          Key
+	proto        decode.Proto
+	closed       bool
+	completeness uint8
+	zFlipped     bool
+	first        uint8 // direction of the first packet
+	zOrig        uint8 // direction of Zeek's originator
+	nhist        uint8
+
 	node   lruNode
 	t      *tcpState // nil for UDP
 	stream int64
@@ -149,15 +157,6 @@ type conn struct {
 	payload [2]uint64
 	history [24]byte
 	zSeen   uint32 // once-per-direction letters already recorded
-
-	proto        decode.Proto
-	closed       bool
-	completeness uint8
-	zFlipped     bool
-
-	first int // direction of the first packet
-	zOrig int // direction of Zeek's originator
-	nhist int
 }
 
 // tcpState is the per-connection TCP analysis, reassembly and
@@ -179,7 +178,7 @@ func (t *Tracker) alloc() *conn {
 
 func (t *Tracker) newConn(key Key, dir int, p decode.Proto, ts int64) *conn {
 	c := t.alloc()
-	*c = conn{key: key, proto: p, firstTS: ts, prevTS: ts, lastTS: ts, first: dir, zOrig: dir}
+	*c = conn{key: key, proto: p, firstTS: ts, prevTS: ts, lastTS: ts, first: uint8(dir), zOrig: uint8(dir)}
 	if p == decode.ProtoTCP {
 		c.t = t.tcpState()
 		c.stream = t.tcpStreams

@@ -44,8 +44,8 @@ type ConnSummary struct {
 }
 
 func (c *conn) summary(s *ConnSummary) {
-	o, r := c.zOrig, 1-c.zOrig
-	ep := [2]netip.AddrPort{c.key.A, c.key.B}
+	o, r := int(c.zOrig), 1-int(c.zOrig)
+	ep := [2]netip.AddrPort{c.key.A(), c.key.B()}
 	*s = ConnSummary{
 		Proto: c.proto, Stream: c.stream, Orig: ep[o], Resp: ep[r], First: c.firstTS, Last: c.lastTS,
 		OrigPkts: c.pkts[o], RespPkts: c.pkts[r], OrigBytes: c.payload[o], RespBytes: c.payload[r],
@@ -56,7 +56,7 @@ func (c *conn) summary(s *ConnSummary) {
 }
 
 func (c *conn) addHist(b byte) {
-	if c.nhist < len(c.history) {
+	if int(c.nhist) < len(c.history) {
 		c.history[c.nhist] = b
 		c.nhist++
 	}
@@ -64,7 +64,7 @@ func (c *conn) addHist(b byte) {
 
 // letter returns the history letter for code (lower case) sent in direction dir.
 func (c *conn) letter(dir int, code byte) byte {
-	if dir == c.zOrig {
+	if dir == int(c.zOrig) {
 		return code - 'a' + 'A'
 	}
 	return code
@@ -91,7 +91,7 @@ func (c *conn) logScale(dir int, code byte, n *uint32) {
 func (t *Tracker) zeekTCP(c *conn, dir int, flags uint16, seq, seglen uint32, an uint32, window uint16) {
 	if c.pkts[0]+c.pkts[1] == 1 && flags&(thSYN|thACK) == thSYN|thACK {
 		// The responder spoke first: flip, as Zeek does.
-		c.zOrig = 1 - dir
+		c.zOrig = uint8(1 - dir)
 		c.zFlipped = true
 		c.addHist('^')
 	}
@@ -174,7 +174,7 @@ func (t *Tracker) zeekTCP(c *conn, dir int, flags uint16, seq, seglen uint32, an
 
 func (c *conn) zeekUDP(dir int) {
 	c.z[dir].state = zEstablished
-	if dir == c.zOrig {
+	if dir == int(c.zOrig) {
 		c.once(dir, 'd', 2)
 	} else {
 		c.once(dir, 'd', 2)
