@@ -452,6 +452,9 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 		return false
 	}
 	if s.proto == 0 {
+		if d.opts.SkipApp&AppTLS != 0 && TLSRecordStart(p) && !HTTPStart(p) {
+			return false // TLS is not dissected: no records to rebuild
+		}
 		if s.tlsVer != 0 && !f.Has(ProtoTLS) && TLSRecordStart(p) && d.decodeTLS(f, p) {
 			// TLS on a port the per-segment decoders do not try it on,
 			// known from the connection's hellos.

@@ -1,9 +1,16 @@
 package decode
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // Expert information: the per-frame items Wireshark's expert system reports
-// (tshark -z expert, _ws.expert.*), derived from the TCP analysis in
-// Frame.Analysis and from decode anomalies. One classification serves the
-// expert statistics, the _ws.expert fields and display filters.
+// (tshark -z expert, _ws.expert.*), derived from the decoded headers, the
+// TCP analysis and DNS transaction matching in Frame.Analysis, and decode
+// anomalies. One classification serves the expert statistics, the
+// _ws.expert fields and display filters.
 
 // ExpertSeverity is a Wireshark expert severity (PI_ERROR ... PI_COMMENT).
 type ExpertSeverity uint8
@@ -53,6 +60,16 @@ const (
 	ExAckNonzero
 	ExUrgNonzero
 	ExMalformed
+	ExComment         // a packet comment (pcapng opt_comment)
+	ExIPLenExceeds    // IPv4 total length beyond the frame
+	ExTTL             // IPv4 unicast TTL under 5
+	ExDSACK           // first SACK block is a D-SACK (RFC 2883)
+	ExDNSQueryRetrans // DNS/mDNS/LLMNR query repeated
+	ExDNSRespRetrans  // DNS/mDNS/LLMNR response repeated
+	ExHTTPChat        // an HTTP request or status line
+	ExEthTrailer      // non-zero bytes where a minimum-size Ethernet frame has padding
+	ExShortSegment    // TCP header length beyond the segment
+	ExIPBogusHdrLen   // IPv4 header length under 20
 	NumExpertKinds
 )
 
@@ -61,58 +78,237 @@ type ExpertDef struct {
 	Severity ExpertSeverity
 	Group    string // Wireshark's group name ("Sequence", "Protocol", "Malformed")
 	GroupPI  uint32 // PI_* group value (_ws.expert.group)
-	Summary  string // may contain one %d, replaced by Expert.Arg
+	Summary  string // may contain one %d, replaced by Expert.Arg, or one %s, replaced by Expert.Text
+	// Protocol is the protocol tshark names for the item; empty when it
+	// depends on the frame (Frame.ExpertProtocol).
+	Protocol string
 }
 
 const (
 	piSequence  = 0x02000000
 	piProtocol  = 0x09000000
 	piMalformed = 0x07000000
+	piComments  = 0x0b000000
 )
 
 // ExpertDefs is indexed by ExpertKind.
 var ExpertDefs = [NumExpertKinds]ExpertDef{
-	ExSyn:          {SevChat, "Sequence", piSequence, "Connection establish request (SYN): server port %d"},
-	ExSynAck:       {SevChat, "Sequence", piSequence, "Connection establish acknowledge (SYN+ACK): server port %d"},
-	ExFin:          {SevChat, "Sequence", piSequence, "Connection finish (FIN)"},
-	ExFinActive:    {SevNote, "Sequence", piSequence, "This frame initiates the connection closing"},
-	ExFinPassive:   {SevNote, "Sequence", piSequence, "This frame undergoes the connection closing"},
-	ExRst:          {SevWarn, "Sequence", piSequence, "Connection reset (RST)"},
-	ExRetrans:      {SevNote, "Sequence", piSequence, "This frame is a (suspected) retransmission"},
-	ExFastRetrans:  {SevNote, "Sequence", piSequence, "This frame is a (suspected) fast retransmission"},
-	ExSpurious:     {SevNote, "Sequence", piSequence, "This frame is a (suspected) spurious retransmission"},
-	ExOOO:          {SevWarn, "Sequence", piSequence, "This frame is a (suspected) out-of-order segment"},
-	ExReused:       {SevNote, "Sequence", piSequence, "A new tcp session is started with the same ports as an earlier session in this trace"},
-	ExLost:         {SevWarn, "Sequence", piSequence, "Previous segment(s) not captured (common at capture start)"},
-	ExAckLost:      {SevWarn, "Sequence", piSequence, "ACKed segment that wasn't captured (common at capture start)"},
-	ExWinUpdate:    {SevChat, "Sequence", piSequence, "TCP window update"},
-	ExWinFull:      {SevWarn, "Sequence", piSequence, "TCP window specified by the receiver is now completely full"},
-	ExKeepAlive:    {SevNote, "Sequence", piSequence, "TCP keep-alive segment"},
-	ExKeepAliveAck: {SevNote, "Sequence", piSequence, "ACK to a TCP keep-alive segment"},
-	ExDupAck:       {SevNote, "Sequence", piSequence, "Duplicate ACK (#%d)"},
-	ExZWP:          {SevNote, "Sequence", piSequence, "TCP Zero Window Probe"},
-	ExZW:           {SevWarn, "Sequence", piSequence, "TCP Zero Window segment"},
-	ExZWPAck:       {SevNote, "Sequence", piSequence, "ACK to a TCP Zero Window Probe"},
-	ExAckNonzero:   {SevNote, "Protocol", piProtocol, "The acknowledgment number field is nonzero while the ACK flag is not set"},
-	ExUrgNonzero:   {SevNote, "Protocol", piProtocol, "The urgent pointer field is nonzero while the URG flag is not set"},
-	ExMalformed:    {SevError, "Malformed", piMalformed, "Malformed Packet (Exception occurred)"},
+	ExSyn:             {SevChat, "Sequence", piSequence, "Connection establish request (SYN): server port %d", "TCP"},
+	ExSynAck:          {SevChat, "Sequence", piSequence, "Connection establish acknowledge (SYN+ACK): server port %d", "TCP"},
+	ExFin:             {SevChat, "Sequence", piSequence, "Connection finish (FIN)", "TCP"},
+	ExFinActive:       {SevNote, "Sequence", piSequence, "This frame initiates the connection closing", "TCP"},
+	ExFinPassive:      {SevNote, "Sequence", piSequence, "This frame undergoes the connection closing", "TCP"},
+	ExRst:             {SevWarn, "Sequence", piSequence, "Connection reset (RST)", "TCP"},
+	ExRetrans:         {SevNote, "Sequence", piSequence, "This frame is a (suspected) retransmission", "TCP"},
+	ExFastRetrans:     {SevNote, "Sequence", piSequence, "This frame is a (suspected) fast retransmission", "TCP"},
+	ExSpurious:        {SevNote, "Sequence", piSequence, "This frame is a (suspected) spurious retransmission", "TCP"},
+	ExOOO:             {SevWarn, "Sequence", piSequence, "This frame is a (suspected) out-of-order segment", "TCP"},
+	ExReused:          {SevNote, "Sequence", piSequence, "A new tcp session is started with the same ports as an earlier session in this trace", "TCP"},
+	ExLost:            {SevWarn, "Sequence", piSequence, "Previous segment(s) not captured (common at capture start)", "TCP"},
+	ExAckLost:         {SevWarn, "Sequence", piSequence, "ACKed segment that wasn't captured (common at capture start)", "TCP"},
+	ExWinUpdate:       {SevChat, "Sequence", piSequence, "TCP window update", "TCP"},
+	ExWinFull:         {SevWarn, "Sequence", piSequence, "TCP window specified by the receiver is now completely full", "TCP"},
+	ExKeepAlive:       {SevNote, "Sequence", piSequence, "TCP keep-alive segment", "TCP"},
+	ExKeepAliveAck:    {SevNote, "Sequence", piSequence, "ACK to a TCP keep-alive segment", "TCP"},
+	ExDupAck:          {SevNote, "Sequence", piSequence, "Duplicate ACK (#%d)", "TCP"},
+	ExZWP:             {SevNote, "Sequence", piSequence, "TCP Zero Window Probe", "TCP"},
+	ExZW:              {SevWarn, "Sequence", piSequence, "TCP Zero Window segment", "TCP"},
+	ExZWPAck:          {SevNote, "Sequence", piSequence, "ACK to a TCP Zero Window Probe", "TCP"},
+	ExAckNonzero:      {SevNote, "Protocol", piProtocol, "The acknowledgment number field is nonzero while the ACK flag is not set", "TCP"},
+	ExUrgNonzero:      {SevNote, "Protocol", piProtocol, "The urgent pointer field is nonzero while the URG flag is not set", "TCP"},
+	ExMalformed:       {SevError, "Malformed", piMalformed, "Malformed Packet (Exception occurred)", ""},
+	ExComment:         {SevComment, "Comment", piComments, "%s", "Frame"},
+	ExIPLenExceeds:    {SevError, "Protocol", piProtocol, "IPv4 total length exceeds packet length (%d bytes)", "IPv4"},
+	ExTTL:             {SevNote, "Sequence", piSequence, "\"Time To Live\" only %d", "IPv4"},
+	ExDSACK:           {SevWarn, "Sequence", piSequence, "D-SACK Sequence", "TCP"},
+	ExDNSQueryRetrans: {SevWarn, "Protocol", piProtocol, "DNS query retransmission. Original request in frame %d", ""},
+	ExDNSRespRetrans:  {SevWarn, "Protocol", piProtocol, "DNS response retransmission. Original response in frame %d", ""},
+	ExHTTPChat:        {SevChat, "Sequence", piSequence, "%s", "HTTP"},
+	ExEthTrailer: {SevNote, "Protocol", piProtocol,
+		"Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", "Ethertype"},
+	ExShortSegment: {SevWarn, "Malformed", piMalformed,
+		"Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)", "TCP"},
+	ExIPBogusHdrLen: {SevError, "Protocol", piProtocol, "Bogus IP header length (%d, must be at least 20)", "IPv4"},
 }
 
 // Expert is one expert item of a frame.
 type Expert struct {
 	Kind ExpertKind
-	Arg  uint32 // the %d of the summary (port, dup-ACK number), else 0
+	Arg  uint32 // the %d of the summary (port, dup-ACK number, frame), else 0
+	// Text is the %s of the summary (a comment, an HTTP start line), raw
+	// bytes aliasing the frame; ExpertSummary escapes it as tshark prints it.
+	Text []byte
+	// Comment is the comment of an ExComment item (Text is then nil).
+	Comment string
 }
 
 // AppendExpert appends f's expert items to dst in the order Wireshark adds
-// them: TCP header notes, connection items, sequence analysis, then a
+// them: packet comments, IPv4 notes, TCP header notes, connection items,
+// sequence analysis, DNS and HTTP items, the Ethernet trailer note, then a
 // malformed-packet error. It allocates only when dst must grow.
 func (f *Frame) AppendExpert(dst []Expert) []Expert {
+	for _, c := range f.Comments {
+		dst = append(dst, Expert{Kind: ExComment, Comment: c})
+	}
+	dst = f.appendIPExpert(dst)
 	dst = f.appendTCPExpert(dst)
+	if a := &f.Analysis; f.Has(ProtoDNS) {
+		if a.DNSRetransReqIn != 0 {
+			dst = append(dst, Expert{Kind: ExDNSQueryRetrans, Arg: uint32(a.DNSRetransReqIn)})
+		}
+		if a.DNSRetransRespIn != 0 {
+			dst = append(dst, Expert{Kind: ExDNSRespRetrans, Arg: uint32(a.DNSRetransRespIn)})
+		}
+	}
+	if f.Has(ProtoHTTP) && (f.HTTP.Request || f.HTTP.Response) && len(f.HTTP.Line) > 0 {
+		dst = append(dst, Expert{Kind: ExHTTPChat, Text: f.HTTP.Line})
+	}
+	if f.ethTrailer() {
+		dst = append(dst, Expert{Kind: ExEthTrailer})
+	}
+	if f.Has(ProtoTCP) && f.TCP.BadHdrLen {
+		dst = append(dst, Expert{Kind: ExShortSegment})
+	}
 	if f.Malformed() {
 		dst = append(dst, Expert{Kind: ExMalformed})
 	}
 	return dst
+}
+
+// ExpertNeedsMessages reports whether kind k comes from application
+// messages rebuilt across segments or matched into transactions (HTTP start
+// lines, DNS retransmissions) rather than from the packet alone.
+func ExpertNeedsMessages(k ExpertKind) bool {
+	return k == ExHTTPChat || k == ExDNSQueryRetrans || k == ExDNSRespRetrans
+}
+
+// ExpertProtocol is the protocol tshark names for item e of f.
+func (f *Frame) ExpertProtocol(e Expert) string {
+	if p := ExpertDefs[e.Kind].Protocol; p != "" {
+		return p
+	}
+	switch e.Kind {
+	case ExDNSQueryRetrans, ExDNSRespRetrans:
+		switch {
+		case f.IsMDNS():
+			return "mDNS"
+		case f.IsLLMNR():
+			return "LLMNR"
+		}
+		return "DNS"
+	}
+	return string(f.ColumnText(ColProtocol))
+}
+
+// ExpertSummary is item e's summary as tshark prints it: the %d or %s
+// filled in, with a start line's CR LF and unprintable bytes escaped.
+func ExpertSummary(e Expert) string {
+	s := ExpertDefs[e.Kind].Summary
+	switch {
+	case e.Kind == ExComment:
+		return e.Comment
+	case e.Kind == ExHTTPChat:
+		return truncateLabel(escapeExpertText(e.Text) + `\r\n`)
+	case strings.Contains(s, "%d"):
+		return strings.Replace(s, "%d", strconv.FormatUint(uint64(e.Arg), 10), 1)
+	}
+	return s
+}
+
+// truncateLabel cuts s to the 239 bytes Wireshark's item labels hold
+// (ITEM_LABEL_LENGTH with its terminating NUL).
+func truncateLabel(s string) string {
+	if len(s) > 239 {
+		return s[:239]
+	}
+	return s
+}
+
+// escapeExpertText escapes b as Wireshark's format_text does for display.
+func escapeExpertText(b []byte) string {
+	var sb strings.Builder
+	for _, c := range b {
+		switch {
+		case c == '\\':
+			sb.WriteString(`\\`)
+		case c == '\r':
+			sb.WriteString(`\r`)
+		case c == '\n':
+			sb.WriteString(`\n`)
+		case c == '\t':
+			sb.WriteString(`\t`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&sb, `\x%02x`, c)
+		default:
+			sb.WriteByte(c)
+		}
+	}
+	return sb.String()
+}
+
+// appendIPExpert adds the outer IPv4 header's items: a total length beyond
+// the frame (an error), and a TTL under 5 on a unicast packet that is not
+// PIM or OSPF (Wireshark's "\"Time To Live\" only N").
+func (f *Frame) appendIPExpert(dst []Expert) []Expert {
+	if !f.Has(ProtoIP) {
+		return dst
+	}
+	if f.IP.Bogus {
+		return append(dst, Expert{Kind: ExIPBogusHdrLen, Arg: uint32(f.IP.IHL) * 4})
+	}
+	ip := &f.IP
+	for i := range f.Layers {
+		l := &f.Layers[i]
+		if l.Proto != ProtoIP {
+			continue
+		}
+		if !l.Reasm && ip.TotalLen != 0 && f.Len >= l.Off && int(ip.TotalLen) > f.Len-l.Off {
+			dst = append(dst, Expert{Kind: ExIPLenExceeds, Arg: uint32(f.Len - l.Off)})
+		}
+		break
+	}
+	if ip.TTL < 5 && !ip.Dst.IsMulticast() && ip.Protocol != 103 && ip.Protocol != 89 {
+		dst = append(dst, Expert{Kind: ExTTL, Arg: uint32(ip.TTL)})
+	}
+	return dst
+}
+
+// ethTrailer reports a frame whose bytes after the network-layer packet
+// are not all zeros where an Ethernet frame of the minimum size (60 bytes
+// without FCS) would carry zero padding: Wireshark's ethertype trailer note.
+// SLL captures count as the Ethernet frame they were (a 14-byte header).
+func (f *Frame) ethTrailer() bool {
+	if !(f.Has(ProtoEth) || f.Has(ProtoSLL)) || len(f.Data) != f.Len {
+		return false
+	}
+	end, l3 := -1, 0
+	for i := range f.Layers {
+		l := &f.Layers[i]
+		l3 = l.Off
+		switch l.Proto {
+		case ProtoEth, ProtoSLL, ProtoVLAN, ProtoIEEE8021AD:
+			continue
+		case ProtoIP:
+			if f.IP.Bogus || f.IP.TotalLen == 0 {
+				return false
+			}
+			end = l.Off + int(f.IP.TotalLen)
+		case ProtoIPv6:
+			end = l.Off + 40 + int(f.IPv6.PayloadLen)
+		case ProtoARP:
+			end = l.Off + l.Len
+		}
+		break
+	}
+	if end < 0 || end >= len(f.Data) || f.Len-l3+14 != 60 {
+		return false
+	}
+	for _, c := range f.Data[end:] {
+		if c != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *Frame) appendTCPExpert(dst []Expert) []Expert {
@@ -133,9 +329,9 @@ func (f *Frame) appendTCPExpert(dst []Expert) []Expert {
 	}
 	if fl&TCPSyn != 0 {
 		if fl&TCPAck != 0 {
-			dst = append(dst, Expert{ExSynAck, uint32(th.SrcPort)})
+			dst = append(dst, Expert{Kind: ExSynAck, Arg: uint32(th.SrcPort)})
 		} else {
-			dst = append(dst, Expert{ExSyn, uint32(th.DstPort)})
+			dst = append(dst, Expert{Kind: ExSyn, Arg: uint32(th.DstPort)})
 		}
 	}
 	if fl&TCPFin != 0 {
@@ -150,6 +346,14 @@ func (f *Frame) appendTCPExpert(dst []Expert) []Expert {
 	if fl&TCPRst != 0 {
 		dst = append(dst, Expert{Kind: ExRst})
 	}
+	if th.NSACK > 0 && fl&TCPAck != 0 {
+		// RFC 2883: the first block reports duplicate data when it lies
+		// below the cumulative ACK or inside the second block.
+		l, r := th.SACK[0][0], th.SACK[0][1]
+		if int32(l-th.Ack) < 0 || (th.NSACK > 1 && int32(l-th.SACK[1][0]) >= 0 && int32(th.SACK[1][1]-r) >= 0) {
+			dst = append(dst, Expert{Kind: ExDSACK})
+		}
+	}
 	x := a.Flags
 	if x == 0 {
 		return dst
@@ -160,7 +364,7 @@ func (f *Frame) appendTCPExpert(dst []Expert) []Expert {
 		}
 		if m.kind == ExDupAck {
 			if a.DupAckNum != 0 {
-				dst = append(dst, Expert{ExDupAck, a.DupAckNum})
+				dst = append(dst, Expert{Kind: ExDupAck, Arg: a.DupAckNum})
 			}
 			continue
 		}

@@ -21,7 +21,7 @@ var sevJSON = [...]string{"error", "warning", "note", "chat", "comment"}
 type expKey struct {
 	kind  decode.ExpertKind
 	arg   uint32
-	proto string // only for kinds whose protocol varies (malformed packets)
+	proto string // only for kinds whose protocol varies (malformed packets, DNS variants)
 }
 
 // ExpertItem is one line of the expert summary.
@@ -32,55 +32,71 @@ type ExpertItem struct {
 	Protocol string   `json:"protocol"`
 	Summary  string   `json:"summary"`
 	Count    uint64   `json:"count"`
-	key      expKey
 }
 
 // ExpertTable counts expert items (tshark -z expert) from frames; the
 // classification of a frame's items is decode's (Frame.AppendExpert).
 type ExpertTable struct {
-	Filter  string
-	items   []*ExpertItem
-	idx     map[expKey]int32
-	scratch []decode.Expert
+	Filter string
+	// PerPacketOnly leaves out the kinds that need HTTP message reassembly or
+	// DNS transaction matching (HTTP start lines, DNS retransmissions), for
+	// a pipeline that runs neither.
+	PerPacketOnly bool
+	items         []*ExpertItem
+	idx           map[expKey]int32
+	text          [2]map[string]int32 // HTTP start lines, comments: looked up without allocating
+	scratch       []decode.Expert
 }
 
 // NewExpertTable returns an empty expert table.
 func NewExpertTable(filter string) *ExpertTable {
-	return &ExpertTable{Filter: filter, idx: map[expKey]int32{}}
+	return &ExpertTable{Filter: filter, idx: map[expKey]int32{}, text: [2]map[string]int32{{}, {}}}
 }
 
-func (t *ExpertTable) add(e decode.Expert, proto []byte) {
+// index finds the item of e, creating it on first sight.
+func (t *ExpertTable) index(f *decode.Frame, e decode.Expert) int32 {
+	newItem := func() int32 {
+		d := decode.ExpertDefs[e.Kind]
+		t.items = append(t.items, &ExpertItem{Severity: d.Severity, Sev: sevJSON[d.Severity], Group: d.Group,
+			Protocol: f.ExpertProtocol(e), Summary: decode.ExpertSummary(e)})
+		return int32(len(t.items))
+	}
+	switch e.Kind {
+	case decode.ExHTTPChat:
+		i := t.text[0][string(e.Text)] // no allocation for a line seen before
+		if i == 0 {
+			i = newItem()
+			t.text[0][string(e.Text)] = i
+		}
+		return i
+	case decode.ExComment:
+		i := t.text[1][e.Comment]
+		if i == 0 {
+			i = newItem()
+			t.text[1][e.Comment] = i
+		}
+		return i
+	}
 	key := expKey{kind: e.Kind, arg: e.Arg}
-	if e.Kind == decode.ExMalformed {
-		key.proto = string(proto)
+	if decode.ExpertDefs[e.Kind].Protocol == "" {
+		key.proto = f.ExpertProtocol(e)
 	}
 	i := t.idx[key]
 	if i == 0 {
-		d := decode.ExpertDefs[e.Kind]
-		s := d.Summary
-		if strings.Contains(s, "%d") {
-			s = fmt.Sprintf(s, e.Arg)
-		}
-		p := "TCP"
-		if e.Kind == decode.ExMalformed {
-			p = key.proto
-		}
-		t.items = append(t.items, &ExpertItem{Severity: d.Severity, Sev: sevJSON[d.Severity], Group: d.Group, Protocol: p, Summary: s, key: key})
-		i = int32(len(t.items))
+		i = newItem()
 		t.idx[key] = i
 	}
-	t.items[i-1].Count++
+	return i
 }
 
 // Add counts the expert items of frame f.
 func (t *ExpertTable) Add(f *decode.Frame) {
 	t.scratch = f.AppendExpert(t.scratch[:0])
 	for _, e := range t.scratch {
-		var proto []byte
-		if e.Kind == decode.ExMalformed {
-			proto = f.ColumnText(decode.ColProtocol)
+		if t.PerPacketOnly && decode.ExpertNeedsMessages(e.Kind) {
+			continue
 		}
-		t.add(e, proto)
+		t.items[t.index(f, e)-1].Count++
 	}
 }
 

@@ -21,7 +21,10 @@ Reports (tshark equivalents in brackets):
   conv tcp|udp|ip|eth       conversations: frames and bytes each way, relative start, duration
                             (-z conv,tcp); json adds Zeek conn_state and history for tcp/udp
   endpoints tcp|udp|ip|eth  per-endpoint frames and bytes sent and received (-z endpoints,tcp)
-  expert                    TCP expert info counted by severity and summary (-z expert)
+  expert [--all]            expert info counted by severity, group, protocol and summary (-z expert):
+                            TCP analysis, IPv4, Ethernet trailer, comments, malformed packets;
+                            --all adds HTTP request/response lines and DNS retransmissions
+                            (as tshark does; slower, memory grows with distinct request lines)
   io [--interval 1s]        frames, bytes, retransmissions, lost segments, dup ACKs per interval (-z io,stat)
   hierarchy                 protocol hierarchy (-z io,phs)
   summary                   capinfos-like summary of the capture
@@ -31,6 +34,8 @@ Flags (anywhere after REPORT):
   -Y FILTER            count only frames matching the display filter
   --interval DURATION  interval for io (default 1s)
   --single-core        analyse on one core (default: decode and analysis run on two)
+  --all                expert: also the items that need HTTP message reassembly and DNS
+                       transaction matching (implied by -Y, which decodes everything)
 
 Examples:
   wirewatch stats conv tcp trace.pcap
@@ -43,6 +48,7 @@ type statsOpts struct {
 	filter     string
 	interval   time.Duration
 	singleCore bool
+	all        bool
 	pos        []string
 }
 
@@ -83,6 +89,8 @@ func parseStatsArgs(cmd string, args []string) (*statsOpts, error) {
 			}
 		case "single-core":
 			o.singleCore = true
+		case "all":
+			o.all = true
 		default:
 			return nil, usagef("%s: unknown flag %s (see 'wirewatch %s --help')", cmd, a, cmd)
 		}
@@ -151,6 +159,7 @@ func runStats(env *Env, args []string) error {
 		}
 	case "expert":
 		t := report.NewExpertTable(o.filter)
+		t.PerPacketOnly = !o.all && o.filter == ""
 		add = t.Add
 		write = func() error {
 			if text {
@@ -198,18 +207,24 @@ func runStats(env *Env, args []string) error {
 	default:
 		return usagef("stats: unknown report %q: use conv, endpoints, expert, io, hierarchy or summary", rep)
 	}
-	// Only the protocol hierarchy, and filters (which may name HTTP, DNS or
-	// TLS fields), need messages spanning segments reassembled.
-	po.Flow.NoDesegment = rep != "hierarchy" && o.filter == ""
-	po.Flow.NoTransactions = o.filter == ""
+	// Only the protocol hierarchy, expert --all (HTTP start lines appear on
+	// the frame that completes a message) and filters (which may name HTTP,
+	// DNS or TLS fields) need messages spanning segments reassembled, and
+	// only expert --all (DNS retransmissions) and filters need transactions.
+	all := rep == "expert" && o.all
+	po.Flow.NoDesegment = rep != "hierarchy" && !all && o.filter == ""
+	po.Flow.NoTransactions = o.filter == "" && !all
 	if o.filter == "" && !fullDecode {
-		switch rep {
-		case "conv", "endpoints", "io", "summary":
+		switch {
+		case rep == "conv", rep == "endpoints", rep == "io", rep == "summary":
 			// Only link, network and transport facts are counted.
 			po.SkipApp = decode.AppDNS | decode.AppHTTP | decode.AppTLS
-		case "expert":
-			// Expert items come from TCP analysis, and from the malformed
-			// check, which reads DNS (the only application layer it needs).
+		case all:
+			// HTTP start lines and DNS retransmissions; nothing from TLS.
+			po.SkipApp = decode.AppTLS
+		case rep == "expert":
+			// TCP analysis, IPv4, trailers, comments, and the malformed
+			// check, which reads DNS.
 			po.SkipApp = decode.AppHTTP | decode.AppTLS
 		}
 	}
