@@ -176,12 +176,28 @@ func newDisplayer(o pipeOptions, flt *filter.Filter, fn frameFunc) *displayer {
 
 // frame handles one frame; done reports that the pipeline should stop.
 func (d *displayer) frame(f *decode.Frame) (done bool, err error) {
+	return d.frameMatched(f, matchHere)
+}
+
+// Display-filter verdicts for frameMatched: the filter runs here, after the
+// tracker, or it already ran on the decoded frame (earlyFilter).
+const (
+	matchHere = iota
+	matchedYes
+	matchedNo
+)
+
+// frameMatched is frame with the filter's verdict possibly already known.
+func (d *displayer) frameMatched(f *decode.Frame, verdict int) (done bool, err error) {
 	if d.shown == 0 {
 		d.prevShownTS = f.TS // the first displayed frame has a displayed delta of 0
 	}
 	f.PrevDisplayedTS = d.prevShownTS
 	d.tr.Process(f)
-	if d.flt != nil && !d.flt.Match(f) {
+	switch {
+	case verdict == matchedNo:
+		return false, nil
+	case verdict == matchHere && d.flt != nil && !d.flt.Match(f):
 		return false, nil
 	}
 	d.prevShownTS = f.TS
@@ -193,4 +209,52 @@ func (d *displayer) frame(f *decode.Frame) (done bool, err error) {
 	}
 	d.shown++
 	return d.count > 0 && d.shown >= d.count, nil
+}
+
+// decodeOnlyProtos are the protocols whose fields the decoder alone sets:
+// nothing the tracker does (stream numbers, sequence analysis, PDU
+// reassembly, transactions) changes them.
+var decodeOnlyProtos = [decode.NumProtos]bool{decode.ProtoEth: true, decode.ProtoVLAN: true, decode.ProtoSLL: true,
+	decode.ProtoNull: true, decode.ProtoARP: true, decode.ProtoIP: true, decode.ProtoIPv6: true, decode.ProtoICMP: true,
+	decode.ProtoICMPv6: true, decode.ProtoLLC: true, decode.ProtoRaw: true, decode.ProtoIEEE8021AD: true,
+	decode.ProtoPPPoE: true, decode.ProtoPPP: true, decode.ProtoFrame: true}
+
+// decodeOnlyNames are the TCP and UDP header fields and the protocols
+// themselves: decoded, never computed by the tracker. frame fields are
+// decode-only except the two listed as not; _ws fields (columns, expert
+// info, malformed) never are.
+var (
+	decodeOnlyNames = map[string]bool{"tcp": true, "udp": true, "tcp.srcport": true, "tcp.dstport": true,
+		"tcp.port": true, "tcp.hdr_len": true, "tcp.len": true, "tcp.window_size_value": true, "tcp.urgent_pointer": true,
+		"tcp.checksum": true, "tcp.seq_raw": true, "tcp.ack_raw": true, "udp.srcport": true, "udp.dstport": true,
+		"udp.port": true, "udp.length": true, "udp.checksum": true}
+	notDecodeOnly = map[string]bool{"frame.time_delta_displayed": true, "frame.protocols": true}
+)
+
+// earlyFilter returns a second compilation of flt for the decoding
+// goroutine when every field it names is set by the decoder alone (so its
+// verdict is the same before the tracker runs), else nil. The two-core
+// pipeline then filters while decoding, off the tracker's core.
+func earlyFilter(flt *filter.Filter) *filter.Filter {
+	if flt == nil {
+		return nil
+	}
+	reg := field.Std()
+	for _, name := range flt.Fields() {
+		if notDecodeOnly[name] || strings.HasPrefix(name, "_ws.") { // columns, expert info: after analysis
+			return nil
+		}
+		if decodeOnlyNames[name] || strings.HasPrefix(name, "tcp.flags") {
+			continue
+		}
+		fl := reg.Lookup(name)
+		if fl == nil || int(fl.Proto) >= len(decodeOnlyProtos) || !decodeOnlyProtos[fl.Proto] {
+			return nil
+		}
+	}
+	early, err := filter.Compile(flt.Source(), reg)
+	if err != nil {
+		return nil
+	}
+	return early
 }

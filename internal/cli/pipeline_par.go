@@ -16,6 +16,7 @@ const parBatch = 256
 
 type frameBatch struct {
 	frames []decode.Frame
+	pass   []bool // the early filter's verdicts (earlyFilter)
 	n      int
 	arena  []byte
 	err    error // non-resumable error after the frames of this batch
@@ -35,8 +36,9 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 	full := make(chan *frameBatch, nbuf)
 	done := make(chan struct{})
 	for i := 0; i < nbuf; i++ {
-		free <- &frameBatch{frames: make([]decode.Frame, parBatch)}
+		free <- &frameBatch{frames: make([]decode.Frame, parBatch), pass: make([]bool, parBatch)}
 	}
+	early := earlyFilter(flt)
 	go func() { // reader + decoder
 		defer close(full)
 		fr := newFramer(r, o.decoder())
@@ -70,6 +72,9 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 					p.Comments = append([]string(nil), p.Comments...)
 				}
 				fr.prepare(&b.frames[b.n], p)
+				if early != nil {
+					b.pass[b.n] = early.Match(&b.frames[b.n])
+				}
 				b.n++
 			}
 			full <- b
@@ -85,7 +90,14 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 	defer d.tr.Flush()
 	for b := range full {
 		for i := 0; i < b.n; i++ {
-			if stop, err := d.frame(&b.frames[i]); stop || err != nil {
+			verdict := matchHere
+			if early != nil {
+				verdict = matchedNo
+				if b.pass[i] {
+					verdict = matchedYes
+				}
+			}
+			if stop, err := d.frameMatched(&b.frames[i], verdict); stop || err != nil {
 				return err
 			}
 		}

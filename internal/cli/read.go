@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -44,6 +45,10 @@ Flags:
                    aggregator=C    joins several occurrences (default ,)
                    quote=d|s|n     double, single or no quotes around values
   -n             no name resolution (always on; accepted for tshark habits)
+  --single-core  decode and analyse on one core (default for a regular file:
+                 decoding, and a display filter that needs no connection
+                 analysis, run on a second core; standard input and pipes
+                 always use one, so that packets show as they arrive)
 
 Exit status: 0 ok; 1 the file is unreadable, truncated or corrupt (the message
 names the file, the byte offset and the problem, after every good packet was
@@ -73,6 +78,7 @@ type readOptions struct {
 	file, filter, tfmt, time string
 	write                    string // -w: save the displayed frames instead of printing them
 	count                    int
+	singleCore               bool
 	fields, eopts            listFlag
 }
 
@@ -91,6 +97,7 @@ func parseReadFlags(env *Env, args []string) (*readOptions, error) {
 	fs.Var(&o.fields, "e", "field")
 	fs.Var(&o.eopts, "E", "fields option")
 	fs.Bool("n", true, "no name resolution")
+	fs.BoolVar(&o.singleCore, "single-core", false, "one core")
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -179,7 +186,12 @@ func runRead(env *Env, args []string) error {
 	pw := report.NewPacketWriter(env.Stdout, po)
 	var rd capture.Reader
 	first := true
-	err = runPipeline(env, pipeOptions{Path: o.file, Filter: o.filter, Count: o.count,
+	run := runPipeline
+	if !o.singleCore && regularFile(o.file) {
+		// Read-ahead in batches would hold back packets arriving on a pipe.
+		run = runPipelineParallel
+	}
+	err = run(env, pipeOptions{Path: o.file, Filter: o.filter, Count: o.count,
 		Flow: readFlowConfig(o.filter, po.Format, po.Fields), OnOpen: func(r capture.Reader) { rd = r }},
 		func(f *decode.Frame) error {
 			if first {
@@ -192,6 +204,16 @@ func runRead(env *Env, args []string) error {
 		err = cerr
 	}
 	return err
+}
+
+// regularFile reports whether path names a regular file (not standard
+// input, a pipe or a device).
+func regularFile(path string) bool {
+	if path == "-" {
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // timePrecision is the number of decimals tshark shows for the capture's timestamps.

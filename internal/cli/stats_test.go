@@ -234,3 +234,26 @@ func TestParallelIdentical(t *testing.T) {
 	}
 	t.Log(fmt.Sprintf("%d report runs identical on one and two cores", n))
 }
+
+// TestReadParallelIdentical checks that read gives the same output on one
+// and two cores on every corpus capture: text, fields, and display filters
+// that run before the tracker (decode-only fields) or after it.
+func TestReadParallelIdentical(t *testing.T) {
+	dir := corpus.Dir(t)
+	variants := [][]string{{}, {"-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "ip.src"},
+		{"-Y", "frame.len > 100 && !(tcp.port == 80) || udp"}, {"-Y", "tcp.analysis.flags || dns"},
+		{"-Y", "ip.ttl < 64", "-t", "dd"}, {"-Y", "eth", "-c", "7"}}
+	n := 0
+	for _, name := range oracleOK(t, dir) {
+		path := filepath.Join(dir, "real", name)
+		for _, v := range variants {
+			args := append([]string{"read", path}, v...)
+			a := run(t, append(args, "--single-core")...)
+			if b := run(t, args...); a != b {
+				t.Errorf("%s %v: two-core output differs from single-core", name, v)
+			}
+			n++
+		}
+	}
+	t.Logf("%d read runs identical on one and two cores", n)
+}
