@@ -117,8 +117,11 @@ type Frame struct {
 	Analysis Analysis // filled by package flow
 
 	scratch []byte // owner of decoded strings (DNS names etc.); reused
-	text    []byte // owner of computed text (frame.protocols); reused
-	col     []byte // owner of column text (_ws.col.*); reused
+	// Owners of an IP reassembly's bytes and fragment frame numbers (ownReassembly).
+	reasmBuf []byte
+	fragBuf  []uint64
+	text     []byte // owner of computed text (frame.protocols); reused
+	col      []byte // owner of column text (_ws.col.*); reused
 }
 
 // Has reports whether protocol p is present in the frame.
@@ -295,6 +298,12 @@ type TCP struct {
 	TSVal, TSEcr uint32
 	HasTS        bool
 	Options      []byte // raw options, aliases Data
+	// OptNote is the first option problem Wireshark notes (an expert
+	// item): OptTooShort, OptPastEnd or OptBadLen for option kind OptKind
+	// with length byte OptLen (OptWant: the length the kind must have).
+	OptNote         uint8
+	OptKind, OptLen uint8
+	OptWant         uint8
 	// Short is set when fewer than 20 header bytes were captured: only the
 	// ports (and whatever else fits in HdrAvail bytes) are valid.
 	Short    bool

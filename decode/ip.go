@@ -101,8 +101,8 @@ func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
 		if outer {
 			f.IP.Reassembled = true
 		}
-		f.Reassembled = payload
-		f.FragFrames = d.frag.outFrames
+		f.ownReassembly(payload, d.frag.outFrames)
+		payload = f.Reassembled
 		d.ipPayload(f, ip.Protocol, payload, 0, len(payload), true)
 		return
 	}
@@ -234,8 +234,8 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 					f.IPv6.Reassembled = true
 					f.IPv6.Proto = fnh
 				}
-				f.Reassembled = payload
-				f.FragFrames = d.frag.outFrames
+				f.ownReassembly(payload, d.frag.outFrames)
+				payload = f.Reassembled
 				d.ipv6Upper(f, fnh, payload, 0, len(payload), true)
 				return
 			}
@@ -287,4 +287,14 @@ func (ip *IPv6) addExt(t uint8) {
 		ip.Ext[ip.NExt] = t
 		ip.NExt++
 	}
+}
+
+// ownReassembly gives f its own copy of a reassembled datagram and of its
+// fragments' frame numbers. The fragment table hands out buffers that a
+// later reassembly reuses; a frame must stay valid while it waits in the
+// two-core pipeline's batches, after later packets were decoded.
+func (f *Frame) ownReassembly(payload []byte, frames []uint64) {
+	f.reasmBuf = append(f.reasmBuf[:0], payload...)
+	f.fragBuf = append(f.fragBuf[:0], frames...)
+	f.Reassembled, f.FragFrames = f.reasmBuf, f.fragBuf
 }

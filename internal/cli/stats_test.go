@@ -203,8 +203,6 @@ func notExpert(name, k string) string {
 		return "TLS session resumption (TLS sessions are not tracked)"
 	case proto == "HTTP" && strings.HasPrefix(sum, "Illegal characters"):
 		return "HTTP header-name character check"
-	case proto == "TCP" && (strings.Contains(sum, "option length") || strings.Contains(sum, "TFO") || strings.Contains(sum, "MSS option")):
-		return "TCP option sanity checks (lengths, TFO, missing MSS)"
 	case proto == "Frame" && strings.HasPrefix(sum, "Arrival Time"):
 		return "invalid fractional-second timestamps"
 	}
@@ -241,6 +239,7 @@ func TestParallelIdentical(t *testing.T) {
 func TestReadParallelIdentical(t *testing.T) {
 	dir := corpus.Dir(t)
 	variants := [][]string{{}, {"-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "ip.src"},
+		{"-T", "fields", "-e", "ip.fragment", "-e", "ipv6.fragment", "-e", "_ws.col.Info"},
 		{"-Y", "frame.len > 100 && !(tcp.port == 80) || udp"}, {"-Y", "tcp.analysis.flags || dns"},
 		{"-Y", "ip.ttl < 64", "-t", "dd"}, {"-Y", "eth", "-c", "7"}}
 	n := 0
