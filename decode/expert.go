@@ -70,6 +70,9 @@ const (
 	ExEthTrailer      // non-zero bytes where a minimum-size Ethernet frame has padding
 	ExShortSegment    // TCP header length beyond the segment
 	ExIPBogusHdrLen   // IPv4 header length under 20
+	ExTCPOption       // a TCP option with a bad length (TCP.OptNote)
+	ExTFOAck          // SYN-ACK acknowledging SYN data
+	ExMSSAbsent       // SYN with options but no MSS
 	NumExpertKinds
 )
 
@@ -129,6 +132,9 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 	ExShortSegment: {SevWarn, "Malformed", piMalformed,
 		"Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)", "TCP"},
 	ExIPBogusHdrLen: {SevError, "Protocol", piProtocol, "Bogus IP header length (%d, must be at least 20)", "IPv4"},
+	ExTCPOption:     {SevNote, "Sequence", piSequence, "%s", "TCP"},
+	ExTFOAck:        {SevNote, "Sequence", piSequence, "TCP SYN-ACK accepting TFO data", "TCP"},
+	ExMSSAbsent:     {SevNote, "Protocol", piProtocol, "The SYN packet does not contain a MSS option", "TCP"},
 }
 
 // Expert is one expert item of a frame.
@@ -209,10 +215,28 @@ func ExpertSummary(e Expert) string {
 		return e.Comment
 	case e.Kind == ExHTTPChat:
 		return truncateLabel(escapeExpertText(e.Text) + `\r\n`)
+	case e.Kind == ExTCPOption:
+		return tcpOptionSummary(e.Arg)
 	case strings.Contains(s, "%d"):
 		return strings.Replace(s, "%d", strconv.FormatUint(uint64(e.Arg), 10), 1)
 	}
 	return s
+}
+
+// tcpOptionSummary words an ExTCPOption item as Wireshark does.
+func tcpOptionSummary(arg uint32) string {
+	note, kind, n, want := uint8(arg>>24), byte(arg>>16), int(uint8(arg>>8)), int(uint8(arg))
+	bytes := "bytes"
+	if n == 1 {
+		bytes = "byte"
+	}
+	switch note {
+	case OptTooShort:
+		return fmt.Sprintf("%s (with too-short option length = %d %s)", TCPOptionName(kind), n, bytes)
+	case OptPastEnd:
+		return fmt.Sprintf("%s (option length = %d %s says option goes past end of options)", TCPOptionName(kind), n, bytes)
+	}
+	return fmt.Sprintf("option length should be %d", want)
 }
 
 // truncateLabel cuts s to the 239 bytes Wireshark's item labels hold
@@ -318,13 +342,18 @@ func (f *Frame) appendTCPExpert(dst []Expert) []Expert {
 	}
 	a := &f.Analysis
 	fl := th.Flags
-	if fl&TCPAck == 0 && th.Ack != 0 {
+	switch {
+	case fl&TCPAck == 0 && th.Ack != 0:
 		dst = append(dst, Expert{Kind: ExAckNonzero})
+	case fl&(TCPSyn|TCPAck) == TCPSyn|TCPAck && a.HasTCP && a.RelAck > 1:
+		// The SYN-ACK acknowledges more than the SYN: TCP Fast Open data.
+		dst = append(dst, Expert{Kind: ExTFOAck})
 	}
-	if fl&TCPUrg == 0 && th.Urgent != 0 {
-		dst = append(dst, Expert{Kind: ExUrgNonzero})
-	}
+	urg := fl&TCPUrg == 0 && th.Urgent != 0
 	if !a.HasTCP {
+		if urg {
+			dst = append(dst, Expert{Kind: ExUrgNonzero})
+		}
 		return dst // a header Wireshark gave up on: no connection or sequence items
 	}
 	if fl&TCPSyn != 0 {
@@ -346,6 +375,13 @@ func (f *Frame) appendTCPExpert(dst []Expert) []Expert {
 	if fl&TCPRst != 0 {
 		dst = append(dst, Expert{Kind: ExRst})
 	}
+	if urg {
+		dst = append(dst, Expert{Kind: ExUrgNonzero})
+	}
+	if th.OptNote != 0 {
+		dst = append(dst, Expert{Kind: ExTCPOption,
+			Arg: uint32(th.OptNote)<<24 | uint32(th.OptKind)<<16 | uint32(th.OptLen)<<8 | uint32(th.OptWant)})
+	}
 	if th.NSACK > 0 && fl&TCPAck != 0 {
 		// RFC 2883: the first block reports duplicate data when it lies
 		// below the cumulative ACK or inside the second block.
@@ -353,6 +389,9 @@ func (f *Frame) appendTCPExpert(dst []Expert) []Expert {
 		if int32(l-th.Ack) < 0 || (th.NSACK > 1 && int32(l-th.SACK[1][0]) >= 0 && int32(th.SACK[1][1]-r) >= 0) {
 			dst = append(dst, Expert{Kind: ExDSACK})
 		}
+	}
+	if fl&TCPSyn != 0 && len(th.Options) > 0 && !th.HasMSS && th.OptNote == 0 {
+		dst = append(dst, Expert{Kind: ExMSSAbsent})
 	}
 	x := a.Flags
 	if x == 0 {

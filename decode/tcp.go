@@ -1,5 +1,7 @@
 package decode
 
+import "fmt"
+
 // TCP option kinds.
 const (
 	tcpOptEOL      = 0
@@ -24,6 +26,7 @@ func (d *Decoder) decodeTCP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	t.SrcPort, t.DstPort = be16(h), be16(h[2:])
 	t.HasMSS, t.HasWScale, t.SACKPerm, t.HasTS = false, false, false, false
 	t.NSACK = 0
+	t.OptNote = 0
 	t.Options = nil
 	t.PayloadLen = 0
 	t.HdrAvail = len(h)
@@ -76,7 +79,7 @@ func (d *Decoder) decodeTCP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 		f.anomaly(ProtoTCP, off, "TCP options truncated by the capture")
 	}
 	t.Options = h[20:optEnd]
-	d.tcpOptions(f, t.Options, off+20)
+	d.tcpOptions(f, t.Options, off+20, hl-20)
 	if hl >= len(h) {
 		return
 	}
@@ -90,7 +93,8 @@ func (d *Decoder) decodeTCP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 
 // tcpOptions parses the options Wireshark summarises (MSS, window scale,
 // SACK permitted, SACK blocks, timestamps); others are skipped by length.
-func (d *Decoder) tcpOptions(f *Frame, o []byte, off int) {
+// o holds the captured option bytes; declared is the header's options length.
+func (d *Decoder) tcpOptions(f *Frame, o []byte, off int, declared int) {
 	t := &f.TCP
 	for i := 0; i < len(o); {
 		kind := o[i]
@@ -106,9 +110,20 @@ func (d *Decoder) tcpOptions(f *Frame, o []byte, off int) {
 			return
 		}
 		n := int(o[i+1])
-		if n < 2 || i+n > len(o) {
+		switch {
+		case n < 2:
 			f.anomaly(ProtoTCP, off+i, "bad TCP option length")
+			t.optNote(OptTooShort, kind, n, 0)
 			return
+		case i+n > declared:
+			f.anomaly(ProtoTCP, off+i, "bad TCP option length")
+			t.optNote(OptPastEnd, kind, n, 0)
+			return
+		case i+n > len(o):
+			return // cut short by the capture (already noted)
+		}
+		if want := tcpOptLen(kind); want != 0 && n != want {
+			t.optNote(OptBadLen, kind, n, want)
 		}
 		v := o[i+2 : i+n]
 		switch kind {
@@ -134,6 +149,56 @@ func (d *Decoder) tcpOptions(f *Frame, o []byte, off int) {
 		}
 		i += n
 	}
+}
+
+// TCP option problems (TCP.OptNote).
+const (
+	OptTooShort = 1 + iota // length byte under 2
+	OptPastEnd             // length runs past the end of the options
+	OptBadLen              // a fixed-length option with another length
+)
+
+func (t *TCP) optNote(note uint8, kind byte, n, want int) {
+	if t.OptNote == 0 {
+		t.OptNote, t.OptKind, t.OptLen, t.OptWant = note, kind, uint8(n), uint8(want)
+	}
+}
+
+// tcpOptLen is the length Wireshark requires of a fixed-length option, 0
+// for the others.
+func tcpOptLen(kind byte) int {
+	switch kind {
+	case tcpOptMSS:
+		return 4
+	case tcpOptWScale:
+		return 3
+	case tcpOptSACKPerm:
+		return 2
+	case tcpOptTS:
+		return 10
+	}
+	return 0
+}
+
+// TCPOptionName is Wireshark's name for a TCP option kind.
+func TCPOptionName(kind byte) string {
+	switch kind {
+	case tcpOptEOL:
+		return "End of Option List (EOL)"
+	case tcpOptNOP:
+		return "No-Operation (NOP)"
+	case tcpOptMSS:
+		return "Maximum segment size"
+	case tcpOptWScale:
+		return "Window scale"
+	case tcpOptSACKPerm:
+		return "SACK permitted"
+	case tcpOptSACK:
+		return "SACK"
+	case tcpOptTS:
+		return "Timestamps"
+	}
+	return fmt.Sprintf("Unknown (0x%02x)", kind)
 }
 
 // Well-known ports Wireshark assigns by default.
