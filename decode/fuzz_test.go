@@ -60,6 +60,13 @@ func fuzzDecode(t *testing.T, lt capture.LinkType, data []byte) {
 		out = f.AppendDestination(out)
 		out = f.AppendProtocolColumn(out)
 		_ = append(out, f.Protocols()...)
+		// Expert items and their summaries (escaping, option notes).
+		for _, e := range f.AppendExpert(nil) {
+			if s := ExpertSummary(e); len(s) == 0 && e.Kind != ExComment {
+				t.Fatalf("empty expert summary for kind %d", e.Kind)
+			}
+			_ = f.ExpertProtocol(e)
+		}
 	}
 	check(data)
 	h := len(data) / 2
