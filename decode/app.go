@@ -368,7 +368,6 @@ type AppStream struct {
 	// header is, in tlsHdr.
 	tlsCount bool
 	tlsHdr   [tlsRecordHeader]byte
-	hdr      HTTP // scratch for parsing heads
 	// TLS version the connection negotiated (from the ServerHello), shared
 	// with the other direction's stream when paired.
 	tlsVer uint16
@@ -460,7 +459,7 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 			// known from the connection's hellos.
 			f.drop(ProtoData)
 		}
-		partial = s.start(f, p, true)
+		partial = s.start(d, f, p, true)
 	} else {
 		partial = s.more(d, f, p)
 	}
@@ -518,7 +517,7 @@ func (s *AppStream) Close(d *Decoder, f *Frame) {
 // start looks at the beginning of a message in p. own tells whether p's
 // first message belongs to f (false for bytes left after a message that f
 // already shows).
-func (s *AppStream) start(f *Frame, p []byte, own bool) bool {
+func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 	s.clear()
 	var tcpPorts [2]uint16
 	if f.Has(ProtoTCP) {
@@ -533,13 +532,13 @@ func (s *AppStream) start(f *Frame, p []byte, own bool) bool {
 			return own
 		}
 	case HTTPStart(p):
-		if parseHTTP(&s.hdr, p) {
-			s.matchHTTP(&s.hdr)
+		if parseHTTP(&d.httpHdr, p) {
+			s.matchHTTP(&d.httpHdr)
 		}
-		n, known := httpMessageLen(&s.hdr, p, s.bodyless)
+		n, known := httpMessageLen(&d.httpHdr, p, s.bodyless)
 		if known && n > 0 && n <= len(p) {
 			if n < len(p) {
-				s.start(f, p[n:], false)
+				s.start(d, f, p[n:], false)
 			}
 			return false
 		}
@@ -547,7 +546,7 @@ func (s *AppStream) start(f *Frame, p []byte, own bool) bool {
 			f.drop(ProtoHTTP)
 		}
 		s.pend(ProtoHTTP, nil, -1)
-		return s.httpMore(nil, f, p) || own
+		return s.httpMore(d, f, p, true) || own
 	case TLSRecordStart(p) && (tlsPort(tcpPorts[0]) || tlsPort(tcpPorts[1]) || s.tlsVer != 0 || looksTLS(p)):
 		// Complete records are already decoded; keep the one cut off.
 		off := 0
@@ -584,7 +583,7 @@ func (s *AppStream) pend(p Proto, b []byte, total int64) {
 func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 	switch s.proto {
 	case ProtoHTTP:
-		return s.httpMore(d, f, p)
+		return s.httpMore(d, f, p, false)
 	case ProtoTLS:
 		if s.tlsCount {
 			need := s.total - s.seen
@@ -592,7 +591,7 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 				s.seen += int64(len(p))
 				return true
 			}
-			s.completeCounted(f, p, int(need))
+			s.completeCounted(d, f, p, int(need))
 			return false
 		}
 		fallthrough
@@ -633,9 +632,9 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 	return false
 }
 
-// httpMore adds p to a pending HTTP message. d is nil when called from start
-// for the first segment (the message cannot be complete there).
-func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
+// httpMore adds p to a pending HTTP message. first is set when called from
+// start for the first segment (the message cannot be complete there).
+func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte, first bool) bool {
 	buf := s.bufs[s.cur]
 	if s.headLen == 0 {
 		buf = append(buf, p...)
@@ -650,7 +649,7 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
 			return true
 		}
 		s.headLen = hl
-		h := &s.hdr
+		h := &d.httpHdr
 		if !parseHTTP(h, buf) {
 			s.clear()
 			return false
@@ -683,7 +682,7 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
 			}
 		}
 	}
-	if s.total < 0 || s.seen < s.total || d == nil {
+	if s.total < 0 || s.seen < s.total || first {
 		return true
 	}
 	// Complete: decode the head (and what is kept of the body) into f.
@@ -701,7 +700,7 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte) bool {
 
 // completeCounted shows in f the counted TLS record that ends at p[:end],
 // with the complete records after it in p; a record cut off stays pending.
-func (s *AppStream) completeCounted(f *Frame, p []byte, end int) {
+func (s *AppStream) completeCounted(d *Decoder, f *Frame, p []byte, end int) {
 	h := s.tlsHdr
 	f.drop(ProtoTLS)
 	t := &f.TLS
@@ -720,7 +719,7 @@ func (s *AppStream) completeCounted(f *Frame, p []byte, end int) {
 	f.addAppLayer(ProtoTLS, p[:end+m])
 	s.clear()
 	if end+m < len(p) {
-		s.start(f, p[end+m:], false)
+		s.start(d, f, p[end+m:], false)
 	}
 }
 
@@ -732,7 +731,7 @@ func (s *AppStream) complete(d *Decoder, f *Frame, p Proto, msg, rest []byte) {
 		s.bufs[s.cur] = nil // a large message is rare: do not hold its memory
 	}
 	if len(rest) > 0 {
-		s.start(f, rest, false)
+		s.start(d, f, rest, false)
 	} else {
 		s.clear()
 	}

@@ -35,6 +35,9 @@ type Decoder struct {
 	opts Options
 	frag fragTable
 	echo echoTable
+	// httpHdr is the scratch AppStreams parse HTTP heads into: one per
+	// Decoder rather than one per connection direction (416 bytes each).
+	httpHdr HTTP
 }
 
 // NewDecoder returns a Decoder with opts.
