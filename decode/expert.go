@@ -73,6 +73,7 @@ const (
 	ExTCPOption       // a TCP option with a bad length (TCP.OptNote)
 	ExTFOAck          // SYN-ACK acknowledging SYN data
 	ExMSSAbsent       // SYN with options but no MSS
+	ExRH0             // IPv6 type-0 routing header
 	NumExpertKinds
 )
 
@@ -88,10 +89,11 @@ type ExpertDef struct {
 }
 
 const (
-	piSequence  = 0x02000000
-	piProtocol  = 0x09000000
-	piMalformed = 0x07000000
-	piComments  = 0x0b000000
+	piSequence   = 0x02000000
+	piProtocol   = 0x09000000
+	piMalformed  = 0x07000000
+	piComments   = 0x0b000000
+	piDeprecated = 0x0e000000
 )
 
 // ExpertDefs is indexed by ExpertKind.
@@ -135,6 +137,7 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 	ExTCPOption:     {SevNote, "Sequence", piSequence, "%s", "TCP"},
 	ExTFOAck:        {SevNote, "Sequence", piSequence, "TCP SYN-ACK accepting TFO data", "TCP"},
 	ExMSSAbsent:     {SevNote, "Protocol", piProtocol, "The SYN packet does not contain a MSS option", "TCP"},
+	ExRH0:           {SevNote, "Deprecated", piDeprecated, "Routing header type is deprecated", "IPv6 Routing"},
 }
 
 // Expert is one expert item of a frame.
@@ -270,10 +273,14 @@ func escapeExpertText(b []byte) string {
 	return sb.String()
 }
 
-// appendIPExpert adds the outer IPv4 header's items: a total length beyond
-// the frame (an error), and a TTL under 5 on a unicast packet that is not
-// PIM or OSPF (Wireshark's "\"Time To Live\" only N").
+// appendIPExpert adds the outer IP header's items: an IPv6 type-0 routing
+// header (deprecated); for IPv4 a bogus header length or a total length
+// beyond the frame (errors), and a TTL under 5 on a unicast packet that is
+// not PIM or OSPF (Wireshark's "\"Time To Live\" only N").
 func (f *Frame) appendIPExpert(dst []Expert) []Expert {
+	if f.Has(ProtoIPv6) && f.IPv6.RH0 {
+		dst = append(dst, Expert{Kind: ExRH0})
+	}
 	if !f.Has(ProtoIP) {
 		return dst
 	}

@@ -222,6 +222,7 @@ type IPv6 struct {
 	// routing, 44 fragment, 60 destination options, 51 AH...), the first NExt of them.
 	Ext  [8]uint8
 	NExt uint8
+	RH0  bool // a type-0 routing header (deprecated, RFC 5095)
 }
 
 // ICMP (IPv4).

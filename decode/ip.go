@@ -193,6 +193,9 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 				return
 			}
 			ip.addExt(nh)
+			if nh == 43 && b[p+2] == 0 {
+				ip.RH0 = true
+			}
 			nh = b[p]
 			p += n
 			continue

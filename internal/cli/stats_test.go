@@ -195,8 +195,6 @@ func notExpert(name, k string) string {
 		return "HTTP inside TLS that tshark decrypts with the keys embedded in the capture"
 	case proto == "HTTP" && strings.HasPrefix(sum, "HTTP body subdissector"):
 		return "HTTP body subdissectors"
-	case proto == "IPv6" && strings.Contains(sum, "Routing header type is deprecated"):
-		return "IPv6 type-0 routing header deprecation"
 	case proto == "X11" || proto == "DHCP/BOOTP" || proto == "DLT_USER" || strings.HasPrefix(proto, "JFIF"):
 		return "protocol not dissected (X11, DHCP, DLT_USER, JPEG)"
 	case proto == "TLS":
