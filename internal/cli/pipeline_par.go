@@ -2,6 +2,7 @@ package cli
 
 import (
 	"io"
+	"sync"
 
 	"github.com/wirewatch/wirewatch/decode"
 )
@@ -39,10 +40,18 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 		free <- &frameBatch{frames: make([]decode.Frame, parBatch), pass: make([]bool, parBatch)}
 	}
 	early := earlyFilter(flt)
+	var reader sync.WaitGroup
+	reader.Add(1)
 	go func() { // reader + decoder
+		defer reader.Done()
 		defer close(full)
 		fr := newFramer(r, o.decoder())
 		for {
+			select {
+			case <-done: // checked first: a free batch must not win over a stop
+				return
+			default:
+			}
 			var b *frameBatch
 			select {
 			case b = <-free:
@@ -83,7 +92,9 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 			}
 		}
 	}()
-	defer close(done)
+	// On an early return (-c, an error) stop the reader and wait for it, so
+	// that it is not inside r.Next when the deferred r.Close runs.
+	defer func() { close(done); reader.Wait() }()
 
 	o.Flow.Decoder = o.decoder() // the reader goroutine has its own
 	d := newDisplayer(o, flt, fn)
