@@ -16,7 +16,24 @@ const (
 	ExitOK       = 0
 	ExitBadInput = 1 // unreadable, truncated or corrupt capture; I/O failure
 	ExitUsage    = 2 // bad flags, bad filter, unknown subcommand
+	// ExitInterrupted: reading a file stopped on SIGINT or SIGTERM (128+2,
+	// as a shell reports a command killed by Ctrl-C).
+	ExitInterrupted = 130
 )
+
+// errInterrupted stops a pipeline when the context is cancelled (Ctrl-C).
+var errInterrupted = interruptedError{}
+
+type interruptedError struct{}
+
+func (interruptedError) Error() string { return "interrupted (SIGINT or SIGTERM)" }
+func (interruptedError) ExitCode() int { return ExitInterrupted }
+
+// silentExit ends a command with a status whose reason was already printed.
+type silentExit int
+
+func (silentExit) Error() string   { return "" }
+func (e silentExit) ExitCode() int { return int(e) }
 
 // Env is what a subcommand gets: its streams and context.
 type Env struct {
@@ -86,7 +103,9 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	var ec interface{ ExitCode() int } // a subcommand's own status (diagnose --fail-on)
 	if errors.As(err, &ec) {
-		fmt.Fprintf(stderr, "wirewatch: %s\n", err)
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintf(stderr, "wirewatch: %s\n", msg)
+		}
 		return ec.ExitCode()
 	}
 	fmt.Fprintf(stderr, "wirewatch: %s\n", err)

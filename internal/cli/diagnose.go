@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -34,7 +35,7 @@ Flags:
 
 Exit status: 0 when the capture was read, whatever was found (findings are
 results, not errors); 1 unreadable input; 2 usage; 3 with --fail-on when a
-finding reached that severity.
+finding reached that severity; 130 interrupted (Ctrl-C).
 
 Examples:
   wirewatch diagnose trace.pcapng
@@ -139,6 +140,7 @@ func runDiagnose(env *Env, args []string) error {
 	} else {
 		err = runPipelineParallel(env, o, fn)
 	}
+	stopped := errors.Is(err, errInterrupted)
 	if err != nil {
 		if _, ok := err.(*UsageError); ok {
 			return err
@@ -178,6 +180,9 @@ func runDiagnose(env *Env, args []string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("diagnose: writing the report: %w", err)
+	}
+	if stopped {
+		return silentExit(ExitInterrupted) // the warning above said why
 	}
 	if failOn != "" {
 		n := 0

@@ -53,7 +53,10 @@ func runPipeline(env *Env, o pipeOptions, fn frameFunc) error {
 	d := newDisplayer(o, flt, fn)
 	defer d.tr.Flush()
 	var f decode.Frame
-	for {
+	for n := 0; ; n++ {
+		if n%1024 == 0 && interrupted(env) {
+			return errInterrupted
+		}
 		p, err := nextPacket(env, r)
 		if err == io.EOF {
 			return nil
@@ -91,6 +94,19 @@ func openPipeline(env *Env, o pipeOptions) (capture.Reader, *filter.Filter, erro
 		o.OnOpen(r)
 	}
 	return r, flt, nil
+}
+
+// interrupted reports whether the command was asked to stop (Ctrl-C).
+func interrupted(env *Env) bool {
+	if env.Ctx == nil {
+		return false
+	}
+	select {
+	case <-env.Ctx.Done():
+		return true
+	default:
+		return false
+	}
 }
 
 // nextPacket returns the next packet, reporting (and skipping) damage the

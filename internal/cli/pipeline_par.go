@@ -52,6 +52,9 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 				return
 			default:
 			}
+			if interrupted(env) {
+				return // the consumer sees the same and stops
+			}
 			var b *frameBatch
 			select {
 			case b = <-free:
@@ -100,6 +103,9 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 	d := newDisplayer(o, flt, fn)
 	defer d.tr.Flush()
 	for b := range full {
+		if interrupted(env) {
+			return errInterrupted
+		}
 		for i := 0; i < b.n; i++ {
 			verdict := matchHere
 			if early != nil {
@@ -119,6 +125,9 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 			return nil
 		}
 		free <- b
+	}
+	if interrupted(env) { // the reader stopped early
+		return errInterrupted
 	}
 	return nil
 }

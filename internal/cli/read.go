@@ -52,7 +52,7 @@ Flags:
 
 Exit status: 0 ok; 1 the file is unreadable, truncated or corrupt (the message
 names the file, the byte offset and the problem, after every good packet was
-printed); 2 bad flags or filter.
+printed); 2 bad flags or filter; 130 interrupted (Ctrl-C).
 
 Examples:
   wirewatch read capture.pcapng

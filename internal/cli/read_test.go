@@ -108,3 +108,22 @@ func TestFieldsCommand(t *testing.T) {
 		t.Errorf("unknown prefix: exit %d %q", code, errs)
 	}
 }
+
+// TestInterruptedExits130 checks that a cancelled context (SIGINT or
+// SIGTERM in the binary) stops read, stats and diagnose on one and two cores
+// with exit status 130 and says so.
+func TestInterruptedExits130(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	file := filepath.Join("..", "..", "examples", "http.pcapng")
+	for _, args := range [][]string{{"read", file}, {"read", file, "--single-core"}, {"stats", "expert", file},
+		{"stats", "conv", "tcp", file, "--single-core"}, {"diagnose", file}} {
+		var stdout, stderr bytes.Buffer
+		if code := Main(ctx, args, nil, &stdout, &stderr); code != ExitInterrupted {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, ExitInterrupted, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "interrupted") {
+			t.Errorf("%v: stderr %q does not say it was interrupted", args, stderr.String())
+		}
+	}
+}
