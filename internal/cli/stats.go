@@ -117,6 +117,9 @@ func runStats(env *Env, args []string) error {
 		return usagef("stats: which report? conv, endpoints, expert, io, hierarchy or summary (see 'wirewatch stats --help')")
 	}
 	rep, rest := o.pos[0], o.pos[1:]
+	if o.all && rep != "expert" {
+		return usagef("stats %s: --all applies to stats expert only", rep)
+	}
 	var kind report.ConvKind
 	if rep == "conv" || rep == "endpoints" {
 		if len(rest) == 0 {
