@@ -216,13 +216,23 @@ func hostPort(a netip.Addr, p uint16) string {
 	return a.String() + ":" + strconv.Itoa(int(p))
 }
 
+// nstimeSec is Wireshark's nstime_to_sec of a duration of ns nanoseconds:
+// seconds and nanoseconds converted separately.
+func nstimeSec(ns int64) float64 {
+	return float64(ns/1e9) + float64(ns%1e9)/1e9
+}
+
 // Rows finalises and returns the rows sorted as tshark prints them: by total
 // frames, most first, then in order of appearance.
 func (t *ConvTable) Rows() []*Conv {
 	for i, c := range t.rows {
 		c.seq = i
-		c.Start = float64(c.first-t.firstTS) / 1e9
-		c.Duration = float64(c.last-c.first) / 1e9
+		// As tshark: both ends relative to the first frame, each turned into
+		// seconds as a double (whole seconds plus nanoseconds / 1e9), then
+		// subtracted. The rounding of the printed duration depends on it.
+		start, stop := nstimeSec(c.first-t.firstTS), nstimeSec(c.last-t.firstTS)
+		c.Start = start
+		c.Duration = stop - start
 	}
 	out := append([]*Conv(nil), t.rows...)
 	sort.SliceStable(out, func(i, j int) bool {
