@@ -43,7 +43,8 @@ type tomb struct {
 type closedTomb struct {
 	firstTS, prevTS int64
 	stream          uint32
-	irtt            int32 // µs
+	end             uint32 // when it was buried, in tombTick units
+	irtt            int32  // µs
 	base, next      [2]uint32
 	win             [2]uint16 // last raw windows (a closed connection has seen both)
 	ws              [2]int8
@@ -130,8 +131,12 @@ func compactKey(k Key) ckey { return ckey(maphash.Comparable(tombSeed, k)) }
 func (t *Tracker) bury(c *conn) {
 	k := compactKey(c.key)
 	half := max(t.cfg.MaxTombs/2, 1)
+	// A tomb ages from when the connection ended, or from the burial when
+	// packet time jumped ahead (records without a timestamp count as time
+	// 0): a connection must not be forgotten in the sweep that buries it.
+	end := max(c.lastTS, t.now)
 	if c.proto != decode.ProtoTCP {
-		t.udpTombs.put(k, udpTomb{stream: uint32(c.stream), end: tombTick(c.lastTS)}, half)
+		t.udpTombs.put(k, udpTomb{stream: uint32(c.stream), end: tombTick(end)}, half)
 		return
 	}
 	var bits tombBits
@@ -159,11 +164,11 @@ func (t *Tracker) bury(c *conn) {
 	}
 	zst := [2]uint8{c.z[0].state, c.z[1].state}
 	if c.closed {
-		t.closedTombs.put(k, closedTomb{firstTS: c.firstTS, prevTS: c.prevTS, stream: uint32(c.stream), irtt: irtt,
+		t.closedTombs.put(k, closedTomb{firstTS: c.firstTS, prevTS: c.prevTS, stream: uint32(c.stream), end: tombTick(end), irtt: irtt,
 			base: base, next: next, win: [2]uint16{uint16(win[0]), uint16(win[1])}, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
 		return
 	}
-	t.tcpTombs.put(k, tomb{firstTS: c.firstTS, prevTS: c.prevTS, endTS: c.lastTS, stream: uint32(c.stream), irtt: irtt,
+	t.tcpTombs.put(k, tomb{firstTS: c.firstTS, prevTS: c.prevTS, endTS: end, stream: uint32(c.stream), irtt: irtt,
 		base: base, next: next, maxAck: maxAck, lastAck: lastAck, win: win, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
 }
 
@@ -237,8 +242,8 @@ func (t *Tracker) sweepTombs(ts int64) {
 	t.lastSweep = ts
 	max := int64(t.cfg.TombTimeout)
 	t.tcpTombs.sweep(func(b tomb) bool { return ts-b.endTS > max })
-	t.closedTombs.sweep(func(b closedTomb) bool { return ts-b.prevTS > max })
 	now, maxTicks := tombTick(ts), uint32(max>>30)
+	t.closedTombs.sweep(func(b closedTomb) bool { return now-b.end > maxTicks && int32(now-b.end) > 0 })
 	t.udpTombs.sweep(func(b udpTomb) bool { return now-b.end > maxTicks && int32(now-b.end) > 0 })
 }
 

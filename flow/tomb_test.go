@@ -90,3 +90,30 @@ func TestClosedTombKeepsStraggler(t *testing.T) {
 		t.Errorf("repeated final ACK: stream %d flags %#x, want 0 and duplicate ACK only", f.Analysis.Stream, f.Analysis.Flags)
 	}
 }
+
+// TestTombSurvivesTimeJump checks that a conversation buried because packet
+// time jumped ahead (a record without a timestamp counts as time 0, as in
+// tshark) keeps its stream: its tomb ages from the burial, so the same sweep
+// does not forget it.
+func TestTombSurvivesTimeJump(t *testing.T) {
+	tr := flow.NewTracker()
+	udp := func(sport uint16, ts int64) int64 {
+		f := &decode.Frame{Number: 1, TS: ts, Len: 60}
+		f.Analysis = decode.Analysis{Stream: -1}
+		f.Present = 1<<decode.ProtoFrame | 1<<decode.ProtoIP | 1<<decode.ProtoUDP
+		f.Layers = []decode.Layer{{Proto: decode.ProtoIP, Off: 14}, {Proto: decode.ProtoUDP, Off: 34}}
+		f.IP.Src, f.IP.Dst = cli, srv
+		f.UDP.SrcPort, f.UDP.DstPort = sport, 67
+		tr.Process(f)
+		return f.Analysis.Stream
+	}
+	if s := udp(68, 0); s != 0 {
+		t.Fatalf("first conversation: stream %d", s)
+	}
+	if s := udp(69, int64(1340954905*time.Second)); s != 1 {
+		t.Fatalf("second conversation: stream %d", s)
+	}
+	if s := udp(68, 0); s != 0 {
+		t.Errorf("first conversation again (no timestamp): stream %d, want 0 (its tomb)", s)
+	}
+}

@@ -105,6 +105,7 @@ type Tracker struct {
 	udpStreams  int64
 	lastExpire  int64
 	lastSweep   int64
+	now         int64             // packet time of the expiry that buries a connection (tomb.go)
 	tcpTombs    generations[tomb] // see tomb.go
 	closedTombs generations[closedTomb]
 	udpTombs    generations[udpTomb]
@@ -291,6 +292,7 @@ func (t *Tracker) expire(ts int64) {
 		max time.Duration
 	}{{&t.closed, t.cfg.ClosedTimeout}, {&t.open, t.cfg.IdleTimeout}, {&t.udpl, t.cfg.UDPTimeout}} {
 		for e.l.tail != nil && ts-e.l.tail.lastTS > int64(e.max) {
+			t.now = ts
 			t.finish(e.l.tail, true)
 		}
 	}
