@@ -114,24 +114,6 @@ func oracleRows(t *testing.T, path string) (map[string]int, [][]string) {
 	return cols, rows
 }
 
-// okCaptures lists the corpus captures tshark reads (oracle/INDEX.tsv status ok).
-func okCaptures(t *testing.T, dir string) []string { return okCapturesTB(t, dir) }
-
-func okCapturesTB(t testing.TB, dir string) []string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "oracle", "INDEX.tsv"))
-	if err != nil {
-		t.Fatalf("read oracle index: %v", err)
-	}
-	var out []string
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Split(line, "\t")
-		if len(f) >= 2 && f[1] == "ok" {
-			out = append(out, f[0])
-		}
-	}
-	return out
-}
 
 // forEachFrame decodes every packet of a capture and calls fn with each frame.
 func forEachFrame(t testing.TB, path string, fn func(d *Decoder, f *Frame)) {
@@ -267,7 +249,7 @@ func oracleAgreement(t *testing.T, reassemble bool) {
 	infoAgree := map[string]*agreement{"DNS": {}, "HTTP": {}, "TLS": {}}
 	verbose := os.Getenv("WIREWATCH_APP_DIFF") != ""
 	var info []byte
-	for _, name := range okCaptures(t, dir) {
+	for _, name := range corpus.OracleOK(t, dir) {
 		if strings.Contains(name, "echo-connections") && testing.Short() {
 			continue
 		}
@@ -372,7 +354,7 @@ func corpusPayloads(t testing.TB, p Proto, max int) [][]byte {
 	dir := corpus.Dir(t)
 	seen := map[string]bool{}
 	var out [][]byte
-	for _, name := range okCapturesTB(t, dir) {
+	for _, name := range corpus.OracleOK(t, dir) {
 		if len(out) >= max {
 			break
 		}

@@ -1,14 +1,11 @@
 package flow_test
 
 import (
-	"errors"
-	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
@@ -39,36 +36,16 @@ func TestAppReassemblyOracle(t *testing.T) {
 		}
 	}
 	var info []byte
-	for _, name := range okCaptures(t, dir) {
+	for _, name := range corpus.OracleOK(t, dir) {
 		if name == "gopacket__pcapgo-le-test301.pcapng" {
 			continue // tshark decrypts its TLS with the keys the file holds
 		}
 		o := readOracle(t, filepath.Join(dir, "oracle", name+".frames.tsv"))
-		r, err := capture.Open(filepath.Join(dir, "real", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-		tr := flow.NewTrackerConfig(flow.Config{Decoder: dec})
-		var f decode.Frame
-		for n := 0; ; {
-			p, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				var fe *capture.FormatError
-				if errors.As(err, &fe) && fe.Resumable {
-					continue
-				}
-				break
-			}
-			n++
-			f.Number = uint64(n)
-			dec.Decode(&f, p)
-			tr.Process(&f)
+		tr := flow.NewTrackerConfig(flow.Config{Decoder: decode.NewDecoder(decode.Options{ReassembleIP: true})})
+		analyse(t, filepath.Join(dir, "real", name), tr, func(f *decode.Frame) {
+			n := int(f.Number)
 			if n > len(o.rows) {
-				continue
+				return
 			}
 			row := o.rows[n-1]
 			var method, code string
@@ -86,8 +63,7 @@ func TestAppReassemblyOracle(t *testing.T) {
 				info = f.AppendInfo(info[:0])
 				tally("Info ("+proto[:3]+" rows)", string(info), row[o.idx["_ws.col.Info"]])
 			}
-		}
-		r.Close()
+		})
 	}
 	var b strings.Builder
 	for _, k := range []string{"http.request.method", "http.response.code", "Info (HTT rows)", "Info (DNS rows)", "Info (TLS rows)"} {

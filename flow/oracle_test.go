@@ -56,23 +56,6 @@ func readOracle(t testing.TB, path string) oracleFile {
 	return o
 }
 
-// okCaptures lists the captures tshark read (INDEX.tsv status ok).
-func okCaptures(t testing.TB, dir string) []string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "oracle", "INDEX.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, l := range strings.Split(string(b), "\n") {
-		f := strings.Split(l, "\t")
-		if len(f) >= 2 && f[1] == "ok" {
-			out = append(out, f[0])
-		}
-	}
-	return out
-}
-
 // analyse runs capture → decode → flow over a file and calls fn per frame.
 func analyse(t testing.TB, path string, tr *flow.Tracker, fn func(f *decode.Frame)) int {
 	t.Helper()
@@ -132,7 +115,7 @@ func TestOracleDifferential(t *testing.T) {
 	}
 	var vals []field.Value
 	var mism []string
-	for _, name := range okCaptures(t, dir) {
+	for _, name := range corpus.OracleOK(t, dir) {
 		o := readOracle(t, filepath.Join(dir, "oracle", name+".frames.tsv"))
 		// Tally per file; a file whose frame count differs from tshark's
 		// (pcapng custom blocks tshark shows as frames) is left out.

@@ -2,8 +2,6 @@ package flow_test
 
 import (
 	"bufio"
-	"errors"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -12,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/flow"
@@ -107,49 +104,23 @@ func readTimes(t *testing.T, path string) [2]map[uint64]float64 {
 
 func computeTimes(t *testing.T, path string) [2]map[uint64]float64 {
 	out := [2]map[uint64]float64{{}, {}}
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Logf("%s: %v", path, err)
-		return out
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-	tr := flow.NewTracker()
-	var f decode.Frame
-	var n uint64
-	for {
-		p, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var fe *capture.FormatError
-			if errors.As(err, &fe) && fe.Resumable {
-				continue
-			}
-			break
-		}
-		n++
-		f.Number = n
-		dec.Decode(&f, p)
-		tr.Process(&f)
+	analyse(t, path, flow.NewTracker(), func(f *decode.Frame) {
 		if f.Analysis.DNSTime >= 0 && f.Has(decode.ProtoDNS) {
-			out[0][n] = float64(f.Analysis.DNSTime) / 1e9
+			out[0][f.Number] = float64(f.Analysis.DNSTime) / 1e9
 		}
 		if f.Analysis.HTTPTime >= 0 {
-			out[1][n] = float64(f.Analysis.HTTPTime) / 1e9
+			out[1][f.Number] = float64(f.Analysis.HTTPTime) / 1e9
 		}
-	}
+	})
 	return out
 }
 
 // TestDNSRetransmissionTshark compares dns.retransmission and its frame links
 // (dns.retransmit_request_in, dns.retransmit_response_in) with tshark's, run
-// at test time, on every corpus capture in which wirewatch decodes DNS.
+// at test time, on every corpus capture tshark reads in which wirewatch decodes DNS.
 func TestDNSRetransmissionTshark(t *testing.T) {
 	tshark := testenv.Tool(t, "tshark")
-	dir := filepath.Join(corpus.Dir(t), "real")
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	dir := corpus.Dir(t)
 	reg := field.Std()
 	fl := []*field.Field{reg.Lookup("dns.retransmission"), reg.Lookup("dns.retransmit_request_in"), reg.Lookup("dns.retransmit_response_in")}
 	for _, x := range fl {
@@ -158,11 +129,9 @@ func TestDNSRetransmissionTshark(t *testing.T) {
 		}
 	}
 	compared, marked := 0, 0
-	for _, path := range files {
-		if !strings.HasSuffix(path, ".pcap") && !strings.HasSuffix(path, ".pcapng") {
-			continue
-		}
-		got, dns := dnsRetrans(path, fl)
+	for _, name := range corpus.OracleOK(t, dir) { // the captures tshark reads
+		path := filepath.Join(dir, "real", name)
+		got, dns := dnsRetrans(t, path, fl)
 		if !dns {
 			continue
 		}
@@ -186,47 +155,23 @@ func TestDNSRetransmissionTshark(t *testing.T) {
 
 // dnsRetrans renders the frames with dns.retransmission as tshark -T fields
 // does, and tells whether the capture has DNS at all.
-func dnsRetrans(path string, fl []*field.Field) (string, bool) {
-	r, err := capture.Open(path)
-	if err != nil {
-		return "", false
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-	tr := flow.NewTracker()
-	var f decode.Frame
-	var n uint64
+func dnsRetrans(t *testing.T, path string, fl []*field.Field) (string, bool) {
 	var b strings.Builder
 	var vals []field.Value
 	hasDNS := false
-	for {
-		p, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var fe *capture.FormatError
-			if errors.As(err, &fe) && fe.Resumable {
-				continue
-			}
-			break
-		}
-		n++
-		f.Number = n
-		dec.Decode(&f, p)
-		tr.Process(&f)
+	analyse(t, path, flow.NewTracker(), func(f *decode.Frame) {
 		hasDNS = hasDNS || f.Has(decode.ProtoDNS)
-		if vals = fl[0].Get(&f, vals[:0]); len(vals) == 0 {
-			continue
+		if vals = fl[0].Get(f, vals[:0]); len(vals) == 0 {
+			return
 		}
-		b.WriteString(strconv.FormatUint(n, 10))
+		b.WriteString(strconv.FormatUint(f.Number, 10))
 		for _, x := range fl[1:] {
 			b.WriteByte('\t')
-			if vals = x.Get(&f, vals[:0]); len(vals) > 0 {
+			if vals = x.Get(f, vals[:0]); len(vals) > 0 {
 				b.WriteString(strconv.FormatUint(vals[0].U, 10))
 			}
 		}
 		b.WriteByte('\n')
-	}
+	})
 	return b.String(), hasDNS
 }

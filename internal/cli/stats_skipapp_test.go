@@ -17,7 +17,7 @@ func TestStatsSkipAppIdentical(t *testing.T) {
 		{"endpoints", "tcp"}, {"endpoints", "udp"}, {"io"}, {"summary"}}
 	defer func() { fullDecode = false }()
 	n := 0
-	for _, name := range oracleOK(t, dir) {
+	for _, name := range corpus.OracleOK(t, dir) {
 		path := filepath.Join(dir, "real", name)
 		for _, r := range reports {
 			args := append(append([]string{"stats"}, r...), path, "--format", "json")

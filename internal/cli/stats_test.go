@@ -26,22 +26,6 @@ func run(t testing.TB, args ...string) string {
 	return out.String()
 }
 
-// oracleOK lists the corpus captures tshark read.
-func oracleOK(t testing.TB, dir string) []string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "oracle", "INDEX.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, l := range strings.Split(string(b), "\n") {
-		f := strings.Split(l, "\t")
-		if len(f) >= 2 && f[1] == "ok" {
-			out = append(out, f[0])
-		}
-	}
-	return out
-}
 
 // convRows returns the data rows of a -z conv table.
 func convRows(s string) []string {
@@ -60,7 +44,7 @@ func TestConversationsOracle(t *testing.T) {
 	dir := corpus.Dir(t)
 	for _, kind := range []string{"tcp", "udp"} {
 		total, same, files, identical := 0, 0, 0, 0
-		for _, name := range oracleOK(t, dir) {
+		for _, name := range corpus.OracleOK(t, dir) {
 			want, err := os.ReadFile(filepath.Join(dir, "oracle", name+".conv_"+kind+".txt"))
 			if err != nil {
 				continue
@@ -126,7 +110,7 @@ func TestExpertOracle(t *testing.T) {
 	dir := corpus.Dir(t)
 	checked, bad, skipped := 0, 0, 0
 	why := map[string]int{}
-	for _, name := range oracleOK(t, dir) {
+	for _, name := range corpus.OracleOK(t, dir) {
 		wantb, err := os.ReadFile(filepath.Join(dir, "oracle", name+".expert.txt"))
 		if err != nil {
 			continue
@@ -213,7 +197,7 @@ func TestParallelIdentical(t *testing.T) {
 	dir := corpus.Dir(t)
 	reports := [][]string{{"conv", "tcp"}, {"conv", "udp"}, {"expert"}, {"hierarchy"}}
 	n := 0
-	for _, name := range oracleOK(t, dir) {
+	for _, name := range corpus.OracleOK(t, dir) {
 		path := filepath.Join(dir, "real", name)
 		for _, r := range reports {
 			args := append(append([]string{"stats"}, r...), path, "--format", "json")
@@ -241,7 +225,7 @@ func TestReadParallelIdentical(t *testing.T) {
 		{"-Y", "frame.len > 100 && !(tcp.port == 80) || udp"}, {"-Y", "tcp.analysis.flags || dns"},
 		{"-Y", "ip.ttl < 64", "-t", "dd"}, {"-Y", "eth", "-c", "7"}}
 	n := 0
-	for _, name := range oracleOK(t, dir) {
+	for _, name := range corpus.OracleOK(t, dir) {
 		path := filepath.Join(dir, "real", name)
 		for _, v := range variants {
 			args := append([]string{"read", path}, v...)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -56,4 +57,22 @@ func need(t testing.TB, d, what string) string {
 		t.Skipf("SKIP: %s not found at %s; set WIREWATCH_CORPUS to run this test", what, d)
 	}
 	return d
+}
+
+// OracleOK lists the captures of the corpus at dir that tshark read
+// (oracle/INDEX.tsv status "ok"): those its oracle outputs cover.
+func OracleOK(t testing.TB, dir string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "oracle", "INDEX.tsv"))
+	if err != nil {
+		t.Fatalf("read the oracle index: %v", err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Split(l, "\t")
+		if len(f) >= 2 && f[1] == "ok" {
+			out = append(out, f[0])
+		}
+	}
+	return out
 }
