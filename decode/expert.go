@@ -235,9 +235,9 @@ func tcpOptionSummary(arg uint32) string {
 	}
 	switch note {
 	case OptTooShort:
-		return fmt.Sprintf("%s (with too-short option length = %d %s)", TCPOptionName(kind), n, bytes)
+		return fmt.Sprintf("%s (with too-short option length = %d %s)", tcpOptionName(kind), n, bytes)
 	case OptPastEnd:
-		return fmt.Sprintf("%s (option length = %d %s says option goes past end of options)", TCPOptionName(kind), n, bytes)
+		return fmt.Sprintf("%s (option length = %d %s says option goes past end of options)", tcpOptionName(kind), n, bytes)
 	}
 	return fmt.Sprintf("option length should be %d", want)
 }

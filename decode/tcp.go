@@ -180,8 +180,8 @@ func tcpOptLen(kind byte) int {
 	return 0
 }
 
-// TCPOptionName is Wireshark's name for a TCP option kind.
-func TCPOptionName(kind byte) string {
+// tcpOptionName is Wireshark's name for a TCP option kind.
+func tcpOptionName(kind byte) string {
 	switch kind {
 	case tcpOptEOL:
 		return "End of Option List (EOL)"

@@ -128,13 +128,15 @@ var tombSeed = maphash.MakeSeed()
 
 func compactKey(k Key) ckey { return ckey(maphash.Comparable(tombSeed, k)) }
 
-func (t *Tracker) bury(c *conn) {
+// bury keeps a tomb of c, which expired at packet time now, so that a later
+// packet of the connection continues its stream.
+func (t *Tracker) bury(c *conn, now int64) {
 	k := compactKey(c.key)
 	half := max(t.cfg.MaxTombs/2, 1)
 	// A tomb ages from when the connection ended, or from the burial when
 	// packet time jumped ahead (records without a timestamp count as time
 	// 0): a connection must not be forgotten in the sweep that buries it.
-	end := max(c.lastTS, t.now)
+	end := max(c.lastTS, now)
 	if c.proto != decode.ProtoTCP {
 		t.udpTombs.put(k, udpTomb{stream: uint32(c.stream), end: tombTick(end)}, half)
 		return

@@ -105,7 +105,6 @@ type Tracker struct {
 	udpStreams  int64
 	lastExpire  int64
 	lastSweep   int64
-	now         int64             // packet time of the expiry that buries a connection (tomb.go)
 	tcpTombs    generations[tomb] // see tomb.go
 	closedTombs generations[closedTomb]
 	udpTombs    generations[udpTomb]
@@ -226,10 +225,7 @@ func (t *Tracker) replaceConn(c *conn, key Key, dir int, ts int64) *conn {
 }
 
 // end emits c's summary, removes it from the tables and recycles it.
-func (t *Tracker) end(c *conn) { t.finish(c, false) }
-
-// finish ends c; bury keeps a tomb so a later packet continues the stream.
-func (t *Tracker) finish(c *conn, bury bool) {
+func (t *Tracker) end(c *conn) {
 	t.list(c).remove(c)
 	m := t.tcp
 	if c.proto == decode.ProtoUDP {
@@ -239,9 +235,6 @@ func (t *Tracker) finish(c *conn, bury bool) {
 		delete(m, c.key)
 	}
 	t.flushReasm(c)
-	if bury {
-		t.bury(c)
-	}
 	if t.cfg.OnEnd != nil {
 		c.summary(&t.sum)
 		t.cfg.OnEnd(&t.sum)
@@ -292,8 +285,9 @@ func (t *Tracker) expire(ts int64) {
 		max time.Duration
 	}{{&t.closed, t.cfg.ClosedTimeout}, {&t.open, t.cfg.IdleTimeout}, {&t.udpl, t.cfg.UDPTimeout}} {
 		for e.l.tail != nil && ts-e.l.tail.lastTS > int64(e.max) {
-			t.now = ts
-			t.finish(e.l.tail, true)
+			c := e.l.tail
+			t.bury(c, ts) // a later packet continues the stream
+			t.end(c)
 		}
 	}
 	t.sweepTombs(ts)
