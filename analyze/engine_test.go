@@ -1,17 +1,15 @@
 package analyze_test
 
 import (
-	"errors"
-	"io"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wirewatch/wirewatch/analyze"
-	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/replay"
 )
 
 // TestReadyStreaming feeds a scenario frame by frame, as a live capture
@@ -20,36 +18,14 @@ import (
 // the rest after Flush.
 func TestReadyStreaming(t *testing.T) {
 	path := filepath.Join(corpus.Scenarios(t), "S1.pcapng")
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-	tr := flow.NewTracker()
 	eng := analyze.New(analyze.Config{Settle: 2 * time.Second})
-	var f decode.Frame
 	seen := map[string]int{}
 	early := 0
 	var last int64
-	for n := uint64(1); ; n++ {
-		p, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var fe *capture.FormatError
-			if errors.As(err, &fe) && fe.Resumable {
-				continue
-			}
-			t.Fatal(err)
-		}
-		f.Number = n
-		dec.Decode(&f, p)
-		tr.Process(&f)
-		eng.Add(&f)
+	_, err := replay.File(t, path, flow.NewTracker(), func(f *decode.Frame) {
+		eng.Add(f)
 		last = f.TS
-		if n%200 == 0 {
+		if f.Number%200 == 0 {
 			for _, fd := range eng.Ready(f.TS) {
 				seen[fd.Key]++
 				if fd.Severity == analyze.Critical {
@@ -57,6 +33,9 @@ func TestReadyStreaming(t *testing.T) {
 				}
 			}
 		}
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	eng.Flush(last)
 	for _, fd := range eng.Ready(last) {

@@ -1,8 +1,6 @@
 package field_test
 
 import (
-	"errors"
-	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/replay"
 	"github.com/wirewatch/wirewatch/internal/testenv"
 	"github.com/wirewatch/wirewatch/report"
 )
@@ -86,37 +85,17 @@ func TestAppFieldsMatchTshark(t *testing.T) {
 			t.Fatalf("tshark %s: %v", name, err)
 		}
 		lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-		r, err := capture.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-		tr := flow.NewTrackerConfig(flow.Config{Decoder: dec})
-		var f decode.Frame
+		tr := flow.NewTrackerConfig(flow.Config{Decoder: decode.NewDecoder(decode.Options{ReassembleIP: true})})
 		var vals []field.Value
 		var b []byte
-		for n := 0; ; {
-			p, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			var fe *capture.FormatError
-			if errors.As(err, &fe) && fe.Resumable {
-				continue
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			n++
-			f.Number = uint64(n)
-			dec.Decode(&f, p)
-			tr.Process(&f)
+		_, err = replay.File(t, path, tr, func(f *decode.Frame) {
+			n := int(f.Number)
 			if n > len(lines) {
 				t.Fatalf("%s: more frames than tshark shows", name)
 			}
 			want := strings.Split(lines[n-1], "\t")
 			for i, fl := range fields {
-				vals = fl.Get(&f, vals[:0])
+				vals = fl.Get(f, vals[:0])
 				b = b[:0]
 				for j, v := range vals {
 					if j > 0 {
@@ -138,8 +117,10 @@ func TestAppFieldsMatchTshark(t *testing.T) {
 					t.Logf("%s #%d %s:\n got %.200q\nwant %.200q", name, n, fl.Name, b, want[i])
 				}
 			}
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
-		r.Close()
 	}
 	var sb strings.Builder
 	for i, c := range counts {

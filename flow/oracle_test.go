@@ -2,9 +2,7 @@ package flow_test
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,11 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/replay"
 )
 
 // oracleColumns are the tshark fields the differential test compares.
@@ -59,32 +57,7 @@ func readOracle(t testing.TB, path string) oracleFile {
 // analyse runs capture → decode → flow over a file and calls fn per frame.
 func analyse(t testing.TB, path string, tr *flow.Tracker, fn func(f *decode.Frame)) int {
 	t.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-	var f decode.Frame
-	n := 0
-	for {
-		p, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var fe *capture.FormatError
-			if errors.As(err, &fe) && fe.Resumable {
-				continue
-			}
-			break
-		}
-		n++
-		f.Number = uint64(n)
-		dec.Decode(&f, p)
-		tr.Process(&f)
-		fn(&f)
-	}
+	n, _ := replay.File(t, path, tr, fn) // damage ends the comparison where tshark's rows end too
 	tr.Flush()
 	return n
 }

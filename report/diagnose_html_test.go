@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
-	"io"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -20,6 +18,7 @@ import (
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/flow"
+	"github.com/wirewatch/wirewatch/internal/replay"
 	"github.com/wirewatch/wirewatch/internal/testenv"
 	"github.com/wirewatch/wirewatch/report"
 )
@@ -124,31 +123,9 @@ func ethIPv4TCP(sm, dm [6]byte, src, dst netip.Addr, ttl uint8, sp, dp uint16, s
 
 func diagnose(t *testing.T, path string) *report.Diagnosis {
 	t.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-	tr := flow.NewTracker()
 	eng := analyze.New(analyze.Config{})
-	var f decode.Frame
-	for n := uint64(1); ; n++ {
-		p, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var fe *capture.FormatError
-			if errors.As(err, &fe) && fe.Resumable {
-				continue
-			}
-			t.Fatal(err)
-		}
-		f.Number = n
-		dec.Decode(&f, p)
-		tr.Process(&f)
-		eng.Add(&f)
+	if _, err := replay.File(t, path, flow.NewTracker(), eng.Add); err != nil {
+		t.Fatal(err)
 	}
 	eng.Flush(0)
 	return report.NewDiagnosis(path, eng)
