@@ -114,7 +114,6 @@ func oracleRows(t *testing.T, path string) (map[string]int, [][]string) {
 	return cols, rows
 }
 
-
 // forEachFrame decodes every packet of a capture and calls fn with each frame.
 func forEachFrame(t testing.TB, path string, fn func(d *Decoder, f *Frame)) {
 	t.Helper()

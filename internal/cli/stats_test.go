@@ -26,7 +26,6 @@ func run(t testing.TB, args ...string) string {
 	return out.String()
 }
 
-
 // convRows returns the data rows of a -z conv table.
 func convRows(s string) []string {
 	var rows []string
