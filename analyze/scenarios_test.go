@@ -128,39 +128,40 @@ func (tf *truthFile) culprits() []expectCulprit {
 // the issue's criteria against its truth file. It prints a table per scenario.
 func TestScenarios(t *testing.T) {
 	dir := corpus.Scenarios(t)
-	truths, _ := filepath.Glob(filepath.Join(dir, "*.truth.json"))
-	if len(truths) == 0 {
-		t.Skip("no scenarios")
-	}
-	sort.Strings(truths)
-	for _, tp := range truths {
-		name := strings.TrimSuffix(filepath.Base(tp), ".truth.json")
-		t.Run(name, func(t *testing.T) {
-			raw, err := os.ReadFile(tp)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tf, err := parseTruth(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			capPath := filepath.Join(dir, name+".pcapng")
-			if _, err := os.Stat(capPath); err != nil {
-				capPath = filepath.Join(dir, name+".pcap")
-			}
-			eng := diagnoseFile(t, capPath, analyze.Config{})
-			fs := eng.Findings()
-			checkScenario(t, name, tf, fs)
-		})
-	}
+	forTruths(t, dir, "no scenarios", func(t *testing.T, name string, tf *truthFile) {
+		capPath := filepath.Join(dir, name+".pcapng")
+		if _, err := os.Stat(capPath); err != nil {
+			capPath = filepath.Join(dir, name+".pcap")
+		}
+		checkScenario(t, name, tf, diagnoseFile(t, capPath, analyze.Config{}).Findings())
+	})
 }
 
 // TestExamples runs the same checks over the lab's example captures in
 // examples/ (made by lab/run.sh; truth files in the scenarios' format).
 func TestExamples(t *testing.T) {
-	truths, _ := filepath.Glob(filepath.Join("..", "examples", "*.truth.json"))
+	dir := filepath.Join("..", "examples")
+	forTruths(t, dir, "SKIP: no examples/*.truth.json", func(t *testing.T, name string, tf *truthFile) {
+		fs := diagnoseFile(t, filepath.Join(dir, name+".pcapng"), analyze.Config{}).Findings()
+		if tf.RootCause.Category == "" && len(tf.RootCause.Categories) == 0 {
+			for _, f := range fs {
+				if f.Severity == analyze.Critical {
+					t.Errorf("%s: clean capture has a critical finding: %s", name, f.Title)
+				}
+			}
+			return
+		}
+		checkScenario(t, name, tf, fs)
+	})
+}
+
+// forTruths runs fn as a subtest for every NAME.truth.json in dir, in name
+// order, with its parsed truth; it skips the test with skipMsg when there
+// are none.
+func forTruths(t *testing.T, dir, skipMsg string, fn func(t *testing.T, name string, tf *truthFile)) {
+	truths, _ := filepath.Glob(filepath.Join(dir, "*.truth.json"))
 	if len(truths) == 0 {
-		t.Skip("SKIP: no examples/*.truth.json")
+		t.Skip(skipMsg)
 	}
 	sort.Strings(truths)
 	for _, tp := range truths {
@@ -174,17 +175,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			eng := diagnoseFile(t, filepath.Join("..", "examples", name+".pcapng"), analyze.Config{})
-			fs := eng.Findings()
-			if tf.RootCause.Category == "" && len(tf.RootCause.Categories) == 0 {
-				for _, f := range fs {
-					if f.Severity == analyze.Critical {
-						t.Errorf("%s: clean capture has a critical finding: %s", name, f.Title)
-					}
-				}
-				return
-			}
-			checkScenario(t, name, tf, fs)
+			fn(t, name, tf)
 		})
 	}
 }
