@@ -35,27 +35,11 @@ type Sent struct {
 func (p *Pair) SendMix(vlan bool) (Sent, error) {
 	var s Sent
 	// A listens for TCP on 8080 (v4 and v6) and answers one HTTP request per connection.
-	var ln net.Listener
-	if err := Do(p.A, func() (err error) { ln, err = net.Listen("tcp", ":8080"); return err }); err != nil {
+	stop, err := ServeHTTP(p.A, 8080)
+	if err != nil {
 		return s, err
 	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 512)
-				if _, err := c.Read(buf); err != nil {
-					return
-				}
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
-			}()
-		}
-	}()
+	defer stop()
 	seq := 0
 	payload := func(n int) []byte {
 		seq++
