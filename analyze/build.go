@@ -69,6 +69,9 @@ func (e *Engine) groupKeyFor(s *stallRec) groupKey {
 func (e *Engine) build() []Finding {
 	e.ix = nil
 	e.correlateConsistent()
+	for _, r := range detectRules {
+		r.detect(e)
+	}
 	for i := range e.stalls {
 		s := &e.stalls[i]
 		if s.cat == CatPeerReset {
@@ -162,6 +165,9 @@ func (e *Engine) build() []Finding {
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Severity != out[j].Severity {
 			return out[i].Severity > out[j].Severity
+		}
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
 		}
 		if out[i].TimeLost != out[j].TimeLost {
 			return out[i].TimeLost > out[j].TimeLost
@@ -566,333 +572,13 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	if len(un) > 0 {
 		unS = " " + addrList(un, 6) + " did the same kind of traffic without this problem."
 	}
-	switch k.cat {
-	case CatBlockedDependency:
-		culprit.Role = "unreachable " + strings.ToUpper(k.proto) + " server the waiting host depends on"
-		f.Severity = Warning
-		if st.n >= 2 || st.lost >= int64(5*time.Second) {
-			f.Severity = Critical
-		}
-		waiter := "the client"
-		if len(g.stalls) > 0 && g.stalls[0].WaitingOn == WaitServer {
-			waiter = "the server"
-		}
-		target, how, tried := ep.String(), "the SYNs get no answer at all (no SYN/ACK, no reset, no ICMP error)", "open a TCP connection to"
-		filt := fmt.Sprintf("(%s.dst == %s && %s.dstport == %d)", ipf, k.host, k.proto, k.port)
-		outcomes := map[string]int{}
-		for _, s := range g.stalls {
-			if s.Attempt != nil {
-				outcomes[s.Attempt.Outcome]++
-			}
-		}
-		switch {
-		case outcomes["icmp-error"] > 0:
-			how = "each attempt ends with an ICMP destination-unreachable error (a router cannot deliver to it)"
-		case outcomes["refused"] > 0:
-			how = "each attempt is refused with a reset only after its retries"
-		}
-		switch k.proto {
-		case "arp":
-			culprit.Role = "host on the local network that does not answer ARP (switched off or gone)"
-			target = k.host.String()
-			tried = "reach the local address"
-			how = "its ARP requests get no reply, so not even a SYN can leave the machine (the port is not visible on the wire)"
-			filt = fmt.Sprintf("(arp.opcode == 1 && arp.dst.proto_ipv4 == %s)", k.host)
-		case "udp":
-			tried = "query"
-			how = "the datagrams get no answer"
-		}
-		f.Title = fmt.Sprintf("%s waits %s for unreachable %s before each request (%s, %s lost)",
-			victimsS, trimF(culprit.TimeoutS, 1)+" s", target, plural(st.n, "stall", "stalls"), secs(st.lost))
-		if waiter == "the server" {
-			var sv []string
-			seen := map[Endpoint]bool{}
-			for _, s := range g.stalls {
-				if !seen[s.Server] {
-					seen[s.Server] = true
-					sv = append(sv, s.Server.String())
-				}
-			}
-			f.Title = fmt.Sprintf("Server %s waits %s for unreachable %s before each answer (%s from %s, %s lost)",
-				strings.Join(sv, ", "), trimF(culprit.TimeoutS, 1)+" s", target, plural(st.n, "stall", "stalls"), victimsS, secs(st.lost))
-			f.Explanation = fmt.Sprintf("%s got their requests to %s acknowledged at once, then waited up to %s. In every one of these gaps the server "+
-				"itself is trying to %s %s; %s, and it answers %s after that attempt began, when it gives up. The server is not slow, it is blocked "+
-				"on a back end it cannot reach (database, authentication, licence or DNS server behind it). Fix the path to %s or the server's "+
-				"configuration.%s", victimsS, strings.Join(sv, ", "), secs(st.maxDur), tried, target, how, trimF(culprit.TimeoutS, 3)+" s", target, unS)
-			f.DisplayFilter = filt + " || " + frameSet(stallEnds(g), 300)
-			break
-		}
-		tlsHold := false
-		for _, s := range g.stalls {
-			tlsHold = tlsHold || strings.HasPrefix(s.What, "TLS handshake")
-		}
-		f.Explanation = fmt.Sprintf("On %s, %s the TCP connection is ready but %s sends nothing for up to %s. "+
-			"In every one of these gaps the same host is trying to %s %s; %s, and the held request goes out %s after that attempt began, "+
-			"when it is abandoned. This is the signature of a local agent (endpoint security / web filter / licence or proxy check) that asks a server "+
-			"it cannot reach before letting each request through, waits for its timeout, then fails open. The web servers are not slow: once the request "+
-			"is sent they answer promptly. Fix the path to %s (routing, VPN, firewall, or the box itself) or reconfigure the agent on the affected machine.%s",
-			victimsS, plural(st.n, "time", "times"), waiter, secs(st.maxDur), tried, target, how, trimF(culprit.TimeoutS, 3)+" s", target, unS)
-		f.DisplayFilter = filt + " || " + frameSet(stallEnds(g), 300)
-		if tlsHold {
-			f.Explanation += " Here the hold is inside the TLS handshake, right after the server sent its certificate: the client checks the " +
-				"certificate's revocation (OCSP or CRL) at a responder it cannot reach, waits, then soft-fails and continues."
-		}
-	case CatDNSTimeout:
-		culprit.Role = "DNS server that does not answer"
-		retried := 0
-		resent := 0
-		for _, s := range g.stalls {
-			if !s.Open && s.timeout > 0 && s.count == 0 {
-				retried++
-			}
-			if s.count > 0 {
-				resent++
-			}
-		}
-		if retried == 0 && resent == 0 && st.open == st.n && st.maxDur < int64(2*time.Second) {
+	x := &explainCtx{e: e, g: g, st: st, k: k, ep: ep, ipf: ipf, f: &f, c: culprit, victimsS: victimsS, unS: unS}
+	if r := ruleFor(k.cat); r != nil && r.explain != nil {
+		if !r.explain(x) {
 			return f, false
 		}
-		if retried == 0 && resent == 0 && st.maxDur < int64(2*time.Second) {
-			return f, false // a query still in flight at the end of the capture is not a timeout
-		}
-		f.Severity = Warning
-		if retried >= 2 {
-			f.Severity = Critical // several lookups waited the full timeout and failed over
-		}
-		if culprit.TimeoutS > 0 {
-			f.Title = fmt.Sprintf("DNS server %s does not answer: %s waited %s per lookup (%s, %s lost)",
-				k.host, victimsS, secsOrUnknown(culprit.TimeoutS), plural(st.n, "query", "queries"), secs(st.lost))
-		} else {
-			f.Title = fmt.Sprintf("DNS server %s never answers %s (%s)", k.host, victimsS, plural(st.n, "query", "queries"))
-		}
-		f.Explanation = fmt.Sprintf("%s sent %s to %s and got no answer. ", victimsS, plural(st.n, "DNS query", "DNS queries"), ep)
-		noDNS := e.otherDNSAnswers(k.host) == 0
-		if retried > 0 || resent > 0 {
-			f.Explanation += fmt.Sprintf("Each time the resolver waited %s, its timeout, and asked again, "+
-				"so every new host name costs the user that long before the connection even starts. ", secsOrUnknown(culprit.TimeoutS))
-		}
-		if noDNS {
-			f.Explanation += "No DNS server answered in the whole capture, so names do not resolve at all: check the path to the DNS servers " +
-				"(firewall, routing, the upstream link) before their configuration." + unS
-		} else {
-			f.Explanation += fmt.Sprintf("Other DNS servers do answer: remove or fix %s in the resolver configuration of the affected hosts (or make it reachable).%s", k.host, unS)
-		}
-		f.DisplayFilter = fmt.Sprintf("(dns && %s.addr == %s) || %s", ipf, k.host, frameSet(stallEnds(g), 300))
-	case CatDNSSlow:
-		culprit.Role = "slow DNS server"
-		f.Severity = Info
-		if st.maxDur >= int64(2*time.Second) {
-			f.Severity = Warning
-		}
-		f.Title = fmt.Sprintf("DNS server %s answers slowly (up to %s)", k.host, secs(st.maxDur))
-		f.Explanation = fmt.Sprintf("%s from %s waited up to %s for %s to answer. A DNS server on a healthy network answers in milliseconds; "+
-			"this one is overloaded or forwarding to a slow upstream.%s", plural(st.n, "Query", "Queries"), victimsS, secs(st.maxDur), k.host, unS)
-		f.DisplayFilter = fmt.Sprintf("dns.time >= 1 && %s.src == %s", ipf, k.host)
-	case CatServerThink:
-		culprit.Role = "slow application server"
-		f.Severity = Info
-		known := false
-		for _, s := range g.stalls {
-			known = known || s.known
-		}
-		if st.maxDur >= int64(e.cfg.ThinkWarn) && known {
-			f.Severity = Warning
-		}
-		acked := ""
-		for _, s := range g.stalls {
-			if s.ack > 0 {
-				acked = fmt.Sprintf(" The server's TCP stack acknowledged the request within %s, so the network delivered it; the time is spent in the application.", fmtMs(s.ack))
-				break
-			}
-		}
-		rtt := ""
-		if st.maxRTT > 0 {
-			rtt = fmt.Sprintf(" against a network round trip of only %s", fmtMs(st.maxRTT))
-		}
-		urls := whatList(g, 4)
-		f.Title = fmt.Sprintf("Server %s takes up to %s to answer (%s)", ep, secs(st.maxDur), plural(st.n, "slow response", "slow responses"))
-		f.Explanation = fmt.Sprintf("The client sent its request promptly and then waited %s–%s for the first byte of the answer from %s%s.%s "+
-			"Slow requests: %s. Look at the server application and its back ends, not at the network.%s",
-			secs(st.minDur), secs(st.maxDur), ep, rtt, acked, urls, unS)
-		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && %s", ipf, k.host, k.port, frameSet(st.evidence, 300))
-	case CatHighLatency:
-		culprit.Role = "far-away or slow network path"
-		f.Severity = Info
-		if st.maxDur >= int64(500*time.Millisecond) {
-			f.Severity = Warning
-		}
-		f.Title = fmt.Sprintf("High network latency to %s: %s for one round trip", ep, secs(st.maxDur))
-		f.Explanation = fmt.Sprintf("The TCP handshake from %s to %s took %s–%s without any retransmission: one round trip on this path costs that much, "+
-			"and every exchange on the connection pays it again (each request, each window of data). The server is not the bottleneck when its ACKs "+
-			"are as late as its data; look at the path (satellite/cellular link, congested or bufferbloated queue, far-away site or a detour in routing).%s",
-			victimsS, ep, secs(st.minDur), secs(st.maxDur), unS)
-		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && tcp.flags.syn == 1", ipf, k.host, k.port)
-	case CatClientDelay:
-		culprit.Role = "client that waits before sending"
-		culprit.Port, culprit.Proto = 0, ""
-		f.Severity = Info
-		f.Title = fmt.Sprintf("%s waits up to %s after connecting before sending its request (%s)", k.host, secs(st.maxDur), plural(st.n, "time", "times"))
-		f.Explanation = fmt.Sprintf("After the TCP handshake completed, %s sent nothing for %s–%s. Nothing else that host did in these gaps "+
-			"explains them (no failed connection, DNS or ARP attempt that ends when the request leaves), so this is the client application: "+
-			"pre-opened (speculative) connections, a slow local proxy or a busy machine.", k.host, secs(st.minDur), secs(st.maxDur))
-		f.DisplayFilter = frameSet(st.evidence, 300)
-		culprit = &Culprit{Host: k.host, Role: culprit.Role}
-	case CatRefused:
-		culprit.Role = "server port that refuses connections"
-		f.Severity = Warning
-		f.Title = fmt.Sprintf("%s refuses connections (%s from %s)", ep, plural(st.n, "attempt", "attempts"), victimsS)
-		f.Explanation = fmt.Sprintf("Every SYN to %s was answered at once with a reset: the host is up but nothing listens on port %d "+
-			"(or a host firewall rejects it). %s tried %s; an application that keeps retrying wastes time and shows errors to its users. "+
-			"Start the service, or fix the client's configured address or port.%s", ep, k.port, victimsS, plural(st.n, "time", "times"), unS)
-		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && (tcp.flags.syn == 1 || tcp.flags.reset == 1)", ipf, k.host, k.port)
-	case CatConnTimeout:
-		culprit.Role = "server that never answers connection attempts"
-		f.Severity = Info
-		syns := 0
-		for _, s := range g.stalls {
-			syns += s.count
-		}
-		if syns > st.n || st.n >= 3 {
-			f.Severity = Warning
-		}
-		f.Title = fmt.Sprintf("Connections to %s are never answered (%s, %s)", ep, plural(st.n, "attempt", "attempts"), plural(syns, "SYN", "SYNs"))
-		f.Explanation = fmt.Sprintf("%s sent %s to %s and got nothing back: no SYN/ACK, no reset, no ICMP error. Something in the path drops the "+
-			"packets silently (a firewall, a missing route, a down VPN) or the host is gone. Each attempt costs the client its full connect timeout.%s",
-			victimsS, plural(syns, "SYN", "SYNs"), ep, unS)
-		f.DisplayFilter = fmt.Sprintf("%s.dst == %s && tcp.dstport == %d && tcp.flags.syn == 1", ipf, k.host, k.port)
-	case CatSYNRetrans:
-		culprit.Role = "server reached only after SYN retransmissions"
-		f.Severity = Warning
-		if k.port == 0 {
-			// one client, several servers: the trouble is on that client's side of the path
-			culprit.Role = "path near this client: its first SYNs are lost on the way to several servers"
-			var sv []netip.Addr
-			seen := map[netip.Addr]bool{}
-			for s := range st.servers {
-				if !seen[s.Addr] {
-					seen[s.Addr] = true
-					sv = append(sv, s.Addr)
-				}
-			}
-			sort.Slice(sv, func(i, j int) bool { return sv[i].Less(sv[j]) })
-			f.Title = fmt.Sprintf("%s's connections start late: SYNs retransmitted to %s (%s, %s lost)", k.host, plural(len(sv), "server", "servers"),
-				plural(st.n, "connection", "connections"), secs(st.lost))
-			f.Explanation = fmt.Sprintf("%s had to send the SYN again before %s answered; each retransmission waits the stack's initial "+
-				"retransmission timeout (%s here: Linux waits 1 s, Windows 3 s, doubling each time). Because it happens towards several unrelated "+
-				"servers from this one host, the loss is near it: a firewall or NAT that drops first SYNs (connection-rate limits, SYN-flood protection), "+
-				"a full state table, or a flaky first hop.%s", k.host, addrList(sv, 6), secsOrUnknown(culprit.TimeoutS), unS)
-			f.DisplayFilter = fmt.Sprintf("(%s.src == %s && tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.analysis.retransmission) || %s", ipf, k.host, frameSet(st.evidence, 300))
-			break
-		}
-		f.Title = fmt.Sprintf("Connection setup to %s needed SYN retransmissions (%s, %s lost)", ep, plural(st.n, "connection", "connections"), secs(st.lost))
-		f.Explanation = fmt.Sprintf("%s had to send the SYN to %s more than once before the SYN/ACK came back; each lost SYN or SYN/ACK costs the "+
-			"stack's initial retransmission timeout (1 s on Linux, 3 s on Windows), doubling each time. Look for loss or an overloaded listener "+
-			"(full accept queue) on the way to %s.%s", victimsS, ep, k.host, unS)
-		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && tcp.flags.syn == 1", ipf, k.host, k.port)
-	case CatMiddleboxReset:
-		culprit.Role = "device in the path that resets connections in the server's name"
-		f.Severity = Critical
-		clue := ""
-		for _, s := range g.stalls {
-			if s.detail != "" {
-				clue = strings.TrimSuffix(strings.TrimSpace(s.detail), ";")
-				break
-			}
-		}
-		if dev := e.deviceFor(g); dev.IsValid() {
-			culprit.Device = dev
-		}
-		f.Title = fmt.Sprintf("A middlebox resets %s's connections to %s (%s)", victimsS, ep, plural(st.n, "session", "sessions"))
-		who := "A device in the path (transparent proxy, IPS, firewall doing protocol inspection) answers for the server and kills the session."
-		if culprit.Device.IsValid() {
-			who = "The router " + culprit.Device.String() + ", whose MAC address carried the resets, is the device: as a transparent proxy, IPS or " +
-				"inspecting firewall it answers for the server and kills the session."
-		}
-		f.Explanation = fmt.Sprintf("Sessions (or connection attempts) from %s to %s were torn down by a TCP reset that claims to come from %s but was not sent by it: %s. "+
-			"%s Check that device's policies and licences for this traffic; the real server is probably fine.%s",
-			victimsS, ep, k.host, clue, who, unS)
-		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && (tcp.flags.reset == 1 || tcp.flags.syn == 1)", ipf, k.host, k.port)
-	case CatPeerReset:
-		culprit.Role = "server that resets connections"
-		f.Severity = Info
-		if st.n >= 3 {
-			f.Severity = Warning
-		}
-		f.Title = fmt.Sprintf("%s resets established connections (%s)", ep, plural(st.n, "reset", "resets"))
-		f.Explanation = fmt.Sprintf("%s aborted %s from %s with a TCP reset in the middle of the exchange. Nothing about the resets "+
-			"(TTL, timing) suggests a device in the path, so the server application or its host closed them abruptly.%s", ep, plural(st.n, "session", "sessions"), victimsS, unS)
-		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && tcp.flags.reset == 1", ipf, k.host, k.port)
-	case CatPacketLoss:
-		culprit = nil
-		rate := 0.0
-		if st.pkts > 0 {
-			rate = float64(st.retrans) / float64(st.pkts)
-		}
-		f.Severity = Info
-		if (rate >= 0.01 && st.retrans >= 3) || st.lost >= int64(time.Second) {
-			f.Severity = Warning
-		}
-		srvs := map[netip.Addr]bool{}
-		for s := range st.servers {
-			srvs[s.Addr] = true
-		}
-		var sv []netip.Addr
-		for a := range srvs {
-			sv = append(sv, a)
-		}
-		sort.Slice(sv, func(i, j int) bool { return sv[i].Less(sv[j]) })
-		f.Title = fmt.Sprintf("Packet loss on %s (%s retransmitted or missing of %s data segments, %s in recovery)",
-			plural(st.n, "connection", "connections"), itoa(st.retrans), itoa(st.pkts), secs(st.lost))
-		down := 0
-		for _, s := range g.stalls {
-			if s.detail == "server→client" {
-				down++
-			}
-		}
-		f.Explanation = fmt.Sprintf("Connections from %s to %s lose segments: the capture shows retransmissions and gaps "+
-			"(segments missing before they reached the capture point), the receivers send duplicate ACKs and SACKs, and each loss costs a fast "+
-			"retransmission or a timeout. TCP halves its sending rate after every loss, so these transfers run slower than the link allows. ",
-			victimsS, addrList(sv, 6))
-		if down*2 > st.n {
-			f.Explanation += "The losses are mostly on data flowing from the servers to the clients (downstream). "
-		} else {
-			f.Explanation += "The losses are mostly on data flowing from the clients to the servers (upstream). "
-		}
-		f.Explanation += "Look for a lossy link, a congested queue or a duplex mismatch on the path these connections share."
-		if unS != "" {
-			f.Explanation += unS
-		}
-		f.DisplayFilter = "(tcp.analysis.retransmission || tcp.analysis.lost_segment || tcp.analysis.fast_retransmission) && (" + connFilter(g, 20) + ")"
-	case CatZeroWindow:
-		culprit.Role = "receiver that stops reading"
-		culprit.Port = commonPort(g, true)
-		f.Severity = Info
-		if st.maxDur >= int64(time.Second) || st.lost >= int64(time.Second) {
-			f.Severity = Warning
-		}
-		f.Title = fmt.Sprintf("%s closes its receive window (zero window, up to %s)", k.host, secs(st.maxDur))
-		if st.open > 0 {
-			f.Title = fmt.Sprintf("%s closed its receive window and never reopened it (%s)", k.host, secs(st.maxDur))
-		}
-		f.Explanation = fmt.Sprintf("%s advertised a zero receive window %s, so the sender had to stop and wait (%s in total). "+
-			"The network is not the bottleneck: the receiving application does not read its socket fast enough (busy CPU, slow disk, small buffers).",
-			k.host, plural(st.n, "time", "times"), secs(st.lost))
-		if st.maxDur < int64(e.cfg.MinStall) {
-			f.Explanation = fmt.Sprintf("%s advertised a zero receive window %s, but reopened it within %s each time: a receiver that "+
-				"briefly fell behind, harmless unless it grows.", k.host, plural(st.n, "time", "times"), secs(st.maxDur))
-		}
-		f.DisplayFilter = fmt.Sprintf("tcp.window_size == 0 && tcp.flags.reset == 0 && %s.src == %s", ipf, k.host)
-	case CatPMTUBlackhole:
-		culprit.Role = "path that drops large packets silently"
-		culprit.Port = commonPort(g, false)
-		f.Severity = Critical
-		f.Title = fmt.Sprintf("Large packets from %s vanish on the way to %s (path MTU black hole, %s lost)", k.host, victimsS, secs(st.lost))
-		f.Explanation = fmt.Sprintf("%s sent full-size segments to %s that never arrived (%s), while its small packets "+
-			"(ACKs, FIN) of the same connections got through, and no ICMP 'fragmentation needed' / 'packet too big' came back. %s waited %s and gave up. "+
-			"A link with a smaller MTU (VPN, PPPoE, tunnel) drops the large packets and a filter eats the ICMP that would tell the sender to shrink them. "+
-			"Allow ICMP type 3 code 4 / ICMPv6 type 2 through, or clamp the TCP MSS on the tunnel.%s", k.host, victimsS, whatList(g, 2), victimsS, secs(st.maxDur), unS)
-		f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp && (%s)", ipf, k.host, frameSet(st.evidence, 300))
-	default:
+		culprit = x.c
+	} else {
 		f.Title = string(k.cat)
 		f.DisplayFilter = frameSet(st.evidence, 300)
 	}
@@ -904,6 +590,13 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	}
 	f.Culprit = culprit
 	f.Unaffected = un
+	conf := defaultConfidence
+	if r := ruleFor(k.cat); r != nil && r.confidence != nil {
+		conf = r.confidence
+	}
+	f.Confidence, f.Basis = conf(x)
+	f.Confidence = math.Round(f.Confidence*100) / 100
+	f.Score = score(&f, len(f.Affected))
 	return f, true
 }
 
@@ -1082,20 +775,17 @@ func (e *Engine) scanFinding(src, dst netip.Addr, g *group) Finding {
 		"(a security scanner, a worm, or an inventory tool), not users' traffic: these failed connections are not a performance problem. "+
 		"Make sure the scan is expected.", src, itoa(len(ports)), dst)
 	f.DisplayFilter = fmt.Sprintf("%s.src == %s && %s.dst == %s && tcp.flags.syn == 1 && tcp.flags.ack == 0", ipf, src, ipf, dst)
+	f.Confidence = 0.9
+	f.Basis = fmt.Sprintf("%s connection attempts to %s ports of one host.", itoa(st.n), itoa(len(ports)))
+	f.Score = score(&f, 1)
 	return f
 }
 
 func (e *Engine) eventFindings() []Finding {
-	type ek struct {
-		cat   Category
-		key   Endpoint
-		code  int
-		proto string
-	}
-	groups := map[ek][]event{}
-	var order []ek
+	groups := map[eventKey][]event{}
+	var order []eventKey
 	for _, ev := range e.events {
-		k := ek{ev.cat, ev.key, ev.code, ev.proto}
+		k := eventKey{ev.cat, ev.key, ev.code, ev.proto}
 		if ev.cat == CatICMPUnreachable || ev.cat == CatARPUnanswered {
 			k.code = 0
 		}
@@ -1135,58 +825,12 @@ func (e *Engine) eventFindings() []Finding {
 		f := Finding{Category: k.cat, Severity: Info, Affected: victims, Evidence: frames, LastTS: last, StallCount: 0,
 			Key: string(k.cat) + "|" + k.key.String() + "|" + itoa(k.code)}
 		vS := addrList(victims, 6)
-		switch k.cat {
-		case CatDNSError:
-			rc := rcodeName(k.code)
-			f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: "udp", Role: "DNS server answering " + rc}
-			if k.code == 2 || k.code == 5 {
-				f.Severity = Warning
-			}
-			f.Title = fmt.Sprintf("DNS server %s answers %s (%s)", k.key.Addr, rc, plural(len(evs), "time", "times"))
-			f.Explanation = fmt.Sprintf("%s got %s from %s for %s.", vS, plural(len(evs), rc+" answer", rc+" answers"), k.key.Addr, strings.Join(nameList, ", "))
-			switch k.code {
-			case 3:
-				f.Explanation += " The names do not exist: a typo, a stale configuration or search-domain expansion. Harmless unless an application depends on them."
-			case 2:
-				f.Explanation += " SERVFAIL means the server could not resolve them: its upstream or the zone's authoritative servers are failing (or DNSSEC validation fails)."
-			case 5:
-				f.Explanation += " REFUSED means the server will not answer these clients: an ACL or a recursion policy excludes them."
-			}
-			f.DisplayFilter = fmt.Sprintf("dns.flags.rcode == %d && %s.src == %s", k.code, ipf, k.key.Addr)
-		case CatICMPUnreachable:
-			f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: k.proto, Role: "destination reported unreachable"}
-			f.Title = fmt.Sprintf("%s is reported unreachable by ICMP (%s)", k.key, plural(len(evs), "message", "messages"))
-			f.Explanation = fmt.Sprintf("Packets from %s to %s were answered with ICMP destination unreachable (sent by %s): "+
-				"the port is closed (for UDP, the equivalent of a refused connection), or a router has no route or filters it.",
-				vS, k.key, strings.Join(nameList, ", "))
-			f.DisplayFilter = fmt.Sprintf("(icmp.type == 3 || icmpv6.type == 1) && %s", frameSet(frames, 300))
-		case CatARPUnanswered:
-			f.Culprit = &Culprit{Host: k.key.Addr, Role: "address nobody answers ARP for"}
-			f.Title = fmt.Sprintf("Nobody answers ARP for %s (%s asked %s)", k.key.Addr, vS, plural(evs[0].code, "time", "times"))
-			f.Explanation = fmt.Sprintf("%s asked the LAN who has %s again and again without a reply: the host is down, on another VLAN, or the address is "+
-				"misconfigured (wrong gateway or netmask). Anything that host tries to send to %s waits for ARP to time out.", vS, k.key.Addr, k.key.Addr)
-			f.DisplayFilter = fmt.Sprintf("arp.opcode == 1 && arp.dst.proto_ipv4 == %s", k.key.Addr)
-		case CatHTTPError:
-			f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: "tcp", Role: "HTTP server returning errors"}
-			if k.code >= 500 {
-				f.Severity = Warning
-			}
-			f.Title = fmt.Sprintf("%s answers HTTP %d (%s)", k.key, k.code, plural(len(evs), "time", "times"))
-			f.Explanation = fmt.Sprintf("%s received HTTP status %d from %s for %s.", vS, k.code, k.key, strings.Join(nameList, ", "))
-			if k.code >= 500 {
-				f.Explanation += " 5xx means the server (or a gateway in front of it) failed to produce the page: look at the application and its back ends."
-			} else {
-				f.Explanation += " 4xx means the server rejected the request itself (missing page, no permission)."
-			}
-			f.DisplayFilter = fmt.Sprintf("http.response.code == %d && %s.src == %s", k.code, ipf, k.key.Addr)
-		case CatTLSAlert:
-			f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: "tcp", Role: "TLS peer sending alerts"}
-			f.Severity = Warning
-			f.Title = fmt.Sprintf("TLS alert %s from %s side (%s)", tlsAlertName(k.code), k.key, plural(len(evs), "time", "times"))
-			f.Explanation = fmt.Sprintf("A fatal TLS alert (%s) ended handshakes or sessions between %s and %s: certificate, protocol version or cipher mismatch.",
-				tlsAlertName(k.code), vS, k.key)
-			f.DisplayFilter = fmt.Sprintf("tls.alert_message && %s.addr == %s", ipf, k.key.Addr)
+		if r := ruleFor(k.cat); r != nil && r.events != nil {
+			r.events(&eventCtx{k: k, evs: evs, f: &f, vS: vS, names: nameList, frames: frames, ipf: ipf})
 		}
+		f.Confidence = 0.9
+		f.Basis = "Seen directly: " + plural(len(evs), "message", "messages") + " in the capture."
+		f.Score = score(&f, len(f.Affected))
 		out = append(out, f)
 	}
 	return out

@@ -19,6 +19,12 @@
 // host's unanswered attempts gives up (round-number timeouts, SYN backoffs)
 // is blamed on that attempt's target. Stalls with the same culprit are grouped
 // into one finding, with the hosts that did the same traffic unharmed.
+// Each root-cause category is one rule (rule.go) in its own rules_*.go
+// file, registered from init: optional per-packet and per-connection hooks
+// that detect, an optional build-time detect pass that may reclassify
+// stalls, a confidence (score) and an explain step that words the finding.
+// Findings are ranked by severity, then by score (time lost, machines
+// affected, confidence).
 // Packet loss counts only retransmissions that cost time: the first tail loss
 // probe of a connection (its newest segment sent again sooner than a stall or
 // a probe's 2 RTT + 200 ms) is no loss event.

@@ -155,6 +155,14 @@ type Finding struct {
 	TimeLost      time.Duration
 	Evidence      []uint64 // frame numbers, ascending
 	DisplayFilter string
+	// Confidence (0–1) is how sure the diagnosis is: how unlikely the
+	// evidence is by chance (see rule.confidence).
+	Confidence float64
+	// Basis says in one sentence what evidence the finding rests on.
+	Basis string
+	// Score ranks findings by user impact: time lost, machines affected,
+	// weighted by confidence (see score). Higher is more important.
+	Score float64
 	// Key identifies the finding across calls (category + culprit), for Ready.
 	Key string
 	// LastTS is the time of the latest evidence, ns.

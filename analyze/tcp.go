@@ -423,6 +423,12 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 	if plen > 0 && !rst {
 		e.tcpData(f, c, dir, ds, t, gap)
 	}
+	if len(tcpPacketRules) > 0 {
+		p := tcpPkt{frame: f.Number, ts: t, dir: dir, flags: uint16(flags), seq: tcp.Seq, ack: tcp.Ack, win: tcp.Window, payload: int(plen)}
+		for _, r := range tcpPacketRules {
+			r.tcpPacket(e, c, &p)
+		}
+	}
 	c.lastTS, c.lastFrame = t, f.Number
 }
 
@@ -748,6 +754,9 @@ func (e *Engine) dropConn(c *conn) {
 // finishConn closes the books on a connection: unanswered attempts, open
 // requests, loss summary.
 func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
+	for _, r := range connEndRules {
+		r.connEnd(e, c, now, atEnd)
+	}
 	if c.att != nil && c.att.answerTS == 0 && !c.att.refused {
 		c.att.done = true
 	}

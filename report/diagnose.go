@@ -93,6 +93,9 @@ type jsonFinding struct {
 	TimeLostS      float64      `json:"time_lost_s"`
 	EvidenceFrames []uint64     `json:"evidence_frames"`
 	DisplayFilter  string       `json:"display_filter"`
+	Confidence     float64      `json:"confidence"`
+	Score          float64      `json:"score"`
+	Basis          string       `json:"basis"`
 }
 
 func epoch(ns int64) float64 { return math.Round(float64(ns)/1e3) / 1e6 }
@@ -116,6 +119,7 @@ func WriteDiagnosisJSON(w io.Writer, d *Diagnosis) error {
 		jf := jsonFinding{Category: string(f.Category), Severity: f.Severity.String(), Title: f.Title, Explanation: f.Explanation,
 			AffectedHosts: addrStrings(f.Affected), UnaffectedHost: addrStrings(f.Unaffected), StallCount: f.StallCount,
 			TimeLostS: round6(f.TimeLost.Seconds()), EvidenceFrames: f.Evidence, DisplayFilter: f.DisplayFilter,
+			Confidence: f.Confidence, Score: f.Score, Basis: f.Basis,
 			Stalls: make([]jsonStall, 0, len(f.Stalls))}
 		if jf.EvidenceFrames == nil {
 			jf.EvidenceFrames = []uint64{}

@@ -1,0 +1,72 @@
+package analyze
+
+import (
+	"fmt"
+	"time"
+)
+
+func init() {
+	register(&rule{cat: CatDNSTimeout, explain: ruleDNSTimeout})
+	register(&rule{cat: CatDNSSlow, explain: ruleDNSSlow})
+}
+
+func ruleDNSTimeout(x *explainCtx) bool {
+	e, g, st, k, ep, ipf, f, culprit, victimsS, unS := x.e, x.g, x.st, x.k, x.ep, x.ipf, x.f, x.c, x.victimsS, x.unS
+	culprit.Role = "DNS server that does not answer"
+	retried := 0
+	resent := 0
+	for _, s := range g.stalls {
+		if !s.Open && s.timeout > 0 && s.count == 0 {
+			retried++
+		}
+		if s.count > 0 {
+			resent++
+		}
+	}
+	if retried == 0 && resent == 0 && st.open == st.n && st.maxDur < int64(2*time.Second) {
+		return false
+	}
+	if retried == 0 && resent == 0 && st.maxDur < int64(2*time.Second) {
+		return false // a query still in flight at the end of the capture is not a timeout
+	}
+	f.Severity = Warning
+	if retried >= 2 {
+		f.Severity = Critical // several lookups waited the full timeout and failed over
+	}
+	if culprit.TimeoutS > 0 {
+		f.Title = fmt.Sprintf("DNS server %s does not answer: %s waited %s per lookup (%s, %s lost)",
+			k.host, victimsS, secsOrUnknown(culprit.TimeoutS), plural(st.n, "query", "queries"), secs(st.lost))
+	} else {
+		f.Title = fmt.Sprintf("DNS server %s never answers %s (%s)", k.host, victimsS, plural(st.n, "query", "queries"))
+	}
+	f.Explanation = fmt.Sprintf("%s sent %s to %s and got no answer. ", victimsS, plural(st.n, "DNS query", "DNS queries"), ep)
+	noDNS := e.otherDNSAnswers(k.host) == 0
+	if retried > 0 || resent > 0 {
+		f.Explanation += fmt.Sprintf("Each time the resolver waited %s, its timeout, and asked again, "+
+			"so every new host name costs the user that long before the connection even starts. ", secsOrUnknown(culprit.TimeoutS))
+	}
+	if noDNS {
+		f.Explanation += "No DNS server answered in the whole capture, so names do not resolve at all: check the path to the DNS servers " +
+			"(firewall, routing, the upstream link) before their configuration." + unS
+	} else {
+		f.Explanation += fmt.Sprintf("Other DNS servers do answer: remove or fix %s in the resolver configuration of the affected hosts (or make it reachable).%s", k.host, unS)
+	}
+	f.DisplayFilter = fmt.Sprintf("(dns && %s.addr == %s) || %s", ipf, k.host, frameSet(stallEnds(g), 300))
+	x.c = culprit
+	return true
+}
+
+func ruleDNSSlow(x *explainCtx) bool {
+	st, k, ipf, f, culprit, victimsS, unS := x.st, x.k, x.ipf, x.f, x.c, x.victimsS, x.unS
+	culprit.Role = "slow DNS server"
+	f.Severity = Info
+	if st.maxDur >= int64(2*time.Second) {
+		f.Severity = Warning
+	}
+	f.Title = fmt.Sprintf("DNS server %s answers slowly (up to %s)", k.host, secs(st.maxDur))
+	f.Explanation = fmt.Sprintf("%s from %s waited up to %s for %s to answer. A DNS server on a healthy network answers in milliseconds; "+
+		"this one is overloaded or forwarding to a slow upstream.%s", plural(st.n, "Query", "Queries"), victimsS, secs(st.maxDur), k.host, unS)
+	f.DisplayFilter = fmt.Sprintf("dns.time >= 1 && %s.src == %s", ipf, k.host)
+	x.c = culprit
+	return true
+}
