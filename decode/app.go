@@ -76,6 +76,9 @@ func subOffset(outer, inner []byte) (int, bool) {
 // appendAppInfo appends the Info column text of the highest application
 // protocol present (DNS, HTTP, TLS) to dst; ok is false when none is present.
 func appendAppInfo(dst []byte, f *Frame) (out []byte, ok bool) {
+	if out, ok := appendOtherInfo(dst, f); ok {
+		return out, true
+	}
 	switch {
 	case f.Has(ProtoHTTP):
 		return appendHTTPInfo(dst, &f.HTTP), true

@@ -24,9 +24,10 @@ type AppSet uint8
 
 // Application-layer dissectors that Options.SkipApp can leave out.
 const (
-	AppDNS  AppSet = 1 << iota // DNS, mDNS, LLMNR (UDP and TCP)
-	AppHTTP                    // HTTP/1.x
-	AppTLS                     // TLS records and handshakes
+	AppDNS   AppSet = 1 << iota // DNS, mDNS, LLMNR (UDP and TCP)
+	AppHTTP                     // HTTP/1.x
+	AppTLS                      // TLS records and handshakes
+	AppOther                    // the dissectors of dissect.go (DHCP, NTP, SSH, QUIC, SMB2...)
 )
 
 // Decoder turns packets into Frames. It holds cross-packet state (IP fragment

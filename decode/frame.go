@@ -33,11 +33,28 @@ const (
 	ProtoIEEE8021AD // 802.1ad service tag (its tag is in VLANs with TPID 0x88a8)
 	ProtoPPPoE      // PPPoE session header (Wireshark's "pppoes")
 	ProtoPPP        // PPP inside PPPoE
+	// Dissectors of dissect.go (one file each): their fields parse the
+	// layer's bytes on demand.
+	ProtoDHCP
+	ProtoDHCPv6
+	ProtoNTP
+	ProtoNBNS
+	ProtoSSH
+	ProtoQUIC
+	ProtoIGMP
+	ProtoNBSS
+	ProtoSMB2
+	ProtoSMTP
+	ProtoWebSocket
+	ProtoLLDP
+	ProtoCDP
+	ProtoSTP
 	NumProtos
 )
 
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
-	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp"}
+	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
+	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

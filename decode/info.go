@@ -142,6 +142,9 @@ func dnsProtoName(f *Frame) string {
 
 // AppendProtocolColumn appends the Protocol column (the highest protocol's short name).
 func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
+	if s := f.otherProtoColumn(); s != "" {
+		return append(dst, s...)
+	}
 	switch {
 	case f.Has(ProtoTLS):
 		return append(dst, tlsVersionName(f)...)

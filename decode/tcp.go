@@ -247,6 +247,10 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 			if d.decodeTLS(f, p) {
 				return
 			}
+		default:
+			if d.tcpOther(f, p, port) {
+				return
+			}
 		}
 	}
 	if looksHTTP(p) && d.decodeHTTP(f, p) {

@@ -44,6 +44,10 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 			if d.decodeDNS(f, p, false) {
 				return
 			}
+		default:
+			if d.udpOther(f, p, port) {
+				return
+			}
 		}
 	}
 	f.data(off+8, len(p), reasm)

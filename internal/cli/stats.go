@@ -221,7 +221,7 @@ func runStats(env *Env, args []string) error {
 		switch {
 		case rep == "conv", rep == "endpoints", rep == "io", rep == "summary":
 			// Only link, network and transport facts are counted.
-			po.SkipApp = decode.AppDNS | decode.AppHTTP | decode.AppTLS
+			po.SkipApp = decode.AppDNS | decode.AppHTTP | decode.AppTLS | decode.AppOther
 		case all:
 			// HTTP start lines and DNS retransmissions; nothing from TLS.
 			po.SkipApp = decode.AppTLS

@@ -1,0 +1,272 @@
+package field_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/field"
+	"github.com/wirewatch/wirewatch/flow"
+	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/replay"
+	"github.com/wirewatch/wirewatch/internal/testenv"
+	"github.com/wirewatch/wirewatch/report"
+)
+
+// Differential tests of the dissectors of decode/dissect.go against tshark,
+// run live on the captures of ../shared/corpus/wide whose MANIFEST.tsv lists
+// the protocol (tshark's own frame.protocols names). Every frame where
+// either tshark or wirewatch shows the protocol is compared: frame.protocols,
+// the Protocol and Info columns and every registered field of the protocol.
+
+// dissectColumns are compared for every protocol besides its fields.
+var dissectColumns = []string{"frame.protocols", "_ws.col.Protocol", "_ws.col.Info"}
+
+// wideCaptures returns the wide-corpus captures whose MANIFEST.tsv protocol
+// list names proto.
+func wideCaptures(t *testing.T, proto string) []string {
+	t.Helper()
+	dir := filepath.Join(corpus.Dir(t), "wide")
+	b, err := os.ReadFile(filepath.Join(dir, "MANIFEST.tsv"))
+	if err != nil {
+		t.Fatalf("wide corpus manifest: %v", err)
+	}
+	var out []string
+	lines := strings.Split(string(b), "\n")
+	col := -1
+	for i, l := range lines {
+		c := strings.Split(l, "\t")
+		if i == 0 {
+			for j, h := range c {
+				if h == "protocols" {
+					col = j
+				}
+			}
+			if col < 0 {
+				t.Fatalf("wide corpus manifest has no protocols column")
+			}
+			continue
+		}
+		if len(c) <= col {
+			continue
+		}
+		for _, p := range strings.Split(c[col], ",") {
+			if p == proto {
+				out = append(out, filepath.Join(dir, c[0]))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// protoFieldNames lists the registered fields of protocol p, the protocol
+// field first.
+func protoFieldNames(p decode.Proto) []string {
+	var out []string
+	for _, fl := range field.Std().All() {
+		if fl.Proto == p && fl.Name != p.String() {
+			out = append(out, fl.Name)
+		}
+	}
+	sort.Strings(out)
+	return append([]string{p.String()}, out...)
+}
+
+type cellCount struct{ same, total int }
+
+// dissectDiff compares wirewatch with tshark on the captures and returns
+// the counts per column (dissectColumns, then the fields).
+func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cellCount) {
+	t.Helper()
+	tshark := testenv.Tool(t, "tshark")
+	// The protocol field itself is left out: tshark prints its tree label.
+	names := append(append([]string{}, dissectColumns...), protoFieldNames(p)[1:]...)
+	reg := field.Std()
+	fields := make([]*field.Field, len(names))
+	for i, n := range names {
+		if fields[i] = reg.Lookup(n); fields[i] == nil {
+			t.Fatalf("%s: not in the registry", n)
+		}
+	}
+	counts := make([]cellCount, len(names))
+	outs := make([][]byte, len(paths))
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, path := range paths {
+		wg.Add(1)
+		go func(i int, path string) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			args := []string{"-n", "-r", path, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"}
+			for _, n := range names {
+				args = append(args, "-e", n)
+			}
+			outs[i], errs[i] = exec.Command(tshark, args...).Output()
+		}(i, path)
+	}
+	wg.Wait()
+	shown := 0
+	for pi, path := range paths {
+		name := filepath.Base(path)
+		if errs[pi] != nil {
+			t.Logf("%s: tshark: %v (skipped)", name, errs[pi])
+			continue
+		}
+		lines := strings.Split(strings.TrimSuffix(string(outs[pi]), "\n"), "\n")
+		tr := flow.NewTrackerConfig(flow.Config{Decoder: decode.NewDecoder(decode.Options{ReassembleIP: true})})
+		var vals []field.Value
+		var b []byte
+		_, err := replay.File(t, path, tr, func(f *decode.Frame) {
+			n := int(f.Number)
+			if n > len(lines) {
+				return
+			}
+			want := strings.Split(lines[n-1], "\t")
+			if len(want) != len(names) {
+				return
+			}
+			if !f.Has(p) && !hasProtoName(want[0], p.String()) { // want[0] is frame.protocols
+				return
+			}
+			for i, fl := range fields {
+				vals = fl.Get(f, vals[:0])
+				b = b[:0]
+				for j, v := range vals {
+					if j > 0 {
+						b = append(b, ',')
+					}
+					if fl.Type == field.FTString {
+						b = append(b, tsharkEscape(string(v.B))...)
+					} else {
+						b = report.AppendValue(b, fl, v)
+					}
+				}
+				if len(b) == 0 && want[i] == "" {
+					continue
+				}
+				counts[i].total++
+				if string(b) == want[i] {
+					counts[i].same++
+				} else if shown < 12 {
+					shown++
+					t.Logf("%s #%d %s:\n got %.300q\nwant %.300q", name, n, fl.Name, b, want[i])
+				}
+			}
+		})
+		if err != nil {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+	return names, counts
+}
+
+func hasProtoName(protocols, p string) bool {
+	for _, s := range strings.Split(protocols, ":") {
+		if s == p {
+			return true
+		}
+	}
+	return false
+}
+
+// reportDiff logs the per-column table and the total, and fails when the
+// total agreement is below floor percent.
+func reportDiff(t *testing.T, p decode.Proto, ncap int, names []string, counts []cellCount, floor float64) {
+	t.Helper()
+	var sb strings.Builder
+	var same, total int
+	for i, c := range counts {
+		fmt.Fprintf(&sb, "%-48s %d/%d\n", names[i], c.same, c.total)
+		same += c.same
+		total += c.total
+	}
+	pct := 100.0
+	if total > 0 {
+		pct = 100 * float64(same) / float64(total)
+	}
+	t.Logf("%s on %d captures: %d/%d non-empty cells equal to tshark (%.2f%%)\n%s", p, ncap, same, total, pct, sb.String())
+	if counts[0].total == 0 {
+		t.Errorf("%s: no frame of the protocol in the captures", p)
+	}
+	if pct < floor {
+		t.Errorf("%s: %.2f%% of cells equal tshark's, want at least %.1f%%", p, pct, floor)
+	}
+}
+
+// testDissector runs the differential test of protocol p on the wide
+// captures listing manifestName.
+func testDissector(t *testing.T, p decode.Proto, manifestName string, floor float64) {
+	if testing.Short() {
+		t.Skip("SKIP: runs tshark on the wide corpus (-short)")
+	}
+	paths := wideCaptures(t, manifestName)
+	if len(paths) == 0 {
+		t.Fatalf("no wide capture lists %s", manifestName)
+	}
+	names, counts := dissectDiff(t, p, paths)
+	reportDiff(t, p, len(paths), names, counts, floor)
+}
+
+func TestDHCPMatchesTshark(t *testing.T) { testDissector(t, decode.ProtoDHCP, "dhcp", 98) }
+
+// dissectFuzzPorts are the transports and ports the dissectors of
+// decode/dissect.go listen on.
+var dissectFuzzPorts = []struct {
+	proto uint8
+	port  uint16
+}{{17, 67}, {17, 547}, {17, 123}, {17, 137}, {17, 443}, {6, 22}, {6, 25}, {6, 445}}
+
+// FuzzDissectors decodes arbitrary payloads on every port of the
+// dissectors of decode/dissect.go and reads every field of their protocols
+// and the columns: no getter may panic.
+func FuzzDissectors(f *testing.F) {
+	for _, s := range dissectSeeds {
+		f.Add(s)
+	}
+	var fields []*field.Field
+	for _, fl := range field.Std().All() {
+		if fl.Proto >= decode.ProtoDHCP {
+			fields = append(fields, fl)
+		}
+	}
+	dec := decode.NewDecoder(decode.Options{})
+	var fr decode.Frame
+	var vals []field.Value
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, c := range dissectFuzzPorts {
+			pkt := appPacket(c.proto, c.port, b)
+			dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
+			for _, fl := range fields {
+				vals = fl.Get(&fr, vals[:0])
+			}
+			fr.ColumnText(decode.ColInfo)
+			fr.ColumnText(decode.ColProtocol)
+			fr.Protocols()
+		}
+	})
+}
+
+// dissectSeeds are well-formed messages of each dissector.
+var dissectSeeds = [][]byte{
+	dhcpSeed(),
+}
+
+func dhcpSeed() []byte {
+	b := make([]byte, 236)
+	b[0], b[1], b[2] = 1, 1, 6
+	copy(b[4:], []byte{0x3d, 0x1d, 0, 1})
+	copy(b[28:], []byte{0, 0x0b, 0x82, 1, 0xfc, 0x42})
+	b = append(b, 0x63, 0x82, 0x53, 0x63, 53, 1, 1, 61, 7, 1, 0, 0x0b, 0x82, 1, 0xfc, 0x42, 50, 4, 0, 0, 0, 0,
+		55, 4, 1, 3, 6, 42, 12, 3, 'W', 'i', 'i', 255, 0, 0)
+	return b
+}
