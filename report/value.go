@@ -35,7 +35,7 @@ func AppendValue(dst []byte, fl *field.Field, v field.Value) []byte {
 	case field.FTDouble:
 		return strconv.AppendFloat(dst, v.F, 'g', -1, 64)
 	case field.FTString:
-		return append(dst, v.B...)
+		return appendFieldString(dst, v.B)
 	case field.FTEther:
 		return decode.AppendMAC(dst, v.B)
 	case field.FTBytes, field.FTProtocol:
@@ -54,6 +54,39 @@ func AppendValue(dst []byte, fl *field.Field, v field.Value) []byte {
 		return AppendAbsTime(dst, v.I)
 	}
 	return dst
+}
+
+// appendFieldString appends a string value as tshark 4.0 -T fields prints
+// it: \b \f \n \r \t written as two-character escapes (so a value never
+// breaks a row), other bytes as they are, and the value ends at a NUL byte
+// (Wireshark's strings are C strings).
+func appendFieldString(dst, s []byte) []byte {
+	for i, c := range s {
+		if c >= 0x20 {
+			continue
+		}
+		dst = append(dst, s[:i]...)
+		for _, c := range s[i:] {
+			switch c {
+			case 0:
+				return dst
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, c)
+			}
+		}
+		return dst
+	}
+	return append(dst, s...)
 }
 
 func hexWidth(t field.Type) int {
