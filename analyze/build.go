@@ -566,11 +566,14 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	if to > 0 {
 		culprit.TimeoutS = math.Round(to*1000) / 1000
 	}
-	un := e.unaffected(st, k.host)
-	victimsS := addrList(st.victims, 6)
+	ms := e.machines(st.victims)
+	f.Affected, f.AffectedMachines = machineAddrs(ms), ms
+	um := e.unaffectedMachines(ms, e.unaffected(st, k.host))
+	un := machineAddrs(um)
+	victimsS := e.machineList(ms, 6)
 	unS := ""
-	if len(un) > 0 {
-		unS = " " + addrList(un, 6) + " did the same kind of traffic without this problem."
+	if len(um) > 0 {
+		unS = " " + e.machineList(um, 6) + " did the same kind of traffic without this problem."
 	}
 	x := &explainCtx{e: e, g: g, st: st, k: k, ep: ep, ipf: ipf, f: &f, c: culprit, victimsS: victimsS, unS: unS}
 	if r := ruleFor(k.cat); r != nil && r.explain != nil {
@@ -589,14 +592,14 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 		f.Explanation += fmt.Sprintf(" In total %s of waiting (%s of wall-clock time, as some stalls overlapped).", secs(st.lost), secs(st.wallLost))
 	}
 	f.Culprit = culprit
-	f.Unaffected = un
+	f.Unaffected, f.UnaffectedMachines = un, um
 	conf := defaultConfidence
 	if r := ruleFor(k.cat); r != nil && r.confidence != nil {
 		conf = r.confidence
 	}
 	f.Confidence, f.Basis = conf(x)
 	f.Confidence = math.Round(f.Confidence*100) / 100
-	f.Score = score(&f, len(f.Affected))
+	f.Score = score(&f, len(ms))
 	return f, true
 }
 
@@ -824,13 +827,15 @@ func (e *Engine) eventFindings() []Finding {
 		ipf := ipField(k.key.Addr)
 		f := Finding{Category: k.cat, Severity: Info, Affected: victims, Evidence: frames, LastTS: last, StallCount: 0,
 			Key: string(k.cat) + "|" + k.key.String() + "|" + itoa(k.code)}
-		vS := addrList(victims, 6)
+		ms := e.machines(victims)
+		f.Affected, f.AffectedMachines = machineAddrs(ms), ms
+		vS := e.machineList(ms, 6)
 		if r := ruleFor(k.cat); r != nil && r.events != nil {
 			r.events(&eventCtx{k: k, evs: evs, f: &f, vS: vS, names: nameList, frames: frames, ipf: ipf})
 		}
 		f.Confidence = 0.9
 		f.Basis = "Seen directly: " + plural(len(evs), "message", "messages") + " in the capture."
-		f.Score = score(&f, len(f.Affected))
+		f.Score = score(&f, len(ms))
 		out = append(out, f)
 	}
 	return out

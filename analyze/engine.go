@@ -73,6 +73,9 @@ type Engine struct {
 	ended     []*conn         // scratch for Flush and sweep
 	hosts     map[netip.Addr]*host
 	macs      map[[6]byte]*macInfo
+	machByMAC map[[6]byte]*machine
+	machineOf map[netip.Addr]*machine
+	names     map[netip.Addr]*hostNames
 
 	dnsPending   map[dnsKey]*dnsQuery
 	dnsByName    map[dnsNameKey][]*dnsQuery
@@ -158,6 +161,9 @@ func New(cfg Config) *Engine {
 		byStream:     map[int64]*conn{},
 		hosts:        map[netip.Addr]*host{},
 		macs:         map[[6]byte]*macInfo{},
+		machByMAC:    map[[6]byte]*machine{},
+		machineOf:    map[netip.Addr]*machine{},
+		names:        map[netip.Addr]*hostNames{},
 		dnsPending:   map[dnsKey]*dnsQuery{},
 		dnsByName:    map[dnsNameKey][]*dnsQuery{},
 		arpPending:   map[arpKey]*arpReq{},
@@ -204,6 +210,9 @@ func (e *Engine) Add(f *decode.Frame) {
 	}
 	switch {
 	case f.Has(decode.ProtoARP):
+		if f.Has(decode.ProtoEth) && f.ARP.SenderIP.IsValid() && f.ARP.SenderMAC == f.Eth.Src {
+			e.learnMachine(f.ARP.SenderMAC, f.ARP.SenderIP, netip.Addr{}, 64)
+		}
 		e.addARP(f)
 		return
 	case f.Has(decode.ProtoTCP):
@@ -213,18 +222,25 @@ func (e *Engine) Add(f *decode.Frame) {
 		}
 		if f.TCP.Flags&(decode.TCPSyn|decode.TCPRst) != 0 {
 			e.learnMAC(f, src, ttl)
+			e.learnFrameMachine(f, src, dst, ttl)
 		}
 		e.addTCP(f, src, dst, ttl)
 	case f.Has(decode.ProtoUDP):
-		src, dst, _, ok := addrs(f)
+		src, dst, ttl, ok := addrs(f)
 		if !ok {
 			return
 		}
+		if f.UDP.DstPort == 53 {
+			e.learnFrameMachine(f, src, dst, ttl)
+		}
 		e.addUDP(f, src, dst)
 	case f.Has(decode.ProtoICMP) || f.Has(decode.ProtoICMPv6):
-		src, dst, _, ok := addrs(f)
+		src, dst, ttl, ok := addrs(f)
 		if !ok {
 			return
+		}
+		if f.Has(decode.ProtoICMPv6) && f.ICMP6.Type >= 133 && f.ICMP6.Type <= 136 {
+			e.learnFrameMachine(f, src, dst, ttl) // neighbour discovery: hop limit 255, never routed
 		}
 		e.addICMP(f, src, dst)
 	}
@@ -556,7 +572,7 @@ func (e *Engine) correlate(h *host, from, to int64, tight bool) *attempt {
 	}
 	var best *attempt
 	bestScore := 1e9
-	for a := range givenUpDuring(h, from, to) {
+	for a := range e.givenUpDuring(h, from, to) {
 		d := float64(to-a.start) / 1e9
 		if d < 0.9 {
 			continue
@@ -595,7 +611,7 @@ func (e *Engine) candidates(h *host, from, to int64) []*attempt {
 		return nil
 	}
 	var out []*attempt
-	for a := range givenUpDuring(h, from, to) {
+	for a := range e.givenUpDuring(h, from, to) {
 		if len(out) == 8 {
 			break
 		}
@@ -613,25 +629,29 @@ func (e *Engine) candidates(h *host, from, to int64) []*attempt {
 // resolution or one agent check), not answered by to, and not still trying
 // after to (an attempt that goes on did not give up when the stall ended).
 // Attempts older than 5 minutes before the stall end the search.
-func givenUpDuring(h *host, from, to int64) iter.Seq[*attempt] {
+// The attempts of every address of h's machine count: a dual-stack PC's
+// browser may wait on IPv6 while its agent tries a server over IPv4.
+func (e *Engine) givenUpDuring(h0 *host, from, to int64) iter.Seq[*attempt] {
 	return func(yield func(*attempt) bool) {
 		slack := int64(50 * time.Millisecond)
-		for i := len(h.attempts) - 1; i >= 0; i-- {
-			a := h.attempts[i]
-			if a.start >= to {
-				continue
-			}
-			if a.start < from-slack && a.last < from {
-				if a.start < from-int64(5*time.Minute) {
+		for _, h := range e.siblings(h0) {
+			for i := len(h.attempts) - 1; i >= 0; i-- {
+				a := h.attempts[i]
+				if a.start >= to {
+					continue
+				}
+				if a.start < from-slack && a.last < from {
+					if a.start < from-int64(5*time.Minute) {
+						break
+					}
+					continue
+				}
+				if (a.answerTS != 0 && a.answerTS <= to) || a.last > to {
+					continue
+				}
+				if !yield(a) {
 					return
 				}
-				continue
-			}
-			if (a.answerTS != 0 && a.answerTS <= to) || a.last > to {
-				continue
-			}
-			if !yield(a) {
-				return
 			}
 		}
 	}

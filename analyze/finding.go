@@ -147,8 +147,12 @@ type Finding struct {
 	Severity      Severity
 	Title         string
 	Explanation   string
-	Affected      []netip.Addr
-	Unaffected    []netip.Addr
+	Affected      []netip.Addr // every address of every affected machine
+	Unaffected    []netip.Addr // every address of every unaffected machine
+	// AffectedMachines and UnaffectedMachines group those addresses by
+	// machine (the MAC they use on the captured segment).
+	AffectedMachines   []Machine
+	UnaffectedMachines []Machine
 	Culprit       *Culprit
 	Stalls        []Stall // every exchange that waited or failed (capped by Config.MaxStalls)
 	StallCount    int     // number of stalls, including any not listed

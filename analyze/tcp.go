@@ -562,9 +562,11 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 			c.whatLen = 0
 			if f.Has(decode.ProtoHTTP) && f.HTTP.Request {
 				c.setWhat(f.HTTP.Method, f.HTTP.URI)
+				e.noteName(c.srv.Addr, hostOnly(f.HTTP.Host))
 			} else if f.Has(decode.ProtoTLS) && f.TLS.HandshakeType == 1 {
 				c.setWhat([]byte("TLS ClientHello"), f.TLS.SNI)
 				c.tlsHello = true
+				e.noteName(c.srv.Addr, f.TLS.SNI)
 			}
 		}
 		c.reqLastTS, c.reqLastFrm = t, f.Number
@@ -1013,4 +1015,24 @@ func reqRespPort(p uint16) bool {
 		return true
 	}
 	return false
+}
+
+// hostOnly strips the port from an HTTP Host header value; an address
+// literal is no name.
+func hostOnly(h []byte) []byte {
+	if len(h) > 0 && h[0] == '[' {
+		return nil
+	}
+	for i, c := range h {
+		if c == ':' {
+			h = h[:i]
+			break
+		}
+	}
+	if len(h) > 0 && h[len(h)-1] >= '0' && h[len(h)-1] <= '9' {
+		if _, err := netip.ParseAddr(string(h)); err == nil {
+			return nil
+		}
+	}
+	return h
 }

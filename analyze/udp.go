@@ -170,6 +170,13 @@ func (e *Engine) addUDP(f *decode.Frame, src, dst netip.Addr) {
 	}
 	delete(e.dnsPending, dnsKey{d, s, h.id})
 	e.dropByName(q)
+	if f.Has(decode.ProtoDNS) && len(f.DNS.Questions) > 0 {
+		for i := range f.DNS.Answers {
+			if rr := &f.DNS.Answers[i]; rr.Section == 1 && (rr.Type == 1 || rr.Type == 28) && rr.Addr.IsValid() {
+				e.noteName(rr.Addr, f.DNS.Questions[0].Name)
+			}
+		}
+	}
 	q.answered = true
 	e.sum.DNSAnswered++
 	if _, ok := e.dnsAnswersBy[q.srv.Addr]; ok || len(e.dnsAnswersBy) < 1024 {

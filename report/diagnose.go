@@ -81,21 +81,42 @@ type jsonStall struct {
 }
 
 type jsonFinding struct {
-	Category       string       `json:"category"`
-	Severity       string       `json:"severity"`
-	Title          string       `json:"title"`
-	Explanation    string       `json:"explanation"`
-	AffectedHosts  []string     `json:"affected_hosts"`
-	UnaffectedHost []string     `json:"unaffected_hosts"`
-	Culprit        *jsonCulprit `json:"culprit"`
-	Stalls         []jsonStall  `json:"stalls"`
-	StallCount     int          `json:"stall_count"`
-	TimeLostS      float64      `json:"time_lost_s"`
-	EvidenceFrames []uint64     `json:"evidence_frames"`
-	DisplayFilter  string       `json:"display_filter"`
-	Confidence     float64      `json:"confidence"`
-	Score          float64      `json:"score"`
-	Basis          string       `json:"basis"`
+	Category       string        `json:"category"`
+	Severity       string        `json:"severity"`
+	Title          string        `json:"title"`
+	Explanation    string        `json:"explanation"`
+	AffectedHosts  []string      `json:"affected_hosts"`
+	UnaffectedHost []string      `json:"unaffected_hosts"`
+	Culprit        *jsonCulprit  `json:"culprit"`
+	Stalls         []jsonStall   `json:"stalls"`
+	StallCount     int           `json:"stall_count"`
+	TimeLostS      float64       `json:"time_lost_s"`
+	EvidenceFrames []uint64      `json:"evidence_frames"`
+	DisplayFilter  string        `json:"display_filter"`
+	AffectedMach   []jsonMachine `json:"affected_machines"`
+	UnaffectedMach []jsonMachine `json:"unaffected_machines"`
+	Confidence     float64       `json:"confidence"`
+	Score          float64       `json:"score"`
+	Basis          string        `json:"basis"`
+}
+
+type jsonMachine struct {
+	MAC       string   `json:"mac"`
+	Addresses []string `json:"addresses"`
+	Names     []string `json:"names"`
+}
+
+func machinesJSON(ms []analyze.Machine) []jsonMachine {
+	out := make([]jsonMachine, 0, len(ms))
+	for i := range ms {
+		m := &ms[i]
+		jm := jsonMachine{MAC: m.MACString(), Addresses: addrStrings(m.Addrs), Names: m.Names}
+		if jm.Names == nil {
+			jm.Names = []string{}
+		}
+		out = append(out, jm)
+	}
+	return out
 }
 
 func epoch(ns int64) float64 { return math.Round(float64(ns)/1e3) / 1e6 }
@@ -120,6 +141,7 @@ func WriteDiagnosisJSON(w io.Writer, d *Diagnosis) error {
 			AffectedHosts: addrStrings(f.Affected), UnaffectedHost: addrStrings(f.Unaffected), StallCount: f.StallCount,
 			TimeLostS: round6(f.TimeLost.Seconds()), EvidenceFrames: f.Evidence, DisplayFilter: f.DisplayFilter,
 			Confidence: f.Confidence, Score: f.Score, Basis: f.Basis,
+			AffectedMach: machinesJSON(f.AffectedMachines), UnaffectedMach: machinesJSON(f.UnaffectedMachines),
 			Stalls: make([]jsonStall, 0, len(f.Stalls))}
 		if jf.EvidenceFrames == nil {
 			jf.EvidenceFrames = []uint64{}
