@@ -143,22 +143,22 @@ type Culprit struct {
 
 // Finding is one diagnosed root cause with its evidence.
 type Finding struct {
-	Category      Category
-	Severity      Severity
-	Title         string
-	Explanation   string
-	Affected      []netip.Addr // every address of every affected machine
-	Unaffected    []netip.Addr // every address of every unaffected machine
+	Category    Category
+	Severity    Severity
+	Title       string
+	Explanation string
+	Affected    []netip.Addr // every address of every affected machine
+	Unaffected  []netip.Addr // every address of every unaffected machine
 	// AffectedMachines and UnaffectedMachines group those addresses by
 	// machine (the MAC they use on the captured segment).
 	AffectedMachines   []Machine
 	UnaffectedMachines []Machine
-	Culprit       *Culprit
-	Stalls        []Stall // every exchange that waited or failed (capped by Config.MaxStalls)
-	StallCount    int     // number of stalls, including any not listed
-	TimeLost      time.Duration
-	Evidence      []uint64 // frame numbers, ascending
-	DisplayFilter string
+	Culprit            *Culprit
+	Stalls             []Stall // every exchange that waited or failed (capped by Config.MaxStalls)
+	StallCount         int     // number of stalls, including any not listed
+	TimeLost           time.Duration
+	Evidence           []uint64 // frame numbers, ascending
+	DisplayFilter      string
 	// Confidence (0–1) is how sure the diagnosis is: how unlikely the
 	// evidence is by chance (see rule.confidence).
 	Confidence float64
