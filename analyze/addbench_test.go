@@ -1,15 +1,13 @@
 package analyze_test
 
 import (
-	"errors"
-	"io"
+	"context"
 	"os"
 	"testing"
 
 	"github.com/wirewatch/wirewatch/analyze"
-	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/flow"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // BenchmarkEngineAdd times Engine.Add alone over frames decoded and tracked
@@ -19,32 +17,14 @@ func BenchmarkEngineAdd(b *testing.B) {
 	if p == "" {
 		b.Skip("set WIREWATCH_BENCH_PCAP to a capture file")
 	}
-	r, err := capture.Open(p)
+	var frames []*decode.Frame
+	err := pipeline.RunFile(context.Background(), p, pipeline.Config{Retain: true}, func(f *decode.Frame) error {
+		frames = append(frames, f)
+		return nil
+	})
 	if err != nil {
 		b.Fatal(err)
 	}
-	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-	tr := flow.NewTracker()
-	var frames []*decode.Frame
-	for n := uint64(1); ; n++ {
-		pk, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var fe *capture.FormatError
-			if errors.As(err, &fe) && fe.Resumable {
-				continue
-			}
-			b.Fatal(err)
-		}
-		pk.Data = append([]byte(nil), pk.Data...)
-		f := &decode.Frame{Number: n}
-		dec.Decode(f, pk)
-		tr.Process(f)
-		frames = append(frames, f)
-	}
-	r.Close()
 	b.ResetTimer()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {

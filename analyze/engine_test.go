@@ -1,15 +1,15 @@
 package analyze_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
-	"github.com/wirewatch/wirewatch/internal/replay"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // TestReadyStreaming feeds a scenario frame by frame, as a live capture
@@ -22,7 +22,7 @@ func TestReadyStreaming(t *testing.T) {
 	seen := map[string]int{}
 	early := 0
 	var last int64
-	_, err := replay.File(t, path, flow.NewTracker(), func(f *decode.Frame) {
+	err := pipeline.RunFile(context.Background(), path, pipeline.Config{}, func(f *decode.Frame) error {
 		eng.Add(f)
 		last = f.TS
 		if f.Number%200 == 0 {
@@ -33,6 +33,7 @@ func TestReadyStreaming(t *testing.T) {
 				}
 			}
 		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

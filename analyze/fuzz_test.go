@@ -8,7 +8,7 @@ import (
 	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/flow"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // FuzzEngine feeds arbitrary packet sequences through decode, flow and the
@@ -34,10 +34,12 @@ func FuzzEngine(f *testing.F) {
 		ipv4(srv, cli, 61, 6, tcpSeg(80, 1000, 10, 20, decode.TCPRst, "")),
 	))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-		tr := flow.NewTracker()
 		eng := analyze.New(analyze.Config{})
-		var fr decode.Frame
+		pl, err := pipeline.New(pipeline.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed := pl.Feed(pipeline.Interfaces{{LinkType: capture.LinkEthernet}}, func(f *decode.Frame) error { eng.Add(f); return nil })
 		ts := int64(1e18)
 		for n := uint64(1); len(in) >= 4; n++ {
 			l := int(binary.BigEndian.Uint16(in))
@@ -48,14 +50,14 @@ func FuzzEngine(f *testing.F) {
 			}
 			data := in[:l]
 			in = in[l:]
-			fr.Number = n
-			dec.Decode(&fr, capture.Packet{Info: capture.Info{TS: ts, CapLen: l, Len: l, LinkType: capture.LinkEthernet}, Data: data})
-			tr.Process(&fr)
-			eng.Add(&fr)
+			if _, err := feed.Push(capture.Packet{Info: capture.Info{TS: ts, CapLen: l, Len: l, LinkType: capture.LinkEthernet}, Data: data}); err != nil {
+				t.Fatal(err)
+			}
 			if n%7 == 0 {
 				eng.Ready(ts)
 			}
 		}
+		feed.Close()
 		eng.Flush(0)
 		for _, fd := range eng.Findings() {
 			if fd.Title == "" || fd.Category == "" {

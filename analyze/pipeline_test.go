@@ -1,13 +1,14 @@
 package analyze_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
 	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/capture"
-	"github.com/wirewatch/wirewatch/flow"
-	"github.com/wirewatch/wirewatch/internal/replay"
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // diagnoseFileQuiet is diagnoseFile for captures that may not open (nil then).
@@ -31,7 +32,7 @@ func (quietTB) Fatalf(f string, a ...any) { panic(fmt.Sprintf(f, a...)) }
 func diagnoseFile(t testing.TB, path string, cfg analyze.Config) *analyze.Engine {
 	t.Helper()
 	eng := analyze.New(cfg)
-	if _, err := replay.File(t, path, flow.NewTracker(), eng.Add); err != nil {
+	if err := pipeline.RunFile(context.Background(), path, pipeline.Config{}, func(f *decode.Frame) error { eng.Add(f); return nil }); err != nil {
 		t.Logf("%s: stopping at %v", path, err)
 	}
 	eng.Flush(0)

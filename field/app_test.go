@@ -1,6 +1,7 @@
 package field_test
 
 import (
+	"context"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -9,10 +10,9 @@ import (
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
-	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
-	"github.com/wirewatch/wirewatch/internal/replay"
 	"github.com/wirewatch/wirewatch/internal/testenv"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
@@ -85,10 +85,9 @@ func TestAppFieldsMatchTshark(t *testing.T) {
 			t.Fatalf("tshark %s: %v", name, err)
 		}
 		lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-		tr := flow.NewTrackerConfig(flow.Config{Decoder: decode.NewDecoder(decode.Options{ReassembleIP: true})})
 		var vals []field.Value
 		var b []byte
-		_, err = replay.File(t, path, tr, func(f *decode.Frame) {
+		err = pipeline.RunFile(context.Background(), path, pipeline.Config{}, func(f *decode.Frame) error {
 			n := int(f.Number)
 			if n > len(lines) {
 				t.Fatalf("%s: more frames than tshark shows", name)
@@ -117,6 +116,7 @@ func TestAppFieldsMatchTshark(t *testing.T) {
 					t.Logf("%s #%d %s:\n got %.200q\nwant %.200q", name, n, fl.Name, b, want[i])
 				}
 			}
+			return nil
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -1,50 +1,29 @@
 package filter_test
 
 import (
-	"io"
+	"context"
 	"path/filepath"
 	"testing"
 
-	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/filter"
-	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // loadFrames decodes a real capture into one Frame per packet (packet bytes
 // copied), run through the flow tracker in order, as the pipeline does.
 func loadFrames(tb testing.TB, name string) []decode.Frame {
 	tb.Helper()
-	r, err := capture.Open(filepath.Join(corpus.Dir(tb), "real", name))
+	var frames []decode.Frame
+	err := pipeline.RunFile(context.Background(), filepath.Join(corpus.Dir(tb), "real", name), pipeline.Config{Retain: true}, func(f *decode.Frame) error {
+		frames = append(frames, *f)
+		return nil
+	})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.Options{ReassembleIP: true})
-	tr := flow.NewTracker()
-	var frames []decode.Frame
-	var first int64
-	for n := uint64(1); ; n++ {
-		p, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
-		p.Data = append([]byte(nil), p.Data...)
-		frames = append(frames, decode.Frame{Number: n})
-		f := &frames[len(frames)-1]
-		dec.Decode(f, p)
-		if n == 1 {
-			first = p.TS
-		}
-		f.FirstTS = first
-		tr.Process(f)
-	}
-	tr.Flush()
 	return frames
 }
 

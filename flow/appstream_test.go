@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
 )
 
@@ -41,8 +40,7 @@ func TestAppReassemblyOracle(t *testing.T) {
 			continue // tshark decrypts its TLS with the keys the file holds
 		}
 		o := readOracle(t, filepath.Join(dir, "oracle", name+".frames.tsv"))
-		tr := flow.NewTrackerConfig(flow.Config{Decoder: decode.NewDecoder(decode.Options{ReassembleIP: true})})
-		analyse(t, filepath.Join(dir, "real", name), tr, func(f *decode.Frame) {
+		analyse(t, filepath.Join(dir, "real", name), func(f *decode.Frame) {
 			n := int(f.Number)
 			if n > len(o.rows) {
 				return

@@ -2,6 +2,7 @@ package flow_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -13,9 +14,8 @@ import (
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
-	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
-	"github.com/wirewatch/wirewatch/internal/replay"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // oracleColumns are the tshark fields the differential test compares.
@@ -55,10 +55,19 @@ func readOracle(t testing.TB, path string) oracleFile {
 }
 
 // analyse runs capture → decode → flow over a file and calls fn per frame.
-func analyse(t testing.TB, path string, tr *flow.Tracker, fn func(f *decode.Frame)) int {
+// The tracker is configured as by the command line (pipeline.Config{}).
+func analyse(t testing.TB, path string, fn func(f *decode.Frame)) int {
 	t.Helper()
-	n, _ := replay.File(t, path, tr, fn) // damage ends the comparison where tshark's rows end too
-	tr.Flush()
+	n := 0
+	// Damage ends the comparison where tshark's rows end too.
+	err := pipeline.RunFile(context.Background(), path, pipeline.Config{}, func(f *decode.Frame) error {
+		n++
+		fn(f)
+		return nil
+	})
+	if err != nil && n == 0 {
+		t.Fatalf("%s: %v", path, err)
+	}
 	return n
 }
 
@@ -97,7 +106,7 @@ func TestOracleDifferential(t *testing.T) {
 			local[c] = &tally{}
 		}
 		var localMism []string
-		frames := analyse(t, filepath.Join(dir, "real", name), flow.NewTracker(), func(f *decode.Frame) {
+		frames := analyse(t, filepath.Join(dir, "real", name), func(f *decode.Frame) {
 			if f.Number > uint64(len(o.rows)) {
 				return
 			}

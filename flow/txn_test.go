@@ -12,7 +12,6 @@ import (
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
-	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
 	"github.com/wirewatch/wirewatch/internal/testenv"
 )
@@ -104,7 +103,7 @@ func readTimes(t *testing.T, path string) [2]map[uint64]float64 {
 
 func computeTimes(t *testing.T, path string) [2]map[uint64]float64 {
 	out := [2]map[uint64]float64{{}, {}}
-	analyse(t, path, flow.NewTracker(), func(f *decode.Frame) {
+	analyse(t, path, func(f *decode.Frame) {
 		if f.Analysis.DNSTime >= 0 && f.Has(decode.ProtoDNS) {
 			out[0][f.Number] = float64(f.Analysis.DNSTime) / 1e9
 		}
@@ -159,7 +158,7 @@ func dnsRetrans(t *testing.T, path string, fl []*field.Field) (string, bool) {
 	var b strings.Builder
 	var vals []field.Value
 	hasDNS := false
-	analyse(t, path, flow.NewTracker(), func(f *decode.Frame) {
+	analyse(t, path, func(f *decode.Frame) {
 		hasDNS = hasDNS || f.Has(decode.ProtoDNS)
 		if vals = fl[0].Get(f, vals[:0]); len(vals) == 0 {
 			return

@@ -17,9 +17,8 @@ import (
 	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/flow"
-	"github.com/wirewatch/wirewatch/internal/replay"
 	"github.com/wirewatch/wirewatch/internal/testenv"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
@@ -124,7 +123,7 @@ func ethIPv4TCP(sm, dm [6]byte, src, dst netip.Addr, ttl uint8, sp, dp uint16, s
 func diagnose(t *testing.T, path string) *report.Diagnosis {
 	t.Helper()
 	eng := analyze.New(analyze.Config{})
-	if _, err := replay.File(t, path, flow.NewTracker(), eng.Add); err != nil {
+	if err := pipeline.RunFile(context.Background(), path, pipeline.Config{}, func(f *decode.Frame) error { eng.Add(f); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	eng.Flush(0)

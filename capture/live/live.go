@@ -67,5 +67,12 @@ var ErrUnsupported = errors.New("live capture is only supported on Linux")
 // Interface describes one interface being captured, for pcapng IDBs.
 func (s *Source) Interface(i int) capture.Interface { return s.ifaces[i] }
 
+// Interfaces lists the interfaces being captured, in the order of
+// Packet.Interface; each one's ID is its index (one pcapng section).
+func (s *Source) Interfaces() []capture.Interface { return s.ifaces }
+
+// Format is "live".
+func (s *Source) Format() string { return "live" }
+
 // NumInterfaces is the number of interfaces being captured.
 func (s *Source) NumInterfaces() int { return len(s.ifaces) }

@@ -132,7 +132,7 @@ func Open(cfg Config) (*Source, error) {
 			return nil, err
 		}
 		s.rings = append(s.rings, r)
-		s.ifaces = append(s.ifaces, capture.Interface{LinkType: r.lt, SnapLen: cfg.SnapLen, Name: name, TSResol: 9, FCSLen: -1})
+		s.ifaces = append(s.ifaces, capture.Interface{LinkType: r.lt, SnapLen: cfg.SnapLen, Name: name, TSResol: 9, FCSLen: -1, ID: len(s.ifaces)})
 		ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLERR | unix.EPOLLET, Fd: int32(i)}
 		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
 			s.Close()

@@ -20,9 +20,7 @@ import (
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/capture/live"
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/field"
-	"github.com/wirewatch/wirewatch/filter"
-	"github.com/wirewatch/wirewatch/flow"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
@@ -226,18 +224,12 @@ type capturer struct {
 	sink *fileSink
 
 	// user-space pipeline, built only when something needs decoded frames
-	dec     *decode.Decoder
-	tracker *flow.Tracker
-	flt     *filter.Filter
-	eng     *analyze.Engine
-	frame   decode.Frame
-	out     *bufio.Writer        // diagnosis lines and report
-	list    *report.PacketWriter // the packet list, as 'wirewatch read' prints it
-	names   []string
-	firstTS int64
-	prevTS  int64
-	prevDTS int64
-	shown   int
+	pipe  *pipeline.Pipeline
+	feed  *pipeline.Feed
+	eng   *analyze.Engine
+	out   *bufio.Writer        // diagnosis lines and report
+	list  *report.PacketWriter // the packet list, as 'wirewatch read' prints it
+	names []string
 
 	captured uint64   // packets read from the kernel
 	perIface []uint64 // packets written per interface
@@ -247,12 +239,12 @@ type capturer struct {
 func (c *capturer) run() error {
 	o := c.o
 	needFrames := o.display != "" || o.diagnose || o.write == ""
-	if o.display != "" {
-		flt, err := filter.Compile(o.display, field.Std())
+	if needFrames {
+		p, err := pipeline.New(pipeline.Config{Filter: o.display})
 		if err != nil {
 			return &UsageError{Msg: fmt.Sprintf("display filter: %v", err)}
 		}
-		c.flt = flt
+		c.pipe = p
 	}
 	src, err := live.Open(o.cfg)
 	if err != nil {
@@ -278,8 +270,7 @@ func (c *capturer) run() error {
 		}
 	}
 	if needFrames {
-		c.dec = decode.NewDecoder(decode.Options{ReassembleIP: true})
-		c.tracker = flow.NewTracker()
+		c.feed = c.pipe.Feed(src, c.frame)
 		if o.diagnose {
 			c.eng = analyze.New(analyze.Config{Settle: o.settle})
 		}
@@ -357,33 +348,10 @@ func (c *capturer) loop(ctx context.Context, draining bool) error {
 // diagnosis, file.
 func (c *capturer) handle(p *capture.Packet) error {
 	pass := true
-	if c.dec != nil {
-		f := &c.frame
-		f.Number++
-		c.dec.Decode(f, *p)
-		if f.Number == 1 {
-			c.firstTS, c.prevTS, c.prevDTS = p.TS, p.TS, p.TS
-		}
-		if c.shown == 0 {
-			c.prevDTS = p.TS
-		}
-		f.FirstTS, f.PrevTS, f.PrevDisplayedTS = c.firstTS, c.prevTS, c.prevDTS
-		c.prevTS = p.TS
-		c.tracker.Process(f)
-		if c.flt != nil && !c.flt.Match(f) {
-			pass = false
-		}
-		if pass {
-			c.prevDTS = p.TS
-			c.shown++
-			if c.eng != nil {
-				c.eng.Add(f)
-			}
-			if c.list != nil {
-				if err := c.list.Write(f); err != nil {
-					return fmt.Errorf("writing the packet list: %w", err)
-				}
-			}
+	if c.feed != nil {
+		var err error
+		if pass, err = c.feed.Push(*p); err != nil {
+			return err
 		}
 	}
 	if c.sink != nil && pass {
@@ -394,6 +362,19 @@ func (c *capturer) handle(p *capture.Packet) error {
 	}
 	if p.TS-c.lastFlsh > int64(time.Second) {
 		return c.tick(p.TS)
+	}
+	return nil
+}
+
+// frame consumes a displayed frame: diagnosis, packet list.
+func (c *capturer) frame(f *decode.Frame) error {
+	if c.eng != nil {
+		c.eng.Add(f)
+	}
+	if c.list != nil {
+		if err := c.list.Write(f); err != nil {
+			return fmt.Errorf("writing the packet list: %w", err)
+		}
 	}
 	return nil
 }
@@ -437,6 +418,9 @@ func (c *capturer) finish(loopErr error) error {
 		if err := c.list.Close(); err != nil && loopErr == nil {
 			loopErr = fmt.Errorf("writing the packet list: %w", err)
 		}
+	}
+	if c.feed != nil {
+		c.feed.Close()
 	}
 	if c.eng != nil {
 		c.eng.Flush(0)

@@ -513,19 +513,7 @@ func TestCaptureOptions(t *testing.T) {
 		if _, err := p.Blast(3, 100, 9000); err != nil {
 			t.Fatal(err)
 		}
-		if err := netns.Do(p.A, func() error { // 2 datagrams on A's loopback
-			c, err := net.ListenUDP("udp4", nil)
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			dst := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9000}
-			c.WriteTo([]byte("one"), dst)
-			_, err = c.WriteTo([]byte("two"), dst)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		sendLoopback(t, p)
 		time.Sleep(200 * time.Millisecond)
 		if stderr, err := ww.Stop(os.Interrupt); err != nil {
 			t.Fatalf("%v\n%s", err, stderr)
@@ -554,6 +542,39 @@ func TestCaptureOptions(t *testing.T) {
 		// the outgoing copy is skipped, as libpcap does, but counted.
 		if st := isbs(t, file); len(st) != 2 || st[0][1] != 3 || st[1][1] != 4 {
 			t.Errorf("ISBs %v", st)
+		}
+	})
+	t.Run("interface name filter", func(t *testing.T) {
+		// capture -Y 'frame.interface_name == "…"' keeps what read -Y keeps
+		// from the file of the same capture.
+		p := netns.NewPair(t)
+		dir := t.TempDir()
+		all := filepath.Join(dir, "all.pcapng")
+		procs := []*netns.Proc{wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-i", "lo", "-w", all, "udp port 9000")}
+		names := []string{p.IfA, "lo"}
+		for _, n := range names {
+			procs = append(procs, wirewatch(t, p, p.A, "capture", "-i", p.IfA, "-i", "lo", "-Y", `frame.interface_name == "`+n+`"`, "-w", filepath.Join(dir, n+".pcapng"), "udp port 9000"))
+		}
+		if _, err := p.Blast(3, 100, 9000); err != nil {
+			t.Fatal(err)
+		}
+		sendLoopback(t, p)
+		time.Sleep(200 * time.Millisecond)
+		for _, pr := range procs {
+			if stderr, err := pr.Stop(os.Interrupt); err != nil {
+				t.Fatalf("%v\n%s", err, stderr)
+			}
+		}
+		for i, n := range names {
+			live, _ := readAll(t, filepath.Join(dir, n+".pcapng"))
+			var out, errb strings.Builder
+			if code := Main(context.Background(), []string{"read", "-Y", `frame.interface_name == "` + n + `"`, all}, nil, &out, &errb); code != 0 {
+				t.Fatalf("read: exit %d: %s", code, errb.String())
+			}
+			fromFile := strings.Count(out.String(), "\n")
+			if want := []int{3, 2}[i]; len(live) != want || fromFile != want {
+				t.Errorf("frame.interface_name == %q: capture -Y kept %d packets, read -Y of the full capture %d; want %d", n, len(live), fromFile, want)
+			}
 		}
 	})
 	t.Run("packet list and display filter", func(t *testing.T) {
@@ -613,4 +634,22 @@ func TestCaptureOptions(t *testing.T) {
 			t.Errorf("-Y 'udp.dstport == 5003 || icmp' listed %d UDP and %d ICMP lines:\n%s", udp, icmp, some.Stdout())
 		}
 	})
+}
+
+// sendLoopback sends 2 UDP datagrams to port 9000 on A's loopback.
+func sendLoopback(t *testing.T, p *netns.Pair) {
+	t.Helper()
+	if err := netns.Do(p.A, func() error {
+		c, err := net.ListenUDP("udp4", nil)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		dst := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9000}
+		c.WriteTo([]byte("one"), dst)
+		_, err = c.WriteTo([]byte("two"), dst)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

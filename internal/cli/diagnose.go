@@ -11,6 +11,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
@@ -128,18 +129,12 @@ func runDiagnose(env *Env, args []string) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(150 << 20))
 	}
 	eng := analyze.New(analyze.Config{MinStall: minStall})
-	o := pipeOptions{Path: pos[0], Filter: flt}
+	cfg := pipeline.Config{Filter: flt, Parallel: !singleCore}
 	if flt == "" {
 		// The engine does not read dns.time/http.time; only a --filter might.
-		o.Flow.NoTransactions = true
+		cfg.Flow.NoTransactions = true
 	}
-	fn := func(f *decode.Frame) error { eng.Add(f); return nil }
-	var err error
-	if singleCore {
-		err = runPipeline(env, o, fn)
-	} else {
-		err = runPipelineParallel(env, o, fn)
-	}
+	err := runFile(env, pos[0], cfg, func(f *decode.Frame) error { eng.Add(f); return nil })
 	stopped := errors.Is(err, errInterrupted)
 	if err != nil {
 		if _, ok := err.(*UsageError); ok {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // BenchmarkPipelineFilter measures what a display filter adds to the
@@ -28,7 +29,7 @@ func BenchmarkPipelineFilter(b *testing.B) {
 			env := &Env{Ctx: context.Background(), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
 			n := 0
 			for i := 0; i < b.N; i++ {
-				err := runPipeline(env, pipeOptions{Path: path, Filter: bc.expr}, func(*decode.Frame) error { n++; return nil })
+				err := runFile(env, path, pipeline.Config{Filter: bc.expr}, func(*decode.Frame) error { n++; return nil })
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -18,6 +18,7 @@ import (
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/filter"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // dfRow is one line of ../shared/corpus/display-filters.tsv.
@@ -80,7 +81,7 @@ func tsharkCaret(msg, expr string) (text string, pos, width int) {
 func selectFrames(path, expr string) (string, error) {
 	var got []string
 	env := &Env{Ctx: context.Background(), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
-	err := runPipeline(env, pipeOptions{Path: path, Filter: expr}, func(f *decode.Frame) error {
+	err := runFile(env, path, pipeline.Config{Filter: expr}, func(f *decode.Frame) error {
 		got = append(got, strconv.FormatUint(f.Number, 10))
 		return nil
 	})

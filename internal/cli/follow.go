@@ -8,6 +8,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/flow"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
@@ -83,7 +84,7 @@ func runFollow(env *Env, args []string) error {
 		return (s == epA && d == epB) || (s == epB && d == epA)
 	}
 	fl := &report.Follow{Proto: proto, Format: fmtv}
-	po := pipeOptions{Path: path}
+	var po pipeline.Config
 	isTCP := proto == "tcp"
 	if isTCP {
 		po.Flow.OnData = func(ch *flow.Chunk) {
@@ -104,7 +105,7 @@ func runFollow(env *Env, args []string) error {
 			fl.Add(ch.Dir, ch.Frame, ch.Data, ch.Gap)
 		}
 	}
-	err = runPipeline(env, po, func(f *decode.Frame) error {
+	err = runFile(env, path, po, func(f *decode.Frame) error {
 		a := &f.Analysis
 		if a.Stream < 0 || a.IsUDP == isTCP || (isTCP && !f.Has(decode.ProtoTCP)) || (!isTCP && !f.Has(decode.ProtoUDP)) {
 			return nil

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
@@ -165,7 +165,7 @@ func runRead(env *Env, args []string) error {
 		return usagef("read: -t %s: unknown time format; use r, a, ad, d, dd or e", o.time)
 	}
 	if o.write != "" { // as tshark -w: save instead of printing (write.go)
-		return writeSelected(env, o.write, pipeOptions{Path: o.file, Filter: o.filter, Count: o.count})
+		return writeSelected(env, o.file, o.write, pipeline.Config{Filter: o.filter, Count: o.count})
 	}
 	reg := field.Std()
 	for _, name := range o.fields {
@@ -184,15 +184,15 @@ func runRead(env *Env, args []string) error {
 		}
 	}
 	pw := report.NewPacketWriter(env.Stdout, po)
-	var rd capture.Reader
+	var rd pipeline.Meta
 	first := true
-	run := runPipeline
-	if !o.singleCore && regularFile(o.file) {
+	cfg := pipeline.Config{Filter: o.filter, Count: o.count, OnOpen: func(r pipeline.Meta) { rd = r },
 		// Read-ahead in batches would hold back packets arriving on a pipe.
-		run = runPipelineParallel
+		Parallel: !o.singleCore && regularFile(o.file)}
+	if po.Format == report.FormatFields {
+		cfg.Fields = po.Fields // the flow work nothing prints is left out
 	}
-	err = run(env, pipeOptions{Path: o.file, Filter: o.filter, Count: o.count,
-		Flow: readFlowConfig(o.filter, po.Format, po.Fields), OnOpen: func(r capture.Reader) { rd = r }},
+	err = runFile(env, o.file, cfg,
 		func(f *decode.Frame) error {
 			if first {
 				first = false
@@ -217,7 +217,7 @@ func regularFile(path string) bool {
 }
 
 // timePrecision is the number of decimals tshark shows for the capture's timestamps.
-func timePrecision(r capture.Reader) int {
+func timePrecision(r pipeline.Meta) int {
 	if r == nil {
 		return 6
 	}

@@ -10,7 +10,7 @@ import (
 
 // TestReadLowerLayerFieldsSkipFlowWork checks that read -T fields with only
 // lower-layer fields, which runs without application desegmentation and
-// transaction matching (readFlowConfig), prints exactly what the full
+// transaction matching (pipeline.Plan), prints exactly what the full
 // pipeline prints for those fields: the same fields plus http.time (which
 // turns the full pipeline on) must give the same lines with one more column.
 func TestReadLowerLayerFieldsSkipFlowWork(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
@@ -135,7 +136,7 @@ func runStats(env *Env, args []string) error {
 		return usagef("stats %s: give exactly one capture file (got %d)", rep, len(rest))
 	}
 	path := rest[0]
-	po := pipeOptions{Path: path, Filter: o.filter}
+	po := pipeline.Config{Filter: o.filter, Parallel: !o.singleCore}
 	var add func(f *decode.Frame)
 	var write func() error
 	text := o.format == "text"
@@ -231,13 +232,7 @@ func runStats(env *Env, args []string) error {
 			po.SkipApp = decode.AppHTTP | decode.AppTLS
 		}
 	}
-	fn := func(f *decode.Frame) error { add(f); return nil }
-	if o.singleCore {
-		err = runPipeline(env, po, fn)
-	} else {
-		err = runPipelineParallel(env, po, fn)
-	}
-	if err != nil {
+	if err := runFile(env, path, po, func(f *decode.Frame) error { add(f); return nil }); err != nil {
 		return err
 	}
 	return write()

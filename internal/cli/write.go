@@ -6,6 +6,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // captureWriter saves the frames a pipeline displays (-w FILE): pcapng, or
@@ -17,7 +18,7 @@ import (
 type captureWriter struct {
 	path     string // "-" writes pcapng to stdout
 	stdout   io.Writer
-	src      capture.Reader
+	src      pipeline.Meta
 	w        capture.Writer
 	declared int // interfaces of src declared in the output so far
 	err      error
@@ -25,7 +26,7 @@ type captureWriter struct {
 
 // open creates the output file once the source capture is open, declaring
 // the interfaces the source has announced so far.
-func (cw *captureWriter) open(r capture.Reader) {
+func (cw *captureWriter) open(r pipeline.Meta) {
 	cw.src = r
 	ifs := r.Interfaces()
 	if cw.path == "-" {
@@ -99,16 +100,16 @@ func (cw *captureWriter) close() error {
 
 // writeSelected runs the pipeline and writes the displayed frames to path
 // instead of printing them, as tshark -w does ("-" is standard output).
-func writeSelected(env *Env, path string, o pipeOptions) error {
+func writeSelected(env *Env, in, path string, o pipeline.Config) error {
 	cw := &captureWriter{path: path, stdout: env.Stdout}
 	onOpen := o.OnOpen
-	o.OnOpen = func(r capture.Reader) {
+	o.OnOpen = func(r pipeline.Meta) {
 		if onOpen != nil {
 			onOpen(r)
 		}
 		cw.open(r)
 	}
-	err := runPipeline(env, o, cw.write)
+	err := runFile(env, in, o, cw.write)
 	if cerr := cw.close(); err == nil {
 		err = cerr
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/internal/corpus"
 	"github.com/wirewatch/wirewatch/internal/testenv"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // tsharkRecords lists what tshark sees of each frame of path (after the
@@ -39,7 +40,7 @@ func wwRecords(t *testing.T, path, expr string) []string {
 	t.Helper()
 	var recs []string
 	env := &Env{Ctx: context.Background(), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
-	err := runPipeline(env, pipeOptions{Path: path, Filter: expr}, func(f *decode.Frame) error {
+	err := runFile(env, path, pipeline.Config{Filter: expr}, func(f *decode.Frame) error {
 		recs = append(recs, fmt.Sprintf("%d %d %d %d %q %q %d", f.TS, f.Len, f.CapLen, f.Interface, f.InterfaceName, f.Comments, f.LinkType))
 		return nil
 	})

@@ -1,37 +1,30 @@
-package cli
+package pipeline
 
 import (
-	"io"
+	"context"
 	"sync"
 
 	"github.com/wirewatch/wirewatch/decode"
 )
 
-// Two-core pipeline: one goroutine reads and decodes packets into batches
+// Two-core variant: one goroutine reads and decodes packets into batches
 // of frames (copying the packet bytes, which the reader reuses), the
-// calling goroutine runs the tracker, the filter and fn over each batch in
-// capture order. Results are identical to runPipeline's: the order of
-// frames through the tracker is unchanged.
+// calling goroutine runs the tracker, the filter and the consumer over
+// each batch in capture order. Results are identical to the one-core
+// loop's: the order of frames through the tracker is unchanged.
 
 const parBatch = 256
 
 type frameBatch struct {
 	frames []decode.Frame
-	pass   []bool // the early filter's verdicts (earlyFilter)
+	pass   []bool // the early filter's verdicts
 	n      int
 	arena  []byte
 	err    error // non-resumable error after the frames of this batch
 	eof    bool
 }
 
-// runPipelineParallel is runPipeline with decoding moved to a second core.
-func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
-	r, flt, err := openPipeline(env, o)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-
+func (p *Pipeline) runParallel(ctx context.Context, src Source, fn Consumer) error {
 	const nbuf = 4
 	free := make(chan *frameBatch, nbuf)
 	full := make(chan *frameBatch, nbuf)
@@ -39,20 +32,20 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 	for i := 0; i < nbuf; i++ {
 		free <- &frameBatch{frames: make([]decode.Frame, parBatch), pass: make([]bool, parBatch)}
 	}
-	early := earlyFilter(flt)
+	early := p.early
 	var reader sync.WaitGroup
 	reader.Add(1)
 	go func() { // reader + decoder
 		defer reader.Done()
 		defer close(full)
-		fr := newFramer(r, o.decoder())
+		fr := newFramer(src, p.decoder())
 		for {
 			select {
 			case <-done: // checked first: a free batch must not win over a stop
 				return
 			default:
 			}
-			if interrupted(env) {
+			if ctx.Err() != nil {
 				return // the consumer sees the same and stops
 			}
 			var b *frameBatch
@@ -62,9 +55,12 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 				return
 			}
 			b.n, b.arena, b.err = 0, b.arena[:0], nil
+			if p.cfg.Retain { // the consumer keeps the frames: fresh ones
+				b.frames, b.arena = make([]decode.Frame, parBatch), nil
+			}
 			for b.n < parBatch {
-				p, err := nextPacket(env, r)
-				if err == io.EOF {
+				pk, err := next(src, p.cfg.Warn)
+				if err == errEOF {
 					b.eof = true
 					break
 				}
@@ -73,17 +69,17 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 					break
 				}
 				// Copy the packet out of the reader's buffer into the batch arena.
-				if cap(b.arena)-len(b.arena) < len(p.Data) {
+				if cap(b.arena)-len(b.arena) < len(pk.Data) {
 					// Start a fresh arena; earlier frames keep the old one alive.
-					b.arena = make([]byte, 0, max(1<<20, len(p.Data)))
+					b.arena = make([]byte, 0, max(1<<20, len(pk.Data)))
 				}
 				start := len(b.arena)
-				b.arena = append(b.arena, p.Data...)
-				p.Data = b.arena[start:len(b.arena):len(b.arena)]
-				if p.Comments != nil {
-					p.Comments = append([]string(nil), p.Comments...)
+				b.arena = append(b.arena, pk.Data...)
+				pk.Data = b.arena[start:len(b.arena):len(b.arena)]
+				if pk.Comments != nil {
+					pk.Comments = append([]string(nil), pk.Comments...)
 				}
-				fr.prepare(&b.frames[b.n], p)
+				fr.prepare(&b.frames[b.n], pk)
 				if early != nil {
 					b.pass[b.n] = early.Match(&b.frames[b.n])
 				}
@@ -95,16 +91,15 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 			}
 		}
 	}()
-	// On an early return (-c, an error) stop the reader and wait for it, so
-	// that it is not inside r.Next when the deferred r.Close runs.
+	// On an early return (Count, an error) stop the reader and wait for it,
+	// so that it is not inside src.Next when the caller closes the source.
 	defer func() { close(done); reader.Wait() }()
 
-	o.Flow.Decoder = o.decoder() // the reader goroutine has its own
-	d := newDisplayer(o, flt, fn)
+	d := p.newDisplayer(p.decoder(), fn) // the reader goroutine has its own decoder
 	defer d.tr.Flush()
 	for b := range full {
-		if interrupted(env) {
-			return errInterrupted
+		if ctx.Err() != nil {
+			return ErrInterrupted
 		}
 		for i := 0; i < b.n; i++ {
 			verdict := matchHere
@@ -114,7 +109,7 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 					verdict = matchedYes
 				}
 			}
-			if stop, err := d.frameMatched(&b.frames[i], verdict); stop || err != nil {
+			if _, stop, err := d.frame(&b.frames[i], verdict); stop || err != nil {
 				return err
 			}
 		}
@@ -126,8 +121,8 @@ func runPipelineParallel(env *Env, o pipeOptions, fn frameFunc) error {
 		}
 		free <- b
 	}
-	if interrupted(env) { // the reader stopped early
-		return errInterrupted
+	if ctx.Err() != nil { // the reader stopped early
+		return ErrInterrupted
 	}
 	return nil
 }
