@@ -1,6 +1,7 @@
 package field_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,10 +14,9 @@ import (
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
-	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/corpus"
-	"github.com/wirewatch/wirewatch/internal/replay"
 	"github.com/wirewatch/wirewatch/internal/testenv"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
@@ -123,20 +123,19 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 			continue
 		}
 		lines := strings.Split(strings.TrimSuffix(string(outs[pi]), "\n"), "\n")
-		tr := flow.NewTrackerConfig(flow.Config{Decoder: decode.NewDecoder(decode.Options{ReassembleIP: true})})
 		var vals []field.Value
 		var b []byte
-		_, err := replay.File(t, path, tr, func(f *decode.Frame) {
+		err := pipeline.RunFile(context.Background(), path, pipeline.Config{}, func(f *decode.Frame) error {
 			n := int(f.Number)
 			if n > len(lines) {
-				return
+				return nil
 			}
 			want := strings.Split(lines[n-1], "\t")
 			if len(want) != len(names) {
-				return
+				return nil
 			}
 			if !f.Has(p) && !hasProtoName(want[0], p.String()) { // want[0] is frame.protocols
-				return
+				return nil
 			}
 			for i, fl := range fields {
 				vals = fl.Get(f, vals[:0])
@@ -162,6 +161,7 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 					t.Logf("%s #%d %s:\n got %.300q\nwant %.300q", name, n, fl.Name, b, want[i])
 				}
 			}
+			return nil
 		})
 		if err != nil {
 			t.Logf("%s: %v", name, err)
