@@ -20,6 +20,8 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 	switch port {
 	case 67, 68:
 		return decodeDHCP(f, p)
+	case 123:
+		return decodeNTP(f, p)
 	}
 	return false
 }
@@ -56,11 +58,15 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 	switch p {
 	case ProtoDHCP:
 		dst = appendDHCPInfo(dst, b)
+	case ProtoNTP:
+		dst = appendNTPInfo(dst, b)
 	default:
 		return dst, false
 	}
 	if f.Len > f.CapLen {
 		dst = append(dst, "[Packet size limited during capture]"...)
+	} else if f.otherMalformed() {
+		dst = append(dst, "[Malformed Packet]"...)
 	}
 	return dst, true
 }
@@ -75,6 +81,22 @@ func (f *Frame) otherProtoColumn() string {
 	switch p {
 	case ProtoDHCP:
 		return dhcpProtoColumn(b)
+	case ProtoNTP:
+		return "NTP"
 	}
 	return ""
+}
+
+// otherMalformed reports an anomaly of this file's dissectors (each notes
+// only what Wireshark flags as [Malformed Packet]).
+func (f *Frame) otherMalformed() bool {
+	if f.Present&otherProtos == 0 {
+		return false
+	}
+	for _, a := range f.Anomalies {
+		if otherProtos&(1<<a.Proto) != 0 {
+			return true
+		}
+	}
+	return false
 }

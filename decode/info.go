@@ -390,6 +390,9 @@ func (f *Frame) truncatedHeaders() bool {
 func (f *Frame) Malformed() bool { return f.malformed() || (f.Has(ProtoDNS) && f.DNS.Malformed) }
 
 func (f *Frame) malformed() bool {
+	if f.otherMalformed() {
+		return true
+	}
 	for _, a := range f.Anomalies {
 		switch a.Msg {
 		case "bogus TCP header length", "ICMP message truncated", "malformed ICMP extension structure":

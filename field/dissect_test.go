@@ -115,7 +115,7 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 		}(i, path)
 	}
 	wg.Wait()
-	shown := 0
+	shown, unreached := 0, 0
 	for pi, path := range paths {
 		name := filepath.Base(path)
 		if errs[pi] != nil {
@@ -136,6 +136,13 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 			}
 			if !f.Has(p) && !hasProtoName(want[0], p.String()) { // want[0] is frame.protocols
 				return nil
+			}
+			if !f.Has(p) && !reached(string(f.Protocols()), want[0], p.String()) {
+				// tshark found the protocol inside an encapsulation
+				// wirewatch does not decode (GRE, VXLAN, a quoted
+				// ICMP payload): counted apart, not a dissector cell.
+				unreached++
+				return
 			}
 			for i, fl := range fields {
 				vals = fl.Get(f, vals[:0])
@@ -167,7 +174,20 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 			t.Logf("%s: %v", name, err)
 		}
 	}
+	if unreached > 0 {
+		t.Logf("%s: %d frames where tshark finds it under layers wirewatch does not decode (not counted)", p, unreached)
+	}
 	return names, counts
+}
+
+// reached reports whether wirewatch decoded the layers under protocol p
+// that tshark shows: tshark's frame.protocols up to p starts ours.
+func reached(got, want, p string) bool {
+	i := strings.Index(want+":", ":"+p+":")
+	if i < 0 {
+		return true
+	}
+	return strings.HasPrefix(got, want[:i])
 }
 
 func hasProtoName(protocols, p string) bool {
@@ -218,6 +238,7 @@ func testDissector(t *testing.T, p decode.Proto, manifestName string, floor floa
 }
 
 func TestDHCPMatchesTshark(t *testing.T) { testDissector(t, decode.ProtoDHCP, "dhcp", 98) }
+func TestNTPMatchesTshark(t *testing.T)  { testDissector(t, decode.ProtoNTP, "ntp", 95) } // one frame differs: overlapping IP fragments with conflicting data, which tshark reassembles otherwise
 
 // dissectFuzzPorts are the transports and ports the dissectors of
 // decode/dissect.go listen on.

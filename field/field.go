@@ -72,6 +72,10 @@ type Value struct {
 	A netip.Addr
 }
 
+// NullTime is the FT_ABSOLUTE_TIME value (Value.I) of a timestamp that is
+// all zero on the wire where Wireshark prints it as "NULL" (NTP).
+const NullTime = -1 << 63
+
 // Field describes one filterable field.
 type Field struct {
 	Name    string
@@ -117,7 +121,7 @@ func tables() [][]Field {
 		ethFields, llcFields, sllFields, vlanFields, ieee8021adFields, pppoeFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
 		tcpFields, tcpAnalysisFields, udpFields,
 		dnsFields, httpFields, tlsFields, txnFields, expertFields,
-		dhcpFields,
+		dhcpFields, ntpFields,
 	}
 }
 

@@ -159,6 +159,9 @@ var monthAbbr = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 // AppendAbsTime appends ns since the epoch as tshark prints frame.time:
 // "Apr  7, 2010 17:29:29.782934000 UTC" (local time zone).
 func AppendAbsTime(dst []byte, ns int64) []byte {
+	if ns == field.NullTime {
+		return append(dst, "NULL"...)
+	}
 	t := time.Unix(0, ns)
 	y, mo, d := t.Date()
 	dst = append(dst, monthAbbr[mo-1]...)
