@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/wirewatch/wirewatch/capture"
@@ -16,6 +14,7 @@ import (
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/internal/corpus"
 	"github.com/wirewatch/wirewatch/internal/testenv"
+	"github.com/wirewatch/wirewatch/internal/tshark"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
@@ -86,7 +85,6 @@ type cellCount struct{ same, total int }
 // the counts per column (dissectColumns, then the fields).
 func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cellCount) {
 	t.Helper()
-	tshark := testenv.Tool(t, "tshark")
 	// The protocol field itself is left out: tshark prints its tree label.
 	names := append(append([]string{}, dissectColumns...), protoFieldNames(p)[1:]...)
 	reg := field.Std()
@@ -97,42 +95,26 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 		}
 	}
 	counts := make([]cellCount, len(names))
-	outs := make([][]byte, len(paths))
-	errs := make([]error, len(paths))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
-	for i, path := range paths {
-		wg.Add(1)
-		go func(i int, path string) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			args := []string{"-n", "-r", path, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"}
-			for _, n := range names {
-				args = append(args, "-e", n)
-			}
-			outs[i], errs[i] = exec.Command(tshark, args...).Output()
-		}(i, path)
-	}
-	wg.Wait()
+	testenv.Tool(t, "tshark")
 	shown, unreached := 0, 0
-	for pi, path := range paths {
+	for _, path := range paths {
 		name := filepath.Base(path)
-		if errs[pi] != nil {
-			t.Logf("%s: tshark: %v (skipped)", name, errs[pi])
+		res, err := tshark.Fields(path, names)
+		if err != nil || res.Exit != 0 {
+			t.Logf("%s: tshark: %v (skipped)", name, err)
 			continue
 		}
-		lines := strings.Split(strings.TrimSuffix(string(outs[pi]), "\n"), "\n")
 		var vals []field.Value
 		var b []byte
-		err := pipeline.RunFile(context.Background(), path, pipeline.Config{}, func(f *decode.Frame) error {
+		var want []string
+		err = pipeline.RunFile(context.Background(), path, pipeline.Config{}, func(f *decode.Frame) error {
 			n := int(f.Number)
-			if n > len(lines) {
+			if n > res.Frames {
 				return nil
 			}
-			want := strings.Split(lines[n-1], "\t")
-			if len(want) != len(names) {
-				return nil
+			want = want[:0]
+			for _, nm := range names {
+				want = append(want, res.Cols[nm][n-1])
 			}
 			if !f.Has(p) && !hasProtoName(want[0], p.String()) { // want[0] is frame.protocols
 				return nil
@@ -142,7 +124,7 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 				// wirewatch does not decode (GRE, VXLAN, a quoted
 				// ICMP payload): counted apart, not a dissector cell.
 				unreached++
-				return
+				return nil
 			}
 			for i, fl := range fields {
 				vals = fl.Get(f, vals[:0])
@@ -151,11 +133,7 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 					if j > 0 {
 						b = append(b, ',')
 					}
-					if fl.Type == field.FTString {
-						b = append(b, tsharkEscape(string(v.B))...)
-					} else {
-						b = report.AppendValue(b, fl, v)
-					}
+					b = report.AppendValue(b, fl, v)
 				}
 				if len(b) == 0 && want[i] == "" {
 					continue
