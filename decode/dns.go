@@ -272,7 +272,9 @@ func (f *Frame) dnsName(msg []byte, off int) (name []byte, next int, status int)
 }
 
 // appendLabel appends a label as tshark prints it: printable ASCII and valid
-// UTF-8 as they are, other bytes as \ooo (Wireshark's format_text).
+// UTF-8 as they are, BEL, BS, TAB, LF, VT, FF, CR as \a \b \t \n \v \f \r
+// and other bytes as \ooo (Wireshark's format_text; tshark shows bytes that
+// are not UTF-8 as U+FFFD, the octal escape keeps them).
 func appendLabel(dst, label []byte) []byte {
 	for i := 0; i < len(label); {
 		c := label[i]
@@ -283,12 +285,16 @@ func appendLabel(dst, label []byte) []byte {
 		}
 		if c >= 0x80 {
 			if r, n := utf8.DecodeRune(label[i:]); r != utf8.RuneError && n > 1 {
-				dst = append(dst, label[i:i+n]...)
+				dst = AppendDisplayText(dst, label[i:i+n]) // a C1 or format character as \uXXXX
 				i += n
 				continue
 			}
 		}
-		dst = append(dst, '\\', '0'+c>>6, '0'+(c>>3)&7, '0'+c&7)
+		if c < 0x20 {
+			dst = appendControl(dst, c)
+		} else {
+			dst = append(dst, '\\', '0'+c>>6, '0'+(c>>3)&7, '0'+c&7)
+		}
 		i++
 	}
 	return dst

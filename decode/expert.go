@@ -215,6 +215,9 @@ func ExpertSummary(e Expert) string {
 	s := ExpertDefs[e.Kind].Summary
 	switch {
 	case e.Kind == ExComment:
+		if !DisplaySafe([]byte(e.Comment)) {
+			return escapeExpertText([]byte(e.Comment))
+		}
 		return e.Comment
 	case e.Kind == ExHTTPChat:
 		return truncateLabel(escapeExpertText(e.Text) + `\r\n`)
@@ -253,24 +256,7 @@ func truncateLabel(s string) string {
 
 // escapeExpertText escapes b as Wireshark's format_text does for display.
 func escapeExpertText(b []byte) string {
-	var sb strings.Builder
-	for _, c := range b {
-		switch {
-		case c == '\\':
-			sb.WriteString(`\\`)
-		case c == '\r':
-			sb.WriteString(`\r`)
-		case c == '\n':
-			sb.WriteString(`\n`)
-		case c == '\t':
-			sb.WriteString(`\t`)
-		case c < 0x20 || c >= 0x7f:
-			fmt.Fprintf(&sb, `\x%02x`, c)
-		default:
-			sb.WriteByte(c)
-		}
-	}
-	return sb.String()
+	return string(AppendDisplayText(nil, b))
 }
 
 // appendIPExpert adds the outer IP header's items: an IPv6 type-0 routing

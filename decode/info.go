@@ -38,7 +38,7 @@ func (f *Frame) ColumnText(c Column) []byte {
 	case ColProtocol:
 		b = f.AppendProtocolColumn(b)
 	case ColInfo:
-		b = f.AppendInfo(b)
+		b = EscapeDisplayTail(f.AppendInfo(b), 0) // as tshark's column text
 	case ColSource:
 		b = f.AppendSource(b)
 	case ColDestination:

@@ -246,7 +246,9 @@ func (p *PacketWriter) appendText(b []byte, f *decode.Frame) []byte {
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, int64(f.Len), 10)
 	b = append(b, ' ')
+	start := len(b)
 	b = f.AppendInfo(b)
+	b = decode.EscapeDisplayTail(b, start) // no control byte reaches the terminal
 	p.col = c
 	return append(b, '\n')
 }
@@ -323,67 +325,8 @@ func (p *PacketWriter) appendJSON(b []byte, f *decode.Frame) []byte {
 	return append(b, '}')
 }
 
-// appendJSONString appends s as a JSON string; invalid UTF-8 bytes become U+FFFD.
-func appendJSONString(b, s []byte) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-			i++
-		case c < 0x20:
-			switch c {
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-		case c < 0x80:
-			b = append(b, c)
-			i++
-		default:
-			r, n := decodeRune(s[i:])
-			if r < 0 {
-				b = append(b, "\ufffd"...)
-			} else {
-				b = append(b, s[i:i+n]...)
-			}
-			i += n
-		}
-	}
-	return append(b, '"')
-}
-
-// decodeRune returns the length of the UTF-8 sequence at s, r < 0 when invalid.
-func decodeRune(s []byte) (rune, int) {
-	c := s[0]
-	n := 0
-	switch {
-	case c&0xe0 == 0xc0:
-		n = 2
-	case c&0xf0 == 0xe0:
-		n = 3
-	case c&0xf8 == 0xf0:
-		n = 4
-	default:
-		return -1, 1
-	}
-	if len(s) < n {
-		return -1, 1
-	}
-	for i := 1; i < n; i++ {
-		if s[i]&0xc0 != 0x80 {
-			return -1, 1
-		}
-	}
-	return 0, n
-}
+// appendJSONString appends s as a strict-UTF-8 JSON string.
+func appendJSONString(b, s []byte) []byte { return decode.AppendJSONString(b, s) }
 
 // SetPrecision sets the Time column's decimals (1..9) before the first packet.
 func (p *PacketWriter) SetPrecision(prec int) {

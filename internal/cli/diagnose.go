@@ -163,7 +163,7 @@ func runDiagnose(env *Env, args []string) error {
 	case "html":
 		err = report.WriteDiagnosisHTML(bw, d)
 	default:
-		err = report.WriteDiagnosisText(bw, d)
+		err = report.WriteDiagnosisText(report.SafeText(bw), d)
 	}
 	if ferr := bw.Flush(); err == nil {
 		err = ferr

@@ -141,6 +141,9 @@ func runStats(env *Env, args []string) error {
 	var write func() error
 	text := o.format == "text"
 	out := env.Stdout
+	if text {
+		out = report.SafeText(out)
+	}
 	switch rep {
 	case "conv":
 		t := report.NewConvTable(kind, o.filter)

@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/wirewatch/wirewatch/internal/testenv"
+)
+
+// Tests with the crafted captures of package hostile (internal/hostile):
+// terminal escape injection, invalid UTF-8 in JSON, HTTP messages that
+// outgrow the buffers or carry bogus chunk sizes, custom pcapng blocks.
+
+func hostileFile(name string) string { return filepath.Join("..", "hostile", "testdata", name) }
+
+// rawControls counts the control bytes in s other than TAB and LF.
+func rawControls(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f {
+			n++
+		}
+	}
+	return n
+}
+
+// allControls counts every control byte in s but LF (TAB included: -T fields
+// separates with it, so the caller counts cells).
+func fieldControls(s string) int {
+	n := 0
+	for _, line := range strings.Split(s, "\n") {
+		for _, cell := range strings.Split(line, "\t") {
+			n += rawControls(cell)
+		}
+	}
+	return n
+}
+
+// hostileTextFields are the text fields the crafted captures fill.
+var hostileTextFields = []string{"frame.number", "dns.qry.name", "dns.cname", "dns.ptr.domain_name", "http.request.method",
+	"http.request.uri", "http.request.version", "http.host", "http.user_agent", "http.referer", "http.server",
+	"http.content_type", "http.location", "http.response.phrase", "tls.handshake.extensions_server_name",
+	"frame.comment", "frame.interface_name", "_ws.col.Info"}
+
+func fieldArgs(fields []string) []string {
+	var a []string
+	for _, f := range fields {
+		a = append(a, "-e", f)
+	}
+	return a
+}
+
+// TestHostileControlCharsText: the packet list of a capture with terminal
+// escapes and every other control character in every text field writes no
+// raw control byte but TAB and LF, agreeing with tshark's escaping line by
+// line; -T fields writes no more raw control bytes than tshark in any cell.
+func TestHostileControlCharsText(t *testing.T) {
+	path := hostileFile("control-chars.pcapng")
+	code, out, errs := runReadCmd(t, nil, "read", path)
+	if code != 0 {
+		t.Fatalf("read: exit %d: %s", code, errs)
+	}
+	if n := rawControls(out); n != 0 {
+		t.Errorf("packet list: %d raw control bytes", n)
+	}
+	if !strings.Contains(out, `GET /\033[2J\033]0;pwned\a\u009B31m\\001\002`) {
+		t.Errorf("packet list: the request line is not escaped as tshark does:\n%s", out)
+	}
+	t.Logf("packet list: %d raw control bytes other than TAB and LF", rawControls(out))
+
+	args := append([]string{"read", "-T", "fields"}, fieldArgs(hostileTextFields)...)
+	code, fout, errs := runReadCmd(t, nil, append(args, path)...)
+	if code != 0 {
+		t.Fatalf("read -T fields: exit %d: %s", code, errs)
+	}
+
+	testenv.Tool(t, "tshark")
+	want, err := exec.Command("tshark", "-n", "-r", path).Output()
+	if err != nil {
+		t.Fatalf("tshark: %v", err)
+	}
+	got, wl := strings.Split(strings.TrimSuffix(out, "\n"), "\n"), strings.Split(strings.TrimSuffix(string(want), "\n"), "\n")
+	same := 0
+	for i := range wl {
+		if i < len(got) && got[i] == wl[i] {
+			same++
+		} else if i < len(got) && rawControls(wl[i]) == 0 {
+			// Lines differ only where tshark itself lets a raw control byte through.
+			t.Errorf("line %d:\n got %q\nwant %q", i+1, got[i], wl[i])
+		}
+	}
+	t.Logf("packet list: %d of %d lines identical to tshark's (tshark writes %d raw control bytes)", same, len(wl), rawControls(string(want)))
+
+	tw, err := exec.Command("tshark", append([]string{"-n", "-r", path, "-T", "fields"}, fieldArgs(hostileTextFields)...)...).Output()
+	if err != nil {
+		t.Fatalf("tshark -T fields: %v", err)
+	}
+	gotF, wantF := strings.Split(fout, "\n"), strings.Split(string(tw), "\n")
+	if len(gotF) != len(wantF) {
+		t.Fatalf("-T fields: %d lines, tshark %d", len(gotF), len(wantF))
+	}
+	cells, more := 0, 0
+	for i := range wantF {
+		gc, wc := strings.Split(gotF[i], "\t"), strings.Split(wantF[i], "\t")
+		for j := range wc {
+			if j >= len(gc) {
+				break
+			}
+			cells++
+			if g, w := rawControls(gc[j]), rawControls(wc[j]); g > w {
+				more++
+				t.Errorf("frame %d %s: %d raw control bytes, tshark %d:\n got %q\nwant %q", i+1, hostileTextFields[j], g, w, gc[j], wc[j])
+			}
+		}
+	}
+	t.Logf("-T fields: %d cells, %d with more raw control bytes than tshark's; %d raw control bytes in all, tshark %d",
+		cells, more, fieldControls(fout), fieldControls(string(tw)))
+}
+
+// strictJSON checks b with a strict UTF-8 decoder, then parses it.
+func strictJSON(t *testing.T, what string, b []byte, lines bool) bool {
+	t.Helper()
+	if !utf8.Valid(b) {
+		i := 0
+		for i < len(b) {
+			r, n := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			i += n
+		}
+		t.Errorf("%s: not valid UTF-8 at byte %d: %q", what, i, b[max(0, i-20):min(len(b), i+20)])
+		return false
+	}
+	docs := [][]byte{b}
+	if lines {
+		docs = bytes.Split(bytes.TrimRight(b, "\n"), []byte("\n"))
+	}
+	for _, d := range docs {
+		var v any
+		if err := json.Unmarshal(d, &v); err != nil {
+			t.Errorf("%s: %v", what, err)
+			return false
+		}
+	}
+	return true
+}
+
+// TestHostileInvalidUTF8JSON: every JSON output of a capture with invalid
+// UTF-8 (surrogate, out-of-range, overlong, stray and cut sequences) in
+// every text field is strict UTF-8 and parses, and the bytes are escaped
+// as \xHH, not dropped.
+func TestHostileInvalidUTF8JSON(t *testing.T) {
+	ok := 0
+	for _, file := range []string{"invalid-utf8.pcapng", "control-chars.pcapng"} {
+		path := hostileFile(file)
+		for _, c := range []struct {
+			args  []string
+			lines bool
+		}{
+			{[]string{"read", "-T", "json"}, false},
+			{[]string{"read", "-T", "jsonl"}, true},
+			{append([]string{"read", "-T", "json"}, fieldArgs(hostileTextFields)...), false},
+			{append([]string{"read", "-T", "jsonl"}, fieldArgs(hostileTextFields)...), true},
+			{[]string{"stats", "expert", "--all", "--format", "json"}, false},
+			{[]string{"stats", "conv", "tcp", "--format", "json"}, false},
+			{[]string{"stats", "endpoints", "ip", "--format", "json"}, false},
+			{[]string{"stats", "summary", "--format", "json"}, false},
+			{[]string{"stats", "io", "--format", "json"}, false},
+			{[]string{"stats", "hierarchy", "--format", "json"}, false},
+			{[]string{"diagnose", "--format", "json"}, false},
+		} {
+			code, out, errs := runReadCmd(t, nil, append(c.args, path)...)
+			what := file + ": " + strings.Join(c.args[:min(3, len(c.args))], " ")
+			if code != 0 {
+				t.Errorf("%s: exit %d: %s", what, code, errs)
+				continue
+			}
+			if strictJSON(t, what, []byte(out), c.lines) {
+				ok++
+			}
+			if file == "invalid-utf8.pcapng" && c.args[0] == "read" && !strings.Contains(out, `\\xed\\xa0\\x80`) {
+				t.Errorf("%s: the surrogate's bytes are not escaped as \\xHH", what)
+			}
+		}
+	}
+	t.Logf("%d JSON outputs decode with a strict UTF-8 decoder and parse", ok)
+}
+
+// TestHostileControlCharsReports: stats and diagnose text quote capture text
+// (expert summaries, comments, names) with no raw control byte other than
+// TAB and LF; follow's ASCII view shows control bytes as '.' (LF and CR as
+// they are, byte-identical to tshark).
+func TestHostileControlCharsReports(t *testing.T) {
+	path := hostileFile("control-chars.pcapng")
+	for _, args := range [][]string{
+		{"stats", "expert", "--all"}, {"stats", "expert", "-Y", "http"}, {"stats", "summary"}, {"stats", "conv", "tcp"},
+		{"stats", "endpoints", "udp"}, {"stats", "io"}, {"stats", "hierarchy"}, {"diagnose"},
+		{"follow", "tcp", "0"}, {"follow", "tcp", "2"}, {"follow", "udp", "0"},
+	} {
+		code, out, errs := runReadCmd(t, nil, append(args, path)...)
+		if code != 0 && code != ExitFindings {
+			t.Errorf("%v: exit %d: %s", args, code, errs)
+			continue
+		}
+		n := rawControls(out)
+		if args[0] == "follow" {
+			n -= strings.Count(out, "\r")
+		}
+		if n != 0 {
+			t.Errorf("%v: %d raw control bytes:\n%q", args, n, out)
+		}
+	}
+	_, out, _ := runReadCmd(t, nil, "stats", "expert", "--all", path)
+	if !strings.Contains(out, `GET /\033[2J\033]0;pwned\a\u009B31m\\001`) {
+		t.Errorf("stats expert: the HTTP chat item is not escaped as tshark does:\n%s", out)
+	}
+}
