@@ -575,7 +575,12 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	if len(um) > 0 {
 		unS = " " + e.machineList(um, 6) + " did the same kind of traffic without this problem."
 	}
-	x := &explainCtx{e: e, g: g, st: st, k: k, ep: ep, ipf: ipf, f: &f, c: culprit, victimsS: victimsS, unS: unS}
+	x := &explainCtx{e: e, g: g, st: st, k: k, ep: ep, ipf: ipf, f: &f, c: culprit, victimsS: victimsS, unS: unS, un: un, machines: ms}
+	conf := defaultConfidence
+	if r := ruleFor(k.cat); r != nil && r.confidence != nil {
+		conf = r.confidence
+	}
+	x.conf, x.basis = conf(x)
 	if r := ruleFor(k.cat); r != nil && r.explain != nil {
 		if !r.explain(x) {
 			return f, false
@@ -593,12 +598,15 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	}
 	f.Culprit = culprit
 	f.Unaffected, f.UnaffectedMachines = un, um
-	conf := defaultConfidence
-	if r := ruleFor(k.cat); r != nil && r.confidence != nil {
-		conf = r.confidence
+	f.Confidence, f.Basis = math.Round(x.conf*100)/100, x.basis
+	// a critical finding is one you would sign: it needs evidence that
+	// chance does not explain
+	if f.Severity == Critical && f.Confidence < 0.8 {
+		f.Severity = Warning
 	}
-	f.Confidence, f.Basis = conf(x)
-	f.Confidence = math.Round(f.Confidence*100) / 100
+	if f.Severity == Warning && f.Confidence < 0.4 {
+		f.Severity = Info
+	}
 	f.Score = score(&f, len(ms))
 	return f, true
 }

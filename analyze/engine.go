@@ -76,6 +76,8 @@ type Engine struct {
 	machByMAC map[[6]byte]*machine
 	machineOf map[netip.Addr]*machine
 	names     map[netip.Addr]*hostNames
+	healthAll map[Endpoint]health
+	healthBkt map[healthKey]health
 
 	dnsPending   map[dnsKey]*dnsQuery
 	dnsByName    map[dnsNameKey][]*dnsQuery
@@ -164,6 +166,8 @@ func New(cfg Config) *Engine {
 		machByMAC:    map[[6]byte]*machine{},
 		machineOf:    map[netip.Addr]*machine{},
 		names:        map[netip.Addr]*hostNames{},
+		healthAll:    map[Endpoint]health{},
+		healthBkt:    map[healthKey]health{},
 		dnsPending:   map[dnsKey]*dnsQuery{},
 		dnsByName:    map[dnsNameKey][]*dnsQuery{},
 		arpPending:   map[arpKey]*arpReq{},

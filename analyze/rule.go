@@ -86,6 +86,11 @@ type explainCtx struct {
 	victimsS string // the affected machines in words
 	unS      string // " X and Y did the same kind of traffic without this problem." or ""
 	un       []netip.Addr
+	machines []Machine // the affected machines
+	// conf and basis are the rule's confidence, computed before explain
+	// so that explain can word (and rank) the finding by it
+	conf  float64
+	basis string
 }
 
 var (

@@ -9,9 +9,9 @@ import (
 )
 
 func init() {
-	register(&rule{cat: CatBlockedDependency, explain: ruleBlocked})
-	register(&rule{cat: CatRefused, explain: ruleRefused})
-	register(&rule{cat: CatConnTimeout, explain: ruleConnTimeout})
+	register(&rule{cat: CatBlockedDependency, explain: ruleBlocked, confidence: causalConfidence})
+	register(&rule{cat: CatRefused, explain: ruleRefused, confidence: confHealth})
+	register(&rule{cat: CatConnTimeout, explain: ruleConnTimeout, confidence: confHealth})
 	register(&rule{cat: CatSYNRetrans, explain: ruleSYNRetrans})
 	register(&rule{cat: CatHighLatency, explain: ruleHighLatency})
 }
@@ -94,12 +94,23 @@ func ruleBlocked(x *explainCtx) bool {
 func ruleRefused(x *explainCtx) bool {
 	st, k, ep, ipf, f, culprit, victimsS, unS := x.st, x.k, x.ep, x.ipf, x.f, x.c, x.victimsS, x.unS
 	culprit.Role = "server port that refuses connections"
-	f.Severity = Warning
+	f.Severity = Info
+	if st.n >= 3 || len(x.machines) >= 3 {
+		f.Severity = Warning // a pattern, not one stray attempt
+	}
 	f.Title = fmt.Sprintf("%s refuses connections (%s from %s)", ep, plural(st.n, "attempt", "attempts"), victimsS)
 	f.Explanation = fmt.Sprintf("Every SYN to %s was answered at once with a reset: the host is up but nothing listens on port %d "+
 		"(or a host firewall rejects it). %s tried %s; an application that keeps retrying wastes time and shows errors to its users. "+
 		"Start the service, or fix the client's configured address or port.%s", ep, k.port, victimsS, plural(st.n, "time", "times"), unS)
 	f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && (tcp.flags.syn == 1 || tcp.flags.reset == 1)", ipf, k.host, k.port)
+	if ok, all, _ := x.intermittent(); ok {
+		culprit.Role = "server port that refuses some connections"
+		f.Severity = intermittentSeverity(all)
+		f.Title = fmt.Sprintf("%s refuses some connections: %s attempts refused or unanswered", ep, lossWords(all))
+		f.Explanation = fmt.Sprintf("%s accepted %s of the %s connection attempts in the capture and answered %s with a reset: "+
+			"the service is up but sometimes rejects connections (a full accept queue, a connection limit, a restart).%s",
+			ep, commas(all.answered), commas(all.total()), plural(st.n, "attempt", "attempts"), unS)
+	}
 	x.c = culprit
 	return true
 }
@@ -120,6 +131,14 @@ func ruleConnTimeout(x *explainCtx) bool {
 		"packets silently (a firewall, a missing route, a down VPN) or the host is gone. Each attempt costs the client its full connect timeout.%s",
 		victimsS, plural(syns, "SYN", "SYNs"), ep, unS)
 	f.DisplayFilter = fmt.Sprintf("%s.dst == %s && tcp.dstport == %d && tcp.flags.syn == 1", ipf, k.host, k.port)
+	if ok, all, _ := x.intermittent(); ok {
+		culprit.Role = "server that misses some connection attempts"
+		f.Severity = intermittentSeverity(all)
+		f.Title = fmt.Sprintf("Connections to %s sometimes go unanswered: %s attempts failed (intermittent loss)", ep, lossWords(all))
+		f.Explanation = fmt.Sprintf("%s answered %s of the %s connection attempts in the capture, so it is reachable; %s sent %s that got "+
+			"nothing back. Some packets to or from it are lost (a congested or lossy path, an overloaded listener dropping SYNs).%s",
+			ep, commas(all.answered), commas(all.total()), victimsS, plural(syns, "SYN", "SYNs"), unS)
+	}
 	x.c = culprit
 	return true
 }

@@ -6,7 +6,7 @@ import (
 )
 
 func init() {
-	register(&rule{cat: CatDNSTimeout, explain: ruleDNSTimeout})
+	register(&rule{cat: CatDNSTimeout, explain: ruleDNSTimeout, confidence: causalConfidence})
 	register(&rule{cat: CatDNSSlow, explain: ruleDNSSlow})
 }
 
@@ -52,6 +52,17 @@ func ruleDNSTimeout(x *explainCtx) bool {
 		f.Explanation += fmt.Sprintf("Other DNS servers do answer: remove or fix %s in the resolver configuration of the affected hosts (or make it reachable).%s", k.host, unS)
 	}
 	f.DisplayFilter = fmt.Sprintf("(dns && %s.addr == %s) || %s", ipf, k.host, frameSet(stallEnds(g), 300))
+	if ok, all, around := x.intermittent(); ok {
+		culprit.Role = "DNS server that misses some queries"
+		f.Severity = intermittentSeverity(all)
+		f.Title = fmt.Sprintf("DNS server %s leaves %s queries unanswered: intermittent loss, not an outage (%s lost)",
+			k.host, lossWords(all), secs(st.lost))
+		f.Explanation = fmt.Sprintf("%s answered %s of the %s queries sent to it in the capture (%s of %s around these waits), "+
+			"so it is up; the %s it missed cost %s a resolver timeout each (%s per lookup). Look for packet loss on the path to it "+
+			"or an overloaded server, not for a dead one.%s",
+			k.host, commas(all.answered), commas(all.total()), commas(around.answered), commas(around.total()),
+			plural(all.failed, "query", "queries"), victimsS, secsOrUnknown(culprit.TimeoutS), unS)
+	}
 	x.c = culprit
 	return true
 }

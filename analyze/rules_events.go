@@ -55,7 +55,7 @@ func ruleARPUnanswered(x *eventCtx) {
 func ruleHTTPError(x *eventCtx) {
 	k, evs, f, vS, nameList, ipf := x.k, x.evs, x.f, x.vS, x.names, x.ipf
 	f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: "tcp", Role: "HTTP server returning errors"}
-	if k.code >= 500 {
+	if k.code >= 500 && len(evs) >= 3 {
 		f.Severity = Warning
 	}
 	f.Title = fmt.Sprintf("%s answers HTTP %d (%s)", k.key, k.code, plural(len(evs), "time", "times"))

@@ -306,6 +306,9 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 		}
 		if !c.synackSeen {
 			c.synackSeen, c.synackTS, c.synackFrame = true, t, f.Number
+			if c.synSeen {
+				e.noteOutcome(c.srv, c.synTS, true)
+			}
 			if c.att != nil {
 				c.att.answerTS = t
 				c.att.done = true
@@ -694,6 +697,7 @@ func (e *Engine) tcpReset(f *decode.Frame, c *conn, dir int, ttl uint8, t int64)
 		c.refused = true
 		c.refusedIdx, c.refusedTTL = len(e.stalls), ttl
 		e.sum.TCPRefused++
+		e.noteOutcome(c.srv, c.synTS, false) // reachable, but not serving
 		if c.att != nil {
 			c.att.refused, c.att.done, c.att.failTS, c.att.failFrm = true, true, t, f.Number
 			c.att.add(f.Number, t)
@@ -779,7 +783,12 @@ func (e *Engine) finishConn(c *conn, now int64, atEnd bool) {
 	}
 	if c.synSeen && !c.synackSeen && !c.refused {
 		e.sum.TCPUnanswered++
-		if c.att != nil {
+		// still trying when the capture ended: unknown, not failed
+		unknown := atEnd && stillTrying && c.att != nil && c.att.used == 0
+		if !unknown {
+			e.noteOutcome(c.srv, c.synTS, false)
+		}
+		if c.att != nil && !unknown {
 			e.addStall(stallRec{Stall: Stall{Proto: "tcp", Client: c.cli, Server: c.srv, Stream: c.stream,
 				StartFrame: c.synFrame, EndFrame: c.att.frames[c.att.n-1], Start: c.synTS, End: c.att.last, WaitingOn: WaitNetwork,
 				What: "connection attempt never answered", Open: atEnd && stillTrying,

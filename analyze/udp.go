@@ -179,6 +179,7 @@ func (e *Engine) addUDP(f *decode.Frame, src, dst netip.Addr) {
 	}
 	q.answered = true
 	e.sum.DNSAnswered++
+	e.noteOutcome(q.srv, q.ts, true)
 	if _, ok := e.dnsAnswersBy[q.srv.Addr]; ok || len(e.dnsAnswersBy) < 1024 {
 		e.dnsAnswersBy[q.srv.Addr]++
 	}
@@ -294,6 +295,7 @@ func (e *Engine) dnsTimedOut(q *dnsQuery, frame uint64, t int64) {
 	if q.att != nil {
 		q.att.done = true
 	}
+	e.noteOutcome(q.srv, q.ts, false)
 	e.addStall(stallRec{Stall: Stall{Proto: "udp", Client: q.cli, Server: q.srv, Stream: q.stream,
 		StartFrame: q.frame, EndFrame: frame, Start: q.ts, End: t, WaitingOn: WaitServer,
 		What: "DNS " + qtypeName(q.qtype) + " " + q.name + " (no answer; asked again)"},
@@ -310,16 +312,31 @@ func (e *Engine) finishDNS(q *dnsQuery, now int64, atEnd bool) {
 	}
 	end := now
 	open := atEnd
+	var to int64
+	if q.resent > 0 && q.att != nil && q.att.n > 1 {
+		to = q.att.times[1] - q.att.times[0] // the resolver's retransmission timeout
+	}
 	if !atEnd {
 		end = q.ts + int64(e.cfg.DNSGiveUp)
 	} else {
 		e.sum.DNSOpenAtEnd++
 		e.openAtEnd("dns", "udp", q.cli, q.srv, qtypeName(q.qtype)+" "+q.name, q.frame, q.ts, now)
+		// less than the resolver's timeout (its own retry delay, else the
+		// shortest common one, 1 s) left before the end: the outcome is
+		// unknown, not a failure
+		wait := to
+		if wait < int64(time.Second) {
+			wait = int64(time.Second)
+		}
+		last := q.ts
+		if q.att != nil {
+			last = q.att.last
+		}
+		if now-last < wait {
+			return
+		}
 	}
-	var to int64
-	if q.resent > 0 && q.att != nil && q.att.n > 1 {
-		to = q.att.times[1] - q.att.times[0] // the resolver's retransmission timeout
-	}
+	e.noteOutcome(q.srv, q.ts, false)
 	e.addStall(stallRec{Stall: Stall{Proto: "udp", Client: q.cli, Server: q.srv, Stream: q.stream,
 		StartFrame: q.frame, Start: q.ts, End: end, WaitingOn: WaitServer, Open: open,
 		What: "DNS " + qtypeName(q.qtype) + " " + q.name + " (never answered)"},
