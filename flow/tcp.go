@@ -179,35 +179,27 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 		an.Flags, an.AckedFrame, an.AckRTT, an.DupAckNum, an.DupAckFrame, an.BytesInFlight = 0, 0, -1, 0, 0, -1
 	}
 
-	// Completeness.
+	// Completeness. Wireshark 4.0 shows the conversation's value before
+	// this segment (it adds the tree item before it updates the flags), so
+	// a first segment shows 0 and the SYN-ACK after a SYN shows 1.
 	comp := c.completeness
 	if isNew {
 		comp = 0
+	}
+	an.Completeness = comp
+	if isNew {
+		// The first segment of a conversation counts only as a SYN: one
+		// caught mid-stream starts at 0 whatever its flags and data.
 		if flags&(thSYN|thACK) == thSYN {
 			comp |= CompSyn
 			if seglen > 0 {
 				comp |= CompData
 			}
 		}
-	}
-	if flags&(thSYN|thACK) == thSYN|thACK {
-		comp |= CompSynAck
-	}
-	if flags&(thSYN|thACK) == thACK {
-		if seglen > 0 {
-			comp |= CompData
-		} else {
-			comp |= CompAck
-		}
-	}
-	if flags&(thFIN|thACK) == thFIN|thACK {
-		comp |= CompFin
-	}
-	if flags&thRST != 0 {
-		comp |= CompRst
+	} else {
+		comp = completenessAdd(comp, flags, seglen)
 	}
 	c.completeness = comp
-	an.Completeness = comp
 
 	if flags&thSYN != 0 {
 		if flags&thACK == 0 {
@@ -633,4 +625,26 @@ func (l *segList) span(base uint32) (first, last uint32) {
 		}
 	}
 	return first, last
+}
+
+// completenessAdd adds the tcp.completeness bits a segment after the first
+// one of its conversation contributes.
+func completenessAdd(comp uint8, flags uint16, seglen uint32) uint8 {
+	if flags&(thSYN|thACK) == thSYN|thACK {
+		comp |= CompSynAck
+	}
+	if flags&(thSYN|thACK) == thACK {
+		if seglen > 0 {
+			comp |= CompData
+		} else {
+			comp |= CompAck
+		}
+	}
+	if flags&(thFIN|thACK) == thFIN|thACK {
+		comp |= CompFin
+	}
+	if flags&thRST != 0 {
+		comp |= CompRst
+	}
+	return comp
 }
