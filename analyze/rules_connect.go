@@ -123,8 +123,8 @@ func ruleConnTimeout(x *explainCtx) bool {
 	for _, s := range g.stalls {
 		syns += s.count
 	}
-	if syns > st.n || st.n >= 3 {
-		f.Severity = Warning
+	if st.n >= 3 || len(x.machines) >= 2 || (st.n >= 2 && syns > st.n) {
+		f.Severity = Warning // a pattern: one lost attempt is not
 	}
 	f.Title = fmt.Sprintf("Connections to %s are never answered (%s, %s)", ep, plural(st.n, "attempt", "attempts"), plural(syns, "SYN", "SYNs"))
 	f.Explanation = fmt.Sprintf("%s sent %s to %s and got nothing back: no SYN/ACK, no reset, no ICMP error. Something in the path drops the "+
