@@ -39,17 +39,23 @@ def check(ww, truth_path):
     if not cats:
         problems += ["critical finding on a clean capture: %s" % f["title"] for f in fs if f["severity"] == "critical"]
     culprit = rc.get("culprit") or {}
-    # one culprit per category: "culprits" (lab truth files with several problems) or the single "culprit"
-    per_cat = {c["category"]: c for c in rc.get("culprits") or []}
-    if len(cats) == 1 and culprit.get("host"):
-        per_cat.setdefault(cats[0], culprit)
+    # the culprits of each category: "culprits" (lab truth files with several problems, or one problem with a
+    # culprit per port) or the single "culprit"
+    per_cat = {}
+    for c in rc.get("culprits") or []:
+        per_cat.setdefault(c["category"], []).append(c)
+    if len(cats) == 1 and culprit.get("host") and cats[0] not in per_cat:
+        per_cat[cats[0]] = [culprit]
     for cat in cats:
         cand = [f for f in serious if f.get("category") == cat]
         if not cand:
             problems.append("no warning/critical %s finding" % cat)
             continue
-        want = per_cat.get(cat)
-        if want and want.get("host"):
+        wants = per_cat.get(cat) or []
+        for want in wants:
+            if not want.get("host"):
+                continue
+
             def fits(f, want=want):
                 c = f.get("culprit") or {}
                 if c.get("host") != want["host"]:
@@ -63,6 +69,7 @@ def check(ww, truth_path):
                 problems.append("%s culprit: want %s:%s timeout %s, got %s" % (
                     cat, want["host"], want.get("port"), want.get("timeout_s"),
                     ", ".join("%s:%s timeout %s" % (c.get("host"), c.get("port"), c.get("timeout_s")) for c in got)))
+        want = wants[0] if len(wants) == 1 else {}
         hosts = set().union(*[set(f.get("affected_hosts") or []) for f in cand])
         expect = (want or {}).get("affected_clients") or (t["affected_clients"] if len(cats) == 1 else [])
         missing = [c for c in expect if c not in hosts]

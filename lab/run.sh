@@ -9,7 +9,7 @@
 #   sudo lab/run.sh --down          # remove the lab (namespaces, processes it started)
 #
 # Needs root, iproute2, iptables, ethtool, tcpdump, tshark/editcap (wireshark-common) and python3.
-# Environment: OUT (default: examples/ of this repository), WORK (default: /tmp/wirewatch-lab), KEEP=1 keeps the lab up,
+# Environment: OUT (default: examples/ of this repository), SUFFIX (appended to the output names, for variants), WORK (default: /tmp/wirewatch-lab), KEEP=1 keeps the lab up,
 # CAPTURER=wirewatch captures with 'wirewatch capture' instead of tcpdump (WIREWATCH=path, else built into WORK;
 # LIVE_DIAGNOSE=1 adds --diagnose and keeps its report in WORK/<scenario>/live-diagnose.txt),
 # and the knobs below (FILTER_HOST, FILTER_PORT, AGENT_TIMEOUT, DNS_TIMEOUT, ...) to make variants.
@@ -23,18 +23,20 @@ PY=/usr/bin/python3
 W="$PY $LAB/wwlab.py"
 
 ALL_SCENARIOS=(http fail-open fail-open-arp tls-ocsp dns-server-timeout packet-loss server-think-time connection-refused
-  middlebox-reset syn-retransmission pmtu-blackhole zero-window hostile-http office-mix)
+  middlebox-reset syn-retransmission pmtu-blackhole zero-window hostile-http office-mix dual-stack ipv6-broken
+  nagle-delayed-ack dns-slow)
 
-NS_CLIENTS=(ww-c1 ww-c2 ww-c3 ww-c4)
-NS_ALL=(ww-lan "${NS_CLIENTS[@]}" ww-rtr ww-dc ww-wan ww-isp ww-srv)
+NSP=${NSP:-ww}                        # namespace prefix: NSP=diaglab gives diaglab-lan, diaglab-c1, ...
+NS_CLIENTS=($NSP-c1 $NSP-c2 $NSP-c3 $NSP-c4)
+NS_ALL=($NSP-lan "${NS_CLIENTS[@]}" $NSP-rtr $NSP-dc $NSP-wan $NSP-isp $NSP-srv)
 
 # ---- addresses (deliberately different from ../shared/scenarios) ----------------------------------------
 LAN_NET=192.168.77
 GW=$LAN_NET.1
-declare -A CLIENT_IP=([ww-c1]=$LAN_NET.11 [ww-c2]=$LAN_NET.12 [ww-c3]=$LAN_NET.13 [ww-c4]=$LAN_NET.14)
-declare -A CLIENT_MAC=([ww-c1]=a4:bb:6d:5e:10:11 [ww-c2]=70:85:c2:3f:20:12 [ww-c3]=d8:bb:c1:0a:30:13
-  [ww-c4]=b0:7b:25:66:40:14)
-declare -A CLIENT_PC=([ww-c1]=PC-DORA [ww-c2]=PC-EMIL [ww-c3]=PC-FRIDA [ww-c4]=PC-GUNNAR)
+declare -A CLIENT_IP=([$NSP-c1]=$LAN_NET.11 [$NSP-c2]=$LAN_NET.12 [$NSP-c3]=$LAN_NET.13 [$NSP-c4]=$LAN_NET.14)
+declare -A CLIENT_MAC=([$NSP-c1]=a4:bb:6d:5e:10:11 [$NSP-c2]=70:85:c2:3f:20:12 [$NSP-c3]=d8:bb:c1:0a:30:13
+  [$NSP-c4]=b0:7b:25:66:40:14)
+declare -A CLIENT_PC=([$NSP-c1]=PC-DORA [$NSP-c2]=PC-EMIL [$NSP-c3]=PC-FRIDA [$NSP-c4]=PC-GUNNAR)
 RTR_MAC=00:1b:21:77:00:01
 DNS1=172.16.9.53
 DNS2=172.16.9.54
@@ -58,6 +60,17 @@ REFUSED_PORT=${REFUSED_PORT:-8443} # connection-refused: the closed port
 LOSS=${LOSS:-0.05}                 # packet-loss: downstream loss probability of large packets
 SEED=${SEED:-7}                    # packet-loss: the emulator's random seed
 TUNNEL_MTU=${TUNNEL_MTU:-1400}     # pmtu-blackhole: MTU of the WAN link
+# IPv6 (only the scenarios that call v6_up have it): the LAN's /64, the web servers' addresses
+V6_LAN=${V6_LAN:-2001:db8:77:1}    # LAN prefix (/64): PCs ::11 .. ::14, router ::1
+V6_WWW=${V6_WWW:-2001:db8:40::10}  # www / secure.northwind.example
+V6_CDN=${V6_CDN:-2001:db8:41::20}  # cdn.northwind-static.example
+V6_FALLBACK=${V6_FALLBACK:-2.5}    # ipv6-broken: seconds an application waits for an IPv6 connect before IPv4
+NAGLE_REQUESTS=${NAGLE_REQUESTS:-25} # nagle-delayed-ack: POSTs per connection
+NAGLE_BODY=${NAGLE_BODY:-180}      # and the size of each POST body
+NAGLE_WAN=${NAGLE_WAN:-0}          # nagle-delayed-ack: 1 = the API server is across the WAN (app.fabrikam-portal)
+DNS_SLOW=${DNS_SLOW:-0.8}          # dns-slow: seconds the slow resolver takes to answer
+SLOW_DNS=${SLOW_DNS:-172.16.9.57}  # dns-slow: the slow resolver's address (data centre)
+EXTRA_ZONE=()                      # more zone entries (AAAA records) a scenario adds
 ZONE=(www.northwind.example=$WWW cdn.northwind-static.example=$CDN app.fabrikam-portal.example=$APP
   mx.contoso-partner.example=$MX files.tailspin-dl.example=$DL intranet.lab.internal=$INTRANET
   relay.lab.internal=$RELAY urlfilter.av-cloud.example=$FILTER secure.northwind.example=$WWW
@@ -123,13 +136,13 @@ up() {
     nsx "$ns" ip link set lo up
   done
   # the client LAN: a bridge that floods everything (a hub), captured on the bridge itself
-  nsx ww-lan ip link add br0 type bridge ageing_time 0 stp_state 0
-  nsx ww-lan ip link set br0 up
+  nsx $NSP-lan ip link add br0 type bridge ageing_time 0 stp_state 0
+  nsx $NSP-lan ip link set br0 up
   local i=0
   for ns in "${NS_CLIENTS[@]}"; do
     i=$((i + 1))
-    link "$ns" eth0 ww-lan "p$i"
-    nsx ww-lan ip link set "p$i" master br0
+    link "$ns" eth0 $NSP-lan "p$i"
+    nsx $NSP-lan ip link set "p$i" master br0
     nsx "$ns" ip link set eth0 address "${CLIENT_MAC[$ns]}"
     nsx "$ns" ip addr add "${CLIENT_IP[$ns]}/24" dev eth0
     nsx "$ns" ip route add default via $GW
@@ -137,56 +150,115 @@ up() {
     printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS2 $DNS1 $DNS_TIMEOUT >"/etc/netns/$ns/resolv.conf"
     printf '127.0.0.1 localhost\n' >"/etc/netns/$ns/hosts"
   done
-  link ww-rtr lan0 ww-lan prt
-  nsx ww-lan ip link set prt master br0
-  nsx ww-rtr ip link set lan0 address $RTR_MAC
-  nsx ww-rtr ip addr add $GW/24 dev lan0
+  link $NSP-rtr lan0 $NSP-lan prt
+  nsx $NSP-lan ip link set prt master br0
+  nsx $NSP-rtr ip link set lan0 address $RTR_MAC
+  nsx $NSP-rtr ip addr add $GW/24 dev lan0
   # data centre: DNS servers, mail relay, intranet web
-  link ww-rtr dc0 ww-dc eth0
-  nsx ww-rtr ip addr add 172.16.9.1/24 dev dc0
-  nsx ww-dc ip addr add 172.16.9.2/24 dev eth0
-  for a in $DNS1 $DNS2 $RELAY $INTRANET; do nsx ww-dc ip addr add "$a/24" dev eth0; done
-  nsx ww-dc ip route add default via 172.16.9.1
+  link $NSP-rtr dc0 $NSP-dc eth0
+  nsx $NSP-rtr ip addr add 172.16.9.1/24 dev dc0
+  nsx $NSP-dc ip addr add 172.16.9.2/24 dev eth0
+  for a in $DNS1 $DNS2 $RELAY $INTRANET; do nsx $NSP-dc ip addr add "$a/24" dev eth0; done
+  nsx $NSP-dc ip route add default via 172.16.9.1
   # WAN: router -- wanem (userspace, L2) -- ISP router -- internet servers
-  link ww-rtr wan0 ww-wan wa "${WAN_MTU:-1500}"
-  link ww-wan wb ww-isp wan0 "${WAN_MTU:-1500}"
-  nsx ww-wan ip link set wa promisc on
-  nsx ww-wan ip link set wb promisc on
-  nsx ww-rtr ip addr add 100.72.1.2/30 dev wan0
-  nsx ww-isp ip addr add 100.72.1.1/30 dev wan0
-  nsx ww-rtr ip route add default via 100.72.1.1
-  link ww-isp srv0 ww-srv eth0
-  nsx ww-isp ip addr add 100.72.2.1/24 dev srv0
-  nsx ww-srv ip addr add 100.72.2.2/24 dev eth0
-  for a in $WWW $CDN $APP $MX $DL; do nsx ww-srv ip addr add "$a/32" dev eth0; done
-  nsx ww-srv ip route add default via 100.72.2.1
-  nsx ww-isp ip route add 198.18.0.0/15 via 100.72.2.2
-  nsx ww-isp ip route add $LAN_NET.0/24 via 100.72.1.2
-  nsx ww-isp ip route add 172.16.9.0/24 via 100.72.1.2
-  nsx ww-rtr sysctl -qw net.ipv4.ip_forward=1
-  nsx ww-isp sysctl -qw net.ipv4.ip_forward=1
+  link $NSP-rtr wan0 $NSP-wan wa "${WAN_MTU:-1500}"
+  link $NSP-wan wb $NSP-isp wan0 "${WAN_MTU:-1500}"
+  nsx $NSP-wan ip link set wa promisc on
+  nsx $NSP-wan ip link set wb promisc on
+  nsx $NSP-rtr ip addr add 100.72.1.2/30 dev wan0
+  nsx $NSP-isp ip addr add 100.72.1.1/30 dev wan0
+  nsx $NSP-rtr ip route add default via 100.72.1.1
+  link $NSP-isp srv0 $NSP-srv eth0
+  nsx $NSP-isp ip addr add 100.72.2.1/24 dev srv0
+  nsx $NSP-srv ip addr add 100.72.2.2/24 dev eth0
+  for a in $WWW $CDN $APP $MX $DL; do nsx $NSP-srv ip addr add "$a/32" dev eth0; done
+  nsx $NSP-srv ip route add default via 100.72.2.1
+  nsx $NSP-isp ip route add 198.18.0.0/15 via 100.72.2.2
+  nsx $NSP-isp ip route add $LAN_NET.0/24 via 100.72.1.2
+  nsx $NSP-isp ip route add 172.16.9.0/24 via 100.72.1.2
+  nsx $NSP-rtr sysctl -qw net.ipv4.ip_forward=1
+  nsx $NSP-isp sysctl -qw net.ipv4.ip_forward=1
   # the HQ prefix behind a site-to-site VPN that is down: silently dropped (no ICMP)
-  nsx ww-rtr iptables -A FORWARD -d 10.99.0.0/16 -j DROP
+  nsx $NSP-rtr iptables -A FORWARD -d 10.99.0.0/16 -j DROP
+}
+
+# v6_up NS...: dual-stack for the given client namespaces, the router, the ISP and the internet servers (static
+# addresses, no router advertisements or DAD, so the capture holds only the traffic of the scenario plus the
+# neighbour discovery a real dual-stack LAN has). v6_down switches IPv6 off again everywhere.
+v6_up() {
+  local ns
+  v6on() {
+    local ns=$1 ifc
+    for ifc in all default $(nsx "$ns" ls /sys/class/net); do
+      nsx "$ns" sysctl -qw net.ipv6.conf.$ifc.accept_ra=0 net.ipv6.conf.$ifc.router_solicitations=0 \
+        net.ipv6.conf.$ifc.accept_dad=0 2>/dev/null || true
+    done
+    nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0
+    for ifc in $(nsx "$ns" ls /sys/class/net); do nsx "$ns" sysctl -qw net.ipv6.conf.$ifc.disable_ipv6=0; done
+  }
+  for ns in "$@"; do
+    v6on "$ns"
+    nsx "$ns" ip -6 addr add "$V6_LAN::${CLIENT_IP[$ns]##*.}/64" dev eth0 nodad
+    nsx "$ns" ip -6 route add default via "$V6_LAN::1"
+  done
+  v6on $NSP-rtr
+  v6on $NSP-isp
+  v6on $NSP-srv
+  nsx $NSP-rtr ip -6 addr add "$V6_LAN::1/64" dev lan0 nodad
+  nsx $NSP-rtr ip -6 addr add 2001:db8:ffff:1::2/64 dev wan0 nodad
+  nsx $NSP-rtr ip -6 route add default via 2001:db8:ffff:1::1
+  nsx $NSP-isp ip -6 addr add 2001:db8:ffff:1::1/64 dev wan0 nodad
+  nsx $NSP-isp ip -6 addr add 2001:db8:ffff:2::1/64 dev srv0 nodad
+  nsx $NSP-isp ip -6 route add "$V6_LAN::/64" via 2001:db8:ffff:1::2
+  nsx $NSP-isp ip -6 route add default via 2001:db8:ffff:2::2
+  nsx $NSP-srv ip -6 addr add 2001:db8:ffff:2::2/64 dev eth0 nodad
+  nsx $NSP-srv ip -6 addr add "$V6_WWW/128" dev eth0 nodad
+  nsx $NSP-srv ip -6 addr add "$V6_CDN/128" dev eth0 nodad
+  nsx $NSP-srv ip -6 route add default via 2001:db8:ffff:2::1
+  nsx $NSP-rtr sysctl -qw net.ipv6.conf.all.forwarding=1
+  nsx $NSP-isp sysctl -qw net.ipv6.conf.all.forwarding=1
+  EXTRA_ZONE=(www.northwind.example=$V6_WWW secure.northwind.example=$V6_WWW cdn.northwind-static.example=$V6_CDN)
+  sleep 1.5 # the MLD reports of the new addresses, before the capture starts
+}
+
+v6_down() {
+  local ns
+  for ns in "${NS_ALL[@]}"; do
+    nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    for ifc in $(nsx "$ns" ls /sys/class/net); do nsx "$ns" sysctl -qw net.ipv6.conf.$ifc.disable_ipv6=1; done
+  done
+  EXTRA_ZONE=()
+}
+
+# a self-signed certificate for the lab's web names, and HTTPS servers on port 443 of the given addresses
+https_servers() { # NS ADDR...
+  local ns=$1 a
+  shift
+  [[ -s $SDIR/web-cert.pem ]] || openssl req -x509 -newkey rsa:2048 -nodes -keyout "$SDIR/web-key.pem" \
+    -out "$SDIR/web-cert.pem" -days 30 -subj "/CN=www.northwind.example" -addext \
+    "subjectAltName=DNS:www.northwind.example,DNS:secure.northwind.example,DNS:cdn.northwind-static.example,DNS:intranet.lab.internal" \
+    2>/dev/null
+  for a in "$@"; do spawn nsx "$ns" $W http --bind "$a" --port 443 --tls "$SDIR/web-cert.pem,$SDIR/web-key.pem"; done
 }
 
 spawn() { if [[ $1 == nsx ]]; then shift; ip netns exec "$@" & else "$@" & fi; PIDS+=($!); }
 
 start_wanem() { # extra wanem flags
-  spawn nsx ww-wan $W wanem --a wa --b wb --delay-ms 14 --jitter-ms 1 --stats "$SDIR/wanem.json" "$@"
+  spawn nsx $NSP-wan $W wanem --a wa --b wb --delay-ms 14 --jitter-ms 1 --stats "$SDIR/wanem.json" "$@"
 }
 
 start_servers() { # [http flags for the app server ...]
   local zone=() z
-  for z in "${ZONE[@]}"; do zone+=(--zone "$z"); done
-  spawn nsx ww-dc $W dns --bind $DNS1 "${zone[@]}"
-  spawn nsx ww-dc $W dns --bind $DNS2 "${zone[@]}"
-  spawn nsx ww-dc $W http --bind $INTRANET
-  spawn nsx ww-dc $W smtp --bind $RELAY --name relay.lab.internal
-  spawn nsx ww-srv $W http --bind $WWW
-  spawn nsx ww-srv $W http --bind $CDN
-  spawn nsx ww-srv $W http --bind $DL
-  spawn nsx ww-srv $W smtp --bind $MX --name mx.contoso-partner.example
-  spawn nsx ww-srv $W http --bind $APP "$@"
+  for z in "${ZONE[@]}" "${EXTRA_ZONE[@]}"; do zone+=(--zone "$z"); done
+  spawn nsx $NSP-dc $W dns --bind $DNS1 "${zone[@]}"
+  spawn nsx $NSP-dc $W dns --bind $DNS2 "${zone[@]}"
+  spawn nsx $NSP-dc $W http --bind $INTRANET
+  spawn nsx $NSP-dc $W smtp --bind $RELAY --name relay.lab.internal
+  spawn nsx $NSP-srv $W http --bind $WWW
+  spawn nsx $NSP-srv $W http --bind $CDN
+  spawn nsx $NSP-srv $W http --bind $DL
+  spawn nsx $NSP-srv $W smtp --bind $MX --name mx.contoso-partner.example
+  spawn nsx $NSP-srv $W http --bind $APP "$@"
   sleep 0.8
 }
 
@@ -199,10 +271,10 @@ capture_start() {
     # (LIVE_DIAGNOSE=1 also diagnoses while capturing; the report goes to $SDIR/live-diagnose.txt)
     local diag=()
     [[ ${LIVE_DIAGNOSE:-} == 1 ]] && diag=(--diagnose --settle 5s)
-    ip netns exec ww-lan "$WIREWATCH" capture -i br0 -q -s 2048 "${diag[@]}" -w "$SDIR/capture.pcapng" \
+    ip netns exec $NSP-lan "$WIREWATCH" capture -i br0 -q -s 2048 "${diag[@]}" -w "$SDIR/capture.pcapng" \
       2>"$SDIR/tcpdump.txt" >"$SDIR/live-diagnose.txt" &
   else
-    ip netns exec ww-lan tcpdump -i br0 -n -s 2048 -B 16384 -U --immediate-mode --time-stamp-precision=nano \
+    ip netns exec $NSP-lan tcpdump -i br0 -n -s 2048 -B 16384 -U --immediate-mode --time-stamp-precision=nano \
       -w "$SDIR/capture.pcap" 2>"$SDIR/tcpdump.txt" &
   fi
   CAP_PID=$!
@@ -251,7 +323,7 @@ s_http() {
   start_servers
   meta clients='["'$LAN_NET.11'"]'
   capture_start
-  client ww-c1 browse http://www.northwind.example/
+  client $NSP-c1 browse http://www.northwind.example/
   capture_stop 0.5
 }
 
@@ -261,13 +333,13 @@ s_fail-open() {
   meta timeout_s=$AGENT_TIMEOUT filter='"'$FILTER'"' filter_port=$FILTER_PORT agent_client='"'$LAN_NET.11'"' \
     clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
-  spawn noise ww-c3 2
-  client ww-c1 browse --agent $FILTER:$FILTER_PORT:$AGENT_TIMEOUT "${PAGE[@]}" &
+  spawn noise $NSP-c3 2
+  client $NSP-c1 browse --agent $FILTER:$FILTER_PORT:$AGENT_TIMEOUT "${PAGE[@]}" &
   local c1=$!
   sleep 0.6
-  client ww-c2 browse "${PAGE[@]}"
+  client $NSP-c2 browse "${PAGE[@]}"
   sleep 0.3
-  client ww-c3 browse "${PAGE[@]}"
+  client $NSP-c3 browse "${PAGE[@]}"
   wait $c1
   capture_stop
 }
@@ -281,15 +353,15 @@ s_fail-open-arp() {
   meta filter='"'$LAN_NET.50'"' filter_port=3128 agent_client='"'$LAN_NET.12'"' \
     clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
-  client ww-c2 browse --agent $LAN_NET.50:3128:10 --conns 2 http://www.northwind.example/ \
+  client $NSP-c2 browse --agent $LAN_NET.50:3128:10 --conns 2 http://www.northwind.example/ \
     http://www.northwind.example/css/site.css http://cdn.northwind-static.example/img/hero.jpg \
     http://cdn.northwind-static.example/img/logo.png &
   local c2=$!
   sleep 0.5
-  client ww-c1 browse --conns 2 http://www.northwind.example/ http://www.northwind.example/css/site.css \
+  client $NSP-c1 browse --conns 2 http://www.northwind.example/ http://www.northwind.example/css/site.css \
     http://cdn.northwind-static.example/img/hero.jpg http://cdn.northwind-static.example/img/logo.png
   sleep 0.3
-  client ww-c3 browse --conns 2 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg
+  client $NSP-c3 browse --conns 2 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg
   wait $c2
   capture_stop
 }
@@ -300,23 +372,23 @@ s_tls-ocsp() {
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$SDIR/key.pem" -out "$SDIR/cert.pem" -days 30 \
     -subj "/CN=secure.northwind.example" -addext "subjectAltName=DNS:secure.northwind.example" \
     -addext "authorityInfoAccess=OCSP;URI:http://ocsp.northwind-ca.example/" 2>/dev/null
-  nsx ww-isp iptables -A FORWARD -d $OCSP -j DROP
+  nsx $NSP-isp iptables -A FORWARD -d $OCSP -j DROP
   start_wanem
   start_servers
-  spawn nsx ww-srv $W http --bind $WWW --port 443 --tls "$SDIR/cert.pem,$SDIR/key.pem"
+  spawn nsx $NSP-srv $W http --bind $WWW --port 443 --tls "$SDIR/cert.pem,$SDIR/key.pem"
   sleep 0.5
   meta timeout_s=$OCSP_TIMEOUT ocsp='"'$OCSP'"' ocsp_port=80 agent_client='"'$LAN_NET.11'"' \
     clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
-  client ww-c1 tlsget --ocsp ocsp.northwind-ca.example:80:$OCSP_TIMEOUT https://secure.northwind.example/account \
+  client $NSP-c1 tlsget --ocsp ocsp.northwind-ca.example:80:$OCSP_TIMEOUT https://secure.northwind.example/account \
     https://secure.northwind.example/orders &
   local c1=$!
   sleep 0.4
-  client ww-c2 tlsget https://secure.northwind.example/account https://secure.northwind.example/orders
-  client ww-c3 browse http://www.northwind.example/ http://www.northwind.example/css/site.css
+  client $NSP-c2 tlsget https://secure.northwind.example/account https://secure.northwind.example/orders
+  client $NSP-c3 browse http://www.northwind.example/ http://www.northwind.example/css/site.css
   wait $c1
   capture_stop
-  nsx ww-isp iptables -D FORWARD -d $OCSP -j DROP
+  nsx $NSP-isp iptables -D FORWARD -d $OCSP -j DROP
 }
 
 s_office-mix() {
@@ -324,43 +396,43 @@ s_office-mix() {
   # URL filter (as in fail-open), PC-EMIL's first DNS server is dead (as in dns-server-timeout), PC-FRIDA is fine
   start_wanem
   start_servers
-  nsx ww-dc iptables -A INPUT -d $DNS1 -p udp --dport 53 -j DROP
-  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS1 $DNS2 $DNS_TIMEOUT >/etc/netns/ww-c2/resolv.conf
+  nsx $NSP-dc iptables -A INPUT -d $DNS1 -p udp --dport 53 -j DROP
+  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS1 $DNS2 $DNS_TIMEOUT >/etc/netns/$NSP-c2/resolv.conf
   meta fail_open='{"timeout_s":'$AGENT_TIMEOUT',"filter":"'$FILTER'","filter_port":'$FILTER_PORT',"agent_client":"'$LAN_NET.11'","clients":["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]}' \
     dns='{"timeout_s":'$DNS_TIMEOUT',"dead":"'$DNS1'","working":"'$DNS2'","clients":["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]}' \
     clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
-  client ww-c1 browse --agent $FILTER:$FILTER_PORT:$AGENT_TIMEOUT "${PAGE[@]}" &
+  client $NSP-c1 browse --agent $FILTER:$FILTER_PORT:$AGENT_TIMEOUT "${PAGE[@]}" &
   local c1=$!
   sleep 0.3
-  client ww-c2 browse "${PAGE[@]}" &
+  client $NSP-c2 browse "${PAGE[@]}" &
   local c2=$!
   sleep 0.4
-  client ww-c3 browse "${PAGE[@]}"
+  client $NSP-c3 browse "${PAGE[@]}"
   wait $c1 $c2
   capture_stop
-  nsx ww-dc iptables -D INPUT -d $DNS1 -p udp --dport 53 -j DROP
-  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS2 $DNS1 $DNS_TIMEOUT >/etc/netns/ww-c2/resolv.conf
+  nsx $NSP-dc iptables -D INPUT -d $DNS1 -p udp --dport 53 -j DROP
+  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS2 $DNS1 $DNS_TIMEOUT >/etc/netns/$NSP-c2/resolv.conf
 }
 
 s_dns-server-timeout() {
   start_wanem
   start_servers
   # the first server hangs (drops every query silently); only PC-DORA lists it first
-  nsx ww-dc iptables -A INPUT -d $DNS1 -p udp --dport 53 -j DROP
-  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS1 $DNS2 $DNS_TIMEOUT >/etc/netns/ww-c1/resolv.conf
+  nsx $NSP-dc iptables -A INPUT -d $DNS1 -p udp --dport 53 -j DROP
+  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS1 $DNS2 $DNS_TIMEOUT >/etc/netns/$NSP-c1/resolv.conf
   meta timeout_s=$DNS_TIMEOUT dead='"'$DNS1'"' working='"'$DNS2'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
-  client ww-c1 browse http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
+  client $NSP-c1 browse http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
     http://app.fabrikam-portal.example/api/v1/status &
   local c1=$!
   sleep 0.3
-  client ww-c2 browse http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
+  client $NSP-c2 browse http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
     http://app.fabrikam-portal.example/api/v1/status
-  client ww-c3 browse http://www.northwind.example/ http://intranet.lab.internal/index.html
+  client $NSP-c3 browse http://www.northwind.example/ http://intranet.lab.internal/index.html
   wait $c1
   capture_stop
-  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS2 $DNS1 $DNS_TIMEOUT >/etc/netns/ww-c1/resolv.conf
+  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS2 $DNS1 $DNS_TIMEOUT >/etc/netns/$NSP-c1/resolv.conf
 }
 
 s_packet-loss() {
@@ -368,13 +440,13 @@ s_packet-loss() {
   start_servers
   meta size=40000 loss_ba=$LOSS loss_ab=0.01 reorder_ba=0.03 clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
-  client ww-c1 browse http://files.tailspin-dl.example/big/40000 &
+  client $NSP-c1 browse http://files.tailspin-dl.example/big/40000 &
   local c1=$!
   sleep 0.2
-  client ww-c2 browse http://www.northwind.example/big/40000 &
+  client $NSP-c2 browse http://www.northwind.example/big/40000 &
   local c2=$!
   sleep 0.2
-  client ww-c3 browse http://intranet.lab.internal/big/40000
+  client $NSP-c3 browse http://intranet.lab.internal/big/40000
   wait $c1 $c2
   capture_stop
 }
@@ -385,14 +457,14 @@ s_server-think-time() {
   meta think='{"/api/v1/report":'$THINK_REPORT',"/api/v1/search":'$THINK_SEARCH'}' server='"'$APP'"' \
     clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
-  client ww-c1 browse --conns 2 http://app.fabrikam-portal.example/index.html \
+  client $NSP-c1 browse --conns 2 http://app.fabrikam-portal.example/index.html \
     "http://app.fabrikam-portal.example/api/v1/search?q=q3-invoices" \
     "http://app.fabrikam-portal.example/api/v1/report?id=20931" http://app.fabrikam-portal.example/img/chart.png &
   local c1=$!
   sleep 0.2
-  client ww-c2 browse --conns 2 http://app.fabrikam-portal.example/index.html \
+  client $NSP-c2 browse --conns 2 http://app.fabrikam-portal.example/index.html \
     http://app.fabrikam-portal.example/img/chart.png http://app.fabrikam-portal.example/api/v1/status
-  client ww-c3 browse http://www.northwind.example/ http://www.northwind.example/css/site.css
+  client $NSP-c3 browse http://www.northwind.example/ http://www.northwind.example/css/site.css
   wait $c1
   capture_stop
 }
@@ -402,10 +474,10 @@ s_connection-refused() {
   start_servers
   meta port=$REFUSED_PORT server='"'$APP'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
   capture_start
-  client ww-c1 refused --server $APP --port $REFUSED_PORT --count 4 --pause 0.7 &
+  client $NSP-c1 refused --server $APP --port $REFUSED_PORT --count 4 --pause 0.7 &
   local c1=$!
   sleep 0.2
-  client ww-c2 browse http://app.fabrikam-portal.example/index.html http://app.fabrikam-portal.example/img/chart.png
+  client $NSP-c2 browse http://app.fabrikam-portal.example/index.html http://app.fabrikam-portal.example/img/chart.png
   wait $c1
   capture_stop
 }
@@ -415,17 +487,17 @@ s_middlebox-reset() {
   start_servers
   # a "mail security" rule on the site router resets SMTP sessions to the internet when the client says DATA,
   # answering with the server's address but the router's own TTL and timing
-  nsx ww-rtr iptables -A FORWARD -i lan0 -p tcp --dport 25 -d 198.18.0.0/15 -m string --string "DATA" \
+  nsx $NSP-rtr iptables -A FORWARD -i lan0 -p tcp --dport 25 -d 198.18.0.0/15 -m string --string "DATA" \
     --algo bm -j REJECT --reject-with tcp-reset
   meta device='"'$GW'"' server='"'$MX'"' port=25 clients='["'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
-  client ww-c2 mail --server $MX --domain contoso-partner.example --count 2 --pause 1.2 &
+  client $NSP-c2 mail --server $MX --domain contoso-partner.example --count 2 --pause 1.2 &
   local c2=$!
   sleep 0.3
-  client ww-c3 mail --server $RELAY --domain lab.internal --count 1
+  client $NSP-c3 mail --server $RELAY --domain lab.internal --count 1
   wait $c2
   capture_stop
-  nsx ww-rtr iptables -D FORWARD -i lan0 -p tcp --dport 25 -d 198.18.0.0/15 -m string --string "DATA" \
+  nsx $NSP-rtr iptables -D FORWARD -i lan0 -p tcp --dport 25 -d 198.18.0.0/15 -m string --string "DATA" \
     --algo bm -j REJECT --reject-with tcp-reset
 }
 
@@ -434,19 +506,19 @@ s_syn-retransmission() {
   start_servers
   # a firewall policy (a SYN-flood guard gone wrong) drops the first SYN of every new connection from PC-DORA;
   # the retransmitted SYN of the same connection passes
-  nsx ww-rtr iptables -I FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m hashlimit --hashlimit-upto 1/hour \
+  nsx $NSP-rtr iptables -I FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m hashlimit --hashlimit-upto 1/hour \
     --hashlimit-burst 1 --hashlimit-mode srcip,srcport,dstip,dstport --hashlimit-name firstsyn -j DROP
   meta clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
   capture_start
-  client ww-c1 browse --conns 1 --reuse 0 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
+  client $NSP-c1 browse --conns 1 --reuse 0 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
     http://app.fabrikam-portal.example/index.html &
   local c1=$!
   sleep 0.2
-  client ww-c2 browse --conns 1 --reuse 0 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
+  client $NSP-c2 browse --conns 1 --reuse 0 http://www.northwind.example/ http://cdn.northwind-static.example/img/hero.jpg \
     http://app.fabrikam-portal.example/index.html
   wait $c1
   capture_stop
-  nsx ww-rtr iptables -D FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m hashlimit --hashlimit-upto 1/hour \
+  nsx $NSP-rtr iptables -D FORWARD -i lan0 -s $LAN_NET.11 -p tcp --syn -m hashlimit --hashlimit-upto 1/hour \
     --hashlimit-burst 1 --hashlimit-mode srcip,srcport,dstip,dstport --hashlimit-name firstsyn -j DROP
 }
 
@@ -454,17 +526,17 @@ s_pmtu-blackhole() {
   # the WAN is a 1400-byte tunnel; the ISP router cannot say so because its ICMP "fragmentation needed"
   # messages are filtered
   WAN_MTU=$TUNNEL_MTU up
-  nsx ww-isp iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP
+  nsx $NSP-isp iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP
   start_wanem
   start_servers
   meta mtu=$TUNNEL_MTU clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
   capture_start
-  client ww-c1 browse --timeout 6 http://www.northwind.example/big/24000 &
+  client $NSP-c1 browse --timeout 6 http://www.northwind.example/big/24000 &
   local c1=$!
   sleep 0.2
-  client ww-c2 browse http://www.northwind.example/big/900 &
+  client $NSP-c2 browse http://www.northwind.example/big/900 &
   sleep 0.2
-  client ww-c3 browse http://intranet.lab.internal/big/24000
+  client $NSP-c3 browse http://intranet.lab.internal/big/24000
   wait $c1
   capture_stop
   WAN_MTU=1500 up
@@ -475,10 +547,10 @@ s_zero-window() {
   start_servers
   meta size=48000 clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
   capture_start
-  client ww-c1 browse --rcvbuf 4096 --slow-read 2048:0.25 http://intranet.lab.internal/big/48000 &
+  client $NSP-c1 browse --rcvbuf 4096 --slow-read 2048:0.25 http://intranet.lab.internal/big/48000 &
   local c1=$!
   sleep 0.3
-  client ww-c2 browse http://intranet.lab.internal/big/48000
+  client $NSP-c2 browse http://intranet.lab.internal/big/48000
   wait $c1
   capture_stop
 }
@@ -488,13 +560,128 @@ s_hostile-http() {
   start_servers --hostile --think "/search=1.5"
   meta clients='["'$LAN_NET.11'"]'
   capture_start
-  client ww-c1 hostile --server $APP --dns $DNS2
+  client $NSP-c1 hostile --server $APP --dns $DNS2
   capture_stop
 }
 
+# ---- IPv6, Nagle and DNS scenarios (HTTP and HTTPS in each) ------------------------------------------------
+
+PAGE6=(http://www.northwind.example/ http://www.northwind.example/css/site.css
+  https://secure.northwind.example/account https://secure.northwind.example/orders
+  http://cdn.northwind-static.example/img/hero.jpg http://cdn.northwind-static.example/img/logo.png
+  https://secure.northwind.example/api/cart.json)
+
+s_dual-stack() {
+  # the fail-open agent on a dual-stack PC: its browser reaches the web servers over IPv6, while the agent
+  # asks its URL-filter server over IPv4 (10.99.0.0/16, dropped): one machine, two addresses, one cause
+  v6_up $NSP-c1 $NSP-c2
+  start_wanem
+  start_servers
+  spawn nsx $NSP-srv $W http --bind $V6_WWW
+  spawn nsx $NSP-srv $W http --bind $V6_CDN
+  https_servers $NSP-srv $WWW $V6_WWW
+  sleep 0.5
+  meta timeout_s=$AGENT_TIMEOUT filter='"'$FILTER'"' filter_port=$FILTER_PORT agent_client='"'$LAN_NET.11'"' \
+    agent_client6='"'$V6_LAN::11'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]' \
+    v6='{"'$LAN_NET.11'":"'$V6_LAN::11'","'$LAN_NET.12'":"'$V6_LAN::12'"}'
+  capture_start
+  client $NSP-c1 browse --family any --agent $FILTER:$FILTER_PORT:$AGENT_TIMEOUT --conns 2 "${PAGE6[@]}" &
+  local c1=$!
+  sleep 0.6
+  client $NSP-c2 browse --family any --conns 2 "${PAGE6[@]}"
+  sleep 0.3
+  client $NSP-c3 browse --conns 2 "${PAGE6[@]}"
+  wait $c1
+  capture_stop
+  v6_down
+}
+
+s_ipv6-broken() {
+  # PC-DORA's IPv6 path to www (one address, both ports) silently drops SYNs (the router's IPv6 policy has no
+  # rule for the PC's address); its applications connect in getaddrinfo's order, IPv6 first, give up after
+  # V6_FALLBACK seconds and fall back to IPv4. PC-EMIL is dual-stack too and reaches www over IPv6; PC-FRIDA is
+  # IPv4 only. PC-DORA's IPv6 to the CDN works.
+  v6_up $NSP-c1 $NSP-c2
+  nsx $NSP-rtr ip6tables -A FORWARD -s "$V6_LAN::11" -d "$V6_WWW" -p tcp --syn -j DROP
+  start_wanem
+  start_servers
+  spawn nsx $NSP-srv $W http --bind $V6_WWW
+  spawn nsx $NSP-srv $W http --bind $V6_CDN
+  https_servers $NSP-srv $WWW $V6_WWW
+  sleep 0.5
+  meta timeout_s=$V6_FALLBACK server6='"'$V6_WWW'"' client='"'$LAN_NET.11'"' client6='"'$V6_LAN::11'"' \
+    clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]' \
+    v6='{"'$LAN_NET.11'":"'$V6_LAN::11'","'$LAN_NET.12'":"'$V6_LAN::12'"}'
+  capture_start
+  client $NSP-c1 browse --family any --fallback $V6_FALLBACK --conns 3 --reuse 0 "${PAGE6[@]}" \
+    http://www.northwind.example/js/app.js &
+  local c1=$!
+  sleep 0.4
+  client $NSP-c2 browse --family any --conns 3 --reuse 0 "${PAGE6[@]}" http://www.northwind.example/js/app.js
+  sleep 0.2
+  client $NSP-c3 browse --conns 3 --reuse 0 "${PAGE6[@]}" http://www.northwind.example/js/app.js
+  wait $c1
+  capture_stop
+  nsx $NSP-rtr ip6tables -D FORWARD -s "$V6_LAN::11" -d "$V6_WWW" -p tcp --syn -j DROP
+  v6_down
+}
+
+s_nagle-delayed-ack() {
+  # an order-entry client on PC-DORA POSTs each request in two writes (head, then body) with Nagle on: the body
+  # waits until the server ACKs the head, and the server's TCP delays that ACK (~40 ms on Linux, 200 ms on
+  # Windows), so every request costs a delayed-ACK timeout. PC-EMIL runs the same client with TCP_NODELAY.
+  local name=intranet.lab.internal addr=$INTRANET ns=$NSP-dc
+  [[ $NAGLE_WAN == 1 ]] && name=app.fabrikam-portal.example addr=$APP ns=$NSP-srv
+  start_wanem
+  start_servers
+  https_servers $ns $addr
+  sleep 0.5
+  local urls=() i
+  for i in $(seq "$NAGLE_REQUESTS"); do urls+=("http://$name/api/orders/$i"); done
+  for i in $(seq "$NAGLE_REQUESTS"); do urls+=("https://$name/api/stock/$i"); done
+  meta client='"'$LAN_NET.11'"' server='"'$addr'"' requests=$NAGLE_REQUESTS body=$NAGLE_BODY \
+    clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
+  capture_start
+  client $NSP-c1 browse --conns 1 --reuse 1000 --post $NAGLE_BODY --split "${urls[@]}" &
+  local c1=$!
+  sleep 0.3
+  client $NSP-c2 browse --conns 1 --reuse 1000 --post $NAGLE_BODY --split --nodelay "${urls[@]}"
+  wait $c1
+  capture_stop
+}
+
+s_dns-slow() {
+  # PC-DORA's resolver is a forwarder that answers every query, but only after DNS_SLOW seconds (overloaded,
+  # recursing to a far-away upstream): each new name costs that much before the connection starts. The other
+  # PCs use the data centre's normal resolver.
+  nsx $NSP-dc ip addr add "$SLOW_DNS/24" dev eth0
+  start_wanem
+  start_servers
+  local zone=() z
+  for z in "${ZONE[@]}"; do zone+=(--zone "$z"); done
+  spawn nsx $NSP-dc $W dns --bind $SLOW_DNS --delay $DNS_SLOW "${zone[@]}"
+  https_servers $NSP-srv $WWW $APP
+  sleep 0.5
+  printf 'nameserver %s\noptions timeout:%s attempts:2\n' $SLOW_DNS $DNS_TIMEOUT >/etc/netns/$NSP-c1/resolv.conf
+  meta delay_s=$DNS_SLOW slow='"'$SLOW_DNS'"' clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  local urls=(http://www.northwind.example/ https://secure.northwind.example/account
+    http://cdn.northwind-static.example/img/hero.jpg https://app.fabrikam-portal.example/api/v1/status
+    http://files.tailspin-dl.example/big/2000)
+  capture_start
+  client $NSP-c1 browse --conns 1 "${urls[@]}" &
+  local c1=$!
+  sleep 0.3
+  client $NSP-c2 browse --conns 1 "${urls[@]}"
+  client $NSP-c3 browse --conns 1 "${urls[@]}"
+  wait $c1
+  capture_stop
+  printf 'nameserver %s\nnameserver %s\noptions timeout:%s attempts:2\n' $DNS2 $DNS1 $DNS_TIMEOUT >/etc/netns/$NSP-c1/resolv.conf
+  nsx $NSP-dc ip addr del "$SLOW_DNS/24" dev eth0
+}
+
 run_one() {
-  local name=$1
-  SDIR="$WORK/$name"
+  local name=$1 out=$1${SUFFIX:-}
+  SDIR="$WORK/$out"
   rm -rf "$SDIR"
   mkdir -p "$SDIR"
   say "scenario $name"
@@ -508,10 +695,10 @@ run_one() {
   fi
   [[ -s $SDIR/capture.pcapng ]] || editcap -F pcapng "$SDIR/capture.pcap" "$SDIR/capture.pcapng"
   meta wall_time_s=$((SECONDS - t0)) name='"'$name'"' \
-    knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU',"OCSP_TIMEOUT":'$OCSP_TIMEOUT'}'
-  cp "$SDIR/capture.pcapng" "$OUT/$name.pcapng"
-  $PY "$LAB/truth.py" "$SDIR" "$OUT/$name.truth.json" "$name.pcapng"
-  say "$name: $(stat -c %s "$OUT/$name.pcapng") bytes, $(capinfos -c -M "$OUT/$name.pcapng" | awk -F: '/Number of packets/{print $2}') packets"
+    knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU',"OCSP_TIMEOUT":'$OCSP_TIMEOUT',"V6_LAN":"'$V6_LAN'","V6_WWW":"'$V6_WWW'","V6_CDN":"'$V6_CDN'","V6_FALLBACK":'$V6_FALLBACK',"NAGLE_WAN":'$NAGLE_WAN',"NAGLE_REQUESTS":'$NAGLE_REQUESTS',"NAGLE_BODY":'$NAGLE_BODY',"DNS_SLOW":'$DNS_SLOW',"SLOW_DNS":"'$SLOW_DNS'"}'
+  cp "$SDIR/capture.pcapng" "$OUT/$out.pcapng"
+  $PY "$LAB/truth.py" "$SDIR" "$OUT/$out.truth.json" "$out.pcapng"
+  say "$out: $(stat -c %s "$OUT/$out.pcapng") bytes, $(capinfos -c -M "$OUT/$out.pcapng" | awk -F: '/Number of packets/{print $2}') packets"
 }
 
 main() {

@@ -22,7 +22,8 @@ FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.ttl", "ip.
           "tcp.analysis.out_of_order", "tcp.analysis.lost_segment", "tcp.analysis.zero_window",
           "tcp.analysis.window_full", "tcp.analysis.spurious_retransmission", "tcp.options.sack_le",
           "icmp.type", "arp.opcode", "arp.dst.proto_ipv4", "arp.src.proto_ipv4", "tls.handshake.type",
-          "tls.handshake.extensions_server_name"]
+          "tls.handshake.extensions_server_name", "ipv6.src", "ipv6.dst", "ipv6.hlim", "tcp.ack", "tcp.nxtseq",
+          "tls.record.content_type", "dns.id", "dns.qry.type"]
 
 HOSTS = {
     "192.168.77.1": "site router / default gateway (LAN side)",
@@ -42,6 +43,12 @@ HOSTS = {
     "198.19.80.80": "download server files.tailspin-dl.example (WAN)",
     "192.168.77.50": "licence/proxy box of the endpoint agent (switched off)",
     "10.99.8.20": "URL-filter server urlfilter.av-cloud.example (behind a VPN that is down)",
+    "172.16.9.57": "slow DNS forwarder (data centre)",
+    "2001:db8:77:1::1": "site router (LAN side, IPv6)",
+    "2001:db8:77:1::11": "client PC-DORA, IPv6 (MAC a4:bb:6d:5e:10:11)",
+    "2001:db8:77:1::12": "client PC-EMIL, IPv6 (MAC 70:85:c2:3f:20:12)",
+    "2001:db8:40::10": "web server www/secure.northwind.example, IPv6 (WAN)",
+    "2001:db8:41::20": "web server cdn.northwind-static.example, IPv6 (WAN)",
 }
 
 
@@ -57,6 +64,9 @@ class Capture:
         for fr in self.frames:
             fr["n"] = int(fr["frame.number"])
             fr["t"] = float(fr["frame.time_epoch"])
+            if not fr["ip.src"] and fr["ipv6.src"]:
+                # one address field for both families (tshark: ip.* or ipv6.*)
+                fr["ip.src"], fr["ip.dst"], fr["ip.ttl"] = fr["ipv6.src"], fr["ipv6.dst"], fr["ipv6.hlim"]
 
     def where(self, **kw):
         """Frames whose fields equal the given values (field names with _ for .)."""
@@ -114,8 +124,13 @@ def analysis_counts(frames):
 
 
 def http_victim_frames(cap, e):
-    fr = cap.conn(e["client"], e["sport"], e["dst"], e["dport"])
-    req = [f for f in fr if f["ip.src"] == e["client"] and f["http.request.uri"] == e["uri"]]
+    src = e.get("src") or e["client"]
+    fr = cap.conn(src, e["sport"], e["dst"], e["dport"])
+    if e.get("tls"):
+        # HTTPS: the request is the client's first data after the moment the client sent it
+        req = [f for f in fr if f["ip.src"] == src and f["tcp.len"] not in ("", "0") and f["t"] >= e["t_sent"] - 0.003]
+    else:
+        req = [f for f in fr if f["ip.src"] == src and f["http.request.uri"] == e["uri"]]
     if not req:
         fail("request %s from %s:%s not in the capture" % (e["uri"], e["client"], e["sport"]))
     req = req[0]
@@ -156,9 +171,9 @@ def sc_fail_open(meta, cap, ev):
             fail("request %s followed the first filter SYN after %.3f s" % (e["uri"], from_syn))
         victims.append({
             "client": e["client"], "tcp_stream": int(req["tcp.stream"]),
-            "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
+            "five_tuple": tuple5("tcp", e.get("src") or e["client"], e["sport"], e["dst"], e["dport"]),
             "request": "GET " + e["uri"], "host": e["host"], "nth_request_on_connection": e["nth"],
-            "stall_s": r(stall, 3), "stall_from_first_culprit_syn_s": r(from_syn, 3),
+            "https": bool(e.get("tls")), "stall_s": r(stall, 3), "stall_from_first_culprit_syn_s": r(from_syn, 3),
             "stall_measured_from": "handshake final ACK" if e["nth"] == 1 else "last packet of previous exchange",
             "agent_wait_s": r(ag["t1"] - ag["t0"], 3),
             "frames": {"before_stall": before["n"], "delayed_request": req["n"],
@@ -387,7 +402,9 @@ def sc_think(meta, cap, ev):
         stall = resp["t"] - req["t"]
         if not (think[0] <= stall <= think[0] + max(0.5, 0.3 * think[0])):
             fail("think time %.3f for %s" % (stall, e["uri"]))
-        rtt = [f for f in fr if synack(f)][0]["t"] - [f for f in fr if syn(f)][0]["t"]
+        # the path's round trip: the quickest server ACK of client data on this connection
+        rtt = min(next((f["t"] - d["t"] for f in fr if f["n"] > d["n"] and f["ip.src"] == dst and
+                        int(f["tcp.ack"] or 0) >= int(d["tcp.nxtseq"] or 0)), 9) for d in data)
         affected.add(e["client"])
         victims.append({"client": e["client"], "tcp_stream": int(req["tcp.stream"]),
                         "five_tuple": tuple5("tcp", e["client"], e["sport"], e["dst"], e["dport"]),
@@ -589,10 +606,211 @@ def sc_hostile(meta, cap, ev):
     return rc, sorted({v["client"] for v in victims}), [], victims, []
 
 
+def v6_of(meta, clients):
+    """The clients and, for the dual-stack ones, their IPv6 addresses: a machine is named by all its addresses."""
+    out = []
+    for c in clients:
+        out.append(c)
+        if meta.get("v6", {}).get(c):
+            out.append(meta["v6"][c])
+    return out
+
+
+def sc_dual_stack(meta, cap, ev):
+    rc, aff, others, victims, checks = sc_fail_open(meta, cap, ev)
+    if not victims or any(":" not in v["five_tuple"]["src"] for v in victims):
+        fail("the browser did not use IPv6 for every request")
+    if not any(v["https"] for v in victims):
+        fail("no HTTPS request among the victims")
+    agent6 = meta["agent_client6"]
+    if any(f["ip.src"] == agent6 and f["ip.dst"] == meta["filter"] for f in cap.frames):
+        fail("the agent used IPv6")
+    n_https = sum(1 for v in victims if v["https"])
+    rc["summary"] = ("A dual-stack PC (%s and %s, one MAC): its browser reaches the web servers over IPv6 (HTTP and "
+                     "HTTPS), while the endpoint web-protection agent on the same PC holds every request after the "
+                     "handshake and first asks its URL-filter server %s:%d over IPv4. The router silently drops the "
+                     "HQ prefix (site-to-site VPN down), so the agent's SYNs get no answer; after %g s it fails open "
+                     "and the request goes out. Every request of the page (%d, %d of them over HTTPS) waits %g s on "
+                     "the IPv6 connections because of IPv4 attempts of the same machine. %s fetch the same page at once "
+                     "(PC-EMIL dual-stack over IPv6 too, PC-FRIDA over IPv4)." % (
+                         aff[0], agent6, meta["filter"], meta["filter_port"], meta["timeout_s"], len(victims), n_https,
+                         meta["timeout_s"], " and ".join(others)))
+    rc["culprit"]["affected_machine"] = {"addresses": [aff[0], agent6], "mac": "a4:bb:6d:5e:10:11"}
+    return rc, v6_of(meta, aff), v6_of(meta, others), victims, checks
+
+
+def sc_ipv6_broken(meta, cap, ev):
+    to, server6, client, client6 = meta["timeout_s"], meta["server6"], meta["client"], meta["client6"]
+    conns = [e for e in ev if e["ev"] == "connect" and e["client"] == client]
+    failed = sorted((e for e in conns if e.get("error") and e.get("fallback")), key=lambda e: e["t0"])
+    ok = [e for e in conns if not e.get("error")]
+    victims, used, ports = [], set(), set()
+    for e in failed:
+        if e["dst"] != server6:
+            fail("an IPv6 connect to %s failed" % e["dst"])
+        cand = [o for o in ok if o["dport"] == e["dport"] and ":" not in o["dst"] and id(o) not in used and
+                0 <= o["t0"] - e["t1"] < 0.05]
+        if not cand:
+            fail("no IPv4 connection after the failed IPv6 connect from port %s" % e["sport"])
+        o = min(cand, key=lambda o: o["t0"] - e["t1"])
+        used.add(id(o))
+        syns6 = [f for f in cap.conn(client6, e["sport"], server6, e["dport"]) if syn(f)]
+        if len(cap.conn(client6, e["sport"], server6, e["dport"])) != len(syns6) or not syns6:
+            fail("the IPv6 attempt from port %s got an answer or left no SYN" % e["sport"])
+        fr4 = cap.conn(o["src"], o["sport"], o["dst"], o["dport"])
+        syn4 = [f for f in fr4 if syn(f)]
+        sa4 = [f for f in fr4 if synack(f)]
+        if not syn4 or not sa4:
+            fail("the IPv4 fallback from port %s did not connect" % o["sport"])
+        stall = syn4[0]["t"] - syns6[0]["t"]
+        if not (to - 0.05 <= stall <= to + 0.3):
+            fail("IPv4 SYN %.3f s after the first IPv6 SYN (fallback %g s)" % (stall, to))
+        ports.add(e["dport"])
+        victims.append({
+            "client": client, "tcp_stream": int(syn4[0]["tcp.stream"]),
+            "five_tuple": tuple5("tcp", o["src"], o["sport"], o["dst"], o["dport"]), "host": o["host"],
+            "https": bool(o.get("tls")), "stall_s": r(stall, 3),
+            "stall_measured_from": "first IPv6 SYN to the IPv4 SYN of the fallback connection",
+            "culprit_connection": tuple5("tcp", client6, e["sport"], server6, e["dport"]),
+            "frames": {"ipv6_syns": [f["n"] for f in syns6], "ipv4_syn": syn4[0]["n"], "ipv4_synack": sa4[0]["n"]}})
+    if len(victims) < 3:
+        fail("fewer than three fallbacks")
+    if not {80, 443} <= ports:
+        fail("no fallback for HTTP and HTTPS both")
+    others = sorted(set(meta["clients"]) - {client})
+    ok6 = [e for e in ev if e["ev"] == "connect" and e["client"] in others and e["dst"] == server6 and not e.get("error")]
+    if not ok6:
+        fail("no unaffected PC reached %s over IPv6" % server6)
+    for e in ev:
+        if e["ev"] == "connect" and e["client"] in others and e.get("error"):
+            fail("unaffected %s had a failed connect" % e["client"])
+    culprit = {}
+    for p, role in ((80, "http"), (443, "https")):
+        if p in ports:
+            culprit[role] = {"host": server6, "port": p, "proto": "tcp", "timeout_s": to,
+                             "role": "IPv6 address of the web server, unreachable from %s" % client6,
+                             "behaviour": "SYNs silently dropped (no SYN/ACK, RST or ICMPv6)",
+                             "client": client6}
+    rc = {"category": "ipv6-broken",
+          "summary": "PC-DORA is dual-stack (%s and %s). Its IPv6 path to %s (www/secure.northwind.example) silently "
+          "drops SYNs (the router's IPv6 policy lacks a rule for the PC's address). Its applications connect to the "
+          "addresses in getaddrinfo's order, IPv6 first, wait %g s for the IPv6 connection, give up and connect "
+          "over IPv4, which works at once: every connection to that server, HTTP and HTTPS (%d of them), starts "
+          "%g s late. Its IPv6 to the CDN works. PC-EMIL reaches the same IPv6 address at once; PC-FRIDA has "
+          "IPv4 only." % (client, client6, server6, to, len(victims), to),
+          "culprit": culprit, "culprits": [dict(c, category="ipv6-broken") for c in culprit.values()]}
+    return rc, v6_of(meta, [client]), v6_of(meta, others), victims, []
+
+
+def sc_nagle(meta, cap, ev):
+    client = meta["client"]
+    victims, culprit, waits_ok = [], {}, []
+    byconn = {}
+    for e in ev:
+        if e["ev"] == "http" and e.get("method") == "POST":
+            byconn.setdefault((e["client"], e["src"], e["sport"], e["dst"], e["dport"]), []).append(e)
+    for (c, src, sport, dst, dport), es in sorted(byconn.items()):
+        fr = cap.conn(src, sport, dst, dport)
+        data = [f for f in fr if f["ip.src"] == src and f["tcp.len"] not in ("", "0")]
+        waits, examples, acks = [], [], []
+        # the body segments by their size (TLS 1.3 adds 22 bytes to a record); each request's head is the client
+        # segment just before its body
+        size = str(meta["body"] + (22 if es[0].get("tls") else 0))
+        bodies = [i for i, f in enumerate(data) if f["tcp.len"] == size and i > 0]
+        # (the first request over TLS may leave as one segment: Nagle held its head behind the client's Finished)
+        if not len(es) - 1 <= len(bodies) <= len(es):
+            fail("%d request bodies of %s bytes on %s:%s, %d requests" % (len(bodies), size, src, sport, len(es)))
+        for i in bodies:
+            h, b = data[i - 1], data[i]
+            ack = [f for f in fr if h["n"] < f["n"] <= b["n"] and f["ip.src"] == dst and f["tcp.ack"] == h["tcp.nxtseq"]]
+            waits.append(b["t"] - h["t"])
+            if ack:
+                acks.append(ack[0]["t"] - h["t"])
+            if len(examples) < 5:
+                examples.append({"head": h["n"], "server_ack": ack[0]["n"] if ack else None, "body": b["n"]})
+        waits.sort()
+        med = waits[len(waits) // 2]
+        if c != client:
+            if med > 0.005:
+                fail("the TCP_NODELAY client %s waited %.3f s per body" % (c, med))
+            waits_ok.append(med)
+            continue
+        if med < 0.02:
+            fail("median Nagle wait %.3f s on %s:%s" % (med, src, sport))
+        tls = bool(es[0].get("tls"))
+        # the path's round trip: the quickest server ACK of client data on this connection
+        rtt = min(next((f["t"] - d["t"] for f in fr if f["n"] > d["n"] and f["ip.src"] == dst and
+                        int(f["tcp.ack"] or 0) >= int(d["tcp.nxtseq"] or 0)), 9) for d in data)
+        victims.append({"client": c, "tcp_stream": int(fr[0]["tcp.stream"]),
+                        "five_tuple": tuple5("tcp", src, sport, dst, dport), "https": tls,
+                        "requests": len(es), "stall_s": r(med, 4), "median_wait_s": r(med, 4),
+                        "total_wait_s": r(sum(waits), 3), "handshake_rtt_s": r(rtt, 5),
+                        "median_server_ack_delay_s": r(sorted(acks)[len(acks) // 2], 4) if acks else None,
+                        "stall_measured_from": "request head segment to the body segment Nagle held back",
+                        "frames": {"examples": examples}})
+        culprit["https" if tls else "http"] = {
+            "host": client, "port": dport, "proto": "tcp", "server": dst,
+            "role": "client application writing each request in two small sends with Nagle on",
+            "median_wait_s": r(med, 4)}
+    if len(victims) < 2 or not waits_ok:
+        fail("expected an HTTP and an HTTPS connection from %s and a clean comparison" % client)
+    tot = sum(v["total_wait_s"] for v in victims)
+    rc = {"category": "nagle-delayed-ack",
+          "summary": "An order-entry client on %s POSTs each request in two writes (the header block, then a small "
+          "body) with Nagle's algorithm on. The body may not leave until the server acknowledges the header "
+          "segment, and the server's TCP delays that ACK (delayed ACK, ~40 ms on Linux): each of %d requests over "
+          "HTTP and HTTPS to %s waits about %.0f ms, %.1f s in total, on a path with a %.2g ms round trip. %s runs the same client with TCP_NODELAY and its bodies leave at once." % (
+              client, sum(v["requests"] for v in victims), meta["server"],
+              1000 * sorted(v["median_wait_s"] for v in victims)[0], tot, 1000 * victims[0]["handshake_rtt_s"],
+              ", ".join(sorted(set(meta["clients"]) - {client}))),
+          "culprit": culprit, "culprits": [dict(c, category="nagle-delayed-ack") for c in culprit.values()]}
+    return rc, [client], sorted(set(meta["clients"]) - {client}), victims, []
+
+
+def sc_dns_slow(meta, cap, ev):
+    slow, delay = meta["slow"], meta["delay_s"]
+    victims, affected = [], set()
+    for q in cap.frames:
+        if q["ip.dst"] != slow or q["udp.dstport"] != "53" or q["dns.flags.response"] not in ("0", "False"):
+            continue
+        a = [f for f in cap.frames if f["n"] > q["n"] and f["ip.src"] == slow and f["ip.dst"] == q["ip.src"] and
+             f["udp.dstport"] == q["udp.srcport"] and f["dns.id"] == q["dns.id"]]
+        if not a:
+            fail("query %s to the slow resolver not answered" % q["dns.qry.name"])
+        wait = a[0]["t"] - q["t"]
+        if not (delay - 0.02 <= wait <= delay + 0.3):
+            fail("the slow resolver answered after %.3f s" % wait)
+        affected.add(q["ip.src"])
+        victims.append({"client": q["ip.src"], "query": {"name": q["dns.qry.name"], "type": q["dns.qry.type"]},
+                        "five_tuple": tuple5("udp", q["ip.src"], q["udp.srcport"], slow, 53), "stall_s": r(wait, 3),
+                        "frames": {"query": q["n"], "answer": a[0]["n"]}})
+    if len(victims) < 3:
+        fail("fewer than three slow lookups")
+    for q in cap.frames:
+        if q["ip.src"] in set(meta["clients"]) - affected and q["udp.dstport"] == "53":
+            a = [f for f in cap.frames if f["n"] > q["n"] and f["ip.dst"] == q["ip.src"] and
+                 f["udp.dstport"] == q["udp.srcport"] and f["dns.id"] == q["dns.id"]]
+            if not a or a[0]["t"] - q["t"] > 0.1:
+                fail("an unaffected PC waited for DNS")
+    https = sorted({e["host"] for e in ev if e["ev"] == "http" and e.get("tls") and e["client"] in affected})
+    if not https:
+        fail("no HTTPS request")
+    rc = {"category": "dns-slow-response",
+          "summary": "%s uses the resolver %s, a forwarder that answers every query correctly but only after about "
+          "%g s (overloaded, recursing to a far-away upstream). Every new name costs that before the connection "
+          "starts, over HTTP and HTTPS (%s) alike; %d lookups wait. The other PCs use the data centre's normal "
+          "resolver and get the same answers in a millisecond." % (
+              ", ".join(sorted(affected)), slow, delay, ", ".join(https), len(victims)),
+          "culprit": {"host": slow, "port": 53, "proto": "udp", "timeout_s": None, "delay_s": delay,
+                      "role": "slow DNS resolver (answers, late)"}}
+    return rc, sorted(affected), sorted(set(meta["clients"]) - affected), victims, []
+
+
 SCENARIOS = {"http": sc_http, "fail-open": sc_fail_open, "fail-open-arp": sc_fail_open_arp, "tls-ocsp": sc_tls_ocsp, "dns-server-timeout": sc_dns, "packet-loss": sc_loss,
              "server-think-time": sc_think, "connection-refused": sc_refused, "middlebox-reset": sc_mbreset,
              "syn-retransmission": sc_synretx, "pmtu-blackhole": sc_pmtu, "zero-window": sc_zero,
-             "hostile-http": sc_hostile, "office-mix": sc_office_mix}
+             "hostile-http": sc_hostile, "office-mix": sc_office_mix, "dual-stack": sc_dual_stack,
+             "ipv6-broken": sc_ipv6_broken, "nagle-delayed-ack": sc_nagle, "dns-slow": sc_dns_slow}
 
 
 def main():

@@ -68,11 +68,17 @@ def dns_name(msg, off):
     return ".".join(labels), off
 
 
+def dns_reply_late(s, peer, delay, qid, flags, rcode, question, answers, n):
+    time.sleep(delay)
+    hdr = struct.pack("!HHHHHH", qid, 0x8180 | (flags & 0x0100) | rcode, 1, n, 0, 0)
+    s.sendto(hdr + question + answers, peer)
+
+
 def cmd_dns(a):
     zone = {}
     for item in a.zone:
-        name, ip = item.split("=")
-        zone[name.lower().rstrip(".")] = ip
+        name, ip = item.split("=", 1)
+        zone.setdefault(name.lower().rstrip("."), []).append(ip)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((a.bind, 53))
     while True:
@@ -87,14 +93,23 @@ def cmd_dns(a):
             continue
         qtype, qclass = struct.unpack("!HH", msg[off:off + 4])
         question = msg[12:off + 4]
-        ip = zone.get(name.lower())
-        rcode = 0 if (ip or name.lower() in zone) else 3
-        answers = b""
-        if ip and qtype == 1:
-            answers = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, a.ttl, 4) + socket.inet_aton(ip)
+        ips = zone.get(name.lower(), [])
+        rcode = 0 if name.lower() in zone else 3
+        answers, n = b"", 0
+        for ip in ips:
+            if qtype == 1 and ":" not in ip:
+                answers += b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, a.ttl, 4) + socket.inet_aton(ip)
+                n += 1
+            elif qtype == 28 and ":" in ip:
+                answers += b"\xc0\x0c" + struct.pack("!HHIH", 28, 1, a.ttl, 16) + socket.inet_pton(socket.AF_INET6, ip)
+                n += 1
         if a.delay:
-            time.sleep(a.delay)
-        hdr = struct.pack("!HHHHHH", qid, 0x8180 | (flags & 0x0100) | rcode, 1, 1 if answers else 0, 0, 0)
+            # a slow resolver (recursion to a far-away authority): answers, but late; in a thread so that
+            # queries that come meanwhile are not queued behind it
+            threading.Thread(target=dns_reply_late, args=(s, peer, a.delay, qid, flags, rcode, question, answers, n),
+                             daemon=True).start()
+            continue
+        hdr = struct.pack("!HHHHHH", qid, 0x8180 | (flags & 0x0100) | rcode, 1, n, 0, 0)
         s.sendto(hdr + question + answers, peer)
 
 
@@ -146,14 +161,22 @@ def http_conn(conn, peer, a, think):
                 headers[k.strip().lower()] = v.strip()
             parts = req.decode("latin-1").split()
             path = parts[1] if len(parts) > 1 else "/"
+            n = int(headers.get("content-length", "0") or 0)
+            if n and len(f.read(n)) < n:
+                return
             for prefix, secs in think:
                 if path.startswith(prefix):
                     time.sleep(secs)
                     break
             body = body_for(path)
+            if parts and parts[0] == "POST":
+                # an API that stores what was posted and answers with a short JSON document
+                body = ('{"status":"stored","path":"%s"}' % path).encode("latin-1", "replace")
             status = "200 OK"
             extra = []
             ctype = "text/html" if (path == "/" or path.endswith(".html")) else "application/octet-stream"
+            if parts and parts[0] == "POST":
+                ctype = "application/json"
             if a.hostile:
                 extra = HOSTILE_HEADERS
                 body = (b"<html><head><title></title><script>alert('body')</script></head><body>"
@@ -182,7 +205,7 @@ def http_conn(conn, peer, a, think):
 
 
 def serve_tcp(bind, port, handler):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = socket.socket(socket.AF_INET6 if ":" in bind else socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((bind, port))
     s.listen(128)
@@ -246,16 +269,21 @@ def cmd_smtp(a):
 # Clients
 
 
-def resolve(name, client):
+def resolve(name, client, family=socket.AF_INET):
+    """The system (glibc) resolver; returns the addresses in getaddrinfo's order (RFC 6724: IPv6 first on a
+    dual-stack PC) or [] on failure. AF_UNSPEC asks for A and AAAA."""
     t0 = time.time()
     try:
-        infos = socket.getaddrinfo(name, None, socket.AF_INET, socket.SOCK_STREAM)
-        ip = infos[0][4][0]
+        infos = socket.getaddrinfo(name, None, family, socket.SOCK_STREAM)
     except socket.gaierror as e:
         log(ev="resolve", client=client, name=name, t0=t0, t1=time.time(), error=str(e))
-        return None
-    log(ev="resolve", client=client, name=name, ip=ip, t0=t0, t1=time.time())
-    return ip
+        return []
+    ips = []
+    for i in infos:
+        if i[4][0] not in ips:
+            ips.append(i[4][0])
+    log(ev="resolve", client=client, name=name, ip=ips[0], ips=ips, t0=t0, t1=time.time())
+    return ips
 
 
 def read_response(f):
@@ -285,7 +313,7 @@ def read_response(f):
 def agent_check(agent, client, url):
     """The endpoint agent: ask the URL-filter server, fail open after the timeout."""
     ip, port, timeout = agent
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(timeout)
     t0 = time.time()
     result = "ok"
@@ -308,36 +336,77 @@ def agent_check(agent, client, url):
     return rec
 
 
-def browse_conn(client, host, ip, port, paths, agent, rcvbuf, slow_read, conn_timeout, first_done=None):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    if rcvbuf:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-    s.settimeout(conn_timeout)
-    t0 = time.time()
-    try:
-        s.connect((ip, port))
-    except OSError as e:
-        log(ev="connect", client=client, dst=ip, dport=port, t0=t0, t1=time.time(), error=str(e))
-        s.close()
+def connect_any(client, ips, port, rcvbuf, timeout, fallback, nodelay):
+    """Connect to the first address that answers, in order, like a plain application (no Happy Eyeballs):
+    every address but the last gets `fallback` seconds (when set) before the next is tried. Returns the socket
+    and the connect time, or (None, None); logs one event per failed address."""
+    for i, ip in enumerate(ips):
+        s = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        if nodelay:
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        last = i == len(ips) - 1
+        s.settimeout(timeout if last or not fallback else fallback)
+        t0 = time.time()
+        try:
+            s.connect((ip, port))
+            return s, t0
+        except OSError as e:
+            try:
+                src, sport = s.getsockname()[:2]
+            except OSError:
+                src, sport = None, None
+            log(ev="connect", client=client, src=src, sport=sport, dst=ip, dport=port, t0=t0, t1=time.time(),
+                error=str(e) or type(e).__name__, fallback=not last)
+            s.close()
+    return None, None
+
+
+def browse_conn(client, host, ips, port, paths, agent, a, first_done=None, tls=False):
+    s, t0 = connect_any(client, ips, port, a.rcvbuf, a.timeout, a.fallback, a.nodelay)
+    if s is None:
+        if first_done is not None:
+            first_done.set()
         return
-    sport = s.getsockname()[1]
+    src, sport = s.getsockname()[:2]
+    ip = s.getpeername()[0]
+    if tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        s = ctx.wrap_socket(s, server_hostname=host)
     t_conn = time.time()
-    log(ev="connect", client=client, sport=sport, dst=ip, dport=port, host=host, t0=t0, t1=t_conn)
+    log(ev="connect", client=client, src=src, sport=sport, dst=ip, dport=port, host=host, t0=t0, t1=t_conn, tls=tls)
     f = s.makefile("rb")
     for n, path in enumerate(paths):
         t_ready = time.time()
-        ag = agent_check(agent, client, "http://%s%s" % (host, path)) if agent else None
-        req = ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: lab-browser/1.0 (%s)\r\nAccept: */*\r\n"
-               "Connection: keep-alive\r\n\r\n" % (path, host, client))
+        ag = agent_check(agent, client, "http%s://%s%s" % ("s" if tls else "", host, path)) if agent else None
+        body = b""
+        method = "GET"
+        if a.post:
+            method = "POST"
+            body = (("item=%d&qty=1&note=" % (n + 1)) + "x" * (a.post - 16)).encode()[:a.post]
+        req = ("%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: lab-browser/1.0 (%s)\r\nAccept: */*\r\n"
+               "Connection: keep-alive\r\n" % (method, path, host, client))
+        if body:
+            req += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n" % len(body)
+        req = (req + "\r\n").encode("latin-1")
         t_sent = time.time()
-        rec = dict(ev="http", client=client, sport=sport, dst=ip, dport=port, host=host, uri=path, nth=n + 1,
-                   t_ready=t_ready, t_sent=t_sent, t_connected=t_conn)
+        rec = dict(ev="http", client=client, src=src, sport=sport, dst=ip, dport=port, host=host, uri=path, nth=n + 1,
+                   t_ready=t_ready, t_sent=t_sent, t_connected=t_conn, method=method, tls=tls)
         if ag:
             rec["agent"] = ag
         try:
-            s.sendall(req.encode("latin-1"))
-            if slow_read:
-                code, got, tfb = slow_read_response(s, slow_read)
+            if body and a.split:
+                # two writes: the header block, then the body (write-write-read: with Nagle on, the second
+                # small segment waits until the first is acknowledged)
+                s.sendall(req)
+                s.sendall(body)
+            else:
+                s.sendall(req + body)
+            if a.slow_read:
+                code, got, tfb = slow_read_response(s, a.slow_read)
             else:
                 code, got, tfb = read_response(f)
             rec.update(status=code, bytes=got, t_first_byte=tfb, t_done=time.time())
@@ -349,6 +418,8 @@ def browse_conn(client, host, ip, port, paths, agent, rcvbuf, slow_read, conn_ti
         if first_done is not None:
             first_done.set()
             first_done = None
+        if a.think_client:
+            time.sleep(a.think_client)
     s.close()
     if first_done is not None:
         first_done.set()
@@ -390,15 +461,21 @@ def cmd_browse(a):
         agent = (ip, int(port), float(timeout))
     # group URLs by host, keeping order; the first URL is fetched alone (the page), the rest in parallel
     urls = []
+    tls_hosts = set()
     for u in a.url:
-        u = u.split("://", 1)[-1]
+        scheme, _, u = u.rpartition("://")
         host, _, path = u.partition("/")
+        if scheme == "https":
+            # a host key of its own, so http:// and https:// of one name use different connections
+            host = host if ":" in host else host + ":443"
+            tls_hosts.add(host)
         urls.append((host, "/" + path))
+    family = socket.AF_UNSPEC if a.family == "any" else socket.AF_INET
     ips = {}
     for host, _ in urls:
         if host not in ips:
             hostname, _, port = host.partition(":")
-            ips[host] = (resolve(hostname, a.name), int(port or 80))
+            ips[host] = resolve(hostname, a.name, family)
     first_host, first_path = urls[0]
     byhost = {}
     for host, path in urls[1:]:
@@ -407,10 +484,10 @@ def cmd_browse(a):
     page_done = threading.Event()
 
     def run(host, paths, done=None):
-        ip, port = ips[host]
-        if ip:
-            browse_conn(a.name, host.partition(":")[0], ip, port, paths, agent, a.rcvbuf, a.slow_read,
-                        a.timeout, done)
+        hostname, _, port = host.partition(":")
+        tls = host in tls_hosts
+        if ips[host]:
+            browse_conn(a.name, hostname, ips[host], int(port or (443 if tls else 80)), paths, agent, a, done, tls)
         elif done is not None:
             done.set()
 
@@ -448,7 +525,7 @@ def cmd_tlsget(a):
         ocsp = (host, int(port), float(timeout))
     for url in a.url:
         host, _, path = url.split("://", 1)[-1].partition("/")
-        ip = resolve(host, a.name)
+        ip = (resolve(host, a.name) or [None])[0]
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
@@ -469,7 +546,7 @@ def cmd_tlsget(a):
             pending = out.read()
             if pending:
                 if got_server and ocsp and "ocsp" not in rec:
-                    ocsp_ip = resolve(ocsp[0], a.name)
+                    ocsp_ip = (resolve(ocsp[0], a.name) or [None])[0]
                     rec["ocsp"] = agent_check((ocsp_ip, ocsp[1], ocsp[2]), a.name, "ocsp://" + ocsp[0])
                     rec["t_second_flight"] = time.time()
                 s.sendall(pending)
@@ -719,6 +796,14 @@ def main(argv):
     b.add_argument("--rcvbuf", type=int, default=0)
     b.add_argument("--slow-read", help="CHUNK:PAUSE_S")
     b.add_argument("--timeout", type=float, default=15)
+    b.add_argument("--family", choices=("4", "any"), default="4",
+                   help="any: resolve A and AAAA and connect in getaddrinfo's order (IPv6 first)")
+    b.add_argument("--fallback", type=float, default=0,
+                   help="seconds an address may take to connect before the next address is tried")
+    b.add_argument("--post", type=int, default=0, help="POST a body of this many bytes instead of GET")
+    b.add_argument("--split", action="store_true", help="write the request head and body in two sends")
+    b.add_argument("--nodelay", action="store_true", help="TCP_NODELAY (Nagle off)")
+    b.add_argument("--think-client", type=float, default=0, help="seconds between responses and next requests")
     b.add_argument("url", nargs="+")
     c = sub.add_parser("mail")
     c.add_argument("--name", required=True)
