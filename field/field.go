@@ -89,6 +89,12 @@ type Field struct {
 	// Get appends every occurrence of the field in f to dst and returns it.
 	// Must not allocate beyond growing dst.
 	Get func(f *decode.Frame, dst []Value) []Value
+	// Stage is the pipeline stage the value depends on; normally left zero
+	// here and filled from the generated zstage.go (see Stage).
+	Stage Stage
+	// Values are Wireshark's names for numeric values, filled from the
+	// generated zvalues.go (tshark -G values) and extraValues.
+	Values []ValueString
 }
 
 // Registry maps names to fields. It is immutable after construction.
@@ -149,6 +155,12 @@ func New(tabs ...[]Field) *Registry {
 				if f.Blurb == "" {
 					f.Blurb = m.blurb
 				}
+			}
+			if f.Stage == StageUnknown {
+				f.Stage = fieldStages[f.Name]
+			}
+			if f.Values == nil {
+				f.Values = valueStrings(f.Name)
 			}
 			if _, dup := r.byName[f.Name]; dup {
 				panic("field: duplicate field " + f.Name)

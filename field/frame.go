@@ -20,9 +20,10 @@ var frameFields = []Field{
 	timeField("frame.time_epoch", FTRelTime, decode.ProtoFrame, func(f *decode.Frame) (int64, bool) { return f.TS, !f.NoTS }),
 	timeField("frame.time_relative", FTRelTime, decode.ProtoFrame, func(f *decode.Frame) (int64, bool) { return f.TS - f.FirstTS, !f.NoTS }),
 	timeField("frame.time_delta", FTRelTime, decode.ProtoFrame, func(f *decode.Frame) (int64, bool) { return f.TS - f.PrevTS, !f.NoTS }),
-	timeField("frame.time_delta_displayed", FTRelTime, decode.ProtoFrame, func(f *decode.Frame) (int64, bool) {
-		return f.TS - f.PrevDisplayedTS, !f.NoTS
-	}),
+	withStage(StageColumns, // depends on what the filter displayed before
+		timeField("frame.time_delta_displayed", FTRelTime, decode.ProtoFrame, func(f *decode.Frame) (int64, bool) {
+			return f.TS - f.PrevDisplayedTS, !f.NoTS
+		})),
 	{Name: "frame.comment", Type: FTString, Proto: decode.ProtoFrame,
 		Get: func(f *decode.Frame, dst []Value) []Value {
 			for _, c := range f.Comments {

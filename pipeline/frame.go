@@ -8,6 +8,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/filter"
 	"github.com/wirewatch/wirewatch/flow"
 )
@@ -91,7 +92,7 @@ func (fr *framer) prepare(f *decode.Frame, p capture.Packet) {
 // displayer runs the tracker, the display filter and fn over prepared
 // frames in capture order, counting displayed frames for Count.
 type displayer struct {
-	tr          *flow.Tracker
+	tr          *flow.Tracker // nil when no field needs it
 	flt         *filter.Filter
 	fn          Consumer
 	count       int
@@ -100,9 +101,13 @@ type displayer struct {
 }
 
 func (p *Pipeline) newDisplayer(dec *decode.Decoder, fn Consumer) *displayer {
-	fc := p.cfg.Flow
-	fc.Decoder = dec
-	return &displayer{tr: flow.NewTrackerConfig(fc), flt: p.flt, fn: fn, count: p.cfg.Count}
+	d := &displayer{flt: p.flt, fn: fn, count: p.cfg.Count}
+	if p.need >= field.StageFlow {
+		fc := p.cfg.Flow
+		fc.Decoder = dec
+		d.tr = flow.NewTrackerConfig(fc)
+	}
+	return d
 }
 
 // Display-filter verdicts for frame: the filter runs here, after the
@@ -120,7 +125,9 @@ func (d *displayer) frame(f *decode.Frame, verdict int) (shown, done bool, err e
 		d.prevShownTS = f.TS // the first displayed frame has a displayed delta of 0
 	}
 	f.PrevDisplayedTS = d.prevShownTS
-	d.tr.Process(f)
+	if d.tr != nil {
+		d.tr.Process(f)
+	}
 	switch {
 	case verdict == matchedNo:
 		return false, false, nil
@@ -136,4 +143,11 @@ func (d *displayer) frame(f *decode.Frame, verdict int) (shown, done bool, err e
 	}
 	d.shown++
 	return true, d.count > 0 && d.shown >= d.count, nil
+}
+
+// flush ends the connections still open.
+func (d *displayer) flush() {
+	if d.tr != nil {
+		d.tr.Flush()
+	}
 }

@@ -96,7 +96,7 @@ func (p *Pipeline) runParallel(ctx context.Context, src Source, fn Consumer) err
 	defer func() { close(done); reader.Wait() }()
 
 	d := p.newDisplayer(p.decoder(), fn) // the reader goroutine has its own decoder
-	defer d.tr.Flush()
+	defer d.flush()
 	for b := range full {
 		if ctx.Err() != nil {
 			return ErrInterrupted

@@ -71,6 +71,9 @@ type Config struct {
 	// (read -T fields); nil means it may read anything. With the filter's
 	// fields they decide which stages run (Plan).
 	Fields []*field.Field
+	// Stages, when set, runs the stages up to this one whatever the fields
+	// need (field.StageDecode: no tracker at all).
+	Stages field.Stage
 	// SkipApp leaves these application-layer dissectors out of decoding,
 	// for consumers that cannot read their fields.
 	SkipApp decode.AppSet
@@ -91,6 +94,7 @@ type Pipeline struct {
 	cfg   Config
 	flt   *filter.Filter
 	early *filter.Filter // the filter, when it can run before the tracker
+	need  field.Stage    // the last stage that runs
 }
 
 // New compiles cfg's display filter (an error is a *FilterError) and plans
@@ -105,10 +109,17 @@ func New(cfg Config) (*Pipeline, error) {
 		p.flt = flt
 	}
 	plan := Plan(p.flt, cfg.Fields)
-	if plan.NoDesegment {
+	if cfg.Stages != field.StageUnknown {
+		plan.Need = cfg.Stages
+	}
+	if (cfg.Flow.OnEnd != nil || cfg.Flow.OnData != nil) && plan.Need < field.StageFlow {
+		plan.Need = field.StageFlow // the consumer reads the tracker's callbacks
+	}
+	p.need = plan.Need
+	if plan.Need < field.StageDesegment {
 		p.cfg.Flow.NoDesegment = true
 	}
-	if plan.NoTransactions {
+	if plan.Need < field.StageTransactions {
 		p.cfg.Flow.NoTransactions = true
 	}
 	if cfg.Parallel && plan.EarlyFilter {
@@ -140,7 +151,7 @@ func (p *Pipeline) Run(ctx context.Context, src Source, fn Consumer) error {
 	dec := p.decoder()
 	fr := newFramer(src, dec)
 	d := p.newDisplayer(dec, fn)
-	defer d.tr.Flush()
+	defer d.flush()
 	var f decode.Frame
 	for n := 0; ; n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
@@ -220,7 +231,7 @@ func (fd *Feed) Push(pk capture.Packet) (shown bool, err error) {
 
 // Close ends the connections still open (their summaries go to
 // Flow.OnEnd).
-func (fd *Feed) Close() { fd.d.tr.Flush() }
+func (fd *Feed) Close() { fd.d.flush() }
 
 var errEOF = errors.New("EOF")
 
