@@ -22,6 +22,8 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 		return decodeDHCP(f, p)
 	case 123:
 		return decodeNTP(f, p)
+	case 137:
+		return decodeNBNS(f, p)
 	}
 	return false
 }
@@ -60,6 +62,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendDHCPInfo(dst, b)
 	case ProtoNTP:
 		dst = appendNTPInfo(dst, b)
+	case ProtoNBNS:
+		dst = appendNBNSInfo(dst, &f.NBNS)
 	default:
 		return dst, false
 	}
@@ -83,6 +87,8 @@ func (f *Frame) otherProtoColumn() string {
 		return dhcpProtoColumn(b)
 	case ProtoNTP:
 		return "NTP"
+	case ProtoNBNS:
+		return "NBNS"
 	}
 	return ""
 }

@@ -106,6 +106,7 @@ type Frame struct {
 	TCP   TCP
 	UDP   UDP
 	DNS   DNS
+	NBNS  NBNS
 	HTTP  HTTP
 	TLS   TLS
 

@@ -217,6 +217,7 @@ func testDissector(t *testing.T, p decode.Proto, manifestName string, floor floa
 
 func TestDHCPMatchesTshark(t *testing.T) { testDissector(t, decode.ProtoDHCP, "dhcp", 98) }
 func TestNTPMatchesTshark(t *testing.T)  { testDissector(t, decode.ProtoNTP, "ntp", 95) } // one frame differs: overlapping IP fragments with conflicting data, which tshark reassembles otherwise
+func TestNBNSMatchesTshark(t *testing.T) { testDissector(t, decode.ProtoNBNS, "nbns", 98) }
 
 // dissectFuzzPorts are the transports and ports the dissectors of
 // decode/dissect.go listen on.
@@ -258,6 +259,12 @@ func FuzzDissectors(f *testing.F) {
 // dissectSeeds are well-formed messages of each dissector.
 var dissectSeeds = [][]byte{
 	dhcpSeed(),
+	// NTP client request.
+	append([]byte{0x23, 2, 6, 0xef, 0, 0, 0, 0, 0, 0, 0, 0, 'I', 'N', 'I', 'T'}, make([]byte, 32)...),
+	// NBNS registration of WORKGROUP<00> with an NB additional record.
+	append(append([]byte{0xa7, 0x85, 0x29, 0x10, 0, 1, 0, 0, 0, 0, 0, 1, 32},
+		[]byte("FHEPFCELEHFCEPFFFACACACACACACAAA")...),
+		0, 0, 32, 0, 1, 0xc0, 12, 0, 32, 0, 1, 0, 4, 0x93, 0xe0, 0, 6, 0x80, 0, 192, 168, 199, 133),
 }
 
 func dhcpSeed() []byte {
