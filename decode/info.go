@@ -355,7 +355,7 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		if f.LinkType != capture.LinkEthernet && f.LinkType != capture.LinkCustomBlock {
 			dst = append(dst, "Link type "...)
 			dst = appendUint(dst, uint64(f.LinkType))
-			if n := LinkTypeName(f.LinkType); n != "" {
+			if n := f.LinkType.Name(); n != "" {
 				dst = append(dst, " ("...)
 				dst = append(dst, n...)
 				if n == "USER" {

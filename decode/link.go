@@ -1,7 +1,5 @@
 package decode
 
-import "github.com/wirewatch/wirewatch/capture"
-
 // EtherTypes the decoder follows.
 const (
 	EtherTypeIPv4  uint16 = 0x0800
@@ -206,54 +204,6 @@ func (d *Decoder) decodeNull(f *Frame, b []byte, network bool) {
 	default:
 		f.data(4, len(b)-4, false)
 	}
-}
-
-// LinkTypeName returns the LINKTYPE_ name of lt, or "" when unknown.
-func LinkTypeName(lt capture.LinkType) string {
-	switch lt {
-	case capture.LinkNull:
-		return "NULL"
-	case capture.LinkEthernet:
-		return "ETHERNET"
-	case capture.LinkRaw:
-		return "RAW"
-	case capture.LinkLoop:
-		return "LOOP"
-	case capture.LinkLinuxSLL:
-		return "LINUX_SLL"
-	case capture.LinkIPv4:
-		return "IPV4"
-	case capture.LinkIPv6:
-		return "IPV6"
-	case capture.LinkLinuxSLL2:
-		return "LINUX_SLL2"
-	case 105:
-		return "IEEE802_11"
-	case 127:
-		return "IEEE802_11_RADIOTAP"
-	case 9:
-		return "PPP"
-	case 50:
-		return "PPP_HDLC"
-	case 104:
-		return "C_HDLC"
-	case 192:
-		return "PPI"
-	case 195:
-		return "IEEE802_15_4"
-	case 201:
-		return "BLUETOOTH_HCI_H4_WITH_PHDR"
-	case 220:
-		return "USB_LINUX_MMAPPED"
-	case 252:
-		return "WIRESHARK_UPPER_PDU"
-	case 253:
-		return "NETLINK"
-	}
-	if lt >= 147 && lt <= 162 {
-		return "USER"
-	}
-	return ""
 }
 
 // decodePPPoE dissects a PPPoE session header and the PPP protocol field.

@@ -258,20 +258,10 @@ func (s *Summary) Add(f *decode.Frame) {
 	}
 }
 
-var linkNames = map[capture.LinkType]string{
-	capture.LinkNull: "BSD loopback", capture.LinkEthernet: "Ethernet", capture.LinkRaw: "Raw IP",
-	capture.LinkLoop: "OpenBSD loopback", capture.LinkLinuxSLL: "Linux cooked-mode capture v1",
-	capture.LinkIPv4: "Raw IPv4", capture.LinkIPv6: "Raw IPv6", capture.LinkLinuxSLL2: "Linux cooked-mode capture v2",
-}
-
 func (s *Summary) finish() {
 	s.Encapsulation = s.Encapsulation[:0]
 	for l := range s.links {
-		n, ok := linkNames[l]
-		if !ok {
-			n = fmt.Sprintf("linktype %d", l)
-		}
-		s.Encapsulation = append(s.Encapsulation, n)
+		s.Encapsulation = append(s.Encapsulation, l.Description())
 	}
 	sort.Strings(s.Encapsulation)
 	s.TCPStreams, s.UDPStreams = s.streams[0], s.streams[1]

@@ -286,7 +286,7 @@ func (c *capturer) run() error {
 		}
 	}
 	fmt.Fprintf(c.env.Stderr, "wirewatch: listening on %s, link-type %s, snapshot length %d bytes\n",
-		strings.Join(c.names, ", "), linkTypeName(ifaces[0].LinkType), o.cfg.SnapLen)
+		strings.Join(c.names, ", "), ifaces[0].LinkType.Tcpdump(), o.cfg.SnapLen)
 
 	ctx := c.env.Ctx
 	if ctx == nil {
@@ -460,20 +460,6 @@ func (c *capturer) ifaceStats(i int) capture.InterfaceStats {
 		is.FilterAccept = st.Received
 	}
 	return is
-}
-
-func linkTypeName(lt capture.LinkType) string {
-	switch lt {
-	case capture.LinkEthernet:
-		return "EN10MB (Ethernet)"
-	case capture.LinkLinuxSLL:
-		return "LINUX_SLL (Linux cooked v1)"
-	case capture.LinkLinuxSLL2:
-		return "LINUX_SLL2 (Linux cooked v2)"
-	case capture.LinkRaw:
-		return "RAW (Raw IP)"
-	}
-	return strconv.Itoa(int(lt))
 }
 
 // ---------------------------------------------------------------- files
