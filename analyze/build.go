@@ -53,6 +53,9 @@ type groupKey struct {
 type group struct {
 	key    groupKey
 	stalls []*stallRec
+	// others are further culprits merged into this group: DNS servers
+	// that are down in the same outage
+	others []Endpoint
 }
 
 func (e *Engine) groupKeyFor(s *stallRec) groupKey {
@@ -148,6 +151,7 @@ func (e *Engine) build() []Finding {
 			delete(groups, groupKey{cat: CatConnTimeout, host: k.host, port: k.port, proto: k.proto})
 		}
 	}
+	e.mergeDNSOutage(groups, order)
 	var out []Finding
 	for _, k := range order {
 		g := groups[k]
@@ -596,6 +600,9 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	if st.wallLost < st.lost && st.n > 1 && k.cat != CatPacketLoss {
 		f.Explanation += fmt.Sprintf(" In total %s of waiting (%s of wall-clock time, as some stalls overlapped).", secs(st.lost), secs(st.wallLost))
 	}
+	if culprit != nil {
+		culprit.Names = e.Names(culprit.Host)
+	}
 	f.Culprit = culprit
 	f.Unaffected, f.UnaffectedMachines = un, um
 	f.Confidence, f.Basis = math.Round(x.conf*100)/100, x.basis
@@ -762,8 +769,8 @@ func (e *Engine) resetClue(s *stallRec) string {
 		"although %s is not on the local network, while %s behind the same router %s at least %s away",
 		s.rstTTL, s.Server.Addr, plural(n, "other address", "other addresses"), map[bool]string{true: "is", false: "are"}[n == 1], plural(minH, "hop", "hops"))
 	if s.rtt > 0 && m.rttLo > 0 && s.rtt*5 < m.rttLo {
-		out += fmt.Sprintf("; the handshake with %s took %s while real servers behind the router need %s–%s",
-			s.Server.Addr, fmtMs(s.rtt), fmtMs(m.rttLo), fmtMs(m.rttHi))
+		out += fmt.Sprintf("; the handshake with %s took %s while real servers behind the router need %s",
+			s.Server.Addr, fmtMs(s.rtt), rangeOf(fmtMs(m.rttLo), fmtMs(m.rttHi)))
 	}
 	return out
 }
@@ -841,6 +848,9 @@ func (e *Engine) eventFindings() []Finding {
 		if r := ruleFor(k.cat); r != nil && r.events != nil {
 			r.events(&eventCtx{k: k, evs: evs, f: &f, vS: vS, names: nameList, frames: frames, ipf: ipf})
 		}
+		if f.Culprit != nil {
+			f.Culprit.Names = e.Names(f.Culprit.Host)
+		}
 		f.Confidence = 0.9
 		f.Basis = "Seen directly: " + plural(len(evs), "message", "messages") + " in the capture."
 		f.Score = score(&f, len(ms))
@@ -895,4 +905,49 @@ func tlsAlertName(d int) string {
 		return "no_application_protocol"
 	}
 	return "alert " + itoa(d)
+}
+
+// rangeOf words a range of two formatted values: "879 ms" when they are
+// equal, "1.2 s–3.4 s" otherwise.
+func rangeOf(lo, hi string) string {
+	if lo == hi {
+		return lo
+	}
+	return lo + "–" + hi
+}
+
+// mergeDNSOutage makes one finding of the DNS servers that never answered
+// anything in the capture: a client that fails over from one to the next
+// (each with its own retry timing) suffers one outage, not one per server.
+// The server with the most stalls becomes the culprit.
+func (e *Engine) mergeDNSOutage(groups map[groupKey]*group, order []groupKey) {
+	var dead []groupKey
+	for _, k := range order {
+		g := groups[k]
+		if g == nil || k.cat != CatDNSTimeout {
+			continue
+		}
+		if h := e.healthOf(Endpoint{k.host, k.port}); h.answered == 0 {
+			dead = append(dead, k)
+		}
+	}
+	if len(dead) < 2 {
+		return
+	}
+	main := dead[0]
+	for _, k := range dead[1:] {
+		if len(groups[k].stalls) > len(groups[main].stalls) {
+			main = k
+		}
+	}
+	gm := groups[main]
+	for _, k := range dead {
+		if k == main {
+			continue
+		}
+		gm.stalls = append(gm.stalls, groups[k].stalls...)
+		gm.others = append(gm.others, Endpoint{k.host, k.port})
+		delete(groups, k)
+	}
+	sort.SliceStable(gm.stalls, func(i, j int) bool { return gm.stalls[i].Start < gm.stalls[j].Start })
 }

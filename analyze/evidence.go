@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math"
+	"sort"
 )
 
 // causal weighs a group of stalls blamed on the attempts of the waiting
@@ -86,12 +87,43 @@ func alignChance(s *stallRec) float64 {
 		from = s.Start
 	}
 	d := float64(s.End-from) / 1e9
-	m := len(s.cands)
-	if m == 0 {
-		m = 1
+	if len(s.cands) == 0 || d <= 0 {
+		return alignWindow(d)
 	}
-	q := alignWindow(d)
-	return 1 - math.Pow(1-q, float64(m))
+	// the end times that would line up with one of the attempts in the gap
+	// (a union: parallel attempts started together share their windows),
+	// as a share of the gap
+	type iv struct{ a, b float64 }
+	var ivs []iv
+	for _, a := range s.cands {
+		off := float64(a.start-from) / 1e9
+		for _, r := range roundTimeouts {
+			if off+r > d+0.2 {
+				break
+			}
+			tol := math.Max(0.02*r, 0.03)
+			ivs = append(ivs, iv{math.Max(0, off+r-tol), math.Min(d, off+r+tol+0.05)})
+		}
+	}
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i].a < ivs[j].a })
+	covered, curA, curB := 0.0, -1.0, -1.0
+	for _, v := range ivs {
+		if v.b <= v.a {
+			continue
+		}
+		if v.a > curB {
+			if curB > curA {
+				covered += curB - curA
+			}
+			curA, curB = v.a, v.b
+		} else if v.b > curB {
+			curB = v.b
+		}
+	}
+	if curB > curA {
+		covered += curB - curA
+	}
+	return math.Min(1, math.Max(covered/d, 0.01))
 }
 
 // confidence of a causal group: the alignment must beat chance, the culprit

@@ -135,9 +135,10 @@ func (s *Stall) Duration() time.Duration { return time.Duration(s.End - s.Start)
 type Culprit struct {
 	Host     netip.Addr
 	Port     uint16
-	Proto    string  // "tcp", "udp" or "" when not a transport endpoint
-	TimeoutS float64 // the timeout the victims waited for; 0 when none applies
-	Role     string  // plain words: "unreachable TCP server", "DNS server", ...
+	Proto    string   // "tcp", "udp" or "" when not a transport endpoint
+	TimeoutS float64  // the timeout the victims waited for; 0 when none applies
+	Role     string   // plain words: "unreachable TCP server", "DNS server", ...
+	Names    []string // names the capture gives Host (DNS answers, TLS SNI, HTTP Host)
 	Device   netip.Addr
 }
 

@@ -27,7 +27,7 @@ func ruleBlocked(x *explainCtx) bool {
 	if len(g.stalls) > 0 && g.stalls[0].WaitingOn == WaitServer {
 		waiter = "the server"
 	}
-	target, how, tried := ep.String(), "the SYNs get no answer at all (no SYN/ACK, no reset, no ICMP error)", "open a TCP connection to"
+	target, how, tried := x.e.namedEP(ep), "the SYNs get no answer at all (no SYN/ACK, no reset, no ICMP error)", "open a TCP connection to"
 	filt := fmt.Sprintf("(%s.dst == %s && %s.dstport == %d)", ipf, k.host, k.proto, k.port)
 	outcomes := map[string]int{}
 	for _, s := range g.stalls {
@@ -98,7 +98,7 @@ func ruleRefused(x *explainCtx) bool {
 	if st.n >= 3 || len(x.machines) >= 3 {
 		f.Severity = Warning // a pattern, not one stray attempt
 	}
-	f.Title = fmt.Sprintf("%s refuses connections (%s from %s)", ep, plural(st.n, "attempt", "attempts"), victimsS)
+	f.Title = fmt.Sprintf("%s refuses connections (%s from %s)", x.e.namedEP(ep), plural(st.n, "attempt", "attempts"), victimsS)
 	f.Explanation = fmt.Sprintf("Every SYN to %s was answered at once with a reset: the host is up but nothing listens on port %d "+
 		"(or a host firewall rejects it). %s tried %s; an application that keeps retrying wastes time and shows errors to its users. "+
 		"Start the service, or fix the client's configured address or port.%s", ep, k.port, victimsS, plural(st.n, "time", "times"), unS)
@@ -126,7 +126,7 @@ func ruleConnTimeout(x *explainCtx) bool {
 	if st.n >= 3 || len(x.machines) >= 2 || (st.n >= 2 && syns > st.n) {
 		f.Severity = Warning // a pattern: one lost attempt is not
 	}
-	f.Title = fmt.Sprintf("Connections to %s are never answered (%s, %s)", ep, plural(st.n, "attempt", "attempts"), plural(syns, "SYN", "SYNs"))
+	f.Title = fmt.Sprintf("Connections to %s are never answered (%s, %s)", x.e.namedEP(ep), plural(st.n, "attempt", "attempts"), plural(syns, "SYN", "SYNs"))
 	f.Explanation = fmt.Sprintf("%s sent %s to %s and got nothing back: no SYN/ACK, no reset, no ICMP error. Something in the path drops the "+
 		"packets silently (a firewall, a missing route, a down VPN) or the host is gone. Each attempt costs the client its full connect timeout.%s",
 		victimsS, plural(syns, "SYN", "SYNs"), ep, unS)
@@ -185,10 +185,10 @@ func ruleHighLatency(x *explainCtx) bool {
 		f.Severity = Warning
 	}
 	f.Title = fmt.Sprintf("High network latency to %s: %s for one round trip", ep, secs(st.maxDur))
-	f.Explanation = fmt.Sprintf("The TCP handshake from %s to %s took %s–%s without any retransmission: one round trip on this path costs that much, "+
+	f.Explanation = fmt.Sprintf("The TCP handshake from %s to %s took %s without any retransmission: one round trip on this path costs that much, "+
 		"and every exchange on the connection pays it again (each request, each window of data). The server is not the bottleneck when its ACKs "+
 		"are as late as its data; look at the path (satellite/cellular link, congested or bufferbloated queue, far-away site or a detour in routing).%s",
-		victimsS, ep, secs(st.minDur), secs(st.maxDur), unS)
+		victimsS, ep, rangeOf(secs(st.minDur), secs(st.maxDur)), unS)
 	f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && tcp.flags.syn == 1", ipf, k.host, k.port)
 	x.c = culprit
 	return true

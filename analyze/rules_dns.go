@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -40,6 +41,17 @@ func ruleDNSTimeout(x *explainCtx) bool {
 		f.Title = fmt.Sprintf("DNS server %s never answers %s (%s)", k.host, victimsS, plural(st.n, "query", "queries"))
 	}
 	f.Explanation = fmt.Sprintf("%s sent %s to %s and got no answer. ", victimsS, plural(st.n, "DNS query", "DNS queries"), ep)
+	if len(g.others) > 0 {
+		var os []string
+		for _, o := range g.others {
+			os = append(os, o.Addr.String())
+		}
+		all := k.host.String() + " and " + strings.Join(os, ", ")
+		f.Title = fmt.Sprintf("DNS servers %s do not answer: %s waited %s per lookup (%s, %s lost)",
+			all, victimsS, secsOrUnknown(culprit.TimeoutS), plural(st.n, "query", "queries"), secs(st.lost))
+		f.Explanation = fmt.Sprintf("%s sent %s to %s and got no answer from any of them: one outage, the resolver failing over from "+
+			"one server to the next. ", victimsS, plural(st.n, "DNS query", "DNS queries"), all)
+	}
 	noDNS := e.otherDNSAnswers(k.host) == 0
 	if retried > 0 || resent > 0 {
 		f.Explanation += fmt.Sprintf("Each time the resolver waited %s, its timeout, and asked again, "+

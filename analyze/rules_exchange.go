@@ -35,10 +35,10 @@ func ruleServerThink(x *explainCtx) bool {
 		rtt = fmt.Sprintf(" against a network round trip of only %s", fmtMs(st.maxRTT))
 	}
 	urls := whatList(g, 4)
-	f.Title = fmt.Sprintf("Server %s takes up to %s to answer (%s)", ep, secs(st.maxDur), plural(st.n, "slow response", "slow responses"))
-	f.Explanation = fmt.Sprintf("The client sent its request promptly and then waited %s–%s for the first byte of the answer from %s%s.%s "+
+	f.Title = fmt.Sprintf("Server %s takes up to %s to answer (%s)", x.e.namedEP(ep), secs(st.maxDur), plural(st.n, "slow response", "slow responses"))
+	f.Explanation = fmt.Sprintf("The client sent its request promptly and then waited %s for the first byte of the answer from %s%s.%s "+
 		"Slow requests: %s. Look at the server application and its back ends, not at the network.%s",
-		secs(st.minDur), secs(st.maxDur), ep, rtt, acked, urls, unS)
+		rangeOf(secs(st.minDur), secs(st.maxDur)), ep, rtt, acked, urls, unS)
 	f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && %s", ipf, k.host, k.port, frameSet(st.evidence, 300))
 	x.c = culprit
 	return true
@@ -50,9 +50,9 @@ func ruleClientDelay(x *explainCtx) bool {
 	culprit.Port, culprit.Proto = 0, ""
 	f.Severity = Info
 	f.Title = fmt.Sprintf("%s waits up to %s after connecting before sending its request (%s)", k.host, secs(st.maxDur), plural(st.n, "time", "times"))
-	f.Explanation = fmt.Sprintf("After the TCP handshake completed, %s sent nothing for %s–%s. Nothing else that host did in these gaps "+
+	f.Explanation = fmt.Sprintf("After the TCP handshake completed, %s sent nothing for %s. Nothing else that host did in these gaps "+
 		"explains them (no failed connection, DNS or ARP attempt that ends when the request leaves), so this is the client application: "+
-		"pre-opened (speculative) connections, a slow local proxy or a busy machine.", k.host, secs(st.minDur), secs(st.maxDur))
+		"pre-opened (speculative) connections, a slow local proxy or a busy machine.", k.host, rangeOf(secs(st.minDur), secs(st.maxDur)))
 	f.DisplayFilter = frameSet(st.evidence, 300)
 	culprit = &Culprit{Host: k.host, Role: culprit.Role}
 	x.c = culprit

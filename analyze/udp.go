@@ -328,11 +328,7 @@ func (e *Engine) finishDNS(q *dnsQuery, now int64, atEnd bool) {
 		if wait < int64(time.Second) {
 			wait = int64(time.Second)
 		}
-		last := q.ts
-		if q.att != nil {
-			last = q.att.last
-		}
-		if now-last < wait {
+		if q.resent == 0 && now-q.ts < wait {
 			return
 		}
 	}

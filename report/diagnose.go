@@ -22,6 +22,9 @@ type Diagnosis struct {
 	Last     int64
 	Findings []analyze.Finding
 	Summary  analyze.Summary
+	// All makes the text report show every finding in full (--all)
+	// instead of a summary within about 100 lines.
+	All bool
 }
 
 // NewDiagnosis collects an engine's results (call after Flush).
@@ -47,12 +50,13 @@ type jsonCapture struct {
 }
 
 type jsonCulprit struct {
-	Host     string  `json:"host"`
-	Port     uint16  `json:"port"`
-	Proto    string  `json:"proto"`
-	TimeoutS float64 `json:"timeout_s"`
-	Role     string  `json:"role,omitempty"`
-	Device   string  `json:"device,omitempty"`
+	Host     string   `json:"host"`
+	Port     uint16   `json:"port"`
+	Proto    string   `json:"proto"`
+	TimeoutS float64  `json:"timeout_s"`
+	Role     string   `json:"role,omitempty"`
+	Names    []string `json:"names,omitempty"`
+	Device   string   `json:"device,omitempty"`
 }
 
 type jsonAttempt struct {
@@ -147,7 +151,7 @@ func WriteDiagnosisJSON(w io.Writer, d *Diagnosis) error {
 			jf.EvidenceFrames = []uint64{}
 		}
 		if c := f.Culprit; c != nil {
-			jc := &jsonCulprit{Host: c.Host.String(), Port: c.Port, Proto: c.Proto, TimeoutS: c.TimeoutS, Role: c.Role}
+			jc := &jsonCulprit{Host: c.Host.String(), Port: c.Port, Proto: c.Proto, TimeoutS: c.TimeoutS, Role: c.Role, Names: c.Names}
 			if c.Device.IsValid() {
 				jc.Device = c.Device.String()
 			}
@@ -181,11 +185,20 @@ func WriteDiagnosisJSON(w io.Writer, d *Diagnosis) error {
 
 // ---- text ----
 
-// WriteDiagnosisText writes the diagnosis for a terminal: most important
-// finding first, each with its explanation, hosts, culprit, stalls, evidence
-// and a display filter.
+// textBudget is the most lines the default text report prints on any
+// capture: a summary table, the details of the most important findings, the
+// transaction counts. --all (Diagnosis.All) lifts it.
+const textBudget = 100
+
+// WriteDiagnosisText writes the diagnosis for a terminal: a summary table
+// (one line per finding, most important first), then the details of the
+// most important findings (explanation, machines, culprit, confidence and
+// its basis, stalls, evidence, display filter), then the transaction
+// counts. By default it stays within about 100 lines whatever the capture;
+// with d.All it shows every finding in full.
 func WriteDiagnosisText(w io.Writer, d *Diagnosis) error {
 	var b strings.Builder
+	lines := func() int { return strings.Count(b.String(), "\n") }
 	dur := time.Duration(d.Last - d.First)
 	fmt.Fprintf(&b, "wirewatch diagnose: %s — %d frames, %s\n", d.File, d.Frames, fmtDur(dur))
 	if len(d.Findings) == 0 {
@@ -195,83 +208,199 @@ func WriteDiagnosisText(w io.Writer, d *Diagnosis) error {
 		for _, f := range d.Findings {
 			c[f.Severity]++
 		}
-		fmt.Fprintf(&b, "%d finding(s): %d critical, %d warning, %d info\n", len(d.Findings), c[analyze.Critical], c[analyze.Warning], c[analyze.Info])
+		fmt.Fprintf(&b, "%s: %d critical, %d warning, %d info\n", plural(len(d.Findings), "finding", "findings"), c[analyze.Critical], c[analyze.Warning], c[analyze.Info])
+		// the summary table
+		rows := len(d.Findings)
+		if !d.All && rows > 25 {
+			rows = 20
+		}
+		fmt.Fprintf(&b, "\n  # %-8s %4s %9s %8s  %s\n", "severity", "conf", "lost", "machines", "finding")
+		for i := 0; i < rows; i++ {
+			f := &d.Findings[i]
+			lost := "-"
+			if f.TimeLost >= time.Millisecond {
+				lost = fmtDur(f.TimeLost)
+			}
+			fmt.Fprintf(&b, "%3d %-8s %4.2f %9s %8d  %s\n", i+1, strings.ToUpper(f.Severity.String()), f.Confidence, lost,
+				machineCount(f), oneLine(f.Title, 160))
+		}
+		if rows < len(d.Findings) {
+			c := map[analyze.Severity]int{}
+			for _, f := range d.Findings[rows:] {
+				c[f.Severity]++
+			}
+			fmt.Fprintf(&b, "  … and %d more (%d critical, %d warning, %d info): --all lists them, --format json has every one\n",
+				len(d.Findings)-rows, c[analyze.Critical], c[analyze.Warning], c[analyze.Info])
+		}
 	}
+	// details, most important first, within the budget
+	var tail strings.Builder
+	writeSummary(&tail, d)
+	tailLines := strings.Count(tail.String(), "\n")
+	shown := 0
 	for i := range d.Findings {
 		f := &d.Findings[i]
-		fmt.Fprintf(&b, "\n%d. [%s] %s\n", i+1, strings.ToUpper(f.Severity.String()), f.Title)
-		fmt.Fprintf(&b, "   category:   %s\n", f.Category)
-		wrap(&b, f.Explanation, "   ", 100)
-		if len(f.Affected) > 0 {
-			fmt.Fprintf(&b, "   affected:   %s\n", strings.Join(addrStrings(f.Affected), ", "))
-		}
-		if len(f.Unaffected) > 0 {
-			fmt.Fprintf(&b, "   unaffected: %s\n", strings.Join(addrStrings(f.Unaffected), ", "))
-		}
-		if c := f.Culprit; c != nil {
-			fmt.Fprintf(&b, "   culprit:    %s", c.Host)
-			if c.Port != 0 {
-				fmt.Fprintf(&b, " port %d/%s", c.Port, c.Proto)
+		var fb strings.Builder
+		writeFindingText(&fb, i+1, f, d.All)
+		if !d.All {
+			if shown > 0 && f.Severity == analyze.Info && d.Findings[0].Severity > analyze.Info {
+				break // details of info findings only when nothing is worse
 			}
-			if c.TimeoutS > 0 {
-				fmt.Fprintf(&b, ", timeout %s s", strconv.FormatFloat(c.TimeoutS, 'f', 3, 64))
-			}
-			if c.Role != "" {
-				fmt.Fprintf(&b, " (%s)", c.Role)
-			}
-			if c.Device.IsValid() {
-				fmt.Fprintf(&b, ", device %s", c.Device)
-			}
-			b.WriteString("\n")
-		}
-		if f.StallCount > 0 {
-			fmt.Fprintf(&b, "   time lost:  %s over %d stall(s)\n", fmtDur(f.TimeLost), f.StallCount)
-			for j, s := range f.Stalls {
-				if j == 8 {
-					fmt.Fprintf(&b, "     … %d more (see --format json)\n", len(f.Stalls)-j)
-					break
-				}
-				end := "open"
-				if s.EndFrame != 0 {
-					end = strconv.FormatUint(s.EndFrame, 10)
-				}
-				fmt.Fprintf(&b, "     %s %s → %s  frames %d→%s  %s waiting on %s: %s\n", s.Proto, s.Client, s.Server,
-					s.StartFrame, end, fmtDur(s.Duration()), s.WaitingOn, oneLine(s.What, 70))
-				if a := s.Attempt; a != nil {
-					fmt.Fprintf(&b, "       meanwhile: %s %s → %s %s, frames %s\n", a.Kind, a.Client, a.Server, a.Outcome, joinU(a.Frames))
-				}
+			if lines()+strings.Count(fb.String(), "\n")+tailLines+2 > textBudget {
+				break
 			}
 		}
-		if len(f.Evidence) > 0 {
-			fmt.Fprintf(&b, "   evidence:   frames %s\n", joinUMax(f.Evidence, 24))
+		b.WriteString(fb.String())
+		shown++
+	}
+	if !d.All && shown < len(d.Findings) {
+		fmt.Fprintf(&b, "\nDetails of %d more finding(s) not shown: run with --all, or --format json.\n", len(d.Findings)-shown)
+	}
+	b.WriteString(tail.String())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func machineCount(f *analyze.Finding) int {
+	if len(f.AffectedMachines) > 0 {
+		return len(f.AffectedMachines)
+	}
+	return len(f.Affected)
+}
+
+// machineWords lists machines with their addresses, names and MAC, at most
+// max ("and 203 more").
+func machineWords(ms []analyze.Machine, max int) string {
+	var parts []string
+	for i := range ms {
+		if i == max {
+			parts = append(parts, fmt.Sprintf("and %d more", len(ms)-max))
+			break
 		}
-		if f.DisplayFilter != "" {
-			fmt.Fprintf(&b, "   filter:     %s\n", oneLine(f.DisplayFilter, 400))
+		m := &ms[i]
+		s := strings.Join(addrStrings(m.Addrs), " ")
+		var extra []string
+		if len(m.Names) > 0 {
+			extra = append(extra, strings.Join(m.Names, " "))
+		}
+		if mac := m.MACString(); mac != "" {
+			extra = append(extra, mac)
+		}
+		if len(extra) > 0 {
+			s += " (" + strings.Join(extra, ", ") + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func addrsCapped(v []netip.Addr, max int) string {
+	s := addrStrings(v)
+	if len(s) > max {
+		return strings.Join(s[:max], ", ") + fmt.Sprintf(" and %d more", len(s)-max)
+	}
+	return strings.Join(s, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func writeFindingText(b *strings.Builder, n int, f *analyze.Finding, all bool) {
+	maxHosts, maxStalls := 8, 5
+	if all {
+		maxHosts, maxStalls = 1<<30, 8
+	}
+	fmt.Fprintf(b, "\n%d. [%s] %s\n", n, strings.ToUpper(f.Severity.String()), f.Title)
+	fmt.Fprintf(b, "   category:   %s; confidence %.2f, score %.1f\n", f.Category, f.Confidence, f.Score)
+	wrap(b, f.Explanation, "   ", 100)
+	if f.Basis != "" {
+		wrap(b, "Evidence: "+f.Basis, "   ", 100)
+	}
+	if len(f.AffectedMachines) > 0 {
+		fmt.Fprintf(b, "   affected:   %s\n", oneLine(machineWords(f.AffectedMachines, maxHosts), 600))
+	} else if len(f.Affected) > 0 {
+		fmt.Fprintf(b, "   affected:   %s\n", addrsCapped(f.Affected, maxHosts))
+	}
+	if len(f.UnaffectedMachines) > 0 {
+		fmt.Fprintf(b, "   unaffected: %s\n", oneLine(machineWords(f.UnaffectedMachines, maxHosts), 600))
+	} else if len(f.Unaffected) > 0 {
+		fmt.Fprintf(b, "   unaffected: %s\n", addrsCapped(f.Unaffected, maxHosts))
+	}
+	if c := f.Culprit; c != nil {
+		fmt.Fprintf(b, "   culprit:    %s", c.Host)
+		if len(c.Names) > 0 {
+			fmt.Fprintf(b, " (%s)", oneLine(strings.Join(c.Names, " "), 120))
+		}
+		if c.Port != 0 {
+			fmt.Fprintf(b, " port %d/%s", c.Port, c.Proto)
+		}
+		if c.TimeoutS > 0 {
+			fmt.Fprintf(b, ", timeout %s s", strconv.FormatFloat(c.TimeoutS, 'f', 3, 64))
+		}
+		if c.Role != "" {
+			fmt.Fprintf(b, " (%s)", c.Role)
+		}
+		if c.Device.IsValid() {
+			fmt.Fprintf(b, ", device %s", c.Device)
+		}
+		b.WriteString("\n")
+	}
+	if f.StallCount > 0 {
+		if f.TimeLost >= time.Millisecond {
+			fmt.Fprintf(b, "   time lost:  %s over %s\n", fmtDur(f.TimeLost), plural(f.StallCount, "stall", "stalls"))
+		} else {
+			fmt.Fprintf(b, "   stalls:     %d, each shorter than 1 ms\n", f.StallCount)
+		}
+		for j, s := range f.Stalls {
+			if j == maxStalls {
+				fmt.Fprintf(b, "     … %d more (see --format json)\n", f.StallCount-j)
+				break
+			}
+			end := "open"
+			if s.EndFrame != 0 {
+				end = strconv.FormatUint(s.EndFrame, 10)
+			}
+			fmt.Fprintf(b, "     %s %s → %s  frames %d→%s  %s waiting on %s: %s\n", s.Proto, s.Client, s.Server,
+				s.StartFrame, end, fmtDur(s.Duration()), s.WaitingOn, oneLine(s.What, 70))
+			if a := s.Attempt; a != nil {
+				fmt.Fprintf(b, "       meanwhile: %s %s → %s %s, frames %s\n", a.Kind, a.Client, a.Server, a.Outcome, joinU(a.Frames))
+			}
 		}
 	}
+	if len(f.Evidence) > 0 {
+		fmt.Fprintf(b, "   evidence:   frames %s\n", joinUMax(f.Evidence, 24))
+	}
+	if f.DisplayFilter != "" {
+		fmt.Fprintf(b, "   filter:     %s\n", oneLine(f.DisplayFilter, 400))
+	}
+}
+
+func writeSummary(b *strings.Builder, d *Diagnosis) {
 	s := d.Summary
-	fmt.Fprintf(&b, "\nTransactions: TCP %d connections (%d established, %d refused, %d unanswered, %d with SYN retransmissions, %d reset, %d open at end); "+
+	fmt.Fprintf(b, "\nTransactions: TCP %d connections (%d established, %d refused, %d unanswered, %d with SYN retransmissions, %d reset, %d open at end); "+
 		"DNS %d queries (%d answered, %d unanswered, %d retried, %d errors); HTTP %d requests, %d responses (%d errors); TLS %d ClientHello, %d ServerHello, %d alerts\n",
 		s.TCPConnections, s.TCPEstablished, s.TCPRefused, s.TCPUnanswered, s.TCPSYNRetrans, s.TCPReset, s.TCPOpenAtEnd,
 		s.DNSQueries, s.DNSAnswered, s.DNSUnanswered, s.DNSRetried, s.DNSErrors, s.HTTPRequests, s.HTTPResponses, s.HTTPErrors,
 		s.TLSHandshakes, s.TLSServerHellos, s.TLSAlerts)
 	if n := len(s.OpenAtEnd); n > 0 {
-		fmt.Fprintf(&b, "Open at the end of the capture (%d):", n)
+		fmt.Fprintf(b, "Open at the end of the capture (%d):", n)
 		for i, o := range s.OpenAtEnd {
 			if i == 5 {
-				fmt.Fprintf(&b, " …")
+				fmt.Fprintf(b, " …")
 				break
 			}
-			fmt.Fprintf(&b, " %s %s → %s frame %d (%.3f s)", o.Kind, o.Client, o.Server, o.Frame, o.WaitS)
+			fmt.Fprintf(b, " %s %s → %s frame %d (%.3f s)", o.Kind, o.Client, o.Server, o.Frame, o.WaitS)
 			if o.What != "" {
-				fmt.Fprintf(&b, " %s", oneLine(o.What, 40))
+				fmt.Fprintf(b, " %s", oneLine(o.What, 40))
 			}
 			b.WriteString(";")
 		}
 		b.WriteString("\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func oneLine(s string, max int) string {

@@ -30,6 +30,8 @@ Flags:
   --format text|json|html  output format (default text; json is documented in docs/diagnose-json.md)
   -o FILE                  write the report to FILE instead of standard output
   -Y FILTER                diagnose only the frames matching this display filter
+  --all                    text: every finding in full (default: a summary table and the
+                           details of the most important, within about 100 lines)
   --fail-on SEVERITY       exit 3 when a finding is at least this severe (info, warning, critical)
   --min-stall DURATION     shortest gap ever called a stall (default 200ms)
   --single-core            decode and analyse on one core
@@ -57,7 +59,7 @@ func (e *findingsError) Error() string {
 
 func runDiagnose(env *Env, args []string) error {
 	format, out, flt, failOn := "text", "", "", ""
-	singleCore := false
+	singleCore, all := false, false
 	var minStall time.Duration
 	var pos []string
 	for i := 0; i < len(args); i++ {
@@ -92,6 +94,8 @@ func runDiagnose(env *Env, args []string) error {
 			failOn, err = need()
 		case "single-core":
 			singleCore = true
+		case "all":
+			all = true
 		case "min-stall":
 			var v string
 			if v, err = need(); err == nil {
@@ -148,6 +152,7 @@ func runDiagnose(env *Env, args []string) error {
 	}
 	eng.Flush(0)
 	d := report.NewDiagnosis(pos[0], eng)
+	d.All = all
 	w := env.Stdout
 	var fh *os.File
 	if out != "" && out != "-" {
