@@ -3,17 +3,13 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/wirewatch/wirewatch/analyze"
@@ -221,7 +217,7 @@ type capturer struct {
 	env  *Env
 	o    *captureOpts
 	src  *live.Source
-	sink *fileSink
+	sink *capture.RingWriter
 
 	// user-space pipeline, built only when something needs decoded frames
 	pipe  *pipeline.Pipeline
@@ -264,8 +260,9 @@ func (c *capturer) run() error {
 		c.names = append(c.names, ifaces[i].Name)
 	}
 	if o.write != "" {
-		c.sink = &fileSink{path: o.write, ifaces: ifaces, o: o, stdout: c.env.Stdout, ifStats: c.ifaceStats}
-		if err := c.sink.open(time.Now()); err != nil {
+		c.sink, err = capture.NewRingWriter(capture.RingConfig{Path: o.write, Stdout: c.env.Stdout, Interfaces: ifaces,
+			Application: "wirewatch capture", FileKB: o.ringKB, Duration: o.ringDur, Files: o.ringFiles, Stats: c.ifaceStats}, time.Now())
+		if err != nil {
 			return err
 		}
 	}
@@ -335,7 +332,7 @@ func (c *capturer) loop(ctx context.Context, draining bool) error {
 		if (o.count > 0 && c.captured >= uint64(o.count)) || (o.stopPkts > 0 && c.captured >= uint64(o.stopPkts)) {
 			return nil
 		}
-		if o.stopKB > 0 && c.sink.total >= o.stopKB*1000 {
+		if o.stopKB > 0 && c.sink.Total() >= o.stopKB*1000 {
 			return nil
 		}
 		if draining && c.captured%1024 == 0 && ctx.Err() != nil {
@@ -355,7 +352,7 @@ func (c *capturer) handle(p *capture.Packet) error {
 		}
 	}
 	if c.sink != nil && pass {
-		if err := c.sink.write(p); err != nil {
+		if err := c.sink.WritePacket(p); err != nil {
 			return err
 		}
 		c.perIface[p.Interface]++
@@ -384,7 +381,7 @@ func (c *capturer) frame(f *decode.Frame) error {
 func (c *capturer) tick(now int64) error {
 	c.lastFlsh = now
 	if c.sink != nil {
-		if err := c.sink.tick(now); err != nil {
+		if err := c.sink.Tick(now); err != nil {
 			return err
 		}
 	}
@@ -410,7 +407,7 @@ func (c *capturer) tick(now int64) error {
 func (c *capturer) finish(loopErr error) error {
 	st, stErr := c.src.Stats()
 	if c.sink != nil {
-		if err := c.sink.close(); err != nil && loopErr == nil {
+		if err := c.sink.Close(); err != nil && loopErr == nil {
 			loopErr = err
 		}
 	}
@@ -460,324 +457,6 @@ func (c *capturer) ifaceStats(i int) capture.InterfaceStats {
 		is.FilterAccept = st.Received
 	}
 	return is
-}
-
-// ---------------------------------------------------------------- files
-
-// fileSink writes the capture file, or the ring buffer's files.
-type fileSink struct {
-	path   string
-	ifaces []capture.Interface
-	o      *captureOpts
-	stdout io.Writer
-	// ifStats gives the counters written in each file's ISBs when it is closed.
-	ifStats func(i int) capture.InterfaceStats
-
-	f       *os.File
-	cw      *countWriter
-	w       capture.Writer // file header, IDBs and ISBs
-	bw      *asyncWriter   // packet records, encoded here in one piece each
-	rec     []byte
-	name    string
-	isPcap  bool
-	seq     int
-	opened  int64 // ns
-	size    int64 // bytes of the current file (records handed to the writer)
-	total   int64 // bytes over all files
-	files   []string
-	packets int // packets in the current file
-	written int // packets in all files
-}
-
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.n += int64(n)
-	return n, err
-}
-
-func (s *fileSink) ring() bool { return s.o.ringKB > 0 || s.o.ringDur > 0 }
-
-// nextName is dumpcap's ring-buffer naming: PREFIX_NNNNN_YYYYMMDDhhmmss.EXT.
-func (s *fileSink) nextName(now time.Time) string {
-	if !s.ring() {
-		return s.path
-	}
-	ext := filepath.Ext(s.path)
-	prefix := strings.TrimSuffix(s.path, ext)
-	if ext == "" {
-		ext = ".pcapng"
-	}
-	return fmt.Sprintf("%s_%05d_%s%s", prefix, s.seq, now.Format("20060102150405"), ext)
-}
-
-func (s *fileSink) open(now time.Time) error {
-	s.seq++
-	s.name = s.nextName(now)
-	s.isPcap = strings.EqualFold(filepath.Ext(s.name), ".pcap")
-	var out io.Writer
-	if s.name == "-" {
-		out = s.stdout
-	} else {
-		f, err := os.OpenFile(s.name, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-		if err != nil {
-			return fmt.Errorf("creating the capture file: %w", err)
-		}
-		s.f, out = f, f
-	}
-	s.cw = &countWriter{w: out}
-	var err error
-	if s.isPcap {
-		for _, ifc := range s.ifaces[1:] {
-			if ifc.LinkType != s.ifaces[0].LinkType {
-				return usagef("capture: %s: pcap holds one link type, but %s and %s differ: name the file .pcapng", s.name, s.ifaces[0].Name, ifc.Name)
-			}
-		}
-		s.w, err = capture.NewPcapWriter(s.cw, s.ifaces[0].LinkType, s.ifaces[0].SnapLen, true)
-	} else {
-		s.w, err = capture.NewPcapngWriter(s.cw, capture.PcapngWriterOptions{
-			Interfaces:  s.ifaces,
-			Application: "wirewatch capture",
-		})
-	}
-	if err == nil {
-		err = s.w.Flush()
-	}
-	if err != nil {
-		return s.fail(err)
-	}
-	if s.bw == nil {
-		s.bw = newAsyncWriter(s.cw, 4, 1<<20)
-	} else {
-		s.bw.Reset(s.cw)
-	}
-	s.opened = now.UnixNano()
-	s.size = s.cw.n
-	s.packets = 0
-	if s.f != nil {
-		s.files = append(s.files, s.name)
-		if s.o.ringFiles > 0 {
-			for len(s.files) > s.o.ringFiles {
-				if err := os.Remove(s.files[0]); err != nil && !errors.Is(err, os.ErrNotExist) {
-					return fmt.Errorf("ring buffer: removing the oldest file: %w", err)
-				}
-				s.files = s.files[1:]
-			}
-		}
-	}
-	return nil
-}
-
-func (s *fileSink) recordSize(caplen int) int64 {
-	if s.isPcap {
-		return 16 + int64(caplen)
-	}
-	return 32 + int64(caplen+3)&^3
-}
-
-// appendRecord encodes p as a pcap record or a pcapng Enhanced Packet Block
-// (live packets carry no comments), as capture's writers do, but in one piece.
-func (s *fileSink) appendRecord(b []byte, p *capture.Packet) []byte {
-	le := binary.LittleEndian
-	wire := uint32(max(p.Len, len(p.Data)))
-	if s.isPcap {
-		sec, ns := p.TS/1e9, p.TS%1e9
-		if ns < 0 {
-			sec, ns = sec-1, ns+1e9
-		}
-		b = le.AppendUint32(b, uint32(sec))
-		b = le.AppendUint32(b, uint32(ns))
-		b = le.AppendUint32(b, uint32(len(p.Data)))
-		b = le.AppendUint32(b, wire)
-		return append(b, p.Data...)
-	}
-	pad := (4 - len(p.Data)%4) % 4
-	total := uint32(32 + len(p.Data) + pad)
-	ts := uint64(p.TS)
-	b = le.AppendUint32(b, 6)
-	b = le.AppendUint32(b, total)
-	b = le.AppendUint32(b, uint32(p.Interface))
-	b = le.AppendUint32(b, uint32(ts>>32))
-	b = le.AppendUint32(b, uint32(ts))
-	b = le.AppendUint32(b, uint32(len(p.Data)))
-	b = le.AppendUint32(b, wire)
-	b = append(b, p.Data...)
-	b = append(b, 0, 0, 0)[:len(b)+pad]
-	return le.AppendUint32(b, total)
-}
-
-func (s *fileSink) write(p *capture.Packet) error {
-	if s.ring() && s.packets > 0 &&
-		((s.o.ringKB > 0 && s.size+s.recordSize(len(p.Data)) > s.o.ringKB*1000) ||
-			(s.o.ringDur > 0 && p.TS-s.opened >= int64(s.o.ringDur))) {
-		if err := s.rotate(time.Unix(0, p.TS)); err != nil {
-			return err
-		}
-	}
-	rs := s.recordSize(len(p.Data))
-	b := s.bw.AvailableBuffer()
-	if int64(cap(b)) < rs {
-		if err := s.bw.Push(); err != nil {
-			return s.fail(err)
-		}
-		if b = s.bw.AvailableBuffer(); int64(cap(b)) < rs {
-			b = s.rec[:0] // larger than the buffer
-		}
-	}
-	b = s.appendRecord(b, p)
-	s.rec = b[:0]
-	if _, err := s.bw.Write(b); err != nil {
-		return s.fail(err)
-	}
-	s.size += rs
-	s.total += rs
-	s.packets++
-	s.written++
-	return nil
-}
-
-// tick rotates a duration ring buffer while the link is quiet and pushes
-// buffered packets to the file.
-func (s *fileSink) tick(now int64) error {
-	if s.o.ringDur > 0 && s.packets > 0 && now-s.opened >= int64(s.o.ringDur) {
-		return s.rotate(time.Unix(0, now))
-	}
-	if err := s.bw.Push(); err != nil {
-		return s.fail(err)
-	}
-	return nil
-}
-
-func (s *fileSink) rotate(now time.Time) error {
-	if err := s.closeFile(); err != nil {
-		return err
-	}
-	return s.open(now)
-}
-
-func (s *fileSink) closeFile() error {
-	if err := s.bw.Flush(); err != nil {
-		return s.fail(err)
-	}
-	if sw, ok := s.w.(capture.StatsWriter); ok && s.ifStats != nil {
-		for i := range s.ifaces {
-			sw.SetInterfaceStats(i, s.ifStats(i))
-		}
-	}
-	err := s.w.Close()
-	if s.f != nil {
-		if err == nil {
-			err = s.f.Sync()
-		}
-		if cerr := s.f.Close(); err == nil {
-			err = cerr
-		}
-		s.f = nil
-	}
-	if err != nil {
-		return s.fail(err)
-	}
-	return nil
-}
-
-func (s *fileSink) close() error {
-	if s.w == nil {
-		return nil
-	}
-	err := s.closeFile()
-	s.w = nil
-	if s.bw != nil {
-		s.bw.Close()
-		s.bw = nil
-	}
-	return err
-}
-
-// fail turns a write error into a message that says what happened to the
-// file; when the disk is full, the file is cut back to its last complete
-// record so that it stays readable.
-func (s *fileSink) fail(err error) error {
-	if s.bw != nil {
-		s.bw.Flush() // let the writing goroutine finish before the file is cut
-		s.bw.Close()
-		s.bw = nil
-	}
-	if s.f != nil {
-		s.f.Close()
-		s.f = nil
-	}
-	s.w = nil
-	if s.name == "-" {
-		return fmt.Errorf("writing the capture to standard output: %w", err)
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err // the path is in the message already
-	}
-	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) {
-		n, terr := truncateToLastRecord(s.name, s.isPcap)
-		if terr != nil {
-			return fmt.Errorf("writing %s: %w; cutting the file back to its last complete packet also failed: %v", s.name, err, terr)
-		}
-		return fmt.Errorf("writing %s: %w; the file is complete and readable, with the first %d packets; free space, or bound the capture with -b filesize:KB -b files:N", s.name, err, n)
-	}
-	return fmt.Errorf("writing %s: %w", s.name, err)
-}
-
-// truncateToLastRecord cuts a pcap or pcapng file after its last complete
-// record and returns how many packet records it keeps.
-func truncateToLastRecord(path string, isPcap bool) (int, error) {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 64<<10)
-	var end int64
-	pkts := 0
-	skip := func(n int64) bool {
-		k, err := r.Discard(int(n))
-		return err == nil && int64(k) == n
-	}
-	var hdr [16]byte
-	if isPcap {
-		if _, err := io.ReadFull(r, hdr[:]); err == nil && skip(8) {
-			end = 24
-			for {
-				if _, err := io.ReadFull(r, hdr[:16]); err != nil {
-					break
-				}
-				incl := int64(binary.LittleEndian.Uint32(hdr[8:]))
-				if !skip(incl) {
-					break
-				}
-				end += 16 + incl
-				pkts++
-			}
-		}
-	} else {
-		for {
-			if _, err := io.ReadFull(r, hdr[:8]); err != nil {
-				break
-			}
-			typ, total := binary.LittleEndian.Uint32(hdr[0:]), int64(binary.LittleEndian.Uint32(hdr[4:]))
-			if total < 12 || total%4 != 0 || !skip(total-8) {
-				break
-			}
-			end += total
-			if typ == 6 || typ == 3 {
-				pkts++
-			}
-		}
-	}
-	if err := f.Truncate(end); err != nil {
-		return 0, err
-	}
-	return pkts, f.Sync()
 }
 
 // ---------------------------------------------------------------- output
