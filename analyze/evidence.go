@@ -172,7 +172,7 @@ func confHealth(x *explainCtx) (float64, string) {
 	from, to := x.st.span(x.g)
 	around := x.e.healthAround(x.ep, from, to)
 	n := x.st.n
-	base := 1 - 0.5/float64(n+1)
+	base := 1 - 0.4/float64(n+1)
 	if all.total() == 0 {
 		return base, "Measured directly on " + plural(n, "exchange", "exchanges") + "."
 	}

@@ -128,7 +128,7 @@ func ruleFor(c Category) *rule { return rulesByCat[c] }
 // late answer), so the finding is as sure as its count of stalls makes it.
 func defaultConfidence(x *explainCtx) (float64, string) {
 	n := x.st.n
-	c := 1 - 0.5/float64(n+1) // 1 stall 0.75, 3 stalls 0.875, 9 stalls 0.95
+	c := 1 - 0.4/float64(n+1) // 1 stall 0.8, 3 stalls 0.9, 9 stalls 0.96
 	return c, "Measured directly on " + plural(n, "exchange", "exchanges") + " in the capture."
 }
 
