@@ -80,6 +80,9 @@ type readOptions struct {
 	count                    int
 	singleCore               bool
 	fields, eopts            listFlag
+	detail                   detailOptions // -V, -O, -x (readdetail.go)
+	names                    string        // -N letters (m, n, t)
+	hosts                    string        // --hosts FILE
 }
 
 func parseReadFlags(env *Env, args []string) (*readOptions, error) {
@@ -97,6 +100,11 @@ func parseReadFlags(env *Env, args []string) (*readOptions, error) {
 	fs.Var(&o.fields, "e", "field")
 	fs.Var(&o.eopts, "E", "fields option")
 	fs.Bool("n", true, "no name resolution")
+	fs.BoolVar(&o.detail.verbose, "V", false, "packet details")
+	fs.BoolVar(&o.detail.hex, "x", false, "hex dump")
+	fs.Func("O", "details of these protocols only", func(s string) error { o.detail.only = parseOnly(s); return nil })
+	fs.StringVar(&o.names, "N", "", "name resolution letters")
+	fs.StringVar(&o.hosts, "hosts", "", "hosts file")
 	fs.BoolVar(&o.singleCore, "single-core", false, "one core")
 	var pos []string
 	for {
@@ -182,6 +190,9 @@ func runRead(env *Env, args []string) error {
 		if err := applyEOption(&po, e); err != nil {
 			return err
 		}
+	}
+	if o.detail.on() && po.Format == report.FormatText {
+		return runReadDetail(env, o)
 	}
 	pw := report.NewPacketWriter(env.Stdout, po)
 	var rd pipeline.Meta

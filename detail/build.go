@@ -1,0 +1,123 @@
+package detail
+
+import (
+	"net/netip"
+	"sync"
+
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/decode"
+)
+
+// BuildFunc adds one protocol's subtree for layer l of b.Frame. data is the
+// layer's bytes (from l.Off to the end of its source), so offsets passed to
+// the Builder are relative to the layer's start. It starts with b.Open for
+// the protocol line and ends with b.Close.
+type BuildFunc func(b *Builder, l decode.Layer, data []byte)
+
+var (
+	regMu    sync.RWMutex
+	builders = map[decode.Proto]BuildFunc{}
+)
+
+// Register sets the tree builder for protocol p. Call it from an init
+// function in the protocol's file (detail/<proto>.go).
+func Register(p decode.Proto, fn BuildFunc) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	builders[p] = fn
+}
+
+func builderFor(p decode.Proto) BuildFunc {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	return builders[p]
+}
+
+// Options describe the capture file around the frame and how to name things.
+type Options struct {
+	// Names resolves addresses and ports (nil: none, as tshark -n).
+	Names Resolver
+	// PcapNG is set for pcapng files: the frame line names the interface
+	// and the tree shows the section and interface.
+	PcapNG bool
+	// Interfaces are the capture's interfaces (capture.Reader.Interfaces),
+	// for the section number and per-section interface id of pcapng frames.
+	Interfaces []capture.Interface
+	// State carries what trees need from earlier frames (bytes since the
+	// last PSH); nil leaves those lines out. One State per capture.
+	State *State
+}
+
+// State is per-capture memory of the tree builders; the zero value is ready.
+type State struct {
+	tcp tcpState
+}
+
+// Resolver names addresses and ports for labels (tshark's -N). Each method
+// returns "" when it has no name (or that kind of resolution is off).
+type Resolver interface {
+	MAC(a [6]byte) string
+	Addr(a netip.Addr) string
+	Port(transport decode.Proto, port uint16) string
+}
+
+type noNames struct{}
+
+func (noNames) MAC([6]byte) string               { return "" }
+func (noNames) Addr(netip.Addr) string           { return "" }
+func (noNames) Port(decode.Proto, uint16) string { return "" }
+
+// NoNames resolves nothing (tshark -n).
+var NoNames Resolver = noNames{}
+
+// Build fills t with f's details tree: the frame node, then each decoded
+// layer in order. Protocols without a registered builder show their
+// protocol line only.
+func Build(t *Tree, f *decode.Frame, o Options) {
+	t.Reset()
+	if o.Names == nil {
+		o.Names = NoNames
+	}
+	b := Builder{t: t, Frame: f, Names: o.Names, Opts: o}
+	b.proto = decode.ProtoFrame
+	buildFrame(&b)
+	for i, l := range f.Layers {
+		b.depth, b.base, b.proto = 0, l.Off, l.Proto
+		b.src = SrcFrame
+		src := f.Data
+		if l.Reasm {
+			b.src = SrcReassembled
+			src = f.Reassembled
+		}
+		if l.Off < 0 || l.Off > len(src) {
+			continue
+		}
+		data := src[l.Off:]
+		if fn := builderFor(l.Proto); fn != nil {
+			b.layer = i
+			fn(&b, l, data)
+			continue
+		}
+		n := l.Len
+		if n > len(data) {
+			n = len(data)
+		}
+		b.Add(l.Proto.String(), 0, n, protoTitle(l.Proto))
+	}
+	b.depth = 0
+}
+
+// LayerIndex is the index in Frame.Layers of the layer being built.
+func (b *Builder) LayerIndex() int { return b.layer }
+
+// protoTitle is the protocol line of a protocol without a builder.
+func protoTitle(p decode.Proto) string {
+	if s, ok := titles[p]; ok {
+		return s
+	}
+	return p.String()
+}
+
+var titles = map[decode.Proto]string{
+	decode.ProtoTLS: "Transport Layer Security",
+}

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"bufio"
+	"strings"
+
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/detail"
+)
+
+// detailOptions are read's packet-inspection flags (tshark's -V, -O, -x).
+type detailOptions struct {
+	verbose bool     // -V: the details tree
+	only    []string // -O: details of these protocols only (implies -V)
+	hex     bool     // -x: hex and ASCII dump of each frame's data sources
+}
+
+func (d detailOptions) on() bool { return d.verbose || d.hex || len(d.only) > 0 }
+
+// parseOnly splits -O's comma-separated protocol list.
+func parseOnly(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, strings.ToLower(p))
+		}
+	}
+	return out
+}
+
+// detailWriter holds runReadDetail's output state.
+type detailWriter struct {
+	w    *bufio.Writer
+	o    detailOptions
+	srcs []detail.DataSource
+}
+
+// runReadDetail is read with -V, -O or -x.
+func runReadDetail(env *Env, o *readOptions) error {
+	w := bufio.NewWriterSize(env.Stdout, 64<<10)
+	dw := &detailWriter{w: w, o: o.detail}
+	err := detailFrames(env, o, dw.o.verbose || len(dw.o.only) > 0, func(f *decode.Frame, t *detail.Tree) error {
+		if t != nil {
+			detail.WriteText(w, t, detail.TextOptions{Only: dw.o.only})
+		}
+		if dw.o.hex {
+			dw.srcs = detail.Sources(f, dw.srcs[:0])
+			detail.WriteHex(w, dw.srcs)
+		}
+		return nil
+	})
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// detailFrames runs read's pipeline and calls fn with each displayed frame
+// and, when tree is set, its details tree (reused between calls).
+func detailFrames(env *Env, o *readOptions, tree bool, fn func(f *decode.Frame, t *detail.Tree) error) error {
+	names, err := readResolver(o)
+	if err != nil {
+		return err
+	}
+	bo := detail.Options{Names: names, State: &detail.State{}}
+	var t detail.Tree
+	var rd capture.Reader
+	first := true
+	// One core: the tree needs the reader's interface list, which the
+	// parallel pipeline's reading goroutine may be extending.
+	return runPipeline(env, pipeOptions{Path: o.file, Filter: o.filter, Count: o.count,
+		OnOpen: func(r capture.Reader) { rd = r }},
+		func(f *decode.Frame) error {
+			if first {
+				first = false
+				if rd != nil {
+					bo.PcapNG = strings.HasPrefix(rd.Format(), "pcapng")
+					bo.Interfaces = rd.Interfaces()
+				}
+			}
+			if !tree {
+				return fn(f, nil)
+			}
+			detail.Build(&t, f, bo)
+			if obs, ok := names.(frameObserver); ok {
+				obs.Observe(f) // names learnt from a DNS answer apply from the next frame on, as in tshark
+			}
+			return fn(f, &t)
+		})
+}
+
+// frameObserver is a resolver that learns names from the frames themselves (DNS answers).
+type frameObserver interface{ Observe(f *decode.Frame) }
+
+// readResolver returns the name resolver -N and --hosts ask for.
+func readResolver(o *readOptions) (detail.Resolver, error) {
+	return detail.NoNames, nil
+}

@@ -1,0 +1,467 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/detail"
+	"github.com/wirewatch/wirewatch/field"
+	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/internal/testenv"
+)
+
+// detailFrameLimit is how many frames of each capture the -V/-x comparison
+// reads: all of them with WIREWATCH_DETAIL_FULL=1, else the first 200 (to
+// keep tshark's share of the default suite small).
+func detailFrameLimit() int {
+	if os.Getenv("WIREWATCH_DETAIL_FULL") != "" {
+		return 0
+	}
+	return 200
+}
+
+// tsharkCached runs tshark with args on capture path (TZ=UTC) and caches
+// its output, gzipped, under $WIREWATCH_TSHARK_CACHE or the user cache
+// directory, keyed by the capture's name, size and time and the arguments.
+func tsharkCached(t *testing.T, tshark, path string, args ...string) []byte {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("WIREWATCH_TSHARK_CACHE")
+	if dir == "" {
+		if d, err := os.UserCacheDir(); err == nil {
+			dir = filepath.Join(d, "wirewatch", "tshark")
+		}
+	}
+	key := fmt.Sprintf("%s.%d.%d.%s.gz", filepath.Base(path), st.Size(), st.ModTime().UnixNano(),
+		strings.NewReplacer(" ", "_", "/", "_", ":", "_").Replace(strings.Join(args, " ")))
+	if dir != "" {
+		if b, err := os.ReadFile(filepath.Join(dir, key)); err == nil {
+			if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
+				if out, err := io.ReadAll(zr); err == nil {
+					return out
+				}
+			}
+		}
+	}
+	cmd := exec.Command(tshark, append([]string{"-r", path}, args...)...)
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tshark %v on %s: %v", args, path, err)
+	}
+	if dir != "" && os.MkdirAll(dir, 0o755) == nil {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(out)
+		zw.Close()
+		tmp := filepath.Join(dir, key+".tmp")
+		if os.WriteFile(tmp, buf.Bytes(), 0o644) == nil {
+			os.Rename(tmp, filepath.Join(dir, key))
+		}
+	}
+	return out
+}
+
+// vxFrame is one frame of `-V -x` output: its tree lines and its hex part.
+type vxFrame struct {
+	tree []string
+	hex  string
+}
+
+var frameLine = regexp.MustCompile(`^Frame (\d+): `)
+
+// splitVX splits tshark -V -x output into frames keyed by frame number.
+func splitVX(out []byte) map[int]*vxFrame {
+	frames := map[int]*vxFrame{}
+	var cur *vxFrame
+	var pending []string // "Packet comments" lines before a Frame line
+	inHex := false
+	var hex strings.Builder
+	flush := func() {
+		if cur != nil {
+			cur.hex = hex.String()
+		}
+		hex.Reset()
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		l := sc.Text()
+		if m := frameLine.FindStringSubmatch(l); m != nil {
+			flush()
+			n, _ := strconv.Atoi(m[1])
+			cur = &vxFrame{tree: append(pending, l)}
+			pending = nil
+			frames[n] = cur
+			inHex = false
+			continue
+		}
+		if l == "Packet comments" && (cur == nil || inHex) {
+			flush()
+			cur = nil
+			pending = []string{l}
+			continue
+		}
+		if cur == nil {
+			if pending != nil {
+				pending = append(pending, l)
+			}
+			continue
+		}
+		if l == "" {
+			if !inHex {
+				inHex = true
+			}
+			continue
+		}
+		if inHex {
+			hex.WriteString(l)
+			hex.WriteByte('\n')
+		} else {
+			cur.tree = append(cur.tree, l)
+		}
+	}
+	flush()
+	return frames
+}
+
+// pdmlNode is one element of a PDML packet.
+type pdmlNode struct {
+	depth  int
+	name   string
+	label  string
+	proto  bool
+	hidden bool
+}
+
+// parsePDML returns each packet's nodes in document order.
+func parsePDML(t *testing.T, out []byte) [][]pdmlNode {
+	dec := xml.NewDecoder(bytes.NewReader(out))
+	var pkts [][]pdmlNode
+	var cur []pdmlNode
+	depth := -1
+	var hiddenAt []bool
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("pdml: %v", err)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			switch e.Name.Local {
+			case "packet":
+				cur = nil
+				depth = -1
+				hiddenAt = hiddenAt[:0]
+			case "proto", "field":
+				depth++
+				n := pdmlNode{depth: depth, proto: e.Name.Local == "proto"}
+				var show string
+				for _, a := range e.Attr {
+					switch a.Name.Local {
+					case "name":
+						n.name = a.Value
+					case "showname":
+						n.label = a.Value
+					case "show":
+						show = a.Value
+					case "hide":
+						n.hidden = a.Value == "yes"
+					}
+				}
+				if n.label == "" {
+					n.label = show
+				}
+				if len(hiddenAt) > 0 && hiddenAt[len(hiddenAt)-1] {
+					n.hidden = true
+				}
+				hiddenAt = append(hiddenAt, n.hidden)
+				cur = append(cur, n)
+			}
+		case xml.EndElement:
+			switch e.Name.Local {
+			case "packet":
+				pkts = append(pkts, cur)
+			case "proto", "field":
+				depth--
+				hiddenAt = hiddenAt[:len(hiddenAt)-1]
+			}
+		}
+	}
+	return pkts
+}
+
+// unbracket strips the brackets of a generated field's line (PDML omits them).
+func unbracket(s string) string {
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// coreProtos are the protocols of the issue's "core" frames.
+var coreProtos = map[string]bool{"frame": true, "eth": true, "sll": true, "ethertype": true, "arp": true, "ip": true,
+	"ipv6": true, "icmp": true, "icmpv6": true, "tcp": true, "udp": true, "dns": true, "http": true, "data": true, "vlan": true, "null": true, "raw": true}
+
+type detailTally struct {
+	fieldTotal, fieldEq map[decode.Proto]int
+	fieldMiss           map[string]int // field name → misses
+	fieldMissEx         map[string]string
+	orderTotal, orderEq int
+	coreFrames          int
+	coreLines, coreEq   int
+	coreFrameRatio      float64 // sum of per-frame ratios
+	allLines, allEq     int
+	hexFrames, hexEq    int // frames without reassembly
+	hexOther, hexOtherE int // frames with several data sources: the frame source equal
+	lineMiss            map[string]int
+}
+
+var digits = regexp.MustCompile(`\d+`)
+
+// TestReadVerboseMatchesTshark compares `read -V -x` with `tshark -V -x`
+// and tshark's PDML on every corpus capture tshark reads: each registered
+// field's line, the protocol order, all lines of core-protocol frames, and
+// the hex dump.
+func TestReadVerboseMatchesTshark(t *testing.T) {
+	dir := corpus.Dir(t)
+	tshark := testenv.Tool(t, "tshark")
+	reg := field.Std()
+	limit := detailFrameLimit()
+	tl := detailTally{fieldTotal: map[decode.Proto]int{}, fieldEq: map[decode.Proto]int{}, fieldMiss: map[string]int{},
+		fieldMissEx: map[string]string{}, lineMiss: map[string]int{}}
+	for _, name := range corpus.OracleOK(t, dir) {
+		path := filepath.Join(dir, "real", name)
+		args := []string{"-n"}
+		if limit > 0 {
+			args = append(args, "-c", strconv.Itoa(limit))
+		}
+		vx := splitVX(tsharkCached(t, tshark, path, append(args, "-V", "-x")...))
+		pdml := parsePDML(t, tsharkCached(t, tshark, path, append(args, "-T", "pdml")...))
+		o := &readOptions{file: path, count: limit, singleCore: true}
+		env := &Env{Ctx: context.Background(), Stdout: io.Discard, Stderr: io.Discard}
+		var text bytes.Buffer
+		tw := bufio.NewWriter(&text)
+		var srcs []detail.DataSource
+		idx := 0
+		err := detailFrames(env, o, true, func(f *decode.Frame, tr *detail.Tree) error {
+			i := idx
+			idx++
+			want := vx[int(f.Number)]
+			if want == nil || i >= len(pdml) {
+				return nil
+			}
+			compareDetail(&tl, reg, tr, pdml[i], want, tw, &text)
+			srcs = detail.Sources(f, srcs[:0])
+			text.Reset()
+			detail.WriteHex(tw, srcs)
+			tw.Flush()
+			got := strings.TrimSuffix(text.String(), "\n")
+			text.Reset()
+			if len(srcs) == 1 && !strings.Contains(want.hex, " bytes):\n") {
+				tl.hexFrames++
+				if got == want.hex {
+					tl.hexEq++
+				} else if tl.hexFrames-tl.hexEq <= 3 {
+					t.Logf("%s frame %d: -x differs:\n got %q\nwant %q", name, f.Number, got, want.hex)
+				}
+			} else {
+				tl.hexOther++
+				first := want.hex
+				if i := strings.Index(first, " bytes):\n"); i >= 0 {
+					first = first[i+len(" bytes):\n"):]
+				}
+				var one bytes.Buffer
+				ow := bufio.NewWriter(&one)
+				detail.HexDump(ow, f.Data)
+				ow.Flush()
+				if strings.HasPrefix(first, one.String()) {
+					tl.hexOtherE++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	reportDetail(t, &tl)
+}
+
+func compareDetail(tl *detailTally, reg *field.Registry, tr *detail.Tree, pkt []pdmlNode, want *vxFrame, tw *bufio.Writer, text *bytes.Buffer) {
+	// Fields wirewatch registers: their lines, as multisets per field.
+	got := map[string]map[string]int{}
+	for _, n := range tr.Nodes {
+		if n.Field == "" {
+			continue
+		}
+		m := got[n.Field]
+		if m == nil {
+			m = map[string]int{}
+			got[n.Field] = m
+		}
+		m[unbracket(n.Label)]++
+	}
+	var tProtos, gProtos []string
+	for _, n := range pkt {
+		if n.proto && n.depth == 0 && n.name != "geninfo" {
+			tProtos = append(tProtos, n.name)
+		}
+		if n.hidden || n.name == "" {
+			continue
+		}
+		fl := reg.Lookup(n.name)
+		if fl == nil || fl.Type == field.FTProtocol && !n.proto {
+			continue
+		}
+		tl.fieldTotal[fl.Proto]++
+		if m := got[n.name]; m[n.label] > 0 {
+			m[n.label]--
+			tl.fieldEq[fl.Proto]++
+		} else {
+			tl.fieldMiss[n.name]++
+			if _, ok := tl.fieldMissEx[n.name]; !ok {
+				tl.fieldMissEx[n.name] = n.label
+			}
+		}
+	}
+	for _, n := range tr.Nodes {
+		if n.Depth == 0 && n.Field != "" && !strings.Contains(n.Field, ".") {
+			gProtos = append(gProtos, n.Field)
+		}
+	}
+	tl.orderTotal++
+	if strings.Join(tProtos, ":") == strings.Join(gProtos, ":") {
+		tl.orderEq++
+	}
+	// Every -V line, as multisets per frame (indentation removed).
+	text.Reset()
+	detail.WriteText(tw, tr, detail.TextOptions{})
+	tw.Flush()
+	have := map[string]int{}
+	for _, l := range strings.Split(text.String(), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			have[l]++
+		}
+	}
+	core := true
+	for _, p := range tProtos {
+		if !coreProtos[p] {
+			core = false
+		}
+	}
+	eq := 0
+	for _, l := range want.tree {
+		l = strings.TrimSpace(l)
+		if have[l] > 0 {
+			have[l]--
+			eq++
+		} else {
+			k := digits.ReplaceAllString(l, "N")
+			if len(k) > 100 {
+				k = k[:100]
+			}
+			tl.lineMiss[k]++
+		}
+	}
+	tl.allLines += len(want.tree)
+	tl.allEq += eq
+	if core {
+		tl.coreFrames++
+		tl.coreLines += len(want.tree)
+		tl.coreEq += eq
+		if len(want.tree) > 0 {
+			tl.coreFrameRatio += float64(eq) / float64(len(want.tree))
+		}
+	}
+}
+
+func pct(a, b int) float64 {
+	if b == 0 {
+		return 100
+	}
+	return 100 * float64(a) / float64(b)
+}
+
+func reportDetail(t *testing.T, tl *detailTally) {
+	var protos []decode.Proto
+	tot, eq := 0, 0
+	for p := range tl.fieldTotal {
+		protos = append(protos, p)
+		tot += tl.fieldTotal[p]
+		eq += tl.fieldEq[p]
+	}
+	sort.Slice(protos, func(i, j int) bool { return protos[i] < protos[j] })
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "read -V vs tshark -V, registered fields' lines per protocol:\n%-12s %10s %10s %8s\n", "protocol", "tshark", "equal", "%")
+	for _, p := range protos {
+		fmt.Fprintf(&sb, "%-12s %10d %10d %7.2f%%\n", p, tl.fieldTotal[p], tl.fieldEq[p], pct(tl.fieldEq[p], tl.fieldTotal[p]))
+	}
+	fmt.Fprintf(&sb, "%-12s %10d %10d %7.2f%%\n", "all", tot, eq, pct(eq, tot))
+	t.Log(sb.String())
+	var miss []string
+	for k := range tl.fieldMiss {
+		miss = append(miss, k)
+	}
+	sort.Slice(miss, func(i, j int) bool { return tl.fieldMiss[miss[i]] > tl.fieldMiss[miss[j]] })
+	for i, k := range miss {
+		if i == 25 {
+			break
+		}
+		t.Logf("field line differs %6d× %s (e.g. tshark %q)", tl.fieldMiss[k], k, tl.fieldMissEx[k])
+	}
+	t.Logf("protocol order equal on %d of %d frames (%.2f%%)", tl.orderEq, tl.orderTotal, pct(tl.orderEq, tl.orderTotal))
+	t.Logf("core-protocol frames: %d; their -V lines equal: %d of %d (%.2f%%), mean per frame %.2f%%",
+		tl.coreFrames, tl.coreEq, tl.coreLines, pct(tl.coreEq, tl.coreLines), 100*tl.coreFrameRatio/float64(max(tl.coreFrames, 1)))
+	t.Logf("all frames: -V lines equal: %d of %d (%.2f%%)", tl.allEq, tl.allLines, pct(tl.allEq, tl.allLines))
+	t.Logf("-x: %d of %d frames without reassembly byte-identical (%.2f%%); frames with reassembled sources: frame bytes equal in %d of %d",
+		tl.hexEq, tl.hexFrames, pct(tl.hexEq, tl.hexFrames), tl.hexOtherE, tl.hexOther)
+	var lm []string
+	for k := range tl.lineMiss {
+		lm = append(lm, k)
+	}
+	sort.Slice(lm, func(i, j int) bool { return tl.lineMiss[lm[i]] > tl.lineMiss[lm[j]] })
+	for i, k := range lm {
+		if i == 30 {
+			break
+		}
+		t.Logf("tshark line not produced %6d× %s", tl.lineMiss[k], k)
+	}
+	gate := func(what string, got, want float64) {
+		if got < want {
+			t.Errorf("%s: %.2f%%, below the %.0f%% floor", what, got, want)
+		}
+	}
+	gate("registered fields' lines", pct(eq, tot), floorFields)
+	gate("protocol order", pct(tl.orderEq, tl.orderTotal), floorOrder)
+	gate("core frames' lines", pct(tl.coreEq, tl.coreLines), floorCore)
+	gate("-x frames without reassembly", pct(tl.hexEq, tl.hexFrames), floorHex)
+}
+
+// Floors the comparison must keep (ratchet them up as the trees improve).
+const (
+	floorFields = 96
+	floorOrder  = 75
+	floorCore   = 96
+	floorHex    = 99.9
+)
