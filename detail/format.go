@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/wirewatch/wirewatch/decode"
 )
 
 // Bits renders a bit field the way Wireshark prefixes its label: the
@@ -107,35 +108,9 @@ func HexBytes(b []byte) string {
 	return string(out)
 }
 
-// Esc makes packet bytes safe to print in a label: C escapes for control
-// characters and backslash escapes for invalid UTF-8, as Wireshark shows
-// strings (\r\n for CR LF).
-func Esc(b []byte) string {
-	var sb strings.Builder
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		switch {
-		case r == utf8.RuneError && n <= 1:
-			fmt.Fprintf(&sb, "\\x%02x", b[0])
-		case r == '\r':
-			sb.WriteString("\\r")
-		case r == '\n':
-			sb.WriteString("\\n")
-		case r == '\t':
-			sb.WriteString("\\t")
-		case r == '\\':
-			sb.WriteString("\\\\")
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&sb, "\\x%02x", r)
-		case r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&sb, "\\u%04x", r)
-		default:
-			sb.WriteString(string(b[:n]))
-		}
-		b = b[n:]
-	}
-	return sb.String()
-}
+// Esc makes packet bytes safe to print in a label, with the project's one
+// escaping function for human-facing text (tshark's format_text).
+func Esc(b []byte) string { return string(decode.AppendDisplayText(nil, b)) }
 
 // MAC formats a MAC address with colons.
 func MAC(a []byte) string {

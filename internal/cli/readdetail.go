@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"strings"
 
-	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/detail"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // detailOptions are read's packet-inspection flags (tshark's -V, -O, -x).
@@ -65,19 +65,20 @@ func detailFrames(env *Env, o *readOptions, tree bool, fn func(f *decode.Frame, 
 	}
 	bo := detail.Options{Names: names, State: &detail.State{}}
 	var t detail.Tree
-	var rd capture.Reader
+	var rd pipeline.Meta
 	first := true
-	// One core: the tree needs the reader's interface list, which the
-	// parallel pipeline's reading goroutine may be extending.
-	return runPipeline(env, pipeOptions{Path: o.file, Filter: o.filter, Count: o.count,
-		OnOpen: func(r capture.Reader) { rd = r }},
+	// One core: the tree reads the interface list, which the parallel
+	// pipeline's reading goroutine may be extending.
+	return runFile(env, o.file, pipeline.Config{Filter: o.filter, Count: o.count, OnOpen: func(r pipeline.Meta) { rd = r }},
 		func(f *decode.Frame) error {
 			if first {
 				first = false
 				if rd != nil {
 					bo.PcapNG = strings.HasPrefix(rd.Format(), "pcapng")
-					bo.Interfaces = rd.Interfaces()
 				}
+			}
+			if rd != nil {
+				bo.Interfaces = rd.Interfaces()
 			}
 			if !tree {
 				return fn(f, nil)
