@@ -846,7 +846,7 @@ func (e *Engine) eventFindings() []Finding {
 		f.Affected, f.AffectedMachines = machineAddrs(ms), ms
 		vS := e.machineList(ms, 6)
 		if r := ruleFor(k.cat); r != nil && r.events != nil {
-			r.events(&eventCtx{k: k, evs: evs, f: &f, vS: vS, names: nameList, frames: frames, ipf: ipf})
+			r.events(&eventCtx{e: e, k: k, evs: evs, f: &f, vS: vS, names: nameList, frames: frames, ipf: ipf})
 		}
 		if f.Culprit != nil {
 			f.Culprit.Names = e.Names(f.Culprit.Host)

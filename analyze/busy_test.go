@@ -16,6 +16,7 @@ import (
 	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/internal/corpus"
+	"github.com/wirewatch/wirewatch/report"
 )
 
 // busyBackground builds ../shared/bench/pcapgen once per test run and
@@ -64,6 +65,32 @@ func (b *busyBackground) get(t *testing.T, seed uint64) string {
 	}
 	b.bg[seed] = p
 	return p
+}
+
+var (
+	bgOnce   sync.Once
+	bgShared *busyBackground
+)
+
+// sharedBackground is the one pcapgen build and background cache of the
+// test binary, in a directory removed when the tests end (TestMain).
+func sharedBackground(t *testing.T) *busyBackground {
+	bgOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "wirewatch-busy-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bgShared = &busyBackground{dir: dir, bg: map[uint64]string{}}
+	})
+	return bgShared
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bgShared != nil {
+		os.RemoveAll(bgShared.dir)
+	}
+	os.Exit(code)
 }
 
 // mergeBusy writes out: the packets of scenario and of background, in time
@@ -168,7 +195,7 @@ func TestBusySegment(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
-	bg := &busyBackground{dir: t.TempDir(), bg: map[uint64]string{}}
+	bg := sharedBackground(t)
 	type item struct{ name, cap, truth string }
 	var items []item
 	add := func(dir, prefix string) {
@@ -286,4 +313,57 @@ func busyCheck(t *testing.T, name string, tf *truthFile, fs []analyze.Finding) b
 		}
 	}
 	return row
+}
+
+// checkQuiet diagnoses a capture without a planted problem (pcapgen's
+// scattered faults only) and asserts what an engineer needs to trust it: no
+// critical finding, and a default text report of at most 100 lines.
+func checkQuiet(t *testing.T, path string) {
+	t.Helper()
+	eng := diagnoseFile(t, path, analyze.Config{})
+	d := report.NewDiagnosis(filepath.Base(path), eng)
+	var b strings.Builder
+	if err := report.WriteDiagnosisText(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Count(b.String(), "\n")
+	crit, warn := 0, 0
+	for _, f := range d.Findings {
+		switch f.Severity {
+		case analyze.Critical:
+			crit++
+			t.Errorf("%s: critical finding on a capture without a planted problem: %s (confidence %.2f: %s)", path, f.Title, f.Confidence, f.Basis)
+		case analyze.Warning:
+			warn++
+		}
+	}
+	if lines > 100 {
+		t.Errorf("%s: the default text report has %d lines, want at most 100", path, lines)
+	}
+	t.Logf("%s: %d frames, %d findings (%d critical, %d warning), text %d lines", filepath.Base(path), d.Frames, len(d.Findings), crit, warn, lines)
+}
+
+// TestPcapgenQuiet runs pcapgen captures with random, scattered faults and
+// no outage through diagnose: the 50MB backgrounds of the busy-segment test
+// always; the 100 MB captures of seeds 1, 2 and 3 with
+// WIREWATCH_PCAPGEN_100MB=1 (about 10 s more).
+func TestPcapgenQuiet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	bg := sharedBackground(t)
+	for _, seed := range []uint64{2, 3} {
+		checkQuiet(t, bg.get(t, seed))
+	}
+	if os.Getenv("WIREWATCH_PCAPGEN_100MB") == "" {
+		return
+	}
+	for _, seed := range []uint64{1, 2, 3} {
+		p := filepath.Join(bg.dir, fmt.Sprintf("100MB-seed%d.pcap", seed))
+		if out, err := exec.Command(bg.bin, "-size", "100MB", "-seed", fmt.Sprint(seed), "-pcap", p).CombinedOutput(); err != nil {
+			t.Fatalf("pcapgen: %v\n%s", err, out)
+		}
+		checkQuiet(t, p)
+		os.Remove(p)
+	}
 }

@@ -76,6 +76,7 @@ type Engine struct {
 	machByMAC map[[6]byte]*machine
 	machineOf map[netip.Addr]*machine
 	names     map[netip.Addr]*hostNames
+	httpResp  map[Endpoint]int // HTTP responses per server
 	healthAll map[Endpoint]health
 	healthBkt map[healthKey]health
 
@@ -167,6 +168,7 @@ func New(cfg Config) *Engine {
 		machineOf:    map[netip.Addr]*machine{},
 		names:        map[netip.Addr]*hostNames{},
 		healthAll:    map[Endpoint]health{},
+		httpResp:     map[Endpoint]int{},
 		healthBkt:    map[healthKey]health{},
 		dnsPending:   map[dnsKey]*dnsQuery{},
 		dnsByName:    map[dnsNameKey][]*dnsQuery{},

@@ -52,6 +52,7 @@ type eventKey struct {
 
 // eventCtx is what a rule's events hook sees of one group of events.
 type eventCtx struct {
+	e      *Engine
 	k      eventKey
 	evs    []event
 	f      *Finding // category, affected hosts, evidence and key already set; severity Info

@@ -23,6 +23,11 @@ func ruleBlocked(x *explainCtx) bool {
 	if st.n >= 2 || st.lost >= int64(5*time.Second) {
 		f.Severity = Critical
 	}
+	if st.n < 2 {
+		// one wait that ended when an attempt gave up can be a
+		// coincidence; a cause repeats
+		f.Severity = Info
+	}
 	waiter := "the client"
 	if len(g.stalls) > 0 && g.stalls[0].WaitingOn == WaitServer {
 		waiter = "the server"

@@ -55,8 +55,8 @@ func ruleARPUnanswered(x *eventCtx) {
 func ruleHTTPError(x *eventCtx) {
 	k, evs, f, vS, nameList, ipf := x.k, x.evs, x.f, x.vS, x.names, x.ipf
 	f.Culprit = &Culprit{Host: k.key.Addr, Port: k.key.Port, Proto: "tcp", Role: "HTTP server returning errors"}
-	if k.code >= 500 && len(evs) >= 3 {
-		f.Severity = Warning
+	if n := x.e.httpResp[k.key]; k.code >= 500 && len(evs) >= 3 && len(evs)*20 >= n {
+		f.Severity = Warning // a pattern, and at least one response in twenty
 	}
 	f.Title = fmt.Sprintf("%s answers HTTP %d (%s)", k.key, k.code, plural(len(evs), "time", "times"))
 	f.Explanation = fmt.Sprintf("%s received HTTP status %d from %s for %s.", vS, k.code, k.key, strings.Join(nameList, ", "))

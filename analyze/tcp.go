@@ -966,6 +966,9 @@ func (e *Engine) appEvents(f *decode.Frame, c *conn, dir int) {
 			e.sum.HTTPRequests++
 		} else if h.Response {
 			e.sum.HTTPResponses++
+			if n, ok := e.httpResp[c.srv]; ok || len(e.httpResp) < 1<<16 {
+				e.httpResp[c.srv] = n + 1
+			}
 			if h.StatusCode >= 400 {
 				e.sum.HTTPErrors++
 				if h.StatusCode >= 500 || h.StatusCode == 403 || h.StatusCode == 407 {

@@ -333,10 +333,20 @@ func (e *Engine) finishDNS(q *dnsQuery, now int64, atEnd bool) {
 		}
 	}
 	e.noteOutcome(q.srv, q.ts, false)
+	// the time the user lost: until the resolver's last try timed out when
+	// it retransmitted, else a resolver's common timeout (5 s); not the
+	// whole time the engine waited for a late answer
+	lost := int64(5 * time.Second)
+	if q.resent > 0 && q.att != nil && to > 0 {
+		lost = q.att.last - q.ts + to
+	}
+	if lost > end-q.ts {
+		lost = end - q.ts
+	}
 	e.addStall(stallRec{Stall: Stall{Proto: "udp", Client: q.cli, Server: q.srv, Stream: q.stream,
 		StartFrame: q.frame, Start: q.ts, End: end, WaitingOn: WaitServer, Open: open,
 		What: "DNS " + qtypeName(q.qtype) + " " + q.name + " (never answered)"},
-		cat: CatDNSTimeout, culprit: q.srv, cproto: "udp", victim: q.cli.Addr, timeout: to, count: q.resent})
+		cat: CatDNSTimeout, culprit: q.srv, cproto: "udp", victim: q.cli.Addr, timeout: to, count: q.resent, lost: lost})
 }
 
 type arpKey struct{ from, target netip.Addr }
@@ -415,18 +425,18 @@ func (e *Engine) addICMP(f *decode.Frame, src, dst netip.Addr) {
 	var inSrc, inDst netip.Addr
 	var inSport, inDport uint16
 	tooBig := false
-	unreach := false
+	unreach, expired := false, false
 	if f.Has(decode.ProtoICMP) {
 		ic := &f.ICMP
 		typ, code, has = ic.Type, ic.Code, ic.HasInner
 		inProto, inSrc, inDst, inSport, inDport = ic.InnerProto, ic.InnerSrc, ic.InnerDst, ic.InnerSport, ic.InnerDport
-		unreach = typ == 3
+		unreach, expired = typ == 3, typ == 11
 		tooBig = typ == 3 && code == 4
 	} else {
 		ic := &f.ICMP6
 		typ, code, has = ic.Type, ic.Code, ic.HasInner
 		inProto, inSrc, inDst, inSport, inDport = ic.InnerProto, ic.InnerSrc, ic.InnerDst, ic.InnerSport, ic.InnerDport
-		unreach = typ == 1
+		unreach, expired = typ == 1, typ == 3
 		tooBig = typ == 2
 	}
 	if !has || !inSrc.IsValid() {
@@ -437,6 +447,14 @@ func (e *Engine) addICMP(f *decode.Frame, src, dst netip.Addr) {
 		a.add(f.Number, f.TS)
 		e.addAttempt(e.host(inSrc), a)
 		return
+	}
+	if (unreach || expired) && inProto == 17 {
+		// the datagram got its answer, an error: the attempt ended here
+		// (traceroute probes end this way), it did not time out later
+		k, _ := mkKey(Endpoint{inSrc, inSport}, Endpoint{inDst, inDport})
+		if a := e.udp[k]; a != nil && a.answerTS == 0 && !a.icmp {
+			a.icmp, a.failTS, a.failFrm, a.done = true, f.TS, f.Number, true
+		}
 	}
 	if !unreach {
 		return
