@@ -86,6 +86,8 @@ type Engine struct {
 	udp          map[connKey]*attempt // unicast UDP exchanges by address pair
 	dnsAnswersBy map[netip.Addr]int   // answers per DNS server
 
+	v4SYNs     []v4SYN              // IPv4 connection starts of dual-stack machines (rules_ipv6.go)
+	v6Pending  map[v6Key][]*attempt // IPv6 connection attempts not yet answered (rules_ipv6.go)
 	stalls     []stallRec
 	stallsLost int // stalls not kept because of MaxStalls
 	events     []event

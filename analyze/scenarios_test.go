@@ -152,6 +152,17 @@ func TestExamples(t *testing.T) {
 			return
 		}
 		checkScenario(t, name, tf, fs)
+		// the lab's examples are single-problem captures: the planted finding
+		// comes first and nothing else is critical
+		cats := tf.categories()
+		if len(fs) == 0 || !containsStr(cats, string(fs[0].Category)) {
+			t.Errorf("%s: the first finding is not of the planted category %v", name, cats)
+		}
+		for _, f := range fs {
+			if f.Severity == analyze.Critical && !containsStr(cats, string(f.Category)) {
+				t.Errorf("%s: critical finding outside the planted categories: %s", name, f.Title)
+			}
+		}
 	})
 }
 

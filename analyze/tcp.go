@@ -122,6 +122,7 @@ type conn struct {
 	lossLast   uint64
 	lossLastT  int64
 	stalled    bool
+	ng         nagleConn // rules_nagle.go
 }
 
 func (c *conn) setWhat(parts ...[]byte) {
