@@ -220,6 +220,9 @@ func appendDNSType(dst []byte, t uint16) []byte {
 // then the body's media type when the body is present, for example
 // "HTTP/1.1 200 OK  (text/html)".
 func appendHTTPInfo(dst []byte, h *HTTP) []byte {
+	if !h.Request && !h.Response {
+		return append(dst, "Continuation"...)
+	}
 	dst = append(dst, h.Line...)
 	dst = append(dst, ' ')
 	if h.Truncated {
@@ -381,7 +384,15 @@ type AppStream struct {
 	hr, hw   uint8
 	decided  bool // the pending HTTP message was matched with its request
 	bodyless bool // the pending HTTP response answers a HEAD request
-	chunks   chunkParser
+	// The pending HTTP head outgrew appStreamMax: its first appStreamMax
+	// bytes are kept and its end is looked for with nl (0 mid-line, 1 at a
+	// line start, 2 after a CR at a line start).
+	oversized bool
+	nl        uint8
+	// A chunk error ended the last message early: until the next message
+	// starts, Wireshark shows the direction's data as HTTP "Continuation".
+	lost   bool
+	chunks chunkParser
 }
 
 // Reset drops any pending message (call it after a gap in the stream). What
@@ -391,13 +402,14 @@ func (s *AppStream) Reset() { s.clear() }
 // Forget resets the stream for another connection.
 func (s *AppStream) Forget() {
 	s.clear()
-	s.tlsVer, s.peer, s.hr, s.hw = 0, nil, 0, 0
+	s.tlsVer, s.peer, s.hr, s.hw, s.lost = 0, nil, 0, 0, false
 }
 
 // clear drops the pending message.
 func (s *AppStream) clear() {
 	s.bufs[s.cur] = s.bufs[s.cur][:0]
 	s.proto, s.total, s.seen, s.headLen, s.chunked, s.tlsCount = 0, -1, 0, 0, false, false
+	s.oversized, s.nl = false, 0
 	s.chunks = chunkParser{}
 	s.decided, s.bodyless = false, false
 }
@@ -463,6 +475,12 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 			f.drop(ProtoData)
 		}
 		partial = s.start(d, f, p, true)
+		if s.lost && s.proto == 0 && !f.Has(ProtoHTTP) && !partial {
+			f.drop(ProtoData)
+			f.HTTP = HTTP{ContentLength: -1, Headers: f.HTTP.Headers[:0]}
+			f.Present |= 1 << ProtoHTTP
+			f.addAppLayer(ProtoHTTP, p)
+		}
 	} else {
 		partial = s.more(d, f, p)
 	}
@@ -511,7 +529,9 @@ func (s *AppStream) Skip(f *Frame) {
 func (s *AppStream) Close(d *Decoder, f *Frame) {
 	if s.proto == ProtoHTTP && s.headLen > 0 && s.total < 0 && !s.chunked {
 		buf := s.bufs[s.cur]
-		d.DecodeStream(f, ProtoHTTP, buf[:s.headLen])
+		d.httpOversized = s.oversized
+		d.DecodeStream(f, ProtoHTTP, buf[:min(s.headLen, len(buf))])
+		d.httpOversized = false
 		f.HTTP.BodyLen = int(s.seen) - s.headLen
 	}
 	s.clear()
@@ -535,11 +555,18 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 			return own
 		}
 	case HTTPStart(p):
+		s.lost = false
 		if parseHTTP(&d.httpHdr, p) {
 			s.matchHTTP(&d.httpHdr)
 		}
 		n, known := httpMessageLen(&d.httpHdr, p, s.bodyless)
 		if known && n > 0 && n <= len(p) {
+			if h := &d.httpHdr; h.Chunked && n == len(p) {
+				// Did a chunk error end the body with p?
+				var c chunkParser
+				c.feed(p[h.HeadLen:])
+				s.lost = c.failed
+			}
 			if n < len(p) {
 				s.start(d, f, p[n:], false)
 			}
@@ -640,20 +667,43 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte, first bool) bool {
 	buf := s.bufs[s.cur]
 	if s.headLen == 0 {
-		buf = append(buf, p...)
-		s.bufs[s.cur] = buf
-		s.seen += int64(len(p))
-		if len(buf) > appStreamMax {
-			s.clear()
-			return false
-		}
-		hl := HTTPHeadLen(buf)
-		if hl == 0 {
-			return true
+		var hl int
+		if s.oversized {
+			// Only the head's start is kept: look for its end in p.
+			s.seen += int64(len(p))
+			end := s.scanHeadEnd(p)
+			if end < 0 {
+				return true
+			}
+			hl = int(s.seen) - len(p) + end
+		} else {
+			buf = append(buf, p...)
+			s.bufs[s.cur] = buf
+			s.seen += int64(len(p))
+			hl = HTTPHeadLen(buf)
+			if hl == 0 && len(buf) > appStreamMax {
+				// The head outgrows the buffer: keep its start, which has
+				// the start line, and go on scanning for its end, so the
+				// message is still shown (as Wireshark shows it) and
+				// marked (HTTP.Oversized, an expert warning).
+				if bytes.IndexByte(buf, '\n') < 0 {
+					s.clear() // a start line longer than the buffer
+					return false
+				}
+				s.oversized = true
+				s.nl = 0
+				s.scanHeadEnd(buf[len(buf)-min(len(buf), 3):])
+				buf = buf[:appStreamMax]
+				s.bufs[s.cur] = buf
+				return true
+			}
+			if hl == 0 {
+				return true
+			}
 		}
 		s.headLen = hl
 		h := &d.httpHdr
-		if !parseHTTP(h, buf) {
+		if !parseHTTPHead(h, buf, s.oversized) {
 			s.clear()
 			return false
 		}
@@ -689,16 +739,40 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte, first bool) bool {
 		return true
 	}
 	// Complete: decode the head (and what is kept of the body) into f.
-	keep := s.headLen
+	keep := min(s.headLen, len(buf))
 	extra := int(s.seen - s.total) // bytes of p after the message
 	var rest []byte
 	if extra > 0 && extra <= len(p) {
 		rest = p[len(p)-extra:]
 	}
 	bodyLen := int(s.total) - s.headLen
+	d.httpOversized = s.oversized
+	lost := s.chunked && s.chunks.failed
 	s.complete(d, f, ProtoHTTP, buf[:keep], rest)
+	d.httpOversized = false
+	s.lost = s.lost || lost
 	f.HTTP.BodyLen = bodyLen
 	return false
+}
+
+// scanHeadEnd looks for the blank line that ends an oversized head in p,
+// carrying the line-start state across calls in s.nl; it returns the
+// offset just after the blank line, or -1.
+func (s *AppStream) scanHeadEnd(p []byte) int {
+	for i, c := range p {
+		switch {
+		case c == '\n' && s.nl != 0:
+			s.nl = 0
+			return i + 1
+		case c == '\n':
+			s.nl = 1 // at a line start
+		case c == '\r' && s.nl == 1:
+			s.nl = 2 // CR at a line start
+		default:
+			s.nl = 0
+		}
+	}
+	return -1
 }
 
 // completeCounted shows in f the counted TLS record that ends at p[:end],
@@ -752,16 +826,25 @@ func (f *Frame) drop(p Proto) {
 }
 
 // chunkParser finds the end of a chunked HTTP body fed in pieces, keeping
-// no body bytes.
+// no body bytes. A chunk-size line is read as Wireshark 4.0 reads it
+// (sscanf "%x" on the line: leading blanks, a sign, "0x", then hex digits
+// up to the first other character; a size over 2^31 is refused). A line
+// with no number ("zz") or a refused one ("-5", 17 digits) is a chunk
+// error: like Wireshark, which stops reassembling there and dissects what
+// it has, the body (and so the message) ends with the piece that holds the
+// error, and the direction's data up to the next message is shown as HTTP
+// "Continuation".
 type chunkParser struct {
 	state  uint8
+	num    uint8 // chunk-size line: numPre ... numRest
+	neg    bool  // the size has a minus sign
 	size   int64 // current chunk size, then bytes of it still to come
 	digits bool
+	failed bool // a chunk error ended the body
 }
 
 const (
 	chunkSize = iota
-	chunkExt
 	chunkData
 	chunkDataEnd
 	chunkTrailerStart
@@ -769,31 +852,50 @@ const (
 	chunkDone
 )
 
+// States of a chunk-size line.
+const (
+	numPre    = iota // leading blanks, then a sign
+	numSigned        // after the sign
+	numZero          // a leading 0, perhaps of "0x"
+	numDigits        // hex digits (or right after "0x")
+	numRest          // after the number: ignored up to the line's end
+)
+
 // feed consumes p and returns how many of its bytes complete the body
-// (through the empty line after the last chunk), or -1 when the body goes on.
+// (through the empty line after the last chunk, or all of p on a chunk
+// error), or -1 when the body goes on.
 func (c *chunkParser) feed(p []byte) int {
 	for i := 0; i < len(p); i++ {
 		b := p[i]
 		switch c.state {
-		case chunkSize, chunkExt:
+		case chunkSize:
 			if b == '\n' {
-				if c.size == 0 {
-					c.state = chunkTrailerStart
-				} else {
-					c.state = chunkData
+				if !c.digits || (c.neg && c.size != 0) || c.size > 1<<31 {
+					return c.fail(p)
 				}
-				continue
-			}
-			if c.state == chunkExt || b == '\r' {
+				c.startData()
 				continue
 			}
 			v := hexVal(b)
-			if v < 0 {
-				c.state = chunkExt
-				continue
-			}
-			if c.size < 1<<40 {
-				c.size = c.size*16 + int64(v)
+			switch {
+			case c.num == numRest:
+			case c.num == numPre && (b == ' ' || b == '\t' || b == '\v' || b == '\f' || b == '\r'):
+			case c.num == numPre && (b == '+' || b == '-'):
+				c.num, c.neg = numSigned, b == '-'
+			case c.num == numZero && (b == 'x' || b == 'X'):
+				c.num = numDigits // "0x" alone reads as 0, as glibc's sscanf
+			case v >= 0:
+				if c.num < numZero && v == 0 {
+					c.num = numZero
+				} else {
+					c.num = numDigits
+				}
+				if c.size <= 1<<32 {
+					c.size = c.size*16 + int64(v)
+				}
+				c.digits = true
+			default:
+				c.num = numRest
 			}
 		case chunkData:
 			n := int64(len(p) - i)
@@ -807,7 +909,7 @@ func (c *chunkParser) feed(p []byte) int {
 			}
 		case chunkDataEnd:
 			if b == '\n' {
-				c.state, c.size = chunkSize, 0
+				c.state, c.size, c.num, c.digits, c.neg = chunkSize, 0, numPre, false, false
 			}
 		case chunkTrailerStart:
 			switch b {
@@ -827,6 +929,21 @@ func (c *chunkParser) feed(p []byte) int {
 		}
 	}
 	return -1
+}
+
+// startData ends a chunk-size line: the last chunk's trailer or the data.
+func (c *chunkParser) startData() {
+	if c.size == 0 {
+		c.state = chunkTrailerStart
+	} else {
+		c.state = chunkData
+	}
+}
+
+// fail ends the body at the end of p (a chunk error).
+func (c *chunkParser) fail(p []byte) int {
+	c.state, c.failed = chunkDone, true
+	return len(p)
 }
 
 func hexVal(b byte) int {

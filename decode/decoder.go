@@ -39,6 +39,9 @@ type Decoder struct {
 	// httpHdr is the scratch AppStreams parse HTTP heads into: one per
 	// Decoder rather than one per connection direction (416 bytes each).
 	httpHdr HTTP
+	// httpOversized tells decodeHTTP that the head it gets is the kept
+	// start of one that outgrew the AppStream buffer.
+	httpOversized bool
 }
 
 // NewDecoder returns a Decoder with opts.

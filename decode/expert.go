@@ -74,6 +74,7 @@ const (
 	ExTFOAck          // SYN-ACK acknowledging SYN data
 	ExMSSAbsent       // SYN with options but no MSS
 	ExRH0             // IPv6 type-0 routing header
+	ExHTTPOversized   // an HTTP head longer than the reassembly buffer (wirewatch's own)
 	NumExpertKinds
 )
 
@@ -138,6 +139,9 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 	ExTFOAck:        {SevNote, "Sequence", piSequence, "TCP SYN-ACK accepting TFO data", "TCP"},
 	ExMSSAbsent:     {SevNote, "Protocol", piProtocol, "The SYN packet does not contain a MSS option", "TCP"},
 	ExRH0:           {SevNote, "Deprecated", piDeprecated, "Routing header type is deprecated", "IPv6 Routing"},
+	// Not Wireshark's: it reassembles any head; wirewatch keeps 256 KiB of
+	// one and shows the message all the same, marked by this item.
+	ExHTTPOversized: {SevWarn, "Malformed", piMalformed, "HTTP head longer than 262144 bytes: only its start is decoded (truncated)", "HTTP"},
 }
 
 // Expert is one expert item of a frame.
@@ -171,6 +175,9 @@ func (f *Frame) AppendExpert(dst []Expert) []Expert {
 	}
 	if f.Has(ProtoHTTP) && (f.HTTP.Request || f.HTTP.Response) && len(f.HTTP.Line) > 0 {
 		dst = append(dst, Expert{Kind: ExHTTPChat, Text: f.HTTP.Line})
+		if f.HTTP.Oversized {
+			dst = append(dst, Expert{Kind: ExHTTPOversized})
+		}
 	}
 	if f.ethTrailer() {
 		dst = append(dst, Expert{Kind: ExEthTrailer})
@@ -188,7 +195,7 @@ func (f *Frame) AppendExpert(dst []Expert) []Expert {
 // messages rebuilt across segments or matched into transactions (HTTP start
 // lines, DNS retransmissions) rather than from the packet alone.
 func ExpertNeedsMessages(k ExpertKind) bool {
-	return k == ExHTTPChat || k == ExDNSQueryRetrans || k == ExDNSRespRetrans
+	return k == ExHTTPChat || k == ExHTTPOversized || k == ExDNSQueryRetrans || k == ExDNSRespRetrans
 }
 
 // ExpertProtocol is the protocol tshark names for item e of f.

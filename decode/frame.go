@@ -407,6 +407,7 @@ type HTTP struct {
 	Headers       [][2][]byte // all headers in order (name, value), reused
 	HeadLen       int         // bytes of start line + headers + blank line
 	Truncated     bool        // the head is cut short by the snapshot length (HeadLen is then what was captured)
+	Oversized     bool        // the head outgrew the reassembly buffer (256 KiB): only its start is decoded
 	BodyLen       int         // body bytes present after the head in the decoded bytes
 }
 

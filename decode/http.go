@@ -24,8 +24,13 @@ var httpMethods = [...]string{
 func (d *Decoder) decodeHTTP(f *Frame, b []byte) bool {
 	// tshark dissects what a frame cut by the snapshot length holds.
 	snapped := len(b) > 0 && f.CapLen < f.Len && len(f.Data) > 0 && &b[len(b)-1] == &f.Data[len(f.Data)-1]
-	if !parseHTTPHead(&f.HTTP, b, snapped) {
+	if !parseHTTPHead(&f.HTTP, b, snapped || d.httpOversized) {
 		return false
+	}
+	if d.httpOversized {
+		// The start of a head longer than the AppStream keeps: whole in the
+		// capture, so not "limited during capture", but marked.
+		f.HTTP.Truncated, f.HTTP.Oversized = false, true
 	}
 	f.Present |= 1 << ProtoHTTP
 	f.addAppLayer(ProtoHTTP, b)
@@ -290,66 +295,12 @@ func httpMessageLen(h *HTTP, b []byte, noBody bool) (n int, need bool) {
 
 // chunkedLen returns the length of the chunked body at the start of b
 // (through the last chunk and its trailer), or 0 when b ends before it does.
+// A chunk size that is not a number ends the body at the end of b (see
+// chunkParser).
 func chunkedLen(b []byte) int {
-	off := 0
-	for {
-		nl := bytes.IndexByte(b[off:], '\n')
-		if nl < 0 {
-			return 0
-		}
-		size, ok := int64(0), false
-		for _, c := range b[off : off+nl] {
-			var v byte
-			switch {
-			case c >= '0' && c <= '9':
-				v = c - '0'
-			case c >= 'a' && c <= 'f':
-				v = c - 'a' + 10
-			case c >= 'A' && c <= 'F':
-				v = c - 'A' + 10
-			default:
-				v = 0xff
-			}
-			if v == 0xff {
-				break
-			}
-			size = size*16 + int64(v)
-			ok = true
-			if size > 1<<40 {
-				return 0
-			}
-		}
-		if !ok {
-			return 0
-		}
-		off += nl + 1
-		if size == 0 {
-			// Trailer fields, then an empty line.
-			for {
-				nl := bytes.IndexByte(b[off:], '\n')
-				if nl < 0 {
-					return 0
-				}
-				line := trimCR(b[off : off+nl])
-				off += nl + 1
-				if len(line) == 0 {
-					return off
-				}
-			}
-		}
-		if int64(len(b)-off) < size+1 {
-			return 0
-		}
-		off += int(size)
-		// CRLF after the chunk data.
-		if b[off] == '\r' {
-			off++
-		}
-		if off >= len(b) {
-			return 0
-		}
-		if b[off] == '\n' {
-			off++
-		}
+	var c chunkParser
+	if n := c.feed(b); n > 0 {
+		return n
 	}
+	return 0
 }

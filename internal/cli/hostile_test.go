@@ -3,12 +3,16 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/wirewatch/wirewatch/internal/hostile"
 	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
@@ -220,4 +224,77 @@ func TestHostileControlCharsReports(t *testing.T) {
 	if !strings.Contains(out, `GET /\033[2J\033]0;pwned\a\u009B31m\\001`) {
 		t.Errorf("stats expert: the HTTP chat item is not escaped as tshark does:\n%s", out)
 	}
+}
+
+// writeTemp writes a generated capture into the test's temporary directory.
+func writeTemp(t *testing.T, name string, gen func(io.Writer) error) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gen(fh); err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestHostileHTTPStaysHTTP: a request with 100,000 header lines, one with a
+// header line longer than the reassembly buffer (1 MB; 10 MB with
+// WIREWATCH_HOSTILE_BIG=1, where tshark takes a minute), and responses with
+// bogus chunk sizes stay HTTP messages: -Y http selects exactly tshark's
+// frames, the oversized head carries an expert warning, and diagnose counts
+// every request.
+func TestHostileHTTPStaysHTTP(t *testing.T) {
+	testenv.Tool(t, "tshark")
+	line := 1 << 20
+	if os.Getenv("WIREWATCH_HOSTILE_BIG") != "" {
+		line = 10 << 20
+	}
+	captures := []struct {
+		path      string
+		oversized int // requests whose head outgrows the buffer
+		requests  int
+	}{
+		{writeTemp(t, "many-headers.pcap", func(w io.Writer) error { return hostile.ManyHeaders(w, 100000) }), 1, 2},
+		{writeTemp(t, "long-line.pcap", func(w io.Writer) error { return hostile.LongHeaderLine(w, line) }), 1, 2},
+		{hostileFile("many-headers.pcap"), 0, 2},
+		{hostileFile("bogus-chunks.pcap"), 0, 20},
+	}
+	agree, total := 0, 0
+	for _, c := range captures {
+		name := filepath.Base(c.path)
+		// One run each: the frames -Y http selects, with what makes them
+		// requests, responses or continuations.
+		args := []string{"-Y", "http", "-T", "fields", "-e", "frame.number", "-e", "http.request", "-e", "http.response",
+			"-e", "http.request.uri", "-e", "http.response.code"}
+		want, err := exec.Command("tshark", append([]string{"-n", "-r", c.path}, args...)...).Output()
+		if err != nil {
+			t.Fatalf("tshark %s: %v", name, err)
+		}
+		code, got, errs := runReadCmd(t, nil, append(append([]string{"read"}, args...), c.path)...)
+		wl, gl := strings.Split(string(want), "\n"), strings.Split(got, "\n")
+		total += len(wl) - 1
+		for i := range wl[:len(wl)-1] {
+			if i < len(gl) && gl[i] == wl[i] {
+				agree++
+			}
+		}
+		if code != 0 || got != string(want) {
+			t.Errorf("%s -Y http: exit %d %s\n got %q\nwant %q", name, code, errs, got, want)
+		}
+		_, out, _ := runReadCmd(t, nil, "stats", "expert", "-Y", "http", c.path)
+		if n := strings.Count(out, "only its start is decoded"); (n > 0) != (c.oversized > 0) {
+			t.Errorf("%s: stats expert: oversized-head warning %d times, want %d:\n%s", name, n, c.oversized, out)
+		}
+		_, out, _ = runReadCmd(t, nil, "diagnose", c.path)
+		if !strings.Contains(out, fmt.Sprintf("HTTP %d requests", c.requests)) {
+			t.Errorf("%s: diagnose does not count %d HTTP requests:\n%s", name, c.requests, out)
+		}
+	}
+	t.Logf("-Y http on the oversized-head and bogus-chunk captures: %d of %d frames tshark selects selected alike (number, request, response, URI, code)", agree, total)
 }

@@ -178,18 +178,31 @@ func ControlChars() []byte { return textCapture(escSeqs+Controls, true) }
 func InvalidUTF8() []byte { return textCapture(BadUTF8, false) }
 
 // BogusChunks is a pcap of HTTP connections whose chunked responses carry
-// chunk sizes that are not hexadecimal ("0x5", "zz", a negative and an
-// enormous one), each followed by another request and a normal response on
+// chunk sizes that are not plain hexadecimal ("0x5", "zz", a negative and
+// an enormous one, trailing junk) and a few good ones, sent in one segment
+// with the head, in a segment of their own, or split, each followed by another request and a normal response on
 // the same connection, so what follows a chunk error is still seen.
 func BogusChunks() []byte {
 	var buf bytes.Buffer
 	w := NewPcapWriter(&buf)
 	ts := baseTS
-	for i, size := range []string{"0x5", "zz", "-5", "fffffffffffffffff", "5;ext=\x1b", "5 "} {
+	sizes := []string{"0x5", "zz", "-5", "fffffffffffffffff", "5;ext=\x1b", "5 ", "5", " 5", "0x", "1g"}
+	for i, size := range sizes {
 		c := NewConn(client, server, uint16(41000+i), 80, ts, w.Write)
 		c.Open()
 		c.Send(true, []byte(fmt.Sprintf("GET /chunk%d HTTP/1.1\r\nHost: example\r\n\r\n", i)))
-		c.Send(false, []byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"+size+"\r\nhello\r\n0\r\n\r\n"))
+		head := "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		body := size + "\r\nhello\r\n0\r\n\r\n"
+		switch i % 3 {
+		case 0: // head and body in one segment
+			c.Send(false, []byte(head+body))
+		case 1: // the body in its own segment
+			c.Send(false, []byte(head))
+			c.Send(false, []byte(body))
+		case 2: // the body split inside the chunk data
+			c.Send(false, []byte(head+body[:len(size)+4]))
+			c.Send(false, []byte(body[len(size)+4:]))
+		}
 		c.Send(true, []byte(fmt.Sprintf("GET /after%d HTTP/1.1\r\nHost: example\r\n\r\n", i)))
 		c.Send(false, []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
 		c.Close()
