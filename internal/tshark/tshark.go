@@ -142,8 +142,9 @@ type Result struct {
 
 type cacheFile struct {
 	Version string
-	List    *Result `json:",omitempty"`
-	Fields  *Result `json:",omitempty"`
+	List    *Result            `json:",omitempty"`
+	Fields  *Result            `json:",omitempty"`
+	Filters map[string]*Result `json:",omitempty"` // by display filter
 }
 
 // key returns the cache file of a capture.
@@ -245,6 +246,37 @@ func List(path string) (*Result, error) {
 	r.Lines = splitLines(out)
 	r.Frames = len(r.Lines)
 	update(file, func(c *cacheFile) { c.Version = ver; c.List = r })
+	return r, nil
+}
+
+// Select returns the frame numbers tshark -n -r PATH -Y FILTER displays (in
+// Lines), or its exit status and message when it rejects the filter.
+func Select(path, filter string) (*Result, error) {
+	file, err := key(path)
+	if err != nil {
+		return nil, err
+	}
+	file = strings.TrimSuffix(file, ".json") + "-filters.json" // apart from the big field columns
+	if c := load(file); c.Filters[filter] != nil {
+		return c.Filters[filter], nil
+	}
+	cmd := command("-n", "-r", path, "-Y", filter, "-T", "fields", "-e", "frame.number")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	r := &Result{Exit: exitCode(err), Stderr: cleanStderr(stderr.Bytes())}
+	if r.Exit < 0 {
+		return nil, err
+	}
+	r.Lines = splitLines(out)
+	r.Frames = len(r.Lines)
+	update(file, func(c *cacheFile) {
+		c.Version = ver
+		if c.Filters == nil {
+			c.Filters = map[string]*Result{}
+		}
+		c.Filters[filter] = r
+	})
 	return r, nil
 }
 
