@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wirewatch/wirewatch/decode"
 )
 
 // Findings returns every finding so far, most important first. After Flush
@@ -340,9 +342,9 @@ func (e *Engine) stats(g *group) gstats {
 		if s.End > st.last {
 			st.last = s.End
 		}
-		proto := uint8(6)
-		if s.Proto == "udp" {
-			proto = 17
+		proto := decode.IPProtoTCP
+		if s.Proto == decode.IPProtoUDP.String() {
+			proto = decode.IPProtoUDP
 		}
 		st.services[svcKey{proto, s.Server.Port}] = true
 		st.servers[s.Server] = true

@@ -367,7 +367,7 @@ type host struct {
 }
 
 type svcKey struct {
-	proto uint8 // 6 tcp, 17 udp
+	proto decode.IPProto
 	port  uint16
 }
 
@@ -383,7 +383,7 @@ func (e *Engine) host(a netip.Addr) *host {
 	return h
 }
 
-func (h *host) noteService(proto uint8, srv Endpoint) {
+func (h *host) noteService(proto decode.IPProto, srv Endpoint) {
 	if h == nil {
 		return
 	}

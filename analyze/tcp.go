@@ -234,7 +234,7 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 		}
 		e.sum.TCPConnections++
 		if syn && !ack {
-			c.cliH.noteService(6, c.srv)
+			c.cliH.noteService(decode.IPProtoTCP, c.srv)
 		}
 	}
 	if c.stream < 0 && stream >= 0 {
@@ -982,7 +982,7 @@ func (e *Engine) appEvents(f *decode.Frame, c *conn, dir int) {
 	if f.Has(decode.ProtoTLS) {
 		t := &f.TLS
 		for _, m := range t.Msgs {
-			if m.Content == 22 && !m.Encrypted {
+			if m.Content == decode.TLSHandshake && !m.Encrypted {
 				switch m.Handshake {
 				case 1:
 					e.sum.TLSHandshakes++

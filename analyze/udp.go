@@ -247,7 +247,7 @@ func (e *Engine) dnsQuery(f *decode.Frame, cli, srv Endpoint, h *dnsHeader, t in
 	}
 	e.sum.DNSQueries++
 	hst := e.host(cli.Addr)
-	hst.noteService(17, srv)
+	hst.noteService(decode.IPProtoUDP, srv)
 	nk := dnsNameKey{cli.Addr, h.hash, h.qtype}
 	// The same name and type asked again: which earlier query timed out? A
 	// query to another server is a failover; to the same server it counts
@@ -421,7 +421,7 @@ func (e *Engine) finishARP(r *arpReq) {
 func (e *Engine) addICMP(f *decode.Frame, src, dst netip.Addr) {
 	var typ, code uint8
 	var has bool
-	var inProto uint8
+	var inProto decode.IPProto
 	var inSrc, inDst netip.Addr
 	var inSport, inDport uint16
 	tooBig := false
@@ -460,14 +460,14 @@ func (e *Engine) addICMP(f *decode.Frame, src, dst netip.Addr) {
 		return
 	}
 	proto := "udp"
-	if inProto == 6 {
+	if inProto == decode.IPProtoTCP {
 		proto = "tcp"
 		k, _ := mkKey(Endpoint{inSrc, inSport}, Endpoint{inDst, inDport})
 		if c := e.conns[k]; c != nil && c.att != nil && !c.synackSeen {
 			c.att.icmp, c.att.failTS, c.att.failFrm, c.att.done = true, f.TS, f.Number, true
 			c.att.add(f.Number, f.TS)
 		}
-	} else if inProto != 17 {
+	} else if inProto != decode.IPProtoUDP {
 		proto = "ip"
 	}
 	e.addEvent(event{cat: CatICMPUnreachable, key: Endpoint{inDst, inDport}, proto: proto, victim: inSrc, frame: f.Number,

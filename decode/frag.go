@@ -28,7 +28,7 @@ type fragSet struct {
 	spans  []span
 	total  int   // datagram payload length once the last fragment is seen, else -1
 	first  int64 // packet time of the first fragment
-	nh     uint8 // IPv6: next header from the offset-0 fragment
+	nh     IPProto // IPv6: next header from the offset-0 fragment
 	haveNH bool
 	frames []uint64 // frame numbers of the fragments, in arrival order
 }
@@ -44,7 +44,7 @@ type fragTable struct {
 // add stores a fragment. It returns the reassembled payload (valid until the
 // next completed reassembly) when this fragment completes the datagram. msg is
 // non-empty when the fragment was rejected.
-func (t *fragTable) add(k fragKey, off int, data []byte, more bool, ts int64, nh uint8, frame uint64) (payload []byte, nhOut uint8, done bool, msg string) {
+func (t *fragTable) add(k fragKey, off int, data []byte, more bool, ts int64, nh IPProto, frame uint64) (payload []byte, nhOut IPProto, done bool, msg string) {
 	end := off + len(data)
 	if end > maxDatagram {
 		return nil, 0, false, "fragment extends past the maximum datagram size"

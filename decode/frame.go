@@ -212,7 +212,7 @@ type IPv4 struct {
 	Flags        uint8  // 3 bits: reserved, DF, MF
 	FragOffset   uint16 // in 8-byte units
 	TTL          uint8
-	Protocol     uint8
+	Protocol     IPProto
 	Checksum     uint16
 	Src, Dst     netip.Addr
 	Options      []byte // aliases Data
@@ -227,10 +227,10 @@ type IPv6 struct {
 	TrafficClass uint8
 	FlowLabel    uint32
 	PayloadLen   uint16
-	NextHeader   uint8 // first next header
+	NextHeader   IPProto // first next header
 	HopLimit     uint8
 	Src, Dst     netip.Addr
-	Proto        uint8 // upper-layer protocol after extension headers
+	Proto        IPProto // upper-layer protocol after extension headers
 	FragID       uint32
 	FragOffset   uint16
 	MoreFrags    bool
@@ -251,7 +251,7 @@ type ICMP struct {
 	// Inner is the quoted packet of an error message (dest unreachable, time
 	// exceeded...): its addresses and ports, when present.
 	HasInner               bool
-	InnerProto             uint8
+	InnerProto             IPProto
 	InnerSrc, InnerDst     netip.Addr
 	InnerSport, InnerDport uint16
 	RequestIn              uint64 // echo reply: frame number of the matching request (0 unknown)
@@ -277,7 +277,7 @@ type ICMPv6 struct {
 	RouterLifetime         uint16
 	MTU                    uint32
 	HasInner               bool
-	InnerProto             uint8
+	InnerProto             IPProto
 	InnerSrc, InnerDst     netip.Addr
 	InnerSport, InnerDport uint16
 }

@@ -61,12 +61,12 @@ func (d *Decoder) decodeICMP(f *Frame, b []byte, off int, reasm bool) {
 		if len(q) >= 20 && q[0]>>4 == 4 {
 			ihl := int(q[0]&0xf) * 4
 			c.HasInner = true
-			c.InnerProto = q[9]
+			c.InnerProto = IPProto(q[9])
 			c.InnerSrc = netip.AddrFrom4([4]byte(q[12:16]))
 			c.InnerDst = netip.AddrFrom4([4]byte(q[16:20]))
 			c.InnerSport, c.InnerDport = 0, 0
 			c.InnerIP = IPv4{Version: 4, IHL: q[0] & 0xf, TOS: q[1], TotalLen: be16(q[2:]), ID: be16(q[4:]),
-				Flags: q[6] >> 5, FragOffset: be16(q[6:]) & 0x1fff, TTL: q[8], Protocol: q[9], Checksum: be16(q[10:]),
+				Flags: q[6] >> 5, FragOffset: be16(q[6:]) & 0x1fff, TTL: q[8], Protocol: IPProto(q[9]), Checksum: be16(q[10:]),
 				Src: c.InnerSrc, Dst: c.InnerDst}
 			if ihl >= 20 && len(q) >= ihl {
 				c.InnerL4 = q[ihl:]
@@ -100,7 +100,7 @@ func (d *Decoder) decodeICMPv6(f *Frame, b []byte, off int, reasm bool) {
 		q := h[min(8, len(h)):]
 		if len(q) >= 40 && q[0]>>4 == 6 {
 			c.HasInner = true
-			c.InnerProto = q[6]
+			c.InnerProto = IPProto(q[6])
 			c.InnerSrc = netip.AddrFrom16([16]byte(q[8:24]))
 			c.InnerDst = netip.AddrFrom16([16]byte(q[24:40]))
 			if len(q) >= 44 && (c.InnerProto == IPProtoTCP || c.InnerProto == IPProtoUDP) {

@@ -96,7 +96,7 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 					add("ipv6.routing")
 				case 60:
 					add("ipv6.dstopts")
-				case IPProtoFrag:
+				case uint8(IPProtoFrag):
 					if f.IPv6.FragOffset != 0 || f.IPv6.MoreFrags || f.IPv6.Reassembled {
 						add("ipv6.fraghdr")
 					}
@@ -402,7 +402,7 @@ func (f *Frame) malformed() bool {
 	return false
 }
 
-func ipProtoName(p uint8) string {
+func ipProtoName(p IPProto) string {
 	switch p {
 	case IPProtoICMP:
 		return "ICMP"

@@ -1,18 +1,48 @@
 package decode
 
-import "net/netip"
+import (
+	"net/netip"
+	"strconv"
+)
+
+// IPProto is an IP protocol number (IPv4 protocol, IPv6 next header).
+type IPProto uint8
 
 // IP protocol numbers the decoder follows.
 const (
-	IPProtoICMP   uint8 = 1
-	IPProtoIPIP   uint8 = 4
-	IPProtoTCP    uint8 = 6
-	IPProtoUDP    uint8 = 17
-	IPProtoIPv6   uint8 = 41
-	IPProtoFrag   uint8 = 44
-	IPProtoICMPv6 uint8 = 58
-	IPProtoNoNext uint8 = 59
+	IPProtoICMP   IPProto = 1
+	IPProtoIPIP   IPProto = 4
+	IPProtoTCP    IPProto = 6
+	IPProtoUDP    IPProto = 17
+	IPProtoIPv6   IPProto = 41
+	IPProtoFrag   IPProto = 44
+	IPProtoICMPv6 IPProto = 58
+	IPProtoNoNext IPProto = 59
 )
+
+// String is the protocol's lower-case name as wirewatch reports it ("tcp",
+// "udp", "icmp"), or "ip proto N" for one the decoder does not follow.
+func (p IPProto) String() string {
+	switch p {
+	case IPProtoICMP:
+		return "icmp"
+	case IPProtoIPIP:
+		return "ipip"
+	case IPProtoTCP:
+		return "tcp"
+	case IPProtoUDP:
+		return "udp"
+	case IPProtoIPv6:
+		return "ipv6"
+	case IPProtoFrag:
+		return "ipv6-frag"
+	case IPProtoICMPv6:
+		return "icmpv6"
+	case IPProtoNoNext:
+		return "ipv6-nonxt"
+	}
+	return "ip proto " + strconv.Itoa(int(p))
+}
 
 // decodeIPv4 dissects an IPv4 header at b[off:]; reasm says b is Frame.Reassembled.
 func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
@@ -51,7 +81,7 @@ func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
 	ip.Flags = uint8(ff >> 13)
 	ip.FragOffset = ff & 0x1fff
 	ip.TTL = h[8]
-	ip.Protocol = h[9]
+	ip.Protocol = IPProto(h[9])
 	ip.Checksum = be16(h[10:])
 	ip.Src = netip.AddrFrom4([4]byte(h[12:16]))
 	ip.Dst = netip.AddrFrom4([4]byte(h[16:20]))
@@ -88,7 +118,7 @@ func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
 			f.data(off+ihl, capEnd-off-ihl, reasm)
 			return
 		}
-		k := fragKey{proto: ip.Protocol, id: uint32(ip.ID), src: ip.Src, dst: ip.Dst}
+		k := fragKey{proto: uint8(ip.Protocol), id: uint32(ip.ID), src: ip.Src, dst: ip.Dst}
 		payload, _, done, msg := d.frag.add(k, int(ip.FragOffset)*8, b[off+ihl:capEnd], more, f.TS, 0, f.Number)
 		if msg != "" {
 			f.anomaly(ProtoIP, off, msg)
@@ -111,7 +141,7 @@ func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
 
 // ipPayload dispatches the upper-layer protocol at b[off:]; repEnd is where
 // the payload ends on the wire (may exceed len(b) when the capture truncated it).
-func (d *Decoder) ipPayload(f *Frame, proto uint8, b []byte, off, repEnd int, reasm bool) {
+func (d *Decoder) ipPayload(f *Frame, proto IPProto, b []byte, off, repEnd int, reasm bool) {
 	if off > len(b) {
 		return
 	}
@@ -153,7 +183,7 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 	ip.TrafficClass = uint8(vtf >> 20)
 	ip.FlowLabel = vtf & 0xfffff
 	ip.PayloadLen = be16(h[4:])
-	ip.NextHeader = h[6]
+	ip.NextHeader = IPProto(h[6])
 	ip.HopLimit = h[7]
 	ip.Src = netip.AddrFrom16([16]byte(h[8:24]))
 	ip.Dst = netip.AddrFrom16([16]byte(h[24:40]))
@@ -196,7 +226,7 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 			if nh == 43 && b[p+2] == 0 {
 				ip.RH0 = true
 			}
-			nh = b[p]
+			nh = IPProto(b[p])
 			p += n
 			continue
 		case IPProtoFrag:
@@ -212,7 +242,7 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 			ip.FragOffset = fo >> 3
 			ip.MoreFrags = fo&1 != 0
 			ip.FragID = be32(b[p+4:])
-			nh = b[p]
+			nh = IPProto(b[p])
 			p += 8
 			if (ip.FragOffset != 0 || ip.MoreFrags) && !reasm && d.opts.ReassembleIP {
 				ip.Proto = nh
@@ -258,7 +288,7 @@ func (d *Decoder) setIPv6(f *Frame, ip *IPv6, outer bool) {
 }
 
 // ipv6Upper walks extension headers left in a reassembled IPv6 payload, then dispatches.
-func (d *Decoder) ipv6Upper(f *Frame, nh uint8, b []byte, p, repEnd int, reasm bool) {
+func (d *Decoder) ipv6Upper(f *Frame, nh IPProto, b []byte, p, repEnd int, reasm bool) {
 	for {
 		switch nh {
 		case 0, 43, 60, 135, 139, 140:
@@ -267,7 +297,7 @@ func (d *Decoder) ipv6Upper(f *Frame, nh uint8, b []byte, p, repEnd int, reasm b
 				return
 			}
 			n := (int(b[p+1]) + 1) * 8
-			nh = b[p]
+			nh = IPProto(b[p])
 			p += n
 			continue
 		}
@@ -285,9 +315,9 @@ func (f *Frame) reportedEnd(b []byte, reasm bool) int {
 	return f.Len
 }
 
-func (ip *IPv6) addExt(t uint8) {
+func (ip *IPv6) addExt(t IPProto) {
 	if int(ip.NExt) < len(ip.Ext) {
-		ip.Ext[ip.NExt] = t
+		ip.Ext[ip.NExt] = uint8(t)
 		ip.NExt++
 	}
 }

@@ -15,7 +15,7 @@ func fullTCP(f *decode.Frame) bool { return hasTCP(f) && !f.TCP.Short }
 func tcpAvail(f *decode.Frame, n int) bool { return hasTCP(f) && f.TCP.HdrAvail >= n }
 
 // icmpInnerPorts returns the ports of a TCP or UDP header quoted in an ICMP error.
-func icmpInnerPorts(f *decode.Frame, proto uint8) (s, d uint16, ok bool) {
+func icmpInnerPorts(f *decode.Frame, proto decode.IPProto) (s, d uint16, ok bool) {
 	switch {
 	case f.Has(decode.ProtoICMP) && f.ICMP.HasInner && f.ICMP.InnerProto == proto:
 		return f.ICMP.InnerSport, f.ICMP.InnerDport, true
@@ -26,7 +26,7 @@ func icmpInnerPorts(f *decode.Frame, proto uint8) (s, d uint16, ok bool) {
 }
 
 // portField lists the transport header's port(s), then those quoted in an ICMP error.
-func portField(name string, p decode.Proto, proto uint8, src, dst bool) Field {
+func portField(name string, p decode.Proto, proto decode.IPProto, src, dst bool) Field {
 	return Field{Name: name, Type: FTUint16, Base: BaseDec, Proto: p,
 		Get: func(f *decode.Frame, out []Value) []Value {
 			var s, d uint16

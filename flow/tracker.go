@@ -363,7 +363,7 @@ func (t *Tracker) udpDatagram(f *decode.Frame, key Key, dir int, payload int) {
 // quoted handles the transport header quoted in an ICMP error: Wireshark
 // dissects it and so looks up (or creates) its conversation, giving the
 // ICMP frame that conversation's stream number.
-func (t *Tracker) quoted(f *decode.Frame, proto uint8, src, dst netip.Addr, sport, dport uint16) {
+func (t *Tracker) quoted(f *decode.Frame, proto decode.IPProto, src, dst netip.Addr, sport, dport uint16) {
 	if !src.IsValid() || !dst.IsValid() {
 		return
 	}
@@ -371,9 +371,9 @@ func (t *Tracker) quoted(f *decode.Frame, proto uint8, src, dst netip.Addr, spor
 	var m map[Key]*conn
 	var p decode.Proto
 	switch proto {
-	case 6:
+	case decode.IPProtoTCP:
 		m, p = t.tcp, decode.ProtoTCP
-	case 17:
+	case decode.IPProtoUDP:
 		m, p = t.udp, decode.ProtoUDP
 	default:
 		return
