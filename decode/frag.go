@@ -26,8 +26,8 @@ type fragSet struct {
 	key    fragKey
 	buf    []byte
 	spans  []span
-	total  int   // datagram payload length once the last fragment is seen, else -1
-	first  int64 // packet time of the first fragment
+	total  int     // datagram payload length once the last fragment is seen, else -1
+	first  int64   // packet time of the first fragment
 	nh     IPProto // IPv6: next header from the offset-0 fragment
 	haveNH bool
 	frames []uint64 // frame numbers of the fragments, in arrival order
