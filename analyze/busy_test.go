@@ -180,6 +180,8 @@ func mergeBusy(t *testing.T, scenario, background, out string, lead time.Duratio
 type busyRow struct {
 	name, seed, truth, planted string
 	rank, findings, critical   int
+	sev                        string
+	conf                       float64
 	others                     []string
 	pass                       bool
 }
@@ -242,7 +244,7 @@ func TestBusySegment(t *testing.T) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nbusy segment: each capture merged with pcapgen -size 50MB -rate 30 (seed), starting 2 s before it\n")
-	fmt.Fprintf(&b, "%-36s %4s %-50s %7s %8s %8s  %s\n", "capture", "seed", "planted (truth)", "rank", "findings", "critical", "result / other critical")
+	fmt.Fprintf(&b, "%-36s %4s %-52s %4s %-8s %4s %8s %8s  %s\n", "capture", "seed", "planted (truth)", "rank", "severity", "conf", "findings", "critical", "result / other critical")
 	passed := 0
 	for _, r := range rows {
 		v := "ok"
@@ -255,7 +257,7 @@ func TestBusySegment(t *testing.T) {
 		if r.rank > 0 {
 			rank = fmt.Sprint(r.rank)
 		}
-		fmt.Fprintf(&b, "%-36s %4s %-50s %7s %8d %8d  %s %s\n", r.name, r.seed, r.truth, rank, r.findings, r.critical, v, strings.Join(r.others, "; "))
+		fmt.Fprintf(&b, "%-36s %4s %-52s %4s %-8s %4.2f %8d %8d  %s %s\n", r.name, r.seed, r.truth, rank, r.sev, r.conf, r.findings, r.critical, v, strings.Join(r.others, "; "))
 	}
 	fmt.Fprintf(&b, "%d of %d merged captures pass\n", passed, len(rows))
 	t.Log(b.String())
@@ -294,6 +296,7 @@ func busyCheck(t *testing.T, name string, tf *truthFile, fs []analyze.Finding) b
 		if row.rank == 0 && planted(f) {
 			row.rank = i + 1
 			row.planted = string(f.Category)
+			row.sev, row.conf = f.Severity.String(), f.Confidence
 			continue
 		}
 		if f.Severity == analyze.Critical && !planted(f) {
@@ -302,6 +305,11 @@ func busyCheck(t *testing.T, name string, tf *truthFile, fs []analyze.Finding) b
 		}
 	}
 	if row.truth != "(clean)" {
+		if row.rank > 1 {
+			for i := 0; i < row.rank-1; i++ {
+				t.Logf("%s: ahead of the planted finding: %d. %s %s conf %.2f score %.1f: %s", name, i+1, fs[i].Severity, fs[i].Category, fs[i].Confidence, fs[i].Score, fs[i].Title)
+			}
+		}
 		if row.rank == 0 || row.rank > 3 {
 			t.Errorf("%s: the planted finding is at rank %d, want among the first three", name, row.rank)
 			for i := range fs {

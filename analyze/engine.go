@@ -77,6 +77,7 @@ type Engine struct {
 	machineOf map[netip.Addr]*machine
 	names     map[netip.Addr]*hostNames
 	httpResp  map[Endpoint]int // HTTP responses per server
+	answers   map[Endpoint]int // requests answered per server (first response byte)
 	healthAll map[Endpoint]health
 	healthBkt map[healthKey]health
 
@@ -171,6 +172,7 @@ func New(cfg Config) *Engine {
 		names:        map[netip.Addr]*hostNames{},
 		healthAll:    map[Endpoint]health{},
 		httpResp:     map[Endpoint]int{},
+		answers:      map[Endpoint]int{},
 		healthBkt:    map[healthKey]health{},
 		dnsPending:   map[dnsKey]*dnsQuery{},
 		dnsByName:    map[dnsNameKey][]*dnsQuery{},

@@ -23,6 +23,13 @@ func ruleServerThink(x *explainCtx) bool {
 	if st.maxDur >= int64(e.cfg.ThinkWarn) && known {
 		f.Severity = Warning
 	}
+	outlier := ""
+	if n := e.answers[ep]; n >= 5 && st.n*10 < n {
+		// a server that answered most requests promptly: an outlier worth
+		// knowing, not a slow server
+		f.Severity = Info
+		outlier = fmt.Sprintf(" It answered the other %s of its %s requests in the capture promptly, so these are outliers.", itoa(n-st.n), itoa(n))
+	}
 	acked := ""
 	for _, s := range g.stalls {
 		if s.ack > 0 {
@@ -37,7 +44,7 @@ func ruleServerThink(x *explainCtx) bool {
 	urls := whatList(g, 4)
 	f.Title = fmt.Sprintf("Server %s takes up to %s to answer (%s)", x.e.namedEP(ep), secs(st.maxDur), plural(st.n, "slow response", "slow responses"))
 	f.Explanation = fmt.Sprintf("The client sent its request promptly and then waited %s for the first byte of the answer from %s%s.%s "+
-		"Slow requests: %s. Look at the server application and its back ends, not at the network.%s",
+		"Slow requests: %s. Look at the server application and its back ends, not at the network.%s"+outlier,
 		rangeOf(secs(st.minDur), secs(st.maxDur)), ep, rtt, acked, urls, unS)
 	f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && %s", ipf, k.host, k.port, frameSet(st.evidence, 300))
 	x.c = culprit

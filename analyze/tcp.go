@@ -576,6 +576,11 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 		c.reqLastTS, c.reqLastFrm = t, f.Number
 		c.anyCliData = true
 	} else {
+		if c.phase == phReq {
+			if n, ok := e.answers[c.srv]; ok || len(e.answers) < 1<<16 {
+				e.answers[c.srv] = n + 1
+			}
+		}
 		switch {
 		case c.phase == phReq:
 			g := t - c.reqLastTS
