@@ -521,6 +521,7 @@ func (s *AppStream) Skip(f *Frame) {
 	f.drop(ProtoTLS)
 	if f.Has(ProtoTCP) {
 		f.drop(ProtoDNS)
+		f.dropOtherTCP()
 	}
 }
 

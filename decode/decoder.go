@@ -42,6 +42,8 @@ type Decoder struct {
 	// httpOversized tells decodeHTTP that the head it gets is the kept
 	// start of one that outgrew the AppStream buffer.
 	httpOversized bool
+	// ssh is the SSH connection state (ssh.go).
+	ssh sshTable
 }
 
 // NewDecoder returns a Decoder with opts.

@@ -33,6 +33,10 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 	if d.opts.SkipApp&AppOther != 0 {
 		return false
 	}
+	switch port {
+	case 22:
+		return d.decodeSSH(f, p, port)
+	}
 	return false
 }
 
@@ -89,6 +93,11 @@ func (f *Frame) otherProtoColumn() string {
 		return "NTP"
 	case ProtoNBNS:
 		return "NBNS"
+	case ProtoSSH:
+		if f.SSH.Known {
+			return "SSHv2"
+		}
+		return "SSH"
 	}
 	return ""
 }
@@ -105,4 +114,20 @@ func (f *Frame) otherMalformed() bool {
 		}
 	}
 	return false
+}
+
+// otherTCPProtos are this file's protocols carried over TCP.
+const otherTCPProtos = 1<<ProtoSSH | 1<<ProtoNBSS | 1<<ProtoSMB2 | 1<<ProtoSMTP | 1<<ProtoWebSocket
+
+// dropOtherTCP removes this file's TCP protocols from f (a retransmission,
+// which Wireshark does not dissect again).
+func (f *Frame) dropOtherTCP() {
+	if f.Present&otherTCPProtos == 0 {
+		return
+	}
+	for p := ProtoDHCP; p < NumProtos; p++ {
+		if otherTCPProtos&(1<<p) != 0 && f.Has(p) {
+			f.drop(p)
+		}
+	}
 }

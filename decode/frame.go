@@ -107,6 +107,7 @@ type Frame struct {
 	UDP   UDP
 	DNS   DNS
 	NBNS  NBNS
+	SSH   SSH
 	HTTP  HTTP
 	TLS   TLS
 

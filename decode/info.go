@@ -269,6 +269,9 @@ func appendUint(dst []byte, v uint64) []byte { return strconv.AppendUint(dst, v,
 
 // AppendInfo appends the Info column.
 func (f *Frame) AppendInfo(dst []byte) []byte {
+	if f.Has(ProtoSSH) {
+		return f.appendSSHInfo(dst)
+	}
 	if f.Has(ProtoTCP) {
 		// Wireshark prepends the TCP analysis labels to whatever protocol writes the Info.
 		dst = f.appendTCPAnalysis(dst)

@@ -218,6 +218,7 @@ func testDissector(t *testing.T, p decode.Proto, manifestName string, floor floa
 func TestDHCPMatchesTshark(t *testing.T) { testDissector(t, decode.ProtoDHCP, "dhcp", 98) }
 func TestNTPMatchesTshark(t *testing.T)  { testDissector(t, decode.ProtoNTP, "ntp", 95) } // one frame differs: overlapping IP fragments with conflicting data, which tshark reassembles otherwise
 func TestNBNSMatchesTshark(t *testing.T) { testDissector(t, decode.ProtoNBNS, "nbns", 98) }
+func TestSSHMatchesTshark(t *testing.T)  { testDissector(t, decode.ProtoSSH, "ssh", 95) }
 
 // dissectFuzzPorts are the transports and ports the dissectors of
 // decode/dissect.go listen on.
@@ -265,6 +266,24 @@ var dissectSeeds = [][]byte{
 	append(append([]byte{0xa7, 0x85, 0x29, 0x10, 0, 1, 0, 0, 0, 0, 0, 1, 32},
 		[]byte("FHEPFCELEHFCEPFFFACACACACACACAAA")...),
 		0, 0, 32, 0, 1, 0xc0, 12, 0, 32, 0, 1, 0, 4, 0x93, 0xe0, 0, 6, 0x80, 0, 192, 168, 199, 133),
+	[]byte("SSH-2.0-OpenSSH_7.8\r\n"),
+	sshKexInitSeed(),
+}
+
+// sshKexInitSeed is an SSH binary packet holding a KEXINIT.
+func sshKexInitSeed() []byte {
+	msg := append([]byte{20}, make([]byte, 16)...)
+	for _, l := range []string{"curve25519-sha256", "ssh-ed25519", "chacha20-poly1305@openssh.com", "aes128-ctr",
+		"hmac-sha2-256", "hmac-sha2-256", "none", "none", "", ""} {
+		msg = append(msg, 0, 0, byte(len(l)>>8), byte(len(l)))
+		msg = append(msg, l...)
+	}
+	msg = append(msg, 0, 0, 0, 0, 0)
+	pad := 8 - (len(msg)+5)%8 + 4
+	n := len(msg) + 1 + pad
+	b := []byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n), byte(pad)}
+	b = append(b, msg...)
+	return append(b, make([]byte, pad)...)
 }
 
 func dhcpSeed() []byte {
