@@ -25,6 +25,11 @@ type (
 		NamePos int
 		Name    string // without the leading dot
 		Dot     bool
+		// HasLayer is set by the layer operator "name#n", Layer is n and
+		// LayerEnd the offset just past it.
+		HasLayer bool
+		Layer    int
+		LayerEnd int
 	}
 
 	// String is a quoted string literal; Value is the unescaped text.

@@ -166,10 +166,10 @@ func (c *checker) test(x Expr) test {
 		// A protocol missing from the registry is tested by its Present bit;
 		// registry fields keep their own presence rules (dns is absent on
 		// mDNS frames, for example).
-		if f == c.protos[x.Name] && f.Proto != decode.ProtoFrame {
+		if f == c.protos[x.Name] && f.Proto != decode.ProtoFrame && !x.HasLayer {
 			return &protoTest{f.Proto}
 		}
-		return &existsTest{&fieldNode{f: f}}
+		return &existsTest{newFieldNode(f, x.HasLayer, x.Layer)}
 	case *String:
 		c.fail(x.Pos(), x.End(), x.Lit+" is neither a field nor a protocol name.")
 		return trueTest{}
@@ -362,7 +362,7 @@ func (c *checker) value(x Expr) operand {
 	switch x := x.(type) {
 	case *Word:
 		if f := c.lookup(x.Name); f != nil {
-			return operand{v: &fieldNode{f: f}, typ: f.Type, f: f, pos: x.Pos(), end: x.End()}
+			return operand{v: newFieldNode(f, x.HasLayer, x.Layer), typ: f.Type, f: f, pos: x.Pos(), end: x.End()}
 		}
 		if x.Dot {
 			c.fail(x.Pos(), x.End(), `"`+x.Name+`" is not a valid protocol or protocol field.`)

@@ -49,8 +49,11 @@
 // "tcp.flags & 0x12 == 0x12" and "{tcp.srcport + 1} == 81" work.
 // Keywords are lower case ("AND" is not one). "xor", "^^", field references
 // ($field) and macros are rejected, as in tshark 4.0. The layer operator
-// (ip.addr#2), which tshark 4.0 accepts, is rejected with a message saying
-// so: the field registry does not record which layer an occurrence is from.
+// (ip.dst#2, vlan.id#2 > vlan.id#1) picks the occurrences of the n-th layer:
+// the registry gives occurrences, so a layer is one occurrence of a header
+// field of a repeatable header (eth, vlan, ip, ipv6, icmp, tcp, udp), two
+// for address and port pairs (ip.addr, tcp.port), and all occurrences of
+// other fields are layer 1. Layer ranges (#[1-2]) are not supported.
 //
 // A word is a field or protocol name (".name" forces that reading) or an
 // unparsed literal: a number, a byte string, an address, a value name. The

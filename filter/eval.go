@@ -61,15 +61,69 @@ func kindOf(t field.Type) kind {
 
 // ---------------------------------------------------------------- values
 
-// fieldNode yields every occurrence of a registry field.
+// fieldNode yields every occurrence of a registry field, or with the layer
+// operator (name#n) the occurrences of the n-th layer.
 type fieldNode struct {
-	f   *field.Field
-	buf []field.Value
+	f     *field.Field
+	buf   []field.Value
+	layer int // -1: all occurrences
+	per   int // occurrences per layer (with layer >= 0); 0: all in layer 1
+}
+
+// newFieldNode returns the node of field f, restricted to layer n when
+// hasLayer is set (Wireshark counts layers from 1; #0 matches nothing).
+// The registry gives occurrences, not layers: for the header fields a
+// protocol repeats once per encapsulation or quoted header (eth, vlan, ip,
+// ipv6, icmp, tcp, udp...) each layer contributes one occurrence, two for
+// the address and port pairs (ip.addr, eth.addr, tcp.port...); the
+// occurrences of other fields all count as layer 1.
+func newFieldNode(f *field.Field, hasLayer bool, n int) *fieldNode {
+	fn := &fieldNode{f: f, layer: -1}
+	if !hasLayer {
+		return fn
+	}
+	fn.layer = n
+	switch f.Proto {
+	case decode.ProtoEth, decode.ProtoVLAN, decode.ProtoIEEE8021AD, decode.ProtoIP, decode.ProtoIPv6,
+		decode.ProtoICMP, decode.ProtoICMPv6, decode.ProtoTCP, decode.ProtoUDP, decode.ProtoSLL:
+		fn.per = 1
+		if f.Type != field.FTProtocol && isPairField(f.Name) {
+			fn.per = 2
+		}
+	}
+	return fn
+}
+
+// isPairField reports fields that hold both ends of a header: *.addr,
+// *.host, *.port and their Ethernet flag/OUI companions.
+func isPairField(name string) bool {
+	for _, s := range []string{".addr", ".host", ".port", ".addr.oui", ".addr_resolved", ".ig", ".lg"} {
+		if len(name) > len(s) && name[len(name)-len(s):] == s {
+			return name != "eth.dst.ig" && name != "eth.dst.lg" && name != "eth.src.ig" && name != "eth.src.lg"
+		}
+	}
+	return false
 }
 
 func (n *fieldNode) eval(fr *decode.Frame) []field.Value {
 	n.buf = n.f.Get(fr, n.buf[:0])
-	return n.buf
+	if n.layer < 0 {
+		return n.buf
+	}
+	if n.layer == 0 {
+		return n.buf[:0]
+	}
+	if n.per == 0 {
+		if n.layer == 1 {
+			return n.buf
+		}
+		return n.buf[:0]
+	}
+	lo, hi := (n.layer-1)*n.per, n.layer*n.per
+	if lo >= len(n.buf) {
+		return n.buf[:0]
+	}
+	return n.buf[lo:min(hi, len(n.buf))]
 }
 
 // constNode yields a literal converted at compile time.

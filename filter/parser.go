@@ -257,10 +257,38 @@ func (p *parser) parseUnary() Expr {
 func (p *parser) parsePostfix() Expr {
 	x := p.parsePrimary()
 	if p.tok == ILLEGAL && p.lit == "#" {
-		// tshark 4.0 accepts ip.addr#2; the field registry does not say which
-		// protocol layer an occurrence comes from, so wirewatch cannot.
-		p.fail(p.pos, p.pos+1, `The layer operator "#" is not supported by wirewatch; compare all occurrences, or use count().`)
-		return x
+		// The layer operator: ip.dst#2 is ip.dst of the second IP layer.
+		hash := p.pos
+		w, ok := x.(*Word)
+		if !ok || w.Dot {
+			p.fail(hash, hash+1, `"#" was unexpected in this context.`)
+			return x
+		}
+		if hash+1 >= len(p.src) {
+			p.next()
+			p.fail(len(p.src), len(p.src), "Unexpected end of filter expression.")
+			return x
+		}
+		if c := p.src[hash+1]; !isDigit(c) {
+			p.fail(hash+1, hash+2, `Expected digit or "[", not "`+string(c)+`"`)
+			return x
+		}
+		p.next()
+		d := 0
+		for d < len(p.lit) && isDigit(p.lit[d]) {
+			d++
+		}
+		if d < len(p.lit) {
+			p.fail(p.pos+d, p.pos+d+1, `"`+p.lit[d:d+1]+`" was unexpected in this context.`)
+			return x
+		}
+		n, err := strconv.Atoi(p.lit)
+		if err != nil {
+			p.fail(p.pos, p.pos+len(p.lit), `"`+p.lit+`" is not a valid layer number.`)
+			return x
+		}
+		w.HasLayer, w.Layer, w.LayerEnd = true, n, p.pos+len(p.lit)
+		p.next()
 	}
 	for p.tok == RANGE {
 		s := &Slice{X: x, Lbrack: p.pos, Rbrack: p.pos + 1 + len(p.lit)}

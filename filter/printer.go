@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -22,6 +23,9 @@ func printExpr(b *strings.Builder, x Expr) {
 			b.WriteByte('.')
 		}
 		b.WriteString(x.Name)
+		if x.HasLayer {
+			fmt.Fprintf(b, "#%d", x.Layer)
+		}
 	case *String:
 		b.WriteString(quote(x.Value))
 	case *Char:
