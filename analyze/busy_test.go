@@ -34,16 +34,7 @@ type busyBackground struct {
 func (b *busyBackground) get(t *testing.T, seed uint64) string {
 	t.Helper()
 	b.once.Do(func() {
-		src, err := filepath.Abs(filepath.Join("..", "..", "shared", "bench", "pcapgen"))
-		if err == nil {
-			if _, err = os.Stat(src); err != nil {
-				src, err = filepath.Abs(filepath.Join("..", "shared", "bench", "pcapgen"))
-			}
-		}
-		if err != nil {
-			b.err = err
-			return
-		}
+		src := filepath.Join(corpus.Shared(t), "bench", "pcapgen")
 		b.bin = filepath.Join(b.dir, "pcapgen")
 		cmd := exec.Command("go", "build", "-o", b.bin, ".")
 		cmd.Dir = src

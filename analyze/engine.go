@@ -76,6 +76,7 @@ type Engine struct {
 	machByMAC map[[6]byte]*machine
 	machineOf map[netip.Addr]*machine
 	names     map[netip.Addr]*hostNames
+	dhcpNames map[[6]byte]string
 	httpResp  map[Endpoint]int // HTTP responses per server
 	answers   map[Endpoint]int // requests answered per server (first response byte)
 	healthAll map[Endpoint]health
@@ -172,6 +173,7 @@ func New(cfg Config) *Engine {
 		names:        map[netip.Addr]*hostNames{},
 		healthAll:    map[Endpoint]health{},
 		httpResp:     map[Endpoint]int{},
+		dhcpNames:    map[[6]byte]string{},
 		answers:      map[Endpoint]int{},
 		healthBkt:    map[healthKey]health{},
 		dnsPending:   map[dnsKey]*dnsQuery{},
@@ -242,6 +244,9 @@ func (e *Engine) Add(f *decode.Frame) {
 		}
 		if f.UDP.DstPort == 53 {
 			e.learnFrameMachine(f, src, dst, ttl)
+		}
+		if f.Has(decode.ProtoDHCP) {
+			e.learnDHCP(f.Payload)
 		}
 		e.addUDP(f, src, dst)
 	case f.Has(decode.ProtoICMP) || f.Has(decode.ProtoICMPv6):

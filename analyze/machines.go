@@ -248,3 +248,57 @@ func (e *Engine) unaffectedMachines(affected []Machine, cand []netip.Addr) []Mac
 	}
 	return ms
 }
+
+// learnDHCP takes what a DHCP exchange says about a machine: the address a
+// server acknowledged for a client hardware address (DHCPACK yiaddr and
+// chaddr: the address belongs to that machine even before it sends from
+// it) and the host name the client announced (option 12).
+func (e *Engine) learnDHCP(b []byte) {
+	if len(b) < decode.DHCPHeaderLen || b[1] != 1 || b[2] != 6 { // Ethernet hardware addresses only
+		return
+	}
+	var mac [6]byte
+	copy(mac[:], b[28:34])
+	start, ok := decode.DHCPOptionsStart(b)
+	if !ok {
+		return
+	}
+	var typ uint8
+	var hostname []byte
+	for i := start; ; {
+		o, next, ok := decode.NextDHCPOption(b, i)
+		if !ok || o.Code == 255 {
+			break
+		}
+		switch o.Code {
+		case 53:
+			if len(o.Value) == 1 {
+				typ = o.Value[0]
+			}
+		case 12:
+			hostname = o.Value
+		}
+		i = next
+	}
+	if b[0] == 1 && len(hostname) > 0 && len(e.dhcpNames) < 1<<14 {
+		if _, ok := e.dhcpNames[mac]; !ok {
+			e.dhcpNames[mac] = string(hostname)
+		}
+	}
+	if b[0] != 2 || typ != 5 {
+		return
+	}
+	yi := netip.AddrFrom4([4]byte(b[16:20]))
+	if !yi.IsValid() || yi.IsUnspecified() {
+		return
+	}
+	e.learnMachine(mac, yi, netip.Addr{}, 64)
+	if n, ok := e.dhcpNames[mac]; ok {
+		e.noteName(yi, []byte(n))
+	}
+}
+
+// Machine returns the machine of address a (a itself when no MAC is known).
+func (e *Engine) Machine(a netip.Addr) Machine {
+	return e.machines([]netip.Addr{a})[0]
+}

@@ -514,6 +514,11 @@ func (e *Engine) udpFlow(f *decode.Frame, s, d Endpoint) {
 		}
 		a = &attempt{kind: "udp", proto: "udp", local: s, peer: d}
 		e.udp[k] = a
+		if f.Has(decode.ProtoIP) {
+			e.learnFrameMachine(f, s.Addr, d.Addr, f.IP.TTL)
+		} else if f.Has(decode.ProtoIPv6) {
+			e.learnFrameMachine(f, s.Addr, d.Addr, f.IPv6.HopLimit)
+		}
 		e.addAttempt(e.host(s.Addr), a)
 	}
 	if a.answerTS == 0 {
