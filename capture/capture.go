@@ -38,6 +38,11 @@ type Info struct {
 	// NoTS is set when the record carries no timestamp (pcapng Simple Packet
 	// Block, custom block); TS is then 0 and tshark leaves frame.time empty.
 	NoTS bool
+	// CustomType and CustomPEN are set on a pcapng custom block record
+	// (LinkCustomBlock): the block type (0x00000BAD, copyable, or
+	// 0x40000BAD, not to be copied) and its Private Enterprise Number, so
+	// a writer can copy the block as tshark -w does.
+	CustomType, CustomPEN uint32
 }
 
 // Packet is one record. Data is owned by the Reader and valid until the next Next.

@@ -340,7 +340,8 @@ func (r *pcapngReader) Next() (Packet, error) {
 			return r.pb(b, off)
 		case blockCustom, blockCustomN:
 			data := b[12 : blen-4]
-			return Packet{Info: Info{CapLen: len(data), Len: len(data), LinkType: LinkCustomBlock, Interface: -1, Offset: off, NoTS: true}, Data: data}, nil
+			return Packet{Info: Info{CapLen: len(data), Len: len(data), LinkType: LinkCustomBlock, Interface: -1, Offset: off, NoTS: true,
+				CustomType: typ, CustomPEN: r.u32(b[8:])}, Data: data}, nil
 		}
 		// NRB, ISB, DSB, journal and unknown blocks are skipped.
 	}

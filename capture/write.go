@@ -21,7 +21,9 @@ type Writer interface {
 	// info.TS, info.Len, info.Interface (pcapng) and info.Comments (pcapng)
 	// are written; CapLen is len(data); Len is raised to len(data) if smaller.
 	// Records with LinkType LinkCustomBlock and Interface -1 (pcapng custom
-	// blocks surfaced by a Reader) are not packets and are skipped.
+	// blocks surfaced by a Reader) are not packets: the pcapng writer copies
+	// those whose type allows copying (0x00000BAD) as custom blocks, as
+	// tshark -w does, and skips the others; the pcap writer skips them all.
 	WritePacket(info Info, data []byte) error
 	Flush() error
 	Close() error
@@ -335,7 +337,13 @@ func (pw *PcapngWriter) WriteInterfaceStats(iface int, st InterfaceStats) error 
 
 // WritePacket writes an EPB for info.Interface with the packet's comments.
 func (pw *PcapngWriter) WritePacket(info Info, data []byte) error {
-	if pw.err != nil || (info.LinkType == LinkCustomBlock && info.Interface < 0) {
+	if pw.err != nil {
+		return pw.err
+	}
+	if info.LinkType == LinkCustomBlock && info.Interface < 0 {
+		if info.CustomType == blockCustom {
+			pw.writeCustom(info.CustomPEN, data)
+		}
 		return pw.err
 	}
 	if info.Interface < 0 {
@@ -382,6 +390,18 @@ func (pw *PcapngWriter) WritePacket(info Info, data []byte) error {
 	_, pw.err = pw.w.Write(b)
 	pw.lastTS = info.TS
 	return pw.err
+}
+
+// writeCustom writes a copyable Custom Block (type 0x00000BAD).
+func (pw *PcapngWriter) writeCustom(pen uint32, data []byte) {
+	pad := (4 - len(data)%4) % 4
+	b := pw.buf[:0]
+	b = le32(b, blockCustom)
+	b = le32(b, 0) // set by writeBlock
+	b = le32(b, pen)
+	b = append(b, data...)
+	b = append(b, 0, 0, 0)[:len(b)+pad]
+	pw.writeBlock(b)
 }
 
 // Flush writes buffered blocks to the underlying writer.

@@ -75,6 +75,7 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 	f.Interface = p.Interface
 	f.Comments = p.Comments
 	f.NoTS = p.NoTS
+	f.CustomType, f.CustomPEN = p.CustomType, p.CustomPEN
 	f.Data = p.Data
 	f.Present = 1 << ProtoFrame
 	b := p.Data

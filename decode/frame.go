@@ -85,7 +85,10 @@ type Frame struct {
 	Interface int
 	NoTS      bool // the record has no timestamp (pcapng SPB, custom block): frame.time* absent
 	Comments  []string
-	Data      []byte // captured bytes (aliased; owned by the reader)
+	// CustomType and CustomPEN: a pcapng custom block's type and Private
+	// Enterprise Number (LinkType capture.LinkCustomBlock), for -w.
+	CustomType, CustomPEN uint32
+	Data                  []byte // captured bytes (aliased; owned by the reader)
 	// Reference times set by the pipeline for frame.time_relative,
 	// frame.time_delta and frame.time_delta_displayed.
 	FirstTS, PrevTS, PrevDisplayedTS int64

@@ -298,3 +298,41 @@ func TestHostileHTTPStaysHTTP(t *testing.T) {
 	}
 	t.Logf("-Y http on the oversized-head and bogus-chunk captures: %d of %d frames tshark selects selected alike (number, request, response, URI, code)", agree, total)
 }
+
+// TestHostileWriteCustomBlocks: read -w copies the pcapng custom blocks that
+// may be copied, as tshark -w does, so tshark lists the same frames, with
+// the same numbers, in both written files (with and without a filter).
+func TestHostileWriteCustomBlocks(t *testing.T) {
+	testenv.Tool(t, "tshark")
+	path := hostileFile("custom-blocks.pcapng")
+	dir := t.TempDir()
+	same := 0
+	for i, filter := range []string{"", "frame.number > 3", "!dns || dns.id == 2"} {
+		mine, theirs := filepath.Join(dir, fmt.Sprintf("ww%d.pcapng", i)), filepath.Join(dir, fmt.Sprintf("ts%d.pcapng", i))
+		args := []string{"read", "-w", mine, path}
+		targs := []string{"-r", path, "-w", theirs}
+		if filter != "" {
+			args = append(args, "-Y", filter)
+			targs = append(targs, "-Y", filter)
+		}
+		if code, _, errs := runReadCmd(t, nil, args...); code != 0 {
+			t.Fatalf("read -w: exit %d: %s", code, errs)
+		}
+		if out, err := exec.Command("tshark", targs...).CombinedOutput(); err != nil {
+			t.Fatalf("tshark -w: %v\n%s", err, out)
+		}
+		list := func(p string) string {
+			out, err := exec.Command("tshark", "-n", "-r", p).Output()
+			if err != nil {
+				t.Fatalf("tshark -r %s: %v", p, err)
+			}
+			return string(out)
+		}
+		if got, want := list(mine), list(theirs); got != want {
+			t.Errorf("-Y %q: tshark reads the file read -w wrote as\n%s\nand the one tshark -w wrote as\n%s", filter, got, want)
+		} else {
+			same++
+		}
+	}
+	t.Logf("read -w: %d of 3 written files list exactly the frames of tshark -w's", same)
+}

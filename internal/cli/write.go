@@ -13,8 +13,8 @@ import (
 // classic pcap when FILE ends in .pcap. Timestamps, original and captured
 // lengths, interfaces (link type, snap length, name, description, FCS length)
 // and packet comments are preserved, so tshark reads the new file as it
-// reads the selected frames of the original. pcapng custom blocks are not
-// packets and are not written.
+// reads the selected frames of the original. pcapng custom blocks that may
+// be copied are copied (pcapng output), as tshark -w does.
 type captureWriter struct {
 	path     string // "-" writes pcapng to stdout
 	stdout   io.Writer
@@ -50,7 +50,14 @@ func (cw *captureWriter) write(f *decode.Frame) error {
 		return fmt.Errorf("-w %s: the capture was not opened", cw.path)
 	}
 	if f.LinkType == capture.LinkCustomBlock {
-		return nil
+		// A pcapng custom block: copied when its type allows it, as tshark -w
+		// copies it, so the frame numbers of the new file match the old.
+		info := capture.Info{CapLen: len(f.Data), Len: f.Len, LinkType: f.LinkType, Interface: -1, NoTS: true,
+			CustomType: f.CustomType, CustomPEN: f.CustomPEN}
+		if err := cw.w.WritePacket(info, f.Data); err != nil {
+			cw.err = fmt.Errorf("-w %s: %w", cw.path, err)
+		}
+		return cw.err
 	}
 	idx := cw.fileIndex(f)
 	// Declare interfaces the source announced after the output was created.
