@@ -564,13 +564,19 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 			c.phase = phReq
 			c.reqTS, c.reqFrame, c.reqAckTS = t, f.Number, 0
 			c.whatLen = 0
-			if f.Has(decode.ProtoHTTP) && f.HTTP.Request {
-				c.setWhat(f.HTTP.Method, f.HTTP.URI)
-				e.noteName(c.srv.Addr, hostOnly(f.HTTP.Host))
+			if m, u, host, ok := f.HTTPRequest(); ok { // HTTP/1.x or HTTP/2 (decrypted TLS)
+				c.setWhat(m, u)
+				e.noteName(c.srv.Addr, hostOnly(host))
 			} else if f.Has(decode.ProtoTLS) && f.TLS.HandshakeType == 1 {
 				c.setWhat([]byte("TLS ClientHello"), f.TLS.SNI)
 				c.tlsHello = true
 				e.noteName(c.srv.Addr, f.TLS.SNI)
+			}
+		} else if c.whatLen == 0 {
+			// the request itself after other client bytes of this turn
+			// (HTTP/2 WINDOW_UPDATE or SETTINGS before the HEADERS)
+			if m, u, _, ok := f.HTTPRequest(); ok {
+				c.setWhat(m, u)
 			}
 		}
 		c.reqLastTS, c.reqLastFrm = t, f.Number
@@ -608,8 +614,8 @@ func (e *Engine) clientStall(f *decode.Frame, c *conn, from int64, fromFrame uin
 	if idle {
 		what = "request on an idle connection"
 	}
-	if f.Has(decode.ProtoHTTP) && f.HTTP.Request {
-		what = string(f.HTTP.Method) + " " + string(f.HTTP.URI)
+	if m, u, _, ok := f.HTTPRequest(); ok {
+		what = string(m) + " " + string(u)
 	} else if c.tlsHello && c.nreq == 2 {
 		what = "TLS handshake: the client's second flight, held after the server's certificate"
 		if c.whatLen > 0 {
@@ -966,20 +972,24 @@ func fmtMs(ns int64) string {
 
 // appEvents counts HTTP and TLS transactions and records their errors.
 func (e *Engine) appEvents(f *decode.Frame, c *conn, dir int) {
-	if f.Has(decode.ProtoHTTP) {
-		h := &f.HTTP
-		if h.Request {
+	if f.Present&(1<<decode.ProtoHTTP|1<<decode.ProtoHTTP2) != 0 {
+		if _, _, _, ok := f.HTTPRequest(); ok {
 			e.sum.HTTPRequests++
-		} else if h.Response {
+		}
+		var buf [8]int
+		for _, code := range f.AppendHTTPStatuses(buf[:0]) {
+			if code < 100 {
+				continue
+			}
 			e.sum.HTTPResponses++
 			if n, ok := e.httpResp[c.srv]; ok || len(e.httpResp) < 1<<16 {
 				e.httpResp[c.srv] = n + 1
 			}
-			if h.StatusCode >= 400 {
+			if code >= 400 {
 				e.sum.HTTPErrors++
-				if h.StatusCode >= 500 || h.StatusCode == 403 || h.StatusCode == 407 {
+				if code >= 500 || code == 403 || code == 407 {
 					e.addEvent(event{cat: CatHTTPError, key: c.srv, proto: "tcp", victim: c.cli.Addr, frame: f.Number, ts: f.TS,
-						code: int(h.StatusCode), detail: c.whatString("")})
+						code: code, detail: c.whatString("")})
 				}
 			}
 		}

@@ -38,6 +38,10 @@ func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 // addAppLayer appends a Layer for b, which is a sub-slice of f.Reassembled
 // or of f.Data.
 func (f *Frame) addAppLayer(p Proto, b []byte) {
+	if o, ok := subOffset(f.Decrypted, b); ok {
+		f.Layers = append(f.Layers, Layer{Proto: p, Off: o, Len: len(b), Dec: true})
+		return
+	}
 	off, reasm := f.locate(b)
 	f.Layers = append(f.Layers, Layer{Proto: p, Off: off, Len: len(b), Reasm: reasm})
 }
@@ -80,6 +84,8 @@ func appendAppInfo(dst []byte, f *Frame) (out []byte, ok bool) {
 		return out, true
 	}
 	switch {
+	case f.Has(ProtoHTTP2):
+		return appendHTTP2Info(dst, &f.HTTP2), true
 	case f.Has(ProtoHTTP):
 		return appendHTTPInfo(dst, &f.HTTP), true
 	case f.Has(ProtoDNS):

@@ -17,6 +17,9 @@ type Options struct {
 	// no "data" layer either). For reports that read only link, network and
 	// transport facts; 0 dissects everything.
 	SkipApp AppSet
+	// KeyLog, when set, decrypts TLS sessions whose secrets it holds
+	// (tlsdecrypt.go); package flow does the per-connection work.
+	KeyLog *KeyLog
 }
 
 // AppSet is a set of application-layer dissectors (Options.SkipApp).
@@ -45,6 +48,9 @@ type Decoder struct {
 	// ssh is the SSH connection state (ssh.go).
 	ssh sshTable
 }
+
+// KeyLog returns the key log TLS sessions are decrypted with (nil: none).
+func (d *Decoder) KeyLog() *KeyLog { return d.opts.KeyLog }
 
 // NewDecoder returns a Decoder with opts.
 func NewDecoder(opts Options) *Decoder {
@@ -120,6 +126,7 @@ func (f *Frame) reset() {
 	f.VLANs = f.VLANs[:0]
 	f.Payload = nil
 	f.Reassembled = nil
+	f.Decrypted = f.Decrypted[:0]
 	f.Anomalies = f.Anomalies[:0]
 	f.scratch = f.scratch[:0]
 	f.Fragment = false
@@ -153,6 +160,9 @@ func (f *Frame) LayerBytes(l Layer) []byte {
 	src := f.Data
 	if l.Reasm {
 		src = f.Reassembled
+	}
+	if l.Dec {
+		src = f.Decrypted
 	}
 	if l.Off < 0 || l.Off > len(src) {
 		return nil

@@ -49,12 +49,14 @@ const (
 	ProtoLLDP
 	ProtoCDP
 	ProtoSTP
+	ProtoHTTP2 // HTTP/2 from decrypted TLS
 	NumProtos
 )
 
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
 	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
-	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp"}
+	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp",
+	"http2"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -70,6 +72,7 @@ type Layer struct {
 	Off   int // offset into Frame.Data (or into Frame.Reassembled when Reasm is set)
 	Len   int // header+payload length belonging to this protocol
 	Reasm bool
+	Dec   bool // Off is into Frame.Decrypted (decrypted TLS application data)
 }
 
 // Frame is everything known about one packet. Decode resets and fills it;
@@ -113,12 +116,17 @@ type Frame struct {
 	SSH   SSH
 	HTTP  HTTP
 	TLS   TLS
+	HTTP2 HTTP2
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte
 	// Reassembled holds bytes from IP-fragment or TCP reassembly when the
 	// upper layers were decoded from them; nil otherwise.
 	Reassembled []byte
+	// Decrypted holds the TLS-decrypted bytes the application layers of
+	// this frame were decoded from (a key log was given); empty otherwise.
+	// Owned by the frame, reused.
+	Decrypted []byte
 
 	Anomalies []Anomaly // malformed-packet notes (Wireshark's _ws.malformed / expert)
 

@@ -146,6 +146,10 @@ func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
 		return append(dst, s...)
 	}
 	switch {
+	case f.Has(ProtoHTTP2):
+		return append(dst, "HTTP2"...)
+	case f.Has(ProtoHTTP) && len(f.Decrypted) > 0:
+		return append(dst, "HTTP"...) // HTTP inside TLS
 	case f.Has(ProtoTLS):
 		return append(dst, tlsVersionName(f)...)
 	case f.Has(ProtoHTTP):

@@ -128,6 +128,7 @@ func tables() [][]Field {
 		tcpFields, tcpAnalysisFields, udpFields,
 		dnsFields, httpFields, tlsFields, txnFields, expertFields,
 		dhcpFields, ntpFields, nbnsFields, sshFields,
+		http2Fields, // decrypted TLS (http2.go)
 	}
 }
 

@@ -96,5 +96,9 @@ func TestWiresharkNames(t *testing.T) {
 // newerWireshark reports fields that tshark -G fields does not list: those of
 // releases after 4.0, and the _ws.col.* column pseudo-fields.
 func newerWireshark(name string) bool {
+	switch name {
+	case "http2.time", "http2.request_in": // Wireshark 4.2
+		return true
+	}
 	return strings.HasPrefix(name, "tcp.completeness.") || strings.HasPrefix(name, "_ws.col.")
 }

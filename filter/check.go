@@ -117,6 +117,9 @@ func protoGetter(p decode.Proto) func(*decode.Frame, []field.Value) []field.Valu
 			if l.Reasm {
 				data = f.Reassembled
 			}
+			if l.Dec {
+				data = f.Decrypted
+			}
 			if l.Off >= 0 && l.Len >= 0 && l.Off+l.Len <= len(data) {
 				dst = append(dst, field.Value{B: data[l.Off : l.Off+l.Len]})
 			}

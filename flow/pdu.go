@@ -48,6 +48,9 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 		if len(data) < int(seglen) {
 			// Cut short by the snapshot length: the message cannot be rebuilt.
 			p.app.Reset()
+			if c.t.tls != nil {
+				c.t.tls.Reset(dir)
+			}
 			p.next = start + seglen
 		} else {
 			switch diff := int32(start - p.next); {
@@ -60,10 +63,23 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 				}
 			case diff > 0: // bytes missing
 				p.app.Reset()
+				if c.t.tls != nil {
+					c.t.tls.Reset(dir)
+				}
 			}
 			if len(data) > 0 {
 				if p.app.Segment(d, f, data) {
 					f.PDUSegment = true // "[TCP segment of a reassembled PDU]" in the Info column
+				}
+				if d.KeyLog() != nil {
+					// TLS decryption (a key log was given): the records these
+					// bytes complete, decrypted, and what they carry.
+					if c.t.tls == nil && decode.TLSRecordStart(data) {
+						c.t.tls = d.NewTLSDecrypt()
+					}
+					if c.t.tls != nil {
+						d.TLSSegment(c.t.tls, dir, f, data)
+					}
 				}
 				p.next = start + seglen
 			}

@@ -163,8 +163,9 @@ type conn struct {
 // desegmentation state (kept apart so UDP conversations stay small).
 type tcpState struct {
 	dirs [2]tcpDir
-	rs   *[2]reasmDir // allocated when byte-stream reassembly runs (Config.OnData)
-	pdu  *[2]pduDir   // allocated when application desegmentation runs
+	rs   *[2]reasmDir       // allocated when byte-stream reassembly runs (Config.OnData)
+	pdu  *[2]pduDir         // allocated when application desegmentation runs
+	tls  *decode.TLSDecrypt // allocated for a TLS connection when the Decoder has a key log
 }
 
 func (t *Tracker) alloc() *conn {
@@ -209,6 +210,7 @@ func (t *Tracker) tcpState() *tcpState {
 			s.pdu[i].reset()
 		}
 	}
+	s.tls = nil
 	return s
 }
 

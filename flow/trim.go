@@ -29,4 +29,5 @@ func (s *tcpState) trim() {
 		}
 	}
 	s.pdu = nil
+	s.tls = nil
 }

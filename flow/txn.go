@@ -247,7 +247,7 @@ func (t *txnTable) processHTTP(f *decode.Frame) {
 	incomplete := false
 	var end uint32
 	chunked, toClose := false, false
-	if !bodyless && f.Reassembled == nil {
+	if !bodyless && f.Reassembled == nil && len(f.Decrypted) == 0 {
 		switch {
 		case h.ContentLength > 0 && int64(h.BodyLen) < h.ContentLength:
 			incomplete = true

@@ -87,6 +87,10 @@ type Config struct {
 	Warn func(err error)
 	// OnOpen, when set, is called with the source before the first packet.
 	OnOpen func(src Meta)
+	// KeyLog decrypts the TLS sessions it holds secrets for (decode.Options.KeyLog):
+	// the application layers inside then come from the desegmentation stage,
+	// so with a key log that stage always runs and the filter runs after it.
+	KeyLog *decode.KeyLog
 }
 
 // Pipeline is a configured pipeline. It runs one source at a time.
@@ -112,6 +116,11 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.Stages != field.StageUnknown {
 		plan.Need = cfg.Stages
 	}
+	if cfg.KeyLog != nil {
+		// HTTP inside TLS is decoded by the tracker's desegmentation, even
+		// the fields a plain segment shows at decoding
+		plan.Need, plan.EarlyFilter = max(plan.Need, field.StageDesegment), false
+	}
 	if (cfg.Flow.OnEnd != nil || cfg.Flow.OnData != nil) && plan.Need < field.StageFlow {
 		plan.Need = field.StageFlow // the consumer reads the tracker's callbacks
 	}
@@ -132,7 +141,7 @@ func New(cfg Config) (*Pipeline, error) {
 func (p *Pipeline) Filter() *filter.Filter { return p.flt }
 
 func (p *Pipeline) decoder() *decode.Decoder {
-	return decode.NewDecoder(decode.Options{ReassembleIP: true, SkipApp: p.cfg.SkipApp})
+	return decode.NewDecoder(decode.Options{ReassembleIP: true, SkipApp: p.cfg.SkipApp, KeyLog: p.cfg.KeyLog})
 }
 
 // Run reads src to its end (or the first error that is not resumable) and

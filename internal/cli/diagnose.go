@@ -29,6 +29,9 @@ names the culprit, most important finding first.
 Flags:
   --format text|json|html  output format (default text; json is documented in docs/diagnose-json.md)
   -o FILE                  write the report to FILE instead of standard output
+  -o tls.keylog_file:FILE, --tls-keylog FILE
+                           decrypt TLS with this key log (SSLKEYLOGFILE format), so that
+                           requests inside HTTPS are timed and named
   -Y FILTER                diagnose only the frames matching this display filter
   --all                    text: every finding in full (default: a summary table and the
                            details of the most important, within about 100 lines)
@@ -61,6 +64,7 @@ func runDiagnose(env *Env, args []string) error {
 	format, out, flt, failOn := "text", "", "", ""
 	singleCore, all := false, false
 	var minStall time.Duration
+	var keylog string
 	var pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -87,7 +91,21 @@ func runDiagnose(env *Env, args []string) error {
 		case "format", "T":
 			format, err = need()
 		case "o":
-			out, err = need()
+			// -o FILE writes the report; -o tls.keylog_file:FILE is tshark's preference.
+			var v string
+			if v, err = need(); err == nil {
+				var isPref bool
+				var p string
+				if p, isPref, err = keyLogPref("diagnose", v); err == nil {
+					if isPref {
+						keylog = p
+					} else {
+						out = v
+					}
+				}
+			}
+		case "tls-keylog":
+			keylog, err = need()
 		case "Y", "filter":
 			flt, err = need()
 		case "fail-on":
@@ -133,12 +151,16 @@ func runDiagnose(env *Env, args []string) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(150 << 20))
 	}
 	eng := analyze.New(analyze.Config{MinStall: minStall})
-	cfg := pipeline.Config{Filter: flt, Parallel: !singleCore}
+	kl, err := loadKeyLog(keylog)
+	if err != nil {
+		return err
+	}
+	cfg := pipeline.Config{Filter: flt, Parallel: !singleCore, KeyLog: kl}
 	if flt == "" {
 		// The engine does not read dns.time/http.time; only a --filter might.
 		cfg.Flow.NoTransactions = true
 	}
-	err := runFile(env, pos[0], cfg, func(f *decode.Frame) error { eng.Add(f); return nil })
+	err = runFile(env, pos[0], cfg, func(f *decode.Frame) error { eng.Add(f); return nil })
 	stopped := errors.Is(err, errInterrupted)
 	if err != nil {
 		if _, ok := err.(*UsageError); ok {

@@ -44,6 +44,9 @@ Flags:
                    occurrence=f|l|a  first, last or all occurrences (default a)
                    aggregator=C    joins several occurrences (default ,)
                    quote=d|s|n     double, single or no quotes around values
+  -o tls.keylog_file:FILE, --tls-keylog FILE
+                 decrypt TLS 1.2/1.3 with this key log (SSLKEYLOGFILE format):
+                 HTTP/1.x and HTTP/2 inside become visible (http.*, http2.*)
   -n             no name resolution (always on; accepted for tshark habits)
   --single-core  decode and analyse on one core (default for a regular file:
                  decoding, and a display filter that needs no connection
@@ -83,6 +86,8 @@ type readOptions struct {
 	detail                   detailOptions // -V, -O, -x (readdetail.go)
 	names                    string        // -N letters (m, n, t)
 	hosts                    string        // --hosts FILE
+	prefs                    listFlag      // -o NAME:VALUE (tls.keylog_file)
+	keylog                   string        // --tls-keylog
 }
 
 func parseReadFlags(env *Env, args []string) (*readOptions, error) {
@@ -106,6 +111,8 @@ func parseReadFlags(env *Env, args []string) (*readOptions, error) {
 	fs.StringVar(&o.names, "N", "", "name resolution letters")
 	fs.StringVar(&o.hosts, "hosts", "", "hosts file")
 	fs.BoolVar(&o.singleCore, "single-core", false, "one core")
+	fs.Var(&o.prefs, "o", "preference NAME:VALUE (tls.keylog_file:FILE)")
+	fs.StringVar(&o.keylog, "tls-keylog", "", "TLS key log file (SSLKEYLOGFILE format)")
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -134,6 +141,16 @@ func parseReadFlags(env *Env, args []string) (*readOptions, error) {
 	}
 	if o.count < 0 {
 		return nil, usagef("read: -c %d: the count must be positive", o.count)
+	}
+	for _, p := range o.prefs {
+		path, isPref, err := keyLogPref("read", p)
+		if err != nil {
+			return nil, err
+		}
+		if !isPref {
+			return nil, usagef("read: -o %s: want a preference NAME:VALUE such as %s:FILE", p, keyLogPrefName)
+		}
+		o.keylog = path
 	}
 	return o, nil
 }
@@ -172,8 +189,12 @@ func runRead(env *Env, args []string) error {
 	default:
 		return usagef("read: -t %s: unknown time format; use r, a, ad, d, dd or e", o.time)
 	}
+	kl, err := loadKeyLog(o.keylog)
+	if err != nil {
+		return err
+	}
 	if o.write != "" { // as tshark -w: save instead of printing (write.go)
-		return writeSelected(env, o.file, o.write, pipeline.Config{Filter: o.filter, Count: o.count})
+		return writeSelected(env, o.file, o.write, pipeline.Config{Filter: o.filter, Count: o.count, KeyLog: kl})
 	}
 	reg := field.Std()
 	for _, name := range o.fields {
@@ -197,7 +218,7 @@ func runRead(env *Env, args []string) error {
 	pw := report.NewPacketWriter(env.Stdout, po)
 	var rd pipeline.Meta
 	first := true
-	cfg := pipeline.Config{Filter: o.filter, Count: o.count, OnOpen: func(r pipeline.Meta) { rd = r },
+	cfg := pipeline.Config{Filter: o.filter, Count: o.count, OnOpen: func(r pipeline.Meta) { rd = r }, KeyLog: kl,
 		// Read-ahead in batches would hold back packets arriving on a pipe.
 		Parallel: !o.singleCore && regularFile(o.file)}
 	if po.Format == report.FormatFields {

@@ -35,6 +35,8 @@ Flags (anywhere after REPORT):
   -Y FILTER            count only frames matching the display filter
   --interval DURATION  interval for io (default 1s)
   --single-core        analyse on one core (default: decode and analysis run on two)
+  -o tls.keylog_file:FILE, --tls-keylog FILE
+                       decrypt TLS with this key log (SSLKEYLOGFILE format)
   --all                expert: also the items that need HTTP message reassembly and DNS
                        transaction matching (implied by -Y, which decodes everything)
 
@@ -50,6 +52,7 @@ type statsOpts struct {
 	interval   time.Duration
 	singleCore bool
 	all        bool
+	keylog     string // -o tls.keylog_file:FILE, --tls-keylog FILE
 	pos        []string
 }
 
@@ -92,6 +95,16 @@ func parseStatsArgs(cmd string, args []string) (*statsOpts, error) {
 			o.singleCore = true
 		case "all":
 			o.all = true
+		case "tls-keylog":
+			o.keylog, err = need()
+		case "o":
+			var v string
+			if v, err = need(); err == nil {
+				var isPref bool
+				if o.keylog, isPref, err = keyLogPref(cmd, v); err == nil && !isPref {
+					err = usagef("%s: -o %s: want a preference NAME:VALUE such as %s:FILE", cmd, v, keyLogPrefName)
+				}
+			}
 		default:
 			return nil, usagef("%s: unknown flag %s (see 'wirewatch %s --help')", cmd, a, cmd)
 		}
@@ -136,7 +149,11 @@ func runStats(env *Env, args []string) error {
 		return usagef("stats %s: give exactly one capture file (got %d)", rep, len(rest))
 	}
 	path := rest[0]
-	po := pipeline.Config{Filter: o.filter, Parallel: !o.singleCore}
+	kl, err := loadKeyLog(o.keylog)
+	if err != nil {
+		return err
+	}
+	po := pipeline.Config{Filter: o.filter, Parallel: !o.singleCore, KeyLog: kl}
 	var add func(f *decode.Frame)
 	var write func() error
 	text := o.format == "text"

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# HTTPS with key logs (docs/lab.md, "TLS with key logs"): a Go HTTPS server (lab/tlslab, HTTP/1.1 and HTTP/2,
+# one URI that thinks 2 s) in network namespace tls-srv, clients (lab/tlslab on Go's crypto/tls, curl on
+# OpenSSL) in tls-cli, a veth pair between them with offloads off, tcpdump on the client's side. The server
+# writes every session's secrets (SSLKEYLOGFILE format); each capture is kept with its key log:
+# OUT/<name>.pcapng and OUT/<name>.keys.
+#
+#   sudo lab/tls.sh              # every capture
+#   sudo lab/tls.sh tls13-chacha20-h2 https-slow-h1
+#   sudo lab/tls.sh --list
+#
+# Needs root, iproute2, ethtool, tcpdump, curl (with nghttp2), tshark (the check) and Go. OUT defaults to
+# testdata/tls of this repository, WORK to /tmp/wirewatch-tlslab.
+set -euo pipefail
+
+LAB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$LAB")"
+OUT="${OUT:-$REPO/testdata/tls}"
+WORK="${WORK:-/tmp/wirewatch-tlslab}"
+CLI=tls-cli SRV=tls-srv
+CIP=10.77.0.1 SIP=10.77.0.2
+HOST=shop.tls-lab.example
+BASE=https://$HOST
+ALL=(tls12-rsa-aes128gcm-h1 tls12-ecdsa-aes256gcm-h2 tls12-rsa-chacha20-h1 tls12-ecdsa-chacha20-h2
+  tls13-aes128gcm-h2 tls13-aes256gcm-h1 tls13-chacha20-h2 https-slow-h1 https-slow-h2)
+
+down() {
+  ip netns pids $SRV 2>/dev/null | xargs -r kill 2>/dev/null || true
+  ip netns pids $CLI 2>/dev/null | xargs -r kill 2>/dev/null || true
+  ip netns del $CLI 2>/dev/null || true
+  ip netns del $SRV 2>/dev/null || true
+}
+
+up() {
+  down
+  ip netns add $CLI
+  ip netns add $SRV
+  ip link add tls-c0 netns $CLI type veth peer name tls-s0 netns $SRV
+  ip -n $CLI addr add $CIP/24 dev tls-c0
+  ip -n $SRV addr add $SIP/24 dev tls-s0
+  for ns in $CLI $SRV; do
+    ip -n $ns link set lo up
+    dev=tls-c0; [ $ns = $SRV ] && dev=tls-s0
+    ip -n $ns link set $dev up
+    ip netns exec $ns ethtool -K $dev tso off gso off gro off tx off rx off >/dev/null
+    ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+  done
+}
+
+# curl_ [OPTIONS...] URL...: one connection for all the URLs, bodies discarded.
+curl_() {
+  local a=()
+  for x in "$@"; do case $x in https:*) a+=(-o /dev/null "$x") ;; *) a+=("$x") ;; esac; done
+  ip netns exec $CLI curl -sS -k -w '%{http_version} %{http_code} %{url_effective}\n' --resolve $HOST:443:$SIP "${a[@]}"
+}
+get_() { ip netns exec $CLI "$WORK/tlslab" get -connect $SIP:443 "$@"; }
+
+# run NAME SERVER-ARGS -- CLIENT-COMMAND...
+run() {
+  local name=$1; shift
+  local sargs=()
+  while [ "$1" != -- ]; do sargs+=("$1"); shift; done
+  shift
+  rm -f "$WORK/$name.keys" "$WORK/$name.pcapng"
+  ip netns exec $SRV "$WORK/tlslab" serve -addr $SIP:443 -keylog "$WORK/$name.keys" "${sargs[@]}" &
+  local srv=$!
+  sleep 0.5
+  ip netns exec $CLI tcpdump -q -i tls-c0 -s 0 -w "$WORK/$name.pcapng" --immediate-mode 2>/dev/null &
+  local dump=$!
+  sleep 1
+  "$@"
+  sleep 0.5
+  kill $dump; wait $dump || true
+  kill $srv; wait $srv 2>/dev/null || true
+  # The capture must decrypt with its key log: tshark finds HTTP or HTTP/2 in it.
+  local n
+  n=$(tshark -n -o tls.keylog_file:"$WORK/$name.keys" -r "$WORK/$name.pcapng" -Y 'http || http2' 2>/dev/null | wc -l)
+  if [ "$n" -eq 0 ]; then echo "$name: tshark decrypts nothing" >&2; exit 1; fi
+  cp "$WORK/$name.pcapng" "$WORK/$name.keys" "$OUT/"
+  echo "$name: $(stat -c %s "$OUT/$name.pcapng") bytes, $n HTTP frames decrypted by tshark"
+}
+
+page=("$BASE/" "$BASE/static/app.js" "$BASE/static/site.css" "$BASE/missing" "$BASE/big.bin")
+
+s12() { local s=$1; shift; run "$N" -max 1.2 -suite "$s" -- "$@"; }
+s_tls12-rsa-aes128gcm-h1()   { s12 ECDHE-RSA-AES128-GCM-SHA256 get_ -suite ECDHE-RSA-AES128-GCM-SHA256 "${page[@]}"; }
+s_tls12-ecdsa-aes256gcm-h2() { s12 ECDHE-ECDSA-AES256-GCM-SHA384 get_ -h2 -parallel -suite ECDHE-ECDSA-AES256-GCM-SHA384 "${page[@]}"; }
+s_tls12-rsa-chacha20-h1()    { s12 ECDHE-RSA-CHACHA20-POLY1305 curl_ --http1.1 --ciphers ECDHE-RSA-CHACHA20-POLY1305 "${page[@]}"; }
+s_tls12-ecdsa-chacha20-h2()  { s12 ECDHE-ECDSA-CHACHA20-POLY1305 curl_ --http2 --ciphers ECDHE-ECDSA-CHACHA20-POLY1305 "${page[@]}"; }
+s_tls13-aes128gcm-h2()       { run $1 -- get_ -h2 "${page[@]}"; }
+s_tls13-aes256gcm-h1()       { run $1 -- curl_ --http1.1 --tls13-ciphers TLS_AES_256_GCM_SHA384 "${page[@]}"; }
+s_tls13-chacha20-h2()        { run $1 -- curl_ --http2 --tls13-ciphers TLS_CHACHA20_POLY1305_SHA256 "${page[@]}"; }
+slow=("$BASE/" "$BASE/static/app.js" "$BASE/api/report" "$BASE/static/site.css")
+s_https-slow-h1()            { run $1 -- get_ "${slow[@]}"; }
+s_https-slow-h2()            { run $1 -- get_ -h2 "${slow[@]}"; }
+
+case "${1:-}" in
+--list) printf '%s\n' "${ALL[@]}"; exit 0 ;;
+--down) down; exit 0 ;;
+esac
+[ "$(id -u)" = 0 ] || { echo "lab/tls.sh needs root" >&2; exit 1; }
+mkdir -p "$WORK" "$OUT"
+(cd "$REPO" && go build -o "$WORK/tlslab" ./lab/tlslab)
+names=("$@"); [ ${#names[@]} -eq 0 ] && names=("${ALL[@]}")
+trap down EXIT
+up
+for N in "${names[@]}"; do "s_$N" "$N"; done
