@@ -34,6 +34,10 @@ type operand struct {
 	typ      field.Type
 	f        *field.Field // set for a plain field or protocol reference
 	pos, end int
+	// litTyp, when set, is the unsigned type literals compared with this
+	// operand are checked against (tshark's "too big for this field"),
+	// while typ (FTInt64) is the type of its values: unsigned arithmetic.
+	litTyp field.Type
 }
 
 func (o *operand) bad() bool { return o.v == nil && o.lit == nil }
@@ -287,6 +291,20 @@ func (c *checker) operandOf(y Expr, l *operand) operand {
 		if l.f != nil {
 			fname = l.f.Name
 		}
+		if l.litTyp != 0 {
+			var v field.Value
+			var msg string
+			if strings.HasPrefix(r.lit.text, "-") { // a negative result is no overflow
+				v, msg = convert(r.lit, field.FTInt64, fname)
+			} else if v, msg = convert(r.lit, l.litTyp, fname); msg == "" {
+				v = field.Value{I: int64(v.U)}
+			}
+			if msg != "" {
+				c.fail(r.pos, r.end, msg)
+				return operand{}
+			}
+			return operand{v: &constNode{vals: []field.Value{v}}, typ: l.typ, pos: r.pos, end: r.end}
+		}
 		v, msg := convert(r.lit, l.typ, fname)
 		if msg != "" {
 			c.fail(r.pos, r.end, msg)
@@ -520,6 +538,12 @@ func (c *checker) arith(x *Binary) operand {
 		}
 	}
 	k := kindOf(l.typ)
+	if k == kUint && x.Op != BITAND {
+		// Wireshark 4.0 computes unsigned arithmetic without wrapping and
+		// with a sign: tcp.srcport - tcp.dstport < 0 holds when the source
+		// port is lower, ip.ttl * 5 > 255 can hold.
+		return operand{v: &arithNode{op: x.Op, k: k, signed: true, tx: l.typ, ty: r.typ, x: l.v, y: r.v}, typ: field.FTInt64, litTyp: l.typ, pos: x.Pos(), end: x.End()}
+	}
 	return operand{v: &arithNode{op: x.Op, k: k, tx: l.typ, ty: r.typ, x: l.v, y: r.v}, typ: l.typ, pos: x.Pos(), end: x.End()}
 }
 

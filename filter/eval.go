@@ -212,13 +212,14 @@ func (r Range) bounds(n int) (lo, hi int, ok bool) {
 
 // arithNode computes X op Y over every pair of values.
 type arithNode struct {
-	op    Token
-	k     kind
-	tx    field.Type // result type (X's)
-	ty    field.Type
-	x, y  value
-	buf   []field.Value
-	bytes []byte
+	op     Token
+	k      kind
+	signed bool       // unsigned operands, signed unbounded result (Value.I)
+	tx     field.Type // result type (X's)
+	ty     field.Type
+	x, y   value
+	buf    []field.Value
+	bytes  []byte
 }
 
 func (n *arithNode) eval(fr *decode.Frame) []field.Value {
@@ -276,6 +277,11 @@ func (n *arithNode) apply(a, b *field.Value) (field.Value, bool) {
 	var r field.Value
 	switch n.k {
 	case kUint, kBool:
+		if n.signed {
+			v, ok := intArith(n.op, int64(a.U), asInt(b, n.ty))
+			r.I = v
+			return r, ok
+		}
 		v, ok := intArith(n.op, a.U, asUint(b, n.ty))
 		if !ok {
 			return r, false

@@ -34,7 +34,7 @@ func (c *checker) call(x *Call) operand {
 		if o.bad() {
 			return o, false
 		}
-		if o.f == nil {
+		if o.f == nil && !(name == "abs" && o.lit == nil && o.v != nil) { // abs takes arithmetic too
 			if call, ok := at(i).(*Call); ok { // tshark underlines the function name
 				o.pos, o.end = call.Fun.Pos(), call.Fun.End()
 			}

@@ -20,6 +20,11 @@ func FuzzFilter(f *testing.F) {
 	for _, s := range printerCases {
 		f.Add(s)
 	}
+	// The layer operator and arithmetic inside functions (issue 15).
+	for _, s := range []string{"ip.dst#2 == 1.2.3.4", "vlan.id#2 > vlan.id#1", "ip.src#", "ip.src#0", "ip.addr#12x",
+		"abs(tcp.srcport - tcp.dstport) > 1000", "tcp.srcport - tcp.dstport == -5", "{ip.ttl + 250} == 58"} {
+		f.Add(s)
+	}
 	if dir := os.Getenv("WIREWATCH_CORPUS"); dir != "" || corpusPresent() {
 		for _, s := range corpusFilters(f) {
 			f.Add(s)
