@@ -50,7 +50,9 @@ type Options struct {
 
 // State is per-capture memory of the tree builders; the zero value is ready.
 type State struct {
-	tcp tcpState
+	tcp  tcpState
+	icmp icmpState
+	http httpState
 }
 
 // Resolver names addresses and ports for labels (tshark's -N). Each method
@@ -93,6 +95,13 @@ func Build(t *Tree, f *decode.Frame, o Options) {
 			continue
 		}
 		data := src[l.Off:]
+		if l.Proto == decode.ProtoData && (f.Fragment || b.skipData) {
+			// An IP fragment's payload waits for reassembly, and ICMP echo
+			// data shows inside the ICMP tree: tshark shows no Data protocol.
+			b.skipData = false
+			continue
+		}
+		b.skipData = false
 		if fn := builderFor(l.Proto); fn != nil {
 			b.layer = i
 			fn(&b, l, data)

@@ -26,7 +26,7 @@ func bitsOf(n int) string { return fmt.Sprintf("%d bytes (%d bits)", n, n*8) }
 func buildFrame(b *Builder) {
 	f := b.Frame
 	if len(f.Comments) > 0 {
-		b.Open("", -1, 0, "Packet comments")
+		b.Open("pkt_comment", -1, 0, "Packet comments")
 		for _, c := range f.Comments {
 			b.Add("frame.comment", -1, 0, Esc([]byte(c)))
 		}

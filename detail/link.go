@@ -133,7 +133,7 @@ func (b *Builder) ethTrailer(end, n int, d []byte) {
 	if end < 14 || end >= n {
 		return
 	}
-	b.Add("eth.padding", end, n-end, "Padding: "+HexBytes(d[end:n]))
+	b.Add("eth.padding", end, n-end, "Padding: "+BytesLabel(d[end:n]))
 }
 
 var vlanPriorities = [8]string{"Best Effort (default)", "Background", "Excellent Effort", "Critical Applications",
@@ -303,7 +303,7 @@ func uFunc(c uint8) string {
 func buildData(b *Builder, l decode.Layer, d []byte) {
 	n := min(l.Len, len(d))
 	b.Openf("data", 0, n, "Data (%s)", Plural(n, "byte"))
-	b.Add("data.data", 0, n, "Data: "+HexBytes(d[:n]))
+	b.Add("data.data", 0, n, "Data: "+BytesLabel(d[:n]))
 	b.Gen("data.len", "Length: %d", n)
 	b.Close()
 }

@@ -77,22 +77,6 @@ type seg struct {
 	n     int
 }
 
-// completenessBefore is the stream's completeness before this frame: tshark
-// shows the value its conversation held when the frame was dissected.
-func (b *Builder) completenessBefore() uint8 {
-	a := &b.Frame.Analysis
-	if b.Opts.State == nil {
-		return a.Completeness
-	}
-	st := &b.Opts.State.tcp
-	if st.comp == nil {
-		st.comp = map[int64]uint8{}
-	}
-	c := st.comp[a.Stream]
-	st.comp[a.Stream] = a.Completeness
-	return c
-}
-
 // pduSegments adds "TCP segment data" on a segment of a PDU completed later,
 // and on the completing frame returns the segments before it (nil when none).
 func (b *Builder) pduSegments(hdr, n int) []seg {
@@ -163,8 +147,8 @@ func buildTCP(b *Builder, l decode.Layer, d []byte) {
 		b.Gen("tcp.stream", "Stream index: %d", v.U)
 	}
 	if a.HasTCP {
-		c := b.completenessBefore()
-		b.Gen("tcp.completeness", "Conversation completeness: %s (%d)", mapName(completeness, c, "Unknown"), c)
+		c := a.Completeness // the value before this segment, as tshark shows it
+		b.Gen("tcp.completeness", "Conversation completeness: %s (%d)", mapName(completeness, c, "Incomplete"), c)
 	}
 	if !t.BadHdrLen {
 		b.Gen("tcp.len", "TCP Segment Len: %d", t.PayloadLen)

@@ -58,7 +58,9 @@ type Builder struct {
 	src   Source
 	proto decode.Proto
 	layer int
-	vals  []field.Value
+	// skipData is set by a builder that showed the next Data layer itself.
+	skipData bool
+	vals     []field.Value
 	// Frame is the frame the tree is built for.
 	Frame *decode.Frame
 	// Names resolves addresses and ports for labels (never nil; resolves nothing by default).
