@@ -218,7 +218,7 @@ func detectIPv6Fallback(e *Engine) {
 			s.lost = s.timeout
 			s.Open = false
 			s.WaitingOn = WaitNetwork
-			s.What = fmt.Sprintf("IPv6 connect from %s abandoned after %s, then IPv4", v6cli, fmtMs(s.timeout))
+			s.What = fmt.Sprintf("IPv6 connect (port %d) abandoned after %s, then IPv4", v6cli.Port, fmtMs(s.timeout))
 			s.frames = append(s.frames, r.frame)
 		}
 	}
