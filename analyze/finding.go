@@ -3,7 +3,6 @@ package analyze
 import (
 	"fmt"
 	"net/netip"
-	"strconv"
 	"time"
 )
 
@@ -172,8 +171,4 @@ type Finding struct {
 	Key string
 	// LastTS is the time of the latest evidence, ns.
 	LastTS int64
-}
-
-func fmtSeconds(ns int64) string {
-	return strconv.FormatFloat(float64(ns)/1e9, 'f', 3, 64) + " s"
 }

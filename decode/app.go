@@ -459,9 +459,6 @@ func (s *AppStream) matchHTTP(h *HTTP) {
 	}
 }
 
-// Pending reports whether a message has started and is not complete yet.
-func (s *AppStream) Pending() bool { return s.proto != 0 }
-
 // Segment takes p, the next in-order payload bytes of this direction carried
 // by frame f, which Decode has filled. It returns true when p only
 // continues or starts a message completed later (tshark then shows the frame

@@ -254,20 +254,6 @@ func (h *HTTP) HeaderLine(i int) []byte {
 	return full[:e]
 }
 
-// HTTPMessageLen returns the length of the whole HTTP/1.x message (head and
-// body) at the start of b, as package flow needs it to reassemble a message
-// over TCP segments the way Wireshark does (it shows the message with the
-// segment that completes it). need is false when the body is delimited by
-// the connection's close (a response without Content-Length or chunked
-// encoding): the message then runs to the end of the stream. n is 0 when b
-// does not yet hold enough to tell (the head, or a chunked body, is still
-// incomplete) or does not start with an HTTP message. noBody says the
-// message is known to have no body (a response to HEAD, 1xx, 204, 304).
-func HTTPMessageLen(b []byte, noBody bool) (n int, need bool) {
-	var h HTTP
-	return httpMessageLen(&h, b, noBody)
-}
-
 // httpMessageLen is HTTPMessageLen parsing into h (reused to avoid allocating).
 func httpMessageLen(h *HTTP, b []byte, noBody bool) (n int, need bool) {
 	if !parseHTTP(h, b) {

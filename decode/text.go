@@ -140,24 +140,3 @@ func AppendJSONString(b, s []byte) []byte {
 }
 
 const hexLower = "0123456789abcdef"
-
-// JSONText returns s with every byte that is not valid UTF-8 written as the
-// text \xHH (see AppendJSONString): for strings that go through
-// encoding/json, which would otherwise replace such bytes with U+FFFD.
-func JSONText(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	b := make([]byte, 0, len(s)+16)
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n <= 1 {
-			b = append(b, '\\', 'x', hexLower[s[i]>>4], hexLower[s[i]&0xf])
-			i++
-			continue
-		}
-		b = append(b, s[i:i+n]...)
-		i += n
-	}
-	return string(b)
-}

@@ -70,17 +70,6 @@ func timeField(name string, t Type, p decode.Proto, get func(f *decode.Frame) (i
 		}}
 }
 
-// noneField is FT_NONE: present or not.
-func noneField(name string, p decode.Proto, get func(f *decode.Frame) bool) Field {
-	return Field{Name: name, Type: FTNone, Proto: p,
-		Get: func(f *decode.Frame, dst []Value) []Value {
-			if get(f) {
-				dst = append(dst, Value{})
-			}
-			return dst
-		}}
-}
-
 func b2u(b bool) uint64 {
 	if b {
 		return 1

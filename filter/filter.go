@@ -48,9 +48,6 @@ func (fl *Filter) Match(f *decode.Frame) bool {
 // same filter.
 func (fl *Filter) String() string { return Format(fl.tree) }
 
-// Source returns the filter as it was given to Compile.
-func (fl *Filter) Source() string { return fl.src }
-
 // Fields lists the field and protocol names the filter refers to, in order
 // of first use. Callers can skip work (e.g. TCP analysis) no field needs.
 func (fl *Filter) Fields() []string { return fl.fields }

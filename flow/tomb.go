@@ -108,8 +108,6 @@ func (g *generations[V]) take(k ckey) (V, bool) {
 	return v, ok
 }
 
-func (g *generations[V]) len() int { return len(g.cur) + len(g.old) }
-
 // sweep forgets the tombs for which expired is true.
 func (g *generations[V]) sweep(expired func(V) bool) {
 	g.cur = sweep(g.cur, expired)

@@ -137,9 +137,6 @@ func New(cfg Config) (*Pipeline, error) {
 	return p, nil
 }
 
-// Filter is the compiled display filter, nil when there is none.
-func (p *Pipeline) Filter() *filter.Filter { return p.flt }
-
 func (p *Pipeline) decoder() *decode.Decoder {
 	return decode.NewDecoder(decode.Options{ReassembleIP: true, SkipApp: p.cfg.SkipApp, KeyLog: p.cfg.KeyLog})
 }

@@ -114,16 +114,6 @@ func (t *ExpertTable) Items() []*ExpertItem {
 	return out
 }
 
-// Count returns how many times the item with this severity and summary was seen.
-func (t *ExpertTable) Count(sev Severity, summary string) uint64 {
-	for _, it := range t.items {
-		if it.Severity == sev && it.Summary == summary {
-			return it.Count
-		}
-	}
-	return 0
-}
-
 // WriteText prints the summary in tshark's -z expert layout.
 func (t *ExpertTable) WriteText(w io.Writer) error {
 	var b strings.Builder

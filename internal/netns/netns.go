@@ -239,9 +239,6 @@ func (pr *Proc) Wait(d time.Duration) (string, error) {
 // Stdout is what the process wrote to stdout so far.
 func (pr *Proc) Stdout() string { return pr.stdout.String() }
 
-// Stderr is what the process wrote to stderr so far.
-func (pr *Proc) Stderr() string { return pr.stderr.String() }
-
 type lineBuf struct {
 	mu     sync.Mutex
 	b      []byte
