@@ -42,6 +42,12 @@ func Scenarios(t testing.TB) string {
 	return need(t, d, "scenarios")
 }
 
+// Shared returns ../shared (bench/, etc.), with the same rules as Dir.
+func Shared(t testing.TB) string {
+	t.Helper()
+	return need(t, filepath.Join(root(), "..", "shared"), "shared material")
+}
+
 func need(t testing.TB, d, what string) string {
 	t.Helper()
 	if st, err := os.Stat(d); err != nil || !st.IsDir() {
