@@ -605,6 +605,7 @@ func (e *Engine) finding(g *group) (Finding, bool) {
 	if culprit != nil {
 		culprit.Names = e.Names(culprit.Host)
 	}
+	f.Names = e.findingNames(&f, culprit)
 	f.Culprit = culprit
 	f.Unaffected, f.UnaffectedMachines = un, um
 	f.Confidence, f.Basis = math.Round(x.conf*100)/100, x.basis

@@ -167,6 +167,10 @@ type Finding struct {
 	// Score ranks findings by user impact: time lost, machines affected,
 	// weighted by confidence (see score). Higher is more important.
 	Score float64
+	// Names maps the addresses of the finding (culprit, the servers of its
+	// first stalls and their culprit attempts) to the first name the
+	// capture gives them (DNS answer, TLS SNI, HTTP Host).
+	Names map[netip.Addr]string
 	// Key identifies the finding across calls (category + culprit), for Ready.
 	Key string
 	// LastTS is the time of the latest evidence, ns.

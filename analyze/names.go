@@ -90,3 +90,30 @@ func (e *Engine) namedEP(ep Endpoint) string {
 	}
 	return ep.String()
 }
+
+// findingNames names the addresses a report shows for f: its culprit and the
+// servers of its first 50 stalls and of their culprit attempts.
+func (e *Engine) findingNames(f *Finding, c *Culprit) map[netip.Addr]string {
+	var m map[netip.Addr]string
+	add := func(a netip.Addr) {
+		if ns := e.namesOf(a); len(ns) > 0 {
+			if m == nil {
+				m = map[netip.Addr]string{}
+			}
+			m[a] = ns[0]
+		}
+	}
+	if c != nil {
+		add(c.Host)
+	}
+	for i := range f.Stalls {
+		if i == 50 {
+			break
+		}
+		add(f.Stalls[i].Server.Addr)
+		if a := f.Stalls[i].Attempt; a != nil {
+			add(a.Server.Addr)
+		}
+	}
+	return m
+}

@@ -85,23 +85,24 @@ type jsonStall struct {
 }
 
 type jsonFinding struct {
-	Category       string        `json:"category"`
-	Severity       string        `json:"severity"`
-	Title          string        `json:"title"`
-	Explanation    string        `json:"explanation"`
-	AffectedHosts  []string      `json:"affected_hosts"`
-	UnaffectedHost []string      `json:"unaffected_hosts"`
-	Culprit        *jsonCulprit  `json:"culprit"`
-	Stalls         []jsonStall   `json:"stalls"`
-	StallCount     int           `json:"stall_count"`
-	TimeLostS      float64       `json:"time_lost_s"`
-	EvidenceFrames []uint64      `json:"evidence_frames"`
-	DisplayFilter  string        `json:"display_filter"`
-	AffectedMach   []jsonMachine `json:"affected_machines"`
-	UnaffectedMach []jsonMachine `json:"unaffected_machines"`
-	Confidence     float64       `json:"confidence"`
-	Score          float64       `json:"score"`
-	Basis          string        `json:"basis"`
+	Category       string            `json:"category"`
+	Severity       string            `json:"severity"`
+	Title          string            `json:"title"`
+	Explanation    string            `json:"explanation"`
+	AffectedHosts  []string          `json:"affected_hosts"`
+	UnaffectedHost []string          `json:"unaffected_hosts"`
+	Culprit        *jsonCulprit      `json:"culprit"`
+	Stalls         []jsonStall       `json:"stalls"`
+	StallCount     int               `json:"stall_count"`
+	TimeLostS      float64           `json:"time_lost_s"`
+	EvidenceFrames []uint64          `json:"evidence_frames"`
+	DisplayFilter  string            `json:"display_filter"`
+	AffectedMach   []jsonMachine     `json:"affected_machines"`
+	UnaffectedMach []jsonMachine     `json:"unaffected_machines"`
+	Confidence     float64           `json:"confidence"`
+	Score          float64           `json:"score"`
+	Basis          string            `json:"basis"`
+	Names          map[string]string `json:"names,omitempty"`
 }
 
 type jsonMachine struct {
@@ -119,6 +120,17 @@ func machinesJSON(ms []analyze.Machine) []jsonMachine {
 			jm.Names = []string{}
 		}
 		out = append(out, jm)
+	}
+	return out
+}
+
+func namesJSON(m map[netip.Addr]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for a, n := range m {
+		out[a.String()] = n
 	}
 	return out
 }
@@ -145,6 +157,7 @@ func WriteDiagnosisJSON(w io.Writer, d *Diagnosis) error {
 			AffectedHosts: addrStrings(f.Affected), UnaffectedHost: addrStrings(f.Unaffected), StallCount: f.StallCount,
 			TimeLostS: round6(f.TimeLost.Seconds()), EvidenceFrames: f.Evidence, DisplayFilter: f.DisplayFilter,
 			Confidence: f.Confidence, Score: f.Score, Basis: f.Basis,
+			Names:        namesJSON(f.Names),
 			AffectedMach: machinesJSON(f.AffectedMachines), UnaffectedMach: machinesJSON(f.UnaffectedMachines),
 			Stalls: make([]jsonStall, 0, len(f.Stalls))}
 		if jf.EvidenceFrames == nil {
@@ -261,6 +274,14 @@ func WriteDiagnosisText(w io.Writer, d *Diagnosis) error {
 	return err
 }
 
+// withName writes an endpoint with the name the capture gives its address.
+func withName(f *analyze.Finding, ep analyze.Endpoint) string {
+	if n, ok := f.Names[ep.Addr]; ok {
+		return ep.String() + " (" + oneLine(n, 60) + ")"
+	}
+	return ep.String()
+}
+
 func machineCount(f *analyze.Finding) int {
 	if len(f.AffectedMachines) > 0 {
 		return len(f.AffectedMachines)
@@ -364,10 +385,10 @@ func writeFindingText(b *strings.Builder, n int, f *analyze.Finding, all bool) {
 			if s.EndFrame != 0 {
 				end = strconv.FormatUint(s.EndFrame, 10)
 			}
-			fmt.Fprintf(b, "     %s %s → %s  frames %d→%s  %s waiting on %s: %s\n", s.Proto, s.Client, s.Server,
+			fmt.Fprintf(b, "     %s %s → %s  frames %d→%s  %s waiting on %s: %s\n", s.Proto, s.Client, withName(f, s.Server),
 				s.StartFrame, end, fmtDur(s.Duration()), s.WaitingOn, oneLine(s.What, 70))
 			if a := s.Attempt; a != nil {
-				fmt.Fprintf(b, "       meanwhile: %s %s → %s %s, frames %s\n", a.Kind, a.Client, a.Server, a.Outcome, joinU(a.Frames))
+				fmt.Fprintf(b, "       meanwhile: %s %s → %s %s, frames %s\n", a.Kind, a.Client, withName(f, a.Server), a.Outcome, joinU(a.Frames))
 			}
 		}
 	}
