@@ -24,6 +24,8 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 		return decodeNTP(f, p)
 	case 137:
 		return decodeNBNS(f, p)
+	case 546, 547:
+		return decodeDHCPv6(f, p)
 	}
 	return false
 }
@@ -68,6 +70,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendNTPInfo(dst, b)
 	case ProtoNBNS:
 		dst = appendNBNSInfo(dst, &f.NBNS)
+	case ProtoDHCPv6:
+		dst = appendDHCPv6Info(dst, b)
 	default:
 		return dst, false
 	}
@@ -93,6 +97,8 @@ func (f *Frame) otherProtoColumn() string {
 		return "NTP"
 	case ProtoNBNS:
 		return "NBNS"
+	case ProtoDHCPv6:
+		return "DHCPv6"
 	case ProtoSSH:
 		if f.SSH.Known {
 			return "SSHv2"

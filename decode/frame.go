@@ -117,6 +117,8 @@ type Frame struct {
 	HTTP  HTTP
 	TLS   TLS
 	HTTP2 HTTP2
+	// DHCPv6 text values (dhcpv6.go).
+	DHCPv6 DHCPv6
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

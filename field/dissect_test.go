@@ -215,10 +215,11 @@ func testDissector(t *testing.T, p decode.Proto, manifestName string, floor floa
 	reportDiff(t, p, len(paths), names, counts, floor)
 }
 
-func TestDHCPMatchesTshark(t *testing.T) { testDissector(t, decode.ProtoDHCP, "dhcp", 98) }
-func TestNTPMatchesTshark(t *testing.T)  { testDissector(t, decode.ProtoNTP, "ntp", 95) } // one frame differs: overlapping IP fragments with conflicting data, which tshark reassembles otherwise
-func TestNBNSMatchesTshark(t *testing.T) { testDissector(t, decode.ProtoNBNS, "nbns", 98) }
-func TestSSHMatchesTshark(t *testing.T)  { testDissector(t, decode.ProtoSSH, "ssh", 95) }
+func TestDHCPMatchesTshark(t *testing.T)   { testDissector(t, decode.ProtoDHCP, "dhcp", 98) }
+func TestNTPMatchesTshark(t *testing.T)    { testDissector(t, decode.ProtoNTP, "ntp", 95) } // one frame differs: overlapping IP fragments with conflicting data, which tshark reassembles otherwise
+func TestNBNSMatchesTshark(t *testing.T)   { testDissector(t, decode.ProtoNBNS, "nbns", 98) }
+func TestSSHMatchesTshark(t *testing.T)    { testDissector(t, decode.ProtoSSH, "ssh", 95) }
+func TestDHCPv6MatchesTshark(t *testing.T) { testDissector(t, decode.ProtoDHCPv6, "dhcpv6", 98) }
 
 // dissectFuzzPorts are the transports and ports the dissectors of
 // decode/dissect.go listen on.
@@ -268,6 +269,13 @@ var dissectSeeds = [][]byte{
 		0, 0, 32, 0, 1, 0xc0, 12, 0, 32, 0, 1, 0, 4, 0x93, 0xe0, 0, 6, 0x80, 0, 192, 168, 199, 133),
 	[]byte("SSH-2.0-OpenSSH_7.8\r\n"),
 	sshKexInitSeed(),
+	// DHCPv6 Solicit: client ID (DUID-LLT), ORO, elapsed time, IA_NA
+	// holding an IA address, client FQDN.
+	{1, 0x6a, 0xeb, 0xe6, 0, 1, 0, 14, 0, 1, 0, 1, 0x29, 0xd0, 0x81, 0x93, 0, 0, 1, 1, 0, 0,
+		0, 6, 0, 4, 0, 23, 0, 24, 0, 8, 0, 2, 0x02, 0xbf,
+		0, 3, 0, 40, 1, 1, 0, 0, 0, 0, 0x0e, 0x10, 0, 0, 0x15, 0x18,
+		0, 5, 0, 24, 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0x0e, 0x10, 0, 0, 0x15, 0x18,
+		0, 39, 0, 6, 1, 3, 'p', 'c', '1', 0},
 }
 
 // sshKexInitSeed is an SSH binary packet holding a KEXINIT.

@@ -83,3 +83,6 @@ func cstr(b []byte) []byte {
 	}
 	return b
 }
+
+// addr16 returns the IPv6 address in the first 16 bytes of b.
+func addr16(b []byte) netip.Addr { return netip.AddrFrom16([16]byte(b[:16])) }
