@@ -69,6 +69,12 @@ func NewDecoder(opts Options) *Decoder {
 // maxVLANDepth bounds stacked 802.1Q/802.1ad tags (Wireshark's vlan.too_many_tags).
 const maxVLANDepth = 20
 
+// PPP link types: LINKTYPE_PPP and LINKTYPE_PPP_HDLC (both "ppp" in Wireshark).
+const (
+	linkPPP     capture.LinkType = 9
+	linkPPPHDLC capture.LinkType = 50
+)
+
 // Decode resets f and fills it from p. f.Number must be set by the caller.
 func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 	n := f.Number
@@ -115,6 +121,8 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 		d.decodeIPv6(f, b, 0, false)
 	case capture.LinkNull, capture.LinkLoop:
 		d.decodeNull(f, b, p.LinkType == capture.LinkLoop)
+	case linkPPP, linkPPPHDLC:
+		d.decodePPP(f, b)
 	default:
 		f.data(0, len(b), false)
 	}

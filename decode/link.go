@@ -207,9 +207,11 @@ func (d *Decoder) decodeNull(f *Frame, b []byte, network bool) {
 }
 
 // decodePPPoE dissects a PPPoE session header and the PPP protocol field.
+// The IP packet inside is cut to the PPPoE payload length, so Ethernet
+// padding never becomes TCP data.
 func (d *Decoder) decodePPPoE(f *Frame, b []byte, off int) {
 	h := b[off:]
-	if len(h) < 8 {
+	if len(h) < 7 {
 		f.anomaly(ProtoPPPoE, off, "PPPoE header truncated")
 		f.data(off, len(h), false)
 		return
@@ -219,19 +221,48 @@ func (d *Decoder) decodePPPoE(f *Frame, b []byte, off int) {
 	p.Code = h[1]
 	p.Session = be16(h[2:])
 	p.Length = be16(h[4:])
-	p.PPPProto = be16(h[6:])
 	end := off + 6 + int(p.Length)
-	if end > len(b) || p.Length < 2 {
+	if end > len(b) || p.Length < 1 {
 		end = len(b)
 	}
 	f.addLayer(ProtoPPPoE, off, end-off, false)
-	f.addLayer(ProtoPPP, off+6, end-off-6, false)
-	switch p.PPPProto {
-	case 0x0021:
-		d.decodeIPv4(f, b[:end], off+8, false)
-	case 0x0057:
-		d.decodeIPv6(f, b[:end], off+8, false)
+	d.decodePPPProto(f, b[:end], off+6, off+6)
+}
+
+// decodePPP dissects a PPP frame of the PPP link types (LINKTYPE_PPP,
+// LINKTYPE_PPP_HDLC): an optional HDLC address and control (ff 03), then
+// the protocol field.
+func (d *Decoder) decodePPP(f *Frame, b []byte) {
+	off := 0
+	if len(b) >= 2 && b[0] == 0xff && b[1] == 0x03 {
+		off = 2
+	}
+	d.decodePPPProto(f, b, 0, off)
+}
+
+// decodePPPProto records the PPP layer starting at start and dissects the
+// protocol field at off: one byte when its low bit is set (RFC 1661
+// protocol-field compression), else two.
+func (d *Decoder) decodePPPProto(f *Frame, b []byte, start, off int) {
+	f.addLayer(ProtoPPP, start, len(b)-start, false)
+	n := 2
+	switch {
+	case off < len(b) && b[off]&1 == 1:
+		f.PPPoE.PPPProto, n = uint16(b[off]), 1
+	case off+2 <= len(b):
+		f.PPPoE.PPPProto = be16(b[off:])
 	default:
-		f.data(off+8, end-off-8, false)
+		f.anomaly(ProtoPPP, off, "PPP protocol field truncated")
+		f.data(off, len(b)-off, false)
+		return
+	}
+	off += n
+	switch f.PPPoE.PPPProto {
+	case 0x0021:
+		d.decodeIPv4(f, b, off, false)
+	case 0x0057:
+		d.decodeIPv6(f, b, off, false)
+	default:
+		f.data(off, len(b)-off, false)
 	}
 }
