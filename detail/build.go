@@ -63,6 +63,13 @@ type Resolver interface {
 	Port(transport decode.Proto, port uint16) string
 }
 
+// Learner is a Resolver that learns address names from the capture's DNS
+// answers (tshark's -N d): the DNS tree calls Learn for each A and AAAA
+// record before showing it, so the name applies from that line on.
+type Learner interface {
+	Learn(a netip.Addr, name string)
+}
+
 type noNames struct{}
 
 func (noNames) MAC([6]byte) string               { return "" }

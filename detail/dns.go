@@ -290,12 +290,14 @@ func (b *Builder) dnsRR(msg []byte, p int, at func(int) int) (int, bool) {
 	case 1:
 		if rdl == 4 {
 			a := netip.AddrFrom4([4]byte(rdata))
+			b.learn(a, name)
 			summary += ", addr " + a.String()
 			lines = append(lines, func() { b.Add("dns.a", at(rd), 4, "Address: "+b.AddrLabel(a)) })
 		}
 	case 28:
 		if rdl == 16 {
 			a := netip.AddrFrom16([16]byte(rdata))
+			b.learn(a, name)
 			summary += ", addr " + a.String()
 			lines = append(lines, func() { b.Add("dns.aaaa", at(rd), 16, "AAAA Address: "+b.AddrLabel(a)) })
 		}
@@ -385,4 +387,11 @@ func (b *Builder) dnsRR(msg []byte, p int, at func(int) int) (int, bool) {
 	}
 	b.Close()
 	return rd + rdl, true
+}
+
+// learn passes a DNS answer's name to a Learner resolver.
+func (b *Builder) learn(a netip.Addr, name string) {
+	if l, ok := b.Names.(Learner); ok {
+		l.Learn(a, name)
+	}
 }

@@ -52,13 +52,9 @@ func (b *Builder) MACLabel(a []byte) string {
 	return s
 }
 
-// AddrLabel is an IP address as tshark shows it in a protocol line: the name when resolved, else the address.
-func (b *Builder) AddrName(a netip.Addr) string {
-	if n := b.Names.Addr(a); n != "" {
-		return n
-	}
-	return a.String()
-}
+// AddrName is an IP address as tshark shows it in a protocol line: as
+// AddrLabel ("name (addr)" with name resolution on, else the address).
+func (b *Builder) AddrName(a netip.Addr) string { return b.AddrLabel(a) }
 
 // AddrLabel is "name (addr)" when resolved (tshark's address field lines), else the address.
 func (b *Builder) AddrLabel(a netip.Addr) string {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/detail"
+	"github.com/wirewatch/wirewatch/names"
 	"github.com/wirewatch/wirewatch/pipeline"
 )
 
@@ -84,17 +85,27 @@ func detailFrames(env *Env, o *readOptions, tree bool, fn func(f *decode.Frame, 
 				return fn(f, nil)
 			}
 			detail.Build(&t, f, bo)
-			if obs, ok := names.(frameObserver); ok {
-				obs.Observe(f) // names learnt from a DNS answer apply from the next frame on, as in tshark
-			}
 			return fn(f, &t)
 		})
 }
 
-// frameObserver is a resolver that learns names from the frames themselves (DNS answers).
-type frameObserver interface{ Observe(f *decode.Frame) }
-
-// readResolver returns the name resolver -N and --hosts ask for.
+// readResolver returns the name resolver -N and --hosts ask for (nil: none, as -n).
 func readResolver(o *readOptions) (detail.Resolver, error) {
-	return detail.NoNames, nil
+	if o.names == "" && o.hosts == "" {
+		return detail.NoNames, nil
+	}
+	letters := o.names
+	if o.hosts != "" && !strings.ContainsAny(letters, "nd") {
+		letters += "n" // --hosts names addresses even without -N n
+	}
+	r, err := names.New(letters)
+	if err != nil {
+		return nil, usagef("read: %v", err)
+	}
+	if o.hosts != "" {
+		if err := r.LoadHosts(o.hosts); err != nil {
+			return nil, usagef("read: --hosts: %v", err)
+		}
+	}
+	return r, nil
 }

@@ -494,3 +494,108 @@ const (
 	floorCore   = 98
 	floorHex    = 99.9
 )
+
+// nameFields are the lines -N m, n and t change.
+var nameFields = map[string]bool{"eth": true, "eth.src": true, "eth.dst": true, "eth.addr": true, "sll.src.eth": true,
+	"arp.src.hw_mac": true, "arp.dst.hw_mac": true, "arp.src.proto_ipv4": true, "arp.dst.proto_ipv4": true,
+	"ip": true, "ip.src": true, "ip.dst": true, "ipv6": true, "ipv6.src": true, "ipv6.dst": true,
+	"tcp": true, "tcp.srcport": true, "tcp.dstport": true, "udp": true, "udp.srcport": true, "udp.dstport": true,
+	"dns.a": true, "dns.aaaa": true, "icmpv6.opt.linkaddr": true, "icmpv6.nd.ns.target_address": true, "icmpv6.nd.na.target_address": true}
+
+// capturesWithDNS lists the oracle captures whose frames hold DNS.
+func capturesWithDNS(t *testing.T, dir string) []string {
+	var out []string
+	for _, name := range corpus.OracleOK(t, dir) {
+		b, err := os.ReadFile(filepath.Join(dir, "oracle", name+".frames.tsv"))
+		if err != nil {
+			continue
+		}
+		head, rows := readTSV(b)
+		col := -1
+		for i, h := range head {
+			if h == "dns.qry.name" {
+				col = i
+			}
+		}
+		for _, r := range rows {
+			if col >= 0 && col < len(r) && r[col] != "" {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// TestReadNamesMatchTshark compares the lines that name resolution changes
+// in `read -V -N mnt` with `tshark -V -N mntd` (names from the capture's own
+// DNS answers, MAC vendors, port names) on the corpus captures with DNS.
+func TestReadNamesMatchTshark(t *testing.T) {
+	dir := corpus.Dir(t)
+	tshark := testenv.Tool(t, "tshark")
+	limit := detailFrameLimit()
+	total, equal := map[string]int{}, map[string]int{}
+	example := map[string]string{}
+	files := capturesWithDNS(t, dir)
+	for _, name := range files {
+		path := filepath.Join(dir, "real", name)
+		args := []string{"-N", "mntd"}
+		if limit > 0 {
+			args = append(args, "-c", strconv.Itoa(limit))
+		}
+		pdml := parsePDML(t, tsharkCached(t, tshark, path, append(args, "-T", "pdml")...))
+		o := &readOptions{file: path, count: limit, singleCore: true, names: "mnt"}
+		env := &Env{Ctx: context.Background(), Stdout: io.Discard, Stderr: io.Discard}
+		i := 0
+		err := detailFrames(env, o, true, func(f *decode.Frame, tr *detail.Tree) error {
+			if i >= len(pdml) {
+				return nil
+			}
+			pkt := pdml[i]
+			i++
+			got := map[string]map[string]int{}
+			for _, n := range tr.Nodes {
+				if nameFields[n.Field] {
+					if got[n.Field] == nil {
+						got[n.Field] = map[string]int{}
+					}
+					got[n.Field][unbracket(n.Label)]++
+				}
+			}
+			for _, n := range pkt {
+				if n.hidden || !nameFields[n.name] {
+					continue
+				}
+				total[n.name]++
+				if got[n.name][n.label] > 0 {
+					got[n.name][n.label]--
+					equal[n.name]++
+				} else if _, ok := example[n.name]; !ok {
+					example[n.name] = fmt.Sprintf("%s frame %d: tshark %q", name, f.Number, n.label)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	var keys []string
+	tot, eq := 0, 0
+	for k := range total {
+		keys = append(keys, k)
+		tot += total[k]
+		eq += equal[k]
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "read -V -N mnt vs tshark -V -N mntd on %d captures with DNS:\n", len(files))
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "%-28s %8d %8d %7.2f%%  %s\n", k, total[k], equal[k], pct(equal[k], total[k]), example[k])
+	}
+	fmt.Fprintf(&sb, "%-28s %8d %8d %7.2f%%", "all", tot, eq, pct(eq, tot))
+	t.Log(sb.String())
+	if pct(eq, tot) < 99 {
+		t.Errorf("-N mnt: %.2f%% of cells equal, below 99%%", pct(eq, tot))
+	}
+}
