@@ -154,6 +154,7 @@ func (e *Engine) build() []Finding {
 		}
 	}
 	e.mergeDNSOutage(groups, order)
+	mergeDependency(groups, order)
 	var out []Finding
 	for _, k := range order {
 		g := groups[k]
@@ -953,4 +954,38 @@ func (e *Engine) mergeDNSOutage(groups map[groupKey]*group, order []groupKey) {
 		delete(groups, k)
 	}
 	sort.SliceStable(gm.stalls, func(i, j int) bool { return gm.stalls[i].Start < gm.stalls[j].Start })
+}
+
+// mergeDependency makes one finding of the waits blamed on one unreachable
+// host, whatever port each attempt tried (an agent that tries its server on
+// 443, then on 8443): the host with the port that held most waits is the
+// culprit, the other ports are listed.
+func mergeDependency(groups map[groupKey]*group, order []groupKey) {
+	byHost := map[netip.Addr][]groupKey{}
+	for _, k := range order {
+		if g := groups[k]; g != nil && k.cat == CatBlockedDependency && k.proto != "arp" {
+			byHost[k.host] = append(byHost[k.host], k)
+		}
+	}
+	for _, ks := range byHost {
+		if len(ks) < 2 {
+			continue
+		}
+		main := ks[0]
+		for _, k := range ks[1:] {
+			if len(groups[k].stalls) > len(groups[main].stalls) {
+				main = k
+			}
+		}
+		gm := groups[main]
+		for _, k := range ks {
+			if k == main {
+				continue
+			}
+			gm.stalls = append(gm.stalls, groups[k].stalls...)
+			gm.others = append(gm.others, Endpoint{k.host, k.port})
+			delete(groups, k)
+		}
+		sort.SliceStable(gm.stalls, func(i, j int) bool { return gm.stalls[i].Start < gm.stalls[j].Start })
+	}
 }

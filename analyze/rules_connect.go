@@ -57,6 +57,13 @@ func ruleBlocked(x *explainCtx) bool {
 		tried = "query"
 		how = "the datagrams get no answer"
 	}
+	if len(g.others) > 0 {
+		var ports []string
+		for _, o := range g.others {
+			ports = append(ports, itoa(int(o.Port)))
+		}
+		how += " (it also tried port " + strings.Join(ports, ", ") + ", with the same result)"
+	}
 	f.Title = fmt.Sprintf("%s waits %s for unreachable %s before each request (%s, %s lost)",
 		victimsS, trimF(culprit.TimeoutS, 1)+" s", target, plural(st.n, "stall", "stalls"), secs(st.lost))
 	if waiter == "the server" {
