@@ -53,6 +53,7 @@ type State struct {
 	tcp  tcpState
 	icmp icmpState
 	http httpState
+	frag fragState
 }
 
 // Resolver names addresses and ports for labels (tshark's -N). Each method

@@ -283,4 +283,17 @@ func (b *Builder) lineBasedText(off int, body []byte, ctype string) {
 		p = end
 	}
 	b.Close()
+	b.addProtocol("data-text-lines")
+}
+
+// addProtocol appends a protocol the tree shows but the decoder does not
+// know to the frame's "[Protocols in frame: ...]" line.
+func (b *Builder) addProtocol(p string) {
+	for i := range b.t.Nodes {
+		n := &b.t.Nodes[i]
+		if n.Field == "frame.protocols" && strings.HasSuffix(n.Label, "]") {
+			n.Label = n.Label[:len(n.Label)-1] + ":" + p + "]"
+			return
+		}
+	}
 }

@@ -96,10 +96,31 @@ func buildIPv4(b *Builder, l decode.Layer, d []byte) {
 		b.ipv4Options(d[20:ihl])
 	}
 	f := b.Frame
+	if l.Off >= 0 && l.Off == firstLayerOff(f, decode.ProtoIP) && !l.Reasm && (ff&0x2000 != 0 || ff&0x1fff != 0) {
+		tot := int(be16(d[2:]))
+		b.noteFragment(int(ff&0x1fff)*8, tot-ihl)
+	}
 	if l.Off == firstLayerOff(f, decode.ProtoIP) && f.IP.Reassembled && len(f.FragFrames) > 0 {
 		b.fragmentTree("ip", "IPv4", len(f.Reassembled))
 	}
 	b.Close()
+}
+
+// fragState remembers each IP fragment's place in its datagram, for the
+// fragment list of the frame that completes the reassembly.
+type fragState struct {
+	frags map[uint64][2]int // frame → offset, length
+}
+
+func (b *Builder) noteFragment(off, n int) {
+	if b.Opts.State == nil || n < 0 {
+		return
+	}
+	st := &b.Opts.State.frag
+	if st.frags == nil || len(st.frags) > 1<<16 {
+		st.frags = map[uint64][2]int{}
+	}
+	st.frags[b.Frame.Number] = [2]int{off, n}
 }
 
 // firstLayerOff is the offset of the frame's first layer of protocol p (-1 none).
@@ -110,23 +131,38 @@ func firstLayerOff(f *decode.Frame, p decode.Proto) int {
 	return -1
 }
 
-// fragmentTree adds "[N IPv4 Fragments (M bytes): #1(x), ...]". Fragment
-// sizes are not kept by the decoder, so only the frame list is shown.
+// fragmentTree adds "[N IPv4 Fragments (M bytes): #1(x), ...]" with a line
+// per fragment (the sizes come from the fragments this State saw).
 func (b *Builder) fragmentTree(p, name string, total int) {
 	f := b.Frame
+	var frags map[uint64][2]int
+	if b.Opts.State != nil {
+		frags = b.Opts.State.frag.frags
+	}
 	var sb strings.Builder
 	for i, fr := range f.FragFrames {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		fmt.Fprintf(&sb, "#%d", fr)
+		if x, ok := frags[fr]; ok {
+			fmt.Fprintf(&sb, "#%d(%d)", fr, x[1])
+		} else {
+			fmt.Fprintf(&sb, "#%d", fr)
+		}
 	}
-	b.Open(p+".fragments", -1, 0, fmt.Sprintf("[%d %s Fragments (%d bytes): %s]", len(f.FragFrames), name, total, sb.String()))
+	b.Open(p+".fragments", -1, 0, "["+truncLabel(fmt.Sprintf("%d %s Fragments (%d bytes): %s", len(f.FragFrames), name, total, sb.String()), 0)+"]")
 	for _, fr := range f.FragFrames {
-		b.Gen(p+".fragment", "Frame: %d", fr)
+		if x, ok := frags[fr]; ok {
+			b.Gen(p+".fragment", "Frame: %d, payload: %d-%d (%s)", fr, x[0], x[0]+x[1]-1, Plural(x[1], "byte"))
+		} else {
+			b.Gen(p+".fragment", "Frame: %d", fr)
+		}
 	}
 	b.Gen(p+".fragment.count", "Fragment count: %d", len(f.FragFrames))
 	b.Gen(p+".reassembled.length", "Reassembled %s length: %d", name, total)
+	if p == "ipv6" {
+		b.Gen(p+".reassembled.data", "Reassembled IPv6 data: %s", BytesLabel(f.Reassembled))
+	}
 	b.Close()
 }
 
@@ -234,6 +270,9 @@ func buildIPv6(b *Builder, l decode.Layer, d []byte) {
 			b.Add("ipv6.fraghdr.more", off+2, 2, BitLine(16, 0x0001, fo, "More Fragments: "+map[bool]string{true: "Yes", false: "No"}[fo&1 != 0]))
 			b.Addf("ipv6.fraghdr.ident", off+4, 4, "Identification: 0x%08x", be32(d[off+4:]))
 			b.Close()
+			if l.Off == firstLayerOff(b.Frame, decode.ProtoIPv6) && !l.Reasm {
+				b.noteFragment(int(fo&^7), int(be16(d[4:]))+40-(off+8))
+			}
 			nh = d[off]
 			off += 8
 			continue
