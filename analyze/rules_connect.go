@@ -16,7 +16,28 @@ func init() {
 	register(&rule{cat: CatHighLatency, explain: ruleHighLatency})
 }
 
+// ruleBlocked words a dependency finding; when the evidence does not beat
+// chance (x.conf below one half) it says so in the title instead of
+// claiming the cause.
 func ruleBlocked(x *explainCtx) bool {
+	if !ruleBlockedCause(x) {
+		return false
+	}
+	if x.conf >= 0.5 {
+		return true
+	}
+	f, st := x.f, x.st
+	f.Severity = Info
+	x.c.Role = "server some waits ended near the give-up time of (weak evidence)"
+	f.Title = fmt.Sprintf("Probably a coincidence: %s %s ended when attempts to %s gave up (%s lost)",
+		plural(st.n, "wait of", "waits of"), x.victimsS, x.e.namedEP(x.ep), secs(st.lost))
+	f.Explanation = "The evidence for a cause is weak: " + strings.TrimSuffix(x.basis, ".") + ". " +
+		"A host that fails some attempts will now and then see a wait end near one of their give-up times by chance; " +
+		"treat the following as a lead, not a diagnosis. " + f.Explanation
+	return true
+}
+
+func ruleBlockedCause(x *explainCtx) bool {
 	g, st, k, ep, ipf, f, culprit, victimsS, unS := x.g, x.st, x.k, x.ep, x.ipf, x.f, x.c, x.victimsS, x.unS
 	culprit.Role = "unreachable " + strings.ToUpper(k.proto) + " server the waiting host depends on"
 	f.Severity = Warning
