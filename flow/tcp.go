@@ -80,7 +80,10 @@ type tcpDir struct {
 func (d *tcpDir) reset() {
 	segs := d.segs
 	segs.reset()
-	*d = tcpDir{winScale: wsUnknown, window: ^uint32(0), segs: segs}
+	// Bytes in flight are valid from the start, as in Wireshark (a connection
+	// caught mid-stream shows them on its first segment); a lost segment
+	// invalidates them until the other side ACKs.
+	*d = tcpDir{winScale: wsUnknown, window: ^uint32(0), segs: segs, validBIF: true}
 }
 
 // tcpSegment runs Wireshark's per-segment TCP logic: conversation lookup
