@@ -593,6 +593,12 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 					s.proto, s.total, s.seen, s.tlsCount = ProtoTLS, int64(n), int64(len(p)-off), true
 					copy(s.tlsHdr[:], p[off:])
 				}
+				if own && off == 0 {
+					// Wireshark's TLS dissector took this segment and asked
+					// TCP for more: Info is only "[TCP segment of a
+					// reassembled PDU]" and "tls" is in frame.protocols.
+					f.TLSPDUStart = true
+				}
 				return own && off == 0
 			}
 			off += n

@@ -138,7 +138,7 @@ func (f *Frame) reset() {
 	f.Anomalies = f.Anomalies[:0]
 	f.scratch = f.scratch[:0]
 	f.Fragment = false
-	f.PDUSegment = false
+	f.PDUSegment, f.TLSPDUStart = false, false
 	f.FragFrames = nil
 	f.TCP.Short, f.TCP.BadHdrLen = false, false
 	f.IP.Reassembled, f.IPv6.Reassembled = false, false

@@ -141,6 +141,9 @@ type Frame struct {
 	// starts or continues an application message completed in a later frame:
 	// Wireshark's "[TCP segment of a reassembled PDU]".
 	PDUSegment bool
+	// TLSPDUStart is set with PDUSegment when the segment starts a TLS
+	// record that continues in later segments.
+	TLSPDUStart bool
 	// FragFrames lists the frame numbers of the IP fragments reassembled into
 	// this frame (ip.fragment / ipv6.fragment); owned by the Decoder, valid
 	// until the next reassembly completes.
@@ -436,6 +439,9 @@ type TLSMsg struct {
 	Encrypted   bool   // handshake/alert record whose body is encrypted
 	HRR         bool   // ServerHello that is a HelloRetryRequest
 	Partial     bool   // record (or handshake message) continues beyond these bytes
+	// Decrypted: the record was decrypted with a key log; Content is then
+	// the content type inside (TLS 1.3's inner type, opaque type 23).
+	Decrypted bool
 }
 
 // TLS record layer with the parts of ClientHello / ServerHello that matter.

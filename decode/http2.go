@@ -675,3 +675,55 @@ func (f *Frame) AppendHTTPStatuses(dst []int) []int {
 	}
 	return dst
 }
+
+// MediaLayer returns the protocol Wireshark hands an HTTP body of media type
+// ct to, as frame.protocols names it after "http" (h2 false) or "http2":
+// "data-text-lines" for text, "json", "xml", images, "data" for
+// octet-stream, and for HTTP/1.x "media" for the rest (HTTP/2 shows nothing
+// for types no dissector registers); "" for none.
+func MediaLayer(ct []byte, h2 bool) string {
+	mt := mediaTypeBytes(ct)
+	var low [64]byte
+	if len(mt) == 0 || len(mt) > len(low) {
+		return ""
+	}
+	m := string(appendLower(low[:0], mt))
+	switch m {
+	case "text/html", "text/plain", "text/css":
+		return "data-text-lines"
+	case "application/json":
+		return "json"
+	case "text/xml", "application/xml":
+		return "xml"
+	case "image/png":
+		return "png"
+	case "image/gif":
+		return "image-gif"
+	case "image/jpeg":
+		return "image-jfif"
+	case "application/octet-stream":
+		return "data"
+	}
+	if h2 {
+		return ""
+	}
+	return "media"
+}
+
+// mediaLayer is the media protocol after the frame's HTTP or HTTP/2 layer, "" none.
+func (f *Frame) mediaLayer() string {
+	switch {
+	case f.Has(ProtoHTTP2):
+		for i := range f.HTTP2.Frames {
+			if m := f.HTTP2.Frames[i].Media; m != nil {
+				return MediaLayer(m, true)
+			}
+		}
+	case f.Has(ProtoHTTP):
+		h := &f.HTTP
+		if h.BodyLen > 0 && !h.Truncated && len(h.ContentType) > 0 && !emptyGzip(h) {
+			return MediaLayer(h.ContentType, false)
+		}
+	}
+	return ""
+}

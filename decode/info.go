@@ -119,6 +119,14 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			add(l.Proto.String())
 		}
 	}
+	if f.TLSPDUStart && f.PDUSegment {
+		add("tls")
+	}
+	if f.Present&(1<<ProtoHTTP|1<<ProtoHTTP2) != 0 {
+		if m := f.mediaLayer(); m != "" {
+			add(m)
+		}
+	}
 	return dst
 }
 
@@ -147,13 +155,15 @@ func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
 	}
 	switch {
 	case f.Has(ProtoHTTP2):
-		return append(dst, "HTTP2"...)
+		dst = append(dst, "HTTP2"...)
+		return appendMediaColumn(dst, f)
 	case f.Has(ProtoHTTP) && len(f.Decrypted) > 0:
-		return append(dst, "HTTP"...) // HTTP inside TLS
+		dst = append(dst, "HTTP"...) // HTTP inside TLS
+		return appendMediaColumn(dst, f)
 	case f.Has(ProtoTLS):
 		return append(dst, tlsVersionName(f)...)
 	case f.Has(ProtoHTTP):
-		return append(dst, "HTTP"...)
+		return appendMediaColumn(append(dst, "HTTP"...), f)
 	case f.Has(ProtoDNS):
 		switch dnsProtoName(f) {
 		case "mdns":
@@ -192,6 +202,18 @@ func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
 		return append(dst, "Ethernet"...)
 	}
 	return append(dst, "DATA"...)
+}
+
+// appendMediaColumn adds "/JSON" or "/XML" to an HTTP protocol column, as
+// those dissectors do.
+func appendMediaColumn(dst []byte, f *Frame) []byte {
+	switch f.mediaLayer() {
+	case "json":
+		return append(dst, "/JSON"...)
+	case "xml":
+		return append(dst, "/XML"...)
+	}
+	return dst
 }
 
 func tlsVersionName(f *Frame) string { return TLSVersionName(f.TLS.Version()) }
@@ -308,6 +330,8 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		dst = append(dst, ", ID="...)
 		dst = strconv.AppendUint(dst, uint64(f.IP.ID), 16)
 		return append(dst, ')')
+	case f.Has(ProtoTCP) && f.PDUSegment && f.TLSPDUStart:
+		dst = append(dst, "[TCP segment of a reassembled PDU]"...)
 	case f.Has(ProtoTCP):
 		if f.PDUSegment && looksHTTP(f.Payload) && bytes.Contains(f.Payload, []byte("\r\n\r\n")) {
 			// Wireshark's HTTP dissector has already written the start line when

@@ -146,6 +146,19 @@ type TLSDecrypt struct {
 	dirs    [2]tlsDecDir
 	heads   int // HTTP/1.x HEAD requests not answered yet
 	h2      *h2Conn
+	// what the records decrypted for the current frame held, for its TLS summary
+	recs [tlsMaxMsgs]decRec
+	nrec int
+	tmp  []TLSMsg
+}
+
+// decRec summarises one decrypted record for the frame's TLS Info.
+type decRec struct {
+	inner       uint8
+	hs          [8]uint8 // handshake message types starting in the record
+	nhs         int
+	level, desc uint8 // alert
+	partial     bool  // application data that completed no HTTP message
 }
 
 const (
@@ -198,6 +211,8 @@ func (d *Decoder) TLSSegment(s *TLSDecrypt, dir int, f *Frame, p []byte) {
 	if x.failed || len(p) == 0 {
 		return
 	}
+	s.nrec = 0
+	defer s.summarise(f)
 	if len(x.rec) > 0 {
 		need := tlsRecordHeader
 		if len(x.rec) >= tlsRecordHeader {
@@ -268,15 +283,88 @@ func (d *Decoder) tlsRecord(s *TLSDecrypt, dir int, f *Frame, rec []byte) bool {
 		x.failed = true
 		return false
 	}
+	var r decRec
+	r.inner = inner
 	switch inner {
 	case TLSHandshake:
+		for b := pt; len(b) >= 4 && r.nhs < len(r.hs); {
+			r.hs[r.nhs] = b[0]
+			r.nhs++
+			n := 4 + (int(b[1])<<16 | int(b[2])<<8 | int(b[3]))
+			if n > len(b) {
+				break
+			}
+			b = b[n:]
+		}
 		if s.version == 0x0304 {
 			s.handshake13(dir, pt)
 		}
+	case TLSAlert:
+		if len(pt) >= 2 {
+			r.level, r.desc = pt[0], pt[1]
+		}
 	case TLSApplicationData:
+		h1, h2 := f.Has(ProtoHTTP), len(f.HTTP2.Frames)
+		if !f.Has(ProtoHTTP2) {
+			h2 = 0
+		}
 		d.appData(s, dir, f, pt)
+		done := f.Has(ProtoHTTP) != h1 || (f.Has(ProtoHTTP2) && len(f.HTTP2.Frames) != h2) || (f.Has(ProtoHTTP2) && h2 == 0 && f.HTTP2.Magic)
+		r.partial = s.alpn != 0 && !done && len(x.data) > 0
+	}
+	if s.nrec < len(s.recs) {
+		s.recs[s.nrec] = r
+		s.nrec++
 	}
 	return true
+}
+
+// summarise rewrites f's TLS summary (TLS.Msgs, built by the record decoder
+// from the ciphertext) with what the records decrypted in f held: handshake
+// message names, alerts, and "[TLS segment of a reassembled PDU]" for
+// application data that only continues an HTTP message, as tshark does with
+// a key log. The n-th encrypted record entry of f is the n-th record
+// decrypted for f: both walk the same complete records in order.
+func (s *TLSDecrypt) summarise(f *Frame) {
+	if s.nrec == 0 || !f.Has(ProtoTLS) {
+		return
+	}
+	t := &f.TLS
+	s.tmp = append(s.tmp[:0], t.Msgs...)
+	t.Msgs = t.Msgs[:0]
+	j := 0
+	for _, m := range s.tmp {
+		if !m.RecordStart || !(m.Encrypted || m.Content == TLSApplicationData) || j >= s.nrec {
+			t.Msgs = appendTLSMsg(t.Msgs, m)
+			continue
+		}
+		r := &s.recs[j]
+		j++
+		m.Decrypted, m.Encrypted, m.Content = true, false, r.inner
+		switch r.inner {
+		case TLSHandshake:
+			for k := 0; k < r.nhs; k++ {
+				e := m
+				e.RecordStart = k == 0
+				e.Handshake = r.hs[k]
+				t.Msgs = appendTLSMsg(t.Msgs, e)
+				if t.HandshakeType == 0 {
+					t.HandshakeType = r.hs[k]
+				}
+			}
+			if r.nhs == 0 {
+				t.Msgs = appendTLSMsg(t.Msgs, m)
+			}
+		case TLSAlert:
+			if !t.HasAlert {
+				t.HasAlert, t.AlertLevel, t.AlertDesc = true, r.level, r.desc
+			}
+			t.Msgs = appendTLSMsg(t.Msgs, m)
+		default:
+			m.Partial = r.partial
+			t.Msgs = appendTLSMsg(t.Msgs, m)
+		}
+	}
 }
 
 // open decrypts rec in x's scratch buffer and returns the plaintext and its content type.

@@ -131,6 +131,15 @@ func tlsContentType(f *decode.Frame, dst []Value, opaque bool) []Value {
 		if !m.RecordStart {
 			continue
 		}
+		if m.Decrypted && tls13 {
+			// inner content type; every decrypted TLS 1.3 record is opaque 23
+			v := uint64(m.Content)
+			if opaque {
+				v = uint64(decode.TLSApplicationData)
+			}
+			dst = append(dst, Value{U: v})
+			continue
+		}
 		if (tls13 && m.Content == decode.TLSApplicationData) == opaque {
 			dst = append(dst, Value{U: uint64(m.Content)})
 		}

@@ -126,14 +126,11 @@ func TestTLSDecryptMatchesTshark(t *testing.T) {
 		same += s.same
 		total += s.total
 		t.Logf("%-45s %5d / %5d  %6.2f%%", f, s.same, s.total, 100*float64(s.same)/float64(s.total))
-		floor := 0.97
-		if !strings.HasPrefix(f, "http") {
-			// columns and frame.protocols: TLS 1.3 handshake names, media
-			// layers and "[TLS segment of a reassembled PDU]" still differ
-			floor = 0.80
-		}
-		if float64(s.same) < floor*float64(s.total) {
-			t.Errorf("%s: %d of %d frames equal tshark's (want ≥ %.0f%%)", f, s.same, s.total, 100*floor)
+		// frame.protocols lacks the x509 layers of certificates; a frame
+		// whose partial record precedes an HTTP message is named as tshark
+		// does not
+		if float64(s.same) < 0.97*float64(s.total) {
+			t.Errorf("%s: %d of %d frames equal tshark's (want ≥ 97%%)", f, s.same, s.total)
 		}
 	}
 	t.Logf("TLS lab captures: %d of %d filters select tshark's frames (%d frames); http.time %d of %d equal; fields %d of %d cells equal (%.2f%%)",
