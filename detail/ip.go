@@ -86,7 +86,19 @@ func buildIPv4(b *Builder, l decode.Layer, d []byte) {
 	b.Add("ip.flags.mf", 6, 1, BoolBit(8, 0x20, fl, "More fragments"))
 	b.Close()
 	b.Add("ip.frag_offset", 6, 2, BitLine(16, 0x1fff, ff, fmt.Sprintf("Fragment Offset: %d", (ff&0x1fff)*8)))
-	b.Addf("ip.ttl", 8, 1, "Time to Live: %d", d[8])
+	ttl := d[8]
+	switch dst4 := dst.As4(); {
+	case dst4[0] == 224 && dst4[1] == 0 && dst4[2] == 0 && ttl != 1 && d[9] != 103:
+		b.Openf("ip.ttl", 8, 1, "Time to Live: %d", ttl)
+		b.expert("ip.ttl.lncb", "Note", "Sequence", "\"Time To Live\" != 1 for a packet sent to the Local Network Control Block (see RFC 3171)")
+		b.Close()
+	case ttl < 5 && dst4[0]&0xf0 != 0xe0 && dst != netip.AddrFrom4([4]byte{255, 255, 255, 255}) && d[9] != 103 && d[9] != 112:
+		b.Openf("ip.ttl", 8, 1, "Time to Live: %d", ttl)
+		b.expert("ip.ttl.too_small", "Note", "Sequence", fmt.Sprintf("\"Time To Live\" only %d", ttl))
+		b.Close()
+	default:
+		b.Addf("ip.ttl", 8, 1, "Time to Live: %d", ttl)
+	}
 	b.Add("ip.proto", 9, 1, "Protocol: "+ipProtoLabel(d[9]))
 	b.Addf("ip.checksum", 10, 2, "Header Checksum: 0x%04x [validation disabled]", be16(d[10:]))
 	b.Gen("ip.checksum.status", "Header checksum status: Unverified")

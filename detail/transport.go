@@ -68,13 +68,56 @@ var tcpOptKinds = map[uint8]string{0: "End of Option List", 1: "No-Operation", 2
 // since the last PSH flag in each direction (tcp.analysis.push_bytes_sent).
 type tcpState struct {
 	push map[tcpDir]pushCount
-	comp map[int64]uint8  // stream → completeness after its last frame
-	segs map[tcpDir][]seg // PDU segments waiting for the frame that completes the PDU
+	comp map[int64]uint8     // stream → completeness after its last frame
+	segs map[tcpDir][]seg    // PDU segments waiting for the frame that completes the PDU
+	sent map[segKey][2]int64 // first transmission of a sequence number: frame, time
 }
 
 type seg struct {
 	frame uint64
 	n     int
+}
+
+// originalSegment is the first frame that sent this segment's sequence
+// number in its direction, and its time; it records first transmissions.
+func (b *Builder) originalSegment() (uint64, int64, bool) {
+	f := b.Frame
+	a := &f.Analysis
+	if b.Opts.State == nil || !a.HasTCP {
+		return 0, 0, false
+	}
+	st := &b.Opts.State.tcp
+	if st.sent == nil || len(st.sent) > 1<<18 {
+		st.sent = map[segKey][2]int64{}
+	}
+	k := segKey{a.Stream, f.TCP.SrcPort, a.RelSeq}
+	if x, ok := st.sent[k]; ok {
+		return uint64(x[0]), x[1], true
+	}
+	return 0, 0, false
+}
+
+// noteSegment records a first transmission (for the RTO of its retransmissions).
+func (b *Builder) noteSegment() {
+	f := b.Frame
+	a := &f.Analysis
+	if b.Opts.State == nil || !a.HasTCP || (f.TCP.PayloadLen == 0 && f.TCP.Flags&(decode.TCPSyn|decode.TCPFin) == 0) {
+		return
+	}
+	st := &b.Opts.State.tcp
+	if st.sent == nil || len(st.sent) > 1<<18 {
+		st.sent = map[segKey][2]int64{}
+	}
+	k := segKey{a.Stream, f.TCP.SrcPort, a.RelSeq}
+	if _, ok := st.sent[k]; !ok {
+		st.sent[k] = [2]int64{int64(f.Number), f.TS}
+	}
+}
+
+type segKey struct {
+	stream int64
+	port   uint16
+	seq    uint32
 }
 
 // pduSegments adds "TCP segment data" on a segment of a PDU completed later,
@@ -215,7 +258,13 @@ func buildTCP(b *Builder, l decode.Layer, d []byte) {
 			sb.WriteString("·")
 		}
 	}
-	b.Gen("tcp.flags.str", "TCP Flags: %s", sb.String())
+	if flags&1 != 0 && a.Closing != 0 {
+		b.Open("tcp.flags.str", -1, 0, "[TCP Flags: "+sb.String()+"]")
+		b.tcpClosingExpert()
+		b.Close()
+	} else {
+		b.Gen("tcp.flags.str", "TCP Flags: %s", sb.String())
+	}
 	b.Close()
 	win := be16(d[14:])
 	b.Addf("tcp.window_size_value", 14, 2, "Window: %d", win)
@@ -266,10 +315,15 @@ func buildTCP(b *Builder, l decode.Layer, d []byte) {
 		b.tcpAnalysisFlags(a)
 		b.Close()
 	}
+	b.noteSegment()
 	var prev []seg
 	if t.PayloadLen > 0 && hdr <= n {
 		b.Addf("tcp.payload", hdr, n-hdr, "TCP payload (%s)", Plural(t.PayloadLen, "byte"))
-		prev = b.pduSegments(hdr, n)
+		if a.Flags&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0 {
+			b.Addf("tcp.segment_data", hdr, n-hdr, "Retransmitted TCP segment data (%s)", Plural(t.PayloadLen, "byte"))
+		} else {
+			prev = b.pduSegments(hdr, n)
+		}
 	}
 	b.Close()
 	if prev != nil {
@@ -363,13 +417,17 @@ func (b *Builder) tcpSynExpert(flags uint64) {
 }
 
 func (b *Builder) tcpFinExpert() {
+	b.expert("tcp.connection.fin", "Chat", "Sequence", "Connection finish (FIN)")
+}
+
+// tcpClosingExpert is the note under [TCP Flags] on a FIN that starts or
+// answers the connection's closing.
+func (b *Builder) tcpClosingExpert() {
 	switch b.Frame.Analysis.Closing {
 	case 1:
 		b.expert("tcp.connection.fin_active", "Note", "Sequence", "This frame initiates the connection closing")
 	case 2:
 		b.expert("tcp.connection.fin_passive", "Note", "Sequence", "This frame undergoes the connection closing")
-	default:
-		b.expert("tcp.connection.fin", "Chat", "Sequence", "Connection finish (FIN)")
 	}
 }
 
@@ -403,6 +461,12 @@ func (b *Builder) tcpAnalysisFlags(a *decode.Analysis) {
 				continue
 			}
 			b.expert(e.field, e.sev, e.grp, e.msg)
+		}
+	}
+	if a.Flags&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0 {
+		if fr, ts, ok := b.originalSegment(); ok {
+			b.Gen("tcp.analysis.rto", "The RTO for this segment was: %s", RelTime(b.Frame.TS-ts))
+			b.Gen("tcp.analysis.rto_frame", "RTO based on delta from frame: %d", fr)
 		}
 	}
 	if a.Flags&decode.AnDuplicateAck != 0 || a.DupAckNum != 0 {
