@@ -469,13 +469,17 @@ func (b *Builder) tcpAnalysisFlags(a *decode.Analysis) {
 			b.Gen("tcp.analysis.rto_frame", "RTO based on delta from frame: %d", fr)
 		}
 	}
-	if a.Flags&decode.AnDuplicateAck != 0 || a.DupAckNum != 0 {
-		b.expert("tcp.analysis.duplicate_ack", "Note", "Sequence", fmt.Sprintf("Duplicate ACK (#%d)", a.DupAckNum))
+	dup := a.Flags&decode.AnDuplicateAck != 0 || a.DupAckNum != 0
+	if dup {
+		b.Gen("tcp.analysis.duplicate_ack", "This is a TCP duplicate ack")
 	}
 	b.Close()
-	if a.DupAckNum != 0 {
+	if dup {
+		// As tshark: the expert item hangs under the frame it duplicates.
 		b.Gen("tcp.analysis.duplicate_ack_num", "Duplicate ACK #: %d", a.DupAckNum)
-		b.Gen("tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame: %d", a.DupAckFrame)
+		b.Open("tcp.analysis.duplicate_ack_frame", -1, 0, fmt.Sprintf("[Duplicate to the ACK in frame: %d]", a.DupAckFrame))
+		b.expert("tcp.analysis.duplicate_ack", "Note", "Sequence", fmt.Sprintf("Duplicate ACK (#%d)", a.DupAckNum))
+		b.Close()
 	}
 }
 
