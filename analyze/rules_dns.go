@@ -79,17 +79,44 @@ func ruleDNSTimeout(x *explainCtx) bool {
 	return true
 }
 
+// dnsSlowMin is the answer delay that counts as slow: a resolver answers
+// from its cache in a millisecond and after recursion in tens to a couple of
+// hundred; 300 ms and more, again and again, is a resolver users feel.
+const dnsSlowMin = int64(300 * time.Millisecond)
+
+// ruleDNSSlow: a DNS server that answers, but late. One late answer is a
+// cache miss to a far authority; a server most of whose answers are late
+// (with several users' lookups waiting on it) is the cause an expert names.
 func ruleDNSSlow(x *explainCtx) bool {
-	st, k, ipf, f, culprit, victimsS, unS := x.st, x.k, x.ipf, x.f, x.c, x.victimsS, x.unS
+	e, st, k, ipf, f, culprit, victimsS, unS := x.e, x.st, x.k, x.ipf, x.f, x.c, x.victimsS, x.unS
 	culprit.Role = "slow DNS server"
+	answers := e.dnsAnswersBy[k.host]
+	share := 1.0
+	if answers > 0 {
+		share = float64(st.n) / float64(answers)
+	}
+	consistent := st.n >= 3 && share >= 0.5
+	if st.maxDur < int64(time.Second) && !consistent {
+		return false // a few slowish answers among many quick ones: normal recursion
+	}
 	f.Severity = Info
-	if st.maxDur >= int64(2*time.Second) {
+	if st.maxDur >= int64(2*time.Second) || (consistent && st.lost >= int64(time.Second)) {
 		f.Severity = Warning
 	}
-	f.Title = fmt.Sprintf("DNS server %s answers slowly (up to %s)", k.host, secs(st.maxDur))
-	f.Explanation = fmt.Sprintf("%s from %s waited up to %s for %s to answer. A DNS server on a healthy network answers in milliseconds; "+
-		"this one is overloaded or forwarding to a slow upstream.%s", plural(st.n, "Query", "Queries"), victimsS, secs(st.maxDur), k.host, unS)
-	f.DisplayFilter = fmt.Sprintf("dns.time >= 1 && %s.src == %s", ipf, k.host)
+	med := make([]float64, 0, len(x.g.stalls))
+	for _, s := range x.g.stalls {
+		med = append(med, float64(s.End-s.Start))
+	}
+	m := int64(median(med))
+	f.Title = fmt.Sprintf("DNS server %s answers slowly: %s of %s took %s (median), up to %s; %s lost",
+		k.host, plural(st.n, "answer", "answers"), commas(answers), secs(m), secs(st.maxDur), secs(st.lost))
+	f.Explanation = fmt.Sprintf("%s from %s waited %s (median, up to %s) for %s to answer; %d of its %s in the capture were that slow. "+
+		"The answers are correct, only late, and every new name costs the user that long before the connection starts. A DNS server "+
+		"on a healthy network answers from its cache in milliseconds: this one is overloaded or forwards to a slow or distant upstream. "+
+		"Fix or replace it in the resolver configuration of the affected hosts.%s",
+		plural(st.n, "query", "queries"), victimsS, secs(m), secs(st.maxDur), k.host, st.n, plural(answers, "answer", "answers"), unS)
+	culprit.TimeoutS = 0
+	f.DisplayFilter = fmt.Sprintf("dns.flags.response == 1 && dns.time >= %s && %s.src == %s", trimF(float64(dnsSlowMin)/1e9, 1), ipf, k.host)
 	x.c = culprit
 	return true
 }

@@ -192,7 +192,7 @@ func (e *Engine) addUDP(f *decode.Frame, src, dst netip.Addr) {
 		e.addEvent(event{cat: CatDNSError, key: q.srv, proto: "udp", victim: q.cli.Addr, frame: f.Number, ts: t,
 			detail: q.name, code: int(h.rcode)})
 	}
-	if q.retriedAt == 0 && dt >= int64(time.Second) {
+	if q.retriedAt == 0 && dt >= dnsSlowMin {
 		what := "DNS " + qtypeName(q.qtype) + " " + q.name
 		if q.resent > 0 {
 			what += " (answered only after " + plural(q.resent, "retransmission", "retransmissions") + ")"
