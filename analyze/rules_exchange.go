@@ -2,13 +2,14 @@ package analyze
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
 func init() {
 	register(&rule{cat: CatServerThink, explain: ruleServerThink})
 	register(&rule{cat: CatClientDelay, explain: ruleClientDelay})
-	register(&rule{cat: CatMiddleboxReset, explain: ruleMiddleboxReset})
+	register(&rule{cat: CatMiddleboxReset, explain: ruleMiddleboxReset, confidence: confMiddlebox})
 	register(&rule{cat: CatPeerReset, explain: rulePeerReset})
 }
 
@@ -107,4 +108,42 @@ func rulePeerReset(x *explainCtx) bool {
 	f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp.port == %d && tcp.flags.reset == 1", ipf, k.host, k.port)
 	x.c = culprit
 	return true
+}
+
+// confMiddlebox weighs the clues that a reset was forged: the real server
+// answering the SYN after the "refusal" is decisive, a reset through the
+// router's MAC with an untouched TTL is strong, a TTL that differs from the
+// server's packets good, a reset faster than the round trip alone weak
+// (delayed or jittery paths can mimic it); each further session adds.
+func confMiddlebox(x *explainCtx) (float64, string) {
+	w := 0.0
+	var kinds []string
+	has := func(sub string) bool {
+		for _, s := range x.g.stalls {
+			if strings.Contains(s.detail, sub) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		sub, what string
+		w         float64
+	}{
+		{"answered the same SYN with a SYN/ACK", "the real server answered the SYN after the reset", 3},
+		{"router's MAC address", "the reset came from the router's MAC with an untouched TTL", 2},
+		{"IP TTL is", "its TTL differs from the server's packets", 1.5},
+		{"faster than the", "it came faster than the round trip allows", 1},
+	} {
+		if has(c.sub) {
+			w += c.w
+			kinds = append(kinds, c.what)
+		}
+	}
+	if w == 0 {
+		w = 1
+	}
+	conf := 1 - math.Pow(0.5, w)*math.Pow(0.7, float64(x.st.n-1))
+	basis := fmt.Sprintf("%s; %s.", plural(x.st.n, "session", "sessions"), strings.Join(kinds, ", "))
+	return conf, basis
 }
