@@ -47,6 +47,8 @@ type Decoder struct {
 	httpOversized bool
 	// ssh is the SSH connection state (ssh.go).
 	ssh sshTable
+	// quic is the QUIC connection state (quic.go).
+	quic quicTable
 }
 
 // KeyLog returns the key log TLS sessions are decrypted with (nil: none).

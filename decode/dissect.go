@@ -26,6 +26,21 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 		return decodeNBNS(f, p)
 	case 546, 547:
 		return decodeDHCPv6(f, p)
+	case 443:
+		return d.decodeQUIC(f, p)
+	}
+	return false
+}
+
+// udpHeuristic tries the heuristic dissectors Wireshark enables on any UDP
+// port (QUIC long headers of a known version, short headers of a QUIC
+// connection seen before).
+func (d *Decoder) udpHeuristic(f *Frame, p []byte) bool {
+	if d.opts.SkipApp&AppOther != 0 || len(p) == 0 {
+		return false
+	}
+	if QUICLooksLong(p) || (p[0]&0xc0 == 0x40 && d.quic.conns != nil && d.quic.get(f, false) != nil) {
+		return d.decodeQUIC(f, p)
 	}
 	return false
 }
@@ -72,10 +87,12 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendNBNSInfo(dst, &f.NBNS)
 	case ProtoDHCPv6:
 		dst = appendDHCPv6Info(dst, b)
+	case ProtoQUIC:
+		dst = appendQUICInfo(dst, &f.QUIC)
 	default:
 		return dst, false
 	}
-	if f.Len > f.CapLen {
+	if f.Len > f.CapLen && p != ProtoQUIC {
 		dst = append(dst, "[Packet size limited during capture]"...)
 	} else if f.otherMalformed() {
 		dst = append(dst, "[Malformed Packet]"...)
@@ -99,6 +116,8 @@ func (f *Frame) otherProtoColumn() string {
 		return "NBNS"
 	case ProtoDHCPv6:
 		return "DHCPv6"
+	case ProtoQUIC:
+		return "QUIC"
 	case ProtoSSH:
 		if f.SSH.Known {
 			return "SSHv2"

@@ -119,6 +119,7 @@ type Frame struct {
 	HTTP2 HTTP2
 	// DHCPv6 text values (dhcpv6.go).
 	DHCPv6 DHCPv6
+	QUIC   QUIC
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

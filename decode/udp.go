@@ -50,5 +50,8 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 			}
 		}
 	}
+	if d.udpHeuristic(f, p) {
+		return
+	}
 	f.data(off+8, len(p), reasm)
 }

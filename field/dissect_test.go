@@ -83,10 +83,11 @@ type cellCount struct{ same, total int }
 
 // dissectDiff compares wirewatch with tshark on the captures and returns
 // the counts per column (dissectColumns, then the fields).
-func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cellCount) {
+func dissectDiff(t *testing.T, p decode.Proto, paths []string, extra ...string) ([]string, []cellCount) {
 	t.Helper()
 	// The protocol field itself is left out: tshark prints its tree label.
 	names := append(append([]string{}, dissectColumns...), protoFieldNames(p)[1:]...)
+	names = append(names, extra...)
 	reg := field.Std()
 	fields := make([]*field.Field, len(names))
 	for i, n := range names {
@@ -99,6 +100,7 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 	shown, unreached := 0, 0
 	for _, path := range paths {
 		name := filepath.Base(path)
+		var capSame, capTotal int
 		res, err := tshark.Fields(path, names)
 		if err != nil || res.Exit != 0 {
 			t.Logf("%s: tshark: %v (skipped)", name, err)
@@ -139,9 +141,11 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 					continue
 				}
 				counts[i].total++
+				capTotal++
 				if string(b) == want[i] {
 					counts[i].same++
-				} else if shown < 12 {
+					capSame++
+				} else if shown < 40 {
 					shown++
 					t.Logf("%s #%d %s:\n got %.300q\nwant %.300q", name, n, fl.Name, b, want[i])
 				}
@@ -151,6 +155,7 @@ func dissectDiff(t *testing.T, p decode.Proto, paths []string) ([]string, []cell
 		if err != nil {
 			t.Logf("%s: %v", name, err)
 		}
+		t.Logf("%s: %d/%d cells equal", name, capSame, capTotal)
 	}
 	if unreached > 0 {
 		t.Logf("%s: %d frames where tshark finds it under layers wirewatch does not decode (not counted)", p, unreached)
@@ -203,7 +208,7 @@ func reportDiff(t *testing.T, p decode.Proto, ncap int, names []string, counts [
 
 // testDissector runs the differential test of protocol p on the wide
 // captures listing manifestName.
-func testDissector(t *testing.T, p decode.Proto, manifestName string, floor float64) {
+func testDissector(t *testing.T, p decode.Proto, manifestName string, floor float64, extra ...string) {
 	if testing.Short() {
 		t.Skip("SKIP: runs tshark on the wide corpus (-short)")
 	}
@@ -211,7 +216,7 @@ func testDissector(t *testing.T, p decode.Proto, manifestName string, floor floa
 	if len(paths) == 0 {
 		t.Fatalf("no wide capture lists %s", manifestName)
 	}
-	names, counts := dissectDiff(t, p, paths)
+	names, counts := dissectDiff(t, p, paths, extra...)
 	reportDiff(t, p, len(paths), names, counts, floor)
 }
 
@@ -220,6 +225,16 @@ func TestNTPMatchesTshark(t *testing.T)    { testDissector(t, decode.ProtoNTP, "
 func TestNBNSMatchesTshark(t *testing.T)   { testDissector(t, decode.ProtoNBNS, "nbns", 98) }
 func TestSSHMatchesTshark(t *testing.T)    { testDissector(t, decode.ProtoSSH, "ssh", 95) }
 func TestDHCPv6MatchesTshark(t *testing.T) { testDissector(t, decode.ProtoDHCPv6, "dhcpv6", 98) }
+
+// TestQUICMatchesTshark also compares the TLS hello fields wirewatch reads
+// from decrypted Initial packets. Two captures (pcapng files of nDPI)
+// carry TLS secrets in a Decryption Secrets Block, with which tshark also
+// decrypts Handshake and 1-RTT packets: wirewatch decrypts Initials only,
+// hence the floor.
+func TestQUICMatchesTshark(t *testing.T) {
+	testDissector(t, decode.ProtoQUIC, "quic", 80, "tls.handshake.type", "tls.handshake.extensions_server_name",
+		"tls.handshake.ciphersuite", "tls.handshake.extensions_alpn_str", "tls.handshake.extensions.supported_version")
+}
 
 // dissectFuzzPorts are the transports and ports the dissectors of
 // decode/dissect.go listen on.
@@ -269,6 +284,7 @@ var dissectSeeds = [][]byte{
 		0, 0, 32, 0, 1, 0xc0, 12, 0, 32, 0, 1, 0, 4, 0x93, 0xe0, 0, 6, 0x80, 0, 192, 168, 199, 133),
 	[]byte("SSH-2.0-OpenSSH_7.8\r\n"),
 	sshKexInitSeed(),
+	quicInitialSeed(),
 	// DHCPv6 Solicit: client ID (DUID-LLT), ORO, elapsed time, IA_NA
 	// holding an IA address, client FQDN.
 	{1, 0x6a, 0xeb, 0xe6, 0, 1, 0, 14, 0, 1, 0, 1, 0x29, 0xd0, 0x81, 0x93, 0, 0, 1, 1, 0, 0,
@@ -301,5 +317,15 @@ func dhcpSeed() []byte {
 	copy(b[28:], []byte{0, 0x0b, 0x82, 1, 0xfc, 0x42})
 	b = append(b, 0x63, 0x82, 0x53, 0x63, 53, 1, 1, 61, 7, 1, 0, 0x0b, 0x82, 1, 0xfc, 0x42, 50, 4, 0, 0, 0, 0,
 		55, 4, 1, 3, 6, 42, 12, 3, 'W', 'i', 'i', 255, 0, 0)
+	return b
+}
+
+// quicInitialSeed is a client Initial header (version 1, 8-byte DCID) with a
+// protected payload: the decryption fails, the parse must not.
+func quicInitialSeed() []byte {
+	b := []byte{0xc3, 0, 0, 0, 1, 8, 0x84, 0xac, 0xac, 0x06, 0xb4, 0x2e, 0xd8, 0x63, 0, 0, 0x40, 60}
+	for i := 0; i < 60; i++ {
+		b = append(b, byte(i*7))
+	}
 	return b
 }
