@@ -146,7 +146,17 @@ func buildDNS(b *Builder, l decode.Layer, d []byte) {
 		b.Addf("dns.length", 0, 2, "Length: %d", be16(d))
 	}
 	at := func(o int) int { return base + o }
-	b.Addf("dns.id", at(0), 2, "Transaction ID: 0x%04x", be16(msg))
+	if a := &f.Analysis; a.DNSRetransReqIn != 0 || a.DNSRetransRespIn != 0 {
+		b.Openf("dns.id", at(0), 2, "Transaction ID: 0x%04x", be16(msg))
+		if a.DNSRetransReqIn != 0 {
+			b.expert("dns.retransmit_request", "Warning", "Protocol", fmt.Sprintf("DNS query retransmission. Original request in frame %d", a.DNSRetransReqIn))
+		} else {
+			b.expert("dns.retransmit_response", "Warning", "Protocol", fmt.Sprintf("DNS response retransmission. Original response in frame %d", a.DNSRetransRespIn))
+		}
+		b.Close()
+	} else {
+		b.Addf("dns.id", at(0), 2, "Transaction ID: 0x%04x", be16(msg))
+	}
 	op := uint8(flags>>11) & 0xf
 	rc := uint8(flags) & 0xf
 	summ := mapName(dnsOpcodes, op, "Unknown operation")

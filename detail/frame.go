@@ -28,7 +28,9 @@ func buildFrame(b *Builder) {
 	if len(f.Comments) > 0 {
 		b.Open("pkt_comment", -1, 0, "Packet comments")
 		for _, c := range f.Comments {
-			b.Add("frame.comment", -1, 0, Esc([]byte(c)))
+			b.Open("frame.comment", -1, 0, Esc([]byte(c)))
+			b.expert("frame.comment.expert", "Comment", "Comment", Esc([]byte(c)))
+			b.Close()
 		}
 		b.Close()
 	}

@@ -129,7 +129,21 @@ func (b *Builder) ethTrailer(end, n int, d []byte) {
 	if end < 14 || end >= n {
 		return
 	}
-	b.Add("eth.padding", end, n-end, "Padding: "+BytesLabel(d[end:n]))
+	t := d[end:n]
+	zero := true
+	for _, c := range t {
+		if c != 0 {
+			zero = false
+			break
+		}
+	}
+	if zero {
+		b.Add("eth.padding", end, n-end, "Padding: "+BytesLabel(t))
+		return
+	}
+	b.Open("eth.trailer", end, n-end, "Trailer: "+BytesLabel(t))
+	b.expert("eth.padding_bad", "Note", "Protocol", "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.")
+	b.Close()
 }
 
 var vlanPriorities = [8]string{"Best Effort (default)", "Background", "Excellent Effort", "Critical Applications",

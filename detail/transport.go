@@ -209,6 +209,10 @@ func buildTCP(b *Builder, l decode.Layer, d []byte) {
 	if hasAck {
 		if rel && flags&uint64(decode.TCPAck) != 0 {
 			b.Addf("tcp.ack", 8, 4, "Acknowledgment Number: %d    (relative ack number)", ackv.U)
+		} else if flags&uint64(decode.TCPAck) == 0 && be32(d[8:]) != 0 {
+			b.Openf("tcp.ack", 8, 4, "Acknowledgment Number: %d", ackv.U)
+			b.expert("tcp.ack.nonzero", "Note", "Protocol", "The acknowledgment number field is nonzero while the ACK flag is not set")
+			b.Close()
 		} else {
 			b.Addf("tcp.ack", 8, 4, "Acknowledgment Number: %d", ackv.U)
 		}
@@ -234,7 +238,13 @@ func buildTCP(b *Builder, l decode.Layer, d []byte) {
 	b.Add("tcp.flags.urg", 12, 2, BoolBit(12, 0x020, flags, "Urgent"))
 	b.Add("tcp.flags.ack", 12, 2, BoolBit(12, 0x010, flags, "Acknowledgment"))
 	b.Add("tcp.flags.push", 12, 2, BoolBit(12, 0x008, flags, "Push"))
-	b.Add("tcp.flags.reset", 12, 2, BoolBit(12, 0x004, flags, "Reset"))
+	if flags&4 != 0 {
+		b.Open("tcp.flags.reset", 12, 2, BoolBit(12, 0x004, flags, "Reset"))
+		b.expert("tcp.connection.rst", "Warning", "Sequence", "Connection reset (RST)")
+		b.Close()
+	} else {
+		b.Add("tcp.flags.reset", 12, 2, BoolBit(12, 0x004, flags, "Reset"))
+	}
 	if flags&2 != 0 {
 		b.Open("tcp.flags.syn", 12, 2, BoolBit(12, 0x002, flags, "Syn"))
 		b.tcpSynExpert(flags)
@@ -283,7 +293,13 @@ func buildTCP(b *Builder, l decode.Layer, d []byte) {
 	}
 	b.Addf("tcp.checksum", 16, 2, "Checksum: 0x%04x [unverified]", be16(d[16:]))
 	b.Gen("tcp.checksum.status", "Checksum Status: Unverified")
-	b.Addf("tcp.urgent_pointer", 18, 2, "Urgent Pointer: %d", be16(d[18:]))
+	if up := be16(d[18:]); up != 0 && flags&0x20 == 0 {
+		b.Openf("tcp.urgent_pointer", 18, 2, "Urgent Pointer: %d", up)
+		b.expert("tcp.urgent_pointer.non_zero", "Note", "Protocol", "The urgent pointer field is nonzero while the URG flag is not set")
+		b.Close()
+	} else {
+		b.Addf("tcp.urgent_pointer", 18, 2, "Urgent Pointer: %d", up)
+	}
 	hdr := int(hl>>4) * 4
 	if hdr > 20 && hdr <= len(d) {
 		b.tcpOptions(d[20:hdr])
@@ -319,7 +335,7 @@ func buildTCP(b *Builder, l decode.Layer, d []byte) {
 	var prev []seg
 	if t.PayloadLen > 0 && hdr <= n {
 		b.Addf("tcp.payload", hdr, n-hdr, "TCP payload (%s)", Plural(t.PayloadLen, "byte"))
-		if a.Flags&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0 {
+		if a.Flags&(decode.AnFastRetransmission|decode.AnSpuriousRetransmission) == 0 && a.Flags&decode.AnRetransmission != 0 {
 			b.Addf("tcp.segment_data", hdr, n-hdr, "Retransmitted TCP segment data (%s)", Plural(t.PayloadLen, "byte"))
 		} else {
 			prev = b.pduSegments(hdr, n)
@@ -381,7 +397,7 @@ func (b *Builder) pushBytes(flags uint64) int64 {
 	if !a.HasTCP || b.Opts.State == nil || f.TCP.PayloadLen == 0 {
 		return 0
 	}
-	if a.Flags&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0 {
+	if a.Flags&decode.AnRetransmission != 0 && a.Flags&decode.AnFastRetransmission == 0 {
 		return 0
 	}
 	st := &b.Opts.State.tcp
@@ -456,10 +472,7 @@ func (b *Builder) tcpAnalysisFlags(a *decode.Analysis) {
 		{decode.AnZeroWindowProbeAck, "tcp.analysis.zero_window_probe_ack", "Note", "Sequence", "ACK to a TCP Zero Window Probe"},
 		{decode.AnReusedPorts, "tcp.analysis.reused_ports", "Note", "Sequence", "A new tcp session is started with the same ports as an earlier session in this trace"},
 	} {
-		if a.Flags&e.bit != 0 {
-			if e.bit == decode.AnRetransmission && a.Flags&(decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0 {
-				continue
-			}
+		if a.Flags&e.bit != 0 || e.bit == decode.AnRetransmission && a.Flags&(decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0 {
 			b.expert(e.field, e.sev, e.grp, e.msg)
 		}
 	}
