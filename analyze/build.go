@@ -717,12 +717,12 @@ func (e *Engine) deviceFor(g *group) netip.Addr {
 		}
 		var best netip.Addr
 		for ip, h := range m.perIP {
-			if h == 0 && sameSubnet(ip, s.Client.Addr) && (!best.IsValid() || ip.Less(best)) {
+			if h == 0 && ip != s.Client.Addr && sameSubnet(ip, s.Client.Addr) && (!best.IsValid() || ip.Less(best)) {
 				best = ip
 			}
 		}
 		for i := 0; i < m.nips; i++ {
-			if ip := m.ips[i]; sameSubnet(ip, s.Client.Addr) && !best.IsValid() {
+			if ip := m.ips[i]; ip != s.Client.Addr && sameSubnet(ip, s.Client.Addr) && !best.IsValid() {
 				best = ip
 			}
 		}
