@@ -124,9 +124,6 @@ func Build(t *Tree, f *decode.Frame, o Options) {
 	b.depth = 0
 }
 
-// LayerIndex is the index in Frame.Layers of the layer being built.
-func (b *Builder) LayerIndex() int { return b.layer }
-
 // protoTitle is the protocol line of a protocol without a builder.
 func protoTitle(p decode.Proto) string {
 	if s, ok := titles[p]; ok {

@@ -141,7 +141,19 @@ func buildDNS(b *Builder, l decode.Layer, d []byte) {
 	if resp {
 		kind = "response"
 	}
-	b.Openf("dns", 0, n, "Domain Name System (%s)", kind)
+	proto, title := "dns", "Domain Name System"
+	for _, port := range []uint16{f.UDP.SrcPort, f.UDP.DstPort} {
+		if !f.Has(decode.ProtoUDP) {
+			break
+		}
+		switch port {
+		case 5353:
+			proto, title = "mdns", "Multicast Domain Name System"
+		case 5355:
+			proto, title = "llmnr", "Link-local Multicast Name Resolution"
+		}
+	}
+	b.Openf(proto, 0, n, "%s (%s)", title, kind)
 	if f.DNS.TCP {
 		b.Addf("dns.length", 0, 2, "Length: %d", be16(d))
 	}

@@ -2,7 +2,6 @@ package detail
 
 import (
 	"fmt"
-	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -37,28 +36,12 @@ func BitLine(width int, mask, value uint64, label string) string {
 	return Bits(width, mask, value) + " = " + label
 }
 
-// Shift returns value's bits under mask, shifted down.
-func Shift(mask, value uint64) uint64 {
-	if mask == 0 {
-		return value
-	}
-	return (value & mask) >> uint(bits.TrailingZeros64(mask))
-}
-
 // SetNot is Wireshark's default boolean wording.
 func SetNot(v bool) string {
 	if v {
 		return "Set"
 	}
 	return "Not set"
-}
-
-// TrueFalse is Wireshark's wording of FT_BOOLEAN fields without their own strings.
-func TrueFalse(v bool) string {
-	if v {
-		return "True"
-	}
-	return "False"
 }
 
 // BoolBit is the line of a one-bit FT_BOOLEAN field with Set/Not set wording.
@@ -87,15 +70,6 @@ func Secs(ns int64) string {
 func AbsTime(ns int64) string {
 	t := time.Unix(0, ns).In(time.Local)
 	return t.Format("Jan _2, 2006 15:04:05") + fmt.Sprintf(".%09d", t.Nanosecond()) + " " + t.Format("MST")
-}
-
-// Hex formats v as 0x with digits hex digits.
-func Hex(v uint64, digits int) string {
-	s := strconv.FormatUint(v, 16)
-	for len(s) < digits {
-		s = "0" + s
-	}
-	return "0x" + s
 }
 
 // HexBytes is bytes as contiguous lower-case hex.

@@ -291,7 +291,7 @@ func (b *Builder) lineBasedText(off int, body []byte, ctype string) {
 func (b *Builder) addProtocol(p string) {
 	for i := range b.t.Nodes {
 		n := &b.t.Nodes[i]
-		if n.Field == "frame.protocols" && strings.HasSuffix(n.Label, "]") {
+		if n.Field == "frame.protocols" && strings.HasSuffix(n.Label, "]") && !strings.Contains(n.Label, ":"+p) {
 			n.Label = n.Label[:len(n.Label)-1] + ":" + p + "]"
 			return
 		}

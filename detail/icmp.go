@@ -68,11 +68,7 @@ func buildARP(b *Builder, l decode.Layer, d []byte) {
 
 // has reports whether a registered field is present in the frame.
 func (b *Builder) has(name string) bool {
-	v := b.Values(name)
-	if len(v) == 0 {
-		return false
-	}
-	return v[0].U != 0 || v[0].B != nil || true
+	return len(b.Values(name)) > 0
 }
 
 // inetSum is the Internet checksum's one's-complement sum of b plus init.

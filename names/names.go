@@ -244,3 +244,38 @@ func MACName(a [6]byte) string {
 	}
 	return fmt.Sprintf("%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5])
 }
+
+// LearnFrame learns the names of the A and AAAA answers of a frame's DNS message.
+func (r *Resolver) LearnFrame(f *decode.Frame) {
+	if !r.net || !f.Has(decode.ProtoDNS) || !f.DNS.Response {
+		return
+	}
+	for _, rr := range f.DNS.Answers {
+		if (rr.Type == 1 || rr.Type == 28) && rr.Addr.IsValid() {
+			r.Learn(rr.Addr, string(rr.Name))
+		}
+	}
+}
+
+// Column names the address text of a packet-list Source or Destination
+// column: an IP address with -N n, a MAC address with -N m; other text is
+// returned as it is.
+func (r *Resolver) Column(addr []byte) []byte {
+	if r.net {
+		if a, err := netip.ParseAddr(string(addr)); err == nil {
+			return append(addr[:0], r.Addr(a)...)
+		}
+	}
+	if r.mac && len(addr) == 17 {
+		var m [6]byte
+		for i := 0; i < 6; i++ {
+			v, err := strconv.ParseUint(string(addr[3*i:3*i+2]), 16, 8)
+			if err != nil || i < 5 && addr[3*i+2] != ':' {
+				return addr
+			}
+			m[i] = byte(v)
+		}
+		return append(addr[:0], r.MAC(m)...)
+	}
+	return addr
+}

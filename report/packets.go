@@ -54,6 +54,10 @@ type PacketOptions struct {
 	Aggregator string
 	// Quote wraps non-empty values: 0 none, 'd' double quotes, 's' single quotes.
 	Quote byte
+	// Names, when set, rewrites the Source and Destination columns of the
+	// text format (name resolution, read -N): it gets the address text and
+	// returns the text to show.
+	Names func(addr []byte) []byte
 }
 
 // PacketWriter writes one packet per Write in the configured format through
@@ -237,9 +241,15 @@ func (p *PacketWriter) appendText(b []byte, f *decode.Frame) []byte {
 	b = padLeft(b, c, 10)
 	b = append(b, ' ')
 	c = f.AppendSource(c[:0])
+	if p.o.Names != nil {
+		c = p.o.Names(c)
+	}
 	b = padLeft(b, c, 12)
 	b = append(b, " → "...)
 	c = f.AppendDestination(c[:0])
+	if p.o.Names != nil {
+		c = p.o.Names(c)
+	}
 	b = padRight(b, c, 12)
 	b = append(b, ' ')
 	b = f.AppendProtocolColumn(b)

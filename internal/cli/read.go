@@ -9,6 +9,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
+	"github.com/wirewatch/wirewatch/names"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
@@ -215,6 +216,17 @@ func runRead(env *Env, args []string) error {
 	if o.detail.on() && po.Format == report.FormatText {
 		return runReadDetail(env, o)
 	}
+	var learner *names.Resolver
+	if (o.names != "" || o.hosts != "") && po.Format == report.FormatText {
+		r, err := readResolver(o)
+		if err != nil {
+			return err
+		}
+		learner, _ = r.(*names.Resolver)
+		if learner != nil {
+			po.Names = learner.Column
+		}
+	}
 	pw := report.NewPacketWriter(env.Stdout, po)
 	var rd pipeline.Meta
 	first := true
@@ -229,6 +241,9 @@ func runRead(env *Env, args []string) error {
 			if first {
 				first = false
 				pw.SetPrecision(timePrecision(rd))
+			}
+			if learner != nil {
+				learner.LearnFrame(f)
 			}
 			return pw.Write(f)
 		})

@@ -600,4 +600,49 @@ func TestReadNamesMatchTshark(t *testing.T) {
 	if pct(eq, tot) < 99 {
 		t.Errorf("-N mnt: %.2f%% of cells equal, below 99%%", pct(eq, tot))
 	}
+	// The packet list: Source and Destination columns of `read -N mn`.
+	cells, same := 0, 0
+	for _, name := range files {
+		path := filepath.Join(dir, "real", name)
+		args := []string{"-N", "mnd", "-T", "fields", "-e", "_ws.col.Source", "-e", "_ws.col.Destination"}
+		if limit > 0 {
+			args = append(args, "-c", strconv.Itoa(limit))
+		}
+		want := strings.Split(strings.TrimSuffix(string(tsharkCached(t, tshark, path, args...)), "\n"), "\n")
+		rargs := []string{"read", "-N", "mn", "--single-core", path}
+		if limit > 0 {
+			rargs = append(rargs, "-c", strconv.Itoa(limit))
+		}
+		code, out, errs := runReadCmd(t, nil, rargs...)
+		if code != 0 && code != 1 {
+			t.Errorf("%s: exit %d: %s", name, code, errs)
+			continue
+		}
+		for i, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if i >= len(want) {
+				break
+			}
+			w := strings.Split(want[i], "\t")
+			src, dst, ok := strings.Cut(l, " → ")
+			if !ok || len(w) != 2 {
+				continue
+			}
+			sf, df := strings.Fields(src), strings.Fields(dst)
+			if len(sf) == 0 || len(df) == 0 {
+				continue
+			}
+			for j, g := range []string{sf[len(sf)-1], df[0]} {
+				cells++
+				if g == w[j] {
+					same++
+				} else if cells-same <= 3 {
+					t.Logf("%s line %d: column %q, tshark %q", name, i+1, g, w[j])
+				}
+			}
+		}
+	}
+	t.Logf("packet list with -N mn: Source/Destination equal in %d of %d cells (%.2f%%)", same, cells, pct(same, cells))
+	if pct(same, cells) < 99 {
+		t.Errorf("packet list -N mn: %.2f%% of cells equal, below 99%%", pct(same, cells))
+	}
 }
