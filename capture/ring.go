@@ -39,6 +39,8 @@ type RingConfig struct {
 	Stdout io.Writer
 	// Interfaces are the source's interfaces, declared in every file.
 	Interfaces []Interface
+	// Format is "pcap" or "pcapng"; "" for the one Path's extension says.
+	Format string
 	// Application is written in the pcapng section header (shb_userappl).
 	Application string
 	// FileKB starts a new file before one would grow past this many kB
@@ -119,7 +121,7 @@ func (s *RingWriter) nextName(now time.Time) string {
 func (s *RingWriter) open(now time.Time) error {
 	s.seq++
 	s.name = s.nextName(now)
-	s.isPcap = strings.EqualFold(filepath.Ext(s.name), ".pcap")
+	s.isPcap = s.c.Format == "pcap" || s.c.Format == "" && strings.EqualFold(filepath.Ext(s.name), ".pcap")
 	var out io.Writer
 	if s.name == "-" {
 		out = s.stdout

@@ -432,8 +432,12 @@ func (pw *PcapngWriter) Close() error {
 // with no ifaces the link type is taken from the first packet (or the first
 // AddInterface). The returned Writer also implements InterfaceAdder and
 // StatsWriter; Close closes the file.
-func Create(path string, ifaces []Interface) (Writer, error) {
-	isPcap := strings.EqualFold(filepath.Ext(path), ".pcap")
+func Create(path string, ifaces []Interface) (Writer, error) { return CreateFormat(path, ifaces, "") }
+
+// CreateFormat is Create with the format named: "pcap", "pcapng", or ""
+// for the one the file name says.
+func CreateFormat(path string, ifaces []Interface, format string) (Writer, error) {
+	isPcap := format == "pcap" || format == "" && strings.EqualFold(filepath.Ext(path), ".pcap")
 	if isPcap {
 		for _, ifc := range ifaces[min(1, len(ifaces)):] {
 			if ifc.LinkType != ifaces[0].LinkType {

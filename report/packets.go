@@ -32,6 +32,8 @@ const (
 	TimeDelta                            // d: since the previous captured packet
 	TimeDeltaDisplayed                   // dd: since the previous displayed packet
 	TimeEpoch                            // e: seconds since 1970
+	TimeUTC                              // u: hh:mm:ss.frac, UTC
+	TimeUTCDate                          // ud: yyyy-mm-dd hh:mm:ss.frac, UTC
 )
 
 // PacketOptions configures a PacketWriter.
@@ -201,11 +203,16 @@ func (p *PacketWriter) appendTime(b []byte, f *decode.Frame) []byte {
 	switch p.o.Time {
 	case TimeAbsolute:
 		return appendClock(b, time.Unix(0, f.TS), prec)
-	case TimeAbsoluteDate:
+	case TimeAbsoluteDate, TimeUTCDate:
 		t := time.Unix(0, f.TS)
+		if p.o.Time == TimeUTCDate {
+			t = t.UTC()
+		}
 		b = appendDate(b, t)
 		b = append(b, ' ')
 		return appendClock(b, t, prec)
+	case TimeUTC:
+		return appendClock(b, time.Unix(0, f.TS).UTC(), prec)
 	case TimeDelta:
 		return AppendRelTime(b, f.TS-f.PrevTS, prec)
 	case TimeDeltaDisplayed:

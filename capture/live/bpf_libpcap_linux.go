@@ -159,3 +159,24 @@ func compileOn(l *libpcap, p uintptr, expr string, mask uint32) ([]unix.SockFilt
 	src := unsafe.Slice(prog.Insns, prog.Len)
 	return append([]unix.SockFilter(nil), src...), nil
 }
+
+// LibpcapVersion loads libpcap (as a capture filter would) and returns its
+// version string (pcap_lib_version), or an error wrapping ErrNoLibpcap.
+func LibpcapVersion() (string, error) {
+	if _, err := loadLibpcap(); err != nil {
+		return "", err
+	}
+	for _, name := range libpcapNames {
+		h, err := purego.Dlopen(name, purego.RTLD_NOW|purego.RTLD_GLOBAL)
+		if err != nil {
+			continue
+		}
+		if _, err := purego.Dlsym(h, "pcap_lib_version"); err != nil {
+			return name, nil
+		}
+		var version func() string
+		purego.RegisterLibFunc(&version, h, "pcap_lib_version")
+		return version(), nil
+	}
+	return "", ErrNoLibpcap
+}

@@ -77,3 +77,13 @@ func tcpdumpCompile(expr string, args ...string) ([]unix.SockFilter, error) {
 	}
 	return prog, nil
 }
+
+// LibpcapVersion: this build (nolibpcap) compiles capture filters with the
+// tcpdump program instead of loading libpcap.
+func LibpcapVersion() (string, error) {
+	out, err := exec.Command("tcpdump", "--version").Output()
+	if err != nil {
+		return "", fmt.Errorf("%w (built with nolibpcap; tcpdump not found)", ErrNoLibpcap)
+	}
+	return "via tcpdump: " + strings.SplitN(string(out), "\n", 2)[0], nil
+}

@@ -34,3 +34,6 @@ func (s *Source) SetIdleTimeout(d time.Duration) {}
 
 // Close does nothing outside Linux.
 func (s *Source) Close() error { return nil }
+
+// LibpcapVersion: live capture is Linux-only.
+func LibpcapVersion() (string, error) { return "", ErrUnsupported }

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -16,60 +14,18 @@ import (
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/capture/live"
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/internal/opt"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
-func init() {
-	register("capture", "capture packets from network interfaces (like dumpcap/tcpdump), optionally diagnosing live", runCapture)
-}
-
-const captureUsage = `Usage: wirewatch capture [flags] [capture filter]
-
-Captures packets with Linux AF_PACKET (needs CAP_NET_RAW), promiscuously by
-default. Without -w it prints the packet list as 'wirewatch read' does; with
--w it writes pcapng (or pcap when the name ends in .pcap). SIGINT or SIGTERM
-stops it cleanly: files are flushed and complete, and the counts are printed.
-
-Flags:
-  -i IFACE        interface to capture on; repeat for several; "any" for all
-                  (Linux cooked v2 headers). Default: the first interface up.
-  -f FILTER       capture filter in tcpdump/libpcap syntax, run in the kernel
-                  (also accepted as trailing arguments, as tcpdump does)
-  -s SNAPLEN      bytes kept per packet (default 262144)
-  --no-promisc    do not put the interfaces in promiscuous mode
-  -B KIB          kernel ring size per interface in KiB (default 32768)
-  -w FILE         write packets to FILE (pcapng; .pcap for pcap; "-" stdout)
-  -c N            stop after N packets
-  -a COND         stop when COND holds: duration:SECONDS, filesize:KB,
-                  packets:N (repeatable)
-  -b COND         ring buffer with -w: filesize:KB or duration:SECONDS starts a
-                  new file, files:N keeps only the newest N (repeatable).
-                  Files are named PREFIX_NNNNN_YYYYMMDDhhmmss.EXT, like dumpcap.
-  -Y FILTER       display filter (Wireshark syntax), applied in user space to
-                  the packet list, the diagnosis, and what -w writes
-  --diagnose      diagnose while capturing: print each finding as soon as it
-                  is certain, and the full report at the end
-  --settle DUR    with --diagnose: how long a finding must go without new
-                  evidence before it is printed as final (default 30s)
-  -q              do not print the packet list
-  -D              list the interfaces and exit
-
-Examples:
-  wirewatch capture -i eth0 -w trace.pcapng 'tcp port 443'
-  wirewatch capture -i eth0 -w ring.pcapng -b filesize:100000 -b files:10
-  wirewatch capture -i any --diagnose -q -a duration:60
-`
-
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+func init() { register("capture", runCapture) }
 
 // captureOpts are the parsed flags of 'wirewatch capture'.
 type captureOpts struct {
 	cfg       live.Config
 	write     string
+	format    string // -F pcap|pcapng
 	count     int
 	display   string
 	diagnose  bool
@@ -83,41 +39,38 @@ type captureOpts struct {
 	ringFiles int
 }
 
-func parseCaptureFlags(env *Env, args []string) (*captureOpts, bool, error) {
-	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+func parseCaptureFlags(s *opt.Set) (*captureOpts, bool, error) {
 	var o captureOpts
-	var ifaces, autostop, ring multiFlag
-	var bufKB int
-	var list, help bool
-	fs.Var(&ifaces, "i", "")
-	fs.StringVar(&o.cfg.Filter, "f", "", "")
-	fs.IntVar(&o.cfg.SnapLen, "s", live.DefaultSnapLen, "")
-	fs.BoolVar(&o.cfg.NoPromisc, "no-promisc", false, "")
-	fs.BoolVar(&o.cfg.NoPromisc, "p", false, "")
-	fs.IntVar(&bufKB, "B", 32768, "")
-	fs.StringVar(&o.write, "w", "", "")
-	fs.IntVar(&o.count, "c", 0, "")
-	fs.Var(&autostop, "a", "")
-	fs.Var(&ring, "b", "")
-	fs.StringVar(&o.display, "Y", "", "")
-	fs.BoolVar(&o.diagnose, "diagnose", false, "")
-	fs.DurationVar(&o.settle, "settle", 0, "")
-	fs.BoolVar(&o.quiet, "q", false, "")
-	fs.BoolVar(&list, "D", false, "")
-	fs.BoolVar(&help, "h", false, "")
-	fs.BoolVar(&help, "help", false, "")
-	if err := fs.Parse(args); err != nil {
-		return nil, false, usagef("capture: %v (see 'wirewatch capture --help')", err)
+	o.cfg.Filter, o.write, o.display = s.Str("f", ""), s.Str("write", ""), s.Str("display-filter", "")
+	o.cfg.NoPromisc = s.Has("no-promisc") || s.Has("p")
+	o.diagnose, o.quiet, o.format = s.Has("diagnose"), s.Has("q"), s.Str("F", "")
+	ifaces, autostop, ring := s.List("interface"), s.List("autostop"), s.List("ring-buffer")
+	var err error
+	if o.cfg.SnapLen, err = s.Int("snapshot-length", live.DefaultSnapLen); err != nil {
+		return nil, false, err
 	}
-	if help {
-		fmt.Fprint(env.Stdout, captureUsage)
-		return nil, false, errHelp
+	bufKB, err := s.Int("buffer-size", 32768)
+	if err != nil {
+		return nil, false, err
 	}
-	if list {
+	if o.count, err = s.Int("count", 0); err != nil {
+		return nil, false, err
+	}
+	if v := s.Str("settle", ""); v != "" {
+		if o.settle, err = time.ParseDuration(v); err != nil {
+			return nil, false, usagef("capture: --settle %q: want a duration such as 30s", v)
+		}
+	}
+	if s.Has("list-interfaces") {
 		return nil, true, nil
 	}
-	if rest := fs.Args(); len(rest) > 0 {
+	if o.format != "" && o.format != "pcap" && o.format != "pcapng" {
+		return nil, false, usagef("capture: -F %s: wirewatch writes pcapng or pcap", o.format)
+	}
+	if o.format != "" && o.write == "" {
+		return nil, false, usagef("capture: -F %s needs -w FILE", o.format)
+	}
+	if rest := s.Args; len(rest) > 0 {
 		if o.cfg.Filter != "" {
 			return nil, false, usagef("capture: give the capture filter either with -f or as arguments, not both")
 		}
@@ -188,8 +141,8 @@ func condition(flagName, s string) (string, float64, error) {
 	return k, n, nil
 }
 
-func runCapture(env *Env, args []string) error {
-	o, list, err := parseCaptureFlags(env, args)
+func runCapture(env *Env, s *opt.Set) error {
+	o, list, err := parseCaptureFlags(s)
 	if err != nil {
 		return err
 	}
@@ -261,7 +214,7 @@ func (c *capturer) run() error {
 	}
 	if o.write != "" {
 		c.sink, err = capture.NewRingWriter(capture.RingConfig{Path: o.write, Stdout: c.env.Stdout, Interfaces: ifaces,
-			Application: "wirewatch capture", FileKB: o.ringKB, Duration: o.ringDur, Files: o.ringFiles, Stats: c.ifaceStats}, time.Now())
+			Application: "wirewatch capture", Format: o.format, FileKB: o.ringKB, Duration: o.ringDur, Files: o.ringFiles, Stats: c.ifaceStats}, time.Now())
 		if err != nil {
 			return err
 		}

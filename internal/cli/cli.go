@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
+
+	"github.com/wirewatch/wirewatch/internal/opt"
 )
 
 // Exit codes scripts can rely on.
@@ -51,42 +52,97 @@ func (e *UsageError) Error() string { return e.Msg }
 // usagef builds a UsageError.
 func usagef(format string, a ...any) error { return &UsageError{Msg: fmt.Sprintf(format, a...)} }
 
-// command is one subcommand.
-type command struct {
-	summary string
-	run     func(env *Env, args []string) error
-}
-
-// commands is the subcommand table; each lives in its own file.
-var commands = map[string]command{}
+// commands maps each subcommand to its implementation; the definitions
+// (options, help) are in internal/opt.
+var commands = map[string]func(env *Env, s *opt.Set) error{}
 
 // register adds a subcommand; called from init in each command's file.
-func register(name, summary string, run func(env *Env, args []string) error) {
-	commands[name] = command{summary: summary, run: run}
-}
+func register(name string, run func(env *Env, s *opt.Set) error) { commands[name] = run }
 
 // Main runs wirewatch with args and returns the exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	env := &Env{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stdout)
-		if len(args) == 0 {
-			return ExitUsage
-		}
-		return ExitOK
-	}
-	if args[0] == "-r" { // tshark habit: wirewatch -r FILE means read
-		args = append([]string{"read"}, args...)
-	}
-	cmd, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "wirewatch: unknown command %q; run 'wirewatch help' for the list\n", args[0])
+	if len(args) == 0 {
+		opt.WriteOverview(stderr)
 		return ExitUsage
 	}
+	switch args[0] {
+	case "-h", "--help", "-help":
+		opt.WriteOverview(stdout)
+		return ExitOK
+	case "help":
+		if len(args) > 1 {
+			c := opt.Lookup(args[1])
+			if c == nil {
+				fmt.Fprintf(stderr, "wirewatch: help: unknown command %q; the commands are %s\n", args[1], commandList())
+				return ExitUsage
+			}
+			opt.WriteHelp(stdout, c)
+			return ExitOK
+		}
+		opt.WriteOverview(stdout)
+		return ExitOK
+	case "--version", "-v":
+		args = []string{"version"}
+	}
+	if strings.HasPrefix(args[0], "-") { // tshark and tcpdump habits: wirewatch -n -r FILE, wirewatch -D, wirewatch -i eth0
+		args = append([]string{impliedCommand(args)}, args...)
+	}
+	c := opt.Lookup(args[0])
+	run := commands[args[0]]
+	if c == nil || run == nil {
+		fmt.Fprintf(stderr, "wirewatch: unknown command %q; the commands are %s (or -r FILE to read)\n", args[0], commandList())
+		return ExitUsage
+	}
+	s, err := opt.Parse(c, args[1:])
+	if err != nil {
+		return exitCode(&UsageError{Msg: err.Error()}, stderr)
+	}
+	if s.Help {
+		opt.WriteHelp(stdout, c)
+		return ExitOK
+	}
 	stopCPU := startCPUProfile(stderr)
-	err := cmd.run(env, args[1:])
+	err = run(env, s)
 	stopCPU()
 	return exitCode(err, stderr)
+}
+
+// impliedCommand is the command a line starting with an option means:
+// capture for the live options -i and -D (without -r), else read.
+func impliedCommand(args []string) string {
+	live := false
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if len(a) < 2 || a[0] != '-' || a[1] == '-' {
+			continue
+		}
+		for j := 1; j < len(a); j++ {
+			switch a[j] {
+			case 'r':
+				return "read"
+			case 'i', 'D':
+				live = true
+			}
+			if opt.Read.TakesValue(a[j]) || opt.Capture.TakesValue(a[j]) {
+				break // the rest of the word is the value
+			}
+		}
+	}
+	if live {
+		return "capture"
+	}
+	return "read"
+}
+
+func commandList() string {
+	var n []string
+	for _, c := range opt.Commands {
+		n = append(n, c.Name)
+	}
+	return strings.Join(n, ", ")
 }
 
 func exitCode(err error, stderr io.Writer) int {
@@ -98,9 +154,6 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wirewatch: %s\n", ue.Msg)
 		return ExitUsage
 	}
-	if errors.Is(err, errHelp) {
-		return ExitOK
-	}
 	var ec interface{ ExitCode() int } // a subcommand's own status (diagnose --fail-on)
 	if errors.As(err, &ec) {
 		if msg := err.Error(); msg != "" {
@@ -110,20 +163,4 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "wirewatch: %s\n", err)
 	return ExitBadInput
-}
-
-var errHelp = errors.New("help shown")
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "wirewatch: packet-capture analyzer that finds why the network is slow\n\nUsage: wirewatch COMMAND [flags] [args]\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun 'wirewatch COMMAND --help' for a command's flags and examples.")
-	_ = strings.TrimSpace
 }

@@ -6,49 +6,15 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/pipeline"
+	"github.com/wirewatch/wirewatch/internal/opt"
 	"github.com/wirewatch/wirewatch/report"
 )
 
-func init() {
-	register("diagnose", "find why it is slow: stalls, their culprits, evidence frames and filters (text, JSON, HTML)", runDiagnose)
-}
-
-const diagnoseUsage = `Usage: wirewatch diagnose [flags] FILE
-
-Finds the stalls in every TCP connection and DNS lookup, works out who waited
-for whom, correlates each stall with what the waiting host did meanwhile
-(failed connection attempts, unanswered DNS or ARP, resets, ICMP errors) and
-names the culprit, most important finding first.
-
-Flags:
-  --format text|json|html  output format (default text; json is documented in docs/diagnose-json.md)
-  -o FILE                  write the report to FILE instead of standard output
-  -o tls.keylog_file:FILE, --tls-keylog FILE
-                           decrypt TLS with this key log (SSLKEYLOGFILE format), so that
-                           requests inside HTTPS are timed and named
-  -Y FILTER                diagnose only the frames matching this display filter
-  --all                    text: every finding in full (default: a summary table and the
-                           details of the most important, within about 100 lines)
-  --fail-on SEVERITY       exit 3 when a finding is at least this severe (info, warning, critical)
-  --min-stall DURATION     shortest gap ever called a stall (default 200ms)
-  --single-core            decode and analyse on one core
-
-Exit status: 0 when the capture was read, whatever was found (findings are
-results, not errors); 1 unreadable input; 2 usage; 3 with --fail-on when a
-finding reached that severity; 130 interrupted (Ctrl-C).
-
-Examples:
-  wirewatch diagnose trace.pcapng
-  wirewatch diagnose --format html -o report.html trace.pcapng
-  wirewatch diagnose --format json -Y 'ip.addr == 10.0.0.5' trace.pcap
-  wirewatch diagnose --fail-on critical trace.pcap || echo "problem found"
-`
+func init() { register("diagnose", runDiagnose) }
 
 // ExitFindings is the exit status of diagnose --fail-on when a finding reached the severity.
 const ExitFindings = 3
@@ -60,76 +26,30 @@ func (e *findingsError) Error() string {
 	return fmt.Sprintf("%d finding(s) at or above the --fail-on severity", e.n)
 }
 
-func runDiagnose(env *Env, args []string) error {
-	format, out, flt, failOn := "text", "", "", ""
-	singleCore, all := false, false
+func runDiagnose(env *Env, s *opt.Set) error {
+	format, flt, failOn := s.Str("format", "text"), s.Str("display-filter", ""), s.Str("fail-on", "")
+	singleCore, all, pos := s.Has("single-core"), s.Has("all"), s.Args
 	var minStall time.Duration
-	var keylog string
-	var pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			pos = append(pos, a)
-			continue
-		}
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		need := func() (string, error) {
-			if hasVal {
-				return val, nil
-			}
-			if i+1 >= len(args) {
-				return "", usagef("diagnose: flag %s needs a value", a)
-			}
-			i++
-			return args[i], nil
-		}
+	if v := s.Str("min-stall", ""); v != "" {
 		var err error
-		switch name {
-		case "h", "help":
-			fmt.Fprint(env.Stdout, diagnoseUsage)
-			return errHelp
-		case "format", "T":
-			format, err = need()
-		case "o":
-			// -o FILE writes the report; -o tls.keylog_file:FILE is tshark's preference.
-			var v string
-			if v, err = need(); err == nil {
-				var isPref bool
-				var p string
-				if p, isPref, err = keyLogPref("diagnose", v); err == nil {
-					if isPref {
-						keylog = p
-					} else {
-						out = v
-					}
-				}
-			}
-		case "tls-keylog":
-			keylog, err = need()
-		case "Y", "filter":
-			flt, err = need()
-		case "fail-on":
-			failOn, err = need()
-		case "single-core":
-			singleCore = true
-		case "all":
-			all = true
-		case "min-stall":
-			var v string
-			if v, err = need(); err == nil {
-				if minStall, err = time.ParseDuration(v); err != nil || minStall <= 0 {
-					return usagef("diagnose: --min-stall %q: want a duration such as 500ms", v)
-				}
-			}
-		default:
-			return usagef("diagnose: unknown flag %s (see wirewatch diagnose --help)", a)
-		}
-		if err != nil {
-			return err
+		if minStall, err = time.ParseDuration(v); err != nil || minStall <= 0 {
+			return usagef("diagnose: --min-stall %q: want a duration such as 500ms", v)
 		}
 	}
+	var pr prefs
+	out := ""
+	for _, v := range s.List("o") { // -o FILE writes the report; -o NAME:VALUE is a tshark preference
+		if isPref, err := pr.set("diagnose", v); err != nil {
+			return err
+		} else if !isPref {
+			out = v
+		}
+	}
+	if k := s.Str("tls-keylog", ""); k != "" {
+		pr.keylog = k
+	}
 	if len(pos) != 1 {
-		return usagef("diagnose: want exactly one capture file (see wirewatch diagnose --help)")
+		return usagef("diagnose: want exactly one capture file (see 'wirewatch help diagnose')")
 	}
 	switch format {
 	case "text", "json", "html":
@@ -151,11 +71,11 @@ func runDiagnose(env *Env, args []string) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(150 << 20))
 	}
 	eng := analyze.New(analyze.Config{MinStall: minStall})
-	kl, err := loadKeyLog(keylog)
+	cfg, err := pr.config()
 	if err != nil {
 		return err
 	}
-	cfg := pipeline.Config{Filter: flt, Parallel: !singleCore, KeyLog: kl}
+	cfg.Filter, cfg.Parallel = flt, !singleCore
 	if flt == "" {
 		// The engine does not read dns.time/http.time; only a --filter might.
 		cfg.Flow.NoTransactions = true

@@ -2,48 +2,23 @@ package cli
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"strconv"
 
 	"github.com/wirewatch/wirewatch/field"
+	"github.com/wirewatch/wirewatch/internal/opt"
 )
 
-func init() {
-	register("fields", "list the field names usable with -e and -Y (like tshark -G fields)", runFields)
-}
+func init() { register("fields", runFields) }
 
-const fieldsUsage = `Usage: wirewatch fields [PREFIX]
-
-Lists the fields wirewatch knows, in Wireshark's names, one per line and tab
-separated like tshark -G fields:
-
-  F  description  name  type  protocol  base  bitmask  blurb
-  P  description  name                 (protocol-valued fields such as tcp or tcp.options.mss)
-
-PREFIX keeps the fields whose name starts with it (e.g. "tcp.flags", "dns").
-
-Examples:
-  wirewatch fields
-  wirewatch fields ip.
-  wirewatch fields tcp.analysis | cut -f3
-`
-
-func runFields(env *Env, args []string) error {
-	fs := flag.NewFlagSet("fields", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, fieldsUsage) }
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			fmt.Fprint(env.Stdout, fieldsUsage)
-			return errHelp
-		}
-		return usagef("fields: %v", err)
+func runFields(env *Env, s *opt.Set) error {
+	if len(s.Args) > 1 {
+		return usagef("fields: at most one PREFIX, got %q", s.Args)
 	}
-	if fs.NArg() > 1 {
-		return usagef("fields: at most one PREFIX, got %q", fs.Args())
+	prefix := ""
+	if len(s.Args) == 1 {
+		prefix = s.Args[0]
 	}
-	prefix := fs.Arg(0)
 	list := field.Std().WithPrefix(prefix)
 	if len(list) == 0 {
 		return usagef("fields: no field starts with %q; run 'wirewatch fields' for all", prefix)

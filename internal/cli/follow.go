@@ -8,29 +8,11 @@ import (
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/flow"
-	"github.com/wirewatch/wirewatch/pipeline"
+	"github.com/wirewatch/wirewatch/internal/opt"
 	"github.com/wirewatch/wirewatch/report"
 )
 
-func init() {
-	register("follow", "print the data of one TCP or UDP conversation (like tshark -z follow)", runFollow)
-}
-
-const followUsage = `Usage: wirewatch follow tcp|udp STREAM FILE [--format ascii|hex|raw]
-
-STREAM is a tcp.stream / udp.stream number, or the two endpoints as
-ip:port,ip:port (IPv6 as [addr]:port). The default ascii output is
-byte-identical to 'tshark -q -z follow,tcp,ascii,STREAM': a header naming
-both nodes, then each piece of data with its length, the second node's
-indented by a tab. TCP data is reassembled: retransmitted and overlapping
-bytes appear once, out-of-order segments in sequence order, and bytes never
-captured are marked "[N bytes missing in capture]".
-
-Examples:
-  wirewatch follow tcp 0 trace.pcap
-  wirewatch follow tcp 10.0.0.1:51000,10.0.0.2:80 trace.pcap --format hex
-  wirewatch follow udp 3 dns.pcap --format raw
-`
+func init() { register("follow", runFollow) }
 
 // parseEndpoints parses "ip:port,ip:port".
 func parseEndpoints(s string) (a, b netip.AddrPort, ok bool) {
@@ -48,20 +30,21 @@ func unmapAP(a netip.AddrPort) netip.AddrPort {
 	return netip.AddrPortFrom(a.Addr().Unmap(), a.Port())
 }
 
-func runFollow(env *Env, args []string) error {
-	o, err := parseStatsArgs("follow", args)
-	if err == errHelp {
-		fmt.Fprint(env.Stdout, followUsage)
-		return errHelp
-	}
+func runFollow(env *Env, s *opt.Set) error {
+	o, err := parseStatsArgs("follow", s)
 	if err != nil {
 		return err
 	}
+	return follow(env, o)
+}
+
+// follow prints the conversation o.pos names (tcp|udp STREAM FILE).
+func follow(env *Env, o *statsOpts) error {
 	if o.format == "text" {
 		o.format = "ascii"
 	}
 	if len(o.pos) != 3 {
-		return usagef("follow: expected tcp|udp STREAM FILE (see 'wirewatch follow --help')")
+		return usagef("follow: expected tcp|udp STREAM FILE (see 'wirewatch help follow')")
 	}
 	proto, sel, path := o.pos[0], o.pos[1], o.pos[2]
 	if proto != "tcp" && proto != "udp" {
@@ -84,7 +67,10 @@ func runFollow(env *Env, args []string) error {
 		return (s == epA && d == epB) || (s == epB && d == epA)
 	}
 	fl := &report.Follow{Proto: proto, Format: fmtv}
-	var po pipeline.Config
+	po, err := o.prefs.config()
+	if err != nil {
+		return err
+	}
 	isTCP := proto == "tcp"
 	if isTCP {
 		po.Flow.OnData = func(ch *flow.Chunk) {

@@ -1,166 +1,92 @@
 package cli
 
 import (
-	"flag"
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
+	"github.com/wirewatch/wirewatch/internal/opt"
 	"github.com/wirewatch/wirewatch/names"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
-func init() {
-	register("read", "print the packets of a capture, like tshark -r (columns, fields, JSON)", runRead)
-}
-
-const readUsage = `Usage: wirewatch read [flags] FILE      (also: wirewatch -r FILE; FILE "-" is stdin)
-
-Prints one line per packet: No., Time, Source, Destination, Protocol, Length,
-Info, as tshark does. Reads pcap and pcapng, plain, gzip or zstd compressed,
-whatever the file name says. Names are never resolved (-n is the default).
-
-Flags:
-  -r FILE        the capture to read (or give FILE as the argument)
-  -c N           stop after N displayed packets
-  -Y FILTER      display filter, Wireshark syntax (-R is the same)
-  -w FILE        write the displayed packets to FILE (pcapng; pcap when FILE
-                 ends in .pcap; "-" for pcapng on stdout) instead of printing
-                 them, as tshark -w does
-  -t FORMAT      Time column: r relative to the first packet (default),
-                 a absolute time, ad absolute date and time, d delta from the
-                 previous packet, dd delta from the previous displayed packet,
-                 e seconds since the epoch
-  -T FORMAT      text (default), fields (the -e fields, one line per packet),
-                 json (an array of packet objects) or jsonl (one object per line)
-  -e FIELD       a field to print with -T fields (repeatable); for json/jsonl
-                 the fields are added to each object. 'wirewatch fields' lists them
-  -E OPTION      -T fields options, as tshark:
-                   header=y|n      print the field names first (default n)
-                   separator=C     between values: /t tab (default), /s space, or C
-                   occurrence=f|l|a  first, last or all occurrences (default a)
-                   aggregator=C    joins several occurrences (default ,)
-                   quote=d|s|n     double, single or no quotes around values
-  -o tls.keylog_file:FILE, --tls-keylog FILE
-                 decrypt TLS 1.2/1.3 with this key log (SSLKEYLOGFILE format):
-                 HTTP/1.x and HTTP/2 inside become visible (http.*, http2.*)
-  -n             no name resolution (always on; accepted for tshark habits)
-  --single-core  decode and analyse on one core (default for a regular file:
-                 decoding, and a display filter that needs no connection
-                 analysis, run on a second core; standard input and pipes
-                 always use one, so that packets show as they arrive)
-
-Exit status: 0 ok; 1 the file is unreadable, truncated or corrupt (the message
-names the file, the byte offset and the problem, after every good packet was
-printed); 2 bad flags or filter; 130 interrupted (Ctrl-C).
-
-Examples:
-  wirewatch read capture.pcapng
-  wirewatch read -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -c 20 capture.pcap
-  wirewatch read -T fields -e frame.number -e ip.src -e tcp.srcport -E header=y capture.pcap
-  wirewatch read -T fields -E separator=, -E quote=d -e frame.time_epoch -e dns.qry.name dns.pcap
-  wirewatch read -t ad -r capture.pcap.gz
-  tcpdump -w - -i eth0 | wirewatch read -
-
-JSON objects (-T json / jsonl) have a stable schema: number, time (RFC 3339,
-UTC), time_epoch, time_relative, interface, len, cap_len, protocols, source,
-destination, protocol, info, and with -e a "fields" object mapping each field
-name to the list of its occurrences as strings.
-`
-
-// listFlag collects a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+func init() { register("read", runRead) }
 
 type readOptions struct {
 	file, filter, tfmt, time string
-	write                    string // -w: save the displayed frames instead of printing them
+	write, wfmt              string // -w FILE, -F pcap|pcapng: save the displayed frames instead of printing them
 	count                    int
-	singleCore               bool
-	fields, eopts            listFlag
+	singleCore, quiet        bool
+	fields, eopts            []string
 	detail                   detailOptions // -V, -O, -x (readdetail.go)
 	names                    string        // -N letters (m, n, t)
 	hosts                    string        // --hosts FILE
-	prefs                    listFlag      // -o NAME:VALUE (tls.keylog_file)
-	keylog                   string        // --tls-keylog
+	prefs                    prefs         // -o NAME:VALUE, --tls-keylog
+	stats                    []string      // -z
 }
 
-func parseReadFlags(env *Env, args []string) (*readOptions, error) {
-	o := &readOptions{tfmt: "text", time: "r"}
-	fs := flag.NewFlagSet("read", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, readUsage) }
-	fs.StringVar(&o.file, "r", "", "capture file")
-	fs.StringVar(&o.filter, "Y", "", "display filter")
-	fs.StringVar(&o.filter, "R", "", "display filter (same as -Y)")
-	fs.StringVar(&o.time, "t", "r", "time format")
-	fs.StringVar(&o.tfmt, "T", "text", "output format")
-	fs.IntVar(&o.count, "c", 0, "packet count")
-	fs.StringVar(&o.write, "w", "", "write the displayed packets to this capture file")
-	fs.Var(&o.fields, "e", "field")
-	fs.Var(&o.eopts, "E", "fields option")
-	fs.Bool("n", true, "no name resolution")
-	fs.BoolVar(&o.detail.verbose, "V", false, "packet details")
-	fs.BoolVar(&o.detail.hex, "x", false, "hex dump")
-	fs.Func("O", "details of these protocols only", func(s string) error { o.detail.only = parseOnly(s); return nil })
-	fs.StringVar(&o.names, "N", "", "name resolution letters")
-	fs.StringVar(&o.hosts, "hosts", "", "hosts file")
-	fs.BoolVar(&o.singleCore, "single-core", false, "one core")
-	fs.Var(&o.prefs, "o", "preference NAME:VALUE (tls.keylog_file:FILE)")
-	fs.StringVar(&o.keylog, "tls-keylog", "", "TLS key log file (SSLKEYLOGFILE format)")
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				fmt.Fprint(env.Stdout, readUsage)
-				return nil, errHelp
-			}
-			return nil, usagef("read: %v (run 'wirewatch read --help')", err)
+func parseReadFlags(s *opt.Set) (*readOptions, error) {
+	o := &readOptions{file: s.Str("read-file", ""), filter: s.Str("display-filter", ""), tfmt: s.Str("T", "text"),
+		time: s.Str("t", "r"), write: s.Str("write", ""), wfmt: s.Str("F", ""), singleCore: s.Has("single-core"),
+		quiet: s.Has("q"), fields: s.List("e"), eopts: s.List("E"), names: s.Str("N", ""), hosts: s.Str("hosts", ""),
+		stats: s.List("z")}
+	o.detail = detailOptions{verbose: s.Has("V"), hex: s.Has("x"), only: parseOnly(s.Str("O", ""))}
+	if rf := s.Str("read-filter", ""); rf != "" {
+		if o.filter != "" && o.filter != rf {
+			return nil, usagef("read: -R and -Y both given; give the display filter once (-Y)")
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		pos = append(pos, args[0]) // flags may follow the file name
-		args = args[1:]
+		o.filter = rf
 	}
-	switch {
-	case len(pos) > 1:
-		return nil, usagef("read: one capture file expected, got %q", pos)
-	case len(pos) == 1 && o.file != "":
-		return nil, usagef("read: both -r %s and %s given; name one capture", o.file, pos[0])
-	case len(pos) == 1:
-		o.file = pos[0]
-	case o.file == "":
-		return nil, usagef("read: no capture file; usage: wirewatch read [flags] FILE (run 'wirewatch read --help')")
+	var err error
+	if o.count, err = s.Int("count", 0); err != nil {
+		return nil, err
 	}
 	if o.count < 0 {
 		return nil, usagef("read: -c %d: the count must be positive", o.count)
 	}
-	for _, p := range o.prefs {
-		path, isPref, err := keyLogPref("read", p)
-		if err != nil {
-			return nil, err
+	pos := s.Args
+	if o.file == "" {
+		if len(pos) == 0 {
+			return nil, usagef("read: no capture file; usage: wirewatch read [options] FILE [FILTER] (or wirewatch -r FILE)")
 		}
-		if !isPref {
-			return nil, usagef("read: -o %s: want a preference NAME:VALUE such as %s:FILE", p, keyLogPrefName)
+		o.file, pos = pos[0], pos[1:]
+	}
+	if len(pos) == 1 && strings.ContainsAny(pos[0], "/\\") && regularFile(pos[0]) {
+		return nil, usagef("read: one capture file expected, got %q and %q (words after the file are a display filter)", o.file, pos[0])
+	}
+	if len(pos) > 0 { // tshark's trailing display filter: wirewatch -r f.pcap tcp.port == 80
+		if o.filter != "" {
+			return nil, usagef("read: display filter given both with -Y and after the file (%q); give it once", strings.Join(pos, " "))
 		}
-		o.keylog = path
+		o.filter = strings.Join(pos, " ")
+	}
+	if err := o.prefs.parse("read", s); err != nil {
+		return nil, err
+	}
+	if o.wfmt != "" && o.wfmt != "pcap" && o.wfmt != "pcapng" {
+		return nil, usagef("read: -F %s: wirewatch writes pcapng or pcap (tshark -F lists more; convert with editcap)", o.wfmt)
+	}
+	if o.wfmt != "" && o.write == "" {
+		return nil, usagef("read: -F %s needs -w FILE", o.wfmt)
 	}
 	return o, nil
 }
 
-func runRead(env *Env, args []string) error {
-	o, err := parseReadFlags(env, args)
+func runRead(env *Env, s *opt.Set) error {
+	o, err := parseReadFlags(s)
 	if err != nil {
 		return err
 	}
+	if len(o.stats) > 0 {
+		return readStats(env, o)
+	}
+	return runReadOpts(env, o)
+}
+
+func runReadOpts(env *Env, o *readOptions) error {
 	po := report.PacketOptions{Occurrence: 'a'}
 	switch o.tfmt {
 	case "text", "tabs":
@@ -187,15 +113,20 @@ func runRead(env *Env, args []string) error {
 		po.Time = report.TimeDeltaDisplayed
 	case "e":
 		po.Time = report.TimeEpoch
+	case "u":
+		po.Time = report.TimeUTC
+	case "ud":
+		po.Time = report.TimeUTCDate
 	default:
-		return usagef("read: -t %s: unknown time format; use r, a, ad, d, dd or e", o.time)
+		return usagef("read: -t %s: unknown time format; use r, a, ad, d, dd, e, u or ud", o.time)
 	}
-	kl, err := loadKeyLog(o.keylog)
+	base, err := o.prefs.config()
 	if err != nil {
 		return err
 	}
+	base.Filter, base.Count = o.filter, o.count
 	if o.write != "" { // as tshark -w: save instead of printing (write.go)
-		return writeSelected(env, o.file, o.write, pipeline.Config{Filter: o.filter, Count: o.count, KeyLog: kl})
+		return writeSelected(env, o.file, o.write, o.wfmt, base)
 	}
 	reg := field.Std()
 	for _, name := range o.fields {
@@ -230,9 +161,9 @@ func runRead(env *Env, args []string) error {
 	pw := report.NewPacketWriter(env.Stdout, po)
 	var rd pipeline.Meta
 	first := true
-	cfg := pipeline.Config{Filter: o.filter, Count: o.count, OnOpen: func(r pipeline.Meta) { rd = r }, KeyLog: kl,
-		// Read-ahead in batches would hold back packets arriving on a pipe.
-		Parallel: !o.singleCore && regularFile(o.file)}
+	cfg := base
+	cfg.OnOpen = func(r pipeline.Meta) { rd = r }
+	cfg.Parallel = !o.singleCore && regularFile(o.file) // read-ahead in batches would hold back packets arriving on a pipe
 	if po.Format == report.FormatFields {
 		cfg.Fields = po.Fields // the flow work nothing prints is left out
 	}

@@ -32,7 +32,7 @@ func TestReadUsage(t *testing.T) {
 		{[]string{"read", "-T", "fields", "-e", "ip.src", "-E", "occurrence=x", pcap}, "occurrence"},
 		{[]string{"read", "-E", "nonsense", pcap}, "key=value"},
 		{[]string{"read", pcap, pcap}, "one capture file"},
-		{[]string{"read", "--bogus", pcap}, "flag provided but not defined"},
+		{[]string{"read", "--bogus", pcap}, "unknown option --bogus"},
 	} {
 		code, _, errs := runReadCmd(t, nil, c.args...)
 		if code != ExitUsage || !strings.Contains(errs, c.want) {

@@ -70,7 +70,12 @@ func detailFrames(env *Env, o *readOptions, tree bool, fn func(f *decode.Frame, 
 	first := true
 	// One core: the tree reads the interface list, which the parallel
 	// pipeline's reading goroutine may be extending.
-	return runFile(env, o.file, pipeline.Config{Filter: o.filter, Count: o.count, OnOpen: func(r pipeline.Meta) { rd = r }},
+	cfg, err := o.prefs.config()
+	if err != nil {
+		return err
+	}
+	cfg.Filter, cfg.Count, cfg.OnOpen = o.filter, o.count, func(r pipeline.Meta) { rd = r }
+	return runFile(env, o.file, cfg,
 		func(f *decode.Frame) error {
 			if first {
 				first = false

@@ -17,6 +17,7 @@ import (
 // be copied are copied (pcapng output), as tshark -w does.
 type captureWriter struct {
 	path     string // "-" writes pcapng to stdout
+	format   string // -F pcap|pcapng; "" as the name says
 	stdout   io.Writer
 	src      pipeline.Meta
 	w        capture.Writer
@@ -30,9 +31,13 @@ func (cw *captureWriter) open(r pipeline.Meta) {
 	cw.src = r
 	ifs := r.Interfaces()
 	if cw.path == "-" {
-		cw.w, cw.err = capture.NewPcapngWriter(cw.stdout, capture.PcapngWriterOptions{Interfaces: ifs})
+		if cw.format == "pcap" && len(ifs) > 0 {
+			cw.w, cw.err = capture.NewPcapWriter(cw.stdout, ifs[0].LinkType, ifs[0].SnapLen, true)
+		} else {
+			cw.w, cw.err = capture.NewPcapngWriter(cw.stdout, capture.PcapngWriterOptions{Interfaces: ifs})
+		}
 	} else {
-		cw.w, cw.err = capture.Create(cw.path, ifs)
+		cw.w, cw.err = capture.CreateFormat(cw.path, ifs, cw.format)
 	}
 	if cw.err != nil {
 		cw.err = fmt.Errorf("-w %s: %w", cw.path, cw.err)
@@ -107,8 +112,8 @@ func (cw *captureWriter) close() error {
 
 // writeSelected runs the pipeline and writes the displayed frames to path
 // instead of printing them, as tshark -w does ("-" is standard output).
-func writeSelected(env *Env, in, path string, o pipeline.Config) error {
-	cw := &captureWriter{path: path, stdout: env.Stdout}
+func writeSelected(env *Env, in, path, format string, o pipeline.Config) error {
+	cw := &captureWriter{path: path, format: format, stdout: env.Stdout}
 	onOpen := o.OnOpen
 	o.OnOpen = func(r pipeline.Meta) {
 		if onOpen != nil {

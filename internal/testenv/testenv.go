@@ -22,6 +22,9 @@ var debianPackage = map[string]string{
 	"chromium": "chromium",
 	"ip":       "iproute2",
 	"setpriv":  "util-linux",
+	"man":      "man-db",
+	"zsh":      "zsh",
+	"fish":     "fish",
 }
 
 var mu sync.Mutex
