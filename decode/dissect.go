@@ -89,6 +89,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendDHCPv6Info(dst, b)
 	case ProtoQUIC:
 		dst = appendQUICInfo(dst, &f.QUIC)
+	case ProtoIGMP:
+		dst = appendIGMPInfo(dst, b)
 	default:
 		return dst, false
 	}
@@ -118,6 +120,14 @@ func (f *Frame) otherProtoColumn() string {
 		return "DHCPv6"
 	case ProtoQUIC:
 		return "QUIC"
+	case ProtoIGMP:
+		switch IGMPVersion(b) {
+		case 1:
+			return "IGMPv1"
+		case 2:
+			return "IGMPv2"
+		}
+		return "IGMPv3"
 	case ProtoSSH:
 		if f.SSH.Known {
 			return "SSHv2"

@@ -159,6 +159,10 @@ func (d *Decoder) ipPayload(f *Frame, proto IPProto, b []byte, off, repEnd int, 
 	case IPProtoIPv6:
 		d.decodeIPv6(f, b, off, reasm)
 	case IPProtoNoNext:
+	case 2: // IGMP (igmp.go)
+		if !d.decodeIGMP(f, b, off, reasm) {
+			f.data(off, len(b)-off, reasm)
+		}
 	default:
 		f.data(off, len(b)-off, reasm)
 	}

@@ -225,6 +225,7 @@ func TestNTPMatchesTshark(t *testing.T)    { testDissector(t, decode.ProtoNTP, "
 func TestNBNSMatchesTshark(t *testing.T)   { testDissector(t, decode.ProtoNBNS, "nbns", 98) }
 func TestSSHMatchesTshark(t *testing.T)    { testDissector(t, decode.ProtoSSH, "ssh", 95) }
 func TestDHCPv6MatchesTshark(t *testing.T) { testDissector(t, decode.ProtoDHCPv6, "dhcpv6", 98) }
+func TestIGMPMatchesTshark(t *testing.T)   { testDissector(t, decode.ProtoIGMP, "igmp", 95) }
 
 // TestQUICMatchesTshark also compares the TLS hello fields wirewatch reads
 // from decrypted Initial packets. Two captures (pcapng files of nDPI)
@@ -270,6 +271,15 @@ func FuzzDissectors(f *testing.F) {
 			fr.ColumnText(decode.ColProtocol)
 			fr.Protocols()
 		}
+		// IGMP: IP protocol 2.
+		total := 20 + len(b)
+		pkt := append([]byte{0x45, 0, byte(total >> 8), byte(total), 0, 1, 0, 0, 1, 2, 0, 0, 192, 0, 2, 1, 224, 0, 0, 22}, b...)
+		dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
+		for _, fl := range fields {
+			vals = fl.Get(&fr, vals[:0])
+		}
+		fr.ColumnText(decode.ColInfo)
+		fr.ColumnText(decode.ColProtocol)
 	})
 }
 
@@ -285,6 +295,8 @@ var dissectSeeds = [][]byte{
 	[]byte("SSH-2.0-OpenSSH_7.8\r\n"),
 	sshKexInitSeed(),
 	quicInitialSeed(),
+	// IGMPv3 report joining 224.0.0.251.
+	{0x22, 0, 0xf9, 0x04, 0, 0, 0, 1, 4, 0, 0, 0, 224, 0, 0, 251},
 	// DHCPv6 Solicit: client ID (DUID-LLT), ORO, elapsed time, IA_NA
 	// holding an IA address, client FQDN.
 	{1, 0x6a, 0xeb, 0xe6, 0, 1, 0, 14, 0, 1, 0, 1, 0x29, 0xd0, 0x81, 0x93, 0, 0, 1, 1, 0, 0,
