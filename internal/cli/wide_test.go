@@ -24,7 +24,7 @@ import (
 // no stored oracle, so tshark runs live (cached by internal/tshark, keyed by
 // the capture's hash and tshark's version).
 //
-//	WIREWATCH_WIDE=all            every capture (default: a fixed third, chosen by a hash of the file name)
+//	WIREWATCH_WIDE=all            every capture (default: a fixed quarter, chosen by a hash of the file name)
 //	WIREWATCH_WIDE_FILES=REGEXP   only the captures whose names match
 //	WIREWATCH_WIDE_FIELD=a,b      print every differing cell of these fields
 //	WIREWATCH_WIDE_LIST=N         print up to N differing packet-list lines (default 15)
@@ -60,7 +60,7 @@ func wideCaptures(t *testing.T) (dir string, names []string) {
 		if !all {
 			h := fnv.New32a()
 			h.Write([]byte(name))
-			if h.Sum32()%3 != 0 {
+			if h.Sum32()%4 != 0 {
 				continue
 			}
 		}
