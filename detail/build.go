@@ -98,12 +98,20 @@ func Build(t *Tree, f *decode.Frame, o Options) {
 		if l.Reasm {
 			b.src = SrcReassembled
 			src = f.Reassembled
+			if t.PDU != nil {
+				src = t.PDU // the same bytes, with the rest of the message
+			}
 		}
 		if l.Off < 0 || l.Off > len(src) {
 			continue
 		}
 		data := src[l.Off:]
-		if l.Proto == decode.ProtoData && (f.Fragment || b.skipData) {
+		if l.Proto == decode.ProtoRaw && (f.LinkType == capture.LinkIPv4 || f.LinkType == capture.LinkIPv6) {
+			continue // tshark shows no raw protocol for LINKTYPE_IPV4/IPV6
+		}
+		tcpData := i > 0 && f.Layers[i-1].Proto == decode.ProtoTCP &&
+			(f.PDUSegment || f.Analysis.Flags&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0)
+		if l.Proto == decode.ProtoData && (f.Fragment || b.skipData || tcpData) {
 			// An IP fragment's payload waits for reassembly, and ICMP echo
 			// data shows inside the ICMP tree: tshark shows no Data protocol.
 			b.skipData = false

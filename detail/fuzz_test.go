@@ -25,7 +25,7 @@ func FuzzBuild(f *testing.F) {
 			d.Decode(&fr, capture.Packet{Info: capture.Info{Len: len(b), CapLen: len(b), LinkType: lt}, Data: b})
 			Build(&t, &fr, Options{State: st, PcapNG: true})
 			WriteText(w, &t, TextOptions{})
-			WriteHex(w, Sources(&fr, nil))
+			WriteHex(w, Sources(&fr, &t, nil))
 		}
 	})
 }

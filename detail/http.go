@@ -2,6 +2,10 @@ package detail
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"io"
 	"strconv"
 	"strings"
 
@@ -95,7 +99,8 @@ func (b *Builder) GenKV(field, name, value string) {
 func buildHTTP(b *Builder, l decode.Layer, d []byte) {
 	f := b.Frame
 	n := min(l.Len, len(d))
-	d = d[:n]
+	// The body may lie beyond the layer (which covers the head): d keeps
+	// the rest of the bytes, bounded below by Content-Length.
 	b.Open("http", 0, n, "Hypertext Transfer Protocol")
 	// Start line.
 	eol := bytes.IndexByte(d, '\n')
@@ -235,16 +240,134 @@ func buildHTTP(b *Builder, l decode.Layer, d []byte) {
 		}
 	}
 	body := d[min(p, len(d)):]
-	if clen >= 0 && int64(len(body)) > clen {
+	if clen >= 0 && int64(len(body)) > clen && !h.Chunked {
 		body = body[:clen]
 	}
-	if len(body) > 0 && !h.Chunked {
-		b.Addf("http.file_data", p, len(body), "File Data: %s", Plural(len(body), "byte"))
+	data := body
+	if h.Chunked && len(body) > 0 {
+		var ok bool
+		if data, ok = b.httpChunks(p, body); ok {
+			b.AddSource("De-chunked entity body", data)
+		} else {
+			data = nil
+		}
+	}
+	if enc := strings.ToLower(headerValue(h, "content-encoding")); (enc == "gzip" || enc == "deflate" || enc == "x-gzip") && len(data) > 0 {
+		if out, err := inflate(enc, data); err == nil {
+			b.Addf("", -1, 0, "Content-encoded entity body (%s): %d bytes -> %d bytes", enc, len(data), len(out))
+			b.AddSource("Uncompressed entity body", out)
+			data = out
+		}
+	}
+	if len(data) > 0 {
+		b.Addf("http.file_data", -1, 0, "File Data: %s", Plural(len(data), "byte"))
 	}
 	b.Close()
-	if len(body) > 0 && !h.Chunked && textMedia[ctype] && !hasHeader(h, "content-encoding") {
-		b.lineBasedText(p, body, ctype)
+	if len(data) == 0 {
+		return
 	}
+	switch media := decode.MediaLayer([]byte(ctype), false); {
+	case textMedia[ctype]:
+		b.lineBasedText(-1, data, ctype)
+	case media == "media":
+		b.depth = 0
+		b.Open("media", -1, 0, "Media Type")
+		b.Addf("media.type", -1, 0, "Media type: %s (%s)", ctype, Plural(len(data), "byte"))
+		b.Close()
+	case media == "json":
+		b.depth = 0
+		b.Add("json", -1, 0, "JavaScript Object Notation: "+ctype)
+	case media == "xml":
+		b.depth = 0
+		b.Add("xml", -1, 0, "eXtensible Markup Language")
+	case media == "png":
+		b.depth = 0
+		b.Add("png", -1, 0, "Portable Network Graphics")
+	case media == "image-gif":
+		b.depth = 0
+		b.Add("image-gif", -1, 0, "Compuserve GIF")
+	case media == "image-jfif":
+		b.depth = 0
+		b.Add("image-jfif", -1, 0, "JPEG File Interchange Format")
+	}
+}
+
+// httpChunks adds the "HTTP chunked response" subtree and returns the
+// de-chunked body (ok false when the chunks are incomplete).
+func (b *Builder) httpChunks(off int, body []byte) ([]byte, bool) {
+	kind := "response"
+	if b.Frame.HTTP.Request {
+		kind = "request"
+	}
+	b.Open("", off, len(body), "HTTP chunked "+kind)
+	var out []byte
+	p := 0
+	ok := false
+	for p < len(body) {
+		e := bytes.Index(body[p:], []byte("\r\n"))
+		if e < 0 {
+			break
+		}
+		sizeText := strings.TrimSpace(strings.SplitN(string(body[p:p+e]), ";", 2)[0])
+		n, err := strconv.ParseUint(sizeText, 16, 31)
+		if err != nil {
+			break
+		}
+		if n == 0 {
+			b.Open("", off+p, e+2, "End of chunked encoding")
+			b.Add("http.chunk_size", off+p, e+2, "Chunk size: 0 octets")
+			b.Close()
+			p += e + 2
+			if bytes.HasPrefix(body[p:], []byte("\r\n")) {
+				b.Add("", off+p, 2, `\r\n`)
+			}
+			ok = true
+			break
+		}
+		start := p + e + 2
+		end := start + int(n)
+		if end+2 > len(body) {
+			break
+		}
+		b.Openf("", off+p, end+2-p, "Data chunk (%d octets)", n)
+		b.Addf("http.chunk_size", off+p, e+2, "Chunk size: %d octets", n)
+		b.Add("http.chunk_data", off+start, int(n), "Chunk data: "+BytesLabel(body[start:end]))
+		b.Add("http.chunk_boundary", off+end, 2, "Chunk boundary: "+HexBytes(body[end:end+2]))
+		b.Close()
+		out = append(out, body[start:end]...)
+		p = end + 2
+	}
+	b.Close()
+	return out, ok
+}
+
+// inflate decompresses a gzip or deflate body (at most 64 MiB out).
+func inflate(enc string, data []byte) ([]byte, error) {
+	var r io.Reader
+	if enc == "deflate" {
+		zr, err := zlib.NewReader(bytes.NewReader(data))
+		if err != nil {
+			r = flate.NewReader(bytes.NewReader(data))
+		} else {
+			r = zr
+		}
+	} else {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		r = zr
+	}
+	return io.ReadAll(io.LimitReader(r, 64<<20))
+}
+
+func headerValue(h *decode.HTTP, name string) string {
+	for _, kv := range h.Headers {
+		if strings.EqualFold(string(kv[0]), name) {
+			return strings.TrimSpace(string(kv[1]))
+		}
+	}
+	return ""
 }
 
 func hasHeader(h *decode.HTTP, name string) bool {
@@ -272,14 +395,18 @@ func (b *Builder) lineBasedText(off int, body []byte, ctype string) {
 		rest = rest[i+1:]
 	}
 	b.depth = 0
-	b.Openf("data-text-lines", off, len(body), "Line-based text data: %s (%s)", ctype, Plural(lines, "line"))
+	b.Openf("data-text-lines", off, len(body), "Line-based text data: %s (%d lines)", ctype, lines)
 	for p := 0; p < len(body); {
 		i := bytes.IndexByte(body[p:], '\n')
 		end := len(body)
 		if i >= 0 {
 			end = p + i + 1
 		}
-		b.Add("", off+p, end-p, truncLabel(Esc(body[p:end]), 0))
+		o := off
+		if off >= 0 {
+			o = off + p
+		}
+		b.Add("", o, end-p, truncLabel(Esc(body[p:end]), 0))
 		p = end
 	}
 	b.Close()

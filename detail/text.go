@@ -58,10 +58,13 @@ type DataSource struct {
 }
 
 // Sources lists the data sources of f as tshark -x shows them: the frame,
-// then reassembled bytes when the upper layers were decoded from them.
-func Sources(f *decode.Frame, dst []DataSource) []DataSource {
+// then reassembled bytes when the upper layers were decoded from them, then
+// those the tree t made (de-chunked and decompressed bodies); t may be nil.
+func Sources(f *decode.Frame, t *Tree, dst []DataSource) []DataSource {
 	dst = append(dst, DataSource{Name: "Frame", Data: f.Data})
-	if f.Reassembled != nil {
+	if t != nil && t.PDU != nil && f.Reassembled != nil {
+		dst = append(dst, DataSource{Name: "Reassembled TCP", Data: t.PDU})
+	} else if f.Reassembled != nil {
 		name := "Reassembled TCP"
 		switch {
 		case f.Has(decode.ProtoIP) && f.IP.Reassembled:
@@ -70,6 +73,9 @@ func Sources(f *decode.Frame, dst []DataSource) []DataSource {
 			name = "Reassembled IPv6"
 		}
 		dst = append(dst, DataSource{Name: name, Data: f.Reassembled})
+	}
+	if t != nil {
+		dst = append(dst, t.Sources...)
 	}
 	return dst
 }

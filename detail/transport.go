@@ -1,6 +1,7 @@
 package detail
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -70,6 +71,7 @@ type tcpState struct {
 	push map[tcpDir]pushCount
 	comp map[int64]uint8     // stream → completeness after its last frame
 	segs map[tcpDir][]seg    // PDU segments waiting for the frame that completes the PDU
+	data map[tcpDir][]byte   // their bytes
 	sent map[segKey][2]int64 // first transmission of a sequence number: frame, time
 }
 
@@ -133,18 +135,46 @@ func (b *Builder) pduSegments(hdr, n int) []seg {
 		st.segs = map[tcpDir][]seg{}
 	}
 	k := tcpDir{a.Stream, f.TCP.SrcPort}
+	if st.data == nil {
+		st.data = map[tcpDir][]byte{}
+	}
 	if f.PDUSegment {
 		b.Addf("tcp.segment_data", hdr, n-hdr, "TCP segment data (%s)", Plural(f.TCP.PayloadLen, "byte"))
 		st.segs[k] = append(st.segs[k], seg{f.Number, f.TCP.PayloadLen})
+		if len(st.data[k])+len(f.Payload) <= maxPDU && len(f.Payload) >= f.TCP.PayloadLen {
+			st.data[k] = append(st.data[k], f.Payload[:f.TCP.PayloadLen]...)
+		} else {
+			st.data[k] = st.data[k][:0:0] // too big or cut short: the PDU cannot be rebuilt
+		}
 		return nil
 	}
-	prev := st.segs[k]
+	prev, data := st.segs[k], st.data[k]
 	delete(st.segs, k)
+	delete(st.data, k)
 	if len(prev) == 0 || f.Reassembled == nil || (f.IP.Reassembled && f.Has(decode.ProtoIP)) || (f.IPv6.Reassembled && f.Has(decode.ProtoIPv6)) {
 		return nil
 	}
+	// Rebuild the whole PDU (the flow package keeps only what its
+	// dissector needs, e.g. an HTTP head): the earlier segments and this
+	// segment's part of the message.
+	sum := 0
+	for _, s := range prev {
+		sum += s.n
+	}
+	if len(data) == sum && len(f.Payload) >= f.TCP.PayloadLen && bytes.HasPrefix(append(data[:len(data):len(data)], f.Payload...), f.Reassembled) {
+		need := f.TCP.PayloadLen
+		if h := &f.HTTP; f.Has(decode.ProtoHTTP) && h.ContentLength >= 0 && !h.Chunked {
+			need = min(need, h.HeadLen+int(h.ContentLength)-sum)
+		}
+		if need > 0 {
+			b.t.PDU = append(data, f.Payload[:need]...)
+		}
+	}
 	return prev
 }
+
+// maxPDU bounds the bytes kept to rebuild one reassembled PDU.
+const maxPDU = 16 << 20
 
 type tcpDir struct {
 	stream int64
@@ -352,6 +382,10 @@ func buildTCP(b *Builder, l decode.Layer, d []byte) {
 func (b *Builder) reassembledTree(prev []seg) {
 	f := b.Frame
 	total := len(f.Reassembled)
+	pdu := f.Reassembled
+	if b.t.PDU != nil {
+		total, pdu = len(b.t.PDU), b.t.PDU
+	}
 	sum := 0
 	for _, s := range prev {
 		sum += s.n
@@ -381,7 +415,7 @@ func (b *Builder) reassembledTree(prev []seg) {
 	}
 	b.Gen("tcp.segment.count", "Segment count: %d", len(all))
 	b.Gen("tcp.reassembled.length", "Reassembled TCP length: %d", total)
-	b.Gen("tcp.reassembled.data", "Reassembled TCP Data: %s", HexBytes(f.Reassembled))
+	b.Gen("tcp.reassembled.data", "Reassembled TCP Data: %s", BytesLabel(pdu))
 	b.Close()
 }
 

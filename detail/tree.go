@@ -43,10 +43,21 @@ type Node struct {
 // with a greater Depth).
 type Tree struct {
 	Nodes []Node
+	// Sources are data sources the tree's protocols made (de-chunked or
+	// decompressed bodies), shown by -x after the frame's own.
+	Sources []DataSource
+	// PDU is the whole reassembled TCP message when the tree rebuilt it
+	// from the segments it saw (Frame.Reassembled may hold only its head).
+	PDU []byte
 }
 
 // Reset empties t, keeping its storage.
-func (t *Tree) Reset() { t.Nodes = t.Nodes[:0] }
+func (t *Tree) Reset() { t.Nodes, t.Sources, t.PDU = t.Nodes[:0], t.Sources[:0], nil }
+
+// AddSource records a data source made while building (tshark's bytes-pane tabs).
+func (b *Builder) AddSource(name string, data []byte) {
+	b.t.Sources = append(b.t.Sources, DataSource{Name: name, Data: data})
+}
 
 // Builder appends nodes to a Tree for one protocol. Add appends at the
 // current depth; Open appends and descends into the new node; Close goes

@@ -41,12 +41,12 @@ type detailWriter struct {
 func runReadDetail(env *Env, o *readOptions) error {
 	w := bufio.NewWriterSize(env.Stdout, 64<<10)
 	dw := &detailWriter{w: w, o: o.detail}
-	err := detailFrames(env, o, dw.o.verbose || len(dw.o.only) > 0, func(f *decode.Frame, t *detail.Tree) error {
-		if t != nil {
+	err := detailFrames(env, o, true, func(f *decode.Frame, t *detail.Tree) error {
+		if dw.o.verbose || len(dw.o.only) > 0 {
 			detail.WriteText(w, t, detail.TextOptions{Only: dw.o.only})
 		}
 		if dw.o.hex {
-			dw.srcs = detail.Sources(f, dw.srcs[:0])
+			dw.srcs = detail.Sources(f, t, dw.srcs[:0])
 			detail.WriteHex(w, dw.srcs)
 		}
 		return nil

@@ -249,6 +249,7 @@ type detailTally struct {
 	allLines, allEq     int
 	hexFrames, hexEq    int // frames without reassembly
 	hexOther, hexOtherE int // frames with several data sources: the frame source equal
+	hexOtherAll         int // frames with several data sources: every source equal
 	lineMiss            map[string]int
 	orderMiss           map[string]int // "tshark  ≠  ours" protocol sequences
 }
@@ -288,7 +289,7 @@ func TestReadVerboseMatchesTshark(t *testing.T) {
 				return nil
 			}
 			compareDetail(&tl, reg, tr, pdml[i], want, tw, &text)
-			srcs = detail.Sources(f, srcs[:0])
+			srcs = detail.Sources(f, tr, srcs[:0])
 			text.Reset()
 			detail.WriteHex(tw, srcs)
 			tw.Flush()
@@ -303,6 +304,9 @@ func TestReadVerboseMatchesTshark(t *testing.T) {
 				}
 			} else {
 				tl.hexOther++
+				if got == want.hex {
+					tl.hexOtherAll++
+				}
 				first := want.hex
 				if i := strings.Index(first, " bytes):\n"); i >= 0 {
 					first = first[i+len(" bytes):\n"):]
@@ -465,8 +469,8 @@ func reportDetail(t *testing.T, tl *detailTally) {
 	t.Logf("core-protocol frames: %d; their -V lines equal: %d of %d (%.2f%%), mean per frame %.2f%%",
 		tl.coreFrames, tl.coreEq, tl.coreLines, pct(tl.coreEq, tl.coreLines), 100*tl.coreFrameRatio/float64(max(tl.coreFrames, 1)))
 	t.Logf("all frames: -V lines equal: %d of %d (%.2f%%)", tl.allEq, tl.allLines, pct(tl.allEq, tl.allLines))
-	t.Logf("-x: %d of %d frames without reassembly byte-identical (%.2f%%); frames with reassembled sources: frame bytes equal in %d of %d",
-		tl.hexEq, tl.hexFrames, pct(tl.hexEq, tl.hexFrames), tl.hexOtherE, tl.hexOther)
+	t.Logf("-x: %d of %d frames without reassembly byte-identical (%.2f%%); frames with several data sources: frame bytes equal in %d of %d, all sources in %d",
+		tl.hexEq, tl.hexFrames, pct(tl.hexEq, tl.hexFrames), tl.hexOtherE, tl.hexOther, tl.hexOtherAll)
 	var lm []string
 	for k := range tl.lineMiss {
 		lm = append(lm, k)
