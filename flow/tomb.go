@@ -16,7 +16,7 @@ import (
 //
 // There are three kinds, sized for what a revived connection needs: a tomb
 // for a TCP connection that went idle while open (it may well resume, so
-// every anchor is kept, 80 bytes); a closedTomb for one closed by FIN in
+// every anchor is kept, 88 bytes); a closedTomb for one closed by FIN in
 // both directions or by RST (only stragglers can follow, 56 bytes); and a
 // udpTomb (8 bytes). Tombs are the part of the tracker's memory that grows
 // with the number of connections a capture holds rather than with those
@@ -28,6 +28,7 @@ type tomb struct {
 	irtt            int32 // µs
 	base, next      [2]uint32
 	maxAck, lastAck [2]uint32
+	lastNonDup      [2]uint32 // frame of each direction's last ACK that was not a duplicate ([TCP Dup ACK N#k])
 	win             [2]uint32
 	ws              [2]int8
 	zst             [2]uint8
@@ -147,7 +148,7 @@ func (t *Tracker) bury(c *conn, now int64) {
 		bits |= tbZOrig
 	}
 	irtt := int32(min(c.initialRTT/1000, 1<<31-1))
-	var base, next, maxAck, lastAck, win [2]uint32
+	var base, next, maxAck, lastAck, lastNonDup, win [2]uint32
 	var ws [2]int8
 	for i := 0; i < 2; i++ {
 		if c.t == nil {
@@ -155,6 +156,7 @@ func (t *Tracker) bury(c *conn, now int64) {
 		}
 		d := &c.t.dirs[i]
 		base[i], next[i], maxAck[i], lastAck[i], win[i], ws[i] = d.baseSeq, d.nextSeq, d.maxSeqToBeAcked, d.lastAck, d.window, d.winScale
+		lastNonDup[i] = d.lastNonDupAck
 		if d.baseSet {
 			bits |= tbBaseSet0 << i
 		}
@@ -169,7 +171,7 @@ func (t *Tracker) bury(c *conn, now int64) {
 		return
 	}
 	t.tcpTombs.put(k, tomb{firstTS: c.firstTS, prevTS: c.prevTS, endTS: end, stream: uint32(c.stream), irtt: irtt,
-		base: base, next: next, maxAck: maxAck, lastAck: lastAck, win: win, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
+		base: base, next: next, maxAck: maxAck, lastAck: lastAck, lastNonDup: lastNonDup, win: win, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
 }
 
 // takeTCPTomb finds and removes the tomb of a TCP connection.
@@ -225,6 +227,7 @@ func (t *Tracker) revive(key Key, b *tomb, ts int64) *conn {
 		c.z[i].state = b.zst[i]
 		d := &c.t.dirs[i]
 		d.baseSeq, d.nextSeq, d.maxSeqToBeAcked, d.lastAck = b.base[i], b.next[i], b.maxAck[i], b.lastAck[i]
+		d.lastNonDupAck = b.lastNonDup[i]
 		d.window, d.winScale = b.win[i], b.ws[i]
 		d.baseSet = b.bits&(tbBaseSet0<<i) != 0
 		d.closing = b.bits&(tbClosing0<<i) != 0

@@ -117,3 +117,30 @@ func TestTombSurvivesTimeJump(t *testing.T) {
 		t.Errorf("first conversation again (no timestamp): stream %d, want 0 (its tomb)", s)
 	}
 }
+
+// TestIdleTombKeepsDupAckFrame checks that a duplicate ACK after the
+// connection went idle (and was buried) still names the frame of the last
+// ACK that was not a duplicate, as Wireshark's [TCP Dup ACK N#1] does.
+func TestIdleTombKeepsDupAckFrame(t *testing.T) {
+	tr := flow.NewTrackerConfig(flow.Config{IdleTimeout: time.Second})
+	c := &conv{}
+	send := func(s segSpec) *decode.Frame {
+		f := c.frame(s)
+		tr.Process(f)
+		return f
+	}
+	send(segSpec{fromClient: true, seq: 1000, flags: syn, win: 100, ws: -1})
+	send(segSpec{fromClient: false, seq: 5000, ack: 1001, flags: syn | ack, win: 200, ws: -1, dt: time.Millisecond})
+	ackf := send(segSpec{fromClient: true, seq: 1001, ack: 5001, flags: ack, win: 100, ws: -1, dt: time.Millisecond})
+	// Another connection's packet 3 s later buries the first.
+	o := c.frame(segSpec{fromClient: true, seq: 9, flags: syn, win: 100, ws: -1, dt: 3 * time.Second})
+	o.TCP.SrcPort = 40001
+	tr.Process(o)
+	if tr.Live() != 1 {
+		t.Fatalf("live %d after the idle gap, want 1", tr.Live())
+	}
+	f := send(segSpec{fromClient: true, seq: 1001, ack: 5001, flags: ack, win: 100, ws: -1, dt: time.Millisecond})
+	if an := &f.Analysis; an.Flags&decode.AnDuplicateAck == 0 || an.DupAckNum != 1 || an.DupAckFrame != ackf.Number {
+		t.Errorf("dup ACK after burial: flags %#x num %d frame %d, want dup ACK #1 of frame %d", an.Flags, an.DupAckNum, an.DupAckFrame, ackf.Number)
+	}
+}
