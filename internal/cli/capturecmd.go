@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -165,62 +164,32 @@ func listInterfaces(env *Env) error {
 	return nil
 }
 
-// capturer runs one capture.
+// capturer runs one capture: the consumers of the displayed frames (the
+// packet list, the live diagnosis) around pipeline.RunLive.
 type capturer struct {
 	env  *Env
 	o    *captureOpts
-	src  *live.Source
-	sink *capture.RingWriter
-
-	// user-space pipeline, built only when something needs decoded frames
-	pipe  *pipeline.Pipeline
-	feed  *pipeline.Feed
-	eng   *analyze.Engine
-	out   *bufio.Writer        // diagnosis lines and report
-	list  *report.PacketWriter // the packet list, as 'wirewatch read' prints it
-	names []string
-
-	captured uint64   // packets read from the kernel
-	perIface []uint64 // packets written per interface
-	lastFlsh int64
+	eng  *analyze.Engine
+	out  *bufio.Writer        // diagnosis lines and report
+	list *report.PacketWriter // the packet list, as 'wirewatch read' prints it
 }
 
 func (c *capturer) run() error {
 	o := c.o
-	needFrames := o.display != "" || o.diagnose || o.write == ""
-	if needFrames {
+	l := &pipeline.Live{Capture: o.cfg, Count: o.count, StopKB: o.stopKB, Duration: o.stopDur, Tick: c.tick, Consumer: c.frame}
+	if o.stopPkts > 0 && (l.Count == 0 || o.stopPkts < l.Count) {
+		l.Count = o.stopPkts
+	}
+	if o.write != "" {
+		l.Ring = &capture.RingConfig{Path: o.write, Stdout: c.env.Stdout, Application: "wirewatch capture", Format: o.format,
+			FileKB: o.ringKB, Duration: o.ringDur, Files: o.ringFiles}
+	}
+	if o.display != "" || o.diagnose || o.write == "" { // something needs decoded frames
 		p, err := pipeline.New(pipeline.Config{Filter: o.display})
 		if err != nil {
 			return &UsageError{Msg: fmt.Sprintf("display filter: %v", err)}
 		}
-		c.pipe = p
-	}
-	src, err := live.Open(o.cfg)
-	if err != nil {
-		var fe *live.FilterError
-		if errors.As(err, &fe) {
-			return &UsageError{Msg: err.Error()}
-		}
-		return err
-	}
-	c.src = src
-	defer src.Close()
-	n := src.NumInterfaces()
-	c.perIface = make([]uint64, n)
-	ifaces := make([]capture.Interface, n)
-	for i := range ifaces {
-		ifaces[i] = src.Interface(i)
-		c.names = append(c.names, ifaces[i].Name)
-	}
-	if o.write != "" {
-		c.sink, err = capture.NewRingWriter(capture.RingConfig{Path: o.write, Stdout: c.env.Stdout, Interfaces: ifaces,
-			Application: "wirewatch capture", Format: o.format, FileKB: o.ringKB, Duration: o.ringDur, Files: o.ringFiles, Stats: c.ifaceStats}, time.Now())
-		if err != nil {
-			return err
-		}
-	}
-	if needFrames {
-		c.feed = c.pipe.Feed(src, c.frame)
+		l.Pipeline = p
 		if o.diagnose {
 			c.eng = analyze.New(analyze.Config{Settle: o.settle})
 		}
@@ -235,85 +204,23 @@ func (c *capturer) run() error {
 			c.list = report.NewPacketWriter(c.env.Stdout, report.PacketOptions{Format: report.FormatText, Precision: 9})
 		}
 	}
-	fmt.Fprintf(c.env.Stderr, "wirewatch: listening on %s, link-type %s, snapshot length %d bytes\n",
-		strings.Join(c.names, ", "), ifaces[0].LinkType.Tcpdump(), o.cfg.SnapLen)
-
-	ctx := c.env.Ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if o.stopDur > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.stopDur)
-		defer cancel()
-	}
-	src.SetIdleTimeout(250 * time.Millisecond)
-	loopErr := c.loop(ctx, false)
-	if loopErr == nil && ctx.Err() != nil {
-		// Stopped by a signal or -a duration: take what the kernel already
-		// holds (a partly filled ring block is handed over within its timeout).
-		dctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
-		loopErr = c.loop(dctx, true)
-		cancel()
-	}
-	return c.finish(loopErr)
-}
-
-// loop reads packets until ctx is done, a stop condition holds (nil), or an
-// error.
-func (c *capturer) loop(ctx context.Context, draining bool) error {
-	o := c.o
-	var p capture.Packet
-	for {
-		err := c.src.ReadPacket(ctx, &p)
-		if err != nil {
-			if errors.Is(err, live.ErrIdle) {
-				if err := c.tick(time.Now().UnixNano()); err != nil {
-					return err
-				}
-				continue
-			}
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
+	var names []string
+	l.OnStart = func(ifaces []capture.Interface) {
+		for _, ifc := range ifaces {
+			names = append(names, ifc.Name)
 		}
-		c.captured++
-		if err := c.handle(&p); err != nil {
-			return err
-		}
-		if (o.count > 0 && c.captured >= uint64(o.count)) || (o.stopPkts > 0 && c.captured >= uint64(o.stopPkts)) {
-			return nil
-		}
-		if o.stopKB > 0 && c.sink.Total() >= o.stopKB*1000 {
-			return nil
-		}
-		if draining && c.captured%1024 == 0 && ctx.Err() != nil {
-			return nil
-		}
+		fmt.Fprintf(c.env.Stderr, "wirewatch: listening on %s, link-type %s, snapshot length %d bytes\n",
+			strings.Join(names, ", "), ifaces[0].LinkType.Tcpdump(), o.cfg.SnapLen)
 	}
-}
-
-// handle processes one packet: decode when needed, display filter, list line,
-// diagnosis, file.
-func (c *capturer) handle(p *capture.Packet) error {
-	pass := true
-	if c.feed != nil {
-		var err error
-		if pass, err = c.feed.Push(*p); err != nil {
-			return err
-		}
+	st, err := pipeline.RunLive(c.env.Ctx, l)
+	var fe *live.FilterError
+	if errors.As(err, &fe) {
+		return &UsageError{Msg: err.Error()}
 	}
-	if c.sink != nil && pass {
-		if err := c.sink.WritePacket(p); err != nil {
-			return err
-		}
-		c.perIface[p.Interface]++
+	if names == nil { // never started
+		return err
 	}
-	if p.TS-c.lastFlsh > int64(time.Second) {
-		return c.tick(p.TS)
-	}
-	return nil
+	return c.finish(err, st, names)
 }
 
 // frame consumes a displayed frame: diagnosis, packet list.
@@ -329,15 +236,9 @@ func (c *capturer) frame(f *decode.Frame) error {
 	return nil
 }
 
-// tick runs the time-driven work: ring-buffer rotation by duration, findings
-// that became final, and pushing output out at least once a second.
+// tick prints the findings that became final and pushes output out at
+// least once a second.
 func (c *capturer) tick(now int64) error {
-	c.lastFlsh = now
-	if c.sink != nil {
-		if err := c.sink.Tick(now); err != nil {
-			return err
-		}
-	}
 	if c.list != nil {
 		if err := c.list.Flush(); err != nil {
 			return fmt.Errorf("writing the packet list: %w", err)
@@ -345,7 +246,7 @@ func (c *capturer) tick(now int64) error {
 	}
 	if c.eng != nil {
 		for _, f := range c.eng.Ready(now) {
-			fmt.Fprintf(c.out, "[diagnosis] %s\n", findingLine(&f))
+			fmt.Fprintf(c.out, "[diagnosis] %s: %s\n", f.Severity, f.Title)
 		}
 	}
 	if c.out != nil {
@@ -356,29 +257,20 @@ func (c *capturer) tick(now int64) error {
 	return nil
 }
 
-// finish closes files, prints the diagnosis report and the counts.
-func (c *capturer) finish(loopErr error) error {
-	st, stErr := c.src.Stats()
-	if c.sink != nil {
-		if err := c.sink.Close(); err != nil && loopErr == nil {
-			loopErr = err
-		}
-	}
+// finish prints the diagnosis report and the counts.
+func (c *capturer) finish(loopErr error, st pipeline.LiveStats, names []string) error {
 	if c.list != nil {
 		if err := c.list.Close(); err != nil && loopErr == nil {
 			loopErr = fmt.Errorf("writing the packet list: %w", err)
 		}
 	}
-	if c.feed != nil {
-		c.feed.Close()
-	}
 	if c.eng != nil {
 		c.eng.Flush(0)
 		for _, f := range c.eng.Ready(0) {
-			fmt.Fprintf(c.out, "[diagnosis] %s\n", findingLine(&f))
+			fmt.Fprintf(c.out, "[diagnosis] %s: %s\n", f.Severity, f.Title)
 		}
 		fmt.Fprintln(c.out)
-		d := report.NewDiagnosis("live capture on "+strings.Join(c.names, ", "), c.eng)
+		d := report.NewDiagnosis("live capture on "+strings.Join(names, ", "), c.eng)
 		if err := report.WriteDiagnosisText(c.out, d); err != nil && loopErr == nil {
 			loopErr = fmt.Errorf("writing the diagnosis: %w", err)
 		}
@@ -393,28 +285,6 @@ func (c *capturer) finish(loopErr error) error {
 		}
 		return fmt.Sprintf("%d packet%s %s", n, s, what)
 	}
-	fmt.Fprintf(c.env.Stderr, "%s\n%s\n%s\n", plural(c.captured, "captured"), plural(st.Received, "received by filter"), plural(st.Dropped, "dropped by kernel"))
-	if loopErr != nil {
-		return loopErr
-	}
-	return stErr
-}
-
-// ifaceStats are interface i's counters since the start, for an ISB (as
-// dumpcap writes them: received and dropped by the kernel, accepted by the
-// capture filter, delivered to the file).
-func (c *capturer) ifaceStats(i int) capture.InterfaceStats {
-	st, _ := c.src.InterfaceStats(i)
-	is := capture.InterfaceStats{TS: time.Now().UnixNano(), Received: st.Received, Dropped: st.Dropped, Delivered: c.perIface[i]}
-	if c.o.cfg.Filter != "" {
-		is.FilterAccept = st.Received
-	}
-	return is
-}
-
-// ---------------------------------------------------------------- output
-
-// findingLine is the one-line form of a finding printed as soon as it is final.
-func findingLine(f *analyze.Finding) string {
-	return fmt.Sprintf("%s: %s", f.Severity, f.Title)
+	fmt.Fprintf(c.env.Stderr, "%s\n%s\n%s\n", plural(st.Captured, "captured"), plural(st.Received, "received by filter"), plural(st.Dropped, "dropped by kernel"))
+	return loopErr
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/wirewatch/wirewatch/decode"
@@ -140,8 +139,8 @@ func runReadOpts(env *Env, o *readOptions) error {
 		return usagef("read: -T fields needs at least one -e FIELD")
 	}
 	for _, e := range o.eopts {
-		if err := applyEOption(&po, e); err != nil {
-			return err
+		if err := po.SetFieldOption(e); err != nil {
+			return usagef("read: -E %s", err)
 		}
 	}
 	if o.detail.on() && po.Format == report.FormatText {
@@ -171,7 +170,7 @@ func runReadOpts(env *Env, o *readOptions) error {
 		func(f *decode.Frame) error {
 			if first {
 				first = false
-				pw.SetPrecision(timePrecision(rd))
+				pw.SetPrecision(report.Precision(rd.Format(), rd.Interfaces()))
 			}
 			if learner != nil {
 				learner.LearnFrame(f)
@@ -194,99 +193,9 @@ func regularFile(path string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-// timePrecision is the number of decimals tshark shows for the capture's timestamps.
-func timePrecision(r pipeline.Meta) int {
-	if r == nil {
-		return 6
-	}
-	if strings.HasPrefix(r.Format(), "pcap-ns") {
-		return 9
-	}
-	prec := 6
-	for i, ifc := range r.Interfaces() {
-		p := 6
-		switch {
-		case ifc.TSResol&0x80 != 0: // power of two
-			p = 9
-		case ifc.TSResol > 0:
-			p = int(ifc.TSResol)
-		}
-		if p > 9 {
-			p = 9
-		}
-		if i == 0 || p > prec {
-			prec = p
-		}
-	}
-	return prec
-}
-
 func fieldPrefix(name string) string {
 	if i := strings.IndexByte(name, '.'); i > 0 {
 		return name[:i]
 	}
 	return name
-}
-
-// applyEOption applies one -E key=value.
-func applyEOption(po *report.PacketOptions, e string) error {
-	k, v, ok := strings.Cut(e, "=")
-	if !ok {
-		return usagef("read: -E %s: expected key=value (header, separator, occurrence, aggregator, quote)", e)
-	}
-	sep := func(v string) string {
-		switch v {
-		case "/t":
-			return "\t"
-		case "/s":
-			return " "
-		}
-		return v
-	}
-	switch k {
-	case "header":
-		switch v {
-		case "y":
-			po.Header = true
-		case "n":
-			po.Header = false
-		default:
-			return usagef("read: -E header=%s: use y or n", v)
-		}
-	case "separator":
-		if v == "" {
-			return usagef("read: -E separator= needs a character (/t tab, /s space)")
-		}
-		po.Separator = sep(v)
-	case "aggregator":
-		if v == "" {
-			return usagef("read: -E aggregator= needs a character (/s space, or e.g. ;)")
-		}
-		po.Aggregator = sep(v)
-	case "occurrence":
-		switch v {
-		case "f", "l", "a":
-			po.Occurrence = v[0]
-		default:
-			if n, err := strconv.Atoi(v); err == nil && n == 0 {
-				po.Occurrence = 'a'
-				break
-			}
-			return usagef("read: -E occurrence=%s: use f (first), l (last) or a (all)", v)
-		}
-	case "quote":
-		switch v {
-		case "d", "s":
-			po.Quote = v[0]
-		case "n":
-			po.Quote = 0
-		default:
-			return usagef("read: -E quote=%s: use d, s or n", v)
-		}
-	case "bom", "escape":
-		// accepted for tshark compatibility; no effect
-	default:
-		return usagef("read: -E %s: unknown option; use header, separator, occurrence, aggregator or quote", k)
-	}
-	return nil
 }

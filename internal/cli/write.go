@@ -1,128 +1,20 @@
 package cli
 
-import (
-	"fmt"
-	"io"
-
-	"github.com/wirewatch/wirewatch/capture"
-	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/pipeline"
-)
-
-// captureWriter saves the frames a pipeline displays (-w FILE): pcapng, or
-// classic pcap when FILE ends in .pcap. Timestamps, original and captured
-// lengths, interfaces (link type, snap length, name, description, FCS length)
-// and packet comments are preserved, so tshark reads the new file as it
-// reads the selected frames of the original. pcapng custom blocks that may
-// be copied are copied (pcapng output), as tshark -w does.
-type captureWriter struct {
-	path     string // "-" writes pcapng to stdout
-	format   string // -F pcap|pcapng; "" as the name says
-	stdout   io.Writer
-	src      pipeline.Meta
-	w        capture.Writer
-	declared int // interfaces of src declared in the output so far
-	err      error
-}
-
-// open creates the output file once the source capture is open, declaring
-// the interfaces the source has announced so far.
-func (cw *captureWriter) open(r pipeline.Meta) {
-	cw.src = r
-	ifs := r.Interfaces()
-	if cw.path == "-" {
-		if cw.format == "pcap" && len(ifs) > 0 {
-			cw.w, cw.err = capture.NewPcapWriter(cw.stdout, ifs[0].LinkType, ifs[0].SnapLen, true)
-		} else {
-			cw.w, cw.err = capture.NewPcapngWriter(cw.stdout, capture.PcapngWriterOptions{Interfaces: ifs})
-		}
-	} else {
-		cw.w, cw.err = capture.CreateFormat(cw.path, ifs, cw.format)
-	}
-	if cw.err != nil {
-		cw.err = fmt.Errorf("-w %s: %w", cw.path, cw.err)
-		return
-	}
-	cw.declared = len(ifs)
-}
-
-// write appends one displayed frame.
-func (cw *captureWriter) write(f *decode.Frame) error {
-	if cw.err != nil {
-		return cw.err
-	}
-	if cw.w == nil {
-		return fmt.Errorf("-w %s: the capture was not opened", cw.path)
-	}
-	if f.LinkType == capture.LinkCustomBlock {
-		// A pcapng custom block: copied when its type allows it, as tshark -w
-		// copies it, so the frame numbers of the new file match the old.
-		info := capture.Info{CapLen: len(f.Data), Len: f.Len, LinkType: f.LinkType, Interface: -1, NoTS: true,
-			CustomType: f.CustomType, CustomPEN: f.CustomPEN}
-		if err := cw.w.WritePacket(info, f.Data); err != nil {
-			cw.err = fmt.Errorf("-w %s: %w", cw.path, err)
-		}
-		return cw.err
-	}
-	idx := cw.fileIndex(f)
-	// Declare interfaces the source announced after the output was created.
-	if ad, ok := cw.w.(capture.InterfaceAdder); ok {
-		ifs := cw.src.Interfaces()
-		for cw.declared < len(ifs) && cw.declared <= idx {
-			ad.AddInterface(ifs[cw.declared])
-			cw.declared++
-		}
-	}
-	info := capture.Info{TS: f.TS, CapLen: len(f.Data), Len: f.Len, LinkType: f.LinkType, Interface: max(idx, 0), Comments: f.Comments}
-	if err := cw.w.WritePacket(info, f.Data); err != nil {
-		cw.err = fmt.Errorf("-w %s: %w", cw.path, err)
-	}
-	return cw.err
-}
-
-// fileIndex maps the frame's interface (its ID within its pcapng section, as
-// tshark numbers it) back to the index in the file's interface list: the
-// last interface with that ID, since frames arrive in file order and the
-// newest section is the frame's own.
-func (cw *captureWriter) fileIndex(f *decode.Frame) int {
-	ifs := cw.src.Interfaces()
-	for i := len(ifs) - 1; i >= 0; i-- {
-		if ifs[i].ID == f.Interface {
-			return i
-		}
-	}
-	return f.Interface
-}
-
-// close finishes the file.
-func (cw *captureWriter) close() error {
-	if cw.w == nil {
-		return cw.err
-	}
-	err := cw.w.Close()
-	cw.w = nil
-	if cw.err != nil {
-		return cw.err
-	}
-	if err != nil {
-		return fmt.Errorf("-w %s: %w", cw.path, err)
-	}
-	return nil
-}
+import "github.com/wirewatch/wirewatch/pipeline"
 
 // writeSelected runs the pipeline and writes the displayed frames to path
 // instead of printing them, as tshark -w does ("-" is standard output).
 func writeSelected(env *Env, in, path, format string, o pipeline.Config) error {
-	cw := &captureWriter{path: path, format: format, stdout: env.Stdout}
+	cw := pipeline.NewFileWriter(path, format, env.Stdout)
 	onOpen := o.OnOpen
 	o.OnOpen = func(r pipeline.Meta) {
 		if onOpen != nil {
 			onOpen(r)
 		}
-		cw.open(r)
+		cw.Open(r)
 	}
-	err := runFile(env, in, o, cw.write)
-	if cerr := cw.close(); err == nil {
+	err := runFile(env, in, o, cw.Write)
+	if cerr := cw.Close(); err == nil {
 		err = cerr
 	}
 	return err
