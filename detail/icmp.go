@@ -218,6 +218,12 @@ func buildICMP(b *Builder, l decode.Layer, d []byte) {
 		case typ == 3 && code == 4:
 			b.Addf("icmp.unused", 4, 2, "Unused: %s", HexBytes(d[4:6]))
 			b.Addf("icmp.mtu", 6, 2, "MTU of next hop: %d", be16(d[6:]))
+		case d[5] != 0 && (typ == 3 || typ == 11 || typ == 12):
+			// RFC 4884: the length of the quoted datagram, in 32-bit words.
+			b.Add("icmp.unused", 4, 1, "Unused: "+HexBytes(d[4:5]))
+			b.Addf("icmp.length", 5, 1, "Length: %d", d[5])
+			b.Gen("icmp.length.original_datagram", "Length of original datagram: %d", int(d[5])*4)
+			b.Add("icmp.unused", 6, 2, "Unused: "+HexBytes(d[6:8]))
 		default:
 			b.Add("icmp.unused", 4, 4, "Unused: "+HexBytes(d[4:8]))
 		}
@@ -302,6 +308,27 @@ func (b *Builder) icmpInner(l decode.Layer, q []byte) {
 				}
 				if ul > 8 {
 					b.Addf("udp.payload", 8, len(t)-8, "UDP payload (%s)", Plural(int(ul)-8, "byte"))
+				}
+				b.Close()
+			}
+		case 1:
+			if len(t) >= 8 {
+				typ := t[0]
+				b.Open("icmp", 0, len(t), "Internet Control Message Protocol")
+				b.Addf("icmp.type", 0, 1, "Type: %d (%s)", typ, mapName(icmpTypes, typ, "Unknown ICMP (obsolete or malformed?)"))
+				b.Addf("icmp.code", 1, 1, "Code: %d", t[1])
+				b.Addf("icmp.checksum", 2, 2, "Checksum: 0x%04x [unverified] [in ICMP error packet]", be16(t[2:]))
+				b.Gen("icmp.checksum.status", "Checksum Status: Unverified")
+				if typ == 0 || typ == 8 {
+					id, seq := be16(t[4:]), be16(t[6:])
+					b.Addf("icmp.ident", 4, 2, "Identifier (BE): %d (0x%04x)", id, id)
+					b.Addf("icmp.ident_le", 4, 2, "Identifier (LE): %d (0x%04x)", id>>8|id<<8, id>>8|id<<8)
+					b.Addf("icmp.seq", 6, 2, "Sequence Number (BE): %d (0x%04x)", seq, seq)
+					b.Addf("icmp.seq_le", 6, 2, "Sequence Number (LE): %d (0x%04x)", seq>>8|seq<<8, seq>>8|seq<<8)
+					if len(t) > 8 {
+						b.embeddedData(8, t[8:])
+						b.skipData = false
+					}
 				}
 				b.Close()
 			}

@@ -536,10 +536,7 @@ func (b *Builder) tcpOptions(o []byte) {
 		k := o[i]
 		names = append(names, tcpOptSummary(k))
 		if k <= 1 {
-			i++
-			if k == 0 {
-				break
-			}
+			i++ // tshark goes on after an EOL: each later zero byte is one more
 			continue
 		}
 		if i+1 >= len(o) || o[i+1] < 2 {
@@ -567,9 +564,6 @@ func (b *Builder) tcpOptions(o []byte) {
 			b.Add("tcp.option_kind", off, 1, kind)
 			b.Close()
 			i++
-			if k == 0 {
-				break
-			}
 			continue
 		}
 		if i+1 >= len(o) {

@@ -252,6 +252,7 @@ type detailTally struct {
 	hexOtherAll         int // frames with several data sources: every source equal
 	lineMiss            map[string]int
 	orderMiss           map[string]int // "tshark  ≠  ours" protocol sequences
+	where               string         // capture#frame being compared
 }
 
 var digits = regexp.MustCompile(`\d+`)
@@ -288,6 +289,7 @@ func TestReadVerboseMatchesTshark(t *testing.T) {
 			if want == nil || i >= len(pdml) {
 				return nil
 			}
+			tl.where = fmt.Sprintf("%s#%d", name, f.Number)
 			compareDetail(&tl, reg, tr, pdml[i], want, tw, &text)
 			srcs = detail.Sources(f, tr, srcs[:0])
 			text.Reset()
@@ -340,7 +342,8 @@ func compareDetail(tl *detailTally, reg *field.Registry, tr *detail.Tree, pkt []
 			m = map[string]int{}
 			got[n.Field] = m
 		}
-		m[unbracket(n.Label)]++
+		label, _, _ := strings.Cut(n.Label, "\n") // a label may carry a hex dump (ICMP echo data)
+		m[unbracket(label)]++
 	}
 	var tProtos, gProtos []string
 	for _, n := range pkt {
@@ -361,7 +364,7 @@ func compareDetail(tl *detailTally, reg *field.Registry, tr *detail.Tree, pkt []
 		} else {
 			tl.fieldMiss[n.name]++
 			if _, ok := tl.fieldMissEx[n.name]; !ok {
-				tl.fieldMissEx[n.name] = n.label
+				tl.fieldMissEx[n.name] = tl.where + ": " + n.label
 			}
 		}
 	}
