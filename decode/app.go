@@ -85,6 +85,10 @@ func appendAppInfo(dst []byte, f *Frame) (out []byte, ok bool) {
 	}
 	switch {
 	case f.Has(ProtoHTTP2):
+		if f.Has(ProtoHTTP) {
+			// an h2c upgrade: the 101 response, then the server's first frames
+			dst = append(appendHTTPInfo(dst, &f.HTTP), ", "...)
+		}
 		return appendHTTP2Info(dst, &f.HTTP2), true
 	case f.Has(ProtoHTTP):
 		return appendHTTPInfo(dst, &f.HTTP), true

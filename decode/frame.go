@@ -145,6 +145,9 @@ type Frame struct {
 	// TLSPDUStart is set with PDUSegment when the segment starts a TLS
 	// record that continues in later segments.
 	TLSPDUStart bool
+	// H2PDUStart is set with PDUSegment when the segment starts an HTTP/2
+	// frame (h2c) that continues in later segments.
+	H2PDUStart bool
 	// FragFrames lists the frame numbers of the IP fragments reassembled into
 	// this frame (ip.fragment / ipv6.fragment); owned by the Decoder, valid
 	// until the next reassembly completes.

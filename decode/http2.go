@@ -38,7 +38,10 @@ const (
 // HTTP2 is what a packet's decrypted bytes carried of HTTP/2: the connection
 // preface and the frames completed in it, with their decoded header fields.
 type HTTP2 struct {
-	Magic   bool
+	Magic bool
+	// ViaHTTP: h2c on an HTTP port, which Wireshark dissects through its
+	// HTTP dissector ("http:http2" in frame.protocols, and "http" matches).
+	ViaHTTP bool
 	Frames  []H2Frame  // reused
 	Headers []H2Header // header fields of all HEADERS/PUSH_PROMISE/CONTINUATION frames, in order; reused
 	text    []byte     // owner of header names and values
@@ -80,7 +83,7 @@ type H2Header struct {
 }
 
 func (h *HTTP2) reset() {
-	h.Magic = false
+	h.Magic, h.ViaHTTP = false, false
 	h.Frames = h.Frames[:0]
 	h.Headers = h.Headers[:0]
 	h.text = h.text[:0]
@@ -351,7 +354,19 @@ func (c *h2Conn) headers(f *Frame, fr *H2Frame, fromClient bool) {
 	}
 	st := c.streams[fr.StreamID]
 	if st == nil {
-		return
+		// a response without a request seen (the h2c upgrade's stream 1,
+		// or a capture that starts mid-connection): track its body only
+		if len(c.streams) >= h2MaxStreams {
+			return
+		}
+		if n := len(c.free); n > 0 {
+			st = c.free[n-1]
+			c.free = c.free[:n-1]
+		} else {
+			st = new(h2Stream)
+		}
+		*st = h2Stream{media: st.media[:0]}
+		c.streams[fr.StreamID] = st
 	}
 	status := false
 	for _, hf := range hs {
@@ -437,10 +452,9 @@ func appendHTTP2Info(dst []byte, h *HTTP2) []byte {
 		dst = strconv.AppendUint(dst, uint64(fr.StreamID), 10)
 		dst = append(dst, ']')
 		switch fr.Type {
-		case H2Headers:
-			if fr.Flags&0x4 == 0 {
-				break
-			}
+		case H2Headers, H2PushPromise:
+			// the fields decoded so far, even when CONTINUATION frames
+			// finish the block
 			if st, ok := h.Header(i, ":status"); ok {
 				dst = append(dst, ": "...)
 				dst = append(dst, st...)

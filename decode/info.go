@@ -115,6 +115,11 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 					add("tcp")
 				}
 			}
+		case ProtoHTTP2:
+			if f.HTTP2.ViaHTTP && !f.Has(ProtoHTTP) {
+				add("http")
+			}
+			add("http2")
 		default:
 			add(l.Proto.String())
 		}
@@ -330,7 +335,7 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		dst = append(dst, ", ID="...)
 		dst = strconv.AppendUint(dst, uint64(f.IP.ID), 16)
 		return append(dst, ')')
-	case f.Has(ProtoTCP) && f.PDUSegment && f.TLSPDUStart:
+	case f.Has(ProtoTCP) && f.PDUSegment && (f.TLSPDUStart || f.H2PDUStart):
 		dst = append(dst, "[TCP segment of a reassembled PDU]"...)
 	case f.Has(ProtoTCP):
 		if f.PDUSegment && looksHTTP(f.Payload) && bytes.Contains(f.Payload, []byte("\r\n\r\n")) {

@@ -146,6 +146,7 @@ type TLSDecrypt struct {
 	dirs    [2]tlsDecDir
 	heads   int // HTTP/1.x HEAD requests not answered yet
 	h2      *h2Conn
+	plain   bool // HTTP/2 over cleartext TCP (h2c): no records
 	// what the records decrypted for the current frame held, for its TLS summary
 	recs [tlsMaxMsgs]decRec
 	nrec int
@@ -198,6 +199,78 @@ func (s *TLSDecrypt) Reset(dir int) {
 	if x.aead != nil {
 		x.failed = true
 	}
+	// h2c carries on: the next segment after the gap is read as starting a frame
+}
+
+// NewH2C returns the state of an HTTP/2 connection over cleartext TCP
+// (h2c, RFC 9113 3.3 prior knowledge or an HTTP/1.1 Upgrade) whose client
+// sends in direction client. Package flow feeds it with H2CSegment.
+func (d *Decoder) NewH2C(client int) *TLSDecrypt {
+	return &TLSDecrypt{client: int8(client & 1), alpn: alpnH2, plain: true}
+}
+
+// Cleartext reports whether s is an h2c connection (NewH2C).
+func (s *TLSDecrypt) Cleartext() bool { return s.plain }
+
+// H2CSegment takes the next in-order bytes p of direction dir of an h2c
+// connection, carried by frame f, and decodes the HTTP/2 frames they complete.
+func (d *Decoder) H2CSegment(s *TLSDecrypt, dir int, f *Frame, p []byte) {
+	x := &s.dirs[dir&1]
+	if x.failed || len(p) == 0 {
+		return
+	}
+	pending := len(x.data) > 0
+	d.appData(s, dir, f, p)
+	if f.Has(ProtoHTTP2) {
+		// Wireshark reaches HTTP/2 on an HTTP port through the HTTP dissector
+		f.HTTP2.ViaHTTP = f.Has(ProtoTCP) && (httpPort(f.TCP.SrcPort) || httpPort(f.TCP.DstPort))
+		return
+	}
+	if len(x.data) > 0 {
+		// bytes of a frame that later segments complete
+		f.PDUSegment = true
+		f.H2PDUStart = !pending
+	}
+}
+
+// H2Preface reports whether b starts with the HTTP/2 connection preface.
+func H2Preface(b []byte) bool {
+	return len(b) >= len(h2Preface) && b[0] == 'P' && string(b[:len(h2Preface)]) == h2Preface
+}
+
+// H2CUpgradeRequest reports whether f holds an HTTP/1.1 request asking to
+// upgrade to h2c (Upgrade: h2c), after which a 101 response switches the
+// connection to HTTP/2 (Wireshark switches only when it saw the request).
+func H2CUpgradeRequest(f *Frame) bool {
+	if !f.Has(ProtoHTTP) || !f.HTTP.Request {
+		return false
+	}
+	for _, hv := range f.HTTP.Headers {
+		if len(hv[0]) == 7 && string(appendLower(nil, hv[0])) == "upgrade" && containsFold(hv[1], []byte("h2c")) {
+			return true
+		}
+	}
+	return false
+}
+
+// H2CUpgrade reports whether f holds, at the start of its payload p, an
+// HTTP/1.1 "101 Switching Protocols" response upgrading to h2c, and returns
+// the bytes after its head (HTTP/2 frames from the server).
+func H2CUpgrade(f *Frame, p []byte) ([]byte, bool) {
+	if !f.Has(ProtoHTTP) || !f.HTTP.Response || f.HTTP.StatusCode != 101 {
+		return nil, false
+	}
+	h := &f.HTTP
+	up := false
+	for _, hv := range h.Headers {
+		if len(hv[0]) == 7 && string(appendLower(nil, hv[0])) == "upgrade" && containsFold(hv[1], []byte("h2c")) {
+			up = true
+		}
+	}
+	if !up || h.HeadLen > len(p) || !HTTPStart(p) {
+		return nil, up
+	}
+	return p[h.HeadLen:], true
 }
 
 // tlsDecMax bounds what a direction holds: a record, or a message being rebuilt.

@@ -154,12 +154,14 @@ func chunked(segs [][]byte, dirs []int, max int) []byte {
 // FuzzTLSDecrypt feeds the record layer and the decryption arbitrary byte
 // streams in both directions, with the key log of a lab session so that the
 // seeds (real sessions, TLS 1.2 and 1.3) reach the decrypted protocols.
+// Inputs are large: fuzz with -fuzzminimizetime 2s, or minimizing one
+// interesting input takes minutes.
 func FuzzTLSDecrypt(f *testing.F) {
 	var kls []*KeyLog
 	for _, name := range []string{"tls13-chacha20-h2", "tls12-rsa-aes128gcm-h1", "tls13-aes256gcm-h1", "tls12-ecdsa-aes256gcm-h2"} {
 		segs, dirs, kl := tlsSession(f, name)
 		kls = append(kls, kl)
-		f.Add(uint8(len(kls)-1), chunked(segs, dirs, 48<<10))
+		f.Add(uint8(len(kls)-1), chunked(segs, dirs, 12<<10))
 	}
 	f.Add(uint8(0), []byte{0, 4, 22, 3, 1, 0, 1})
 	f.Fuzz(func(t *testing.T, k uint8, data []byte) {

@@ -59,7 +59,7 @@ var protoFields = []Field{
 	dnsFamily("dns", (*decode.Frame).IsPlainDNS),
 	dnsFamily("mdns", (*decode.Frame).IsMDNS),
 	dnsFamily("llmnr", (*decode.Frame).IsLLMNR),
-	protoField("http", decode.ProtoHTTP),
+	httpProto(),
 	protoField("tls", decode.ProtoTLS),
 	protoField("data", decode.ProtoData),
 	bytesField("data.data", FTBytes, decode.ProtoData, func(f *decode.Frame) ([]byte, bool) {
@@ -181,4 +181,19 @@ func icmpChecksumStatus(f *decode.Frame, p decode.Proto) uint64 {
 		return 1
 	}
 	return 0
+}
+
+// httpProto is the "http" protocol field: HTTP/1.x, and HTTP/2 over
+// cleartext on an HTTP port, which Wireshark dissects through its HTTP
+// dissector (the value is then empty).
+func httpProto() Field {
+	pf := protoField("http", decode.ProtoHTTP)
+	get := pf.Get
+	pf.Get = func(f *decode.Frame, dst []Value) []Value {
+		if !f.Has(decode.ProtoHTTP) && f.Has(decode.ProtoHTTP2) && f.HTTP2.ViaHTTP {
+			return append(dst, Value{})
+		}
+		return get(f, dst)
+	}
+	return pf
 }

@@ -67,11 +67,32 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 					c.t.tls.Reset(dir)
 				}
 			}
+			switch {
+			case len(data) == 0:
+			case c.t.tls != nil && c.t.tls.Cleartext():
+				// HTTP/2 over cleartext TCP (h2c): frames, not HTTP/1.x messages
+				d.H2CSegment(c.t.tls, dir, f, data)
+				p.next = start + seglen
+				data = nil
+			case decode.H2Preface(data):
+				c.t.tls = d.NewH2C(dir)
+				d.H2CSegment(c.t.tls, dir, f, data)
+				p.next = start + seglen
+				data = nil
+			}
 			if len(data) > 0 {
 				if p.app.Segment(d, f, data) {
 					f.PDUSegment = true // "[TCP segment of a reassembled PDU]" in the Info column
 				}
-				if d.KeyLog() != nil {
+				if decode.H2CUpgradeRequest(f) {
+					c.t.h2cAsked = true
+				}
+				if rest, ok := decode.H2CUpgrade(f, data); ok && c.t.h2cAsked {
+					// 101 Switching Protocols to h2c: HTTP/2 from the next byte
+					c.t.tls = d.NewH2C(dir ^ 1)
+					d.H2CSegment(c.t.tls, dir, f, rest)
+				}
+				if d.KeyLog() != nil && (c.t.tls == nil || !c.t.tls.Cleartext()) {
 					// TLS decryption (a key log was given): the records these
 					// bytes complete, decrypted, and what they carry.
 					if c.t.tls == nil && decode.TLSRecordStart(data) {

@@ -165,7 +165,9 @@ type tcpState struct {
 	dirs [2]tcpDir
 	rs   *[2]reasmDir       // allocated when byte-stream reassembly runs (Config.OnData)
 	pdu  *[2]pduDir         // allocated when application desegmentation runs
-	tls  *decode.TLSDecrypt // allocated for a TLS connection when the Decoder has a key log
+	tls  *decode.TLSDecrypt // allocated for a TLS connection when the Decoder has a key log, or for h2c
+	// h2cAsked: the client asked to upgrade to h2c (a 101 then switches to HTTP/2)
+	h2cAsked bool
 }
 
 func (t *Tracker) alloc() *conn {
@@ -210,7 +212,7 @@ func (t *Tracker) tcpState() *tcpState {
 			s.pdu[i].reset()
 		}
 	}
-	s.tls = nil
+	s.tls, s.h2cAsked = nil, false
 	return s
 }
 

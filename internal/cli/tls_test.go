@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wirewatch/wirewatch/internal/corpus"
 	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
@@ -200,5 +201,47 @@ func TestKeyLogFlags(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := Main(context.Background(), []string{"read", "--tls-keylog", "/nonexistent/keys", pcap}, nil, &out, &errb); code == ExitOK {
 		t.Error("a missing key log file is not an error")
+	}
+}
+
+// TestH2CMatchesTshark compares -Y http2 with tshark on the shared wide
+// corpus's HTTP/2 captures in cleartext (prior knowledge and the HTTP/1.1
+// Upgrade), run live: frames selected by both over frames selected by either.
+func TestH2CMatchesTshark(t *testing.T) {
+	testenv.Tool(t, "tshark")
+	if v, _ := exec.Command("tshark", "--version").Output(); !bytes.Contains(v, []byte("TShark (Wireshark) 4.0.")) {
+		t.Skip("SKIP: pinned to tshark 4.0")
+	}
+	caps, _ := filepath.Glob(filepath.Join(corpus.Dir(t), "wide", "*http2*"))
+	if len(caps) == 0 {
+		t.Skip("SKIP: no HTTP/2 captures in corpus/wide")
+	}
+	both, either, same := 0, 0, 0
+	for _, p := range caps {
+		want := tsharkLines(t, "-n", "-r", p, "-Y", "http2", "-T", "fields", "-e", "frame.number")
+		got := strings.Fields(run(t, "read", "-Y", "http2", "-T", "fields", "-e", "frame.number", p))
+		in := map[string]int{}
+		for _, n := range want {
+			in[n] |= 1
+		}
+		for _, n := range got {
+			in[n] |= 2
+		}
+		for _, v := range in {
+			either++
+			if v == 3 {
+				both++
+			}
+		}
+		if strings.Join(want, ",") == strings.Join(got, ",") {
+			same++
+		} else {
+			t.Logf("%s: tshark %v, wirewatch %v", filepath.Base(p), want, got)
+		}
+	}
+	t.Logf("h2c: %d of %d captures select exactly tshark's frames; %d of %d frames selected by both (%.1f%%)",
+		same, len(caps), both, either, 100*float64(both)/float64(max(either, 1)))
+	if either == 0 || float64(both) < 0.85*float64(either) {
+		t.Errorf("h2c: %d of %d frames agree (want ≥ 85%%)", both, either)
 	}
 }
