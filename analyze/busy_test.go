@@ -51,7 +51,7 @@ func (b *busyBackground) get(t *testing.T, seed uint64) string {
 		return p
 	}
 	p := filepath.Join(b.dir, fmt.Sprintf("bg-seed%d.pcap", seed))
-	if out, err := exec.Command(b.bin, "-size", "50MB", "-rate", "30", "-seed", fmt.Sprint(seed), "-pcap", p).CombinedOutput(); err != nil {
+	if out, err := exec.Command(b.bin, "-size", "50MB", "-rate", busyRate(), "-seed", fmt.Sprint(seed), "-pcap", p).CombinedOutput(); err != nil {
 		t.Fatalf("pcapgen seed %d: %v\n%s", seed, err, out)
 	}
 	b.bg[seed] = p
@@ -82,6 +82,15 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(bgShared.dir)
 	}
 	os.Exit(code)
+}
+
+// busyRate is pcapgen's -rate for the backgrounds: 30 new TCP connections a
+// second, or WIREWATCH_BUSY_RATE (a busier segment for a sweep).
+func busyRate() string {
+	if r := os.Getenv("WIREWATCH_BUSY_RATE"); r != "" {
+		return r
+	}
+	return "30"
 }
 
 // mergeBusy writes out: the packets of scenario and of background, in time
@@ -234,7 +243,7 @@ func TestBusySegment(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nbusy segment: each capture merged with pcapgen -size 50MB -rate 30 (seed), starting 2 s before it\n")
+	fmt.Fprintf(&b, "\nbusy segment: each capture merged with pcapgen -size 50MB -rate %s (seed), starting 2 s before it\n", busyRate())
 	fmt.Fprintf(&b, "%-36s %4s %-52s %4s %-8s %4s %8s %8s  %s\n", "capture", "seed", "planted (truth)", "rank", "severity", "conf", "findings", "critical", "result / other critical")
 	passed := 0
 	for _, r := range rows {
