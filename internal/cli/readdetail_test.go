@@ -85,7 +85,7 @@ type vxFrame struct {
 	hex  string
 }
 
-var frameLine = regexp.MustCompile(`^Frame (\d+): `)
+var frameLine = regexp.MustCompile(`^(?:Frame|PCAPNG Custom Block) (\d+): `)
 
 // splitVX splits tshark -V -x output into frames keyed by frame number.
 // A frame is its tree, an empty line, its hex dump and an empty line; the
@@ -122,6 +122,7 @@ func splitVX(out []byte) map[int]*vxFrame {
 		lines = nil
 	}
 	var pending []string // "Packet comments" lines before a Frame line
+	seen := map[int]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	prevBlank := true
@@ -133,7 +134,14 @@ func splitVX(out []byte) map[int]*vxFrame {
 			cur = &vxFrame{}
 			lines = append(pending, l)
 			pending = nil
-			frames[n] = cur
+			if _, dup := frames[n]; dup || seen[n] {
+				// tshark repeats a number (pcapng sections): which is which is unknown
+				delete(frames, n)
+				seen[n] = true
+				cur = &vxFrame{}
+			} else {
+				frames[n] = cur
+			}
 			prevBlank = false
 			continue
 		}
@@ -501,7 +509,7 @@ const (
 	floorFields = 99
 	floorOrder  = 85
 	floorCore   = 98.5
-	floorHex    = 99.9
+	floorHex    = 100
 )
 
 // nameFields are the lines -N m, n and t change.
