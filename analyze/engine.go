@@ -31,9 +31,21 @@ type Config struct {
 	// MaxStalls caps the stalls kept in memory (default 100000); beyond it
 	// only counts and time lost are updated.
 	MaxStalls int
-	// MaxHosts caps the hosts tracked (default 100000).
+	// MaxHosts caps the hosts tracked (default 100000); hosts beyond it
+	// are not tracked; Summary.HostsUntracked counts the lookups that
+	// found the table full.
 	MaxHosts int
+	// MaxConns is the budget of TCP connections held at once (default
+	// DefaultMaxConns, far above the 20,000 connections of the 1 GB
+	// benchmark capture): when it is full, the least recently active
+	// sixteenth is closed early, as if idle past IdleTimeout, and counted
+	// in Summary.ConnsEvicted (a SYN flood costs about 1.5 KB per
+	// connection here).
+	MaxConns int
 }
+
+// DefaultMaxConns is the default Config.MaxConns.
+const DefaultMaxConns = 32768
 
 func (c *Config) setDefaults() {
 	if c.MinStall <= 0 {
@@ -59,6 +71,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxHosts <= 0 {
 		c.MaxHosts = 100000
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns
 	}
 }
 
@@ -134,6 +149,15 @@ type Summary struct {
 	TLSOpenAtEnd     int     `json:"tls_open_at_end"`
 	Requests         int     `json:"tcp_requests"`
 	MedianHandshakeS float64 `json:"median_handshake_rtt_s"`
+	// ConnsEvicted counts the connections closed early because the
+	// connection budget (Config.MaxConns) was full; HostsUntracked the
+	// host lookups that found the host table (Config.MaxHosts) full.
+	ConnsEvicted   int `json:"tcp_connections_evicted,omitempty"`
+	HostsUntracked int `json:"host_lookups_untracked,omitempty"`
+	// FlowEvicted counts the conversations the flow tracker ended early
+	// because its budget (flow.Config.MaxConns, --max-flows) was full; the
+	// caller that runs the tracker sets it.
+	FlowEvicted int64 `json:"flow_conversations_evicted,omitempty"`
 	// OpenAtEnd lists transactions still waiting for an answer when the
 	// capture ended (at most 200): they are reported, not dropped.
 	OpenAtEnd     []OpenTxn `json:"open_at_end"`
@@ -313,6 +337,28 @@ func (e *Engine) inOrder(keep func(*conn) bool) []*conn {
 	return e.ended
 }
 
+// evictConns closes the least recently active sixteenth of the
+// connections, as the sweep closes idle ones, when the budget is full.
+func (e *Engine) evictConns(now int64) {
+	e.ended = e.ended[:0]
+	for _, c := range e.conns {
+		e.ended = append(e.ended, c)
+	}
+	sort.Slice(e.ended, func(i, j int) bool {
+		a, b := e.ended[i], e.ended[j]
+		if a.lastTS != b.lastTS {
+			return a.lastTS < b.lastTS
+		}
+		return a.firstFrame < b.firstFrame
+	})
+	n := max(len(e.ended)/16, 1)
+	for _, c := range e.ended[:n] {
+		e.finishConn(c, now, false)
+		e.dropConn(c)
+	}
+	e.sum.ConnsEvicted += n
+}
+
 // sweep expires state older than the timeouts (packet time).
 func (e *Engine) sweep(now int64) {
 	idle := int64(e.cfg.IdleTimeout)
@@ -383,6 +429,7 @@ func (e *Engine) host(a netip.Addr) *host {
 		return h
 	}
 	if len(e.hosts) >= e.cfg.MaxHosts {
+		e.sum.HostsUntracked++
 		return nil
 	}
 	h := &host{addr: a, minHops: -1}

@@ -205,6 +205,9 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 			// a reset for a connection we never saw: note it only
 			return
 		}
+		if len(e.conns) >= e.cfg.MaxConns {
+			e.evictConns(t)
+		}
 		if n := len(e.freeConns); n > 0 {
 			c = e.freeConns[n-1]
 			e.freeConns = e.freeConns[:n-1]

@@ -27,7 +27,19 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 		return
 	}
 	if c.t.pdu == nil {
+		// Allocated with the first payload byte: a connection that never
+		// carries data (a SYN flood, a scan) costs no desegmentation state.
+		// What the SYNs taught (where each direction's data starts) is in
+		// the TCP state already.
+		if seglen == 0 || len(f.Payload) == 0 {
+			return
+		}
 		c.t.pdu = new([2]pduDir)
+		for i := range c.t.pdu {
+			if td := &c.t.dirs[i]; td.sawSyn {
+				c.t.pdu[i].init, c.t.pdu[i].next = true, td.baseSeq+1
+			}
+		}
 	}
 	p := &c.t.pdu[dir]
 	p.app.Pair(&c.t.pdu[dir^1].app)

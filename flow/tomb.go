@@ -205,6 +205,7 @@ func (t *Tracker) reviveOrNew(key Key, dir int, p decode.Proto, ts int64) *conn 
 
 // reviveUDP brings back a buried UDP conversation for a packet at ts.
 func (t *Tracker) reviveUDP(key Key, b udpTomb, dir int, ts int64) *conn {
+	t.makeRoom(decode.ProtoUDP, ts)
 	c := t.alloc()
 	*c = conn{key: key, proto: decode.ProtoUDP, firstTS: ts, prevTS: ts, lastTS: ts, first: uint8(dir), zOrig: uint8(dir), stream: int64(b.stream)}
 	t.list(c).pushFront(c)
@@ -213,6 +214,7 @@ func (t *Tracker) reviveUDP(key Key, b udpTomb, dir int, ts int64) *conn {
 
 // revive brings back a buried TCP connection for a new packet at ts.
 func (t *Tracker) revive(key Key, b *tomb, ts int64) *conn {
+	t.makeRoom(decode.ProtoTCP, ts)
 	c := t.alloc()
 	*c = conn{key: key, proto: decode.ProtoTCP, firstTS: b.firstTS, prevTS: b.prevTS, lastTS: ts,
 		completeness: b.comp, initialRTT: int64(b.irtt) * 1000, stream: int64(b.stream)}

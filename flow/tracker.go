@@ -52,7 +52,31 @@ type Config struct {
 	// MaxBuffered caps the out-of-order bytes held per connection direction
 	// for reassembly; beyond it the gap is skipped and marked. Default 1 MiB.
 	MaxBuffered int
+	// MaxConns is the budget of live conversations per protocol (TCP, UDP):
+	// when a new one would exceed it, the least recently active one is
+	// ended early (buried as if idle, so a later packet still continues its
+	// stream while its tomb lasts) and counted in Evictions. A SYN flood or
+	// a scan cannot grow memory without bound this way (about 700 bytes per
+	// TCP connection, 350 per UDP conversation). Default DefaultMaxConns.
+	MaxConns int
+	// Evictions, when set, counts the conversations MaxConns ended early.
+	Evictions *Evictions
 }
+
+// DefaultMaxConns is the default Config.MaxConns: far above the
+// concurrent conversations of ordinary captures (the 1 GB benchmark
+// capture and every shared scenario stay below it, so nothing is evicted
+// there), and it bounds the tracker near 90 MiB for TCP, 45 MiB for UDP.
+const DefaultMaxConns = 65536
+
+// Evictions counts the live conversations ended early because the
+// tracker's budget (Config.MaxConns) was full.
+type Evictions struct {
+	TCP, UDP int64
+}
+
+// Total is TCP + UDP.
+func (e *Evictions) Total() int64 { return e.TCP + e.UDP }
 
 func (c *Config) defaults() {
 	if c.IdleTimeout <= 0 {
@@ -72,6 +96,41 @@ func (c *Config) defaults() {
 	}
 	if c.MaxBuffered <= 0 {
 		c.MaxBuffered = 1 << 20
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns
+	}
+}
+
+// makeRoom ends the least recently active conversation of protocol p when
+// the live ones fill the budget (Config.MaxConns).
+func (t *Tracker) makeRoom(p decode.Proto, ts int64) {
+	var c *conn
+	if p == decode.ProtoUDP {
+		if t.udpl.n < t.cfg.MaxConns {
+			return
+		}
+		c = t.udpl.tail
+		if t.cfg.Evictions != nil {
+			t.cfg.Evictions.UDP++
+		}
+	} else {
+		if t.open.n+t.closed.n < t.cfg.MaxConns {
+			return
+		}
+		// A closed connection first (it is waiting only to catch stray
+		// packets), then the open one idle longest.
+		c = t.closed.tail
+		if c == nil {
+			c = t.open.tail
+		}
+		if t.cfg.Evictions != nil {
+			t.cfg.Evictions.TCP++
+		}
+	}
+	if c != nil {
+		t.bury(c, ts)
+		t.end(c)
 	}
 }
 
@@ -180,6 +239,7 @@ func (t *Tracker) alloc() *conn {
 }
 
 func (t *Tracker) newConn(key Key, dir int, p decode.Proto, ts int64) *conn {
+	t.makeRoom(p, ts)
 	c := t.alloc()
 	*c = conn{key: key, proto: p, firstTS: ts, prevTS: ts, lastTS: ts, first: uint8(dir), zOrig: uint8(dir)}
 	if p == decode.ProtoTCP {

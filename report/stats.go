@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,22 +48,39 @@ func ParseConvKind(s string) (ConvKind, bool) {
 // Conv is one row of a conversation table: A is the source of the first
 // frame seen, "AB" figures count frames from A to B.
 type Conv struct {
-	A           string  `json:"a"` // address (with :port for TCP/UDP)
-	B           string  `json:"b"`
-	Stream      int64   `json:"stream"` // tcp.stream / udp.stream; -1 for eth/ip
-	FramesAB    uint64  `json:"frames_ab"`
-	BytesAB     uint64  `json:"bytes_ab"`
-	FramesBA    uint64  `json:"frames_ba"`
-	BytesBA     uint64  `json:"bytes_ba"`
-	Start       float64 `json:"start"`                // seconds since the first frame of the capture
-	Duration    float64 `json:"duration"`             // seconds
-	ConnState   string  `json:"conn_state,omitempty"` // Zeek conn_state (TCP/UDP)
-	History     string  `json:"history,omitempty"`    // Zeek history (TCP/UDP)
-	first, last int64
-	aAddr       netip.Addr
-	aPort       uint16
-	aMAC        [6]byte
-	seq         int
+	A            string  `json:"a"` // address (with :port for TCP/UDP)
+	B            string  `json:"b"`
+	Stream       int64   `json:"stream"` // tcp.stream / udp.stream; -1 for eth/ip
+	FramesAB     uint64  `json:"frames_ab"`
+	BytesAB      uint64  `json:"bytes_ab"`
+	FramesBA     uint64  `json:"frames_ba"`
+	BytesBA      uint64  `json:"bytes_ba"`
+	Start        float64 `json:"start"`                // seconds since the first frame of the capture
+	Duration     float64 `json:"duration"`             // seconds
+	ConnState    string  `json:"conn_state,omitempty"` // Zeek conn_state (TCP/UDP)
+	History      string  `json:"history,omitempty"`    // Zeek history (TCP/UDP)
+	first, last  int64
+	aAddr, bAddr netip.Addr
+	aPort, bPort uint16
+	aMAC, bMAC   [6]byte
+	seq          int
+}
+
+// appendEnds appends the row's A or B column (a, else b) as tshark prints it.
+func (c *Conv) appendEnd(dst []byte, kind ConvKind, a bool) []byte {
+	addr, port, mac := c.bAddr, c.bPort, c.bMAC
+	if a {
+		addr, port, mac = c.aAddr, c.aPort, c.aMAC
+	}
+	switch kind {
+	case ConvEth:
+		return decode.AppendMAC(dst, mac[:])
+	case ConvIP:
+		return addr.AppendTo(dst)
+	}
+	dst = addr.AppendTo(dst)
+	dst = append(dst, ':')
+	return strconv.AppendUint(dst, uint64(port), 10)
 }
 
 type ipPair struct{ a, b netip.Addr }
@@ -118,7 +136,9 @@ func (t *ConvTable) Add(f *decode.Frame) {
 		}
 		i := t.streams[s]
 		if i == 0 {
-			c := &Conv{Stream: s, A: hostPort(src, sport), B: hostPort(dst, dport), aAddr: src, aPort: sport, first: f.TS}
+			// The A and B columns are formatted when the table is written:
+			// a flood of one-packet flows makes a million rows.
+			c := &Conv{Stream: s, aAddr: src, aPort: sport, bAddr: dst, bPort: dport, first: f.TS}
 			t.rows = append(t.rows, c)
 			i = int32(len(t.rows))
 			t.streams[s] = i
@@ -136,7 +156,7 @@ func (t *ConvTable) Add(f *decode.Frame) {
 		}
 		i := t.ips[k]
 		if i == 0 {
-			c := &Conv{Stream: -1, A: src.String(), B: dst.String(), aAddr: src, first: f.TS}
+			c := &Conv{Stream: -1, aAddr: src, bAddr: dst, first: f.TS}
 			t.rows = append(t.rows, c)
 			i = int32(len(t.rows))
 			t.ips[k] = i
@@ -154,7 +174,7 @@ func (t *ConvTable) Add(f *decode.Frame) {
 		}
 		i := t.eths[k]
 		if i == 0 {
-			c := &Conv{Stream: -1, A: net.HardwareAddr(src[:]).String(), B: net.HardwareAddr(dst[:]).String(), aMAC: src, first: f.TS}
+			c := &Conv{Stream: -1, aMAC: src, bMAC: dst, first: f.TS}
 			t.rows = append(t.rows, c)
 			i = int32(len(t.rows))
 			t.eths[k] = i
@@ -212,10 +232,6 @@ func outerIP(f *decode.Frame) (src, dst netip.Addr, ok bool) {
 	return src, dst, false
 }
 
-func hostPort(a netip.Addr, p uint16) string {
-	return a.String() + ":" + strconv.Itoa(int(p))
-}
-
 // nstimeSec is Wireshark's nstime_to_sec of a duration of ns nanoseconds:
 // seconds and nanoseconds converted separately.
 func nstimeSec(ns int64) float64 {
@@ -225,6 +241,19 @@ func nstimeSec(ns int64) float64 {
 // Rows finalises and returns the rows sorted as tshark prints them: by total
 // frames, most first, then in order of appearance.
 func (t *ConvTable) Rows() []*Conv {
+	out := t.sorted()
+	var b []byte
+	for _, c := range out {
+		b = c.appendEnd(b[:0], t.Kind, true)
+		c.A = string(b)
+		b = c.appendEnd(b[:0], t.Kind, false)
+		c.B = string(b)
+	}
+	return out
+}
+
+// sorted is Rows without the A and B strings.
+func (t *ConvTable) sorted() []*Conv {
 	for i, c := range t.rows {
 		c.seq = i
 		// As tshark: both ends relative to the first frame, each turned into
@@ -261,15 +290,15 @@ const rule80 = "================================================================
 
 // WriteText prints the table in tshark's -z conv layout.
 func (t *ConvTable) WriteText(w io.Writer) error {
-	rows := t.Rows()
-	var b strings.Builder
+	rows := t.sorted()
+	b := bufio.NewWriterSize(w, 64<<10) // streamed: a table can have a million rows
 	b.WriteString(rule80 + "\n")
-	fmt.Fprintf(&b, "%s Conversations\n", convNames[t.Kind])
+	fmt.Fprintf(b, "%s Conversations\n", convNames[t.Kind])
 	flt := t.Filter
 	if flt == "" {
 		flt = "<No Filter>"
 	}
-	fmt.Fprintf(&b, "Filter:%s\n", flt)
+	fmt.Fprintf(b, "Filter:%s\n", flt)
 	// Address columns are 26 wide with ports, 20 without, as in tshark.
 	aw := 20
 	if t.Kind == ConvTCP || t.Kind == ConvUDP {
@@ -278,14 +307,15 @@ func (t *ConvTable) WriteText(w io.Writer) error {
 	pad := strings.Repeat(" ", 2*aw+7)
 	b.WriteString(pad + "|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n")
 	b.WriteString(pad + "| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n")
+	var ea, eb []byte
 	for _, c := range rows {
-		fmt.Fprintf(&b, "%-*s <-> %-*s  %6d %-9s  %6d %-9s  %6d %-9s  %14.9f  %13.4f\n",
-			aw, c.A, aw, c.B, c.FramesBA, FormatSize(c.BytesBA), c.FramesAB, FormatSize(c.BytesAB),
+		ea, eb = c.appendEnd(ea[:0], t.Kind, true), c.appendEnd(eb[:0], t.Kind, false)
+		fmt.Fprintf(b, "%-*s <-> %-*s  %6d %-9s  %6d %-9s  %6d %-9s  %14.9f  %13.4f\n",
+			aw, ea, aw, eb, c.FramesBA, FormatSize(c.BytesBA), c.FramesAB, FormatSize(c.BytesAB),
 			c.FramesAB+c.FramesBA, FormatSize(c.BytesAB+c.BytesBA), c.Start, c.Duration)
 	}
 	b.WriteString(rule80 + "\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // WriteJSON prints the rows as a JSON document.

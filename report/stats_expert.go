@@ -89,6 +89,13 @@ func (t *ExpertTable) index(f *decode.Frame, e decode.Expert) int32 {
 	return i
 }
 
+// AddNote adds an item that no frame carries (a note about the analysis
+// itself, such as a memory budget that was full), counted count times.
+func (t *ExpertTable) AddNote(group, protocol, summary string, count uint64) {
+	t.items = append(t.items, &ExpertItem{Severity: decode.SevNote, Sev: sevJSON[decode.SevNote], Group: group,
+		Protocol: protocol, Summary: summary, Count: count})
+}
+
 // Add counts the expert items of frame f.
 func (t *ExpertTable) Add(f *decode.Frame) {
 	t.scratch = f.AppendExpert(t.scratch[:0])

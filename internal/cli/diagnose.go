@@ -48,6 +48,12 @@ func runDiagnose(env *Env, s *opt.Set) error {
 	if k := s.Str("tls-keylog", ""); k != "" {
 		pr.keylog = k
 	}
+	if v := s.Str("max-flows", ""); v != "" {
+		var err error
+		if pr.maxFlows, err = flowBudget("diagnose", v); err != nil {
+			return err
+		}
+	}
 	if len(pos) != 1 {
 		return usagef("diagnose: want exactly one capture file (see 'wirewatch help diagnose')")
 	}
@@ -70,7 +76,7 @@ func runDiagnose(env *Env, s *opt.Set) error {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(150 << 20))
 	}
-	eng := analyze.New(analyze.Config{MinStall: minStall})
+	eng := analyze.New(analyze.Config{MinStall: minStall, MaxConns: pr.maxFlows / 2, MaxHosts: pr.maxFlows})
 	cfg, err := pr.config()
 	if err != nil {
 		return err
@@ -94,6 +100,7 @@ func runDiagnose(env *Env, s *opt.Set) error {
 	}
 	eng.Flush(0)
 	d := report.NewDiagnosis(pos[0], eng)
+	d.Summary.FlowEvicted = pr.evictions.Total()
 	d.All = all
 	w := env.Stdout
 	var fh *os.File

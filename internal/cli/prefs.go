@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/opt"
 	"github.com/wirewatch/wirewatch/pipeline"
 )
@@ -16,6 +17,10 @@ import (
 type prefs struct {
 	keylog      string // tls.keylog_file
 	noDesegment bool   // tcp.desegment_tcp_streams:FALSE
+	// maxFlows is --max-flows, the flow tracker's memory budget (0: its
+	// default); evictions counts what a full budget ended early (budget.go).
+	maxFlows  int
+	evictions flow.Evictions
 }
 
 // prefNames are the preferences -o accepts, for the error message.
@@ -30,6 +35,13 @@ func (p *prefs) parse(cmd string, s *opt.Set) error {
 	}
 	if k := s.Str("tls-keylog", ""); k != "" {
 		p.keylog = k
+	}
+	if v := s.Str("max-flows", ""); v != "" {
+		n, err := flowBudget(cmd, v)
+		if err != nil {
+			return err
+		}
+		p.maxFlows = n
 	}
 	return nil
 }
@@ -81,6 +93,7 @@ func (p *prefs) set(cmd, v string) (isPref bool, err error) {
 func (p *prefs) config() (pipeline.Config, error) {
 	var c pipeline.Config
 	c.Flow.NoDesegment = p.noDesegment
+	c.Flow.MaxConns, c.Flow.Evictions = p.maxFlows, &p.evictions
 	if p.keylog != "" {
 		k, err := decode.LoadKeyLog(p.keylog)
 		if err != nil {

@@ -124,6 +124,7 @@ func runReadOpts(env *Env, o *readOptions) error {
 		return err
 	}
 	base.Filter, base.Count = o.filter, o.count
+	defer noteEvictions(env.Stderr, &o.prefs.evictions, o.prefs.maxFlows)
 	if o.write != "" { // as tshark -w: save instead of printing (write.go)
 		return writeSelected(env, o.file, o.write, o.wfmt, base)
 	}

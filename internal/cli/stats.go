@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"io"
 	"os"
 	"time"
@@ -84,6 +85,7 @@ func stats(env *Env, o *statsOpts) error {
 	}
 	po.Filter, po.Parallel = o.filter, !o.singleCore
 	var t statsTable
+	var expert *report.ExpertTable
 	switch rep {
 	case "conv":
 		ct := report.NewConvTable(kind, o.filter)
@@ -94,7 +96,7 @@ func stats(env *Env, o *statsOpts) error {
 	case "expert":
 		et := report.NewExpertTable(o.filter)
 		et.PerPacketOnly = !o.all && o.filter == ""
-		t = et
+		t, expert = et, et
 	case "io":
 		t = report.NewIOTable(o.interval, o.filter)
 	case "hierarchy":
@@ -135,13 +137,27 @@ func stats(env *Env, o *statsOpts) error {
 			po.SkipApp = decode.AppHTTP | decode.AppTLS
 		}
 	}
-	if err := runFile(env, path, po, func(f *decode.Frame) error { t.Add(f); return nil }); err != nil {
+	err = runFile(env, path, po, func(f *decode.Frame) error { t.Add(f); return nil })
+	if _, usage := err.(*UsageError); usage || errors.Is(err, errInterrupted) {
 		return err
 	}
-	if o.format == "json" {
-		return t.WriteJSON(env.Stdout)
+	// As tshark: what was read is reported, then the error (a truncated or
+	// damaged capture) and its exit status.
+	if ev := &o.prefs.evictions; expert != nil && ev.Total() > 0 {
+		expert.AddNote("Sequence", "TCP/UDP", evictionSummary(ev, o.prefs.maxFlows), uint64(ev.Total()))
+	} else {
+		noteEvictions(env.Stderr, ev, o.prefs.maxFlows)
 	}
-	return t.WriteText(report.SafeText(env.Stdout))
+	var werr error
+	if o.format == "json" {
+		werr = t.WriteJSON(env.Stdout)
+	} else {
+		werr = t.WriteText(report.SafeText(env.Stdout))
+	}
+	if err == nil {
+		err = werr
+	}
+	return err
 }
 
 // fullDecode turns off the application-layer skipping of stats reports

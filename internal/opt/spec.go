@@ -10,6 +10,7 @@ var (
 	fKeylog    = Flag{Long: "tls-keylog", Arg: "FILE", Complete: "file", Help: "decrypt TLS 1.2/1.3 with this key log (SSLKEYLOGFILE format); same as -o tls.keylog_file:FILE"}
 	fPref      = Flag{Short: 'o', Arg: "NAME:VALUE", Help: "a tshark preference: tls.keylog_file:FILE, tcp.desegment_tcp_streams:TRUE|FALSE,\ntcp.relative_sequence_numbers:TRUE (the default; FALSE: use -e tcp.seq_raw)", Values: []string{"tls.keylog_file:", "tcp.desegment_tcp_streams:FALSE", "tcp.relative_sequence_numbers:TRUE"}}
 	fSingle    = Flag{Long: "single-core", Help: "decode and analyse on one core (default for a regular file: two)"}
+	fMaxFlows  = Flag{Long: "max-flows", Arg: "N", Help: "memory budget: live conversations per protocol in the flow table (default 65536); when\nfull, the least recently active is ended early and a note counts them (diagnose also keeps\nN/2 TCP connections, default 32768, and N hosts, default 100000)"}
 	fNoResolve = Flag{Short: 'n', Help: "no name resolution (the default; accepted for tshark and tcpdump habits)"}
 	fFormatTJ  = Flag{Long: "format", Arg: "FORMAT", Values: []string{"text", "json"}, Help: "output format: text (default) or json"}
 	fWriteFmt  = Flag{Short: 'F', Arg: "FORMAT", Values: []string{"pcapng", "pcap"}, Help: "file format for -w: pcapng (default) or pcap (default when the name ends in .pcap)"}
@@ -49,6 +50,7 @@ after FILE are a display filter, as in tshark ('wirewatch -r f.pcap tcp.port == 
 		fPref,
 		fKeylog,
 		fSingle,
+		fMaxFlows,
 	},
 	Refused: map[string]string{
 		"-d":  "decode-as is not supported; wirewatch dissects by port and content",
@@ -139,6 +141,7 @@ var Stats = &Command{
 		fDisplay,
 		{Long: "interval", Arg: "DURATION", Help: "interval for io (default 1s)"},
 		fSingle,
+		fMaxFlows,
 		{Long: "all", Help: "expert: also the items that need HTTP reassembly and DNS transactions"},
 		fPref,
 		fKeylog,
@@ -189,6 +192,7 @@ names the culprit, most important finding first.`,
 		{Long: "fail-on", Arg: "SEVERITY", Values: []string{"info", "warning", "critical"}, Help: "exit 3 when a finding is at least this severe"},
 		{Long: "min-stall", Arg: "DURATION", Help: "shortest gap ever called a stall (default 200ms)"},
 		fSingle,
+		fMaxFlows,
 	},
 	Footer: `Exit status: 0 when the capture was read, whatever was found; 1 unreadable
 input; 2 usage; 3 with --fail-on when a finding reached that severity; 130
