@@ -72,6 +72,12 @@ type tcpPkt struct {
 	ack     uint32
 	win     uint16
 	payload int
+	// from flow's analysis of the frame (-1 unknown): tcp.window_size
+	// (scaled), tcp.analysis.bytes_in_flight, tcp.analysis.* flags
+	winSize  int64
+	inFlight int64
+	ackRTT   int64 // tcp.analysis.ack_rtt, ns
+	an       uint32
 }
 
 // explainCtx is what a rule's explain and confidence see of one group.

@@ -122,7 +122,8 @@ type conn struct {
 	lossLast   uint64
 	lossLastT  int64
 	stalled    bool
-	ng         nagleConn // rules_nagle.go
+	ng         nagleConn  // rules_nagle.go
+	wl         [2]winConn // rules_window.go, per direction of data
 }
 
 func (c *conn) setWhat(parts ...[]byte) {
@@ -431,7 +432,11 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 		e.tcpData(f, c, dir, ds, t, gap)
 	}
 	if len(tcpPacketRules) > 0 {
-		p := tcpPkt{frame: f.Number, ts: t, dir: dir, flags: uint16(flags), seq: tcp.Seq, ack: tcp.Ack, win: tcp.Window, payload: int(plen)}
+		p := tcpPkt{frame: f.Number, ts: t, dir: dir, flags: uint16(flags), seq: tcp.Seq, ack: tcp.Ack, win: tcp.Window, payload: int(plen),
+			winSize: -1, inFlight: -1, ackRTT: -1}
+		if f.Analysis.HasTCP {
+			p.winSize, p.inFlight, p.ackRTT, p.an = f.Analysis.WindowSize, f.Analysis.BytesInFlight, f.Analysis.AckRTT, f.Analysis.Flags
+		}
 		for _, r := range tcpPacketRules {
 			r.tcpPacket(e, c, &p)
 		}

@@ -24,7 +24,7 @@ W="$PY $LAB/wwlab.py"
 
 ALL_SCENARIOS=(http fail-open fail-open-arp tls-ocsp dns-server-timeout packet-loss server-think-time connection-refused
   middlebox-reset syn-retransmission pmtu-blackhole zero-window hostile-http office-mix dual-stack ipv6-broken
-  nagle-delayed-ack dns-slow)
+  nagle-delayed-ack dns-slow window-limited)
 
 NSP=${NSP:-ww}                        # namespace prefix: NSP=diaglab gives diaglab-lan, diaglab-c1, ...
 NS_CLIENTS=($NSP-c1 $NSP-c2 $NSP-c3 $NSP-c4)
@@ -70,6 +70,9 @@ NAGLE_BODY=${NAGLE_BODY:-180}      # and the size of each POST body
 NAGLE_WAN=${NAGLE_WAN:-0}          # nagle-delayed-ack: 1 = the API server is across the WAN (app.fabrikam-portal)
 DNS_SLOW=${DNS_SLOW:-0.8}          # dns-slow: seconds the slow resolver takes to answer
 SLOW_DNS=${SLOW_DNS:-172.16.9.57}  # dns-slow: the slow resolver's address (data centre)
+WIN_RCVBUF=${WIN_RCVBUF:-4096}     # window-limited: SO_RCVBUF of the slow downloader (its receive window ~ half)
+WIN_SIZE=${WIN_SIZE:-40000}        # window-limited: bytes per download
+WIN_HOST=${WIN_HOST:-files.tailspin-dl.example} # window-limited: the download server (WAN)
 EXTRA_ZONE=()                      # more zone entries (AAAA records) a scenario adds
 ZONE=(www.northwind.example=$WWW cdn.northwind-static.example=$CDN app.fabrikam-portal.example=$APP
   mx.contoso-partner.example=$MX files.tailspin-dl.example=$DL intranet.lab.internal=$INTRANET
@@ -679,6 +682,25 @@ s_dns-slow() {
   nsx $NSP-dc ip addr del "$SLOW_DNS/24" dev eth0
 }
 
+s_window-limited() {
+  # PC-DORA's download tool sets a small socket receive buffer (SO_RCVBUF, which also switches off Linux's
+  # receive-window autotuning) and reads as fast as data comes: the server may never have more than the small
+  # window in flight, so every download crawls at window / round trip. PC-EMIL downloads the same files with the
+  # default buffer.
+  start_wanem
+  start_servers
+  https_servers $NSP-srv $DL $WWW
+  sleep 0.5
+  meta rcvbuf=$WIN_RCVBUF size=$WIN_SIZE clients='["'$LAN_NET.11'","'$LAN_NET.12'"]'
+  capture_start
+  client $NSP-c1 browse --conns 1 --reuse 0 --rcvbuf $WIN_RCVBUF http://$WIN_HOST/big/$WIN_SIZE https://$WIN_HOST/big/$WIN_SIZE &
+  local c1=$!
+  sleep 0.3
+  client $NSP-c2 browse --conns 1 --reuse 0 http://$WIN_HOST/big/$WIN_SIZE https://$WIN_HOST/big/$WIN_SIZE
+  wait $c1
+  capture_stop
+}
+
 run_one() {
   local name=$1 out=$1${SUFFIX:-}
   SDIR="$WORK/$out"
@@ -695,7 +717,7 @@ run_one() {
   fi
   [[ -s $SDIR/capture.pcapng ]] || editcap -F pcapng "$SDIR/capture.pcap" "$SDIR/capture.pcapng"
   meta wall_time_s=$((SECONDS - t0)) name='"'$name'"' \
-    knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU',"OCSP_TIMEOUT":'$OCSP_TIMEOUT',"V6_LAN":"'$V6_LAN'","V6_WWW":"'$V6_WWW'","V6_CDN":"'$V6_CDN'","V6_FALLBACK":'$V6_FALLBACK',"NAGLE_WAN":'$NAGLE_WAN',"NAGLE_REQUESTS":'$NAGLE_REQUESTS',"NAGLE_BODY":'$NAGLE_BODY',"DNS_SLOW":'$DNS_SLOW',"SLOW_DNS":"'$SLOW_DNS'"}'
+    knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU',"OCSP_TIMEOUT":'$OCSP_TIMEOUT',"V6_LAN":"'$V6_LAN'","V6_WWW":"'$V6_WWW'","V6_CDN":"'$V6_CDN'","V6_FALLBACK":'$V6_FALLBACK',"NAGLE_WAN":'$NAGLE_WAN',"NAGLE_REQUESTS":'$NAGLE_REQUESTS',"NAGLE_BODY":'$NAGLE_BODY',"DNS_SLOW":'$DNS_SLOW',"WIN_RCVBUF":'$WIN_RCVBUF',"WIN_SIZE":'$WIN_SIZE',"WIN_HOST":"'$WIN_HOST'","SLOW_DNS":"'$SLOW_DNS'"}'
   cp "$SDIR/capture.pcapng" "$OUT/$out.pcapng"
   $PY "$LAB/truth.py" "$SDIR" "$OUT/$out.truth.json" "$out.pcapng"
   say "$out: $(stat -c %s "$OUT/$out.pcapng") bytes, $(capinfos -c -M "$OUT/$out.pcapng" | awk -F: '/Number of packets/{print $2}') packets"

@@ -23,7 +23,8 @@ FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.ttl", "ip.
           "tcp.analysis.window_full", "tcp.analysis.spurious_retransmission", "tcp.options.sack_le",
           "icmp.type", "arp.opcode", "arp.dst.proto_ipv4", "arp.src.proto_ipv4", "tls.handshake.type",
           "tls.handshake.extensions_server_name", "ipv6.src", "ipv6.dst", "ipv6.hlim", "tcp.ack", "tcp.nxtseq",
-          "tls.record.content_type", "dns.id", "dns.qry.type"]
+          "tls.record.content_type", "dns.id", "dns.qry.type", "tcp.analysis.bytes_in_flight",
+          "tcp.analysis.ack_rtt"]
 
 HOSTS = {
     "192.168.77.1": "site router / default gateway (LAN side)",
@@ -806,11 +807,73 @@ def sc_dns_slow(meta, cap, ev):
     return rc, sorted(affected), sorted(set(meta["clients"]) - affected), victims, []
 
 
+def sc_window(meta, cap, ev):
+    victims, affected, ok, rates = [], set(), set(), {}
+    for e in (e for e in ev if e["ev"] == "http"):
+        if e.get("status") != "200":
+            fail("download %s failed" % e["uri"])
+        src = e.get("src") or e["client"]
+        fr = cap.conn(src, e["sport"], e["dst"], e["dport"])
+        down = [f for f in fr if f["ip.src"] == e["dst"] and f["tcp.len"] not in ("", "0")]
+        counts = analysis_counts(fr)
+        if counts["retransmissions"] - counts["spurious_retransmissions"] or counts["previous_segment_not_captured"] or \
+                counts["zero_window"]:
+            fail("loss or a zero window on %s:%s: not what this scenario is about" % (src, e["sport"]))
+        dur = down[-1]["t"] - down[0]["t"]
+        wins = sorted(int(f["tcp.window_size"] or 0) for f in fr if f["ip.src"] == src and f["tcp.flags"] != "0x0002")
+        # data segments sent with the receiver's window (nearly) used up: less than a full segment of it left
+        at_edge, win = 0, None
+        for f in fr:
+            if f["ip.src"] == src:
+                win = int(f["tcp.window_size"] or 0)
+            elif f["tcp.len"] not in ("", "0") and win is not None and f["tcp.analysis.bytes_in_flight"]:
+                if int(f["tcp.analysis.bytes_in_flight"]) + 1448 > win:
+                    at_edge += 1
+        counts["at_window_edge"] = at_edge
+        v = {"client": e["client"], "tcp_stream": int(fr[0]["tcp.stream"]),
+             "five_tuple": tuple5("tcp", src, e["sport"], e["dst"], e["dport"]), "request": "GET " + e["uri"],
+             "https": bool(e.get("tls")), "bytes_from_server": sum(int(f["tcp.len"]) for f in down),
+             "transfer_s": r(dur, 3), "max_receive_window": wins[-1] if wins else None,
+             "segments_at_window_edge": at_edge, "data_segments": len(down), "stall_s": r(dur, 3),
+             "frames": {"first_data": down[0]["n"], "last_data": down[-1]["n"]}}
+        rates.setdefault(e["client"], []).append(dur)
+        if e["client"] == meta["clients"][0]:
+            # the round trip: the server's quickest ACK of the client's data (the first handshake may include ARP)
+            acks = [float(f["tcp.analysis.ack_rtt"]) for f in fr if f["tcp.analysis.ack_rtt"] and f["ip.src"] == e["dst"] and
+                    float(f["tcp.analysis.ack_rtt"]) >= 0.001]
+            rtt = min(acks + [[f for f in fr if synack(f)][0]["t"] - [f for f in fr if syn(f)][0]["t"]])
+            rate, cap_rate = v["bytes_from_server"] / dur, wins[-1] / rtt
+            v["rate_bytes_s"], v["window_rate_cap_bytes_s"] = round(rate), round(cap_rate)
+            if not 0.5 * cap_rate <= rate <= 1.3 * cap_rate:
+                fail("rate %.0f B/s is not the window's cap %.0f B/s on %s:%s" % (rate, cap_rate, src, e["sport"]))
+            affected.add(e["client"])
+            victims.append(v)
+        else:
+            ok.add(e["client"])
+    slow, fast = max(rates[meta["clients"][0]]), max(d for c, ds in rates.items() if c != meta["clients"][0] for d in ds)
+    if slow < 3 * fast:
+        fail("the small-window downloads (%.3f s) are not much slower than the others (%.3f s)" % (slow, fast))
+    v = victims[0]
+    rc = {"category": "window-limited",
+          "summary": "The download tool on %s sets a %d-byte socket receive buffer (which also switches off receive-window "
+          "autotuning) and reads as fast as data arrives. Its TCP never offers more than %d bytes of window, so the server "
+          "sends a window's worth, waits a round trip for the ACK, and again: throughput is capped at window / RTT, with "
+          "no loss and no zero window. Its %d downloads of %d bytes (HTTP and HTTPS) take %.2f s each; %s downloads the "
+          "same files from the same server in %.2f s." % (
+              v["client"], meta["rcvbuf"], v["max_receive_window"], len(victims), meta["size"], slow,
+              ", ".join(sorted(ok)), fast),
+          "culprit": {"host": v["client"], "port": None, "proto": "tcp", "timeout_s": None,
+                      "role": "receiver whose small receive window caps throughput",
+                      "receive_buffer": meta["rcvbuf"]}}
+    return rc, sorted(affected), sorted(ok), victims, []
+
+
 SCENARIOS = {"http": sc_http, "fail-open": sc_fail_open, "fail-open-arp": sc_fail_open_arp, "tls-ocsp": sc_tls_ocsp, "dns-server-timeout": sc_dns, "packet-loss": sc_loss,
              "server-think-time": sc_think, "connection-refused": sc_refused, "middlebox-reset": sc_mbreset,
              "syn-retransmission": sc_synretx, "pmtu-blackhole": sc_pmtu, "zero-window": sc_zero,
              "hostile-http": sc_hostile, "office-mix": sc_office_mix, "dual-stack": sc_dual_stack,
-             "ipv6-broken": sc_ipv6_broken, "nagle-delayed-ack": sc_nagle, "dns-slow": sc_dns_slow}
+             "ipv6-broken": sc_ipv6_broken, "nagle-delayed-ack": sc_nagle, "dns-slow": sc_dns_slow,
+             "window-limited": sc_window}
 
 
 def main():
