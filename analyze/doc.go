@@ -19,6 +19,16 @@
 // host's unanswered attempts gives up (round-number timeouts, SYN backoffs)
 // is blamed on that attempt's target. Stalls with the same culprit are grouped
 // into one finding, with the hosts that did the same traffic unharmed.
+// Hosts are grouped into machines: the addresses one MAC sends from with an
+// untouched TTL / hop limit (SYNs, resets, DNS queries, UDP, ARP, neighbour
+// discovery, DHCP acknowledgements), so a dual-stack PC is one machine whose
+// stalls on one address are correlated with the attempts of the other.
+// Before a server is blamed its answers and failures are counted over the
+// capture and around the stalls (mostly answering is intermittent loss, not
+// an outage), and a causal alignment is weighed against the chance that the
+// machine's failed attempts line up with its waits by accident; attempts
+// still inside their timeout at the end of the capture are unknown.
+//
 // Each root-cause category is one rule (rule.go) in its own rules_*.go
 // file, registered from init: optional per-packet and per-connection hooks
 // that detect, an optional build-time detect pass that may reclassify
