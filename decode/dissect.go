@@ -45,6 +45,32 @@ func (d *Decoder) udpHeuristic(f *Frame, p []byte) bool {
 	return false
 }
 
+// linkOther tries this file's link-layer dissectors on b[off:], the payload
+// of an 802.2 LLC header (STP), a SNAP header (CDP) or an EtherType (LLDP),
+// all of which f's last layer names.
+func (d *Decoder) linkOther(f *Frame, b []byte, off int) bool {
+	if d.opts.SkipApp&AppOther != 0 || off >= len(b) {
+		return false
+	}
+	if len(f.Layers) == 0 {
+		return false
+	}
+	switch f.Layers[len(f.Layers)-1].Proto {
+	case ProtoLLC:
+		if f.Eth.HasSNAP {
+			// Cisco's OUI: PVST+ BPDUs.
+			if f.Eth.SNAPOUI == 0x00000c && f.Eth.SNAPType == 0x010b {
+				return decodeSTP(f, b, off)
+			}
+			return false
+		}
+		if f.Eth.DSAP == 0x42 && f.Eth.SSAP == 0x42 {
+			return decodeSTP(f, b, off)
+		}
+	}
+	return false
+}
+
 // tcpOther tries the dissector registered for TCP port port on payload p.
 func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 	if d.opts.SkipApp&AppOther != 0 {
@@ -91,6 +117,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendQUICInfo(dst, &f.QUIC)
 	case ProtoIGMP:
 		dst = appendIGMPInfo(dst, b)
+	case ProtoSTP:
+		dst = appendSTPInfo(dst, b)
 	default:
 		return dst, false
 	}
@@ -120,6 +148,8 @@ func (f *Frame) otherProtoColumn() string {
 		return "DHCPv6"
 	case ProtoQUIC:
 		return "QUIC"
+	case ProtoSTP:
+		return "STP"
 	case ProtoIGMP:
 		switch IGMPVersion(b) {
 		case 1:

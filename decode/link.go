@@ -62,11 +62,17 @@ func (d *Decoder) decodeLLC(f *Frame, b []byte, off int) {
 			d.etherType(f, f.Eth.SNAPType, b, off+8)
 			return
 		}
+		if d.linkOther(f, b, off+8) {
+			return
+		}
 		f.data(off+8, len(h)-8, false)
 		return
 	}
 	if n > len(h) {
 		n = len(h)
+	}
+	if d.linkOther(f, b, off+n) {
+		return
 	}
 	f.data(off+n, len(h)-n, false)
 }
@@ -118,6 +124,9 @@ func (d *Decoder) etherType(f *Frame, typ uint16, b []byte, off int) {
 				return
 			}
 		default:
+			if d.linkOther(f, b, off) {
+				return
+			}
 			f.data(off, len(b)-off, false)
 			return
 		}

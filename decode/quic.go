@@ -401,6 +401,12 @@ func (d *Decoder) quicShort(pk *QUICPacket, b []byte, c *quicConn, server bool) 
 			n = c.srvCIDLen
 		}
 	}
+	if n < 8 {
+		// tshark 4.0 does not match a short header packet to its
+		// connection by a connection ID shorter than 8 bytes (seen on
+		// quic-go's 4-byte IDs): it shows no DCID, and neither does this.
+		n = 0
+	}
 	if 1+n > len(b) {
 		n = len(b) - 1
 	}
