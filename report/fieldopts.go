@@ -33,6 +33,17 @@ func Precision(format string, ifaces []capture.Interface) int {
 	return prec
 }
 
+// InterfacePrecisions appends to dst the Time column's decimals for the
+// packets of each interface: tshark 4.0 takes them per packet from its
+// interface's timestamp resolution (9 for nanosecond pcap), so a pcapng with
+// a µs and a ns interface mixes 6 and 9 decimals.
+func InterfacePrecisions(format string, ifaces []capture.Interface, dst []int) []int {
+	for i := range ifaces {
+		dst = append(dst, Precision(format, ifaces[i:i+1]))
+	}
+	return dst
+}
+
 // SetFieldOption applies one of tshark's -E options (key=value) for -T
 // fields: header, separator, occurrence, aggregator, quote (bom and escape
 // are accepted and ignored).

@@ -160,7 +160,8 @@ func runReadOpts(env *Env, o *readOptions) error {
 	}
 	pw := report.NewPacketWriter(env.Stdout, po)
 	var rd pipeline.Meta
-	first := true
+	var precs []int // Time column decimals per interface
+	prec := -1
 	cfg := base
 	cfg.OnOpen = func(r pipeline.Meta) { rd = r }
 	cfg.Parallel = !o.singleCore && regularFile(o.file) // read-ahead in batches would hold back packets arriving on a pipe
@@ -169,9 +170,16 @@ func runReadOpts(env *Env, o *readOptions) error {
 	}
 	err = runFile(env, o.file, cfg,
 		func(f *decode.Frame) error {
-			if first {
-				first = false
-				pw.SetPrecision(report.Precision(rd.Format(), rd.Interfaces()))
+			if f.Interface >= len(precs) { // first frame, or an interface described since
+				precs = report.InterfacePrecisions(rd.Format(), rd.Interfaces(), precs[:0])
+			}
+			p := 6
+			if f.Interface >= 0 && f.Interface < len(precs) {
+				p = precs[f.Interface]
+			}
+			if p != prec {
+				prec = p
+				pw.SetPrecision(p)
 			}
 			if learner != nil {
 				learner.LearnFrame(f)
