@@ -5,6 +5,8 @@ import (
 	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/hmac"
+	"crypto/md5"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/binary"
@@ -24,8 +26,10 @@ import (
 // record completes it, as tshark shows it.
 //
 // Supported: TLS 1.2 AEAD suites (AES-128/256-GCM and ChaCha20-Poly1305 with
-// ECDHE, DHE or RSA key exchange) and TLS 1.3 (AES-128-GCM, AES-256-GCM,
-// ChaCha20-Poly1305), with key updates. CBC suites, SSL 3 and TLS 1.0/1.1,
+// ECDHE, DHE or RSA key exchange), AES-CBC suites with SHA-1/SHA-256/SHA-384
+// MACs in TLS 1.0-1.2 (MAC-then-encrypt, or encrypt-then-MAC when the
+// ServerHello agrees to it; the MAC is checked), and TLS 1.3 (AES-128-GCM,
+// AES-256-GCM, ChaCha20-Poly1305) with key updates. SSL 3, RC4/3DES,
 // 0-RTT data and DTLS are left encrypted. The key schedule is hand-written
 // (the TLS 1.2 PRF and HKDF-Expand-Label, a few lines each on crypto/hmac and
 // crypto/hkdf): crypto/tls does not expose it for someone else's session.
@@ -44,6 +48,10 @@ type tlsSuite struct {
 	sha384  bool // the PRF / HKDF hash
 	tls13   bool
 	explict bool // TLS 1.2 GCM: 8-byte explicit nonce in each record
+	// CBC suites (MAC-then-encrypt, or encrypt-then-MAC when negotiated):
+	// macLen is the HMAC size (SHA-1 20, SHA-256 32, SHA-384 48).
+	cbc    bool
+	macLen int
 }
 
 var tlsSuites = []tlsSuite{
@@ -58,6 +66,22 @@ var tlsSuites = []tlsSuite{
 	{id: 0x009d, keyLen: 32, ivLen: 4, explict: true, sha384: true}, // RSA_WITH_AES_256_GCM_SHA384
 	{id: 0x009e, keyLen: 16, ivLen: 4, explict: true},               // DHE_RSA_WITH_AES_128_GCM_SHA256
 	{id: 0x009f, keyLen: 32, ivLen: 4, explict: true, sha384: true}, // DHE_RSA_WITH_AES_256_GCM_SHA384
+	{id: 0xc013, keyLen: 16, cbc: true, macLen: 20},                 // ECDHE_RSA_WITH_AES_128_CBC_SHA
+	{id: 0xc014, keyLen: 32, cbc: true, macLen: 20},                 // ECDHE_RSA_WITH_AES_256_CBC_SHA
+	{id: 0xc009, keyLen: 16, cbc: true, macLen: 20},                 // ECDHE_ECDSA_WITH_AES_128_CBC_SHA
+	{id: 0xc00a, keyLen: 32, cbc: true, macLen: 20},                 // ECDHE_ECDSA_WITH_AES_256_CBC_SHA
+	{id: 0xc027, keyLen: 16, cbc: true, macLen: 32},                 // ECDHE_RSA_WITH_AES_128_CBC_SHA256
+	{id: 0xc028, keyLen: 32, cbc: true, macLen: 48, sha384: true},   // ECDHE_RSA_WITH_AES_256_CBC_SHA384
+	{id: 0xc023, keyLen: 16, cbc: true, macLen: 32},                 // ECDHE_ECDSA_WITH_AES_128_CBC_SHA256
+	{id: 0xc024, keyLen: 32, cbc: true, macLen: 48, sha384: true},   // ECDHE_ECDSA_WITH_AES_256_CBC_SHA384
+	{id: 0x002f, keyLen: 16, cbc: true, macLen: 20},                 // RSA_WITH_AES_128_CBC_SHA
+	{id: 0x0035, keyLen: 32, cbc: true, macLen: 20},                 // RSA_WITH_AES_256_CBC_SHA
+	{id: 0x003c, keyLen: 16, cbc: true, macLen: 32},                 // RSA_WITH_AES_128_CBC_SHA256
+	{id: 0x003d, keyLen: 32, cbc: true, macLen: 32},                 // RSA_WITH_AES_256_CBC_SHA256
+	{id: 0x0033, keyLen: 16, cbc: true, macLen: 20},                 // DHE_RSA_WITH_AES_128_CBC_SHA
+	{id: 0x0039, keyLen: 32, cbc: true, macLen: 20},                 // DHE_RSA_WITH_AES_256_CBC_SHA
+	{id: 0x0067, keyLen: 16, cbc: true, macLen: 32},                 // DHE_RSA_WITH_AES_128_CBC_SHA256
+	{id: 0x006b, keyLen: 32, cbc: true, macLen: 32},                 // DHE_RSA_WITH_AES_256_CBC_SHA256
 	{id: 0xcca8, keyLen: 32, ivLen: 12, chacha: true},               // ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
 	{id: 0xcca9, keyLen: 32, ivLen: 12, chacha: true},               // ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
 	{id: 0xccaa, keyLen: 32, ivLen: 12, chacha: true},               // DHE_RSA_WITH_CHACHA20_POLY1305_SHA256
@@ -74,6 +98,17 @@ func findSuite(id uint16) *tlsSuite {
 
 func (s *tlsSuite) hash() func() hash.Hash {
 	if s.sha384 {
+		return sha512.New384
+	}
+	return sha256.New
+}
+
+// macHash is the record MAC's hash of a CBC suite.
+func (s *tlsSuite) macHash() func() hash.Hash {
+	switch s.macLen {
+	case 20:
+		return sha1.New
+	case 48:
 		return sha512.New384
 	}
 	return sha256.New
@@ -143,6 +178,7 @@ type TLSDecrypt struct {
 	version uint16
 	suite   *tlsSuite
 	alpn    uint8 // 0 unknown, alpnH1, alpnH2
+	etm     bool  // encrypt_then_mac negotiated (CBC suites)
 	dirs    [2]tlsDecDir
 	heads   int // HTTP/1.x HEAD requests not answered yet
 	h2      *h2Conn
@@ -169,8 +205,12 @@ const (
 
 // tlsDecDir is one direction of a TLSDecrypt.
 type tlsDecDir struct {
-	rec    []byte // bytes of a record cut off by the end of a segment
-	aead   cipher.AEAD
+	rec  []byte // bytes of a record cut off by the end of a segment
+	aead cipher.AEAD
+	// CBC suites: the block cipher, the MAC key and (TLS 1.0) the chained IV
+	block  cipher.Block
+	macKey []byte
+	cbcIV  [16]byte
 	iv     [12]byte
 	seq    uint64
 	secret []byte // TLS 1.3: the current traffic secret (key updates derive the next)
@@ -444,6 +484,10 @@ func (s *TLSDecrypt) summarise(f *Frame) {
 func (s *TLSDecrypt) open(x *tlsDecDir, rec []byte) ([]byte, uint8, bool) {
 	typ := rec[0]
 	body := rec[tlsRecordHeader:]
+	if x.block != nil {
+		pt, ok := s.openCBC(x, rec)
+		return pt, typ, ok
+	}
 	var nonce [12]byte
 	var aad [13]byte
 	var adata []byte
@@ -528,6 +572,7 @@ func (s *TLSDecrypt) plainHandshake(dir int, b []byte) {
 				s.version = t.SupportedVersion
 			}
 			s.suite = findSuite(t.CipherSuite)
+			s.etm = helloHasExt(m, 22)
 			if len(got) > 0 {
 				s.setALPN(got[0])
 			}
@@ -536,6 +581,25 @@ func (s *TLSDecrypt) plainHandshake(dir int, b []byte) {
 			}
 		}
 	}
+}
+
+// helloHasExt reports whether a ServerHello body carries extension typ.
+func helloHasExt(m []byte, typ uint16) bool {
+	if len(m) < 35 {
+		return false
+	}
+	p := 35 + int(m[34]) + 3 // session id, cipher suite, compression
+	if p+2 > len(m) {
+		return false
+	}
+	end := min(p+2+int(binary.BigEndian.Uint16(m[p:])), len(m))
+	for p += 2; p+4 <= end; {
+		if binary.BigEndian.Uint16(m[p:]) == typ {
+			return true
+		}
+		p += 4 + int(binary.BigEndian.Uint16(m[p+2:]))
+	}
+	return false
 }
 
 func (s *TLSDecrypt) setALPN(p []byte) {
@@ -569,6 +633,10 @@ func (s *TLSDecrypt) keys12(dir int) {
 		return
 	}
 	seed := append(append(make([]byte, 0, 64), s.sr[:]...), s.cr[:]...)
+	if s.suite.cbc {
+		s.keysCBC(dir, ms, seed)
+		return
+	}
 	kl, il := s.suite.keyLen, s.suite.ivLen
 	kb := prf12(s.suite.hash(), ms, "key expansion", seed, 2*kl+2*il)
 	key, iv := kb[:kl], kb[2*kl:2*kl+il]
@@ -581,6 +649,109 @@ func (s *TLSDecrypt) keys12(dir int) {
 	if x.aead == nil {
 		x.failed = true
 	}
+}
+
+// keysCBC sets direction dir's keys for a CBC suite: the key block is
+// client MAC key, server MAC key, client key, server key, and for TLS 1.0
+// the client and server IVs (later versions send an IV in each record).
+func (s *TLSDecrypt) keysCBC(dir int, ms, seed []byte) {
+	x := &s.dirs[dir&1]
+	ml, kl := s.suite.macLen, s.suite.keyLen
+	var kb []byte
+	if s.version >= 0x0303 {
+		kb = prf12(s.suite.hash(), ms, "key expansion", seed, 2*ml+2*kl+32)
+	} else {
+		kb = prf10(ms, "key expansion", seed, 2*ml+2*kl+32)
+	}
+	mac, key, iv := kb[:ml], kb[2*ml:2*ml+kl], kb[2*ml+2*kl:2*ml+2*kl+16]
+	if dir != s.dirOf(true) {
+		mac, key, iv = kb[ml:2*ml], kb[2*ml+kl:2*ml+2*kl], kb[2*ml+2*kl+16:]
+	}
+	b, err := aes.NewCipher(key)
+	if err != nil {
+		x.failed = true
+		return
+	}
+	x.block, x.macKey, x.seq = b, mac, 0
+	copy(x.cbcIV[:], iv)
+	x.aead = cbcMarker{} // records are now encrypted
+}
+
+// cbcMarker stands in x.aead for a CBC suite, so that "encrypted" stays one test.
+type cbcMarker struct{ cipher.AEAD }
+
+// prf10 is the TLS 1.0/1.1 PRF: P_MD5 xor P_SHA1 over the two halves of the secret.
+func prf10(secret []byte, label string, seed []byte, n int) []byte {
+	h := (len(secret) + 1) / 2
+	a := prf12(md5.New, secret[:h], label, seed, n)
+	b := prf12(sha1.New, secret[len(secret)-h:], label, seed, n)
+	for i := range a {
+		a[i] ^= b[i]
+	}
+	return a
+}
+
+// openCBC decrypts a CBC record and checks its MAC.
+func (s *TLSDecrypt) openCBC(x *tlsDecDir, rec []byte) ([]byte, bool) {
+	typ := rec[0]
+	body := rec[tlsRecordHeader:]
+	ml := s.suite.macLen
+	var mac []byte
+	if s.etm {
+		if len(body) < ml {
+			return nil, false
+		}
+		mac, body = body[len(body)-ml:], body[:len(body)-ml]
+		if !s.checkMAC(x, typ, rec[1], rec[2], body, mac) {
+			return nil, false
+		}
+	}
+	iv := x.cbcIV[:]
+	if s.version >= 0x0302 {
+		if len(body) < 16 {
+			return nil, false
+		}
+		iv, body = body[:16], body[16:]
+	}
+	if len(body) == 0 || len(body)%16 != 0 {
+		return nil, false
+	}
+	pt := append(x.plain[:0], body...)
+	x.plain = pt[:0]
+	next := [16]byte(body[len(body)-16:])
+	cipher.NewCBCDecrypter(x.block, iv).CryptBlocks(pt, pt)
+	if s.version < 0x0302 {
+		x.cbcIV = next
+	}
+	pad := int(pt[len(pt)-1]) + 1
+	if pad > len(pt) {
+		return nil, false
+	}
+	pt = pt[:len(pt)-pad]
+	if !s.etm {
+		if len(pt) < ml {
+			return nil, false
+		}
+		mac, pt = pt[len(pt)-ml:], pt[:len(pt)-ml]
+		if !s.checkMAC(x, typ, rec[1], rec[2], pt, mac) {
+			return nil, false
+		}
+	}
+	x.seq++
+	return pt, true
+}
+
+// checkMAC verifies a record MAC: HMAC(seq, type, version, length, data).
+func (s *TLSDecrypt) checkMAC(x *tlsDecDir, typ, v0, v1 byte, data, mac []byte) bool {
+	var hdr [13]byte
+	binary.BigEndian.PutUint64(hdr[:], x.seq)
+	hdr[8], hdr[9], hdr[10] = typ, v0, v1
+	binary.BigEndian.PutUint16(hdr[11:], uint16(len(data)))
+	m := hmac.New(s.suite.macHash(), x.macKey)
+	m.Write(hdr[:])
+	m.Write(data)
+	var sum [64]byte
+	return hmac.Equal(m.Sum(sum[:0]), mac)
 }
 
 // keys13 installs TLS 1.3 handshake (app false) or application traffic keys
@@ -739,13 +910,11 @@ func (d *Decoder) h1Data(s *TLSDecrypt, dir int, f *Frame, b []byte) int {
 		}
 		h := &d.httpHdr
 		noBody := dir != s.dirOf(true) && s.heads > 0
-		n, need := httpMessageLen(h, m, noBody)
+		n, _ := httpMessageLen(h, m, noBody)
 		if n == 0 {
-			if !need && h.HeadLen > 0 {
-				n = h.HeadLen // body runs to the close: show the head now
-			} else {
-				return used
-			}
+			// the head is incomplete, or the body runs to the close, which
+			// tshark's TLS desegmentation never sees the end of
+			return used
 		}
 		if n > len(m) {
 			return used

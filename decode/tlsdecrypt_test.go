@@ -17,6 +17,12 @@ const tlsLab = "../testdata/tls"
 // tlsSession returns the TCP payloads of a lab capture in capture order,
 // each tagged with its direction (0 client → server, 1 back), and its key log.
 func tlsSession(t testing.TB, name string) ([][]byte, []int, *KeyLog) {
+	segs, dirs, _, kl := tlsSessions(t, name)
+	return segs, dirs, kl
+}
+
+// tlsSessions is tlsSession with each payload's client port (its connection).
+func tlsSessions(t testing.TB, name string) ([][]byte, []int, []uint16, *KeyLog) {
 	t.Helper()
 	kl, err := LoadKeyLog(filepath.Join(tlsLab, name+".keys"))
 	if err != nil {
@@ -31,6 +37,7 @@ func tlsSession(t testing.TB, name string) ([][]byte, []int, *KeyLog) {
 	var f Frame
 	var segs [][]byte
 	var dirs []int
+	var conns []uint16
 	for {
 		p, err := r.Next()
 		if err != nil {
@@ -41,14 +48,15 @@ func tlsSession(t testing.TB, name string) ([][]byte, []int, *KeyLog) {
 		if !f.Has(ProtoTCP) || len(f.Payload) == 0 {
 			continue
 		}
-		dir := 0
+		dir, port := 0, f.TCP.SrcPort
 		if f.TCP.SrcPort == 443 {
-			dir = 1
+			dir, port = 1, f.TCP.DstPort
 		}
 		segs = append(segs, append([]byte(nil), f.Payload...))
 		dirs = append(dirs, dir)
+		conns = append(conns, port)
 	}
-	return segs, dirs, kl
+	return segs, dirs, conns, kl
 }
 
 // TestTLSDecryptLab decrypts every lab session directly (no package flow)
@@ -60,15 +68,20 @@ func TestTLSDecryptLab(t *testing.T) {
 	}
 	for _, p := range names {
 		name := strings.TrimSuffix(filepath.Base(p), ".pcapng")
-		segs, dirs, kl := tlsSession(t, name)
+		segs, dirs, conns, kl := tlsSessions(t, name)
 		d := NewDecoder(Options{KeyLog: kl})
-		s := d.NewTLSDecrypt()
+		sess := map[uint16]*TLSDecrypt{}
 		var f Frame
 		h1, h2 := 0, 0
 		for i, b := range segs {
 			f.Number++
 			f.reset()
 			f.TS = int64(i)
+			s := sess[conns[i]]
+			if s == nil {
+				s = d.NewTLSDecrypt()
+				sess[conns[i]] = s
+			}
 			d.TLSSegment(s, dirs[i], &f, b)
 			if f.Has(ProtoHTTP) {
 				h1++
@@ -77,13 +90,20 @@ func TestTLSDecryptLab(t *testing.T) {
 				h2++
 			}
 		}
-		if s.dirs[0].failed || s.dirs[1].failed {
-			t.Errorf("%s: decryption failed (client %v, server %v)", name, s.dirs[0].failed, s.dirs[1].failed)
+		for port, s := range sess {
+			if s.dirs[0].failed || s.dirs[1].failed {
+				t.Errorf("%s port %d: decryption failed (client %v, server %v)", name, port, s.dirs[0].failed, s.dirs[1].failed)
+			}
+			if s.suite == nil {
+				t.Errorf("%s port %d: no cipher suite", name, port)
+				continue
+			}
+			t.Logf("%s port %d: suite %#04x version %#04x, encrypt-then-MAC %v", name, port, s.suite.id, s.version, s.etm)
 		}
 		if h1+h2 == 0 {
 			t.Errorf("%s: no HTTP decrypted", name)
 		}
-		t.Logf("%s: suite %#04x version %#04x: %d HTTP/1.x, %d HTTP/2 frames", name, s.suite.id, s.version, h1, h2)
+		t.Logf("%s: %d connections, %d HTTP/1.x, %d HTTP/2 frames", name, len(sess), h1, h2)
 	}
 }
 

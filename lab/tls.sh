@@ -22,7 +22,8 @@ CIP=10.77.0.1 SIP=10.77.0.2
 HOST=shop.tls-lab.example
 BASE=https://$HOST
 ALL=(tls12-rsa-aes128gcm-h1 tls12-ecdsa-aes256gcm-h2 tls12-rsa-chacha20-h1 tls12-ecdsa-chacha20-h2
-  tls13-aes128gcm-h2 tls13-aes256gcm-h1 tls13-chacha20-h2 https-slow-h1 https-slow-h2)
+  tls13-aes128gcm-h2 tls13-aes256gcm-h1 tls13-chacha20-h2 https-slow-h1 https-slow-h2
+  tls12-rsa-aes128cbc-h1 tls12-openssl-aes256cbc-etm)
 
 down() {
   ip netns pids $SRV 2>/dev/null | xargs -r kill 2>/dev/null || true
@@ -72,8 +73,12 @@ run() {
   sleep 0.5
   kill $dump; wait $dump || true
   kill $srv; wait $srv 2>/dev/null || true
-  # The capture must decrypt with its key log: tshark finds HTTP or HTTP/2 in it.
-  local n
+  check "$name"
+}
+
+# check NAME: the capture must decrypt with its key log (tshark finds HTTP or HTTP/2 in it); keep both.
+check() {
+  local name=$1 n
   n=$(tshark -n -o tls.keylog_file:"$WORK/$name.keys" -r "$WORK/$name.pcapng" -Y 'http || http2' 2>/dev/null | wc -l)
   if [ "$n" -eq 0 ]; then echo "$name: tshark decrypts nothing" >&2; exit 1; fi
   cp "$WORK/$name.pcapng" "$WORK/$name.keys" "$OUT/"
@@ -90,6 +95,26 @@ s_tls12-ecdsa-chacha20-h2()  { s12 ECDHE-ECDSA-CHACHA20-POLY1305 curl_ --http2 -
 s_tls13-aes128gcm-h2()       { run $1 -- get_ -h2 "${page[@]}"; }
 s_tls13-aes256gcm-h1()       { run $1 -- curl_ --http1.1 --tls13-ciphers TLS_AES_256_GCM_SHA384 "${page[@]}"; }
 s_tls13-chacha20-h2()        { run $1 -- curl_ --http2 --tls13-ciphers TLS_CHACHA20_POLY1305_SHA256 "${page[@]}"; }
+s_tls12-rsa-aes128cbc-h1()   { s12 ECDHE-RSA-AES128-SHA curl_ --http1.1 --tls-max 1.2 --ciphers ECDHE-RSA-AES128-SHA "${page[@]}"; }
+# OpenSSL's s_server (-www: an HTTP/1.0 status page, the body runs to the close) negotiates encrypt_then_mac
+# for CBC suites, which Go's server does not; it writes the key log itself.
+s_tls12-openssl-aes256cbc-etm() {
+  local name=$1
+  openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=$HOST" -days 1 -keyout "$WORK/ossl.key" -out "$WORK/ossl.crt" 2>/dev/null
+  rm -f "$WORK/$name.keys"
+  ip netns exec $SRV openssl s_server -quiet -accept 443 -www -cert "$WORK/ossl.crt" -key "$WORK/ossl.key" \
+    -tls1_2 -cipher ECDHE-RSA-AES256-SHA384 -keylogfile "$WORK/$name.keys" >/dev/null 2>&1 &
+  local srv=$!
+  sleep 0.5
+  ip netns exec $CLI tcpdump -q -i tls-c0 -s 0 -w "$WORK/$name.pcapng" --immediate-mode 2>/dev/null &
+  local dump=$!
+  sleep 1
+  curl_ --http1.1 "$BASE/" "$BASE/"
+  sleep 0.5
+  kill $dump; wait $dump || true
+  kill $srv; wait $srv 2>/dev/null || true
+  check "$name"
+}
 slow=("$BASE/" "$BASE/static/app.js" "$BASE/api/report" "$BASE/static/site.css")
 s_https-slow-h1()            { run $1 -- get_ "${slow[@]}"; }
 s_https-slow-h2()            { run $1 -- get_ -h2 "${slow[@]}"; }
