@@ -111,8 +111,8 @@ func Build(t *Tree, f *decode.Frame, o Options) {
 		}
 		tcpData := i > 0 && f.Layers[i-1].Proto == decode.ProtoTCP &&
 			(f.PDUSegment || f.Analysis.Flags&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0)
-		if l.Proto == decode.ProtoData && (f.Fragment || b.skipData || tcpData) {
-			// An IP fragment's payload waits for reassembly, and ICMP echo
+		if l.Proto == decode.ProtoData && (b.skipData || tcpData) {
+			// A PDU segment or retransmission shows "TCP segment data", ICMP echo
 			// data shows inside the ICMP tree: tshark shows no Data protocol.
 			b.skipData = false
 			continue
@@ -121,6 +121,9 @@ func Build(t *Tree, f *decode.Frame, o Options) {
 		if fn := builderFor(l.Proto); fn != nil {
 			b.layer = i
 			fn(&b, l, data)
+			if l.Proto == decode.ProtoTCP && i == len(f.Layers)-1 {
+				b.undissectedTCP()
+			}
 			continue
 		}
 		n := l.Len
@@ -143,3 +146,40 @@ func protoTitle(p decode.Proto) string {
 var titles = map[decode.Proto]string{
 	decode.ProtoTLS: "Transport Layer Security",
 }
+
+// undissectedTCP adds the Data protocol for a TCP payload no dissector
+// claimed (the decoder tried one on its port and gave up; tshark then shows
+// the bytes as data).
+func (b *Builder) undissectedTCP() {
+	f := b.Frame
+	t := &f.TCP
+	if t.PayloadLen == 0 || len(f.Payload) == 0 || f.PDUSegment || t.Short || t.BadHdrLen ||
+		f.Analysis.Flags&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0 ||
+		httpPort(t.SrcPort) || httpPort(t.DstPort) {
+		return // on an HTTP port tshark keeps unparsed bytes for a body it expects
+	}
+	b.depth, b.proto = 0, decode.ProtoData
+	p := f.Payload[:min(len(f.Payload), t.PayloadLen)]
+	if off, ok := subOffset(f.Data, p); ok {
+		b.base, b.src = off, SrcFrame
+	} else {
+		b.base = 0
+	}
+	b.embeddedData(0, p)
+	b.skipData = false
+	b.addProtocol("data")
+}
+
+// subOffset is inner's offset in outer when it is a sub-slice of it.
+func subOffset(outer, inner []byte) (int, bool) {
+	if len(outer) == 0 || len(inner) == 0 {
+		return 0, false
+	}
+	o := cap(outer) - cap(inner)
+	if o < 0 || o+len(inner) > len(outer) || &outer[o] != &inner[0] {
+		return 0, false
+	}
+	return o, true
+}
+
+func httpPort(p uint16) bool { return p == 80 || p == 8080 || p == 3128 || p == 8000 }

@@ -310,12 +310,11 @@ func uFunc(c uint8) string {
 }
 
 // buildData is Wireshark's "data" protocol: bytes no dissector claimed.
+// tshark -V prints its bytes under the protocol line.
 func buildData(b *Builder, l decode.Layer, d []byte) {
 	n := min(l.Len, len(d))
-	b.Openf("data", 0, n, "Data (%s)", Plural(n, "byte"))
-	b.Add("data.data", 0, n, "Data: "+BytesLabel(d[:n]))
-	b.Gen("data.len", "Length: %d", n)
-	b.Close()
+	b.embeddedData(0, d[:n])
+	b.skipData = false
 }
 
 var pppoeCodes = map[uint8]string{0: "Session Data", 9: "Active Discovery Initiation (PADI)", 7: "Active Discovery Offer (PADO)", 0x19: "Active Discovery Request (PADR)", 0x65: "Active Discovery Session-confirmation (PADS)", 0xa7: "Active Discovery Terminate (PADT)"}
