@@ -263,7 +263,7 @@ type detailTally struct {
 	lineMiss            map[string]int
 	orderMiss           map[string]int // "tshark  ≠  ours" protocol sequences
 	orderEx             map[string]string
-	where               string         // capture#frame being compared
+	where               string // capture#frame being compared
 }
 
 var digits = regexp.MustCompile(`\d+`)
