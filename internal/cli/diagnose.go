@@ -88,6 +88,7 @@ func runDiagnose(env *Env, s *opt.Set) error {
 	}
 	err = runFile(env, pos[0], cfg, func(f *decode.Frame) error { eng.Add(f); return nil })
 	stopped := errors.Is(err, errInterrupted)
+	var readErr error // a damaged or truncated capture: reported after the diagnosis, exit 1 as read
 	if err != nil {
 		if _, ok := err.(*UsageError); ok {
 			return err
@@ -96,7 +97,11 @@ func runDiagnose(env *Env, s *opt.Set) error {
 		if n == 0 {
 			return err
 		}
-		fmt.Fprintf(env.Stderr, "wirewatch: warning: %v; diagnosing the %d frames read before it\n", err, n)
+		if stopped {
+			fmt.Fprintf(env.Stderr, "wirewatch: warning: %v; diagnosing the %d frames read before it\n", err, n)
+		} else {
+			readErr = fmt.Errorf("%w (the diagnosis covers the %d frames read before it)", err, n)
+		}
 	}
 	eng.Flush(0)
 	d := report.NewDiagnosis(pos[0], eng)
@@ -132,6 +137,9 @@ func runDiagnose(env *Env, s *opt.Set) error {
 	}
 	if stopped {
 		return silentExit(ExitInterrupted) // the warning above said why
+	}
+	if readErr != nil {
+		return readErr
 	}
 	if failOn != "" {
 		n := 0

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -40,11 +41,19 @@ func follow(env *Env, o *statsOpts) error {
 		return err
 	}
 	po.Flow.OnData = fs.OnData()
-	if err := runFile(env, path, po, fs.Frame); err != nil {
+	err = runFile(env, path, po, fs.Frame)
+	if _, usage := err.(*UsageError); usage || errors.Is(err, errInterrupted) {
 		return err
 	}
-	if err := fs.Done(); err != nil {
-		return fmt.Errorf("follow: %s in %s", strings.TrimPrefix(err.Error(), report.ErrNoConversation.Error()+": "), path)
+	if derr := fs.Done(); derr != nil {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("follow: %s in %s", strings.TrimPrefix(derr.Error(), report.ErrNoConversation.Error()+": "), path)
 	}
-	return fs.F.WriteText(env.Stdout)
+	// As tshark: the data read is printed, then a capture error (exit 1).
+	if werr := fs.F.WriteText(env.Stdout); err == nil {
+		err = werr
+	}
+	return err
 }

@@ -336,3 +336,35 @@ func TestHostileWriteCustomBlocks(t *testing.T) {
 	}
 	t.Logf("read -w: %d of 3 written files list exactly the frames of tshark -w's", same)
 }
+
+// TestTruncatedCaptureExitStatus: on a capture cut short every subcommand
+// prints what it read and then the error, and exits 1 as read does (tshark
+// prints its statistics with the error, too).
+func TestTruncatedCaptureExitStatus(t *testing.T) {
+	full, err := os.ReadFile(hostileFile("bogus-chunks.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "cut.pcap")
+	if err := os.WriteFile(path, full[:len(full)-30], 0o644); err != nil { // the last record cut short
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string // in the output
+	}{
+		{[]string{"read"}, "GET /after9 HTTP/1.1"},
+		{[]string{"stats", "expert", "--all"}, "Chats"},
+		{[]string{"stats", "conv", "tcp"}, "TCP Conversations"},
+		{[]string{"stats", "summary"}, "Number of packets"},
+		{[]string{"stats", "io", "--format", "json"}, "intervals"},
+		{[]string{"follow", "tcp", "0"}, "GET /chunk0"},
+		{[]string{"diagnose"}, "Transactions:"},
+		{[]string{"diagnose", "--format", "json"}, `"summary"`},
+	} {
+		code, out, errs := runReadCmd(t, nil, append(c.args, path)...)
+		if code != ExitBadInput || !strings.Contains(out, c.want) || !strings.Contains(errs, "cut.pcap") {
+			t.Errorf("%v: exit %d (want 1), output has %q: %v, stderr %q", c.args, code, c.want, strings.Contains(out, c.want), errs)
+		}
+	}
+}

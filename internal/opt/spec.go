@@ -194,9 +194,9 @@ names the culprit, most important finding first.`,
 		fSingle,
 		fMaxFlows,
 	},
-	Footer: `Exit status: 0 when the capture was read, whatever was found; 1 unreadable
-input; 2 usage; 3 with --fail-on when a finding reached that severity; 130
-interrupted (Ctrl-C).
+	Footer: `Exit status: 0 when the capture was read, whatever was found; 1 unreadable,
+damaged or truncated input (as read: what was read is diagnosed first); 2 usage;
+3 with --fail-on when a finding reached that severity; 130 interrupted (Ctrl-C).
 
 Examples:
   wirewatch diagnose examples/fail-open.pcapng
