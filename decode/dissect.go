@@ -58,17 +58,42 @@ func (d *Decoder) linkOther(f *Frame, b []byte, off int) bool {
 	switch f.Layers[len(f.Layers)-1].Proto {
 	case ProtoLLC:
 		if f.Eth.HasSNAP {
-			// Cisco's OUI: PVST+ BPDUs.
-			if f.Eth.SNAPOUI == 0x00000c && f.Eth.SNAPType == 0x010b {
+			if f.Eth.SNAPOUI != 0x00000c { // Cisco's OUI
+				return false
+			}
+			switch f.Eth.SNAPType {
+			case 0x010b: // PVST+ BPDU
 				return decodeSTP(f, b, off)
+			case 0x2000:
+				return decodeCDP(f, b, off)
 			}
 			return false
 		}
 		if f.Eth.DSAP == 0x42 && f.Eth.SSAP == 0x42 {
 			return decodeSTP(f, b, off)
 		}
+	case ProtoEth, ProtoVLAN, ProtoIEEE8021AD, ProtoSLL:
+		if lastEtherType(f) == 0x88cc {
+			return decodeLLDP(f, b, off)
+		}
 	}
 	return false
+}
+
+// lastEtherType returns the EtherType that names the payload after f's last
+// link layer.
+func lastEtherType(f *Frame) uint16 {
+	switch f.Layers[len(f.Layers)-1].Proto {
+	case ProtoVLAN, ProtoIEEE8021AD:
+		if len(f.VLANs) > 0 {
+			return f.VLANs[len(f.VLANs)-1].Type
+		}
+	case ProtoSLL:
+		return f.SLL.Protocol
+	case ProtoEth:
+		return f.Eth.Type
+	}
+	return 0
 }
 
 // tcpOther tries the dissector registered for TCP port port on payload p.
@@ -119,6 +144,10 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendIGMPInfo(dst, b)
 	case ProtoSTP:
 		dst = appendSTPInfo(dst, b)
+	case ProtoLLDP:
+		dst = appendLLDPInfo(dst, b)
+	case ProtoCDP:
+		dst = appendCDPInfo(dst, b)
 	default:
 		return dst, false
 	}
@@ -150,6 +179,10 @@ func (f *Frame) otherProtoColumn() string {
 		return "QUIC"
 	case ProtoSTP:
 		return "STP"
+	case ProtoLLDP:
+		return "LLDP"
+	case ProtoCDP:
+		return "CDP"
 	case ProtoIGMP:
 		switch IGMPVersion(b) {
 		case 1:

@@ -113,6 +113,8 @@ var dissectorCases = []*dissectCase{
 			"Handshake and 1-RTT packets; wirewatch decrypts Initial packets only"},
 	{proto: decode.ProtoIGMP, manifest: "igmp", floor: 98},
 	{proto: decode.ProtoSTP, manifest: "stp", floor: 98},
+	{proto: decode.ProtoLLDP, manifest: "lldp", floor: 98},
+	{proto: decode.ProtoCDP, manifest: "cdp", floor: 98},
 }
 
 // TestDissectorsMatchTshark compares each dissector of decode/dissect.go
@@ -346,6 +348,11 @@ var dissectSeeds = [][]byte{
 	// LLC).
 	{0, 0, 0, 0, 0, 0x80, 0, 0x52, 0x54, 0, 0x2f, 0x9f, 0x43, 0, 0, 0, 0, 0x80, 0, 0x52, 0x54, 0, 0x2f, 0x9f, 0x43,
 		0x80, 0x0a, 0, 0, 0x14, 0, 2, 0, 0x0f, 0},
+	// LLDPDU: chassis MAC, port name, TTL, system name, End.
+	{2, 7, 4, 8, 0, 0x27, 0x1f, 8, 0x22, 4, 10, 5, 'E', 't', 'h', 'e', 'r', 'n', 'e', 't', '1', 6, 2, 0, 120,
+		10, 3, 'r', 't', 'r', 0, 0},
+	// CDP: version, TTL, checksum, device ID, port ID.
+	{2, 180, 0x12, 0x34, 0, 1, 0, 6, 'S', '1', 0, 3, 0, 8, 'F', 'a', '0', '1'},
 	// IGMPv3 report joining 224.0.0.251.
 	{0x22, 0, 0xf9, 0x04, 0, 0, 0, 1, 4, 0, 0, 0, 224, 0, 0, 251},
 	// DHCPv6 Solicit: client ID (DUID-LLT), ORO, elapsed time, IA_NA
