@@ -24,7 +24,7 @@ W="$PY $LAB/wwlab.py"
 
 ALL_SCENARIOS=(http fail-open fail-open-arp tls-ocsp dns-server-timeout packet-loss server-think-time connection-refused
   middlebox-reset syn-retransmission pmtu-blackhole zero-window hostile-http office-mix dual-stack ipv6-broken
-  nagle-delayed-ack dns-slow window-limited)
+  nagle-delayed-ack dns-slow window-limited tls-crl)
 
 NSP=${NSP:-ww}                        # namespace prefix: NSP=diaglab gives diaglab-lan, diaglab-c1, ...
 NS_CLIENTS=($NSP-c1 $NSP-c2 $NSP-c3 $NSP-c4)
@@ -73,6 +73,8 @@ SLOW_DNS=${SLOW_DNS:-172.16.9.57}  # dns-slow: the slow resolver's address (data
 WIN_RCVBUF=${WIN_RCVBUF:-4096}     # window-limited: SO_RCVBUF of the slow downloader (its receive window ~ half)
 WIN_SIZE=${WIN_SIZE:-40000}        # window-limited: bytes per download
 WIN_HOST=${WIN_HOST:-files.tailspin-dl.example} # window-limited: the download server (WAN)
+CRL=${CRL:-198.18.99.19}           # tls-crl: the CA's CRL distribution point (dropped by the ISP)
+CRL_TIMEOUT=${CRL_TIMEOUT:-4}      # tls-crl: seconds the client's TLS stack waits for it
 EXTRA_ZONE=()                      # more zone entries (AAAA records) a scenario adds
 ZONE=(www.northwind.example=$WWW cdn.northwind-static.example=$CDN app.fabrikam-portal.example=$APP
   mx.contoso-partner.example=$MX files.tailspin-dl.example=$DL intranet.lab.internal=$INTRANET
@@ -701,6 +703,34 @@ s_window-limited() {
   capture_stop
 }
 
+s_tls-crl() {
+  # like tls-ocsp, but TLS 1.3 and a CRL: the certificate names a CRL distribution point; PC-DORA's TLS stack fetches
+  # the CRL before it accepts the server's Finished and sends its own, the CRL server is unreachable (the ISP drops
+  # it) and the stack soft-fails after CRL_TIMEOUT seconds
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$SDIR/key.pem" -out "$SDIR/cert.pem" -days 30 \
+    -subj "/CN=secure.northwind.example" -addext "subjectAltName=DNS:secure.northwind.example" \
+    -addext "crlDistributionPoints=URI:http://crl.northwind-ca.example/northwind-root.crl" 2>/dev/null
+  nsx $NSP-isp iptables -A FORWARD -d $CRL -j DROP
+  EXTRA_ZONE=(crl.northwind-ca.example=$CRL)
+  start_wanem
+  start_servers
+  spawn nsx $NSP-srv $W http --bind $WWW --port 443 --tls "$SDIR/cert.pem,$SDIR/key.pem"
+  sleep 0.5
+  meta timeout_s=$CRL_TIMEOUT ocsp='"'$CRL'"' ocsp_port=80 ocsp_name='"crl.northwind-ca.example"' agent_client='"'$LAN_NET.11'"' \
+    clients='["'$LAN_NET.11'","'$LAN_NET.12'","'$LAN_NET.13'"]'
+  capture_start
+  client $NSP-c1 tlsget --tls13 --ocsp crl.northwind-ca.example:80:$CRL_TIMEOUT https://secure.northwind.example/account \
+    https://secure.northwind.example/orders https://secure.northwind.example/invoices &
+  local c1=$!
+  sleep 0.4
+  client $NSP-c2 tlsget --tls13 https://secure.northwind.example/account https://secure.northwind.example/orders
+  client $NSP-c3 browse http://www.northwind.example/ http://www.northwind.example/css/site.css
+  wait $c1
+  capture_stop
+  nsx $NSP-isp iptables -D FORWARD -d $CRL -j DROP
+  EXTRA_ZONE=()
+}
+
 run_one() {
   local name=$1 out=$1${SUFFIX:-}
   SDIR="$WORK/$out"
@@ -717,7 +747,7 @@ run_one() {
   fi
   [[ -s $SDIR/capture.pcapng ]] || editcap -F pcapng "$SDIR/capture.pcap" "$SDIR/capture.pcapng"
   meta wall_time_s=$((SECONDS - t0)) name='"'$name'"' \
-    knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU',"OCSP_TIMEOUT":'$OCSP_TIMEOUT',"V6_LAN":"'$V6_LAN'","V6_WWW":"'$V6_WWW'","V6_CDN":"'$V6_CDN'","V6_FALLBACK":'$V6_FALLBACK',"NAGLE_WAN":'$NAGLE_WAN',"NAGLE_REQUESTS":'$NAGLE_REQUESTS',"NAGLE_BODY":'$NAGLE_BODY',"DNS_SLOW":'$DNS_SLOW',"WIN_RCVBUF":'$WIN_RCVBUF',"WIN_SIZE":'$WIN_SIZE',"WIN_HOST":"'$WIN_HOST'","SLOW_DNS":"'$SLOW_DNS'"}'
+    knobs='{"FILTER_HOST":"'$FILTER'","FILTER_PORT":'$FILTER_PORT',"AGENT_TIMEOUT":'$AGENT_TIMEOUT',"DNS_TIMEOUT":'$DNS_TIMEOUT',"THINK_SEARCH":'$THINK_SEARCH',"THINK_REPORT":'$THINK_REPORT',"REFUSED_PORT":'$REFUSED_PORT',"LOSS":'$LOSS',"SEED":'$SEED',"TUNNEL_MTU":'$TUNNEL_MTU',"OCSP_TIMEOUT":'$OCSP_TIMEOUT',"V6_LAN":"'$V6_LAN'","V6_WWW":"'$V6_WWW'","V6_CDN":"'$V6_CDN'","V6_FALLBACK":'$V6_FALLBACK',"NAGLE_WAN":'$NAGLE_WAN',"NAGLE_REQUESTS":'$NAGLE_REQUESTS',"NAGLE_BODY":'$NAGLE_BODY',"DNS_SLOW":'$DNS_SLOW',"WIN_RCVBUF":'$WIN_RCVBUF',"WIN_SIZE":'$WIN_SIZE',"WIN_HOST":"'$WIN_HOST'","CRL":"'$CRL'","CRL_TIMEOUT":'$CRL_TIMEOUT',"SLOW_DNS":"'$SLOW_DNS'"}'
   cp "$SDIR/capture.pcapng" "$OUT/$out.pcapng"
   $PY "$LAB/truth.py" "$SDIR" "$OUT/$out.truth.json" "$out.pcapng"
   say "$out: $(stat -c %s "$OUT/$out.pcapng") bytes, $(capinfos -c -M "$OUT/$out.pcapng" | awk -F: '/Number of packets/{print $2}') packets"

@@ -45,6 +45,7 @@ HOSTS = {
     "192.168.77.50": "licence/proxy box of the endpoint agent (switched off)",
     "10.99.8.20": "URL-filter server urlfilter.av-cloud.example (behind a VPN that is down)",
     "172.16.9.57": "slow DNS forwarder (data centre)",
+    "198.18.99.19": "CRL distribution point crl.northwind-ca.example (down, silently dropped)",
     "2001:db8:77:1::1": "site router (LAN side, IPv6)",
     "2001:db8:77:1::11": "client PC-DORA, IPv6 (MAC a4:bb:6d:5e:10:11)",
     "2001:db8:77:1::12": "client PC-EMIL, IPv6 (MAC 70:85:c2:3f:20:12)",
@@ -868,12 +869,60 @@ def sc_window(meta, cap, ev):
     return rc, sorted(affected), sorted(ok), victims, []
 
 
+def sc_tls_crl(meta, cap, ev):
+    """TLS 1.3 held by a CRL fetch: the held flight is the client's first data after the server's first data (its
+    Finished), not a ClientKeyExchange as in TLS 1.2."""
+    to, crl, client = meta["timeout_s"], meta["ocsp"], meta["agent_client"]
+    victims = []
+    for e in sorted((e for e in ev if e["ev"] == "tls" and e["client"] == client), key=lambda e: e["t_connected"]):
+        oc = e.get("ocsp")
+        if not oc or oc["result"] != "timeout":
+            fail("the CRL fetch did not time out: %s" % oc)
+        fr = cap.conn(e["client"], e["sport"], e["dst"], e["dport"])
+        sdata = [f for f in fr if f["ip.src"] == e["dst"] and f["tcp.len"] not in ("", "0")]
+        held = [f for f in fr if f["ip.src"] == client and f["tcp.len"] not in ("", "0") and sdata and f["n"] > sdata[0]["n"]]
+        if not held:
+            fail("no client flight after the server's on %s" % e["sport"])
+        held = held[0]
+        before = [f for f in fr if f["n"] < held["n"]][-1]
+        syns = [f for f in cap.where(ip_src=client, ip_dst=crl, tcp_srcport=oc["sport"], tcp_dstport=meta["ocsp_port"]) if syn(f)]
+        if not syns:
+            fail("no SYN to the CRL server")
+        from_syn = held["t"] - syns[0]["t"]
+        if not (to - 0.05 <= from_syn <= to + 0.5):
+            fail("the client's Finished came %.3f s after the CRL SYN" % from_syn)
+        victims.append({
+            "client": client, "tcp_stream": int(held["tcp.stream"]),
+            "five_tuple": tuple5("tcp", client, e["sport"], e["dst"], e["dport"]), "request": "GET " + e["uri"],
+            "sni": e["host"], "tls": "1.3", "stall_s": r(held["t"] - before["t"], 3), "stall_from_first_culprit_syn_s": r(from_syn, 3),
+            "stall_measured_from": "last packet of the server's flight (its Finished)",
+            "frames": {"before_stall": before["n"], "client_finished": held["n"], "culprit_syns": [f["n"] for f in syns]},
+            "culprit_connection": tuple5("tcp", client, oc["sport"], crl, meta["ocsp_port"])})
+    if any(f["ip.src"] == crl for f in cap.frames):
+        fail("the CRL server answered")
+    others = sorted({e["client"] for e in ev if e["ev"] in ("tls", "http") and e["client"] != client})
+    for c in others:
+        if any(f["ip.src"] == c and f["ip.dst"] == crl for f in cap.frames):
+            fail("%s contacted the CRL server" % c)
+    rc = {"category": "blocked-on-unreachable-dependency",
+          "summary": "The TLS stack on %s fetches the certificate's CRL (distribution point "
+          "http://crl.northwind-ca.example/northwind-root.crl) before it finishes each TLS 1.3 handshake. The CRL "
+          "server %s:%d is unreachable and silently dropped; after the server's flight (ServerHello ... Finished) the "
+          "client looks it up, sends SYNs that get no answer, waits %g s, soft-fails and only then sends its Finished. "
+          "Each of %d HTTPS connections starts %g s late. %s, without online revocation checks, connect at once." % (
+              client, crl, meta["ocsp_port"], to, len(victims), to, " and ".join(others)),
+          "culprit": {"host": crl, "port": meta["ocsp_port"], "proto": "tcp", "timeout_s": to,
+                      "role": "CRL distribution point of the server certificate's CA",
+                      "behaviour": "no SYN/ACK, no RST, no ICMP (silently dropped)"}}
+    return rc, [client], others, victims, []
+
+
 SCENARIOS = {"http": sc_http, "fail-open": sc_fail_open, "fail-open-arp": sc_fail_open_arp, "tls-ocsp": sc_tls_ocsp, "dns-server-timeout": sc_dns, "packet-loss": sc_loss,
              "server-think-time": sc_think, "connection-refused": sc_refused, "middlebox-reset": sc_mbreset,
              "syn-retransmission": sc_synretx, "pmtu-blackhole": sc_pmtu, "zero-window": sc_zero,
              "hostile-http": sc_hostile, "office-mix": sc_office_mix, "dual-stack": sc_dual_stack,
              "ipv6-broken": sc_ipv6_broken, "nagle-delayed-ack": sc_nagle, "dns-slow": sc_dns_slow,
-             "window-limited": sc_window}
+             "window-limited": sc_window, "tls-crl": sc_tls_crl}
 
 
 def main():

@@ -515,7 +515,7 @@ def cmd_browse(a):
 
 
 def cmd_tlsget(a):
-    """HTTPS GETs, one connection each, TLS 1.2. With --ocsp the client behaves like a TLS stack that checks the
+    """HTTPS GETs, one connection each, TLS 1.2 (--tls13: 1.3). With --ocsp the client behaves like a TLS stack that checks the
     server certificate's revocation status online before it finishes the handshake: once the server's first flight
     is in, it connects to the OCSP responder (timeout), then sends its own second flight (soft fail)."""
     open_log(a.log)
@@ -529,7 +529,8 @@ def cmd_tlsget(a):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
-        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        if not a.tls13:
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_2
         inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
         obj = ctx.wrap_bio(inc, out, server_hostname=host)
         s = socket.create_connection((ip, 443), timeout=20)
@@ -823,7 +824,8 @@ def main(argv):
     t = sub.add_parser("tlsget")
     t.add_argument("--name", required=True)
     t.add_argument("--log")
-    t.add_argument("--ocsp", help="OCSP_HOST:PORT:TIMEOUT_S")
+    t.add_argument("--ocsp", help="OCSP_HOST:PORT:TIMEOUT_S (or a CRL distribution point: the same wait)")
+    t.add_argument("--tls13", action="store_true", help="allow TLS 1.3 (default: at most TLS 1.2)")
     t.add_argument("--pause", type=float, default=0.3)
     t.add_argument("url", nargs="+")
     x = sub.add_parser("hostile")
