@@ -387,7 +387,7 @@ func compareDetail(tl *detailTally, reg *field.Registry, tr *detail.Tree, pkt []
 		}
 	}
 	for _, n := range tr.Nodes {
-		if n.Depth == 0 && n.Field != "" && !strings.Contains(n.Field, ".") {
+		if n.Depth == 0 && n.Field != "" && (!strings.Contains(n.Field, ".") || strings.HasPrefix(n.Field, "_ws.")) {
 			gProtos = append(gProtos, n.Field)
 		}
 	}
