@@ -66,8 +66,13 @@ type Interface struct {
 	Section, ID int
 }
 
-// Reader yields the packets of one capture, in file order.
-type Reader interface {
+// Reader is a Source; the name files have always used.
+type Reader = Source
+
+// Source yields packets in capture order: a capture file (Open, NewReader)
+// or live interfaces (capture/live.Source), so that whoever consumes
+// packets (package pipeline) takes either.
+type Source interface {
 	// Next returns the next packet, io.EOF at the clean end, or a *FormatError.
 	// After a FormatError that the reader recovered from (Resumable), Next may
 	// be called again; otherwise the reader is done.

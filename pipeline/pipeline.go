@@ -22,7 +22,9 @@ import (
 	"github.com/wirewatch/wirewatch/flow"
 )
 
-// Source is where Run reads packets from: a capture.Reader for a file.
+// Source is where Run reads packets from: any capture.Source, a file
+// (capture.Open) or live interfaces (capture/live.Source, whose Next waits
+// with the context given to SetContext and returns its error at the end).
 type Source interface {
 	// Next returns the next packet, io.EOF at the end, or an error; a
 	// *capture.FormatError with Resumable set is skipped (see Config.Warn).

@@ -48,7 +48,7 @@ func startLive(t *testing.T, ns string, cfg live.Config) *liveCapture {
 func (lc *liveCapture) run(ctx context.Context) {
 	defer close(lc.done)
 	for {
-		p, err := lc.src.Next(ctx)
+		p, err := lc.src.NextContext(ctx)
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
 				lc.err = err
@@ -359,11 +359,11 @@ func TestNextAllocatesNothing(t *testing.T) {
 	}
 	time.Sleep(100 * time.Millisecond) // blocks retire
 	ctx := context.Background()
-	if _, err := lc.src.Next(ctx); err != nil { // first call registers ctx
+	if _, err := lc.src.NextContext(ctx); err != nil { // first call registers ctx
 		t.Fatal(err)
 	}
 	allocs := testing.AllocsPerRun(200, func() {
-		if _, err := lc.src.Next(ctx); err != nil {
+		if _, err := lc.src.NextContext(ctx); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -15,10 +15,16 @@ type Source struct{ ifaces []capture.Interface }
 // Open reports ErrUnsupported outside Linux.
 func Open(cfg Config) (*Source, error) { return nil, ErrUnsupported }
 
-// Next reports ErrUnsupported outside Linux.
-func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
+// NextContext reports ErrUnsupported outside Linux.
+func (s *Source) NextContext(ctx context.Context) (capture.Packet, error) {
 	return capture.Packet{}, ErrUnsupported
 }
+
+// Next reports ErrUnsupported outside Linux.
+func (s *Source) Next() (capture.Packet, error) { return capture.Packet{}, ErrUnsupported }
+
+// SetContext does nothing outside Linux.
+func (s *Source) SetContext(ctx context.Context) {}
 
 // ReadPacket reports ErrUnsupported outside Linux.
 func (s *Source) ReadPacket(ctx context.Context, p *capture.Packet) error { return ErrUnsupported }

@@ -87,15 +87,16 @@ type Source struct {
 	// runtime hand the thread's P over, and cost a second thread wake-up
 	// when packets arrive). Deadlines on it implement cancellation and idle
 	// timeouts.
-	epfd   int
-	poll   *os.File
-	rc     syscall.RawConn
-	evs    []unix.EpollEvent
-	perr   error
-	next   int
-	ctx    context.Context
-	stopFn func() bool
-	idle   time.Duration // 0: none
+	epfd    int
+	poll    *os.File
+	rc      syscall.RawConn
+	evs     []unix.EpollEvent
+	perr    error
+	next    int
+	ctx     context.Context
+	nextCtx context.Context // Next's, from SetContext
+	stopFn  func() bool
+	idle    time.Duration // 0: none
 }
 
 // Open opens packet sockets on the configured interfaces, attaches the capture
@@ -477,14 +478,30 @@ func (r *ring) fill(base int, p *capture.Packet) bool {
 	return true
 }
 
-// Next returns the next captured packet. Its Data points into the kernel ring
+// NextContext returns the next captured packet. Its Data points into the kernel ring
 // and is valid until the next call to Next or Close. Next blocks until a packet
 // arrives, an interface fails, or ctx is done (then it returns ctx.Err()).
-func (s *Source) Next(ctx context.Context) (capture.Packet, error) {
+func (s *Source) NextContext(ctx context.Context) (capture.Packet, error) {
 	var p capture.Packet
 	err := s.ReadPacket(ctx, &p)
 	return p, err
 }
+
+// Next is NextContext with the context given to SetContext (Background if
+// none), so that a live capture is a capture.Source like a file: it
+// returns the context's error once it is done.
+func (s *Source) Next() (capture.Packet, error) {
+	ctx := s.nextCtx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return s.NextContext(ctx)
+}
+
+// SetContext sets the context Next waits with.
+func (s *Source) SetContext(ctx context.Context) { s.nextCtx = ctx }
+
+var _ capture.Source = (*Source)(nil)
 
 // ReadPacket is Next filling *p, which saves copying the Packet at high rates.
 func (s *Source) ReadPacket(ctx context.Context, p *capture.Packet) error {
