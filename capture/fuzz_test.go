@@ -18,12 +18,31 @@ import (
 
 func FuzzPcapReader(f *testing.F) {
 	addCorpusSeeds(f, ".pcap")
+	addHostileSeeds(f, ".pcap")
 	f.Fuzz(checkReader)
 }
 
 func FuzzPcapngReader(f *testing.F) {
 	addCorpusSeeds(f, ".pcapng")
+	addHostileSeeds(f, ".pcapng")
 	f.Fuzz(checkReader)
+}
+
+// addHostileSeeds adds the crafted captures of internal/hostile (custom
+// and unknown pcapng blocks, hostile text, bogus HTTP) whose names end in ext.
+func addHostileSeeds(f *testing.F, ext string) {
+	dir := filepath.Join("..", "internal", "hostile", "testdata")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ext) {
+			if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil {
+				f.Add(b)
+			}
+		}
+	}
 }
 
 // addCorpusSeeds adds the shared corpus captures under 16 KiB whose names

@@ -77,6 +77,9 @@ func fuzzDecode(t *testing.T, lt capture.LinkType, data []byte) {
 
 func FuzzDecodeEthernet(f *testing.F) {
 	fuzzSeeds(f, capture.LinkEthernet)
+	for _, b := range hostilePackets(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) { fuzzDecode(t, capture.LinkEthernet, b) })
 }
 
@@ -130,4 +133,33 @@ func TestWriteDecodeSeeds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// hostilePackets returns every packet of the crafted captures of
+// internal/hostile (control characters and invalid UTF-8 in every text
+// field, bogus chunk sizes, custom blocks), all Ethernet.
+func hostilePackets(tb testing.TB) [][]byte {
+	dir := filepath.Join("..", "internal", "hostile", "testdata")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out [][]byte
+	for _, e := range ents {
+		r, err := capture.Open(filepath.Join(dir, e.Name()))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for {
+			p, err := r.Next()
+			if err != nil {
+				break
+			}
+			if p.LinkType == capture.LinkEthernet {
+				out = append(out, append([]byte(nil), p.Data...))
+			}
+		}
+		r.Close()
+	}
+	return out
 }
