@@ -599,7 +599,12 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 		case c.phase == phReq:
 			g := t - c.reqLastTS
 			if g >= th && !retrans {
-				e.serverStall(f, c, c.reqLastTS, c.reqLastFrm, t, c.whatString("request"))
+				what := c.whatString("request")
+				if m, u, ok := f.HTTPAnswered(); ok {
+					// HTTP/2: the stream this answer belongs to names the wait
+					what = string(m) + " " + string(u)
+				}
+				e.serverStall(f, c, c.reqLastTS, c.reqLastFrm, t, what)
 			}
 			c.phase = phResp
 		case !c.anySrvData && !c.anyCliData && c.est && !c.midstream:
@@ -609,7 +614,12 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 			}
 			c.phase = phResp
 		case c.phase == phResp && gap >= th && gap >= int64(time.Second) && !retrans && !c.d[0].zeroWin:
-			e.serverStall(f, c, c.lastTS, c.lastFrame, t, "rest of the response (sender paused mid-transfer)")
+			what := "rest of the response (sender paused mid-transfer)"
+			if m, u, ok := f.HTTPAnswered(); ok {
+				// HTTP/2: the pause ends with the answer to another stream's request
+				what = string(m) + " " + string(u)
+			}
+			e.serverStall(f, c, c.lastTS, c.lastFrame, t, what)
 		}
 		c.anySrvData = true
 	}

@@ -75,6 +75,9 @@ type H2Frame struct {
 	Time      int64
 	// FullURI is scheme://authority/path of a request (http2.request.full_uri).
 	FullURI []byte
+	// ReqMethod and ReqPath: on a response HEADERS frame, the :method and
+	// :path of the request it answers (aliasing HTTP2's text); nil unknown.
+	ReqMethod, ReqPath []byte
 }
 
 // H2Header is one decoded header field; Name and Value alias HTTP2's text.
@@ -125,10 +128,11 @@ type h2Conn struct {
 }
 
 type h2Stream struct {
-	reqFrame uint64
-	reqTS    int64
-	media    []byte // response Content-Type
-	body     int
+	reqFrame     uint64
+	reqTS        int64
+	media        []byte // response Content-Type
+	body         int
+	method, path []byte // the request's, for naming what a response answers
 }
 
 func (c *h2Conn) emit(hf hpack.HeaderField) {
@@ -341,7 +345,13 @@ func (c *h2Conn) headers(f *Frame, fr *H2Frame, fromClient bool) {
 			}
 			c.streams[fr.StreamID] = st
 		}
-		*st = h2Stream{reqFrame: f.Number, reqTS: f.TS, media: st.media[:0]}
+		*st = h2Stream{reqFrame: f.Number, reqTS: f.TS, media: st.media[:0], method: st.method[:0], path: st.path[:0]}
+		if m, ok := headerIn(hs, ":method"); ok {
+			st.method = append(st.method, m...)
+		}
+		if p, ok := headerIn(hs, ":path"); ok {
+			st.path = append(st.path, p...)
+		}
 		path, ok := headerIn(hs, ":path")
 		scheme, ok2 := headerIn(hs, ":scheme")
 		auth, ok3 := headerIn(hs, ":authority")
@@ -365,7 +375,7 @@ func (c *h2Conn) headers(f *Frame, fr *H2Frame, fromClient bool) {
 		} else {
 			st = new(h2Stream)
 		}
-		*st = h2Stream{media: st.media[:0]}
+		*st = h2Stream{media: st.media[:0], method: st.method[:0], path: st.path[:0]}
 		c.streams[fr.StreamID] = st
 	}
 	status := false
@@ -376,6 +386,12 @@ func (c *h2Conn) headers(f *Frame, fr *H2Frame, fromClient bool) {
 		case "content-type":
 			st.media = append(st.media[:0], hf.Value...)
 		}
+	}
+	if status && len(st.method) > 0 {
+		n := len(h.text)
+		h.text = append(append(h.text, st.method...), st.path...)
+		fr.ReqMethod = h.text[n : n+len(st.method) : n+len(st.method)]
+		fr.ReqPath = h.text[n+len(st.method) : len(h.text) : len(h.text)]
 	}
 	if status && st.reqFrame != 0 {
 		fr.RequestIn = st.reqFrame
@@ -657,6 +673,21 @@ func (f *Frame) HTTPRequest() (method, uri, host []byte, ok bool) {
 		}
 	}
 	return nil, nil, nil, false
+}
+
+// HTTPAnswered returns the method and URI of the request that the first
+// HTTP/2 response in this frame answers (its stream's request HEADERS), for
+// naming a wait by what the server was asked when streams are multiplexed.
+func (f *Frame) HTTPAnswered() (method, uri []byte, ok bool) {
+	if !f.Has(ProtoHTTP2) {
+		return nil, nil, false
+	}
+	for i := range f.HTTP2.Frames {
+		if fr := &f.HTTP2.Frames[i]; fr.Type == H2Headers && fr.ReqMethod != nil {
+			return fr.ReqMethod, fr.ReqPath, true
+		}
+	}
+	return nil, nil, false
 }
 
 // AppendHTTPStatuses appends the status code of each HTTP response this

@@ -23,7 +23,7 @@ HOST=shop.tls-lab.example
 BASE=https://$HOST
 ALL=(tls12-rsa-aes128gcm-h1 tls12-ecdsa-aes256gcm-h2 tls12-rsa-chacha20-h1 tls12-ecdsa-chacha20-h2
   tls13-aes128gcm-h2 tls13-aes256gcm-h1 tls13-chacha20-h2 https-slow-h1 https-slow-h2
-  tls12-rsa-aes128cbc-h1 tls12-openssl-aes256cbc-etm)
+  tls12-rsa-aes128cbc-h1 tls12-openssl-aes256cbc-etm https-slow-h2-mux)
 
 down() {
   ip netns pids $SRV 2>/dev/null | xargs -r kill 2>/dev/null || true
@@ -118,6 +118,8 @@ s_tls12-openssl-aes256cbc-etm() {
 slow=("$BASE/" "$BASE/static/app.js" "$BASE/api/report" "$BASE/static/site.css")
 s_https-slow-h1()            { run $1 -- get_ "${slow[@]}"; }
 s_https-slow-h2()            { run $1 -- get_ -h2 "${slow[@]}"; }
+# the slow request shares the connection with others answered meanwhile (HTTP/2 streams at once)
+s_https-slow-h2-mux()        { run $1 -- get_ -h2 -parallel "$BASE/" "$BASE/api/report" "$BASE/static/app.js" "$BASE/static/site.css" "$BASE/big.bin"; }
 
 case "${1:-}" in
 --list) printf '%s\n' "${ALL[@]}"; exit 0 ;;

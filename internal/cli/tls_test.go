@@ -66,7 +66,7 @@ func TestTLSDecryptMatchesTshark(t *testing.T) {
 		// -Y http and -Y http2 against the frames whose frame.protocols
 		// (column 0) names the layer in tshark's dissection.
 		filters := []string{"http", "http2"}
-		if strings.HasPrefix(name, "https-slow") {
+		if name == "https-slow-h1.pcapng" || name == "https-slow-h2.pcapng" {
 			// tshark runs these itself, on two captures to keep the test short
 			filters = append(filters, "http.request", "http2.type == 1", `http2.headers.path contains "api"`, "http.time > 0.5 || http2.headers.status >= 400")
 		}
@@ -160,9 +160,10 @@ func tsharkLines(t testing.TB, args ...string) []string {
 
 // TestDiagnoseNamesSlowHTTPSRequest: on the lab's slow HTTPS server (one URI
 // thinks 2 s), diagnose with the key log names the slow request by method
-// and URI, over HTTP/1.1 and HTTP/2; without the key log it cannot.
+// and URI, over HTTP/1.1 and HTTP/2 (one request at a time, and with the
+// other streams answered meanwhile); without the key log it cannot.
 func TestDiagnoseNamesSlowHTTPSRequest(t *testing.T) {
-	for _, name := range []string{"https-slow-h1", "https-slow-h2"} {
+	for _, name := range []string{"https-slow-h1", "https-slow-h2", "https-slow-h2-mux"} {
 		pcap := filepath.Join("..", "..", "testdata", "tls", name+".pcapng")
 		keys := strings.TrimSuffix(pcap, ".pcapng") + ".keys"
 		with := run(t, "diagnose", "--tls-keylog", keys, pcap)
