@@ -9,6 +9,7 @@ import (
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/hostile"
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // runFlood decodes a generated capture through a tracker with cfg and
@@ -19,10 +20,16 @@ func runFlood(t *testing.T, pcap []byte, cfg flow.Config) (streams []int64, maxL
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d decode.Decoder
-	tr := flow.NewTrackerConfig(cfg)
-	var f decode.Frame
-	for n := uint64(1); ; n++ {
+	pl, err := pipeline.New(pipeline.Config{Flow: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := pl.Feed(r, func(f *decode.Frame) error {
+		streams = append(streams, f.Analysis.Stream)
+		return nil
+	})
+	defer feed.Close()
+	for {
 		p, err := r.Next()
 		if err == io.EOF {
 			break
@@ -30,11 +37,10 @@ func runFlood(t *testing.T, pcap []byte, cfg flow.Config) (streams []int64, maxL
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.Number = n
-		d.Decode(&f, p)
-		tr.Process(&f)
-		streams = append(streams, f.Analysis.Stream)
-		maxLive = max(maxLive, tr.Live())
+		if _, err := feed.Push(p); err != nil {
+			t.Fatal(err)
+		}
+		maxLive = max(maxLive, feed.Tracker().Live())
 	}
 	return streams, maxLive
 }

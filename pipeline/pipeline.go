@@ -252,3 +252,7 @@ func (m Interfaces) Interfaces() []capture.Interface { return m }
 
 // Format is "".
 func (Interfaces) Format() string { return "" }
+
+// Tracker is the feed's connection tracker (nil when no field needs one),
+// for callers that watch its state (flow.Tracker.Live) between packets.
+func (fd *Feed) Tracker() *flow.Tracker { return fd.d.tr }
