@@ -724,17 +724,48 @@ func (f *Frame) appendICMPInfo(dst []byte) []byte {
 	return dst
 }
 
+// ICMPv6 error code names, as Wireshark 4.0 appends them to the Info column
+// (checked with tshark on a crafted capture of every code).
+var (
+	icmp6UnreachCodes = [...]string{"no route to destination", "Administratively prohibited",
+		"Beyond scope of source address", "Address unreachable", "Port unreachable",
+		"Source address failed ingress/egress policy", "Reject route to destination", "Error in Source Routing Header"}
+	icmp6TimeCodes  = [...]string{"hop limit exceeded in transit", "fragment reassembly time exceeded"}
+	icmp6ParamCodes = [...]string{"erroneous header field encountered", "unrecognized Next Header type encountered",
+		"unrecognized IPv6 option encountered", "IPv6 First Fragment has incomplete IPv6 Header Chain"}
+)
+
+// appendCode appends " (name)" for a code; an unknown one is " (Unknown)"
+// or, with withNum, " (Unknown (N))", as Wireshark words each type.
+func appendCode(dst []byte, code uint8, names []string, withNum bool) []byte {
+	dst = append(dst, " ("...)
+	switch {
+	case int(code) < len(names):
+		dst = append(dst, names[code]...)
+	case withNum:
+		dst = append(dst, "Unknown ("...)
+		dst = appendUint(dst, uint64(code))
+		dst = append(dst, ')')
+	default:
+		dst = append(dst, "Unknown"...)
+	}
+	return append(dst, ')')
+}
+
 func (f *Frame) appendICMPv6Info(dst []byte) []byte {
 	c := &f.ICMP6
 	switch c.Type {
 	case 1:
 		dst = append(dst, "Destination Unreachable"...)
+		dst = appendCode(dst, c.Code, icmp6UnreachCodes[:], false)
 	case 2:
 		dst = append(dst, "Packet Too Big"...)
 	case 3:
 		dst = append(dst, "Time Exceeded"...)
+		dst = appendCode(dst, c.Code, icmp6TimeCodes[:], true)
 	case 4:
 		dst = append(dst, "Parameter Problem"...)
+		dst = appendCode(dst, c.Code, icmp6ParamCodes[:], true)
 	case 128, 129:
 		if c.Type == 128 {
 			dst = append(dst, "Echo (ping) request id="...)
