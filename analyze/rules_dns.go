@@ -91,11 +91,17 @@ func ruleDNSSlow(x *explainCtx) bool {
 	e, st, k, ipf, f, culprit, victimsS, unS := x.e, x.st, x.k, x.ipf, x.f, x.c, x.victimsS, x.unS
 	culprit.Role = "slow DNS server"
 	answers := e.dnsAnswersBy[k.host]
+	slow := 0 // answered late to their first transmission: the server is slow, not the path lossy
+	for _, s := range x.g.stalls {
+		if s.count == 0 {
+			slow++
+		}
+	}
 	share := 1.0
 	if answers > 0 {
-		share = float64(st.n) / float64(answers)
+		share = float64(slow) / float64(answers)
 	}
-	consistent := st.n >= 3 && share >= 0.5
+	consistent := slow >= 3 && share >= 0.5
 	if st.maxDur < int64(time.Second) && !consistent {
 		return false // a few slowish answers among many quick ones: normal recursion
 	}
@@ -108,6 +114,18 @@ func ruleDNSSlow(x *explainCtx) bool {
 		med = append(med, float64(s.End-s.Start))
 	}
 	m := int64(median(med))
+	if slow == 0 {
+		culprit.Role = "DNS server whose answers came only after retransmissions"
+		f.Title = fmt.Sprintf("DNS server %s answered %s only after the resolver asked again (lost packets), up to %s; %s lost",
+			k.host, plural(st.n, "query", "queries"), secs(st.maxDur), secs(st.lost))
+		f.Explanation = fmt.Sprintf("%s from %s got no answer to the first transmission; the resolver asked again and the answer came "+
+			"after up to %s. The server answers; packets to or from it are lost.%s", plural(st.n, "query", "queries"), victimsS,
+			secs(st.maxDur), unS)
+		culprit.TimeoutS = 0
+		f.DisplayFilter = fmt.Sprintf("dns.retransmission == 1 && %s.addr == %s", ipf, k.host)
+		x.c = culprit
+		return true
+	}
 	f.Title = fmt.Sprintf("DNS server %s answers slowly: %s of %s took %s (median), up to %s; %s lost",
 		k.host, plural(st.n, "answer", "answers"), commas(answers), secs(m), secs(st.maxDur), secs(st.lost))
 	f.Explanation = fmt.Sprintf("%s from %s waited %s (median, up to %s) for %s to answer; %d of its %s in the capture were that slow. "+

@@ -159,7 +159,9 @@ func detectIPv6Fallback(e *Engine) {
 		}
 		syns := byMP[mp{mk, s.Server.Port}]
 		first := s.Attempt.Start
-		j := sort.Search(len(syns), func(j int) bool { return syns[j].ts >= s.Attempt.Last })
+		// from the earliest moment an application falls back (a Happy Eyeballs
+		// client goes to IPv4 while its stack still retries the IPv6 SYN)
+		j := sort.Search(len(syns), func(j int) bool { return syns[j].ts >= first+v6FallbackMin })
 		for ; j < len(syns); j++ {
 			r := syns[j]
 			d := r.ts - first

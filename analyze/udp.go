@@ -200,7 +200,7 @@ func (e *Engine) addUDP(f *decode.Frame, src, dst netip.Addr) {
 		e.addStall(stallRec{Stall: Stall{Proto: "udp", Client: q.cli, Server: q.srv, Stream: q.stream,
 			StartFrame: q.frame, EndFrame: f.Number, Start: q.ts, End: t, WaitingOn: WaitServer,
 			What: what},
-			cat: CatDNSSlow, culprit: q.srv, cproto: "udp", victim: q.cli.Addr})
+			cat: CatDNSSlow, culprit: q.srv, cproto: "udp", victim: q.cli.Addr, count: q.resent})
 	}
 }
 
