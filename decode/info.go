@@ -102,6 +102,10 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 					}
 				}
 			}
+		case ProtoRaw:
+			if f.LinkType != capture.LinkIPv4 && f.LinkType != capture.LinkIPv6 {
+				add("raw") // LINKTYPE_IPV4/IPV6 have no raw layer in Wireshark
+			}
 		case ProtoICMP:
 			add("icmp")
 			if f.ICMP.HasInner {

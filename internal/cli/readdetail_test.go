@@ -263,6 +263,7 @@ type detailTally struct {
 	lineMiss            map[string]int
 	orderMiss           map[string]int // "tshark  ≠  ours" protocol sequences
 	orderEx             map[string]string
+	protoMiss           map[string]int
 	where               string // capture#frame being compared
 }
 
@@ -278,7 +279,7 @@ func TestReadVerboseMatchesTshark(t *testing.T) {
 	reg := field.Std()
 	limit := detailFrameLimit()
 	tl := detailTally{fieldTotal: map[decode.Proto]int{}, fieldEq: map[decode.Proto]int{}, fieldMiss: map[string]int{},
-		fieldMissEx: map[string]string{}, lineMiss: map[string]int{}, orderMiss: map[string]int{}, orderEx: map[string]string{}}
+		fieldMissEx: map[string]string{}, lineMiss: map[string]int{}, orderMiss: map[string]int{}, orderEx: map[string]string{}, protoMiss: map[string]int{}}
 	for _, name := range corpus.OracleOK(t, dir) {
 		path := filepath.Join(dir, "real", name)
 		args := []string{"-n"}
@@ -381,6 +382,9 @@ func compareDetail(tl *detailTally, reg *field.Registry, tr *detail.Tree, pkt []
 			tl.fieldEq[fl.Proto]++
 		} else {
 			tl.fieldMiss[n.name]++
+			if n.name == "frame.protocols" {
+				tl.protoMiss[n.label]++
+			}
 			if _, ok := tl.fieldMissEx[n.name]; !ok {
 				tl.fieldMissEx[n.name] = tl.where + ": " + n.label
 			}
@@ -492,6 +496,17 @@ func reportDetail(t *testing.T, tl *detailTally) {
 	}
 	t.Logf("protocol order equal on %d of %d frames (%.2f%%); on the %d frames whose protocols wirewatch all decodes: %d (%.2f%%)",
 		tl.orderEq, tl.orderTotal, pct(tl.orderEq, tl.orderTotal), tl.orderKnown, tl.orderKnownEq, pct(tl.orderKnownEq, tl.orderKnown))
+	var pm []string
+	for k := range tl.protoMiss {
+		pm = append(pm, k)
+	}
+	sort.Slice(pm, func(i, j int) bool { return tl.protoMiss[pm[i]] > tl.protoMiss[pm[j]] })
+	for i, k := range pm {
+		if i == 12 {
+			break
+		}
+		t.Logf("frame.protocols differs %5d× tshark %s", tl.protoMiss[k], k)
+	}
 	var om []string
 	for k := range tl.orderMiss {
 		om = append(om, k)
