@@ -46,7 +46,7 @@ func runDiagnose(env *Env, s *opt.Set) error {
 		}
 	}
 	if k := s.Str("tls-keylog", ""); k != "" {
-		pr.keylog = k
+		pr.KeyLogFile = k
 	}
 	if v := s.Str("max-flows", ""); v != "" {
 		var err error

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 
-	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/flow"
 	"github.com/wirewatch/wirewatch/internal/opt"
 	"github.com/wirewatch/wirewatch/pipeline"
@@ -15,16 +13,12 @@ import (
 // format) holds are decrypted and HTTP/1.x and HTTP/2 inside them decoded
 // (decode/tlsdecrypt.go).
 type prefs struct {
-	keylog      string // tls.keylog_file
-	noDesegment bool   // tcp.desegment_tcp_streams:FALSE
+	pipeline.Preferences
 	// maxFlows is --max-flows, the flow tracker's memory budget (0: its
 	// default); evictions counts what a full budget ended early (budget.go).
 	maxFlows  int
 	evictions flow.Evictions
 }
-
-// prefNames are the preferences -o accepts, for the error message.
-const prefNames = "tls.keylog_file, tcp.desegment_tcp_streams, tcp.relative_sequence_numbers"
 
 // parse reads -o and --tls-keylog from s.
 func (p *prefs) parse(cmd string, s *opt.Set) error {
@@ -34,7 +28,7 @@ func (p *prefs) parse(cmd string, s *opt.Set) error {
 		}
 	}
 	if k := s.Str("tls-keylog", ""); k != "" {
-		p.keylog = k
+		p.KeyLogFile = k
 	}
 	if v := s.Str("max-flows", ""); v != "" {
 		n, err := flowBudget(cmd, v)
@@ -56,34 +50,8 @@ func (p *prefs) set(cmd, v string) (isPref bool, err error) {
 		}
 		return false, usagef("%s: -o %s: want a preference NAME:VALUE such as tls.keylog_file:FILE", cmd, v)
 	}
-	val = strings.TrimSpace(val)
-	boolean := func() (bool, error) {
-		switch strings.ToUpper(val) {
-		case "TRUE":
-			return true, nil
-		case "FALSE":
-			return false, nil
-		}
-		return false, usagef("%s: -o %s: want TRUE or FALSE", cmd, v)
-	}
-	switch name {
-	case "tls.keylog_file", "ssl.keylog_file":
-		if val == "" {
-			return true, usagef("%s: -o %s: no file name", cmd, name)
-		}
-		p.keylog = val
-	case "tcp.desegment_tcp_streams":
-		on, err := boolean()
-		p.noDesegment = !on
-		return true, err
-	case "tcp.relative_sequence_numbers":
-		on, err := boolean()
-		if err == nil && !on {
-			err = usagef("%s: -o tcp.relative_sequence_numbers:FALSE is not supported: print the absolute numbers with -e tcp.seq_raw -e tcp.ack_raw", cmd)
-		}
-		return true, err
-	default:
-		return true, usagef("%s: -o %s: unknown preference; wirewatch knows %s", cmd, name, prefNames)
+	if err := p.Set(name, val); err != nil {
+		return true, usagef("%s: -o %v", cmd, err)
 	}
 	return true, nil
 }
@@ -92,14 +60,6 @@ func (p *prefs) set(cmd, v string) (isPref bool, err error) {
 // log loaded).
 func (p *prefs) config() (pipeline.Config, error) {
 	var c pipeline.Config
-	c.Flow.NoDesegment = p.noDesegment
 	c.Flow.MaxConns, c.Flow.Evictions = p.maxFlows, &p.evictions
-	if p.keylog != "" {
-		k, err := decode.LoadKeyLog(p.keylog)
-		if err != nil {
-			return c, fmt.Errorf("TLS key log: %w", err)
-		}
-		c.KeyLog = k
-	}
-	return c, nil
+	return c, p.Apply(&c)
 }
