@@ -77,6 +77,7 @@ type RingWriter struct {
 	ifStats func(i int) InterfaceStats
 
 	f       File
+	pending bool // the current file was closed by a rotation; the next packet opens the next
 	cw      *countWriter
 	w       Writer       // file header, IDBs and ISBs
 	bw      *asyncWriter // packet records, encoded here in one piece each
@@ -219,12 +220,25 @@ func (s *RingWriter) appendRecord(b []byte, p *Packet) []byte {
 
 // WritePacket appends p, starting the next ring file first when due.
 func (s *RingWriter) WritePacket(p *Packet) error {
+	if s.pending {
+		// The next ring file is created with its first packet, so that a
+		// capture stopping at a rotation (-b duration:5 -a duration:20)
+		// leaves no empty file behind.
+		if err := s.open(time.Unix(0, p.TS)); err != nil {
+			return err
+		}
+		s.pending = false
+	}
 	if s.ring() && s.packets > 0 &&
 		((s.c.FileKB > 0 && s.size+s.recordSize(len(p.Data)) > s.c.FileKB*1000) ||
 			(s.c.Duration > 0 && p.TS-s.opened >= int64(s.c.Duration))) {
 		if err := s.rotate(time.Unix(0, p.TS)); err != nil {
 			return err
 		}
+		if err := s.open(time.Unix(0, p.TS)); err != nil {
+			return err
+		}
+		s.pending = false
 	}
 	rs := s.recordSize(len(p.Data))
 	b := s.bw.AvailableBuffer()
@@ -251,6 +265,9 @@ func (s *RingWriter) WritePacket(p *Packet) error {
 // Tick rotates a duration ring buffer while the link is quiet and pushes
 // buffered packets to the file; call it now and then (now in ns).
 func (s *RingWriter) Tick(now int64) error {
+	if s.pending {
+		return nil
+	}
 	if s.c.Duration > 0 && s.packets > 0 && now-s.opened >= int64(s.c.Duration) {
 		return s.rotate(time.Unix(0, now))
 	}
@@ -260,11 +277,14 @@ func (s *RingWriter) Tick(now int64) error {
 	return nil
 }
 
+// rotate closes the current file; the next one is opened by the packet
+// that goes into it (WritePacket), now when a packet is waiting.
 func (s *RingWriter) rotate(now time.Time) error {
 	if err := s.closeFile(); err != nil {
 		return err
 	}
-	return s.open(now)
+	s.pending = true
+	return nil
 }
 
 func (s *RingWriter) closeFile() error {
@@ -297,7 +317,10 @@ func (s *RingWriter) Close() error {
 	if s.w == nil {
 		return nil
 	}
-	err := s.closeFile()
+	var err error
+	if !s.pending { // a rotated file is closed already
+		err = s.closeFile()
+	}
 	s.w = nil
 	if s.bw != nil {
 		s.bw.Close()

@@ -196,3 +196,58 @@ func BenchmarkRingWriterWrite(b *testing.B) {
 		}
 	}
 }
+
+// TestRingWriterNoStubAtStop: a duration ring whose last file's time is up
+// when the capture stops (-b duration:5 -a duration:20: the rotation at 20 s)
+// leaves no empty file: the next file is opened by its first packet.
+func TestRingWriterNoStubAtStop(t *testing.T) {
+	dir := t.TempDir()
+	c := capture.RingConfig{Path: filepath.Join(dir, "ring.pcapng"), Interfaces: ringIfaces, Duration: 5 * time.Second}
+	start := time.Unix(0, int64(1.7e18))
+	w, err := capture.NewRingWriter(c, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A packet every 100 ms for 20 s; ticks every second as the live loop does.
+	for i := 0; i < 200; i++ {
+		p := ringPacket(i*10, 100) // ringPacket spaces i by 10 ms
+		if err := w.WritePacket(&p); err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 9 {
+			if err := w.Tick(p.TS + int64(time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The stop: a last tick at 20 s rotates the fourth file.
+	if err := w.Tick(start.UnixNano() + int64(20*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, e := range ents {
+		r, err := capture.Open(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, err := r.Next(); err == nil; _, err = r.Next() {
+			n++
+		}
+		r.Close()
+		if n == 0 {
+			t.Errorf("%s holds no packet", e.Name())
+		}
+		total += n
+	}
+	if len(ents) != 4 || total != 200 {
+		t.Errorf("20 s with -b duration:5: %d files holding %d of 200 packets, want 4", len(ents), total)
+	}
+}
