@@ -31,6 +31,9 @@ func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 		return d.decodeHTTP(f, b)
 	case ProtoTLS:
 		return d.decodeTLS(f, b)
+	case ProtoNBSS:
+		f.drop(ProtoSMB2)
+		return d.decodeNBSS(f, b)
 	}
 	return false
 }
@@ -562,6 +565,16 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 			s.pend(ProtoDNS, p, int64(n))
 			return own
 		}
+	case (nbssPort(tcpPorts[0]) || nbssPort(tcpPorts[1])) && d.opts.SkipApp&AppOther == 0 && (!own || !f.Has(ProtoNBSS)):
+		// NBSS (SMB2): like DNS over TCP, a length-prefixed message.
+		n := NBSSMessageLen(p)
+		if n == 0 || n > len(p) {
+			if n > appStreamMax {
+				return false
+			}
+			s.pend(ProtoNBSS, p, int64(n))
+			return own
+		}
 	case HTTPStart(p):
 		s.lost = false
 		if parseHTTP(&d.httpHdr, p) {
@@ -639,7 +652,7 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 			return false
 		}
 		fallthrough
-	case ProtoDNS:
+	case ProtoDNS, ProtoNBSS:
 		buf := append(s.bufs[s.cur], p...)
 		s.bufs[s.cur] = buf
 		if len(buf) > appStreamMax {
@@ -648,6 +661,11 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 		}
 		if s.total < 0 && s.proto == ProtoDNS {
 			if n := DNSTCPMessageLen(buf); n > 0 {
+				s.total = int64(n)
+			}
+		}
+		if s.total < 0 && s.proto == ProtoNBSS {
+			if n := NBSSMessageLen(buf); n > 0 {
 				s.total = int64(n)
 			}
 		}

@@ -49,6 +49,8 @@ type Decoder struct {
 	ssh sshTable
 	// quic is the QUIC connection state (quic.go).
 	quic quicTable
+	// smb2 matches SMB2 requests and responses (smb2.go).
+	smb2 smb2Table
 }
 
 // KeyLog returns the key log TLS sessions are decrypted with (nil: none).

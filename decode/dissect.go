@@ -104,6 +104,8 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 	switch port {
 	case 22:
 		return d.decodeSSH(f, p, port)
+	case 445, 139:
+		return d.decodeNBSS(f, p)
 	}
 	return false
 }
@@ -144,6 +146,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendIGMPInfo(dst, b)
 	case ProtoSTP:
 		dst = appendSTPInfo(dst, b)
+	case ProtoSMB2:
+		dst = appendSMB2Info(dst, &f.SMB2)
 	case ProtoLLDP:
 		dst = appendLLDPInfo(dst, b)
 	case ProtoCDP:
@@ -181,6 +185,8 @@ func (f *Frame) otherProtoColumn() string {
 		return "STP"
 	case ProtoLLDP:
 		return "LLDP"
+	case ProtoSMB2:
+		return "SMB2"
 	case ProtoCDP:
 		return "CDP"
 	case ProtoIGMP:

@@ -120,6 +120,7 @@ type Frame struct {
 	// DHCPv6 text values (dhcpv6.go).
 	DHCPv6 DHCPv6
 	QUIC   QUIC
+	SMB2   SMB2
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

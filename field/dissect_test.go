@@ -115,6 +115,9 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoSTP, manifest: "stp", floor: 98},
 	{proto: decode.ProtoLLDP, manifest: "lldp", floor: 98},
 	{proto: decode.ProtoCDP, manifest: "cdp", floor: 98},
+	{proto: decode.ProtoSMB2, manifest: "smb2", floor: 80, extra: []string{"nbss.type", "nbss.length"},
+		why: "the Info column of Session Setup (NTLMSSP, Kerberos), Tree Connect, Close, GetInfo and Ioctl " +
+			"details and the GSS-API/DCE-RPC layers above SMB2 are not decoded"},
 }
 
 // TestDissectorsMatchTshark compares each dissector of decode/dissect.go
@@ -353,6 +356,7 @@ var dissectSeeds = [][]byte{
 		10, 3, 'r', 't', 'r', 0, 0},
 	// CDP: version, TTL, checksum, device ID, port ID.
 	{2, 180, 0x12, 0x34, 0, 1, 0, 6, 'S', '1', 0, 3, 0, 8, 'F', 'a', '0', '1'},
+	smb2Seed(),
 	// IGMPv3 report joining 224.0.0.251.
 	{0x22, 0, 0xf9, 0x04, 0, 0, 0, 1, 4, 0, 0, 0, 224, 0, 0, 251},
 	// DHCPv6 Solicit: client ID (DUID-LLT), ORO, elapsed time, IA_NA
@@ -398,4 +402,16 @@ func quicInitialSeed() []byte {
 		b = append(b, byte(i*7))
 	}
 	return b
+}
+
+// smb2Seed is an NBSS message holding an SMB2 Create request for "a.txt".
+func smb2Seed() []byte {
+	h := make([]byte, 64+56)
+	copy(h, "\xfeSMB")
+	h[4], h[12], h[24] = 64, 5, 7
+	name := []byte{'a', 0, '.', 0, 't', 0, 'x', 0, 't', 0}
+	h[64] = 57
+	h[64+44], h[64+46] = 120, byte(len(name))
+	h = append(h, name...)
+	return append([]byte{0, 0, byte(len(h) >> 8), byte(len(h))}, h...)
 }
