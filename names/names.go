@@ -12,6 +12,7 @@ package names
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"strconv"
@@ -63,7 +64,13 @@ func (r *Resolver) LoadHosts(path string) error {
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return r.ReadHosts(path, f)
+}
+
+// ReadHosts reads hosts-file lines from rd (name is used in messages).
+func (r *Resolver) ReadHosts(name string, rd io.Reader) error {
+	path := name
+	sc := bufio.NewScanner(rd)
 	for n := 1; sc.Scan(); n++ {
 		l := sc.Text()
 		if i := strings.IndexByte(l, '#'); i >= 0 {

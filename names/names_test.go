@@ -2,6 +2,7 @@ package names
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/wirewatch/wirewatch/decode"
@@ -57,4 +58,37 @@ func TestResolver(t *testing.T) {
 	if _, err := New("x"); err == nil {
 		t.Error("-N x accepted")
 	}
+}
+
+func TestHosts(t *testing.T) {
+	r, _ := New("n")
+	err := r.ReadHosts("hosts", strings.NewReader("# comment\n10.0.0.1 gateway gw # the router\n\n2001:db8::1\tsix\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Learn(netip.MustParseAddr("10.0.0.1"), "from-dns")
+	if got := r.Addr(netip.MustParseAddr("10.0.0.1")); got != "gateway" {
+		t.Errorf("hosts entry = %q, want gateway (a DNS answer must not replace it)", got)
+	}
+	if got := r.Addr(netip.MustParseAddr("2001:db8::1")); got != "six" {
+		t.Errorf("IPv6 hosts entry = %q", got)
+	}
+	if err := r.ReadHosts("bad", strings.NewReader("not-an-address name\n")); err == nil {
+		t.Error("a bad address was accepted")
+	}
+}
+
+// FuzzNames feeds hostile hosts files and column texts: never a panic.
+func FuzzNames(f *testing.F) {
+	f.Add("10.0.0.1 gw\n", "00:21:70:c0:56:f0")
+	f.Add("::1 localhost\n#x\n", "192.168.0.1")
+	f.Add("", "ff:ff:ff:ff:ff:zz")
+	f.Fuzz(func(t *testing.T, hosts, col string) {
+		r, _ := New("mnt")
+		_ = r.ReadHosts("fuzz", strings.NewReader(hosts))
+		_ = r.Column([]byte(col))
+		if len(col) >= 6 {
+			_ = MACName([6]byte([]byte(col[:6])))
+		}
+	})
 }

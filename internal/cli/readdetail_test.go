@@ -25,11 +25,14 @@ import (
 )
 
 // detailFrameLimit is how many frames of each capture the -V/-x comparison
-// reads: all of them with WIREWATCH_DETAIL_FULL=1, else the first 200 (to
-// keep tshark's share of the default suite small).
+// reads: WIREWATCH_DETAIL_FRAMES=N (0: all of them; the PDML of the largest
+// captures then takes gigabytes of memory), else the first 200 (to keep
+// tshark's share of the default suite small).
 func detailFrameLimit() int {
-	if os.Getenv("WIREWATCH_DETAIL_FULL") != "" {
-		return 0
+	if v := os.Getenv("WIREWATCH_DETAIL_FRAMES"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			return n
+		}
 	}
 	return 200
 }
