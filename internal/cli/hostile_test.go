@@ -196,7 +196,7 @@ func TestHostileInvalidUTF8JSON(t *testing.T) {
 	t.Logf("%d JSON outputs decode with a strict UTF-8 decoder and parse", ok)
 }
 
-// TestHostileControlCharsReports: stats and diagnose text quote capture text
+// TestHostileControlCharsReports: stats, diagnose and read -V text quote capture text
 // (expert summaries, comments, names) with no raw control byte other than
 // TAB and LF; follow's ASCII view shows control bytes as '.' (LF and CR as
 // they are, byte-identical to tshark).
@@ -206,6 +206,7 @@ func TestHostileControlCharsReports(t *testing.T) {
 		{"stats", "expert", "--all"}, {"stats", "expert", "-Y", "http"}, {"stats", "summary"}, {"stats", "conv", "tcp"},
 		{"stats", "endpoints", "udp"}, {"stats", "io"}, {"stats", "hierarchy"}, {"diagnose"},
 		{"follow", "tcp", "0"}, {"follow", "tcp", "2"}, {"follow", "udp", "0"},
+		{"read", "-V"}, {"read", "-V", "-x"}, {"read", "-O", "http,dns"},
 	} {
 		code, out, errs := runReadCmd(t, nil, append(args, path)...)
 		if code != 0 && code != ExitFindings {

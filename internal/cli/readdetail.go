@@ -8,6 +8,7 @@ import (
 	"github.com/wirewatch/wirewatch/detail"
 	"github.com/wirewatch/wirewatch/names"
 	"github.com/wirewatch/wirewatch/pipeline"
+	"github.com/wirewatch/wirewatch/report"
 )
 
 // detailOptions are read's packet-inspection flags (tshark's -V, -O, -x).
@@ -39,7 +40,7 @@ type detailWriter struct {
 
 // runReadDetail is read with -V, -O or -x.
 func runReadDetail(env *Env, o *readOptions) error {
-	w := bufio.NewWriterSize(env.Stdout, 64<<10)
+	w := bufio.NewWriterSize(report.SafeText(env.Stdout), 64<<10) // the tree quotes packet text: no control byte reaches the terminal
 	dw := &detailWriter{w: w, o: o.detail}
 	err := detailFrames(env, o, true, func(f *decode.Frame, t *detail.Tree) error {
 		if dw.o.verbose || len(dw.o.only) > 0 {
