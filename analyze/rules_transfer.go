@@ -10,7 +10,7 @@ import (
 func init() {
 	register(&rule{cat: CatPacketLoss, explain: rulePacketLoss})
 	register(&rule{cat: CatZeroWindow, explain: ruleZeroWindow})
-	register(&rule{cat: CatPMTUBlackhole, explain: rulePMTU})
+	register(&rule{cat: CatPMTUBlackhole, explain: rulePMTU, confidence: confPMTU})
 }
 
 func rulePacketLoss(x *explainCtx) bool {
@@ -96,4 +96,14 @@ func rulePMTU(x *explainCtx) bool {
 	f.DisplayFilter = fmt.Sprintf("%s.addr == %s && tcp && (%s)", ipf, k.host, frameSet(st.evidence, 300))
 	x.c = culprit
 	return true
+}
+
+// confPMTU: a black hole is three observations at once on each connection
+// (full-size segments that never arrive or are sent again and again, small
+// packets of the same sender that do arrive, no ICMP saying why), so even
+// one connection is strong evidence.
+func confPMTU(x *explainCtx) (float64, string) {
+	n := x.st.n
+	return 1 - 0.15/float64(n), plural(n, "connection", "connections") +
+		" where full-size segments vanished while small packets of the same sender arrived, and no ICMP too-big came back."
 }
