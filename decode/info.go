@@ -245,7 +245,7 @@ func (f *Frame) appendAddr(dst []byte, src bool) []byte {
 	case hasIP && !f.Has(ProtoIPv6):
 		return pick(f.IP.Src, f.IP.Dst).AppendTo(dst)
 	case f.Has(ProtoIPv6) && !hasIP:
-		return pick(f.IPv6.Src, f.IPv6.Dst).AppendTo(dst)
+		return pick(f.IPv6.Src, f.IPv6FinalDst()).AppendTo(dst)
 	case hasIP && f.Has(ProtoIPv6): // tunnel: the innermost header wins, as in Wireshark
 		for i := len(f.Layers) - 1; i >= 0; i-- {
 			switch f.Layers[i].Proto {

@@ -335,3 +335,52 @@ func (f *Frame) ownReassembly(payload []byte, frames []uint64) {
 	f.fragBuf = append(f.fragBuf[:0], frames...)
 	f.Reassembled, f.FragFrames = f.reasmBuf, f.fragBuf
 }
+
+// IPv6FinalDst is the final destination of the (outer) IPv6 header, that of
+// the upper-layer checksum pseudo-header and of Wireshark's Destination column: the last
+// address of a routing header with segments left (RFC 8200 8.1; the first
+// segment of a segment routing header), else the header's destination.
+func (f *Frame) IPv6FinalDst() netip.Addr {
+	dst := f.IPv6.Dst
+	l, ok := f.Layer(ProtoIPv6)
+	if !ok || l.Reasm || l.Off+40 > len(f.Data) {
+		return dst
+	}
+	b := f.Data[l.Off:]
+	nxt, off := b[6], 40
+	for off+8 <= len(b) {
+		var n int
+		switch nxt {
+		case 0, 60:
+			n = (int(b[off+1]) + 1) * 8
+		case 44:
+			n = 8
+		case 51:
+			n = (int(b[off+1]) + 2) * 4
+		case 43:
+			n = (int(b[off+1]) + 1) * 8
+			if off+n > len(b) || b[off+3] == 0 {
+				return dst
+			}
+			var a int
+			switch b[off+2] {
+			case 0, 2: // type 0, type 2 (mobile IPv6): the last address
+				a = off + 8 + 16*(int(b[off+1])/2-1)
+			case 4: // segment routing: segment list[0]
+				a = off + 8
+			default:
+				return dst
+			}
+			if a >= off+8 && a+16 <= off+n {
+				dst = netip.AddrFrom16([16]byte(b[a : a+16]))
+			}
+			return dst
+		default:
+			return dst
+		}
+		nxt = b[off]
+		off += n
+	}
+	return dst
+}
+

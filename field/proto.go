@@ -161,7 +161,7 @@ func icmpChecksumStatus(f *decode.Frame, p decode.Proto) uint64 {
 		if !f.Has(decode.ProtoIPv6) {
 			return 2
 		}
-		src, dst := f.IPv6.Src.As16(), f.IPv6.Dst.As16()
+		src, dst := f.IPv6.Src.As16(), f.IPv6FinalDst().As16()
 		for i := 0; i < 16; i += 2 {
 			sum += uint32(src[i])<<8 | uint32(src[i+1])
 			sum += uint32(dst[i])<<8 | uint32(dst[i+1])

@@ -57,6 +57,17 @@ func icmp6ErrCapture(t *testing.T) string {
 			frames = append(frames, append(eth, ip6(r, a, 58, 255, m)...))
 		}
 	}
+	// An echo request through a type-0 routing header with one segment
+	// left: its checksum covers the final destination (the header's last
+	// address), not the IPv6 destination.
+	final := addr(9)
+	echo := []byte{128, 0, 0, 0, 0x12, 0x34, 0, 1, 'p', 'i', 'n', 'g'}
+	ph := append(append(append([]byte{}, a...), final...), 0, 0, 0, byte(len(echo)), 0, 0, 0, 58)
+	binary.BigEndian.PutUint16(echo[2:], sum(append(ph, echo...)))
+	rh := append([]byte{58, 2, 0, 1, 0, 0, 0, 0}, final...)
+	pl := append(rh, echo...)
+	v6 := append(append(append([]byte{0x60, 0, 0, 0, 0, byte(len(pl)), 43, 64}, a...), r...), pl...)
+	frames = append(frames, append([]byte{0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0x11, 0x22, 0x33, 0x44, 0x66, 0x86, 0xdd}, v6...))
 	var buf bytes.Buffer
 	binary.Write(&buf, binary.LittleEndian, []uint32{0xa1b2c3d4, 4<<16 | 2, 0, 0, 65535, 1})
 	for i, f := range frames {
@@ -71,7 +82,8 @@ func icmp6ErrCapture(t *testing.T) string {
 }
 
 // TestICMPv6ErrorsMatchTshark compares the packet list and the fields of
-// ICMPv6 errors (every type and code) and the packet they quote with tshark.
+// ICMPv6 errors (every type and code) and the packet they quote with tshark,
+// and the checksum status of an echo request sent through a routing header.
 func TestICMPv6ErrorsMatchTshark(t *testing.T) {
 	testenv.Tool(t, "tshark")
 	path := icmp6ErrCapture(t)
