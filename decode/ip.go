@@ -383,4 +383,3 @@ func (f *Frame) IPv6FinalDst() netip.Addr {
 	}
 	return dst
 }
-
