@@ -18,8 +18,8 @@ func init() {
 		confidence: confIPv6Broken})
 }
 
-// v4SYN is the first SYN of an IPv4 connection from a machine that also has
-// an IPv6 address: a possible fallback after a failed IPv6 attempt.
+// v4SYN is the first SYN of an IPv4 connection from a machine with an
+// unanswered IPv6 attempt to the same port in flight: a possible fallback.
 type v4SYN struct {
 	cli, srv Endpoint
 	ts       int64
@@ -90,12 +90,24 @@ func v6NoteSYN(e *Engine, c *conn, p *tcpPkt) {
 	if !dual {
 		return
 	}
-	e.v4SYNs = append(e.v4SYNs, v4SYN{cli: c.cli, srv: c.srv, ts: p.ts, frame: p.frame, stream: c.stream})
+	// only a SYN that can be a fallback is kept: the machine has an IPv6
+	// attempt to the same port in flight, unanswered (a dual-stack machine
+	// on a busy segment opens thousands of IPv4 connections otherwise)
+	var pending *attempt
 	for _, x := range e.v6Pending[v6Key{machineKey{mac: m.mac}, c.srv.Port}] {
-		if x.answerTS == 0 && !x.refused && x.used == 0 && p.ts-x.start >= v6FallbackMin && p.ts >= x.last {
-			x.used++ // abandoned: the machine went to IPv4
-			break
+		if x.answerTS == 0 && !x.refused && p.ts-x.start >= v6FallbackMin && p.ts-x.start <= v6FallbackMax {
+			pending = x
+			if x.used == 0 {
+				break
+			}
 		}
+	}
+	if pending == nil {
+		return
+	}
+	e.v4SYNs = append(e.v4SYNs, v4SYN{cli: c.cli, srv: c.srv, ts: p.ts, frame: p.frame, stream: c.stream})
+	if pending.used == 0 && p.ts >= pending.last {
+		pending.used++ // abandoned: the machine went to IPv4
 	}
 }
 
