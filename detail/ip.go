@@ -13,8 +13,8 @@ func init() {
 	Register(decode.ProtoIPv6, buildIPv6)
 }
 
-var ipProtos = map[uint8]string{0: "IPv6 Hop-by-Hop Option", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6", 43: "IPv6 Routing",
-	44: "IPv6 Fragment", 47: "GRE", 50: "ESP", 51: "AH", 58: "ICMPv6", 59: "IPv6 No Next Header", 60: "IPv6 Destination Options", 89: "OSPF IGP",
+var ipProtos = map[uint8]string{0: "IPv6 Hop-by-Hop Option", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6", 43: "Routing Header for IPv6",
+	44: "Fragment Header for IPv6", 47: "GRE", 50: "ESP", 51: "AH", 58: "ICMPv6", 59: "No Next Header for IPv6", 60: "Destination Options for IPv6", 89: "OSPF IGP",
 	103: "PIM", 112: "VRRP", 115: "Layer 2 Tunneling", 132: "SCTP", 136: "UDPLite", 137: "MPLS in IP", 8: "EGP", 9: "IGP", 33: "DCCP", 46: "RSVP", 88: "EIGRP", 94: "IPIP", 97: "Ether-IP"}
 
 func ipProtoLabel(p uint8) string {
