@@ -2,6 +2,7 @@ package detail
 
 import (
 	"net/netip"
+	"strings"
 	"sync"
 
 	"github.com/wirewatch/wirewatch/capture"
@@ -111,6 +112,9 @@ func Build(t *Tree, f *decode.Frame, o Options) {
 		}
 		tcpData := i > 0 && f.Layers[i-1].Proto == decode.ProtoTCP &&
 			(f.PDUSegment || f.Analysis.Flags&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0)
+		if l.Proto == decode.ProtoData && tcpData {
+			b.dropProtocol("data")
+		}
 		if l.Proto == decode.ProtoData && (b.skipData || tcpData) {
 			// A PDU segment or retransmission shows "TCP segment data", ICMP echo
 			// data shows inside the ICMP tree: tshark shows no Data protocol.
@@ -183,3 +187,15 @@ func subOffset(outer, inner []byte) (int, bool) {
 }
 
 func httpPort(p uint16) bool { return p == 80 || p == 8080 || p == 3128 || p == 8000 }
+
+// dropProtocol removes the last p from the "[Protocols in frame: ...]" line
+// when the tree shows that protocol's bytes otherwise (as TCP segment data).
+func (b *Builder) dropProtocol(p string) {
+	for i := range b.t.Nodes {
+		n := &b.t.Nodes[i]
+		if n.Field == "frame.protocols" && strings.HasSuffix(n.Label, ":"+p+"]") {
+			n.Label = n.Label[:len(n.Label)-len(p)-2] + "]"
+			return
+		}
+	}
+}

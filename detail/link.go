@@ -124,9 +124,19 @@ func (b *Builder) payloadEnd(l decode.Layer) int {
 	return end - l.Off
 }
 
-// ethTrailer adds Padding for bytes after the payload.
+// ethTrailer adds Padding, a trailer or the frame check sequence for the
+// bytes after the payload, with Wireshark's guess: four bytes that end a
+// frame of at least 64 bytes are its FCS.
 func (b *Builder) ethTrailer(end, n int, d []byte) {
 	if end < 14 || end >= n {
+		return
+	}
+	if (n >= 64 && n-end == 4 || n == 64 && n-end > 4) && b.layer == 0 && n == len(b.Frame.Data) {
+		if n-end > 4 {
+			b.ethTrailer(end, n-4, d)
+		}
+		b.Addf("eth.fcs", n-4, 4, "Frame check sequence: 0x%08x [unverified]", be32(d[n-4:]))
+		b.Gen("eth.fcs.status", "FCS Status: Unverified")
 		return
 	}
 	t := d[end:n]

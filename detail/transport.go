@@ -431,9 +431,6 @@ func (b *Builder) pushBytes(flags uint64) int64 {
 	if !a.HasTCP || b.Opts.State == nil || f.TCP.PayloadLen == 0 {
 		return 0
 	}
-	if a.Flags&decode.AnRetransmission != 0 && a.Flags&decode.AnFastRetransmission == 0 {
-		return 0
-	}
 	st := &b.Opts.State.tcp
 	if st.push == nil {
 		st.push = map[tcpDir]pushCount{}
