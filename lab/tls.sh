@@ -23,7 +23,7 @@ HOST=shop.tls-lab.example
 BASE=https://$HOST
 ALL=(tls12-rsa-aes128gcm-h1 tls12-ecdsa-aes256gcm-h2 tls12-rsa-chacha20-h1 tls12-ecdsa-chacha20-h2
   tls13-aes128gcm-h2 tls13-aes256gcm-h1 tls13-chacha20-h2 https-slow-h1 https-slow-h2
-  tls12-rsa-aes128cbc-h1 tls12-openssl-aes256cbc-etm https-slow-h2-mux)
+  tls12-rsa-aes128cbc-h1 tls12-openssl-aes256cbc-etm https-slow-h2-mux tls13-openssl-keyupdate)
 
 down() {
   ip netns pids $SRV 2>/dev/null | xargs -r kill 2>/dev/null || true
@@ -110,6 +110,26 @@ s_tls12-openssl-aes256cbc-etm() {
   local dump=$!
   sleep 1
   curl_ --http1.1 "$BASE/" "$BASE/"
+  sleep 0.5
+  kill $dump; wait $dump || true
+  kill $srv; wait $srv 2>/dev/null || true
+  check "$name"
+}
+# TLS 1.3 key updates: openssl s_client sends a KeyUpdate asking for one back ("K" on its input) before
+# its request, so both directions change keys mid-connection.
+s_tls13-openssl-keyupdate() {
+  local name=$1
+  openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=$HOST" -days 1 -keyout "$WORK/ossl.key" -out "$WORK/ossl.crt" 2>/dev/null
+  rm -f "$WORK/$name.keys"
+  ip netns exec $SRV openssl s_server -quiet -accept 443 -www -cert "$WORK/ossl.crt" -key "$WORK/ossl.key" \
+    -tls1_3 -keylogfile "$WORK/$name.keys" >/dev/null 2>&1 &
+  local srv=$!
+  sleep 0.5
+  ip netns exec $CLI tcpdump -q -i tls-c0 -s 0 -w "$WORK/$name.pcapng" --immediate-mode 2>/dev/null &
+  local dump=$!
+  sleep 1
+  (sleep 0.3; printf 'K\n'; sleep 0.3; printf 'GET /keyupdate HTTP/1.1\r\nHost: %s\r\n\r\n' $HOST; sleep 0.5) |
+    ip netns exec $CLI openssl s_client -connect $SIP:443 -servername $HOST -tls1_3 >/dev/null 2>&1 || true
   sleep 0.5
   kill $dump; wait $dump || true
   kill $srv; wait $srv 2>/dev/null || true
