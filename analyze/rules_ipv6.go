@@ -293,6 +293,22 @@ func confIPv6Broken(x *explainCtx) (float64, string) {
 		c = 1 - 0.25/float64(n+1)
 		basis += fmt.Sprintf("; %d of them to an IPv4 address with the same name", named)
 	}
+	// a broken IPv6 path repeats on the machine it breaks: one fallback per
+	// machine is what scattered SYN loss produces by chance
+	per := map[machineKey]int{}
+	most := 0
+	for _, s := range x.g.stalls {
+		if s.Attempt == nil || s.Client.Addr.Is6() {
+			continue
+		}
+		k := x.e.machineKeyOf(s.Client.Addr)
+		per[k]++
+		most = max(most, per[k])
+	}
+	if most < 2 {
+		c *= 0.35
+		basis += "; but no machine fell back more than once, which scattered SYN loss also produces"
+	}
 	return c, basis + "."
 }
 
