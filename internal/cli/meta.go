@@ -26,7 +26,7 @@ func init() {
 	register("version", func(env *Env, s *opt.Set) error {
 		fmt.Fprintf(env.Stdout, "wirewatch %s\n", version())
 		if bi, ok := debug.ReadBuildInfo(); ok {
-			rev, modified, when := "unknown", "", ""
+			rev, modified, when := "unknown (not recorded: built outside a git checkout or with -buildvcs=false)", "", ""
 			for _, kv := range bi.Settings {
 				switch kv.Key {
 				case "vcs.revision":
