@@ -42,11 +42,21 @@ type ExpertTable struct {
 	// DNS transaction matching (HTTP start lines, DNS retransmissions), for
 	// a pipeline that runs neither.
 	PerPacketOnly bool
-	items         []*ExpertItem
-	idx           map[expKey]int32
-	text          [2]map[string]int32 // HTTP start lines, comments: looked up without allocating
-	scratch       []decode.Expert
+	// MaxTexts is the budget of distinct texts (HTTP start lines, packet
+	// comments) listed one item each (0: DefaultMaxExpertTexts): a capture
+	// with a million distinct request lines would otherwise grow the table
+	// without bound. Beyond it, each kind's further texts are counted in one
+	// item that says so.
+	MaxTexts int
+	over     [2]int32 // the overflow item of each text kind, index+1
+	items    []*ExpertItem
+	idx      map[expKey]int32
+	text     [2]map[string]int32 // HTTP start lines, comments: looked up without allocating
+	scratch  []decode.Expert
 }
+
+// DefaultMaxExpertTexts is the default ExpertTable.MaxTexts.
+const DefaultMaxExpertTexts = 100000
 
 // NewExpertTable returns an empty expert table.
 func NewExpertTable(filter string) *ExpertTable {
@@ -61,10 +71,26 @@ func (t *ExpertTable) index(f *decode.Frame, e decode.Expert) int32 {
 			Protocol: f.ExpertProtocol(e), Summary: decode.ExpertSummary(e)})
 		return int32(len(t.items))
 	}
+	max := t.MaxTexts
+	if max <= 0 {
+		max = DefaultMaxExpertTexts
+	}
+	overflow := func(k int) int32 {
+		if t.over[k] == 0 {
+			d := decode.ExpertDefs[e.Kind]
+			t.items = append(t.items, &ExpertItem{Severity: d.Severity, Sev: sevJSON[d.Severity], Group: d.Group,
+				Protocol: f.ExpertProtocol(e), Summary: fmt.Sprintf("[further distinct texts not listed: the budget of %d distinct texts is full]", max)})
+			t.over[k] = int32(len(t.items))
+		}
+		return t.over[k]
+	}
 	switch e.Kind {
 	case decode.ExHTTPChat:
 		i := t.text[0][string(e.Text)] // no allocation for a line seen before
 		if i == 0 {
+			if len(t.text[0])+len(t.text[1]) >= max {
+				return overflow(0)
+			}
 			i = newItem()
 			t.text[0][string(e.Text)] = i
 		}
@@ -72,6 +98,9 @@ func (t *ExpertTable) index(f *decode.Frame, e decode.Expert) int32 {
 	case decode.ExComment:
 		i := t.text[1][e.Comment]
 		if i == 0 {
+			if len(t.text[0])+len(t.text[1]) >= max {
+				return overflow(1)
+			}
 			i = newItem()
 			t.text[1][e.Comment] = i
 		}

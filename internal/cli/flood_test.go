@@ -119,3 +119,29 @@ func TestFloodRSS(t *testing.T) {
 	}
 	t.Log("\n" + table.String())
 }
+
+// TestExpertTextBudget: stats expert lists at most --max-texts distinct HTTP
+// start lines; the rest are counted in one item that says so, and the
+// frame counts add up.
+func TestExpertTextBudget(t *testing.T) {
+	path := hostileFile("bogus-chunks.pcap")
+	listed := func(out string) (n int) {
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "   HTTP  ") && !strings.Contains(l, "further distinct texts") {
+				n++
+			}
+		}
+		return n
+	}
+	_, all, _ := runReadCmd(t, nil, "stats", "expert", "--all", path)
+	code, out, errs := runReadCmd(t, nil, "stats", "expert", "--all", "--max-texts", "3", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "18   Sequence               HTTP  [further distinct texts not listed: the budget of 3 distinct texts is full]") {
+		t.Errorf("--max-texts 3:\n%s", out)
+	}
+	if a, b := listed(all), listed(out); a != 21 || b != 3 {
+		t.Errorf("%d distinct start lines listed without a budget (want 21), %d with --max-texts 3 (want 3)", a, b)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/wirewatch/wirewatch/capture"
@@ -21,6 +22,7 @@ type statsOpts struct {
 	singleCore bool
 	all        bool
 	prefs      prefs
+	maxTexts   int // --max-texts: stats expert's budget of distinct texts
 	pos        []string
 }
 
@@ -28,6 +30,13 @@ type statsOpts struct {
 func parseStatsArgs(cmd string, s *opt.Set) (*statsOpts, error) {
 	o := &statsOpts{format: s.Str("format", s.Str("T", "text")), filter: s.Str("display-filter", ""), interval: time.Second,
 		singleCore: s.Has("single-core"), all: s.Has("all"), pos: s.Args}
+	if v := s.Str("max-texts", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, usagef("%s: --max-texts %q: want a positive number", cmd, v)
+		}
+		o.maxTexts = n
+	}
 	if v := s.Str("interval", ""); v != "" {
 		var err error
 		if o.interval, err = time.ParseDuration(v); err != nil || o.interval <= 0 {
@@ -96,6 +105,7 @@ func stats(env *Env, o *statsOpts) error {
 	case "expert":
 		et := report.NewExpertTable(o.filter)
 		et.PerPacketOnly = !o.all && o.filter == ""
+		et.MaxTexts = o.maxTexts
 		t, expert = et, et
 	case "io":
 		t = report.NewIOTable(o.interval, o.filter)

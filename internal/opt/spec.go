@@ -140,6 +140,7 @@ var Stats = &Command{
 		{Short: 'T', Arg: "FORMAT", Hidden: true, Help: "the same as --format"},
 		fDisplay,
 		{Long: "interval", Arg: "DURATION", Help: "interval for io (default 1s)"},
+		{Long: "max-texts", Arg: "N", Help: "expert: memory budget of distinct HTTP start lines and comments listed one by one\n(default 100000); further ones are counted in one item that says so"},
 		fSingle,
 		fMaxFlows,
 		{Long: "all", Help: "expert: also the items that need HTTP reassembly and DNS transactions"},
