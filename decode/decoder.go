@@ -51,6 +51,8 @@ type Decoder struct {
 	quic quicTable
 	// smb2 matches SMB2 requests and responses (smb2.go).
 	smb2 smb2Table
+	// smtp keeps which SMTP connections are sending message data (smtp.go).
+	smtp smtpTable
 }
 
 // KeyLog returns the key log TLS sessions are decrypted with (nil: none).

@@ -106,6 +106,8 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 		return d.decodeSSH(f, p, port)
 	case 445, 139:
 		return d.decodeNBSS(f, p)
+	case 25, 587:
+		return d.decodeSMTP(f, p, port)
 	}
 	return false
 }
@@ -148,6 +150,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendSTPInfo(dst, b)
 	case ProtoSMB2:
 		dst = appendSMB2Info(dst, &f.SMB2)
+	case ProtoSMTP:
+		dst = appendSMTPInfo(dst, &f.SMTP)
 	case ProtoLLDP:
 		dst = appendLLDPInfo(dst, b)
 	case ProtoCDP:
@@ -187,6 +191,8 @@ func (f *Frame) otherProtoColumn() string {
 		return "LLDP"
 	case ProtoSMB2:
 		return "SMB2"
+	case ProtoSMTP:
+		return "SMTP"
 	case ProtoCDP:
 		return "CDP"
 	case ProtoIGMP:

@@ -121,6 +121,7 @@ type Frame struct {
 	DHCPv6 DHCPv6
 	QUIC   QUIC
 	SMB2   SMB2
+	SMTP   SMTP
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

@@ -118,6 +118,8 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoSMB2, manifest: "smb2", floor: 80, extra: []string{"nbss.type", "nbss.length"},
 		why: "the Info column of Session Setup (NTLMSSP, Kerberos), Tree Connect, Close, GetInfo and Ioctl " +
 			"details and the GSS-API/DCE-RPC layers above SMB2 are not decoded"},
+	{proto: decode.ProtoSMTP, manifest: "smtp", floor: 78,
+		why: "AUTH exchanges, BDAT chunks and the IMF/data-text-lines layers of message content are not decoded"},
 }
 
 // TestDissectorsMatchTshark compares each dissector of decode/dissect.go
@@ -357,6 +359,8 @@ var dissectSeeds = [][]byte{
 	// CDP: version, TTL, checksum, device ID, port ID.
 	{2, 180, 0x12, 0x34, 0, 1, 0, 6, 'S', '1', 0, 3, 0, 8, 'F', 'a', '0', '1'},
 	smb2Seed(),
+	[]byte("250-mail.example.com Hello\r\n250-CHUNKING\r\n250 OK\r\n"),
+	[]byte("BDAT 6 LAST\r\nDATA\r\n"),
 	// IGMPv3 report joining 224.0.0.251.
 	{0x22, 0, 0xf9, 0x04, 0, 0, 0, 1, 4, 0, 0, 0, 224, 0, 0, 251},
 	// DHCPv6 Solicit: client ID (DUID-LLT), ORO, elapsed time, IA_NA
