@@ -354,7 +354,8 @@ func checkQuiet(t *testing.T, path string) {
 // TestPcapgenQuiet runs pcapgen captures with random, scattered faults and
 // no outage through diagnose: the 50MB backgrounds of the busy-segment test
 // always; the 100 MB captures of seeds 1, 2 and 3 with
-// WIREWATCH_PCAPGEN_100MB=1 (about 10 s more).
+// WIREWATCH_PCAPGEN_100MB=1 (about 10 s more), the 1 GB capture of seed 1
+// with WIREWATCH_PCAPGEN_1GB=1 (about 30 s and 1 GB of temporary disk).
 func TestPcapgenQuiet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
@@ -363,12 +364,21 @@ func TestPcapgenQuiet(t *testing.T) {
 	for _, seed := range []uint64{2, 3} {
 		checkQuiet(t, bg.get(t, seed))
 	}
-	if os.Getenv("WIREWATCH_PCAPGEN_100MB") == "" {
-		return
+	type run struct {
+		size string
+		seed uint64
 	}
-	for _, seed := range []uint64{1, 2, 3} {
-		p := filepath.Join(bg.dir, fmt.Sprintf("100MB-seed%d.pcap", seed))
-		if out, err := exec.Command(bg.bin, "-size", "100MB", "-seed", fmt.Sprint(seed), "-pcap", p).CombinedOutput(); err != nil {
+	var runs []run
+	if os.Getenv("WIREWATCH_PCAPGEN_100MB") != "" {
+		runs = append(runs, run{"100MB", 1}, run{"100MB", 2}, run{"100MB", 3})
+	}
+	if os.Getenv("WIREWATCH_PCAPGEN_1GB") != "" {
+		runs = append(runs, run{"1GB", 1})
+	}
+	for _, r := range runs {
+		seed := r.seed
+		p := filepath.Join(bg.dir, fmt.Sprintf("%s-seed%d.pcap", r.size, seed))
+		if out, err := exec.Command(bg.bin, "-size", r.size, "-seed", fmt.Sprint(seed), "-pcap", p).CombinedOutput(); err != nil {
 			t.Fatalf("pcapgen: %v\n%s", err, out)
 		}
 		checkQuiet(t, p)
