@@ -23,7 +23,8 @@ HOST=shop.tls-lab.example
 BASE=https://$HOST
 ALL=(tls12-rsa-aes128gcm-h1 tls12-ecdsa-aes256gcm-h2 tls12-rsa-chacha20-h1 tls12-ecdsa-chacha20-h2
   tls13-aes128gcm-h2 tls13-aes256gcm-h1 tls13-chacha20-h2 https-slow-h1 https-slow-h2
-  tls12-rsa-aes128cbc-h1 tls12-openssl-aes256cbc-etm https-slow-h2-mux tls13-openssl-keyupdate)
+  tls12-rsa-aes128cbc-h1 tls12-openssl-aes256cbc-etm https-slow-h2-mux tls13-openssl-keyupdate
+  chromium-h2)
 
 down() {
   ip netns pids $SRV 2>/dev/null | xargs -r kill 2>/dev/null || true
@@ -115,6 +116,28 @@ s_tls12-openssl-aes256cbc-etm() {
   kill $srv; wait $srv 2>/dev/null || true
   check "$name"
 }
+# A real browser: headless Chromium (its own TLS stack, BoringSSL, and HTTP/2 with its HPACK and priorities)
+# loads a page whose style sheet, script, image and API call (2 s) come over one connection; it writes the
+# key log itself (SSLKEYLOGFILE), which is the one kept.
+s_chromium-h2() {
+  local name=$1 srv dump
+  rm -f "$WORK/$name.keys" "$WORK/$name.srv.keys"
+  ip netns exec $SRV "$WORK/tlslab" serve -addr $SIP:443 -keylog "$WORK/$name.srv.keys" &
+  srv=$!
+  sleep 0.5
+  ip netns exec $CLI tcpdump -q -i tls-c0 -s 0 -w "$WORK/$name.pcapng" --immediate-mode 2>/dev/null &
+  dump=$!
+  sleep 1
+  ip netns exec $CLI env SSLKEYLOGFILE="$WORK/$name.keys" HOME="$WORK" chromium --headless --no-sandbox \
+    --disable-gpu --ignore-certificate-errors --host-resolver-rules="MAP $HOST $SIP" --virtual-time-budget=6000 \
+    --disable-quic --no-first-run --disable-background-networking --disable-component-update \
+    --user-data-dir="$WORK/chromium-profile" --dump-dom "$BASE/page.html" >/dev/null 2>&1 || true
+  sleep 0.5
+  kill $dump; wait $dump || true
+  kill $srv; wait $srv 2>/dev/null || true
+  check "$name"
+}
+
 # TLS 1.3 key updates: openssl s_client sends a KeyUpdate asking for one back ("K" on its input) before
 # its request, so both directions change keys mid-connection.
 s_tls13-openssl-keyupdate() {

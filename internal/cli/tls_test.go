@@ -160,10 +160,11 @@ func tsharkLines(t testing.TB, args ...string) []string {
 
 // TestDiagnoseNamesSlowHTTPSRequest: on the lab's slow HTTPS server (one URI
 // thinks 2 s), diagnose with the key log names the slow request by method
-// and URI, over HTTP/1.1 and HTTP/2 (one request at a time, and with the
-// other streams answered meanwhile); without the key log it cannot.
+// and URI, over HTTP/1.1 and HTTP/2 (one request at a time, with the other
+// streams answered meanwhile, and a page load by headless Chromium whose
+// script calls the slow API); without the key log it cannot.
 func TestDiagnoseNamesSlowHTTPSRequest(t *testing.T) {
-	for _, name := range []string{"https-slow-h1", "https-slow-h2", "https-slow-h2-mux"} {
+	for _, name := range []string{"https-slow-h1", "https-slow-h2", "https-slow-h2-mux", "chromium-h2"} {
 		pcap := filepath.Join("..", "..", "testdata", "tls", name+".pcapng")
 		keys := strings.TrimSuffix(pcap, ".pcapng") + ".keys"
 		with := run(t, "diagnose", "--tls-keylog", keys, pcap)

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -20,6 +21,9 @@ import (
 	"crypto/x509/pkix"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"log"
 	"math/big"
@@ -85,6 +89,19 @@ func body(n int) []byte {
 		fmt.Fprintf(&b, "line %05d of the wirewatch TLS lab response body\n", i)
 	}
 	return []byte(b.String()[:n])
+}
+
+// pngImage is a small real PNG (a gradient), so that image dissectors see a valid file.
+func pngImage() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 24, 24))
+	for y := 0; y < 24; y++ {
+		for x := 0; x < 24; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 10), uint8(y * 10), 128, 255})
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return buf.Bytes()
 }
 
 func serve(args []string) {
@@ -158,6 +175,8 @@ func serve(args []string) {
 			n, ct = 3000, "text/css"
 		case strings.HasPrefix(r.URL.Path, "/api/"):
 			n, ct = 600, "application/json"
+		case strings.HasSuffix(r.URL.Path, ".png"):
+			n, ct = 2000, "image/png"
 		case strings.HasPrefix(r.URL.Path, "/big"):
 			n, ct = 40000, "application/octet-stream"
 		}
@@ -165,6 +184,16 @@ func serve(args []string) {
 			n, _ = strconv.Atoi(v)
 		}
 		b := body(n)
+		if r.URL.Path == "/page.html" {
+			// a page whose sub-resources a browser fetches on the same connection
+			b = []byte(`<!doctype html><html><head><title>wirewatch TLS lab</title>` +
+				`<link rel="stylesheet" href="/static/site.css"><script src="/static/app.js"></script></head>` +
+				`<body><h1>shop</h1><img src="/static/logo.png"><script>fetch("/api/report").then(r => r.text())` +
+				`.then(t => { document.title = "done " + t.length })</script></body></html>`)
+		}
+		if ct == "image/png" {
+			b = pngImage()
+		}
 		if ct == "application/json" {
 			b = []byte(`{"rows":[` + strings.Repeat(`{"id":1,"v":"x"},`, n/18) + `{"id":0}]}`)
 		}
