@@ -202,3 +202,25 @@ func (t *echoTable) match(request bool, src, dst netip.Addr, id, seq uint16, fra
 	}
 	return 0
 }
+
+// Quotes reports whether an ICMP or ICMPv6 error in the frame quotes a
+// header of protocol p (TCP or UDP) of the packet that caused it: Wireshark
+// dissects the quoted headers, so "udp" and "tcp" match such frames.
+func (f *Frame) Quotes(p Proto) bool {
+	var proto IPProto
+	switch {
+	case f.Present&(1<<ProtoICMP) != 0 && f.ICMP.HasInner:
+		proto = f.ICMP.InnerProto
+	case f.Present&(1<<ProtoICMPv6) != 0 && f.ICMP6.HasInner:
+		proto = f.ICMP6.InnerProto
+	default:
+		return false
+	}
+	switch p {
+	case ProtoUDP:
+		return proto == IPProtoUDP
+	case ProtoTCP:
+		return proto == IPProtoTCP
+	}
+	return false
+}

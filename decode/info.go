@@ -337,7 +337,9 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		dst = append(dst, ", off="...)
 		dst = appendUint(dst, uint64(f.IP.FragOffset)*8)
 		dst = append(dst, ", ID="...)
-		dst = strconv.AppendUint(dst, uint64(f.IP.ID), 16)
+		const hex = "0123456789abcdef" // four digits, as Wireshark's %04x
+		id := f.IP.ID
+		dst = append(dst, hex[id>>12], hex[id>>8&0xf], hex[id>>4&0xf], hex[id&0xf])
 		return append(dst, ')')
 	case f.Has(ProtoTCP) && f.PDUSegment && (f.TLSPDUStart || f.H2PDUStart):
 		dst = append(dst, "[TCP segment of a reassembled PDU]"...)

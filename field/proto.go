@@ -4,17 +4,24 @@ import "github.com/wirewatch/wirewatch/decode"
 
 // protoField is a protocol-valued field (FT_PROTOCOL): present when the
 // protocol is, with one occurrence per layer; its value is the layer's bytes,
-// so filters can test "tcp" or slice "tcp[0:2]".
+// so filters can test "tcp" or slice "tcp[0:2]". A TCP or UDP header quoted
+// in an ICMP error is one more occurrence, as in Wireshark.
 func protoField(name string, p decode.Proto) Field {
 	return Field{Name: name, Type: FTProtocol, Proto: p,
 		Get: func(f *decode.Frame, dst []Value) []Value {
-			if !f.Has(p) {
-				return dst
-			}
-			for _, l := range f.Layers {
-				if l.Proto == p {
-					dst = append(dst, Value{B: f.LayerBytes(l)})
+			if f.Has(p) {
+				for _, l := range f.Layers {
+					if l.Proto == p {
+						dst = append(dst, Value{B: f.LayerBytes(l)})
+					}
 				}
+			}
+			if f.Quotes(p) {
+				var b []byte
+				if f.Has(decode.ProtoICMP) {
+					b = f.ICMP.InnerL4
+				}
+				dst = append(dst, Value{B: b})
 			}
 			return dst
 		}}

@@ -432,7 +432,9 @@ func (t *existsTest) match(fr *decode.Frame) bool { return len(t.x.eval(fr)) > 0
 // protoTest is the fast path for a bare protocol name.
 type protoTest struct{ p decode.Proto }
 
-func (t *protoTest) match(fr *decode.Frame) bool { return fr.Has(t.p) }
+// match is true when the layer is present, or quoted inside an ICMP error
+// (tshark's "udp" matches the UDP header a port unreachable quotes).
+func (t *protoTest) match(fr *decode.Frame) bool { return fr.Has(t.p) || fr.Quotes(t.p) }
 
 // nonzeroTest is true when some value is not zero (a bare "x & mask").
 type nonzeroTest struct {

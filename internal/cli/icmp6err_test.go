@@ -126,4 +126,18 @@ func TestICMPv6ErrorsMatchTshark(t *testing.T) {
 			}
 		}
 	}
+	// Bare protocol names match the headers an error quotes, as in tshark.
+	for _, expr := range []string{"udp", "udp && icmpv6", "tcp", "icmpv6.type == 1 && udp.dstport == 33434"} {
+		w, err := tshark.Select(path, expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.Reset()
+		if code := Main(context.Background(), []string{"read", "-T", "fields", "-e", "frame.number", "-Y", expr, path}, nil, &out, &errb); code != 0 {
+			t.Fatalf("-Y %q: exit %d: %s", expr, code, errb.String())
+		}
+		if g := strings.Join(strings.Fields(out.String()), ","); g != strings.Join(w.Lines, ",") {
+			t.Errorf("-Y %q: %s", expr, frameDiff(g, strings.Join(w.Lines, ",")))
+		}
+	}
 }
