@@ -238,6 +238,9 @@ func appendHTTPInfo(dst []byte, h *HTTP) []byte {
 	}
 	dst = append(dst, h.Line...)
 	dst = append(dst, ' ')
+	if h.Malformed {
+		return append(dst, "[Malformed Packet]"...)
+	}
 	if h.Truncated {
 		return append(dst, "[Packet size limited during capture]"...)
 	}
@@ -587,6 +590,9 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 				var c chunkParser
 				c.feed(p[h.HeadLen:])
 				s.lost = c.failed
+				if own && c.refused && f.Has(ProtoHTTP) {
+					f.HTTP.Malformed = true
+				}
 			}
 			if n < len(p) {
 				s.start(d, f, p[n:], false)
@@ -779,10 +785,13 @@ func (s *AppStream) httpMore(d *Decoder, f *Frame, p []byte, first bool) bool {
 	}
 	bodyLen := int(s.total) - s.headLen
 	d.httpOversized = s.oversized
-	lost := s.chunked && s.chunks.failed
+	lost, refused := s.chunked && s.chunks.failed, s.chunked && s.chunks.refused
 	s.complete(d, f, ProtoHTTP, buf[:keep], rest)
 	d.httpOversized = false
 	s.lost = s.lost || lost
+	if refused && f.Has(ProtoHTTP) {
+		f.HTTP.Malformed = true
+	}
 	f.HTTP.BodyLen = bodyLen
 	return false
 }
@@ -873,6 +882,10 @@ type chunkParser struct {
 	size   int64 // current chunk size, then bytes of it still to come
 	digits bool
 	failed bool // a chunk error ended the body
+	// refused: the error was a size Wireshark reads but refuses (negative,
+	// over 2^31), which it flags as [Malformed Packet]; a line with no
+	// number at all it is not.
+	refused bool
 }
 
 const (
@@ -903,6 +916,7 @@ func (c *chunkParser) feed(p []byte) int {
 		case chunkSize:
 			if b == '\n' {
 				if !c.digits || (c.neg && c.size != 0) || c.size > 1<<31 {
+					c.refused = c.digits
 					return c.fail(p)
 				}
 				c.startData()

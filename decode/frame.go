@@ -431,6 +431,7 @@ type HTTP struct {
 	HeadLen       int         // bytes of start line + headers + blank line
 	Truncated     bool        // the head is cut short by the snapshot length (HeadLen is then what was captured)
 	Oversized     bool        // the head outgrew the reassembly buffer (256 KiB): only its start is decoded
+	Malformed     bool        // a chunk size Wireshark refuses (negative, over 2^31): [Malformed Packet]
 	BodyLen       int         // body bytes present after the head in the decoded bytes
 }
 

@@ -429,7 +429,9 @@ func (f *Frame) truncatedHeaders() bool {
 }
 
 // Malformed reports an anomaly Wireshark flags as [Malformed Packet] (_ws.malformed).
-func (f *Frame) Malformed() bool { return f.malformed() || (f.Has(ProtoDNS) && f.DNS.Malformed) }
+func (f *Frame) Malformed() bool {
+	return f.malformed() || (f.Has(ProtoDNS) && f.DNS.Malformed) || (f.Has(ProtoHTTP) && f.HTTP.Malformed)
+}
 
 func (f *Frame) malformed() bool {
 	if f.otherMalformed() {

@@ -298,6 +298,16 @@ func TestHostileHTTPStaysHTTP(t *testing.T) {
 		}
 	}
 	t.Logf("-Y http on the oversized-head and bogus-chunk captures: %d of %d frames tshark selects selected alike (number, request, response, URI, code)", agree, total)
+	// The whole packet list of the bogus-chunk capture, [Malformed Packet]
+	// on the refused chunk sizes and Continuation after them included.
+	path := hostileFile("bogus-chunks.pcap")
+	want, err := exec.Command("tshark", "-n", "-r", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, got, _ := runReadCmd(t, nil, "read", path); got != string(want) {
+		t.Errorf("bogus-chunks.pcap: the packet list differs from tshark's:\n got %s\nwant %s", got, want)
+	}
 }
 
 // TestHostileWriteCustomBlocks: read -w copies the pcapng custom blocks that
