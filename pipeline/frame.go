@@ -51,10 +51,19 @@ type framer struct {
 	pcapng                  bool
 	num                     uint64
 	firstTS, prevTS, lastTS int64
+	skipped                 bool // a record before the first frame was dropped (Select)
 }
 
 func newFramer(src Meta, dec *decode.Decoder) *framer {
 	return &framer{src: src, dec: dec, pcapng: strings.HasPrefix(src.Format(), "pcapng")}
+}
+
+// skip notes a record Config.Select dropped: times stay relative to the
+// source's first record, as in tshark's second pass.
+func (fr *framer) skip(p capture.Packet) {
+	if !fr.skipped && fr.num == 0 {
+		fr.firstTS, fr.skipped = p.TS, true
+	}
 }
 
 // prepare decodes p into f. p.Data must stay valid as long as f is used.
@@ -83,7 +92,10 @@ func (fr *framer) prepare(f *decode.Frame, p capture.Packet) {
 	}
 	// A record without a timestamp counts as time 0, as in tshark.
 	if fr.num == 1 {
-		fr.firstTS, fr.prevTS = p.TS, p.TS
+		fr.prevTS = p.TS
+		if !fr.skipped {
+			fr.firstTS = p.TS
+		}
 	}
 	f.FirstTS, f.PrevTS = fr.firstTS, fr.prevTS
 	fr.prevTS = p.TS

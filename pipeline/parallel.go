@@ -39,6 +39,7 @@ func (p *Pipeline) runParallel(ctx context.Context, src Source, fn Consumer) err
 		defer reader.Done()
 		defer close(full)
 		fr := newFramer(src, p.decoder())
+		var pos uint64
 		for {
 			select {
 			case <-done: // checked first: a free batch must not win over a stop
@@ -67,6 +68,10 @@ func (p *Pipeline) runParallel(ctx context.Context, src Source, fn Consumer) err
 				if err != nil {
 					b.err = err
 					break
+				}
+				if pos++; p.cfg.Select != nil && !p.cfg.Select(pos) {
+					fr.skip(pk)
+					continue
 				}
 				// Copy the packet out of the reader's buffer into the batch arena.
 				if cap(b.arena)-len(b.arena) < len(pk.Data) {

@@ -85,6 +85,11 @@ type Config struct {
 	// Retain hands the consumer a fresh frame with its own copy of the
 	// packet bytes each time, which it may keep.
 	Retain bool
+	// Select, when set, is asked about each record of the source by its
+	// position (from 1) before framing; false drops it as if the source
+	// did not hold it: its frame number goes to the next record kept and
+	// the tracker never sees it (the second pass of tshark -2 -R).
+	Select func(pos uint64) bool
 	// Warn, when set, receives damage the reader recovered from (skipped).
 	Warn func(err error)
 	// OnOpen, when set, is called with the source before the first packet.
@@ -161,6 +166,7 @@ func (p *Pipeline) Run(ctx context.Context, src Source, fn Consumer) error {
 	d := p.newDisplayer(dec, fn)
 	defer d.flush()
 	var f decode.Frame
+	var pos uint64
 	for n := 0; ; n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return ErrInterrupted
@@ -171,6 +177,10 @@ func (p *Pipeline) Run(ctx context.Context, src Source, fn Consumer) error {
 		}
 		if err != nil {
 			return err
+		}
+		if pos++; p.cfg.Select != nil && !p.cfg.Select(pos) {
+			fr.skip(pk)
+			continue
 		}
 		fp := &f
 		if p.cfg.Retain {

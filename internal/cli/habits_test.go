@@ -57,7 +57,9 @@ func TestCommandLineHabits(t *testing.T) {
 		{args: []string{"-nr", f, "-q", "-z", "follow,tcp,ascii,0"}, tshark: true},
 		{args: []string{"-nr", f, "-q", "-z", "io,phs"}, same: []string{"stats", "hierarchy", f}},
 		{args: []string{"-nr", f, "-q", "-z", "io,stat,1"}, same: []string{"stats", "io", f}},
-		{args: []string{"-nr", f, "-2", "-R", "http"}, same: []string{"read", "-Y", "http", f}}, // frames keep their numbers
+		{args: []string{"-nr", f, "-2", "-R", "dns"}, tshark: true},
+		{args: []string{"-nr", f, "-2", "-R", "tcp.port == 80", "-T", "fields", "-e", "frame.number", "-e", "frame.time_relative", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.analysis.ack_rtt"}, tshark: true},
+		{args: []string{"-nr", f, "-R", "http"}, same: []string{"read", "-Y", "http", f}}, // without -2: as -Y
 		{args: []string{"-nr", f, "-o", "tcp.relative_sequence_numbers:TRUE", "-c3"}, tshark: true},
 		{args: []string{"-nr", f, "-o", "tcp.desegment_tcp_streams:TRUE", "-Y", "http"}, tshark: true},
 		{args: []string{"-nr", f, "-o", "tcp.desegment_tcp_streams:FALSE", "-T", "fields", "-e", "frame.number", "-e", "http.request.method"}, tshark: true},

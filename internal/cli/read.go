@@ -25,6 +25,8 @@ type readOptions struct {
 	hosts                    string        // --hosts FILE
 	prefs                    prefs         // -o NAME:VALUE, --tls-keylog
 	stats                    []string      // -z
+	readFilter               string        // -2 -R
+	sel                      func(uint64) bool
 }
 
 func parseReadFlags(s *opt.Set) (*readOptions, error) {
@@ -33,7 +35,9 @@ func parseReadFlags(s *opt.Set) (*readOptions, error) {
 		quiet: s.Has("q"), fields: s.List("e"), eopts: s.List("E"), names: s.Str("N", ""), hosts: s.Str("hosts", ""),
 		stats: s.List("z")}
 	o.detail = detailOptions{verbose: s.Has("V"), hex: s.Has("x"), only: parseOnly(s.Str("O", ""))}
-	if rf := s.Str("read-filter", ""); rf != "" {
+	if rf := s.Str("read-filter", ""); rf != "" && s.Has("2") {
+		o.readFilter = rf // tshark -2 -R: a first pass selects the frames, the second sees only them
+	} else if rf != "" {
 		if o.filter != "" && o.filter != rf {
 			return nil, usagef("read: -R and -Y both given; give the display filter once (-Y)")
 		}
@@ -123,7 +127,12 @@ func runReadOpts(env *Env, o *readOptions) error {
 	if err != nil {
 		return err
 	}
-	base.Filter, base.Count = o.filter, o.count
+	if o.readFilter != "" && o.sel == nil {
+		if o.sel, err = readFilterPass(env, o.file, o.readFilter, base); err != nil {
+			return err
+		}
+	}
+	base.Filter, base.Count, base.Select = o.filter, o.count, o.sel
 	defer noteEvictions(env.Stderr, &o.prefs.evictions, o.prefs.maxFlows)
 	if o.write != "" { // as tshark -w: save instead of printing (write.go)
 		return writeSelected(env, o.file, o.write, o.wfmt, base)
@@ -207,4 +216,16 @@ func fieldPrefix(name string) string {
 		return name[:i]
 	}
 	return name
+}
+
+// readFilterPass is the first pass of tshark -2 -R: it returns which
+// records (by position) the read filter selects, for pipeline.Config.Select.
+func readFilterPass(env *Env, path, rf string, base pipeline.Config) (func(uint64) bool, error) {
+	if path == "-" {
+		return nil, usagef("read: -2 -R reads the capture twice, which standard input cannot be; use -Y")
+	}
+	keep := map[uint64]bool{}
+	base.Filter = rf
+	err := runFile(env, path, base, func(f *decode.Frame) error { keep[f.Number] = true; return nil })
+	return func(pos uint64) bool { return keep[pos] }, err
 }

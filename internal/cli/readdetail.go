@@ -75,7 +75,7 @@ func detailFrames(env *Env, o *readOptions, tree bool, fn func(f *decode.Frame, 
 	if err != nil {
 		return err
 	}
-	cfg.Filter, cfg.Count, cfg.OnOpen = o.filter, o.count, func(r pipeline.Meta) { rd = r }
+	cfg.Filter, cfg.Count, cfg.OnOpen, cfg.Select = o.filter, o.count, func(r pipeline.Meta) { rd = r }, o.sel
 	return runFile(env, o.file, cfg,
 		func(f *decode.Frame) error {
 			if first {
