@@ -184,7 +184,7 @@ type TLSDecrypt struct {
 	h2      *h2Conn
 	plain   bool // HTTP/2 over cleartext TCP (h2c): no records
 	// what the records decrypted for the current frame held, for its TLS summary
-	recs [tlsMaxMsgs]decRec
+	recs [16]decRec
 	nrec int
 	tmp  []TLSMsg
 }
@@ -193,7 +193,7 @@ type TLSDecrypt struct {
 type decRec struct {
 	inner       uint8
 	hs          [8]uint8 // handshake message types starting in the record
-	nhs         int
+	nhs         uint8
 	level, desc uint8 // alert
 	partial     bool  // application data that completed no HTTP message
 }
@@ -400,7 +400,7 @@ func (d *Decoder) tlsRecord(s *TLSDecrypt, dir int, f *Frame, rec []byte) bool {
 	r.inner = inner
 	switch inner {
 	case TLSHandshake:
-		for b := pt; len(b) >= 4 && r.nhs < len(r.hs); {
+		for b := pt; len(b) >= 4 && int(r.nhs) < len(r.hs); {
 			r.hs[r.nhs] = b[0]
 			r.nhs++
 			n := 4 + (int(b[1])<<16 | int(b[2])<<8 | int(b[3]))
@@ -456,7 +456,7 @@ func (s *TLSDecrypt) summarise(f *Frame) {
 		m.Decrypted, m.Encrypted, m.Content = true, false, r.inner
 		switch r.inner {
 		case TLSHandshake:
-			for k := 0; k < r.nhs; k++ {
+			for k := 0; k < int(r.nhs); k++ {
 				e := m
 				e.RecordStart = k == 0
 				e.Handshake = r.hs[k]
