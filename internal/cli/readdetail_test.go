@@ -12,9 +12,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wirewatch/wirewatch/decode"
@@ -42,9 +44,51 @@ func detailFrameLimit() int {
 // directory, keyed by the capture's name, size and time and the arguments.
 func tsharkCached(t *testing.T, tshark, path string, args ...string) []byte {
 	t.Helper()
-	st, err := os.Stat(path)
+	out, err := tsharkRun(tshark, path, args...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return out
+}
+
+type tsharkJob struct {
+	path string
+	args []string
+}
+
+// tsharkPrefetch runs the jobs' tshark commands on every core at once, so
+// that the tests' own calls find the outputs cached.
+func tsharkPrefetch(t *testing.T, tshark string, jobs []tsharkJob) {
+	t.Helper()
+	ch := make(chan tsharkJob)
+	errs := make(chan error, len(jobs))
+	var wg sync.WaitGroup
+	for w := 0; w < max(runtime.NumCPU(), 2); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				if _, err := tsharkRun(tshark, j.path, j.args...); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func tsharkRun(tshark, path string, args ...string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
 	}
 	dir := os.Getenv("WIREWATCH_TSHARK_CACHE")
 	if dir == "" {
@@ -58,7 +102,7 @@ func tsharkCached(t *testing.T, tshark, path string, args ...string) []byte {
 		if b, err := os.ReadFile(filepath.Join(dir, key)); err == nil {
 			if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
 				if out, err := io.ReadAll(zr); err == nil {
-					return out
+					return out, nil
 				}
 			}
 		}
@@ -67,19 +111,25 @@ func tsharkCached(t *testing.T, tshark, path string, args ...string) []byte {
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("tshark %v on %s: %v", args, path, err)
+		return nil, fmt.Errorf("tshark %v on %s: %v", args, path, err)
 	}
 	if dir != "" && os.MkdirAll(dir, 0o755) == nil {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
 		zw.Write(out)
 		zw.Close()
-		tmp := filepath.Join(dir, key+".tmp")
-		if os.WriteFile(tmp, buf.Bytes(), 0o644) == nil {
-			os.Rename(tmp, filepath.Join(dir, key))
+		tmp, err := os.CreateTemp(dir, key+".tmp*")
+		if err == nil {
+			_, werr := tmp.Write(buf.Bytes())
+			tmp.Close()
+			if werr == nil {
+				os.Rename(tmp.Name(), filepath.Join(dir, key))
+			} else {
+				os.Remove(tmp.Name())
+			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // vxFrame is one frame of `-V -x` output: its tree lines and its hex part.
@@ -283,6 +333,16 @@ func TestReadVerboseMatchesTshark(t *testing.T) {
 	limit := detailFrameLimit()
 	tl := detailTally{fieldTotal: map[decode.Proto]int{}, fieldEq: map[decode.Proto]int{}, fieldMiss: map[string]int{},
 		fieldMissEx: map[string]string{}, lineMiss: map[string]int{}, orderMiss: map[string]int{}, orderEx: map[string]string{}, protoMiss: map[string]int{}}
+	var jobs []tsharkJob
+	for _, name := range corpus.OracleOK(t, dir) {
+		args := []string{"-n"}
+		if limit > 0 {
+			args = append(args, "-c", strconv.Itoa(limit))
+		}
+		path := filepath.Join(dir, "real", name)
+		jobs = append(jobs, tsharkJob{path, append(args[:len(args):len(args)], "-V", "-x")}, tsharkJob{path, append(args[:len(args):len(args)], "-T", "pdml")})
+	}
+	tsharkPrefetch(t, tshark, jobs)
 	for _, name := range corpus.OracleOK(t, dir) {
 		path := filepath.Join(dir, "real", name)
 		args := []string{"-n"}
@@ -598,6 +658,17 @@ func TestReadNamesMatchTshark(t *testing.T) {
 	total, equal := map[string]int{}, map[string]int{}
 	example := map[string]string{}
 	files := capturesWithDNS(t, dir)
+	var jobs []tsharkJob
+	for _, name := range files {
+		path := filepath.Join(dir, "real", name)
+		c := []string{}
+		if limit > 0 {
+			c = []string{"-c", strconv.Itoa(limit)}
+		}
+		jobs = append(jobs, tsharkJob{path, append([]string{"-N", "mntd"}, append(c, "-T", "pdml")...)},
+			tsharkJob{path, append([]string{"-N", "mnd", "-T", "fields", "-e", "_ws.col.Source", "-e", "_ws.col.Destination"}, c...)})
+	}
+	tsharkPrefetch(t, tshark, jobs)
 	for _, name := range files {
 		path := filepath.Join(dir, "real", name)
 		args := []string{"-N", "mntd"}
