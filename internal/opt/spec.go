@@ -205,6 +205,32 @@ Examples:
   wirewatch diagnose --fail-on critical trace.pcap || echo "problem found"`,
 }
 
+// Serve is 'wirewatch serve'.
+var Serve = &Command{
+	Name:     "serve",
+	Summary:  "browse captures in a web app: packet list, filters, details and bytes, follow, stats, diagnose",
+	Synopsis: "[--listen ADDR] FILE...",
+	Args:     "file",
+	Intro: `Serves a read-only web workbench over the capture files given (and no other
+file): a packet list for millions of frames with Wireshark's colouring, the
+display-filter bar checked as you type, the details tree linked to the bytes,
+follow stream, statistics and the diagnose findings, whose evidence frames open
+in the list with the finding's filter. The URL keeps the view
+(?filter=EXPR&frame=N&tab=NAME). Each capture is indexed once, in one pass;
+the index is kept in the cache directory while the file is unchanged.
+On loopback (the default) no token is needed; any other address prints a URL
+with a generated token, without which nothing is served.`,
+	Flags: []Flag{
+		{Long: "listen", Arg: "ADDR", Help: "address to listen on (default 127.0.0.1:8080; port 0 picks one)"},
+		{Long: "cache-dir", Arg: "DIR", Complete: "file", Help: "where indexes are kept (default: the user cache directory's wirewatch/serve; - for none)"},
+	},
+	Footer: `Exit status: 0 after Ctrl-C; 1 when a capture cannot be opened or the address is taken; 2 usage.
+
+Examples:
+  wirewatch serve examples/fail-open.pcapng
+  wirewatch serve --listen 0.0.0.0:8080 big.pcap     # prints http://0.0.0.0:8080/?token=...`,
+}
+
 // Fields is 'wirewatch fields'.
 var Fields = &Command{
 	Name:     "fields",
@@ -261,7 +287,7 @@ var Version = &Command{
 }
 
 // Commands lists every subcommand, in help order.
-var Commands = []*Command{Read, Capture, Diagnose, Stats, Follow, Fields, Filter, Completion, Man, Version}
+var Commands = []*Command{Read, Capture, Diagnose, Stats, Follow, Serve, Fields, Filter, Completion, Man, Version}
 
 // Lookup returns the command called name, or nil.
 func Lookup(name string) *Command {

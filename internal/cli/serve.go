@@ -1,0 +1,26 @@
+package cli
+
+import (
+	"context"
+	"errors"
+
+	"github.com/wirewatch/wirewatch/internal/opt"
+	"github.com/wirewatch/wirewatch/serve"
+)
+
+func init() { register("serve", runServe) }
+
+func runServe(env *Env, s *opt.Set) error {
+	if len(s.Args) == 0 {
+		return usagef("serve: give one or more capture files (see 'wirewatch help serve')")
+	}
+	ctx := env.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	err := serve.ListenAndServe(ctx, s.Str("listen", "127.0.0.1:8080"), serve.Options{Files: s.Args, CacheDir: s.Str("cache-dir", "")}, env.Stderr)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,399 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/detail"
+	"github.com/wirewatch/wirewatch/field"
+	"github.com/wirewatch/wirewatch/filter"
+	"github.com/wirewatch/wirewatch/pipeline"
+	"github.com/wirewatch/wirewatch/report"
+)
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+type apiError struct {
+	Error  string            `json:"error"`
+	Filter *filter.ErrorList `json:"filter_errors,omitempty"`
+}
+
+func (s *Server) capture(w http.ResponseWriter, r *http.Request) *Capture {
+	c := 0
+	if v := r.URL.Query().Get("c"); v != "" {
+		var err error
+		if c, err = strconv.Atoi(v); err != nil || c < 0 || c >= len(s.caps) {
+			writeJSON(w, http.StatusNotFound, apiError{Error: "no such capture"})
+			return nil
+		}
+	}
+	return s.caps[c]
+}
+
+func (s *Server) apiCaptures(w http.ResponseWriter, r *http.Request) {
+	type capInfo struct {
+		ID     int     `json:"id"`
+		Name   string  `json:"name"`
+		Size   int64   `json:"size"`
+		Frames int64   `json:"frames"`
+		Done   bool    `json:"done"`
+		Cached bool    `json:"cached"`
+		Built  float64 `json:"built_s"`
+		Error  string  `json:"error,omitempty"`
+	}
+	out := []capInfo{}
+	for i, c := range s.caps {
+		c.ix.mu.RLock()
+		out = append(out, capInfo{ID: i, Name: c.Name, Size: c.Size, Frames: c.ix.count.Load(), Done: c.ix.done, Cached: c.ix.cached, Built: c.ix.built.Seconds(), Error: c.ix.err})
+		c.ix.mu.RUnlock()
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// checkFilter compiles expr; the error list says where it is wrong.
+func checkFilter(expr string) (*filter.Filter, *filter.ErrorList, error) {
+	f, err := filter.Compile(expr, field.Std())
+	if err == nil {
+		return f, nil, nil
+	}
+	var el *filter.ErrorList
+	if errors.As(err, &el) {
+		return nil, el, err
+	}
+	return nil, &filter.ErrorList{Src: expr, Errors: []*filter.Error{{Pos: 0, End: len(expr), Msg: err.Error()}}}, err
+}
+
+func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
+	expr := r.URL.Query().Get("filter")
+	if strings.TrimSpace(expr) == "" {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+		return
+	}
+	_, el, _ := checkFilter(expr)
+	if el == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": false, "errors": el.Errors})
+}
+
+// filterResult is the frame numbers a display filter selects in a capture.
+type filterResult struct {
+	once   sync.Once
+	frames []uint32
+	err    error
+}
+
+const keepFilters = 8
+
+// filtered returns the frames expr selects, running one pipeline pass the
+// first time (the last few filters are kept).
+func (c *Capture) filtered(ctx context.Context, expr string) ([]uint32, error) {
+	c.fmu.Lock()
+	fr, ok := c.filts[expr]
+	if !ok {
+		fr = &filterResult{}
+		c.filts[expr] = fr
+		c.forder = append(c.forder, expr)
+		if len(c.forder) > keepFilters {
+			delete(c.filts, c.forder[0])
+			c.forder = c.forder[1:]
+		}
+	}
+	c.fmu.Unlock()
+	fr.once.Do(func() {
+		var out []uint32
+		cfg := pipeline.Config{Filter: expr, Parallel: true, Warn: func(error) {}}
+		err := pipeline.RunFile(context.WithoutCancel(ctx), c.Path, cfg, func(f *decode.Frame) error {
+			out = append(out, uint32(f.Number))
+			return nil
+		})
+		// A damaged tail keeps what was read, as read -Y does; only a
+		// filter that does not compile is an error.
+		var fe *pipeline.FilterError
+		if errors.As(err, &fe) {
+			fr.err = err
+		}
+		fr.frames = out
+	})
+	if fr.err != nil {
+		c.fmu.Lock()
+		delete(c.filts, expr)
+		c.fmu.Unlock()
+	}
+	return fr.frames, fr.err
+}
+
+type pktRow struct {
+	N      uint64 `json:"n"`
+	Time   string `json:"t"`
+	Delta  string `json:"d"`
+	DeltaD string `json:"dd"`
+	Src    string `json:"src"`
+	Dst    string `json:"dst"`
+	Proto  string `json:"proto"`
+	Len    uint32 `json:"len"`
+	Info   string `json:"info"`
+	Colour uint8  `json:"c"`
+	Stream int32  `json:"s"`
+	UDP    bool   `json:"udp,omitempty"`
+}
+
+func secs(ns int64) string { return string(report.AppendRelTime(nil, ns, 6)) }
+
+func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
+	c := s.capture(w, r)
+	if c == nil {
+		return
+	}
+	q := r.URL.Query()
+	expr := strings.TrimSpace(q.Get("filter"))
+	start, _ := strconv.Atoi(q.Get("start"))
+	count, _ := strconv.Atoi(q.Get("count"))
+	if count <= 0 || count > 1000 {
+		count = 100
+	}
+	var sel []uint32
+	if expr != "" {
+		<-c.ready // a filter runs over the whole capture: wait for the index it pages through
+		if _, el, err := checkFilter(expr); err != nil {
+			writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Filter: el})
+			return
+		}
+		var err error
+		if sel, err = c.filtered(r.Context(), expr); err != nil {
+			writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+			return
+		}
+	}
+	ix := c.ix
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	total := len(ix.rows)
+	frameAt := func(i int) int { return i } // list position -> row index
+	if sel != nil || expr != "" {
+		total = len(sel)
+		frameAt = func(i int) int { return int(sel[i]) - 1 }
+	}
+	pos := -1
+	if v := q.Get("frame"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			if expr == "" {
+				pos = min(n-1, total-1)
+			} else {
+				pos = sort.Search(len(sel), func(i int) bool { return int(sel[i]) >= n })
+				if pos == len(sel) {
+					pos = len(sel) - 1
+				}
+			}
+			if q.Get("start") == "" && pos >= 0 {
+				start = max(0, pos-count/2)
+			}
+		}
+	}
+	if start < 0 {
+		start = 0
+	}
+	rows := []pktRow{}
+	for i := start; i < total && i < start+count; i++ {
+		k := frameAt(i)
+		if k < 0 || k >= len(ix.rows) {
+			break // a filter result over frames the index has not reached
+		}
+		rw := &ix.rows[k]
+		src, dst, proto, info := ix.cols(k)
+		pr := pktRow{N: uint64(k + 1), Time: secs(rw.TS - ix.first), Len: rw.Len, Colour: rw.Color, Stream: rw.Stream, UDP: rw.UDP == 1,
+			Src: string(src), Dst: string(dst), Proto: string(proto), Info: string(info)}
+		if k > 0 {
+			pr.Delta = secs(rw.TS - ix.rows[k-1].TS)
+		} else {
+			pr.Delta = secs(0)
+		}
+		if i > 0 {
+			if p := frameAt(i - 1); p >= 0 && p < len(ix.rows) {
+				pr.DeltaD = secs(rw.TS - ix.rows[p].TS)
+			}
+		} else {
+			pr.DeltaD = secs(0)
+		}
+		rows = append(rows, pr)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "start": start, "pos": pos, "rows": rows,
+		"indexed": ix.count.Load(), "done": ix.done})
+}
+
+type treeNode struct {
+	Depth int    `json:"d"`
+	Label string `json:"l"`
+	Field string `json:"f,omitempty"`
+	Off   int    `json:"o"`
+	Len   int    `json:"n"`
+	Src   int    `json:"s"`
+}
+
+type dataSource struct {
+	Name string `json:"name"`
+	Data []byte `json:"data"`
+}
+
+// apiFrame decodes one frame with its details tree and bytes. The frame
+// is read through the pipeline from the start of the capture, so its TCP
+// analysis is what tshark shows.
+func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request) {
+	c := s.capture(w, r)
+	if c == nil {
+		return
+	}
+	n, err := strconv.ParseUint(r.URL.Query().Get("n"), 10, 64)
+	if err != nil || n == 0 {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "n: want a frame number"})
+		return
+	}
+	var out map[string]any
+	var rd pipeline.Meta
+	cfg := pipeline.Config{Warn: func(error) {}, OnOpen: func(m pipeline.Meta) { rd = m }}
+	err = pipeline.RunFile(r.Context(), c.Path, cfg, func(f *decode.Frame) error {
+		if f.Number < n {
+			return nil
+		}
+		var t detail.Tree
+		bo := detail.Options{}
+		if rd != nil {
+			bo.PcapNG = strings.HasPrefix(rd.Format(), "pcapng")
+			bo.Interfaces = rd.Interfaces()
+		}
+		detail.Build(&t, f, bo)
+		nodes := make([]treeNode, len(t.Nodes))
+		for i, nd := range t.Nodes {
+			nodes[i] = treeNode{Depth: nd.Depth, Label: nd.Label, Field: nd.Field, Off: nd.Off, Len: nd.Len, Src: int(nd.Src)}
+		}
+		var srcs []dataSource
+		for _, d := range detail.Sources(f, &t, nil) {
+			srcs = append(srcs, dataSource{Name: d.Name, Data: append([]byte(nil), d.Data...)})
+		}
+		stream := int64(-1)
+		if f.Analysis.HasTCP || f.Analysis.IsUDP {
+			stream = f.Analysis.Stream
+		}
+		proto := "tcp"
+		if f.Analysis.IsUDP {
+			proto = "udp"
+		}
+		out = map[string]any{"n": f.Number, "tree": nodes, "sources": srcs, "stream": stream, "proto": proto}
+		return pipeline.ErrStop
+	})
+	if out == nil {
+		msg := "no such frame"
+		if err != nil {
+			msg = err.Error()
+		}
+		writeJSON(w, http.StatusNotFound, apiError{Error: msg})
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+const maxFollow = 8 << 20
+
+func (s *Server) apiFollow(w http.ResponseWriter, r *http.Request) {
+	c := s.capture(w, r)
+	if c == nil {
+		return
+	}
+	q := r.URL.Query()
+	proto := q.Get("proto")
+	stream, err := strconv.ParseUint(q.Get("stream"), 10, 31)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "stream: want a stream number"})
+		return
+	}
+	fs, err := report.NewFollowSelector(proto, strconv.FormatUint(stream, 10), report.FollowASCII)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+		return
+	}
+	cfg := pipeline.Config{Warn: func(error) {}}
+	cfg.Flow.OnData = fs.OnData()
+	pipeline.RunFile(r.Context(), c.Path, cfg, fs.Frame)
+	if err := fs.Done(); err != nil {
+		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
+		return
+	}
+	type chunk struct {
+		Node  int    `json:"node"`
+		Frame uint64 `json:"frame"`
+		Data  []byte `json:"data"`
+		Gap   int    `json:"gap,omitempty"`
+	}
+	chunks := []chunk{}
+	total, cut := 0, false
+	for _, ch := range fs.F.Chunks {
+		if total+len(ch.Data) > maxFollow {
+			cut = true
+			break
+		}
+		total += len(ch.Data)
+		chunks = append(chunks, chunk{Node: ch.Node, Frame: ch.Frame, Data: ch.Data, Gap: ch.Gap})
+	}
+	nodes := []string{fs.F.Nodes[0].String(), fs.F.Nodes[1].String()}
+	writeJSON(w, http.StatusOK, map[string]any{"filter": fs.F.Filter, "nodes": nodes, "chunks": chunks, "truncated": cut})
+}
+
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
+	c := s.capture(w, r)
+	if c == nil {
+		return
+	}
+	name := r.URL.Query().Get("name")
+	c.ix.mu.RLock()
+	d, ok := c.ix.reports[name]
+	done := c.ix.done
+	c.ix.mu.RUnlock()
+	if !done {
+		writeJSON(w, http.StatusAccepted, map[string]any{"building": true, "indexed": c.ix.count.Load()})
+		return
+	}
+	if !ok {
+		writeJSON(w, http.StatusNotFound, apiError{Error: "no such report"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(d)
+}
+
+// apiColoursCSS serves the colouring rules as classes c1, c2, ... (a
+// stylesheet, so the page needs no inline style).
+func (s *Server) apiColoursCSS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	for i, c := range colourRules {
+		fmt.Fprintf(w, "#list .row.c%d{color:%s;background:%s}\n", i+1, c.FG, c.BG)
+	}
+}
+
+func (s *Server) apiColours(w http.ResponseWriter, r *http.Request) {
+	type rule struct {
+		Name   string `json:"name"`
+		Filter string `json:"filter"`
+		FG     string `json:"fg"`
+		BG     string `json:"bg"`
+	}
+	out := []rule{}
+	for _, c := range colourRules {
+		out = append(out, rule{c.Name, c.Filter, c.FG, c.BG})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
