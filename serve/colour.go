@@ -43,7 +43,7 @@ type colourRule struct {
 }
 
 var (
-	colourLine = regexp.MustCompile(`^@([^@]*)@(.*)@\[(\d+),(\d+),(\d+)\]\[(\d+),(\d+),(\d+)\]$`)
+	colourLine  = regexp.MustCompile(`^@([^@]*)@(.*)@\[(\d+),(\d+),(\d+)\]\[(\d+),(\d+),(\d+)\]$`)
 	unknownName = regexp.MustCompile(`^([A-Za-z0-9_]+) is neither a field nor a protocol name`)
 )
 
