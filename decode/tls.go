@@ -314,6 +314,9 @@ func TLSVersionName(v uint16) string {
 	case 0x0304:
 		return "TLSv1.3"
 	}
+	if v&0xff00 == 0x7f00 || v == 0xfb17 || v == 0xfb1a {
+		return "TLSv1.3" // drafts (0x7f12 is draft 18) and Facebook's draft versions, as Wireshark names them
+	}
 	return "TLS"
 }
 
