@@ -55,6 +55,21 @@ func dnsFlag(name, desc string, mask uint16, forQuery, forResponse, llmnr bool) 
 		}}
 }
 
+// dnsAuthenticated is dns.flags.authenticated, the AD bit: in responses
+// always; in queries (RFC 6840: the client understands AD) only when set,
+// as Wireshark 4.0 shows it.
+func dnsAuthenticated() Field {
+	fl := dnsFlag("dns.flags.authenticated", "Answer authenticated", 0x0020, true, true, false)
+	get := fl.Get
+	fl.Get = func(f *decode.Frame, dst []Value) []Value {
+		if m := dnsOf(f); m != nil && !m.Response && m.Flags&0x0020 == 0 {
+			return dst
+		}
+		return get(f, dst)
+	}
+	return fl
+}
+
 // dnsClass is a question's or record's class; mDNS uses the top bit for QU
 // or cache flush, which tshark shows as a field of its own.
 func dnsClass(f *decode.Frame, c uint16) uint64 {
@@ -152,7 +167,7 @@ var dnsFields = []Field{
 	dnsFlag("dns.flags.tentative", "Tentative", 0x0100, false, false, true),
 	dnsFlag("dns.flags.recavail", "Recursion available", 0x0080, false, true, false),
 	dnsFlag("dns.flags.z", "Z", 0x0040, true, true, false),
-	dnsFlag("dns.flags.authenticated", "Answer authenticated", 0x0020, false, true, false),
+	dnsAuthenticated(),
 	dnsFlag("dns.flags.checkdisable", "Non-authenticated data", 0x0010, true, true, false),
 	dnsHdr("dns.flags.rcode", "Reply code", FTUint16, BaseDec, 0x000f, func(m *decode.DNS) (uint64, bool) { return uint64(m.Rcode), m.Response }),
 	dnsHdr("dns.count.queries", "Questions", FTUint16, BaseDec, 0, func(m *decode.DNS) (uint64, bool) { return uint64(m.QDCount), true }),
