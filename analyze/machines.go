@@ -30,14 +30,20 @@ func (m *Machine) MACString() string {
 	return fmt.Sprintf("%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5])
 }
 
-// String names the machine: its addresses, and its MAC when it has several.
+// String names the machine: its addresses (link-local ones only when it
+// has no other), and its MAC when it has several.
 func (m *Machine) String() string {
 	var b strings.Builder
-	for i, a := range m.Addrs {
-		if i > 0 {
+	shown := 0
+	for _, a := range m.Addrs {
+		if a.IsLinkLocalUnicast() && len(m.Addrs) > 1 && !allLinkLocal(m.Addrs) {
+			continue
+		}
+		if shown > 0 {
 			b.WriteString("/")
 		}
 		b.WriteString(a.String())
+		shown++
 	}
 	if len(m.Addrs) > 1 && m.HasMAC {
 		b.WriteString(" [" + m.MACString() + "]")
@@ -301,4 +307,13 @@ func (e *Engine) learnDHCP(b []byte) {
 // Machine returns the machine of address a (a itself when no MAC is known).
 func (e *Engine) Machine(a netip.Addr) Machine {
 	return e.machines([]netip.Addr{a})[0]
+}
+
+func allLinkLocal(v []netip.Addr) bool {
+	for _, a := range v {
+		if !a.IsLinkLocalUnicast() {
+			return false
+		}
+	}
+	return true
 }
