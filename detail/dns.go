@@ -216,7 +216,11 @@ func buildDNS(b *Builder, l decode.Layer, d []byte) {
 				break
 			}
 			typ, cls := be16(msg[p+used:]), be16(msg[p+used+2:])
-			b.Openf("", at(p), used+4, "%s: type %s, class %s", name, dnsTypeShort(typ), dnsClassShort(cls&0x7fff))
+			qs := fmt.Sprintf("%s: type %s, class %s", name, dnsTypeShort(typ), dnsClassShort(cls&0x7fff))
+			if b.mdns() && cls&0x8000 != 0 {
+				qs += `, "QU" question`
+			}
+			b.Open("", at(p), used+4, qs)
 			b.Add("dns.qry.name", at(p), used, "Name: "+name)
 			nl := len(name)
 			lc := strings.Count(name, ".") + 1
@@ -226,7 +230,13 @@ func buildDNS(b *Builder, l decode.Layer, d []byte) {
 			b.Gen("dns.qry.name.len", "Name Length: %d", nl)
 			b.Gen("dns.count.labels", "Label Count: %d", lc)
 			b.Add("dns.qry.type", at(p+used), 2, "Type: "+dnsTypeLong(typ))
-			b.Addf("dns.qry.class", at(p+used+2), 2, "Class: %s (0x%04x)", dnsClassShort(cls&0x7fff), cls&0x7fff)
+			if b.mdns() {
+				c := uint64(cls)
+				b.Add("dns.qry.class", at(p+used+2), 2, BitLine(16, 0x7fff, c, fmt.Sprintf("Class: %s (0x%04x)", dnsClassShort(cls&0x7fff), cls&0x7fff)))
+				b.Add("dns.qry.qu", at(p+used+2), 2, BitLine(16, 0x8000, c, "\"QU\" question: "+map[bool]string{true: "True", false: "False"}[c&0x8000 != 0]))
+			} else {
+				b.Addf("dns.qry.class", at(p+used+2), 2, "Class: %s (0x%04x)", dnsClassShort(cls&0x7fff), cls&0x7fff)
+			}
 			b.Close()
 			p += used + 4
 		}
@@ -307,6 +317,9 @@ func (b *Builder) dnsRR(msg []byte, p int, at func(int) int) (int, bool) {
 		return rd + rdl, true
 	}
 	summary := fmt.Sprintf("%s: type %s, class %s", name, dnsTypeShort(typ), dnsClassShort(cls&0x7fff))
+	if b.mdns() && cls&0x8000 != 0 {
+		summary += ", cache flush"
+	}
 	var lines []func()
 	switch typ {
 	case 1:
@@ -398,9 +411,12 @@ func (b *Builder) dnsRR(msg []byte, p int, at func(int) int) (int, bool) {
 	}
 	b.Add("dns.resp.name", at(p), used, "Name: "+name)
 	b.Add("dns.resp.type", at(q), 2, "Type: "+dnsTypeLong(typ))
-	b.Addf("dns.resp.class", at(q+2), 2, "Class: %s (0x%04x)", dnsClassShort(cls&0x7fff), cls&0x7fff)
-	if cls&0x8000 != 0 {
-		b.Add("dns.resp.cache_flush", at(q+2), 2, BitLine(16, 0x8000, uint64(cls), "Cache flush: True"))
+	if b.mdns() {
+		c := uint64(cls)
+		b.Add("dns.resp.class", at(q+2), 2, BitLine(16, 0x7fff, c, fmt.Sprintf("Class: %s (0x%04x)", dnsClassShort(cls&0x7fff), cls&0x7fff)))
+		b.Add("dns.resp.cache_flush", at(q+2), 2, BitLine(16, 0x8000, c, "Cache flush: "+map[bool]string{true: "True", false: "False"}[c&0x8000 != 0]))
+	} else {
+		b.Addf("dns.resp.class", at(q+2), 2, "Class: %s (0x%04x)", dnsClassShort(cls&0x7fff), cls&0x7fff)
 	}
 	b.Addf("dns.resp.ttl", at(q+4), 4, "Time to live: %d (%s)", int32(ttl), TimeSecs(ttl))
 	b.Addf("dns.resp.len", at(q+8), 2, "Data length: %d", rdl)
@@ -416,4 +432,11 @@ func (b *Builder) learn(a netip.Addr, name string) {
 	if l, ok := b.Names.(Learner); ok {
 		l.Learn(a, name)
 	}
+}
+
+// mdns reports a Multicast DNS message (UDP port 5353), whose class field
+// carries the cache-flush / unicast-response bit.
+func (b *Builder) mdns() bool {
+	f := b.Frame
+	return f.Has(decode.ProtoUDP) && (f.UDP.SrcPort == 5353 || f.UDP.DstPort == 5353)
 }
