@@ -142,6 +142,17 @@ var fieldStages = map[string]Stage{
 	"dns.mx.mail_exchange":                       StageColumns, // no value in the corpus
 	"dns.mx.preference":                          StageColumns, // no value in the corpus
 	"dns.ns":                                     StageDecode,
+	"dns.opt.client.addr4":                       StageDecode,
+	"dns.opt.client.addr6":                       StageDecode,
+	"dns.opt.client.family":                      StageDecode,
+	"dns.opt.client.netmask":                     StageDecode,
+	"dns.opt.client.scope":                       StageDecode,
+	"dns.opt.code":                               StageDecode,
+	"dns.opt.cookie.client":                      StageDecode,
+	"dns.opt.cookie.server":                      StageDecode,
+	"dns.opt.data":                               StageDecode,
+	"dns.opt.len":                                StageDecode,
+	"dns.opt.padding":                            StageColumns, // no value in the corpus
 	"dns.ptr.domain_name":                        StageDecode,
 	"dns.qry.class":                              StageDesegment,
 	"dns.qry.name":                               StageDesegment,
