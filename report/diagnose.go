@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wirewatch/wirewatch/analyze"
 )
@@ -438,7 +439,12 @@ func oneLine(s string, max int) string {
 		return r
 	}, s)
 	if len(s) > max {
-		s = s[:max] + "…"
+		// cut on a character boundary: never half of a UTF-8 sequence
+		i := max
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "…"
 	}
 	return s
 }

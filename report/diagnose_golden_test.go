@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/wirewatch/wirewatch/report"
 )
@@ -53,6 +54,9 @@ func TestDiagnoseGolden(t *testing.T) {
 				var b bytes.Buffer
 				if err := goldenFormats[format](&b, d); err != nil {
 					t.Fatal(err)
+				}
+				if !utf8.Valid(b.Bytes()) {
+					t.Errorf("%s.%s is not valid UTF-8 (a cut inside a character?)", name, format)
 				}
 				p := filepath.Join(dir, name+"."+format)
 				if *update {
