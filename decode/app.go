@@ -315,9 +315,15 @@ func appendLower(dst, s []byte) []byte {
 // "Server Hello, Change Cipher Spec, Encrypted Handshake Message".
 func appendTLSInfo(dst []byte, t *TLS) []byte {
 	sep := false
+	partials := 0
 	for _, m := range t.Msgs {
 		if m.Partial {
-			dst = append(dst, "[TLS segment of a reassembled PDU]"...)
+			// tshark writes this at most twice however many records of
+			// the frame only continue a message (seen with 3 to 5)
+			if partials < 2 {
+				dst = append(dst, "[TLS segment of a reassembled PDU]"...)
+			}
+			partials++
 			continue
 		}
 		if sep {

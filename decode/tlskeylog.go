@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -101,6 +102,21 @@ func (k *KeyLog) addLine(line string) {
 		k.lines++
 	}
 	k.secrets[key] = sec
+}
+
+// Add reads more key log lines from b into k (secrets embedded in a
+// capture, added to those of a file). Call it before decoding starts: a
+// KeyLog in use is read-only.
+func (k *KeyLog) Add(b []byte) error {
+	if k.secrets == nil {
+		k.secrets = map[keyLogKey][]byte{}
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 4096), 1<<20)
+	for sc.Scan() {
+		k.addLine(sc.Text())
+	}
+	return sc.Err()
 }
 
 // Len returns the number of secrets held.

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/pipeline"
 )
 
@@ -13,6 +14,16 @@ import (
 func runFile(env *Env, path string, cfg pipeline.Config, fn pipeline.Consumer) error {
 	if cfg.Warn == nil {
 		cfg.Warn = pipeline.WarnTo(env.Stderr)
+	}
+	if path != "-" {
+		// TLS secrets embedded in the pcapng (Decryption Secrets Blocks) are
+		// used as tshark uses them, with any key log given
+		if sec := capture.EmbeddedTLSKeys(path); len(sec) > 0 {
+			if cfg.KeyLog == nil {
+				cfg.KeyLog = new(decode.KeyLog)
+			}
+			cfg.KeyLog.Add(sec)
+		}
 	}
 	p, err := pipeline.New(cfg)
 	if err != nil {

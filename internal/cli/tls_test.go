@@ -247,3 +247,33 @@ func TestH2CMatchesTshark(t *testing.T) {
 		t.Errorf("h2c: %d of %d frames agree (want ≥ 85%%)", both, either)
 	}
 }
+
+// TestEmbeddedTLSSecrets: a pcapng whose Decryption Secrets Block holds the
+// key log (editcap --inject-secrets, as Wireshark users embed them) is
+// decrypted without being given a key log, as tshark does; and the
+// corpus capture that embeds secrets selects tshark's HTTP frames.
+func TestEmbeddedTLSSecrets(t *testing.T) {
+	editcap := testenv.Tool(t, "editcap")
+	in := filepath.Join("..", "..", "testdata", "tls", "tls13-chacha20-h2.pcapng")
+	keys := strings.TrimSuffix(in, ".pcapng") + ".keys"
+	out := filepath.Join(t.TempDir(), "embedded.pcapng")
+	if b, err := exec.Command(editcap, "--inject-secrets", "tls,"+keys, in, out).CombinedOutput(); err != nil {
+		t.Fatalf("editcap --inject-secrets: %v: %s", err, b)
+	}
+	want := run(t, "read", "--tls-keylog", keys, "-Y", "http2", "-T", "fields", "-e", "frame.number", in)
+	got := run(t, "read", "-Y", "http2", "-T", "fields", "-e", "frame.number", out)
+	if want == "" || got != want {
+		t.Errorf("embedded secrets: -Y http2 selects %q, with the key log file %q", got, want)
+	}
+	if plain := run(t, "read", "-Y", "http2", "-T", "fields", "-e", "frame.number", in); plain != "" {
+		t.Errorf("without secrets -Y http2 selects %q", plain)
+	}
+	p := filepath.Join(corpus.Dir(t), "real", "gopacket__pcapgo-le-test301.pcapng")
+	if _, err := exec.LookPath("tshark"); err == nil && testenv.Tool(t, "tshark") != "" {
+		ts := strings.Join(tsharkLines(t, "-n", "-r", p, "-Y", "http", "-T", "fields", "-e", "frame.number"), ",")
+		ww := strings.Join(strings.Fields(run(t, "read", "-Y", "http", "-T", "fields", "-e", "frame.number", p)), ",")
+		if ts == "" || ts != ww {
+			t.Errorf("%s -Y http: tshark %s, wirewatch %s", filepath.Base(p), ts, ww)
+		}
+	}
+}
