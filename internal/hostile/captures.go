@@ -310,3 +310,13 @@ var Files = map[string]func() []byte{
 		return b.Bytes()
 	},
 }
+
+// Markup is the payload of MarkupCapture: HTML that runs script if a page
+// ever parses it (each part sets window.__pwned), short enough for a DNS label.
+const Markup = `<img src=x onerror=__pwned=1><script>__pwned=2</script>`
+
+// MarkupCapture is a pcapng capture carrying Markup in every text field
+// wirewatch decodes (see textCapture): DNS names, HTTP fields, TLS SNI and
+// ALPN, interface name and description, packet comments. A web page that
+// shows it must run nothing.
+func MarkupCapture() []byte { return textCapture(Markup, false) }

@@ -50,7 +50,7 @@ function ensurePool() {
   const want = Math.ceil(list.clientHeight / ROW) + 4;
   while (pool.length < want) {
     const r = el('div', 'row');
-    for (let i = 0; i < 8; i++) r.appendChild(el('span'));
+    for (let i = 0; i < 9; i++) r.appendChild(el('span'));
     r.hidden = true;
     r.addEventListener('click', () => { if (r.dataset.n) selectFrame(parseInt(r.dataset.n, 10), true); });
     spacer.appendChild(r);
@@ -96,8 +96,8 @@ function render() {
     r.style.top = (i * ROW) + 'px';
     r.dataset.n = String(d.n);
     r.className = 'row' + (d.c ? ' c' + d.c : '') + (d.n === selected ? ' sel' : '');
-    const v = [d.n, d.t, d.dd, d.src, d.dst, d.proto, d.len, d.info];
-    for (let j = 0; j < 8; j++) r.children[j].textContent = String(v[j]);
+    const v = [d.n, d.t, d.d, d.dd, d.src, d.dst, d.proto, d.len, d.info];
+    for (let j = 0; j < 9; j++) r.children[j].textContent = String(v[j]);
     r.title = String(d.info);
   }
 }
@@ -439,7 +439,7 @@ function renderDiagnosis(box, d) {
         const c3 = el('td');
         if (s.culprit_attempt) {
           c3.appendChild(el('span', '', s.culprit_attempt.kind + ' ' + s.culprit_attempt.server + ' ' + (s.culprit_attempt.outcome || '') + ' '));
-          (s.culprit_attempt.frames || []).forEach((n) => c3.appendChild(frameLink(n, f.display_filter)));
+          (s.culprit_attempt.frames || []).forEach((n) => { c3.appendChild(frameLink(n, f.display_filter)); c3.appendChild(document.createTextNode(' ')); });
         }
         tr.appendChild(c3);
         t.appendChild(tr);
