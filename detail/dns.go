@@ -183,23 +183,35 @@ func buildDNS(b *Builder, l decode.Layer, d []byte) {
 		}
 		b.Add(field, at(2), 2, BitLine(16, mask, flags, name+": "+v))
 	}
-	ft("dns.flags.response", 0x8000, "Response", "Message is a response", "Message is a query")
-	b.Add("dns.flags.opcode", at(2), 2, BitLine(16, 0x7800, flags, fmt.Sprintf("Opcode: %s (%d)", mapName(dnsOpcodes, op, "Unknown"), op)))
-	if resp {
-		ft("dns.flags.authoritative", 0x0400, "Authoritative", "Server is an authority for domain", "Server is not an authority for domain")
-	}
-	ft("dns.flags.truncated", 0x0200, "Truncated", "Message is truncated", "Message is not truncated")
-	ft("dns.flags.recdesired", 0x0100, "Recursion desired", "Do query recursively", "Don't do query recursively")
-	if resp {
-		ft("dns.flags.recavail", 0x0080, "Recursion available", "Server can do recursive queries", "Server can't do recursive queries")
-	}
-	b.Add("dns.flags.z", at(2), 2, BitLine(16, 0x0040, flags, fmt.Sprintf("Z: reserved (%d)", (flags>>6)&1)))
-	if resp {
-		ft("dns.flags.authenticated", 0x0020, "Answer authenticated", "Answer/authority portion was authenticated by the server", "Answer/authority portion was not authenticated by the server")
-	}
-	ft("dns.flags.checkdisable", 0x0010, "Non-authenticated data", "Acceptable", "Unacceptable")
-	if resp {
-		b.Add("dns.flags.rcode", at(2), 2, BitLine(16, 0x000f, flags, fmt.Sprintf("Reply code: %s (%d)", mapName(dnsRcodes, rc, "Unknown"), rc)))
+	if proto == "llmnr" {
+		// LLMNR (RFC 4795) flags: conflict, truncated, tentative.
+		ft("dns.flags.response", 0x8000, "Response", "Message is a response", "Message is a query")
+		b.Add("dns.flags.opcode", at(2), 2, BitLine(16, 0x7800, flags, fmt.Sprintf("Opcode: %s (%d)", mapName(dnsOpcodes, op, "Unknown"), op)))
+		ft("dns.flags.conflict", 0x0400, "Conflict", "The sender received multiple responses", "None")
+		ft("dns.flags.truncated", 0x0200, "Truncated", "Message is truncated", "Message is not truncated")
+		ft("dns.flags.tentative", 0x0100, "Tentative", "Tentative", "Not tentative")
+		if resp {
+			b.Add("dns.flags.rcode", at(2), 2, BitLine(16, 0x000f, flags, fmt.Sprintf("Reply code: %s (%d)", mapName(dnsRcodes, rc, "Unknown"), rc)))
+		}
+	} else {
+		ft("dns.flags.response", 0x8000, "Response", "Message is a response", "Message is a query")
+		b.Add("dns.flags.opcode", at(2), 2, BitLine(16, 0x7800, flags, fmt.Sprintf("Opcode: %s (%d)", mapName(dnsOpcodes, op, "Unknown"), op)))
+		if resp {
+			ft("dns.flags.authoritative", 0x0400, "Authoritative", "Server is an authority for domain", "Server is not an authority for domain")
+		}
+		ft("dns.flags.truncated", 0x0200, "Truncated", "Message is truncated", "Message is not truncated")
+		ft("dns.flags.recdesired", 0x0100, "Recursion desired", "Do query recursively", "Don't do query recursively")
+		if resp {
+			ft("dns.flags.recavail", 0x0080, "Recursion available", "Server can do recursive queries", "Server can't do recursive queries")
+		}
+		b.Add("dns.flags.z", at(2), 2, BitLine(16, 0x0040, flags, fmt.Sprintf("Z: reserved (%d)", (flags>>6)&1)))
+		if resp {
+			ft("dns.flags.authenticated", 0x0020, "Answer authenticated", "Answer/authority portion was authenticated by the server", "Answer/authority portion was not authenticated by the server")
+		}
+		ft("dns.flags.checkdisable", 0x0010, "Non-authenticated data", "Acceptable", "Unacceptable")
+		if resp {
+			b.Add("dns.flags.rcode", at(2), 2, BitLine(16, 0x000f, flags, fmt.Sprintf("Reply code: %s (%d)", mapName(dnsRcodes, rc, "Unknown"), rc)))
+		}
 	}
 	b.Close()
 	qd, an, ns, ar := be16(msg[4:]), be16(msg[6:]), be16(msg[8:]), be16(msg[10:])
