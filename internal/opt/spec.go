@@ -121,6 +121,34 @@ Words after the options are a capture filter (tcpdump syntax), as with tcpdump.`
   wirewatch capture -i any --diagnose -q -a duration:60`,
 }
 
+// Export is 'wirewatch export'.
+var Export = &Command{
+	Name:     "export",
+	Summary:  "write connections, DNS/HTTP/TLS, stalls and findings to ClickHouse and/or Zeek logs",
+	Synopsis: "[--clickhouse URL] [--zeek-logs DIR] [options] FILE...",
+	Args:     "file",
+	Intro: `Analyses each capture as diagnose does and writes what it finds into
+ClickHouse over its HTTP interface (tables connections, dns, http, tls, stalls,
+findings; schema created and migrated by wirewatch, see docs/export.md) and/or
+as Zeek logs (conn.log, dns.log, http.log, ssl.log). Every row carries the
+sensor and capture names; exporting a capture again replaces its rows.`,
+	Flags: []Flag{
+		{Long: "clickhouse", Arg: "URL", Help: "ClickHouse HTTP interface, e.g. http://localhost:8123/ (user:password@ allowed)"},
+		{Long: "database", Arg: "NAME", Help: "ClickHouse database (default wirewatch; created when missing)"},
+		{Long: "sensor", Arg: "NAME", Help: "sensor name on every row (default: this host's name)"},
+		{Long: "capture-name", Arg: "NAME", Help: "capture name on every row (default: the file's base name)"},
+		{Long: "zeek-logs", Arg: "DIR", Complete: "file", Help: "write Zeek logs into DIR (created when missing)"},
+		{Long: "zeek-format", Arg: "FORMAT", Values: []string{"tsv", "json"}, Help: "Zeek log format: tsv (default, with #fields/#types headers) or json (one object a line)"},
+		{Long: "min-stall", Arg: "DURATION", Help: "shortest gap ever called a stall (default 200ms)"},
+		fPref,
+		fKeylog,
+		fMaxFlows,
+	},
+	Footer: `Examples:
+  wirewatch export --clickhouse http://localhost:8123/ --sensor site-a trace.pcapng
+  wirewatch export --zeek-logs logs/ --zeek-format json trace.pcapng`,
+}
+
 // Stats is 'wirewatch stats'.
 var Stats = &Command{
 	Name:     "stats",
@@ -287,7 +315,7 @@ var Version = &Command{
 }
 
 // Commands lists every subcommand, in help order.
-var Commands = []*Command{Read, Capture, Diagnose, Stats, Follow, Serve, Fields, Filter, Completion, Man, Version}
+var Commands = []*Command{Read, Capture, Diagnose, Export, Stats, Follow, Serve, Fields, Filter, Completion, Man, Version}
 
 // Lookup returns the command called name, or nil.
 func Lookup(name string) *Command {

@@ -15,16 +15,17 @@ import (
 
 // debianPackage maps a program to the Debian package that provides it.
 var debianPackage = map[string]string{
-	"tshark":   "tshark",
-	"capinfos": "wireshark-common",
-	"editcap":  "wireshark-common",
-	"tcpdump":  "tcpdump",
-	"chromium": "chromium",
-	"ip":       "iproute2",
-	"setpriv":  "util-linux",
-	"man":      "man-db",
-	"zsh":      "zsh",
-	"fish":     "fish",
+	"tshark":            "tshark",
+	"capinfos":          "wireshark-common",
+	"editcap":           "wireshark-common",
+	"tcpdump":           "tcpdump",
+	"chromium":          "chromium",
+	"ip":                "iproute2",
+	"setpriv":           "util-linux",
+	"man":               "man-db",
+	"zsh":               "zsh",
+	"fish":              "fish",
+	"clickhouse-server": "clickhouse-server",
 }
 
 var mu sync.Mutex

@@ -1,0 +1,303 @@
+// Package export writes what wirewatch finds in a capture — connections with
+// their Zeek conn_state and history, DNS, HTTP and TLS transactions, stalls
+// and diagnose findings — into ClickHouse tables over its HTTP interface
+// (batched, gzip-compressed RowBinary; schema in schema.go and
+// docs/export.md), and as Zeek logs (zeek.go).
+//
+// A Exporter is fed by one pipeline run: Frame for every frame (after the
+// flow tracker filled the frame's analysis), Conn for every connection the
+// tracker ends (flow.Config.OnEnd), Findings once the analysis is done,
+// then Close.
+package export
+
+import (
+	"net/netip"
+	"strconv"
+
+	"github.com/wirewatch/wirewatch/analyze"
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/flow"
+)
+
+// Sink receives the rows of one capture.
+type Sink interface {
+	Conn(r *ConnRow) error
+	DNS(r *DNSRow) error
+	HTTP(r *HTTPRow) error
+	TLS(r *TLSRow) error
+	Finding(f *analyze.Finding) error
+	Close() error
+}
+
+// ConnRow is one connection: the tracker's summary plus what the exporter
+// counted from its frames.
+type ConnRow struct {
+	flow.ConnSummary
+	HandshakeRTT    int64 // ns, -1 unknown (tcp.analysis.initial_rtt)
+	Retransmissions uint64
+}
+
+// DNSRow is one DNS response (with dns.time when its query was seen). TS is
+// the query's time when it was seen, else the response's; Frame the response's.
+type DNSRow struct {
+	TS             int64
+	Frame          uint64
+	Stream         int64
+	Client, Server netip.AddrPort
+	Proto          string // udp or tcp
+	TransID        uint16
+	Query          string
+	QType          uint16
+	Rcode          uint8
+	Answers        []string
+	RTT            int64 // ns, -1 unknown
+}
+
+// HTTPRow is one HTTP response with the request it answers (when seen).
+type HTTPRow struct {
+	TS             int64 // the request's time when seen, else the response's
+	Frame          uint64
+	Stream         int64
+	Client, Server netip.AddrPort
+	Method, Host   string
+	URI, UA        string
+	Version        string
+	Status         uint16
+	Phrase         string
+	RespBodyLen    int64
+	RTT            int64
+}
+
+// TLSRow is one TLS handshake as its ClientHello (and ServerHello) show it.
+type TLSRow struct {
+	TS             int64
+	Frame          uint64
+	Stream         int64
+	Client, Server netip.AddrPort
+	SNI            string
+	Version        uint16 // negotiated (ServerHello), else offered
+	Cipher         uint16 // selected suite, 0 unknown
+	ALPN           string
+	Established    bool
+}
+
+type streamInfo struct {
+	rtt   int64
+	retx  uint64
+	req   *HTTPRow // pending request
+	tls   *TLSRow
+	fresh bool
+}
+
+// Exporter turns frames and connection summaries into rows for its sinks.
+type Exporter struct {
+	sinks   []Sink
+	streams map[int64]*streamInfo // TCP streams
+	err     error
+}
+
+// New returns an Exporter writing to sinks.
+func New(sinks ...Sink) *Exporter {
+	return &Exporter{sinks: sinks, streams: map[int64]*streamInfo{}}
+}
+
+func (x *Exporter) setErr(err error) {
+	if err != nil && x.err == nil {
+		x.err = err
+	}
+}
+
+func (x *Exporter) each(fn func(s Sink) error) {
+	for _, s := range x.sinks {
+		x.setErr(fn(s))
+	}
+}
+
+func (x *Exporter) stream(id int64) *streamInfo {
+	s := x.streams[id]
+	if s == nil {
+		s = &streamInfo{rtt: -1}
+		x.streams[id] = s
+	}
+	return s
+}
+
+func ends(f *decode.Frame) (src, dst netip.AddrPort) {
+	var a, b netip.Addr
+	switch {
+	case f.Has(decode.ProtoIP):
+		a, b = f.IP.Src, f.IP.Dst
+	case f.Has(decode.ProtoIPv6):
+		a, b = f.IPv6.Src, f.IPv6.Dst
+	}
+	switch {
+	case f.Has(decode.ProtoTCP):
+		return netip.AddrPortFrom(a, f.TCP.SrcPort), netip.AddrPortFrom(b, f.TCP.DstPort)
+	case f.Has(decode.ProtoUDP):
+		return netip.AddrPortFrom(a, f.UDP.SrcPort), netip.AddrPortFrom(b, f.UDP.DstPort)
+	}
+	return netip.AddrPortFrom(a, 0), netip.AddrPortFrom(b, 0)
+}
+
+// Frame looks at one frame.
+func (x *Exporter) Frame(f *decode.Frame) {
+	an := &f.Analysis
+	var si *streamInfo
+	if an.HasTCP && an.Stream >= 0 {
+		si = x.stream(an.Stream)
+		if an.InitialRTT > 0 && si.rtt < 0 {
+			si.rtt = an.InitialRTT
+		}
+		if an.Flags&decode.AnRetransmission != 0 {
+			si.retx++
+		}
+	}
+	if f.Has(decode.ProtoDNS) && f.DNS.Response {
+		x.dns(f)
+	}
+	if si != nil && f.Has(decode.ProtoHTTP) {
+		x.http(f, si, an.Stream)
+	}
+	if si != nil && f.Has(decode.ProtoTLS) {
+		x.tls(f, si, an.Stream)
+	}
+}
+
+func (x *Exporter) dns(f *decode.Frame) {
+	src, dst := ends(f)
+	r := &DNSRow{TS: f.TS, Frame: f.Number, Stream: f.Analysis.Stream, Client: dst, Server: src, Proto: "udp",
+		TransID: f.DNS.ID, Rcode: f.DNS.Rcode, RTT: -1}
+	if f.DNS.TCP {
+		r.Proto = "tcp"
+	}
+	if f.Analysis.DNSTime >= 0 && f.Analysis.DNSRespTo != 0 {
+		r.RTT = f.Analysis.DNSTime
+		r.TS = f.TS - r.RTT // Zeek's ts: the query's time
+	}
+	if len(f.DNS.Questions) > 0 {
+		r.Query, r.QType = string(f.DNS.Questions[0].Name), f.DNS.Questions[0].Type
+	}
+	for i := range f.DNS.Answers {
+		if a := &f.DNS.Answers[i]; a.Section == 1 {
+			r.Answers = append(r.Answers, rrText(a))
+		}
+	}
+	x.each(func(s Sink) error { return s.DNS(r) })
+}
+
+func rrText(a *decode.DNSRR) string {
+	if a.Addr.IsValid() {
+		return a.Addr.String()
+	}
+	if len(a.Target) > 0 {
+		return string(a.Target)
+	}
+	return "TYPE" + strconv.Itoa(int(a.Type))
+}
+
+func (x *Exporter) http(f *decode.Frame, si *streamInfo, stream int64) {
+	h := &f.HTTP
+	src, dst := ends(f)
+	if h.Request {
+		if si.req != nil { // a request never answered
+			x.each(func(s Sink) error { return s.HTTP(si.req) })
+		}
+		si.req = &HTTPRow{TS: f.TS, Frame: f.Number, Stream: stream, Client: src, Server: dst,
+			Method: string(h.Method), Host: string(h.Host), URI: string(h.URI), UA: string(h.UserAgent),
+			Version: string(h.Version), RTT: -1, RespBodyLen: -1}
+	}
+	if h.Response {
+		if h.StatusCode >= 100 && h.StatusCode < 200 && h.StatusCode != 101 {
+			return
+		}
+		r := si.req
+		si.req = nil
+		if r == nil {
+			r = &HTTPRow{TS: f.TS, Frame: f.Number, Stream: stream, Client: dst, Server: src, Version: string(h.Version)}
+		}
+		r.Status, r.Phrase, r.RespBodyLen = h.StatusCode, string(h.Phrase), h.ContentLength
+		if f.Analysis.HTTPTime >= 0 {
+			r.RTT = f.Analysis.HTTPTime
+		}
+		x.each(func(s Sink) error { return s.HTTP(r) })
+	}
+}
+
+func (x *Exporter) tls(f *decode.Frame, si *streamInfo, stream int64) {
+	t := &f.TLS
+	src, dst := ends(f)
+	switch t.HandshakeType {
+	case 1:
+		x.flushTLS(si)
+		si.tls = &TLSRow{TS: f.TS, Frame: f.Number, Stream: stream, Client: src, Server: dst, SNI: string(t.SNI),
+			Version: t.HelloVersion}
+		if t.SupportedVersion != 0 {
+			si.tls.Version = t.SupportedVersion
+		}
+		if len(t.ALPN) > 0 {
+			si.tls.ALPN = string(t.ALPN[0])
+		}
+	case 2:
+		if si.tls == nil {
+			si.tls = &TLSRow{TS: f.TS, Frame: f.Number, Stream: stream, Client: dst, Server: src}
+		}
+		si.tls.Version, si.tls.Cipher, si.tls.Established = t.HelloVersion, t.CipherSuite, true
+		if t.SupportedVersion != 0 {
+			si.tls.Version = t.SupportedVersion
+		}
+		if len(t.ALPN) > 0 {
+			si.tls.ALPN = string(t.ALPN[0])
+		}
+	}
+}
+
+func (x *Exporter) flushTLS(si *streamInfo) {
+	if si.tls != nil {
+		r := si.tls
+		si.tls = nil
+		x.each(func(s Sink) error { return s.TLS(r) })
+	}
+}
+
+// Conn is the flow tracker's OnEnd: one connection ended (or the capture did).
+func (x *Exporter) Conn(c *flow.ConnSummary) {
+	r := &ConnRow{ConnSummary: *c, HandshakeRTT: -1}
+	if c.Proto == decode.ProtoTCP {
+		if si := x.streams[c.Stream]; si != nil {
+			r.HandshakeRTT, r.Retransmissions = si.rtt, si.retx
+			if si.req != nil {
+				x.each(func(s Sink) error { return s.HTTP(si.req) })
+			}
+			x.flushTLS(si)
+			delete(x.streams, c.Stream)
+		}
+	}
+	x.each(func(s Sink) error { return s.Conn(r) })
+}
+
+// Findings exports diagnose's findings and their stalls.
+func (x *Exporter) Findings(fs []analyze.Finding) {
+	for i := range fs {
+		f := &fs[i]
+		x.each(func(s Sink) error { return s.Finding(f) })
+	}
+}
+
+// Close flushes what is pending (requests and handshakes of streams the
+// tracker never ended) and closes the sinks. It returns the first error.
+func (x *Exporter) Close() error {
+	for _, si := range x.streams {
+		if si.req != nil {
+			r := si.req
+			x.each(func(s Sink) error { return s.HTTP(r) })
+		}
+		x.flushTLS(si)
+	}
+	x.streams = map[int64]*streamInfo{}
+	for _, s := range x.sinks {
+		x.setErr(s.Close())
+	}
+	return x.err
+}
+
+func connProto(r *ConnRow) string { return protoName(r.Proto == decode.ProtoTCP) }
