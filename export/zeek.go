@@ -207,8 +207,8 @@ func zopt(s string) zval {
 	}
 	return zs(s)
 }
-func zu(v uint64) zval     { return zval{set: true, kind: 'n', text: strconv.FormatUint(v, 10)} }
-func znum(s string) zval   { return zval{set: true, kind: 'n', text: s} }
+func zu(v uint64) zval   { return zval{set: true, kind: 'n', text: strconv.FormatUint(v, 10)} }
+func znum(s string) zval { return zval{set: true, kind: 'n', text: s} }
 func interval(ns int64) string {
 	return strconv.FormatFloat(float64(ns)/1e9, 'f', 6, 64)
 }
@@ -356,4 +356,3 @@ func (z *Zeek) Close() error {
 	}
 	return z.err
 }
-
