@@ -27,7 +27,7 @@ import (
 // from Text up to the next row's Text.
 type row struct {
 	TS     int64
-	Text   uint32 // offset of "src\x1fdst\x1fproto\x1finfo" in the blob
+	Text   uint32 // where "src\x1fdst\x1fproto\x1finfo" starts: chunk<<chunkBits | offset
 	Len    uint32
 	Stream int32 // tcp.stream or udp.stream; -1 none
 	Color  uint8 // colouring rule (colour.go)
@@ -37,12 +37,20 @@ type row struct {
 
 const rowSize = 24
 
+// The column texts are kept in chunks of 4 MiB (no text crosses one), so
+// the index grows without the slack and copies of one doubling slice.
+const (
+	chunkBits = 22
+	chunkSize = 1 << chunkBits
+	maxText   = 64 << 10 // longer column texts are cut (Info of a huge PDU)
+)
+
 // index is what one pipeline pass over a capture learns: the packet list
 // rows and every report the web app shows (statistics, diagnosis).
 type index struct {
 	mu     sync.RWMutex
 	rows   []row
-	blob   []byte
+	blob   [][]byte
 	first  int64
 	done   bool
 	err    string
@@ -63,11 +71,12 @@ func (ix *index) n() int {
 // cols returns the four text columns of frame i (0-based).
 func (ix *index) cols(i int) (src, dst, proto, info []byte) {
 	start := ix.rows[i].Text
-	end := uint32(len(ix.blob))
-	if i+1 < len(ix.rows) {
-		end = ix.rows[i+1].Text
+	chunk := ix.blob[start>>chunkBits]
+	end := uint32(len(chunk))
+	if i+1 < len(ix.rows) && ix.rows[i+1].Text>>chunkBits == start>>chunkBits {
+		end = ix.rows[i+1].Text & (chunkSize - 1)
 	}
-	parts := bytes.SplitN(ix.blob[start:end], []byte{0x1f}, 4)
+	parts := bytes.SplitN(chunk[start&(chunkSize-1):end], []byte{0x1f}, 4)
 	for len(parts) < 4 {
 		parts = append(parts, nil)
 	}
@@ -89,33 +98,49 @@ func (ix *index) build(ctx context.Context, path string) error {
 	eng := analyze.New(analyze.Config{})
 	cfg := pipeline.Config{Parallel: true, Warn: func(error) {}}
 	cfg.Flow.OnEnd = conv.SetConn
-	var col []byte
+	var col, text []byte
 	var rows []row
-	var blob []byte
+	var blob [][]byte // full chunks
+	cur := make([]byte, 0, chunkSize)
 	flush := func() {
 		ix.mu.Lock()
-		ix.rows, ix.blob = rows, blob
+		// a new outer slice: readers never see the writer's next append
+		ix.rows, ix.blob = rows, append(blob[:len(blob):len(blob)], cur)
 		ix.mu.Unlock()
 	}
 	err := pipeline.RunFile(ctx, path, cfg, func(f *decode.Frame) error {
 		if len(rows) == 0 {
 			ix.first = f.FirstTS
 		}
-		r := row{TS: f.TS, Text: uint32(len(blob)), Len: uint32(f.Len), Stream: -1, Color: colorOf(f)}
+		r := row{TS: f.TS, Len: uint32(f.Len), Stream: -1, Color: colorOf(f)}
 		if f.Analysis.Stream >= 0 && (f.Analysis.HasTCP || f.Analysis.IsUDP) {
 			r.Stream = int32(f.Analysis.Stream)
 			if f.Analysis.IsUDP {
 				r.UDP = 1
 			}
 		}
-		blob = f.AppendSource(blob)
-		blob = append(blob, 0x1f)
-		blob = f.AppendDestination(blob)
-		blob = append(blob, 0x1f)
-		blob = f.AppendProtocolColumn(blob)
-		blob = append(blob, 0x1f)
+		text = f.AppendSource(text[:0])
+		text = append(text, 0x1f)
+		text = f.AppendDestination(text)
+		text = append(text, 0x1f)
+		text = f.AppendProtocolColumn(text)
+		text = append(text, 0x1f)
 		col = f.AppendInfo(col[:0])
-		blob = append(blob, bytes.ReplaceAll(col, []byte{0x1f}, []byte{' '})...)
+		for i, c := range col {
+			if c == 0x1f {
+				col[i] = ' '
+			}
+		}
+		text = append(text, col...)
+		if len(text) > maxText {
+			text = text[:maxText]
+		}
+		if len(cur)+len(text) > chunkSize {
+			blob = append(blob, cur)
+			cur = make([]byte, 0, chunkSize)
+		}
+		r.Text = uint32(len(blob))<<chunkBits | uint32(len(cur))
+		cur = append(cur, text...)
 		rows = append(rows, r)
 		conv.Add(f)
 		ends.Add(f)
@@ -169,7 +194,7 @@ func cacheKey(path string) (string, error) {
 	return hex.EncodeToString(h[:16]) + ".idx", nil
 }
 
-const indexVersion = 1
+const indexVersion = 2
 
 var cacheMagic = []byte("wirewatch-serve-index\n")
 
@@ -199,7 +224,10 @@ func (ix *index) save(file string) error {
 		w.Write(b[:])
 	}
 	u64(uint64(len(ix.blob)))
-	w.Write(ix.blob)
+	for _, c := range ix.blob {
+		u64(uint64(len(c)))
+		w.Write(c)
+	}
 	u64(uint64(len(ix.reports)))
 	for _, name := range reportNames {
 		if d, ok := ix.reports[name]; ok {
@@ -261,16 +289,24 @@ func (ix *index) load(file string) error {
 		rows[i] = row{TS: int64(binary.LittleEndian.Uint64(b[0:])), Text: binary.LittleEndian.Uint32(b[8:]),
 			Len: binary.LittleEndian.Uint32(b[12:]), Stream: int32(binary.LittleEndian.Uint32(b[16:])), Color: b[20], UDP: b[21]}
 	}
-	bl := u64()
-	if err != nil || bl > size {
+	nc := u64()
+	if err != nil || nc > 1<<(32-chunkBits) {
 		return errBadCache
 	}
-	blob := make([]byte, bl)
-	if _, err := io.ReadFull(r, blob); err != nil {
-		return errBadCache
+	blob := make([][]byte, nc)
+	for i := range blob {
+		l := u64()
+		if err != nil || l > chunkSize || l > size {
+			return errBadCache
+		}
+		blob[i] = make([]byte, l)
+		if _, err := io.ReadFull(r, blob[i]); err != nil {
+			return errBadCache
+		}
 	}
 	for i := range rows {
-		if uint64(rows[i].Text) > bl || (i > 0 && rows[i].Text < rows[i-1].Text) {
+		c, off := rows[i].Text>>chunkBits, rows[i].Text&(chunkSize-1)
+		if uint64(c) >= nc || int(off) > len(blob[c]) || (i > 0 && rows[i].Text < rows[i-1].Text) {
 			return errBadCache
 		}
 	}
