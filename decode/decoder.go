@@ -79,6 +79,7 @@ const maxVLANDepth = 20
 const (
 	linkPPP     capture.LinkType = 9
 	linkPPPHDLC capture.LinkType = 50
+	linkNFLOG   capture.LinkType = 239 // Linux netfilter log messages
 )
 
 // Decode resets f and fills it from p. f.Number must be set by the caller.
@@ -129,6 +130,8 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 		d.decodeNull(f, b, p.LinkType == capture.LinkLoop)
 	case linkPPP, linkPPPHDLC:
 		d.decodePPP(f, b)
+	case linkNFLOG:
+		d.decodeNFLOG(f, b)
 	default:
 		f.data(0, len(b), false)
 	}

@@ -50,13 +50,14 @@ const (
 	ProtoCDP
 	ProtoSTP
 	ProtoHTTP2 // HTTP/2 from decrypted TLS
+	ProtoNFLOG // Linux NFLOG link-layer header (LINKTYPE_NFLOG)
 	NumProtos
 )
 
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
 	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
 	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp",
-	"http2"}
+	"http2", "nflog"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

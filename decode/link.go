@@ -275,3 +275,42 @@ func (d *Decoder) decodePPPProto(f *Frame, b []byte, start, off int) {
 		f.data(off, len(b)-off, false)
 	}
 }
+
+// decodeNFLOG dissects a LINKTYPE_NFLOG record: a 4-byte header (address
+// family, version, resource id) and type-length-value attributes whose
+// lengths and types are in the logging host's byte order (little-endian
+// tried first, as on the hosts that write these files); the NFULA_PAYLOAD
+// attribute (type 9) holds the IP packet.
+func (d *Decoder) decodeNFLOG(f *Frame, b []byte) {
+	if len(b) < 4 {
+		f.anomaly(ProtoNFLOG, 0, "NFLOG header truncated")
+		f.data(0, len(b), false)
+		return
+	}
+	fam := b[0]
+	off := 4
+	for off+4 <= len(b) {
+		l, t := int(b[off])|int(b[off+1])<<8, uint16(b[off+2])|uint16(b[off+3])<<8
+		if l < 4 || off+l > len(b) {
+			l, t = int(be16(b[off:])), be16(b[off+2:])
+			if l < 4 || off+l > len(b) {
+				break
+			}
+		}
+		if t&0x7fff == 9 { // NFULA_PAYLOAD
+			f.addLayer(ProtoNFLOG, 0, off+4, false)
+			end := off + l
+			switch {
+			case fam == 2 || fam != 10 && off+4 < end && b[off+4]>>4 == 4:
+				d.decodeIPv4(f, b[:end], off+4, false)
+			case fam == 10 || off+4 < end && b[off+4]>>4 == 6:
+				d.decodeIPv6(f, b[:end], off+4, false)
+			default:
+				f.data(off+4, l-4, false)
+			}
+			return
+		}
+		off += (l + 3) &^ 3
+	}
+	f.addLayer(ProtoNFLOG, 0, len(b), false)
+}
