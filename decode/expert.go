@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Expert information: the per-frame items Wireshark's expert system reports
@@ -234,6 +235,21 @@ func ExpertSummary(e Expert) string {
 		return strings.Replace(s, "%d", strconv.FormatUint(uint64(e.Arg), 10), 1)
 	}
 	return s
+}
+
+// ExpertSummaryJSON is ExpertSummary for JSON: the same text, but each
+// byte of the capture that is not valid UTF-8 written as \xHH (ValidText)
+// instead of U+FFFD, so that none is lost.
+func ExpertSummaryJSON(e Expert) string {
+	switch e.Kind {
+	case ExComment:
+		e.Comment = ValidText(e.Comment)
+	case ExHTTPChat:
+		if !utf8.Valid(e.Text) {
+			e.Text = []byte(ValidText(string(e.Text)))
+		}
+	}
+	return ValidText(ExpertSummary(e))
 }
 
 // tcpOptionSummary words an ExTCPOption item as Wireshark does.

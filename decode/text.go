@@ -19,7 +19,15 @@ import (
 // result holds no control byte at all; a backslash stays as it is, as in
 // tshark. Use it for every human-facing text output (packet list, -V,
 // stats, follow's ASCII view, diagnose text, capture's live list).
-func AppendDisplayText(dst, s []byte) []byte {
+func AppendDisplayText(dst, s []byte) []byte { return appendDisplay(dst, s, false) }
+
+// AppendDisplayTextValid is AppendDisplayText for text a JSON output quotes
+// in its display form (the Info column, expert summaries): each byte that
+// is not part of valid UTF-8 becomes \xHH (ValidText's convention) instead
+// of U+FFFD, so that none is lost.
+func AppendDisplayTextValid(dst, s []byte) []byte { return appendDisplay(dst, s, true) }
+
+func appendDisplay(dst, s []byte, lossless bool) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= 0x20 && c < 0x7f {
@@ -34,6 +42,8 @@ func AppendDisplayText(dst, s []byte) []byte {
 		}
 		r, n := utf8.DecodeRune(s[i:])
 		switch {
+		case r == utf8.RuneError && n <= 1 && lossless:
+			dst = appendInvalidByte(append(dst, '\\'), c)
 		case r == utf8.RuneError && n <= 1:
 			dst = append(dst, "\uFFFD"...)
 		case unicode.In(r, unicode.Cc, unicode.Cf):
@@ -96,12 +106,43 @@ func EscapeDisplayTail(b []byte, start int) []byte {
 	return b[:start+m]
 }
 
+// ValidText is the one convention for capture bytes that are not text in
+// every JSON output: s with each byte that is not part of valid UTF-8 (a
+// surrogate half, a code point past U+10FFFF, an overlong form, a stray or
+// cut sequence) written as the four characters \xHH, valid UTF-8 kept as it
+// is; s itself (no allocation) when it is valid. JSON writers built on
+// encoding/json (stats, diagnose) pass capture text through it, as
+// encoding/json would replace each such byte with U+FFFD and lose it;
+// AppendJSONString writes the same text.
+func ValidText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+16)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			b = appendInvalidByte(append(b, '\\'), s[i])
+			i++
+			continue
+		}
+		b = append(b, s[i:i+n]...)
+		i += n
+	}
+	return string(b)
+}
+
+// appendInvalidByte appends xHH for byte c (after the backslash of ValidText
+// or the two of AppendJSONString).
+func appendInvalidByte(b []byte, c byte) []byte {
+	return append(b, 'x', hexLower[c>>4], hexLower[c&0xf])
+}
+
 // AppendJSONString appends s as a JSON string that is valid, strict UTF-8
 // (RFC 8259) whatever s holds: ", \ and control characters are escaped as
 // JSON requires, valid UTF-8 is kept, and every byte that is not part of
-// valid UTF-8 (a surrogate half, a code point past U+10FFFF, an overlong
-// form, a stray or cut sequence) becomes the six characters \xHH (the JSON
-// text "\\xHH"), so no byte of the capture is lost.
+// valid UTF-8 becomes \xHH as in ValidText (the JSON text "\\xHH"), so no
+// byte of the capture is lost.
 func AppendJSONString(b, s []byte) []byte {
 	b = append(b, '"')
 	for i := 0; i < len(s); {
@@ -128,7 +169,7 @@ func AppendJSONString(b, s []byte) []byte {
 		default:
 			r, n := utf8.DecodeRune(s[i:])
 			if r == utf8.RuneError && n <= 1 {
-				b = append(b, '\\', '\\', 'x', hexLower[c>>4], hexLower[c&0xf])
+				b = appendInvalidByte(append(b, '\\', '\\'), c)
 				i++
 				continue
 			}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wirewatch/wirewatch/analyze"
+	"github.com/wirewatch/wirewatch/decode"
 )
 
 // Diagnosis is what the diagnose renderers print: the capture, the findings
@@ -116,7 +117,7 @@ func machinesJSON(ms []analyze.Machine) []jsonMachine {
 	out := make([]jsonMachine, 0, len(ms))
 	for i := range ms {
 		m := &ms[i]
-		jm := jsonMachine{MAC: m.MACString(), Addresses: addrStrings(m.Addrs), Names: m.Names}
+		jm := jsonMachine{MAC: m.MACString(), Addresses: addrStrings(m.Addrs), Names: validTexts(m.Names)}
 		if jm.Names == nil {
 			jm.Names = []string{}
 		}
@@ -131,9 +132,23 @@ func namesJSON(m map[netip.Addr]string) map[string]string {
 	}
 	out := make(map[string]string, len(m))
 	for a, n := range m {
-		out[a.String()] = n
+		out[a.String()] = decode.ValidText(n)
 	}
 	return out
+}
+
+// validTexts is v through decode.ValidText, v itself when all are valid.
+func validTexts(v []string) []string {
+	for i, s := range v {
+		if w := decode.ValidText(s); w != s {
+			c := append([]string(nil), v...)
+			for j := i; j < len(c); j++ {
+				c[j] = decode.ValidText(c[j])
+			}
+			return c
+		}
+	}
+	return v
 }
 
 func epoch(ns int64) float64 { return math.Round(float64(ns)/1e3) / 1e6 }
@@ -150,14 +165,26 @@ func addrStrings(v []netip.Addr) []string {
 
 // WriteDiagnosisJSON writes the diagnosis in the stable JSON schema, version 1.
 func WriteDiagnosisJSON(w io.Writer, d *Diagnosis) error {
-	out := jsonDiag{Version: 1, Capture: jsonCapture{File: d.File, Frames: d.Frames, FirstEpoch: epoch(d.First), LastEpoch: epoch(d.Last)},
+	// Every string that can hold capture text goes through decode.ValidText:
+	// encoding/json would turn bytes that are not UTF-8 into U+FFFD.
+	vt := decode.ValidText
+	out := jsonDiag{Version: 1, Capture: jsonCapture{File: vt(d.File), Frames: d.Frames, FirstEpoch: epoch(d.First), LastEpoch: epoch(d.Last)},
 		Findings: make([]jsonFinding, 0, len(d.Findings)), Summary: d.Summary}
+	copied := false
+	for i, o := range d.Summary.OpenAtEnd {
+		if w := vt(o.What); w != o.What {
+			if !copied { // d is not changed
+				out.Summary.OpenAtEnd, copied = append([]analyze.OpenTxn(nil), d.Summary.OpenAtEnd...), true
+			}
+			out.Summary.OpenAtEnd[i].What = w
+		}
+	}
 	for i := range d.Findings {
 		f := &d.Findings[i]
-		jf := jsonFinding{Category: string(f.Category), Severity: f.Severity.String(), Title: f.Title, Explanation: f.Explanation,
+		jf := jsonFinding{Category: string(f.Category), Severity: f.Severity.String(), Title: vt(f.Title), Explanation: vt(f.Explanation),
 			AffectedHosts: addrStrings(f.Affected), UnaffectedHost: addrStrings(f.Unaffected), StallCount: f.StallCount,
-			TimeLostS: round6(f.TimeLost.Seconds()), EvidenceFrames: f.Evidence, DisplayFilter: f.DisplayFilter,
-			Confidence: f.Confidence, Score: f.Score, Basis: f.Basis,
+			TimeLostS: round6(f.TimeLost.Seconds()), EvidenceFrames: f.Evidence, DisplayFilter: vt(f.DisplayFilter),
+			Confidence: f.Confidence, Score: f.Score, Basis: vt(f.Basis),
 			Names:        namesJSON(f.Names),
 			AffectedMach: machinesJSON(f.AffectedMachines), UnaffectedMach: machinesJSON(f.UnaffectedMachines),
 			Stalls: make([]jsonStall, 0, len(f.Stalls))}
@@ -165,7 +192,7 @@ func WriteDiagnosisJSON(w io.Writer, d *Diagnosis) error {
 			jf.EvidenceFrames = []uint64{}
 		}
 		if c := f.Culprit; c != nil {
-			jc := &jsonCulprit{Host: c.Host.String(), Port: c.Port, Proto: c.Proto, TimeoutS: c.TimeoutS, Role: c.Role, Names: c.Names}
+			jc := &jsonCulprit{Host: c.Host.String(), Port: c.Port, Proto: c.Proto, TimeoutS: c.TimeoutS, Role: c.Role, Names: validTexts(c.Names)}
 			if c.Device.IsValid() {
 				jc.Device = c.Device.String()
 			}
@@ -174,7 +201,7 @@ func WriteDiagnosisJSON(w io.Writer, d *Diagnosis) error {
 		for j := range f.Stalls {
 			s := &f.Stalls[j]
 			js := jsonStall{Proto: s.Proto, Client: s.Client.String(), Server: s.Server.String(), StartFrame: s.StartFrame,
-				DurationS: round6(s.Duration().Seconds()), WaitingOn: string(s.WaitingOn), What: s.What, Open: s.Open,
+				DurationS: round6(s.Duration().Seconds()), WaitingOn: string(s.WaitingOn), What: vt(s.What), Open: s.Open,
 				StartEpoch: epoch(s.Start)}
 			if s.Stream >= 0 {
 				v := s.Stream

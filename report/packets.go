@@ -70,6 +70,7 @@ type PacketWriter struct {
 	line []byte
 	col  []byte
 	vals []field.Value
+	esc  []byte // the Info column for JSON
 	n    int
 	err  error
 }
@@ -327,6 +328,12 @@ func (p *PacketWriter) appendJSON(b []byte, f *decode.Frame) []byte {
 			b = append(b, fl.Name...)
 			b = append(b, '"')
 			b = append(b, ":["...)
+			if fl.Name == "_ws.col.Info" {
+				// tshark's column text, but a byte that is not UTF-8 as \xHH, not U+FFFD
+				p.esc = decode.AppendDisplayTextValid(p.esc[:0], f.AppendInfo(p.col[:0]))
+				b = append(appendJSONString(b, p.esc), ']')
+				continue
+			}
 			p.vals = fl.Get(f, p.vals[:0])
 			for j, v := range p.vals {
 				if j > 0 {

@@ -32,6 +32,7 @@ type ExpertItem struct {
 	Protocol string   `json:"protocol"`
 	Summary  string   `json:"summary"`
 	Count    uint64   `json:"count"`
+	json     string   // Summary for JSON when it differs (capture bytes that are not UTF-8 as \xHH)
 }
 
 // ExpertTable counts expert items (tshark -z expert) from frames; the
@@ -67,8 +68,12 @@ func NewExpertTable(filter string) *ExpertTable {
 func (t *ExpertTable) index(f *decode.Frame, e decode.Expert) int32 {
 	newItem := func() int32 {
 		d := decode.ExpertDefs[e.Kind]
-		t.items = append(t.items, &ExpertItem{Severity: d.Severity, Sev: sevJSON[d.Severity], Group: d.Group,
-			Protocol: f.ExpertProtocol(e), Summary: decode.ExpertSummary(e)})
+		it := &ExpertItem{Severity: d.Severity, Sev: sevJSON[d.Severity], Group: d.Group,
+			Protocol: f.ExpertProtocol(e), Summary: decode.ExpertSummary(e)}
+		if js := decode.ExpertSummaryJSON(e); js != it.Summary {
+			it.json = js
+		}
+		t.items = append(t.items, it)
 		return int32(len(t.items))
 	}
 	max := t.MaxTexts
@@ -180,6 +185,13 @@ func (t *ExpertTable) WriteJSON(w io.Writer) error {
 	items := t.Items()
 	if items == nil {
 		items = []*ExpertItem{}
+	}
+	for i, it := range items {
+		if it.json != "" {
+			c := *it
+			c.Summary = it.json
+			items[i] = &c
+		}
 	}
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")

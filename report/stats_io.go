@@ -308,7 +308,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 // WriteJSON prints the summary as JSON.
 func (s *Summary) WriteJSON(w io.Writer) error {
 	s.finish()
+	c := *s
+	c.File = decode.ValidText(s.File) // a file name need not be UTF-8
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
-	return e.Encode(s)
+	return e.Encode(&c)
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/internal/hostile"
 	"github.com/wirewatch/wirewatch/internal/testenv"
 )
@@ -155,45 +156,111 @@ func strictJSON(t *testing.T, what string, b []byte, lines bool) bool {
 	return true
 }
 
+// badUTF8Text is hostile.BadUTF8 as every JSON output writes it: each byte
+// that is not UTF-8 as the text \xHH (decode.ValidText).
+var badUTF8Text = decode.ValidText(hostile.BadUTF8)
+
 // TestHostileInvalidUTF8JSON: every JSON output of a capture with invalid
 // UTF-8 (surrogate, out-of-range, overlong, stray and cut sequences) in
 // every text field is strict UTF-8 and parses, and the bytes are escaped
-// as \xHH, not dropped.
+// as \xHH, not dropped: each output that quotes capture text holds every
+// invalid byte of the capture recoverably and no U+FFFD.
 func TestHostileInvalidUTF8JSON(t *testing.T) {
-	ok := 0
+	if !strings.Contains(badUTF8Text, `\xed\xa0\x80`) || strings.ContainsRune(badUTF8Text, utf8.RuneError) {
+		t.Fatalf("ValidText(BadUTF8) = %q", badUTF8Text)
+	}
+	// A cut copy of each capture ends with a request open (POST /upload…,
+	// frame 12), so diagnose quotes its text (open_at_end).
+	cut := map[string]string{}
 	for _, file := range []string{"invalid-utf8.pcapng", "control-chars.pcapng"} {
-		path := hostileFile(file)
+		cut[file] = filepath.Join(t.TempDir(), "cut-"+file)
+		if code, _, errs := runReadCmd(t, nil, "read", "-Y", "frame.number <= 13", "-w", cut[file], hostileFile(file)); code != 0 {
+			t.Fatalf("read -w: exit %d: %s", code, errs)
+		}
+	}
+	ok, recovered := 0, 0
+	for _, file := range []string{"invalid-utf8.pcapng", "control-chars.pcapng"} {
 		for _, c := range []struct {
 			args  []string
 			lines bool
+			text  bool // quotes capture text
+			cut   bool
 		}{
-			{[]string{"read", "-T", "json"}, false},
-			{[]string{"read", "-T", "jsonl"}, true},
-			{append([]string{"read", "-T", "json"}, fieldArgs(hostileTextFields)...), false},
-			{append([]string{"read", "-T", "jsonl"}, fieldArgs(hostileTextFields)...), true},
-			{[]string{"stats", "expert", "--all", "--format", "json"}, false},
-			{[]string{"stats", "conv", "tcp", "--format", "json"}, false},
-			{[]string{"stats", "endpoints", "ip", "--format", "json"}, false},
-			{[]string{"stats", "summary", "--format", "json"}, false},
-			{[]string{"stats", "io", "--format", "json"}, false},
-			{[]string{"stats", "hierarchy", "--format", "json"}, false},
-			{[]string{"diagnose", "--format", "json"}, false},
+			{[]string{"read", "-T", "json"}, false, true, false},
+			{[]string{"read", "-T", "jsonl"}, true, true, false},
+			{append([]string{"read", "-T", "json"}, fieldArgs(hostileTextFields)...), false, true, false},
+			{append([]string{"read", "-T", "jsonl"}, fieldArgs(hostileTextFields)...), true, true, false},
+			{[]string{"stats", "expert", "--all", "--format", "json"}, false, true, false},
+			{[]string{"stats", "conv", "tcp", "--format", "json"}, false, false, false},
+			{[]string{"stats", "endpoints", "ip", "--format", "json"}, false, false, false},
+			{[]string{"stats", "summary", "--format", "json"}, false, false, false},
+			{[]string{"stats", "io", "--format", "json"}, false, false, false},
+			{[]string{"stats", "hierarchy", "--format", "json"}, false, false, false},
+			{[]string{"diagnose", "--format", "json"}, false, false, false},
+			{[]string{"diagnose", "--format", "json"}, false, true, true},
 		} {
-			code, out, errs := runReadCmd(t, nil, append(c.args, path)...)
+			path := hostileFile(file)
 			what := file + ": " + strings.Join(c.args[:min(3, len(c.args))], " ")
+			if c.cut {
+				path, what = cut[file], "cut "+what
+			}
+			code, out, errs := runReadCmd(t, nil, append(c.args, path)...)
 			if code != 0 {
 				t.Errorf("%s: exit %d: %s", what, code, errs)
 				continue
 			}
-			if strictJSON(t, what, []byte(out), c.lines) {
-				ok++
+			if !strictJSON(t, what, []byte(out), c.lines) {
+				continue
 			}
-			if file == "invalid-utf8.pcapng" && c.args[0] == "read" && !strings.Contains(out, `\\xed\\xa0\\x80`) {
-				t.Errorf("%s: the surrogate's bytes are not escaped as \\xHH", what)
+			ok++
+			if file != "invalid-utf8.pcapng" {
+				continue
+			}
+			// The strings as a JSON decoder gives them: no U+FFFD, and the
+			// capture's invalid bytes as \xHH text.
+			var all strings.Builder
+			docs := []string{out}
+			if c.lines {
+				docs = strings.Split(strings.TrimRight(out, "\n"), "\n")
+			}
+			for _, d := range docs {
+				var v any
+				json.Unmarshal([]byte(d), &v)
+				jsonStrings(v, &all)
+			}
+			if strings.ContainsRune(all.String(), utf8.RuneError) {
+				i := strings.IndexRune(all.String(), utf8.RuneError)
+				t.Errorf("%s: a byte that is not UTF-8 became U+FFFD: %q", what, all.String()[max(0, i-60):min(all.Len(), i+20)])
+			}
+			if c.text {
+				if !strings.Contains(all.String(), badUTF8Text) {
+					t.Errorf("%s: the capture's invalid bytes are not all there as \\xHH (want %q)", what, badUTF8Text)
+				} else {
+					recovered++
+				}
 			}
 		}
 	}
-	t.Logf("%d JSON outputs decode with a strict UTF-8 decoder and parse", ok)
+	t.Logf("%d JSON outputs decode with a strict UTF-8 decoder and parse; %d of those quoting text of the invalid-UTF-8 capture keep each invalid byte as \\xHH", ok, recovered)
+}
+
+// jsonStrings writes every string (keys and values) of a decoded JSON value to b.
+func jsonStrings(v any, b *strings.Builder) {
+	switch v := v.(type) {
+	case string:
+		b.WriteString(v)
+		b.WriteByte('\n')
+	case []any:
+		for _, e := range v {
+			jsonStrings(e, b)
+		}
+	case map[string]any:
+		for k, e := range v {
+			b.WriteString(k)
+			b.WriteByte('\n')
+			jsonStrings(e, b)
+		}
+	}
 }
 
 // TestHostileControlCharsReports: stats, diagnose and read -V text quote capture text
