@@ -35,6 +35,8 @@ type ConnRow struct {
 	flow.ConnSummary
 	HandshakeRTT    int64 // ns, -1 unknown (tcp.analysis.initial_rtt)
 	Retransmissions uint64
+	// Update: the stream was ended before; this row replaces that one.
+	Update bool
 }
 
 // DNSRow is one DNS response (with dns.time when its query was seen). TS is
@@ -93,12 +95,31 @@ type streamInfo struct {
 type Exporter struct {
 	sinks   []Sink
 	streams map[int64]*streamInfo // TCP streams
-	err     error
+	// ended keeps the cumulative row of every connection already ended: the
+	// tracker may end a connection (idle, closed) and later packets of the
+	// same stream continue it (flow/tomb.go); the row then written again
+	// carries the totals and the latest conn_state and history, as stats
+	// conv shows them, and replaces the first (same identity).
+	ended [2]map[int64]*ConnRow
+	seen  [2]bitset // udp, tcp streams with a frame of their own (stats conv's rows)
+	err   error
 }
+
+type bitset []uint64
+
+func (b *bitset) set(i int64) {
+	for int64(len(*b))*64 <= i {
+		*b = append(*b, 0)
+	}
+	(*b)[i/64] |= 1 << (i % 64)
+}
+
+func (b bitset) has(i int64) bool { return i >= 0 && i/64 < int64(len(b)) && b[i/64]&(1<<(i%64)) != 0 }
 
 // New returns an Exporter writing to sinks.
 func New(sinks ...Sink) *Exporter {
-	return &Exporter{sinks: sinks, streams: map[int64]*streamInfo{}}
+	return &Exporter{sinks: sinks, streams: map[int64]*streamInfo{},
+		ended: [2]map[int64]*ConnRow{{}, {}}}
 }
 
 func (x *Exporter) setErr(err error) {
@@ -142,6 +163,13 @@ func ends(f *decode.Frame) (src, dst netip.AddrPort) {
 // Frame looks at one frame.
 func (x *Exporter) Frame(f *decode.Frame) {
 	an := &f.Analysis
+	if an.Stream >= 0 {
+		if f.Has(decode.ProtoTCP) && !an.IsUDP {
+			x.seen[1].set(an.Stream)
+		} else if f.Has(decode.ProtoUDP) && an.IsUDP {
+			x.seen[0].set(an.Stream)
+		}
+	}
 	var si *streamInfo
 	if an.HasTCP && an.Stream >= 0 {
 		si = x.stream(an.Stream)
@@ -260,7 +288,16 @@ func (x *Exporter) flushTLS(si *streamInfo) {
 }
 
 // Conn is the flow tracker's OnEnd: one connection ended (or the capture did).
+// A stream no frame was counted in (one only quoted inside an ICMP error)
+// is not a connection: stats conv does not list it either.
 func (x *Exporter) Conn(c *flow.ConnSummary) {
+	p := 0
+	if c.Proto == decode.ProtoTCP {
+		p = 1
+	}
+	if !x.seen[p].has(c.Stream) {
+		return
+	}
 	r := &ConnRow{ConnSummary: *c, HandshakeRTT: -1}
 	if c.Proto == decode.ProtoTCP {
 		if si := x.streams[c.Stream]; si != nil {
@@ -272,6 +309,25 @@ func (x *Exporter) Conn(c *flow.ConnSummary) {
 			delete(x.streams, c.Stream)
 		}
 	}
+	if prev := x.ended[p][c.Stream]; prev != nil {
+		r.Update = true
+		r.First = min(prev.First, r.First)
+		r.Last = max(prev.Last, r.Last)
+		r.OrigPkts += prev.OrigPkts
+		r.RespPkts += prev.RespPkts
+		r.OrigBytes += prev.OrigBytes
+		r.RespBytes += prev.RespBytes
+		r.OrigIPBytes += prev.OrigIPBytes
+		r.RespIPBytes += prev.RespIPBytes
+		r.Retransmissions += prev.Retransmissions
+		if r.HandshakeRTT < 0 {
+			r.HandshakeRTT = prev.HandshakeRTT
+		}
+		if prev.Orig.IsValid() && prev.OrigPkts > 0 {
+			r.Orig, r.Resp = prev.Orig, prev.Resp
+		}
+	}
+	x.ended[p][c.Stream] = r
 	x.each(func(s Sink) error { return s.Conn(r) })
 }
 

@@ -98,17 +98,47 @@ func NewZeek(dir string, asJSON bool, sensor string) (*Zeek, error) {
 
 // For returns the Sink of one capture; its Close flushes, the Zeek's Close
 // ends the logs.
-func (z *Zeek) For(capture string) Sink { return &zeekCapture{z, capture} }
+func (z *Zeek) For(capture string) Sink { return &zeekCapture{Zeek: z, capture: capture} }
 
 type zeekCapture struct {
 	*Zeek
 	capture string
+	conns   []*ConnRow
+	connIdx map[int64]int
 }
 
-func (c *zeekCapture) Close() error { return c.flush() }
+// Close writes the capture's conn.log records and flushes.
+func (c *zeekCapture) Close() error {
+	for _, r := range c.conns {
+		c.conn(r)
+	}
+	c.conns, c.connIdx = nil, nil
+	return c.flush()
+}
 
-// Conn implements Sink.
+// Conn implements Sink. conn.log records wait for the end of the capture:
+// a connection the tracker ended may continue (ConnRow.Update), and
+// conn.log has one record per connection, in the order they first ended.
 func (c *zeekCapture) Conn(r *ConnRow) error {
+	var k int64
+	if r.Proto == decode.ProtoTCP {
+		k = r.Stream<<1 | 1
+	} else {
+		k = r.Stream << 1
+	}
+	if i, ok := c.connIdx[k]; ok {
+		c.conns[i] = r
+		return nil
+	}
+	if c.connIdx == nil {
+		c.connIdx = map[int64]int{}
+	}
+	c.connIdx[k] = len(c.conns)
+	c.conns = append(c.conns, r)
+	return nil
+}
+
+func (c *zeekCapture) conn(r *ConnRow) error {
 	l := c.logs["conn"]
 	c.ids(l, r.First, c.uid(r.Proto == decode.ProtoTCP, r.Stream), r.Orig, r.Resp)
 	l.rec[6] = zs(protoName(r.Proto == decode.ProtoTCP))

@@ -71,6 +71,7 @@ func runExport(env *Env, s *opt.Set) error {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(150 << 20))
 	}
+	var readErr error // a damaged capture: what was read is exported, the others too, then exit 1
 	for _, path := range s.Args {
 		capName := s.Str("capture-name", filepath.Base(path))
 		var pr prefs
@@ -114,8 +115,8 @@ func runExport(env *Env, s *opt.Set) error {
 			fmt.Fprintf(env.Stderr, "wirewatch: export: %s: %d connections, %d dns, %d http, %d tls, %d findings, %d stalls -> %s\n",
 				path, ch.Rows["connections"], ch.Rows["dns"], ch.Rows["http"], ch.Rows["tls"], ch.Rows["findings"], ch.Rows["stalls"], client.Database)
 		}
-		if err != nil {
-			return err
+		if err != nil && readErr == nil {
+			readErr = fmt.Errorf("export: %s: %w", path, err)
 		}
 	}
 	if zeek != nil {
@@ -123,5 +124,5 @@ func runExport(env *Env, s *opt.Set) error {
 			return fmt.Errorf("export: zeek logs: %w", err)
 		}
 	}
-	return nil
+	return readErr
 }
