@@ -311,12 +311,26 @@ func appendLower(dst, s []byte) []byte {
 	return dst
 }
 
+// tlsContinuation shows p, bytes of a TLS connection that start no record,
+// as Wireshark's TLS "Continuation Data".
+func tlsContinuation(f *Frame, p []byte) {
+	f.drop(ProtoData)
+	resetTLS(&f.TLS, 0, 0)
+	f.TLS.Msgs = append(f.TLS.Msgs, TLSMsg{Continuation: true})
+	f.Present |= 1 << ProtoTLS
+	f.addAppLayer(ProtoTLS, p)
+}
+
 // appendTLSInfo writes tshark's TLS Info text, for example
 // "Server Hello, Change Cipher Spec, Encrypted Handshake Message".
 func appendTLSInfo(dst []byte, t *TLS) []byte {
 	sep := false
 	partials := 0
 	for _, m := range t.Msgs {
+		if m.Continuation {
+			dst = append(dst, "Continuation Data"...)
+			continue
+		}
 		if m.Partial {
 			// tshark writes this at most twice however many records of
 			// the frame only continue a message (seen with 3 to 5)
@@ -494,6 +508,13 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 			f.drop(ProtoData)
 		}
 		partial = s.start(d, f, p, true)
+		if s.proto == 0 && !partial && d.opts.SkipApp&AppTLS == 0 && f.Present&(1<<ProtoTLS|1<<ProtoHTTP|1<<ProtoDNS) == 0 &&
+			s.tlsVer != 0 && !TLSRecordStart(p) && !HTTPStart(p) {
+			// A connection that negotiated TLS (a gap lost the record
+			// boundaries). Without hellos seen Wireshark's choice depends
+			// on more than the port (FTP on 443 stays TCP), so those stay TCP.
+			tlsContinuation(f, p)
+		}
 		if s.lost && s.proto == 0 && !f.Has(ProtoHTTP) && !partial {
 			f.drop(ProtoData)
 			f.HTTP = HTTP{ContentLength: -1, Headers: f.HTTP.Headers[:0]}

@@ -450,6 +450,10 @@ type TLSMsg struct {
 	// Decrypted: the record was decrypted with a key log; Content is then
 	// the content type inside (TLS 1.3's inner type, opaque type 23).
 	Decrypted bool
+	// Continuation: bytes of a TLS connection that start no record and
+	// continue none known (after a gap, or a capture that starts
+	// mid-connection): Wireshark's "Continuation Data".
+	Continuation bool
 }
 
 // TLS record layer with the parts of ClientHello / ServerHello that matter.

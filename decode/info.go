@@ -225,7 +225,13 @@ func appendMediaColumn(dst []byte, f *Frame) []byte {
 	return dst
 }
 
-func tlsVersionName(f *Frame) string { return TLSVersionName(f.TLS.Version()) }
+func tlsVersionName(f *Frame) string {
+	v := f.TLS.Version()
+	if v == 0 && len(f.TLS.Msgs) > 0 && f.TLS.Msgs[0].Continuation {
+		return "SSL" // Wireshark's name while no version is known
+	}
+	return TLSVersionName(v)
+}
 
 // AppendSource appends the Source column (network address, else link address).
 func (f *Frame) AppendSource(dst []byte) []byte { return f.appendAddr(dst, true) }
@@ -309,7 +315,12 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 	}
 	if f.Has(ProtoTCP) {
 		// Wireshark prepends the TCP analysis labels to whatever protocol writes the Info.
+		n := len(dst)
 		dst = f.appendTCPAnalysis(dst)
+		if len(dst) > n && f.Present&(1<<ProtoTLS|1<<ProtoHTTP|1<<ProtoHTTP2|1<<ProtoDNS) == 1<<ProtoTLS &&
+			len(f.TLS.Msgs) > 0 && f.TLS.Msgs[0].Continuation {
+			dst = append(dst, ", "...) // TLS appends with its separator after the labels
+		}
 	}
 	if out, ok := appendAppInfo(dst, f); ok {
 		return out
