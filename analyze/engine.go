@@ -3,6 +3,7 @@ package analyze
 import (
 	"iter"
 	"net/netip"
+	"slices"
 	"sort"
 	"time"
 
@@ -31,9 +32,10 @@ type Config struct {
 	// MaxStalls caps the stalls kept in memory (default 100000); beyond it
 	// only counts and time lost are updated.
 	MaxStalls int
-	// MaxHosts caps the hosts tracked (default 100000); hosts beyond it
-	// are not tracked; Summary.HostsUntracked counts the lookups that
-	// found the table full.
+	// MaxHosts caps the hosts tracked (default 100000): when the table is
+	// full, the least recently active sixteenth of the hosts (and the
+	// attempts they remember) is forgotten to make room, counted in
+	// Summary.HostsEvicted.
 	MaxHosts int
 	// MaxConns is the budget of TCP connections held at once (default
 	// DefaultMaxConns, far above the 20,000 connections of the 1 GB
@@ -87,6 +89,8 @@ type Engine struct {
 	freeConns []*conn         // dropped connections for reuse (no allocation per connection)
 	ended     []*conn         // scratch for Flush and sweep
 	hosts     map[netip.Addr]*host
+	hostClock uint64   // counts host activity: the LRU clock of evictHosts
+	hostLast  []uint64 // scratch for evictHosts
 	macs      map[[6]byte]*macInfo
 	machByMAC map[[6]byte]*machine
 	machineOf map[netip.Addr]*machine
@@ -150,10 +154,10 @@ type Summary struct {
 	Requests         int     `json:"tcp_requests"`
 	MedianHandshakeS float64 `json:"median_handshake_rtt_s"`
 	// ConnsEvicted counts the connections closed early because the
-	// connection budget (Config.MaxConns) was full; HostsUntracked the
-	// host lookups that found the host table (Config.MaxHosts) full.
-	ConnsEvicted   int `json:"tcp_connections_evicted,omitempty"`
-	HostsUntracked int `json:"host_lookups_untracked,omitempty"`
+	// connection budget (Config.MaxConns) was full; HostsEvicted the hosts
+	// forgotten because the host table (Config.MaxHosts) was full.
+	ConnsEvicted int `json:"tcp_connections_evicted,omitempty"`
+	HostsEvicted int `json:"hosts_evicted,omitempty"`
 	// FlowEvicted counts the conversations the flow tracker ended early
 	// because its budget (flow.Config.MaxConns, --max-flows) was full; the
 	// caller that runs the tracker sets it.
@@ -416,7 +420,8 @@ type host struct {
 	servers []Endpoint // servers used as a client, most recent first, bounded
 	mac     [6]byte
 	hasMAC  bool
-	minHops int // fewest hops seen from this address as a source; -1 unknown
+	minHops int    // fewest hops seen from this address as a source; -1 unknown
+	last    uint64 // hostClock at its last activity (lookup, frame sent)
 }
 
 type svcKey struct {
@@ -426,15 +431,39 @@ type svcKey struct {
 
 func (e *Engine) host(a netip.Addr) *host {
 	if h, ok := e.hosts[a]; ok {
+		e.hostClock++
+		h.last = e.hostClock
 		return h
 	}
 	if len(e.hosts) >= e.cfg.MaxHosts {
-		e.sum.HostsUntracked++
-		return nil
+		e.evictHosts()
 	}
-	h := &host{addr: a, minHops: -1}
+	e.hostClock++
+	h := &host{addr: a, minHops: -1, last: e.hostClock}
 	e.hosts[a] = h
 	return h
+}
+
+// evictHosts forgets the least recently active sixteenth of the hosts when
+// the table is full (a scan or flood from many addresses): one pass over
+// the table per MaxHosts/16 new hosts, no allocation once the scratch has
+// grown. Connections still holding a forgotten host keep their pointer; the
+// address gets a new host when it is next seen.
+func (e *Engine) evictHosts() {
+	e.hostLast = e.hostLast[:0]
+	for _, h := range e.hosts {
+		e.hostLast = append(e.hostLast, h.last)
+	}
+	slices.Sort(e.hostLast)
+	cut := e.hostLast[max(len(e.hostLast)/16, 1)-1] // evict those active at or before cut
+	n := 0
+	for a, h := range e.hosts {
+		if h.last <= cut {
+			delete(e.hosts, a)
+			n++
+		}
+	}
+	e.sum.HostsEvicted += n
 }
 
 func (h *host) noteService(proto decode.IPProto, srv Endpoint) {
@@ -534,6 +563,8 @@ func (e *Engine) learnMAC(f *decode.Frame, src netip.Addr, ttl uint8) {
 		}
 	}
 	if h := e.hosts[src]; h != nil {
+		e.hostClock++
+		h.last = e.hostClock
 		hp := hops(ttl)
 		if h.minHops < 0 || hp < h.minHops {
 			h.minHops = hp

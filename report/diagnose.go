@@ -435,11 +435,11 @@ func writeSummary(b *strings.Builder, d *Diagnosis) {
 		s.TCPConnections, s.TCPEstablished, s.TCPRefused, s.TCPUnanswered, s.TCPSYNRetrans, s.TCPReset, s.TCPOpenAtEnd,
 		s.DNSQueries, s.DNSAnswered, s.DNSUnanswered, s.DNSRetried, s.DNSErrors, s.HTTPRequests, s.HTTPResponses, s.HTTPErrors,
 		s.TLSHandshakes, s.TLSServerHellos, s.TLSAlerts)
-	if s.FlowEvicted > 0 || s.ConnsEvicted > 0 || s.HostsUntracked > 0 {
+	if s.FlowEvicted > 0 || s.ConnsEvicted > 0 || s.HostsEvicted > 0 {
 		// A flood filled a memory budget: say what was not followed to the end.
 		fmt.Fprintf(b, "Budgets full (a flood or scan?): %d conversations ended early by the flow table (--max-flows), "+
-			"%d TCP connections closed early by the diagnosis, %d host lookups beyond the host table (--max-flows); findings may miss what they held\n",
-			s.FlowEvicted, s.ConnsEvicted, s.HostsUntracked)
+			"%d TCP connections closed early by the diagnosis, %d least recently active hosts forgotten by the host table (--max-flows); findings may miss what they held\n",
+			s.FlowEvicted, s.ConnsEvicted, s.HostsEvicted)
 	}
 	if n := len(s.OpenAtEnd); n > 0 {
 		fmt.Fprintf(b, "Open at the end of the capture (%d):", n)

@@ -32,6 +32,9 @@ func TestFloodBudgetNotes(t *testing.T) {
 		{[]string{"stats", "conv", "udp", "--max-flows", "200", udp}, "10.1.11.183:4023", "2800 UDP"},
 		{[]string{"diagnose", "--max-flows", "200", syn}, "Budgets full (a flood or scan?): 1800 conversations ended early by the flow table", ""},
 		{[]string{"diagnose", "--format", "json", "--max-flows", "200", syn}, `"flow_conversations_evicted": 1800`, ""},
+		// 3001 addresses through a host table of 200: the least recently active are evicted and counted.
+		{[]string{"diagnose", "--max-flows", "200", udp}, "2808 least recently active hosts forgotten by the host table", ""},
+		{[]string{"diagnose", "--format", "json", "--max-flows", "200", udp}, `"hosts_evicted": 2808`, ""},
 		{[]string{"read", syn}, "", ""}, // the default budget holds them all
 	} {
 		code, out, errs := runReadCmd(t, nil, c.args...)

@@ -10,7 +10,7 @@ var (
 	fKeylog    = Flag{Long: "tls-keylog", Arg: "FILE", Complete: "file", Help: "decrypt TLS 1.2/1.3 with this key log (SSLKEYLOGFILE format); same as -o tls.keylog_file:FILE"}
 	fPref      = Flag{Short: 'o', Arg: "NAME:VALUE", Help: "a tshark preference: tls.keylog_file:FILE, tcp.desegment_tcp_streams:TRUE|FALSE,\ntcp.relative_sequence_numbers:TRUE (the default; FALSE: use -e tcp.seq_raw)", Values: []string{"tls.keylog_file:", "tcp.desegment_tcp_streams:FALSE", "tcp.relative_sequence_numbers:TRUE"}}
 	fSingle    = Flag{Long: "single-core", Help: "decode and analyse on one core (default for a regular file: two)"}
-	fMaxFlows  = Flag{Long: "max-flows", Arg: "N", Help: "memory budget: live conversations per protocol in the flow table (default 65536); when\nfull, the least recently active is ended early and a note counts them (diagnose also keeps\nN/2 TCP connections, default 32768, and N hosts, default 100000)"}
+	fMaxFlows  = Flag{Long: "max-flows", Arg: "N", Help: "memory budget: live conversations per protocol in the flow table (default 65536); when\nfull, the least recently active is ended early and a note counts them (diagnose also keeps\nN/2 TCP connections, default 32768, and N hosts, default 100000, the least recently\nactive evicted)"}
 	fNoResolve = Flag{Short: 'n', Help: "no name resolution (the default; accepted for tshark and tcpdump habits)"}
 	fFormatTJ  = Flag{Long: "format", Arg: "FORMAT", Values: []string{"text", "json"}, Help: "output format: text (default) or json"}
 	fWriteFmt  = Flag{Short: 'F', Arg: "FORMAT", Values: []string{"pcapng", "pcap"}, Help: "file format for -w: pcapng (default) or pcap (default when the name ends in .pcap)"}
