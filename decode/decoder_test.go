@@ -172,7 +172,7 @@ func TestIPv4FragmentReassembly(t *testing.T) {
 	if !f.Fragment || f.Has(ProtoUDP) {
 		t.Fatalf("lone last fragment: fragment=%v udp=%v", f.Fragment, f.Has(ProtoUDP))
 	}
-	if got, want := string(f.AppendInfo(nil)), "Fragmented IP protocol (proto=UDP 17, off=24, ID=4d)"; got != want {
+	if got, want := string(f.AppendInfo(nil)), "Fragmented IP protocol (proto=UDP 17, off=24, ID=004d)"; got != want {
 		t.Errorf("info %q, want %q", got, want)
 	}
 	f = decodeOne(d, capture.LinkEthernet, first)
