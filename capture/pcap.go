@@ -95,6 +95,9 @@ func (r *pcapReader) Next() (Packet, error) {
 		}
 		return r.fail(off, fmt.Sprintf("truncated record header: file ends after %d of its %d bytes", s.avail(), hl), io.ErrUnexpectedEOF)
 	}
+	if lt := r.ifaces[0].LinkType; !lt.Readable() {
+		return r.fail(20, unsupported(lt), nil)
+	}
 	h := s.buf[s.pos : s.pos+hl]
 	sec, frac := r.u32(h[0:]), r.u32(h[4:])
 	caplen, wire := r.u32(h[8:]), r.u32(h[12:])

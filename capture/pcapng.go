@@ -387,6 +387,9 @@ func (r *pcapngReader) packetBlock(b []byte, off int64, rawID uint32, what strin
 			return r.skipped(off, what+": "+msg)
 		}
 	}
+	if lt := r.ifaces[id].LinkType; !lt.Readable() {
+		return r.fail(off, unsupported(lt), nil)
+	}
 	ts := uint64(r.u32(b[12:]))<<32 | uint64(r.u32(b[16:]))
 	return Packet{Info: Info{
 		TS: r.conv[id].ns(ts), CapLen: int(caplen), Len: int(r.u32(b[24:])), LinkType: r.ifaces[id].LinkType,
