@@ -38,7 +38,6 @@ type dirState struct {
 	maxEnd        uint32
 	lastAck       uint32
 	ackInit       bool
-	lastWin       uint16
 	lastNewDataTS int64
 	holes         [4]hole
 	nholes        int
@@ -406,11 +405,13 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 		}
 	}
 
-	// Duplicate ACKs (pure ACK repeating the last ACK while data is outstanding).
+	// Duplicate ACKs while data is outstanding: flow's
+	// tcp.analysis.duplicate_ack (a pure ACK repeating the last ACK and
+	// window at the expected sequence number), not tracked a second time.
+	if f.Analysis.Flags&decode.AnDuplicateAck != 0 && f.Analysis.HasTCP && os.seqInit && seqLT(tcp.Ack, os.maxEnd) {
+		ds.dupacks++
+	}
 	if ack && plen == 0 && !syn && !fin && !rst {
-		if ds.ackInit && tcp.Ack == ds.lastAck && tcp.Window == ds.lastWin && os.seqInit && seqLT(tcp.Ack, os.maxEnd) {
-			ds.dupacks++
-		}
 		if c.phase == phReq && dir == 1 && c.reqAckTS == 0 && c.d[0].seqInit && !seqLT(tcp.Ack, c.d[0].maxEnd) {
 			c.reqAckTS = t
 		}
@@ -418,14 +419,10 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 	if ack {
 		ds.lastAck, ds.ackInit = tcp.Ack, true
 	}
-	ds.lastWin = tcp.Window
 
 	if plen == 0 && !syn && !rst && ds.seqInit && seqGT(tcp.Seq, ds.maxEnd) && tcp.Seq-ds.maxEnd < 1<<24 {
 		// the sender's sequence number reveals data that never reached the capture point
-		if ds.nholes < len(ds.holes) {
-			ds.holes[ds.nholes] = hole{ds.maxEnd, tcp.Seq, t, f.Number, os.dupacks}
-			ds.nholes++
-		}
+		ds.addHole(f, tcp.Seq, t, os.dupacks)
 		ds.maxEnd = tcp.Seq
 	}
 	if plen > 0 && !rst {
@@ -442,6 +439,18 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 		}
 	}
 	c.lastTS, c.lastFrame = t, f.Number
+}
+
+// addHole notes the gap flow found before this segment
+// (tcp.analysis.lost_segment: the bytes from the sender's expected next
+// sequence number up to seq never reached the capture point).
+func (ds *dirState) addHole(f *decode.Frame, seq uint32, t int64, dupacks int) {
+	an := &f.Analysis
+	if !an.HasTCP || an.Flags&decode.AnLostSegment == 0 || an.LostBytes == 0 || ds.nholes == len(ds.holes) {
+		return
+	}
+	ds.holes[ds.nholes] = hole{seq - an.LostBytes, seq, t, f.Number, dupacks}
+	ds.nholes++
 }
 
 // tcpData handles a segment with payload: loss analysis and the
@@ -466,10 +475,7 @@ func (e *Engine) tcpData(f *decode.Frame, c *conn, dir int, ds *dirState, t, gap
 	case seqGT(end, ds.maxEnd) && !seqLT(seq, ds.maxEnd):
 		if seqGT(seq, ds.maxEnd) && seq-ds.maxEnd < 1<<24 {
 			// previous segment not captured: lost before the capture point, or reordered
-			if ds.nholes < len(ds.holes) {
-				ds.holes[ds.nholes] = hole{ds.maxEnd, seq, t, f.Number, c.d[1-dir].dupacks}
-				ds.nholes++
-			}
+			ds.addHole(f, seq, t, c.d[1-dir].dupacks)
 		}
 		ds.maxEnd, ds.lastNewDataTS = end, t
 	default:

@@ -500,6 +500,10 @@ type Analysis struct {
 	InitialRTT    int64  // tcp.analysis.initial_rtt ns; -1 none
 	BytesInFlight int64  // tcp.analysis.bytes_in_flight; -1 none
 	Closing       uint8  // FIN expert info: 1 initiates the connection closing, 2 undergoes it
+	// LostBytes is the size of the gap tcp.analysis.lost_segment found: the
+	// bytes from the sender's expected next sequence number up to this
+	// segment's, which never reached the capture point (0 without the flag).
+	LostBytes uint32
 
 	// Request/response latency filled by transaction matching.
 	DNSTime    int64  // dns.time ns on responses; -1 none

@@ -179,7 +179,7 @@ func (t *Tracker) tcpSegment(f *decode.Frame, key Key, dir int) {
 	if bogusHdr {
 		// A header length under 20: Wireshark analyses the segment but
 		// stops dissecting before it shows the ACK, window and analysis.
-		an.Flags, an.AckedFrame, an.AckRTT, an.DupAckNum, an.DupAckFrame, an.BytesInFlight = 0, 0, -1, 0, 0, -1
+		an.Flags, an.AckedFrame, an.AckRTT, an.DupAckNum, an.DupAckFrame, an.BytesInFlight, an.LostBytes = 0, 0, -1, 0, 0, -1, 0
 	}
 
 	// Completeness. Wireshark 4.0 shows the conversation's value before
@@ -294,6 +294,7 @@ func (t *Tracker) analyzeSeq(f *decode.Frame, c *conn, fwd, rev *tcpDir, seq, ac
 	}
 	if fwd.nextSeq != 0 && seqGT(seq, fwd.nextSeq) && flags&thRST == 0 {
 		fl |= decode.AnLostSegment
+		an.LostBytes = seq - fwd.nextSeq
 		fwd.validBIF = false
 	}
 	if seglen <= 1 && seq == fwd.nextSeq-1 && noSFR {
