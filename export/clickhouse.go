@@ -16,11 +16,16 @@ type table struct {
 	buf  rowBuf
 }
 
+// Inserter sends one batch of RowBinary rows: a Client directly, or a Spool.
+type Inserter interface {
+	Insert(ctx context.Context, table string, cols []string, rows []byte, n int) error
+}
+
 // ClickHouse is a Sink inserting rows into the tables of schema.go, each
 // tagged with the sensor and capture names.
 type ClickHouse struct {
 	ctx             context.Context
-	c               *Client
+	c               Inserter
 	sensor, capture string
 	conns, dns      table
 	http, tls       table
@@ -30,7 +35,7 @@ type ClickHouse struct {
 }
 
 // NewClickHouse returns a sink for one capture. Call Client.Migrate first.
-func NewClickHouse(ctx context.Context, c *Client, sensor, capture string) *ClickHouse {
+func NewClickHouse(ctx context.Context, c Inserter, sensor, capture string) *ClickHouse {
 	return &ClickHouse{ctx: ctx, c: c, sensor: sensor, capture: capture, Rows: map[string]int{},
 		conns: table{name: "connections", cols: []string{"sensor", "capture", "proto", "stream", "start", "start_ns", "end_ns", "duration",
 			"orig_h", "orig_p", "resp_h", "resp_p", "orig_pkts", "resp_pkts", "orig_bytes", "resp_bytes", "orig_ip_bytes", "resp_ip_bytes",
@@ -238,6 +243,9 @@ func (k *ClickHouse) Finding(f *analyze.Finding) error {
 	}
 	return nil
 }
+
+// Flush sends every pending batch (a live sensor calls it now and then).
+func (k *ClickHouse) Flush() error { return k.Close() }
 
 // Close implements Sink: sends every pending batch.
 func (k *ClickHouse) Close() error {

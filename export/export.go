@@ -339,6 +339,19 @@ func (x *Exporter) Findings(fs []analyze.Finding) {
 	}
 }
 
+// Flush sends the sinks' pending batches where a sink has a Flush method
+// (ClickHouse), for live sensors.
+func (x *Exporter) Flush() error {
+	for _, s := range x.sinks {
+		if f, ok := s.(interface{ Flush() error }); ok {
+			x.setErr(f.Flush())
+		}
+	}
+	err := x.err
+	x.err = nil
+	return err
+}
+
 // Close flushes what is pending (requests and handshakes of streams the
 // tracker never ended) and closes the sinks. It returns the first error.
 func (x *Exporter) Close() error {

@@ -148,7 +148,7 @@ func runCapture(env *Env, s *opt.Set) error {
 	if list {
 		return listInterfaces(env)
 	}
-	c := &capturer{env: env, o: o}
+	c := &capturer{env: env, o: o, s: s}
 	return c.run()
 }
 
@@ -172,6 +172,8 @@ type capturer struct {
 	eng  *analyze.Engine
 	out  *bufio.Writer        // diagnosis lines and report
 	list *report.PacketWriter // the packet list, as 'wirewatch read' prints it
+	exp  *liveExport          // --export (captureexport.go)
+	s    *opt.Set
 }
 
 func (c *capturer) run() error {
@@ -184,8 +186,16 @@ func (c *capturer) run() error {
 		l.Ring = &capture.RingConfig{Path: o.write, Stdout: c.env.Stdout, Application: "wirewatch capture", Format: o.format,
 			FileKB: o.ringKB, Duration: o.ringDur, Files: o.ringFiles}
 	}
-	if o.display != "" || o.diagnose || o.write == "" { // something needs decoded frames
-		p, err := pipeline.New(pipeline.Config{Filter: o.display})
+	var err error
+	if c.exp, err = newLiveExport(c.env, c.s, o.cfg.Interfaces); err != nil {
+		return err
+	}
+	if o.display != "" || o.diagnose || o.write == "" || c.exp != nil { // something needs decoded frames
+		pc := pipeline.Config{Filter: o.display}
+		if c.exp != nil {
+			pc.Flow.OnEnd = c.exp.onEnd
+		}
+		p, err := pipeline.New(pc)
 		if err != nil {
 			return &UsageError{Msg: fmt.Sprintf("display filter: %v", err)}
 		}
@@ -225,6 +235,9 @@ func (c *capturer) run() error {
 
 // frame consumes a displayed frame: diagnosis, packet list.
 func (c *capturer) frame(f *decode.Frame) error {
+	if c.exp != nil {
+		c.exp.frame(f)
+	}
 	if c.eng != nil {
 		c.eng.Add(f)
 	}
@@ -239,6 +252,11 @@ func (c *capturer) frame(f *decode.Frame) error {
 // tick prints the findings that became final and pushes output out at
 // least once a second.
 func (c *capturer) tick(now int64) error {
+	if c.exp != nil {
+		if err := c.exp.tick(); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
 	if c.list != nil {
 		if err := c.list.Flush(); err != nil {
 			return fmt.Errorf("writing the packet list: %w", err)
@@ -277,6 +295,11 @@ func (c *capturer) finish(loopErr error, st pipeline.LiveStats, names []string) 
 	}
 	if c.out != nil {
 		c.out.Flush()
+	}
+	if c.exp != nil {
+		if err := c.exp.finish(c.env); err != nil && loopErr == nil {
+			loopErr = fmt.Errorf("export: %w", err)
+		}
 	}
 	plural := func(n uint64, what string) string {
 		s := "s"
