@@ -5,6 +5,7 @@
 package chserver
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wirewatch/wirewatch/internal/netns"
 	"github.com/wirewatch/wirewatch/internal/testenv"
 )
 
@@ -29,6 +31,8 @@ type Server struct {
 	t   testing.TB
 	// HTTPPort is the port of URL.
 	HTTPPort int
+	netns    string
+	http     *http.Client
 }
 
 func freePort(t testing.TB) int {
@@ -41,11 +45,26 @@ func freePort(t testing.TB) int {
 }
 
 // Start starts a server and waits until it answers (about 4 s for 18.16).
-func Start(t testing.TB) *Server {
+func Start(t testing.TB) *Server { return StartIn(t, "") }
+
+// StartIn starts the server inside network namespace ns (its 127.0.0.1);
+// Query then connects from inside ns too.
+func StartIn(t testing.TB, ns string) *Server {
 	t.Helper()
 	bin := testenv.Tool(t, "clickhouse-server")
 	dir := t.TempDir()
-	s := &Server{dir: dir, bin: bin, t: t, HTTPPort: freePort(t)}
+	s := &Server{dir: dir, bin: bin, t: t, HTTPPort: freePort(t), netns: ns}
+	tr := &http.Transport{}
+	if ns != "" {
+		tr.DialContext = func(ctx context.Context, network, addr string) (c net.Conn, err error) {
+			err = netns.Do(ns, func() (err error) {
+				c, err = (&net.Dialer{}).DialContext(ctx, network, addr)
+				return err
+			})
+			return c, err
+		}
+	}
+	s.http = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	tcp, inter := freePort(t), freePort(t)
 	s.URL = fmt.Sprintf("http://127.0.0.1:%d/", s.HTTPPort)
 	cfg := fmt.Sprintf(`<yandex>
@@ -80,6 +99,9 @@ func Start(t testing.TB) *Server {
 func (s *Server) start() {
 	s.t.Helper()
 	cmd := exec.Command(s.bin, "--config-file="+filepath.Join(s.dir, "config.xml"))
+	if s.netns != "" {
+		cmd = exec.Command("ip", "netns", "exec", s.netns, s.bin, "--config-file="+filepath.Join(s.dir, "config.xml"))
+	}
 	cmd.Dir = s.dir
 	out, _ := os.Create(filepath.Join(s.dir, "stdout.log"))
 	cmd.Stdout, cmd.Stderr = out, out
@@ -125,8 +147,7 @@ func (s *Server) Restart() { s.start() }
 
 // Query runs sql and returns the answer's body.
 func (s *Server) Query(sql string) (string, error) {
-	c := http.Client{Timeout: 30 * time.Second}
-	resp, err := c.Post(s.URL, "text/plain", strings.NewReader(sql))
+	resp, err := s.http.Post(s.URL, "text/plain", strings.NewReader(sql))
 	if err != nil {
 		return "", err
 	}

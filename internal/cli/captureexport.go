@@ -67,9 +67,9 @@ func (e *liveExport) frame(f *decode.Frame) {
 	e.x.Frame(f)
 }
 
-// tick writes the pending rows to the spool every few seconds.
+// tick writes the pending rows to the spool every 2 s.
 func (e *liveExport) tick() error {
-	if time.Since(e.lastFlush) < 5*time.Second {
+	if time.Since(e.lastFlush) < 2*time.Second {
 		return nil
 	}
 	e.lastFlush = time.Now()
