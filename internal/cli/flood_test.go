@@ -21,6 +21,7 @@ import (
 func TestFloodBudgetNotes(t *testing.T) {
 	syn := writeTemp(t, "syn.pcap", func(w io.Writer) error { return hostile.SYNFlood(w, 2000) })
 	udp := writeTemp(t, "udp.pcap", func(w io.Writer) error { return hostile.UDPFlood(w, 3000) })
+	udp5k := writeTemp(t, "udp5k.pcap", func(w io.Writer) error { return hostile.UDPFlood(w, 5000) })
 	for _, c := range []struct {
 		args   []string
 		stdout string // what the output must say ("" none)
@@ -35,6 +36,8 @@ func TestFloodBudgetNotes(t *testing.T) {
 		// 3001 addresses through a host table of 200: the least recently active are evicted and counted.
 		{[]string{"diagnose", "--max-flows", "200", udp}, "2808 least recently active hosts forgotten by the host table", ""},
 		{[]string{"diagnose", "--format", "json", "--max-flows", "200", udp}, `"hosts_evicted": 2808`, ""},
+		// stats summary keeps 4096 live conversations by default; the tombs keep the count exact.
+		{[]string{"stats", "summary", udp5k}, "UDP streams:            5000", "budget of 4096 live conversations per protocol full: 0 TCP and 904 UDP"},
 		{[]string{"read", syn}, "", ""}, // the default budget holds them all
 	} {
 		code, out, errs := runReadCmd(t, nil, c.args...)

@@ -167,7 +167,9 @@ var Stats = &Command{
   expert [--all]            expert info by severity, group, protocol and summary (-z expert)
   io [--interval 1s]        frames, bytes, retransmissions, lost segments, dup ACKs per interval (-z io,stat)
   hierarchy                 protocol hierarchy (-z io,phs)
-  summary                   capinfos-like summary of the capture`,
+  summary                   capinfos-like summary of the capture; its TCP/UDP stream counts need
+                            to know which conversations were seen, so it keeps a flow table of
+                            4096 live conversations per protocol (--max-flows) and small tombs`,
 	Flags: []Flag{
 		fFormatTJ,
 		{Short: 'T', Arg: "FORMAT", Hidden: true, Help: "the same as --format"},
