@@ -53,6 +53,8 @@ type Decoder struct {
 	smb2 smb2Table
 	// smtp keeps which SMTP connections are sending message data (smtp.go).
 	smtp smtpTable
+	// ws keeps the connections upgraded to WebSocket (websocket.go).
+	ws wsTable
 }
 
 // KeyLog returns the key log TLS sessions are decrypted with (nil: none).

@@ -156,6 +156,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendLLDPInfo(dst, b)
 	case ProtoCDP:
 		dst = appendCDPInfo(dst, b)
+	case ProtoWebSocket:
+		dst = appendWSInfo(dst, b)
 	default:
 		return dst, false
 	}
@@ -195,6 +197,8 @@ func (f *Frame) otherProtoColumn() string {
 		return "SMTP"
 	case ProtoCDP:
 		return "CDP"
+	case ProtoWebSocket:
+		return "WebSocket"
 	case ProtoIGMP:
 		switch IGMPVersion(b) {
 		case 1:

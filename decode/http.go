@@ -34,6 +34,9 @@ func (d *Decoder) decodeHTTP(f *Frame, b []byte) bool {
 	}
 	f.Present |= 1 << ProtoHTTP
 	f.addAppLayer(ProtoHTTP, b)
+	if wsUpgrade(&f.HTTP) {
+		d.ws.mark(f)
+	}
 	return true
 }
 

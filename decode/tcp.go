@@ -226,6 +226,9 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 		lo, hi = hi, lo
 	}
 	claimed := false // a port's dissector keeps continuation bytes (no "data" layer), as in Wireshark
+	if d.opts.SkipApp&AppOther == 0 && d.ws.has(f) && decodeWebSocket(f, p) {
+		return
+	}
 	if skip := d.opts.SkipApp; skip != 0 {
 		d.tcpAppSome(f, p, lo, hi, skip)
 		return

@@ -125,6 +125,8 @@ var dissectorCases = []*dissectCase{
 		"icmpv6.mld.maximum_response_delay", "icmpv6.mld.multicast_address", "icmpv6.mldr.nb_mcast_records",
 		"icmpv6.mldr.mar.record_type", "icmpv6.mldr.mar.aux_data_len", "icmpv6.mldr.mar.nb_sources",
 		"icmpv6.mldr.mar.multicast_address", "icmpv6.mldr.mar.source_address"}},
+	{proto: decode.ProtoWebSocket, manifest: "websocket", floor: 90,
+		why: "a frame split over TCP segments is not reassembled; WebSocket inside SOCKS/TLS (nDPI vmess) is not reached"},
 	{proto: decode.ProtoSMTP, manifest: "smtp", floor: 78,
 		why: "AUTH exchanges, BDAT chunks and the IMF/data-text-lines layers of message content are not decoded"},
 }

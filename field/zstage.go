@@ -646,4 +646,20 @@ var fieldStages = map[string]Stage{
 	"vlan.id":                                           StageDecode,
 	"vlan.len":                                          StageDecode,
 	"vlan.priority":                                     StageDecode,
+	"websocket":                                         StageDecode,
+	"websocket.fin":                                     StageDecode,
+	"websocket.mask":                                    StageDecode,
+	"websocket.masked_payload":                          StageDecode,
+	"websocket.masking_key":                             StageDecode,
+	"websocket.opcode":                                  StageDecode,
+	"websocket.payload":                                 StageDecode,
+	"websocket.payload.close.reason":                    StageColumns, // no value in the corpus
+	"websocket.payload.close.status_code":               StageDecode,
+	"websocket.payload.ping":                            StageDecode,
+	"websocket.payload.pong":                            StageDecode,
+	"websocket.payload.text":                            StageColumns, // no value in the corpus
+	"websocket.payload_length":                          StageDecode,
+	"websocket.payload_length_ext_16":                   StageDecode,
+	"websocket.payload_length_ext_64":                   StageColumns, // no value in the corpus
+	"websocket.rsv":                                     StageDecode,
 }

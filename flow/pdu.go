@@ -81,6 +81,10 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 			}
 			switch {
 			case len(data) == 0:
+			case f.Has(decode.ProtoWebSocket):
+				// WebSocket frames after an upgrade (decoded per segment)
+				p.next = start + seglen
+				data = nil
 			case c.t.tls != nil && c.t.tls.Cleartext():
 				// HTTP/2 over cleartext TCP (h2c): frames, not HTTP/1.x messages
 				d.H2CSegment(c.t.tls, dir, f, data)
