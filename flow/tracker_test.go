@@ -159,6 +159,10 @@ func TestRetransmissionsAndDupAcks(t *testing.T) {
 	if d3.Analysis.Flags&decode.AnLostSegment == 0 {
 		t.Errorf("segment after a hole not flagged lost_segment: %#x", d3.Analysis.Flags)
 	}
+	if d3.Analysis.LostBytes != 100 || d1.Analysis.LostBytes != 0 || fast.Analysis.LostBytes != 0 {
+		t.Errorf("LostBytes: after the 5201-5300 hole %d (want 100), first data %d, retransmission %d (want 0)",
+			d3.Analysis.LostBytes, d1.Analysis.LostBytes, fast.Analysis.LostBytes)
+	}
 	if a1.Analysis.Flags&decode.AnDuplicateAck != 0 {
 		t.Errorf("first ACK flagged duplicate")
 	}
