@@ -134,8 +134,13 @@ func TestREADMEExamples(t *testing.T) {
 	compared, ran, parsed := 0, 0, 0
 	for i := len(cmds) - 1; i >= 0; i-- { // backwards: -update-readme replaces lines
 		c := cmds[i]
-		if words := shellWords(c.cmd); len(words) > 2 && words[1] == "capture" && (strings.Contains(c.cmd, " -i ") || strings.Contains(c.cmd, " --diagnose")) {
-			if _, err := opt.Parse(opt.Capture, words[2:]); err != nil {
+		if words := shellWords(c.cmd); len(words) > 2 && (words[1] == "capture" && (strings.Contains(c.cmd, " -i ") || strings.Contains(c.cmd, " --diagnose")) || words[1] == "serve") {
+			// live capture and the server run until stopped: only parsed
+			cmdSpec := opt.Capture
+			if words[1] == "serve" {
+				cmdSpec = opt.Serve
+			}
+			if _, err := opt.Parse(cmdSpec, words[2:]); err != nil {
 				t.Errorf("README: %s: %v", c.cmd, err)
 			}
 			parsed++

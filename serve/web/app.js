@@ -182,6 +182,7 @@ async function checkFilter() {
   if (seq !== checkSeq) return;
   const caret = $('caret'), err = $('filtererr');
   input.classList.remove('ok', 'bad');
+  input.dataset.checked = expr; // the text the marks below are for
   caret.textContent = '';
   if (!expr.trim()) { err.hidden = true; return; }
   if (body.ok) { input.classList.add('ok'); err.hidden = true; return; }
