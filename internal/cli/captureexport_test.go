@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -110,4 +111,44 @@ func TestCaptureExportOutage(t *testing.T) {
 		t.Errorf("%s http rows, the clients made %d requests", h, gets)
 	}
 	t.Logf("ClickHouse stopped for a third of the capture: %d/%d connections exported once with conn_state and history of the capture file", agree, len(want))
+}
+
+// TestCaptureExportBlastDrops (WIREWATCH_EXPORT_BLAST=1; CPU-heavy) blasts
+// UDP over the veth pair into a sensor with and without --export and
+// reports the packets each captured and the kernel dropped: the export must
+// not make the sensor drop more.
+func TestCaptureExportBlastDrops(t *testing.T) {
+	if os.Getenv("WIREWATCH_EXPORT_BLAST") != "1" {
+		t.Skip("set WIREWATCH_EXPORT_BLAST=1 (CPU-heavy)")
+	}
+	p := netns.NewPair(t)
+	srv := chserver.StartIn(t, p.A)
+	const n = 300000
+	counts := func(extra ...string) (captured, dropped int) {
+		args := append([]string{"capture", "-i", p.IfA, "-q", "udp port 9000"}, extra...)
+		ww := wirewatch(t, p, p.A, args...)
+		if _, err := p.Blast(n, 200, 9000); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
+		out, err := ww.Stop(syscall.SIGINT)
+		if err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			f := strings.Fields(l)
+			if len(f) > 2 && strings.HasSuffix(l, "captured") {
+				captured, _ = strconv.Atoi(f[0])
+			}
+			if len(f) > 2 && strings.HasSuffix(l, "dropped by kernel") {
+				dropped, _ = strconv.Atoi(f[0])
+			}
+		}
+		return
+	}
+	for round := 0; round < 2; round++ {
+		c0, d0 := counts()
+		c1, d1 := counts("--export", srv.URL, "--spool", t.TempDir())
+		t.Logf("blast of %d datagrams: without --export %d captured, %d dropped; with --export %d captured, %d dropped", n, c0, d0, c1, d1)
+	}
 }
