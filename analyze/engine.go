@@ -309,14 +309,8 @@ func (e *Engine) Flush(endTS int64) {
 		e.finishConn(c, endTS, true)
 		e.dropConn(c)
 	}
-	for k, q := range e.dnsPending {
-		e.finishDNS(q, endTS, true)
-		delete(e.dnsPending, k)
-	}
-	for k, a := range e.arpPending {
-		e.finishARP(a)
-		delete(e.arpPending, k)
-	}
+	all := func(int64) bool { return true }
+	e.finishPending(endTS, true, all, all)
 	e.dnsByName = map[dnsNameKey][]*dnsQuery{}
 	e.flushed = true
 	e.cacheValidFrames = 0
@@ -375,12 +369,8 @@ func (e *Engine) sweep(now int64) {
 		e.dropConn(c)
 	}
 	give := int64(e.cfg.DNSGiveUp)
-	for k, q := range e.dnsPending {
-		if now-q.ts > give {
-			e.finishDNS(q, now, false)
-			delete(e.dnsPending, k)
-		}
-	}
+	e.finishPending(now, false, func(ts int64) bool { return now-ts > give },
+		func(last int64) bool { return now-last > int64(time.Minute) })
 	for k, l := range e.dnsByName {
 		if len(l) == 0 || now-l[len(l)-1].ts > 2*give {
 			delete(e.dnsByName, k)
@@ -390,12 +380,6 @@ func (e *Engine) sweep(now int64) {
 		if now-a.last > int64(2*time.Minute) {
 			a.done = true
 			delete(e.udp, k)
-		}
-	}
-	for k, a := range e.arpPending {
-		if now-a.last > int64(time.Minute) {
-			e.finishARP(a)
-			delete(e.arpPending, k)
 		}
 	}
 	// Forget old attempts.
@@ -814,4 +798,33 @@ func (e *Engine) addEvent(ev event) {
 		return
 	}
 	e.events = append(e.events, ev)
+}
+
+// finishPending ends the DNS queries whose start dnsDue accepts and the ARP
+// requests whose last try arpDue accepts, oldest first: maps iterate in random
+// order, and the stalls, findings and open-at-end list they leave must be the
+// same on every run.
+func (e *Engine) finishPending(now int64, atEnd bool, dnsDue, arpDue func(int64) bool) {
+	var qs []*dnsQuery
+	for k, q := range e.dnsPending {
+		if dnsDue(q.ts) {
+			qs = append(qs, q)
+			delete(e.dnsPending, k)
+		}
+	}
+	sort.Slice(qs, func(i, j int) bool { return qs[i].frame < qs[j].frame })
+	for _, q := range qs {
+		e.finishDNS(q, now, atEnd)
+	}
+	var as []*arpReq
+	for k, a := range e.arpPending {
+		if arpDue(a.last) {
+			as = append(as, a)
+			delete(e.arpPending, k)
+		}
+	}
+	sort.Slice(as, func(i, j int) bool { return as[i].frames[0] < as[j].frames[0] })
+	for _, a := range as {
+		e.finishARP(a)
+	}
 }
