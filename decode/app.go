@@ -18,7 +18,12 @@ import (
 // that protocol in f, and reports whether the bytes held a complete message.
 // b must stay valid as long as f is used.
 func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
-	f.drop(proto)
+	if proto == ProtoRPC {
+		// One record of several in the frame: the others stay.
+		f.drop(ProtoData)
+	} else {
+		f.drop(proto)
+	}
 	if f.Reassembled == nil {
 		// Keep IP-reassembled bytes when the lower layers point into them;
 		// the message's layer then records offset 0 of b.
@@ -34,6 +39,8 @@ func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 	case ProtoNBSS:
 		f.drop(ProtoSMB2)
 		return d.decodeNBSS(f, b)
+	case ProtoRPC:
+		return d.decodeRPCTCP(f, b)
 	}
 	return false
 }
@@ -605,6 +612,30 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 			s.pend(ProtoNBSS, p, int64(n))
 			return own
 		}
+	case (tcpPorts[0] == RPCPort || tcpPorts[1] == RPCPort) && d.opts.SkipApp&AppOther == 0 && rpcTCPStart(p):
+		// RPC records: those complete in p are decoded (by Decode when own,
+		// else here); one cut off is kept.
+		off := 0
+		for {
+			n := RPCRecordLen(p[off:])
+			if n == 0 || n > appStreamMax {
+				return false
+			}
+			if off+n > len(p) {
+				s.pend(ProtoRPC, p[off:], int64(n))
+				return own && off == 0
+			}
+			if !own {
+				if !rpcMsgOK(p[off+4 : off+n]) {
+					return false
+				}
+				f.addRPC(p[off:off+n], p[off+4:off+n])
+			}
+			off += n
+			if off == len(p) {
+				return false
+			}
+		}
 	case HTTPStart(p):
 		s.lost = false
 		if parseHTTP(&d.httpHdr, p) {
@@ -685,7 +716,7 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 			return false
 		}
 		fallthrough
-	case ProtoDNS, ProtoNBSS:
+	case ProtoDNS, ProtoNBSS, ProtoRPC:
 		buf := append(s.bufs[s.cur], p...)
 		s.bufs[s.cur] = buf
 		if len(buf) > appStreamMax {
@@ -706,6 +737,11 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 			return true
 		}
 		n := int(s.total)
+		if s.proto == ProtoRPC {
+			// The rest is p's tail: its records point into the frame.
+			s.complete(d, f, s.proto, buf[:n], p[len(p)-(len(buf)-n):])
+			return false
+		}
 		if s.proto == ProtoTLS {
 			// Take every complete record; a record cut off stays pending.
 			n = 0

@@ -10,7 +10,7 @@ package decode
 // otherProtos are the protocols of this file's dissectors.
 const otherProtos = 1<<ProtoDHCP | 1<<ProtoDHCPv6 | 1<<ProtoNTP | 1<<ProtoNBNS | 1<<ProtoSSH |
 	1<<ProtoQUIC | 1<<ProtoIGMP | 1<<ProtoNBSS | 1<<ProtoSMB2 | 1<<ProtoSMTP | 1<<ProtoWebSocket |
-	1<<ProtoLLDP | 1<<ProtoCDP | 1<<ProtoSTP
+	1<<ProtoLLDP | 1<<ProtoCDP | 1<<ProtoSTP | 1<<ProtoRPC | 1<<ProtoPortmap
 
 // udpOther tries the dissector registered for UDP port port on payload p.
 func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
@@ -28,6 +28,8 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 		return decodeDHCPv6(f, p)
 	case 443:
 		return d.decodeQUIC(f, p)
+	case RPCPort:
+		return decodeRPCUDP(f, p)
 	}
 	return false
 }
@@ -108,6 +110,8 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 		return d.decodeNBSS(f, p)
 	case 25, 587:
 		return d.decodeSMTP(f, p, port)
+	case RPCPort:
+		return d.decodeRPCTCP(f, p)
 	}
 	return false
 }
@@ -158,6 +162,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendCDPInfo(dst, b)
 	case ProtoWebSocket:
 		dst = appendWSInfo(dst, b)
+	case ProtoRPC, ProtoPortmap:
+		dst = appendRPCInfo(dst, f)
 	default:
 		return dst, false
 	}
@@ -199,6 +205,10 @@ func (f *Frame) otherProtoColumn() string {
 		return "CDP"
 	case ProtoWebSocket:
 		return "WebSocket"
+	case ProtoRPC:
+		return "RPC"
+	case ProtoPortmap:
+		return "Portmap"
 	case ProtoIGMP:
 		switch IGMPVersion(b) {
 		case 1:
@@ -231,7 +241,7 @@ func (f *Frame) otherMalformed() bool {
 }
 
 // otherTCPProtos are this file's protocols carried over TCP.
-const otherTCPProtos = 1<<ProtoSSH | 1<<ProtoNBSS | 1<<ProtoSMB2 | 1<<ProtoSMTP | 1<<ProtoWebSocket
+const otherTCPProtos = 1<<ProtoSSH | 1<<ProtoNBSS | 1<<ProtoSMB2 | 1<<ProtoSMTP | 1<<ProtoWebSocket | 1<<ProtoRPC | 1<<ProtoPortmap
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).

@@ -49,15 +49,17 @@ const (
 	ProtoLLDP
 	ProtoCDP
 	ProtoSTP
-	ProtoHTTP2 // HTTP/2 from decrypted TLS
-	ProtoNFLOG // Linux NFLOG link-layer header (LINKTYPE_NFLOG)
+	ProtoHTTP2   // HTTP/2 from decrypted TLS
+	ProtoNFLOG   // Linux NFLOG link-layer header (LINKTYPE_NFLOG)
+	ProtoRPC     // ONC-RPC, one layer per message (rpc.go)
+	ProtoPortmap // portmapper call arguments after their RPC layer
 	NumProtos
 )
 
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
 	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
 	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp",
-	"http2", "nflog"}
+	"http2", "nflog", "rpc", "portmap"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

@@ -68,8 +68,19 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 		}
 	}
 	vi := 0
+	rpcReasm := 2 // over TCP: Reasm of the last "rpc" written, 2 none
 	for _, l := range f.Layers {
 		switch l.Proto {
+		case ProtoRPC, ProtoPortmap:
+			// Over TCP Wireshark 4.0 lists "rpc" once for the message
+			// reassembled from earlier segments and once for those the
+			// segment holds whole, without the program's protocol.
+			if !f.Has(ProtoTCP) {
+				add(l.Proto.String())
+			} else if r := b2i(l.Reasm); l.Proto == ProtoRPC && r != rpcReasm {
+				rpcReasm = r
+				add("rpc")
+			}
 		case ProtoEth:
 			add("eth")
 			ethertype(f.Eth.Type)
@@ -901,4 +912,11 @@ func (f *Frame) appendARPInfo(dst []byte) []byte {
 	}
 	dst = append(dst, "ARP opcode "...)
 	return appendUint(dst, uint64(a.Opcode))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -127,6 +127,9 @@ var dissectorCases = []*dissectCase{
 		"icmpv6.mldr.mar.multicast_address", "icmpv6.mldr.mar.source_address"}},
 	{proto: decode.ProtoWebSocket, manifest: "websocket", floor: 90,
 		why: "a frame split over TCP segments is not reassembled; WebSocket inside SOCKS/TLS (nDPI vmess) is not reached"},
+	{proto: decode.ProtoRPC, manifest: "portmap", floor: 4, extra: []string{"portmap"},
+		why: "ONC-RPC is decoded on port 111 only (portmapper calls and replies, replies not matched to their call): " +
+			"NFS, MOUNT and the other programs on the ports the portmapper hands out stay TCP/UDP data"},
 	{proto: decode.ProtoSMTP, manifest: "smtp", floor: 78,
 		why: "AUTH exchanges, BDAT chunks and the IMF/data-text-lines layers of message content are not decoded"},
 }
