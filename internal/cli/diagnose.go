@@ -82,11 +82,25 @@ func runDiagnose(env *Env, s *opt.Set) error {
 		return err
 	}
 	cfg.Filter, cfg.Parallel = flt, !singleCore
-	if flt == "" {
+	zx, err := diagnoseZeek(s, pos[0])
+	if err != nil {
+		return err
+	}
+	if flt == "" && zx == nil {
 		// The engine does not read dns.time/http.time; only a --filter might.
 		cfg.Flow.NoTransactions = true
 	}
-	err = runFile(env, pos[0], cfg, func(f *decode.Frame) error { eng.Add(f); return nil })
+	consume := func(f *decode.Frame) error { eng.Add(f); return nil }
+	if zx != nil { // --zeek-logs (export.go)
+		cfg.Flow.OnEnd = zx.x.Conn
+		consume = func(f *decode.Frame) error { eng.Add(f); zx.x.Frame(f); return nil }
+	}
+	err = runFile(env, pos[0], cfg, consume)
+	if zx != nil {
+		if zerr := zx.close(); zerr != nil {
+			return fmt.Errorf("diagnose: zeek logs: %w", zerr)
+		}
+	}
 	stopped := errors.Is(err, errInterrupted)
 	var readErr error // a damaged or truncated capture: reported after the diagnosis, exit 1 as read
 	if err != nil {

@@ -94,6 +94,9 @@ func runExport(env *Env, s *opt.Set) error {
 			return err
 		}
 		cfg.Flow.OnEnd = func(c *flow.ConnSummary) { x.Conn(c) }
+		// Two cores: decoding in one goroutine, the tracker (OnEnd) and the
+		// consumer in this one, so the exporter needs no locking.
+		cfg.Parallel = true
 		err = runFile(env, path, cfg, func(f *decode.Frame) error {
 			eng.Add(f)
 			x.Frame(f)
@@ -125,4 +128,38 @@ func runExport(env *Env, s *opt.Set) error {
 		}
 	}
 	return readErr
+}
+
+// zeekOut is diagnose --zeek-logs DIR: the Zeek logs of the capture
+// diagnosed, as export --zeek-logs writes them.
+type zeekOut struct {
+	z *export.Zeek
+	x *export.Exporter
+}
+
+func diagnoseZeek(s *opt.Set, path string) (*zeekOut, error) {
+	dir, format := s.Str("zeek-logs", ""), s.Str("zeek-format", "tsv")
+	if dir == "" {
+		return nil, nil
+	}
+	if format != "tsv" && format != "json" {
+		return nil, usagef("diagnose: --zeek-format %q: want tsv or json", format)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("diagnose: %w", err)
+	}
+	sensor, _ := os.Hostname()
+	z, err := export.NewZeek(dir, format == "json", sensor)
+	if err != nil {
+		return nil, fmt.Errorf("diagnose: %w", err)
+	}
+	return &zeekOut{z: z, x: export.New(z.For(filepath.Base(path)))}, nil
+}
+
+func (o *zeekOut) close() error {
+	err := o.x.Close()
+	if zerr := o.z.Close(); err == nil {
+		err = zerr
+	}
+	return err
 }

@@ -314,3 +314,27 @@ func runAllowFail(t *testing.T, args ...string) {
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// TestDiagnoseZeekLogs: diagnose --zeek-logs writes the same records as
+// export --zeek-logs.
+func TestDiagnoseZeekLogs(t *testing.T) {
+	dir := t.TempDir()
+	f := "../../examples/office-mix.pcapng"
+	run(t, "export", "--zeek-logs", filepath.Join(dir, "e"), "--sensor", "x", f)
+	run(t, "diagnose", "--zeek-logs", filepath.Join(dir, "d"), f)
+	for _, name := range []string{"conn", "dns", "http", "ssl"} {
+		e := readZeekTSV(t, filepath.Join(dir, "e", name+".log"))
+		d := readZeekTSV(t, filepath.Join(dir, "d", name+".log"))
+		if len(e.records) != len(d.records) {
+			t.Errorf("%s.log: diagnose wrote %d records, export %d", name, len(d.records), len(e.records))
+			continue
+		}
+		for i := range e.records {
+			for k, v := range e.records[i] {
+				if k != "uid" && d.records[i][k] != v {
+					t.Errorf("%s.log record %d: %s %q, export %q", name, i, k, d.records[i][k], v)
+				}
+			}
+		}
+	}
+}
