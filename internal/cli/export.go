@@ -94,9 +94,9 @@ func runExport(env *Env, s *opt.Set) error {
 			return err
 		}
 		cfg.Flow.OnEnd = func(c *flow.ConnSummary) { x.Conn(c) }
-		// Two cores: decoding in one goroutine, the tracker (OnEnd) and the
-		// consumer in this one, so the exporter needs no locking.
-		cfg.Parallel = true
+		// One core: the other is left to ClickHouse, which decompresses and
+		// merges while wirewatch sends (two cores measured slower on a
+		// 2-core machine with the server on it, docs/export.md).
 		err = runFile(env, path, cfg, func(f *decode.Frame) error {
 			eng.Add(f)
 			x.Frame(f)
