@@ -51,7 +51,10 @@ func Start(t testing.TB) *Server { return StartIn(t, "") }
 // Query then connects from inside ns too.
 func StartIn(t testing.TB, ns string) *Server {
 	t.Helper()
-	bin := testenv.Tool(t, "clickhouse-server")
+	bin := "/usr/sbin/clickhouse-server" // Debian's, also when /usr/sbin is not on PATH
+	if _, err := os.Stat(bin); err != nil {
+		bin = testenv.Tool(t, "clickhouse-server")
+	}
 	dir := t.TempDir()
 	s := &Server{dir: dir, bin: bin, t: t, HTTPPort: freePort(t), netns: ns}
 	tr := &http.Transport{}
