@@ -53,13 +53,21 @@ const (
 	ProtoNFLOG   // Linux NFLOG link-layer header (LINKTYPE_NFLOG)
 	ProtoRPC     // ONC-RPC, one layer per message (rpc.go)
 	ProtoPortmap // portmapper call arguments after their RPC layer
+	// Tunnels (tunnel.go).
+	ProtoGRE
+	ProtoVXLAN
+	ProtoGeneve
+	ProtoMPLS
+	ProtoERSPAN
+	ProtoTeredo
+	ProtoPWEthCW // MPLS pseudowire Ethernet control word
 	NumProtos
 )
 
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
 	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
 	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp",
-	"http2", "nflog", "rpc", "portmap"}
+	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

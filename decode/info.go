@@ -83,7 +83,9 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			}
 		case ProtoEth:
 			add("eth")
-			ethertype(f.Eth.Type)
+			if h := f.LayerBytes(l); len(h) >= 14 {
+				ethertype(be16(h[12:])) // an inner (tunnelled) header has its own
+			}
 		case ProtoVLAN, ProtoIEEE8021AD:
 			add(l.Proto.String())
 			if vi < len(f.VLANs) {

@@ -71,7 +71,7 @@ func (d *Decoder) decodeIPv4(f *Frame, b []byte, off int, reasm bool) {
 		f.data(off, len(h), reasm)
 		return
 	}
-	outer := !f.Has(ProtoIP)
+	outer := !f.Has(ProtoIP) || f.Tunnelled()
 	var ip IPv4
 	ip.Version, ip.IHL = 4, h[0]&0xf
 	ip.TOS = h[1]
@@ -159,6 +159,8 @@ func (d *Decoder) ipPayload(f *Frame, proto IPProto, b []byte, off, repEnd int, 
 	case IPProtoIPv6:
 		d.decodeIPv6(f, b, off, reasm)
 	case IPProtoNoNext:
+	case IPProtoGRE:
+		d.decodeGRE(f, b, off, reasm)
 	case 2: // IGMP (igmp.go)
 		if !d.decodeIGMP(f, b, off, reasm) {
 			f.data(off, len(b)-off, reasm)
@@ -181,7 +183,7 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 		f.data(off, len(h), reasm)
 		return
 	}
-	outer := !f.Has(ProtoIPv6)
+	outer := !f.Has(ProtoIPv6) || f.Tunnelled()
 	var ip IPv6
 	vtf := be32(h)
 	ip.TrafficClass = uint8(vtf >> 20)

@@ -93,6 +93,9 @@ func (d *Decoder) etherType(f *Frame, typ uint16, b []byte, off int) {
 		case EtherTypePPPoE:
 			d.decodePPPoE(f, b, off)
 			return
+		case EtherTypeMPLS, EtherTypeMPLSMC:
+			d.decodeMPLS(f, b, off)
+			return
 		case EtherTypeVLAN, EtherTypeQinQ, EtherTypeQinQ9:
 			if depth >= maxVLANDepth {
 				f.anomaly(ProtoVLAN, off, "too many nested VLAN tags")

@@ -38,6 +38,9 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	if hi < lo {
 		lo, hi = hi, lo
 	}
+	if (hi >= portTeredo && hi <= portGeneve || lo >= portTeredo && lo <= portGeneve) && d.udpTunnel(f, b, off+8, off+end, lo, hi) {
+		return
+	}
 	for _, port := range [2]uint16{lo, hi} {
 		switch port {
 		case 53, 5353, 5355:

@@ -48,15 +48,16 @@ func makeKey(src netip.Addr, sport uint16, dst netip.Addr, dport uint16) (Key, i
 
 // addrs returns the network addresses the transport layer of f belongs to:
 // those of the innermost IP header decoded before it (as Wireshark's
-// pinfo->src/dst).
+// pinfo->src/dst; in a tunnel, that of the innermost header).
 func addrs(f *decode.Frame) (src, dst netip.Addr, ok bool) {
 	last := decode.Proto(255)
+	tun := f.Tunnelled()
 	for i := range f.Layers {
 		switch f.Layers[i].Proto {
 		case decode.ProtoIP, decode.ProtoIPv6:
 			last = f.Layers[i].Proto
 		case decode.ProtoTCP, decode.ProtoUDP, decode.ProtoICMP, decode.ProtoICMPv6:
-			if last != 255 {
+			if last != 255 && !tun {
 				goto done
 			}
 		}
