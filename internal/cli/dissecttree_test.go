@@ -31,9 +31,9 @@ func TestDissectorTreesMatchTshark(t *testing.T) {
 		floor        float64
 	}{
 		{"igmp", "Internet Group Management Protocol", 98},
-		{"stp", "Spanning Tree Protocol", 95},        // MSTP's MST extension is not expanded
+		{"stp", "Spanning Tree Protocol", 95},         // MSTP's MST extension is not expanded
 		{"lldp", "Link Layer Discovery Protocol", 30}, // capabilities, management address, organisation TLVs not built yet
-		{"ssh", "SSH Protocol", 20},                  // key exchange and negotiated encrypted packets not built yet
+		{"ssh", "SSH Protocol", 20},                   // key exchange and negotiated encrypted packets not built yet
 	} {
 		t.Run(c.proto, func(t *testing.T) {
 			same, total, caps := 0, 0, 0
