@@ -11,12 +11,13 @@ func init() { Register(decode.ProtoLLDP, buildLLDP) }
 var (
 	lldpChassis = [8]string{"Reserved", "Chassis component", "Interface alias", "Port component", "MAC address", "Network address", "Interface name", "Locally assigned"}
 	lldpPort    = [8]string{"Reserved", "Interface alias", "Port component", "MAC address", "Network address", "Interface name", "Agent circuit Id", "Locally assigned"}
+	lldpCaps    = [8]string{"Other", "Repeater", "Bridge", "WLAN access point", "Router", "Telephone", "DOCSIS cable device", "Station only"}
 	lldpTLVs    = map[int]string{0: "End of LLDPDU", 1: "Chassis Id", 2: "Port Id", 3: "Time to Live", 4: "Port Description",
 		5: "System Name", 6: "System Description", 7: "System Capabilities", 8: "Management Address", 127: "Organization Specific"}
 )
 
 // buildLLDP is Wireshark's LLDP tree for the chassis, port, TTL, port
-// description, system name and end TLVs; the other TLVs show their type and
+// description, system name, capabilities and end TLVs; the other TLVs show their type and
 // length only so far.
 func buildLLDP(b *Builder, l decode.Layer, d []byte) {
 	n := min(l.Len, len(d))
@@ -65,6 +66,21 @@ func buildLLDP(b *Builder, l decode.Layer, d []byte) {
 			b.Openf("lldp.tlv.system.name", o, end-o, "System Name = %s", Esc(v))
 			b.lldpHeader(o, h, name, typ, ln)
 			b.Add("lldp.tlv.system.name", o+2, len(v), "System Name: "+Esc(v))
+		case typ == 7 && len(v) >= 4:
+			b.Open("lldp.tlv", o, end-o, "Capabilities")
+			b.lldpHeader(o, h, name, typ, ln)
+			for i, t := range [2][2]string{{"lldp.tlv.system_cap", "Capabilities"}, {"lldp.tlv.enable_system_cap", "Enabled Capabilities"}} {
+				c := uint64(be16(v[2*i:]))
+				b.Openf(t[0], o+2+2*i, 2, "%s: 0x%04x", t[1], c)
+				for bit, cn := range lldpCaps {
+					w := "Not capable"
+					if c>>bit&1 != 0 {
+						w = "Capable"
+					}
+					b.Add(t[0], o+2+2*i, 2, BitLine(16, 1<<bit, c, cn+": "+w))
+				}
+				b.Close()
+			}
 		case typ == 0:
 			b.Open("lldp.tlv", o, end-o, "End of LLDPDU")
 			b.lldpHeader(o, h, name, typ, ln)
