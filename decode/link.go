@@ -274,6 +274,8 @@ func (d *Decoder) decodePPPProto(f *Frame, b []byte, start, off int) {
 		d.decodeIPv4(f, b, off, false)
 	case 0x0057:
 		d.decodeIPv6(f, b, off, false)
+	case 0x0281, 0x0283: // MPLS unicast, multicast
+		d.decodeMPLS(f, b, off)
 	default:
 		f.data(off, len(b)-off, false)
 	}

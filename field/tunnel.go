@@ -65,6 +65,26 @@ func erspan2(name string, t Type, off, n int, mask uint64) Field {
 	return fl
 }
 
+// mplsLabel is a part of each label stack entry, one value per label down
+// to the bottom of the stack (Wireshark shows every label).
+func mplsLabel(name string, base Base, mask uint32, shift uint) Field {
+	return Field{Name: name, Type: FTUint32, Base: base, Proto: decode.ProtoMPLS,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			b, ok := layerBytes(f, decode.ProtoMPLS)
+			if !ok {
+				return dst
+			}
+			for off := 0; off+4 <= len(b); off += 4 {
+				e := uint32(b[off])<<24 | uint32(b[off+1])<<16 | uint32(b[off+2])<<8 | uint32(b[off+3])
+				dst = append(dst, Value{U: uint64(e & mask >> shift)})
+				if e&0x100 != 0 {
+					break
+				}
+			}
+			return dst
+		}}
+}
+
 var tunnelFields = []Field{
 	protoField("gre", decode.ProtoGRE),
 	layerUint("gre.flags_and_version", FTUint16, BaseHex, decode.ProtoGRE, 0, 2, 0),
@@ -104,10 +124,10 @@ var tunnelFields = []Field{
 	layerUint("geneve.reserved", FTUint8, BaseHex, decode.ProtoGeneve, 7, 1, 0),
 
 	protoField("mpls", decode.ProtoMPLS),
-	layerUint("mpls.label", FTUint32, BaseDecHex, decode.ProtoMPLS, 0, 4, 0xfffff000),
-	layerUint("mpls.exp", FTUint32, BaseDec, decode.ProtoMPLS, 0, 4, 0xe00),
-	layerUint("mpls.bottom", FTUint32, BaseDec, decode.ProtoMPLS, 0, 4, 0x100),
-	layerUint("mpls.ttl", FTUint32, BaseDec, decode.ProtoMPLS, 0, 4, 0xff),
+	mplsLabel("mpls.label", BaseDecHex, 0xfffff000, 12),
+	mplsLabel("mpls.exp", BaseDec, 0xe00, 9),
+	mplsLabel("mpls.bottom", BaseDec, 0x100, 8),
+	mplsLabel("mpls.ttl", BaseDec, 0xff, 0),
 
 	protoField("erspan", decode.ProtoERSPAN),
 	erspan2("erspan.version", FTUint16, 0, 2, 0xf000),
