@@ -13,6 +13,7 @@ package export
 import (
 	"net/netip"
 	"strconv"
+	"time"
 
 	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/decode"
@@ -100,9 +101,73 @@ type Exporter struct {
 	// same stream continue it (flow/tomb.go); the row then written again
 	// carries the totals and the latest conn_state and history, as stats
 	// conv shows them, and replaces the first (same identity).
-	ended [2]map[int64]*ConnRow
-	seen  [2]bitset // udp, tcp streams with a frame of their own (stats conv's rows)
-	err   error
+	//
+	// The rows are forgotten (and handed to ConnDone sinks) once the
+	// tracker can no longer continue their stream: after Retention.Idle of
+	// packet time since they ended, or oldest first when more than
+	// Retention.Max rows of one protocol are held. The defaults follow the
+	// tracker's tombs (flow.Config.TombTimeout, MaxTombs), so that a
+	// connection is forgotten only after its tomb is gone.
+	ended    [2]map[int64]*endedRow
+	head     [2]*endedRow // least recently ended, per protocol
+	tail     [2]*endedRow
+	ret      Retention
+	stats    RetentionStats
+	endedAll [2]bitset // streams ended at least once
+	seen     [2]bitset // udp, tcp streams with a frame of their own (stats conv's rows)
+	err      error
+}
+
+// endedRow is a retained cumulative row, in a list ordered by when the
+// connection last ended.
+type endedRow struct {
+	ConnRow
+	endAt      int64 // packet time it ended (the frame that ended it)
+	p          int
+	fresh      bool // ended since the last frame: endAt is stamped with its time
+	prev, next *endedRow
+}
+
+// Retention bounds the rows of ended connections an Exporter keeps to add
+// a continuation's figures to.
+type Retention struct {
+	// Idle forgets a row this long in packet time after its connection
+	// ended. Default DefaultRetentionIdle.
+	Idle time.Duration
+	// Max is the most rows held per protocol (TCP, UDP); beyond it the
+	// least recently ended is forgotten. Default DefaultRetentionMax.
+	Max int
+}
+
+// DefaultRetentionIdle is the tracker's default tomb timeout (15 min,
+// flow.Config.TombTimeout) plus two minutes for its once-a-minute sweep:
+// a stream idle longer cannot be continued.
+const DefaultRetentionIdle = 17 * time.Minute
+
+// DefaultRetentionMax is the tracker's default MaxTombs (65536 per
+// protocol): a tomb with that many connections buried after it is gone.
+const DefaultRetentionMax = 65536
+
+// RetentionStats counts what the retention did.
+type RetentionStats struct {
+	Forgotten [2]int64 // rows forgotten (udp, tcp): by idle time or budget
+	ByBudget  [2]int64 // of those, forgotten because Max was full
+	// Split counts connections continued after their row was forgotten:
+	// the new row holds only the continuation's figures and replaces the
+	// earlier row in ClickHouse (same identity). 0 with the defaults.
+	Split [2]int64
+	Held  int // rows held now
+	Peak  int // most rows held at once (both protocols)
+}
+
+// Total is the number of rows forgotten.
+func (s RetentionStats) Total() int64 { return s.Forgotten[0] + s.Forgotten[1] }
+
+// ConnDoner is a Sink that wants each connection's final row once, when
+// the Exporter forgets it or at Close (Zeek's conn.log: one record per
+// connection, written as it is removed).
+type ConnDoner interface {
+	ConnDone(r *ConnRow) error
 }
 
 type bitset []uint64
@@ -119,7 +184,75 @@ func (b bitset) has(i int64) bool { return i >= 0 && i/64 < int64(len(b)) && b[i
 // New returns an Exporter writing to sinks.
 func New(sinks ...Sink) *Exporter {
 	return &Exporter{sinks: sinks, streams: map[int64]*streamInfo{},
-		ended: [2]map[int64]*ConnRow{{}, {}}}
+		ended: [2]map[int64]*endedRow{{}, {}},
+		ret:   Retention{Idle: DefaultRetentionIdle, Max: DefaultRetentionMax}}
+}
+
+// SetRetention sets the bounds on retained rows (zero fields keep their
+// defaults). Call it before the first frame.
+func (x *Exporter) SetRetention(r Retention) {
+	if r.Idle > 0 {
+		x.ret.Idle = r.Idle
+	}
+	if r.Max > 0 {
+		x.ret.Max = r.Max
+	}
+}
+
+// Retained reports what the retention of ended rows did so far.
+func (x *Exporter) Retained() RetentionStats { return x.stats }
+
+func (x *Exporter) unlink(e *endedRow) {
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		x.head[e.p] = e.next
+	}
+	if e.next != nil {
+		e.next.prev = e.prev
+	} else {
+		x.tail[e.p] = e.prev
+	}
+	e.prev, e.next = nil, nil
+}
+
+func (x *Exporter) push(e *endedRow) {
+	e.prev = x.tail[e.p]
+	if e.prev != nil {
+		e.prev.next = e
+	} else {
+		x.head[e.p] = e
+	}
+	x.tail[e.p] = e
+}
+
+// forget drops a retained row and gives it to the ConnDone sinks.
+func (x *Exporter) forget(e *endedRow, budget bool) {
+	x.unlink(e)
+	delete(x.ended[e.p], e.Stream)
+	x.stats.Held--
+	x.stats.Forgotten[e.p]++
+	if budget {
+		x.stats.ByBudget[e.p]++
+	}
+	x.done(&e.ConnRow)
+}
+
+func (x *Exporter) done(r *ConnRow) {
+	for _, s := range x.sinks {
+		if d, ok := s.(ConnDoner); ok {
+			x.setErr(d.ConnDone(r))
+		}
+	}
+}
+
+// expire forgets the rows idle longer than Retention.Idle at packet time now.
+func (x *Exporter) expire(now int64) {
+	for p := range x.head {
+		for e := x.head[p]; e != nil && !e.fresh && now-e.endAt > int64(x.ret.Idle); e = x.head[p] {
+			x.forget(e, false)
+		}
+	}
 }
 
 func (x *Exporter) setErr(err error) {
@@ -162,6 +295,16 @@ func ends(f *decode.Frame) (src, dst netip.AddrPort) {
 
 // Frame looks at one frame.
 func (x *Exporter) Frame(f *decode.Frame) {
+	// Rows ended while the tracker handled this frame ended at its time
+	// (the tracker buries them at it).
+	for p := range x.tail {
+		for e := x.tail[p]; e != nil && e.fresh; e = e.prev {
+			e.endAt, e.fresh = max(e.endAt, f.TS), false
+		}
+	}
+	if h := x.head; (h[0] != nil && f.TS-h[0].endAt > int64(x.ret.Idle)) || (h[1] != nil && f.TS-h[1].endAt > int64(x.ret.Idle)) {
+		x.expire(f.TS)
+	}
 	an := &f.Analysis
 	if an.Stream >= 0 {
 		if f.Has(decode.ProtoTCP) && !an.IsUDP {
@@ -309,7 +452,13 @@ func (x *Exporter) Conn(c *flow.ConnSummary) {
 			delete(x.streams, c.Stream)
 		}
 	}
-	if prev := x.ended[p][c.Stream]; prev != nil {
+	prev := x.ended[p][c.Stream]
+	if prev == nil && x.endedAll[p].has(c.Stream) {
+		x.stats.Split[p]++
+		r.Update = true
+	}
+	x.endedAll[p].set(c.Stream)
+	if prev != nil {
 		r.Update = true
 		r.First = min(prev.First, r.First)
 		r.Last = max(prev.Last, r.Last)
@@ -327,7 +476,20 @@ func (x *Exporter) Conn(c *flow.ConnSummary) {
 			r.Orig, r.Resp = prev.Orig, prev.Resp
 		}
 	}
-	x.ended[p][c.Stream] = r
+	e := prev
+	if e == nil && len(x.ended[p]) >= x.ret.Max {
+		x.forget(x.head[p], true)
+	}
+	if e == nil {
+		e = &endedRow{p: p}
+		x.ended[p][c.Stream] = e
+		x.stats.Held++
+		x.stats.Peak = max(x.stats.Peak, x.stats.Held)
+	} else {
+		x.unlink(e)
+	}
+	e.ConnRow, e.endAt, e.fresh = *r, c.Last, true
+	x.push(e)
 	x.each(func(s Sink) error { return s.Conn(r) })
 }
 
@@ -363,6 +525,16 @@ func (x *Exporter) Close() error {
 		x.flushTLS(si)
 	}
 	x.streams = map[int64]*streamInfo{}
+	for x.head[0] != nil || x.head[1] != nil { // the rest, in the order they ended
+		e := x.head[0]
+		if e == nil || (x.head[1] != nil && x.head[1].endAt < e.endAt) {
+			e = x.head[1]
+		}
+		x.unlink(e)
+		delete(x.ended[e.p], e.Stream)
+		x.done(&e.ConnRow)
+	}
+	x.stats.Held = 0
 	for _, s := range x.sinks {
 		x.setErr(s.Close())
 	}

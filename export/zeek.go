@@ -103,40 +103,20 @@ func (z *Zeek) For(capture string) Sink { return &zeekCapture{Zeek: z, capture: 
 type zeekCapture struct {
 	*Zeek
 	capture string
-	conns   []*ConnRow
-	connIdx map[int64]int
 }
 
-// Close writes the capture's conn.log records and flushes.
-func (c *zeekCapture) Close() error {
-	for _, r := range c.conns {
-		c.conn(r)
-	}
-	c.conns, c.connIdx = nil, nil
-	return c.flush()
-}
+// Close flushes the capture's records.
+func (c *zeekCapture) Close() error { return c.flush() }
 
-// Conn implements Sink. conn.log records wait for the end of the capture:
-// a connection the tracker ended may continue (ConnRow.Update), and
-// conn.log has one record per connection, in the order they first ended.
-func (c *zeekCapture) Conn(r *ConnRow) error {
-	var k int64
-	if r.Proto == decode.ProtoTCP {
-		k = r.Stream<<1 | 1
-	} else {
-		k = r.Stream << 1
-	}
-	if i, ok := c.connIdx[k]; ok {
-		c.conns[i] = r
-		return nil
-	}
-	if c.connIdx == nil {
-		c.connIdx = map[int64]int{}
-	}
-	c.connIdx[k] = len(c.conns)
-	c.conns = append(c.conns, r)
-	return nil
-}
+// Conn implements Sink: nothing yet, a connection the tracker ended may
+// continue (ConnRow.Update) and conn.log has one record per connection.
+func (c *zeekCapture) Conn(*ConnRow) error { return nil }
+
+// ConnDone implements ConnDoner: the Exporter hands over a connection's
+// final row when it forgets it (its stream can no longer continue) or at
+// the end, so conn.log records are written as connections are removed, in
+// that order, as Zeek writes them, and nothing is held here.
+func (c *zeekCapture) ConnDone(r *ConnRow) error { return c.conn(r) }
 
 func (c *zeekCapture) conn(r *ConnRow) error {
 	l := c.logs["conn"]
