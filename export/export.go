@@ -11,6 +11,7 @@
 package export
 
 import (
+	"fmt"
 	"net/netip"
 	"strconv"
 	"time"
@@ -162,6 +163,26 @@ type RetentionStats struct {
 
 // Total is the number of rows forgotten.
 func (s RetentionStats) Total() int64 { return s.Forgotten[0] + s.Forgotten[1] }
+
+// Note is the line a command prints about the retention (as the tracker's
+// budget notes: "" when nothing was forgotten by the budget and nothing
+// split; forgetting after the idle time is the normal course).
+func (s RetentionStats) Note(r Retention) string {
+	by := s.ByBudget[0] + s.ByBudget[1]
+	split := s.Split[0] + s.Split[1]
+	if by == 0 && split == 0 {
+		return ""
+	}
+	n := fmt.Sprintf("export: %d rows of ended connections forgotten because %d per protocol were held (udp %d, tcp %d)",
+		by, r.Max, s.ByBudget[0], s.ByBudget[1])
+	if split > 0 {
+		n += fmt.Sprintf("; %d connections continued after their row was forgotten (udp %d, tcp %d): their rows hold only the continuation", split, s.Split[0], s.Split[1])
+	}
+	return n
+}
+
+// Retention returns the bounds in force.
+func (x *Exporter) Retention() Retention { return x.ret }
 
 // ConnDoner is a Sink that wants each connection's final row once, when
 // the Exporter forgets it or at Close (Zeek's conn.log: one record per

@@ -183,6 +183,14 @@ func TestRetentionBounded(t *testing.T) {
 	if st2.Split[0] == 0 || maxHeld2 > 100 {
 		t.Errorf("budget 50: split %v, held %d", st2.Split, maxHeld2)
 	}
+	note := st2.Note(x2.Retention())
+	t.Logf("note: %s", note)
+	if !strings.Contains(note, "continued after their row was forgotten (udp 2999, tcp 0)") {
+		t.Errorf("note %q", note)
+	}
+	if n := st.Note(x.Retention()); !strings.Contains(n, "forgotten because 300 per protocol were held") || strings.Contains(n, "continued") {
+		t.Errorf("note with the tracker's budget: %q", n)
+	}
 }
 
 // TestRetentionIdle: rows are forgotten after the idle time of packet time.
