@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -9,10 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/capture/live"
-	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/internal/opt"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
@@ -148,8 +145,7 @@ func runCapture(env *Env, s *opt.Set) error {
 	if list {
 		return listInterfaces(env)
 	}
-	c := &capturer{env: env, o: o, s: s}
-	return c.run()
+	return runLive(env, o, s)
 }
 
 func listInterfaces(env *Env) error {
@@ -164,150 +160,30 @@ func listInterfaces(env *Env) error {
 	return nil
 }
 
-// capturer runs one capture: the consumers of the displayed frames (the
-// packet list, the live diagnosis) around pipeline.RunLive.
-type capturer struct {
-	env  *Env
-	o    *captureOpts
-	eng  *analyze.Engine
-	out  *bufio.Writer        // diagnosis lines and report
-	list *report.PacketWriter // the packet list, as 'wirewatch read' prints it
-	exp  *liveExport          // --export (captureexport.go)
-	s    *opt.Set
-}
-
-func (c *capturer) run() error {
-	o := c.o
-	l := &pipeline.Live{Capture: o.cfg, Count: o.count, StopKB: o.stopKB, Duration: o.stopDur, Tick: c.tick, Consumer: c.frame}
-	if o.stopPkts > 0 && (l.Count == 0 || o.stopPkts < l.Count) {
-		l.Count = o.stopPkts
+// runLive runs the capture o describes (report.RunLive).
+func runLive(env *Env, o *captureOpts, s *opt.Set) error {
+	lc := report.LiveConfig{Display: o.display, Diagnose: o.diagnose, Settle: o.settle, Quiet: o.quiet, Write: o.write,
+		Stdout: env.Stdout, Stderr: env.Stderr}
+	lc.Live = pipeline.Live{Capture: o.cfg, Count: o.count, StopKB: o.stopKB, Duration: o.stopDur}
+	if o.stopPkts > 0 && (lc.Live.Count == 0 || o.stopPkts < lc.Live.Count) {
+		lc.Live.Count = o.stopPkts
 	}
 	if o.write != "" {
-		l.Ring = &capture.RingConfig{Path: o.write, Stdout: c.env.Stdout, Application: "wirewatch capture", Format: o.format,
+		lc.Live.Ring = &capture.RingConfig{Path: o.write, Stdout: env.Stdout, Application: "wirewatch capture", Format: o.format,
 			FileKB: o.ringKB, Duration: o.ringDur, Files: o.ringFiles}
 	}
-	var err error
-	if c.exp, err = newLiveExport(c.env, c.s, o.cfg.Interfaces); err != nil {
+	exp, err := newLiveExport(env, s, o.cfg.Interfaces)
+	if err != nil {
 		return err
 	}
-	if o.display != "" || o.diagnose || o.write == "" || c.exp != nil { // something needs decoded frames
-		pc := pipeline.Config{Filter: o.display}
-		if c.exp != nil {
-			pc.Flow.OnEnd = c.exp.onEnd
-		}
-		p, err := pipeline.New(pc)
-		if err != nil {
-			return &UsageError{Msg: fmt.Sprintf("display filter: %v", err)}
-		}
-		l.Pipeline = p
-		if o.diagnose {
-			c.eng = analyze.New(analyze.Config{Settle: o.settle})
-		}
-		diagOut := c.env.Stdout
-		if o.write == "-" { // standard output carries the capture file
-			diagOut = c.env.Stderr
-		}
-		c.out = bufio.NewWriterSize(diagOut, 32<<10)
-		if o.write == "" && !o.quiet {
-			// Live timestamps have nanosecond resolution: 9 decimals, as
-			// 'wirewatch read' shows a file written by 'capture -w'.
-			c.list = report.NewPacketWriter(c.env.Stdout, report.PacketOptions{Format: report.FormatText, Precision: 9})
-		}
+	if exp != nil { // a nil *export.Live must not become a non-nil interface
+		lc.Export = exp
 	}
-	var names []string
-	l.OnStart = func(ifaces []capture.Interface) {
-		for _, ifc := range ifaces {
-			names = append(names, ifc.Name)
-		}
-		fmt.Fprintf(c.env.Stderr, "wirewatch: listening on %s, link-type %s, snapshot length %d bytes\n",
-			strings.Join(names, ", "), ifaces[0].LinkType.Tcpdump(), o.cfg.SnapLen)
-	}
-	st, err := pipeline.RunLive(c.env.Ctx, l)
+	err = report.RunLive(env.Ctx, lc)
 	var fe *live.FilterError
-	if errors.As(err, &fe) {
+	var de *report.DisplayFilterError
+	if errors.As(err, &fe) || errors.As(err, &de) {
 		return &UsageError{Msg: err.Error()}
 	}
-	if names == nil { // never started
-		return err
-	}
-	return c.finish(err, st, names)
-}
-
-// frame consumes a displayed frame: diagnosis, packet list.
-func (c *capturer) frame(f *decode.Frame) error {
-	if c.exp != nil {
-		c.exp.frame(f)
-	}
-	if c.eng != nil {
-		c.eng.Add(f)
-	}
-	if c.list != nil {
-		if err := c.list.Write(f); err != nil {
-			return fmt.Errorf("writing the packet list: %w", err)
-		}
-	}
-	return nil
-}
-
-// tick prints the findings that became final and pushes output out at
-// least once a second.
-func (c *capturer) tick(now int64) error {
-	if c.exp != nil {
-		if err := c.exp.tick(); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-	}
-	if c.list != nil {
-		if err := c.list.Flush(); err != nil {
-			return fmt.Errorf("writing the packet list: %w", err)
-		}
-	}
-	if c.eng != nil {
-		for _, f := range c.eng.Ready(now) {
-			fmt.Fprintf(c.out, "[diagnosis] %s: %s\n", f.Severity, f.Title)
-		}
-	}
-	if c.out != nil {
-		if err := c.out.Flush(); err != nil {
-			return fmt.Errorf("writing the packet list: %w", err)
-		}
-	}
-	return nil
-}
-
-// finish prints the diagnosis report and the counts.
-func (c *capturer) finish(loopErr error, st pipeline.LiveStats, names []string) error {
-	if c.list != nil {
-		if err := c.list.Close(); err != nil && loopErr == nil {
-			loopErr = fmt.Errorf("writing the packet list: %w", err)
-		}
-	}
-	if c.eng != nil {
-		c.eng.Flush(0)
-		for _, f := range c.eng.Ready(0) {
-			fmt.Fprintf(c.out, "[diagnosis] %s: %s\n", f.Severity, f.Title)
-		}
-		fmt.Fprintln(c.out)
-		d := report.NewDiagnosis("live capture on "+strings.Join(names, ", "), c.eng)
-		if err := report.WriteDiagnosisText(c.out, d); err != nil && loopErr == nil {
-			loopErr = fmt.Errorf("writing the diagnosis: %w", err)
-		}
-	}
-	if c.out != nil {
-		c.out.Flush()
-	}
-	if c.exp != nil {
-		if err := c.exp.finish(c.env); err != nil && loopErr == nil {
-			loopErr = fmt.Errorf("export: %w", err)
-		}
-	}
-	plural := func(n uint64, what string) string {
-		s := "s"
-		if n == 1 {
-			s = ""
-		}
-		return fmt.Sprintf("%d packet%s %s", n, s, what)
-	}
-	fmt.Fprintf(c.env.Stderr, "%s\n%s\n%s\n", plural(st.Captured, "captured"), plural(st.Received, "received by filter"), plural(st.Dropped, "dropped by kernel"))
-	return loopErr
+	return err
 }

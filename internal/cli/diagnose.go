@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -92,12 +91,12 @@ func runDiagnose(env *Env, s *opt.Set) error {
 	}
 	consume := func(f *decode.Frame) error { eng.Add(f); return nil }
 	if zx != nil { // --zeek-logs (export.go)
-		cfg.Flow.OnEnd = zx.x.Conn
-		consume = func(f *decode.Frame) error { eng.Add(f); zx.x.Frame(f); return nil }
+		cfg.Flow.OnEnd = zx.Conn
+		consume = func(f *decode.Frame) error { eng.Add(f); zx.Frame(f); return nil }
 	}
 	err = runFile(env, pos[0], cfg, consume)
 	if zx != nil {
-		if zerr := zx.close(); zerr != nil {
+		if zerr := zx.Close(); zerr != nil {
 			return fmt.Errorf("diagnose: zeek logs: %w", zerr)
 		}
 	}
@@ -129,18 +128,7 @@ func runDiagnose(env *Env, s *opt.Set) error {
 		}
 		w = fh
 	}
-	bw := bufio.NewWriter(w)
-	switch format {
-	case "json":
-		err = report.WriteDiagnosisJSON(bw, d)
-	case "html":
-		err = report.WriteDiagnosisHTML(bw, d)
-	default:
-		err = report.WriteDiagnosisText(report.SafeText(bw), d)
-	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
+	err = report.WriteDiagnosis(w, format, d)
 	if fh != nil {
 		if cerr := fh.Close(); err == nil {
 			err = cerr
@@ -155,16 +143,8 @@ func runDiagnose(env *Env, s *opt.Set) error {
 	if readErr != nil {
 		return readErr
 	}
-	if failOn != "" {
-		n := 0
-		for _, f := range d.Findings {
-			if f.Severity >= failSev {
-				n++
-			}
-		}
-		if n > 0 {
-			return &findingsError{n}
-		}
+	if n := d.AtLeast(failSev); failOn != "" && n > 0 {
+		return &findingsError{n}
 	}
 	return nil
 }

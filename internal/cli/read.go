@@ -91,36 +91,11 @@ func runRead(env *Env, s *opt.Set) error {
 
 func runReadOpts(env *Env, o *readOptions) error {
 	po := report.PacketOptions{Occurrence: 'a'}
-	switch o.tfmt {
-	case "text", "tabs":
-		po.Format = report.FormatText
-	case "fields":
-		po.Format = report.FormatFields
-	case "json":
-		po.Format = report.FormatJSON
-	case "jsonl", "ek":
-		po.Format = report.FormatJSONL
-	default:
+	var ok bool
+	if po.Format, ok = report.PacketFormats[o.tfmt]; !ok {
 		return usagef("read: -T %s: unknown format; use text, fields, json or jsonl", o.tfmt)
 	}
-	switch o.time {
-	case "r":
-		po.Time = report.TimeRelative
-	case "a":
-		po.Time = report.TimeAbsolute
-	case "ad":
-		po.Time = report.TimeAbsoluteDate
-	case "d":
-		po.Time = report.TimeDelta
-	case "dd":
-		po.Time = report.TimeDeltaDisplayed
-	case "e":
-		po.Time = report.TimeEpoch
-	case "u":
-		po.Time = report.TimeUTC
-	case "ud":
-		po.Time = report.TimeUTCDate
-	default:
+	if po.Time, ok = report.TimeFormats[o.time]; !ok {
 		return usagef("read: -t %s: unknown time format; use r, a, ad, d, dd, e, u or ud", o.time)
 	}
 	base, err := o.prefs.config()
@@ -169,32 +144,17 @@ func runReadOpts(env *Env, o *readOptions) error {
 	}
 	pw := report.NewPacketWriter(env.Stdout, po)
 	var rd pipeline.Meta
-	var precs []int // Time column decimals per interface
-	prec := -1
 	cfg := base
 	cfg.OnOpen = func(r pipeline.Meta) { rd = r }
 	cfg.Parallel = !o.singleCore && regularFile(o.file) // read-ahead in batches would hold back packets arriving on a pipe
 	if po.Format == report.FormatFields {
 		cfg.Fields = po.Fields // the flow work nothing prints is left out
 	}
-	err = runFile(env, o.file, cfg,
-		func(f *decode.Frame) error {
-			if f.Interface >= len(precs) { // first frame, or an interface described since
-				precs = report.InterfacePrecisions(rd.Format(), rd.Interfaces(), precs[:0])
-			}
-			p := 6
-			if f.Interface >= 0 && f.Interface < len(precs) {
-				p = precs[f.Interface]
-			}
-			if p != prec {
-				prec = p
-				pw.SetPrecision(p)
-			}
-			if learner != nil {
-				learner.LearnFrame(f)
-			}
-			return pw.Write(f)
-		})
+	var learn func(f *decode.Frame)
+	if learner != nil {
+		learn = learner.LearnFrame
+	}
+	err = runFile(env, o.file, cfg, report.PacketList(pw, &rd, learn))
 	if cerr := pw.Close(); err == nil {
 		err = cerr
 	}

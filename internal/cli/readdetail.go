@@ -31,68 +31,29 @@ func parseOnly(s string) []string {
 	return out
 }
 
-// detailWriter holds runReadDetail's output state.
-type detailWriter struct {
-	w    *bufio.Writer
-	o    detailOptions
-	srcs []detail.DataSource
-}
-
 // runReadDetail is read with -V, -O or -x.
 func runReadDetail(env *Env, o *readOptions) error {
 	w := bufio.NewWriterSize(report.SafeText(env.Stdout), 64<<10) // the tree quotes packet text: no control byte reaches the terminal
-	dw := &detailWriter{w: w, o: o.detail}
-	err := detailFrames(env, o, true, func(f *decode.Frame, t *detail.Tree) error {
-		if dw.o.verbose || len(dw.o.only) > 0 {
-			detail.WriteText(w, t, detail.TextOptions{Only: dw.o.only})
-		}
-		if dw.o.hex {
-			dw.srcs = detail.Sources(f, t, dw.srcs[:0])
-			detail.WriteHex(w, dw.srcs)
-		}
-		return nil
-	})
+	p := &detail.Printer{W: w, Verbose: o.detail.verbose, Only: o.detail.only, Hex: o.detail.hex}
+	err := detailFrames(env, o, true, p.Frame)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
 	return err
 }
 
-// detailFrames runs read's pipeline and calls fn with each displayed frame
-// and, when tree is set, its details tree (reused between calls).
+// detailFrames runs read's pipeline through detail.Frames.
 func detailFrames(env *Env, o *readOptions, tree bool, fn func(f *decode.Frame, t *detail.Tree) error) error {
 	names, err := readResolver(o)
 	if err != nil {
 		return err
 	}
-	bo := detail.Options{Names: names, State: &detail.State{}}
-	var t detail.Tree
-	var rd pipeline.Meta
-	first := true
-	// One core: the tree reads the interface list, which the parallel
-	// pipeline's reading goroutine may be extending.
 	cfg, err := o.prefs.config()
 	if err != nil {
 		return err
 	}
-	cfg.Filter, cfg.Count, cfg.OnOpen, cfg.Select = o.filter, o.count, func(r pipeline.Meta) { rd = r }, o.sel
-	return runFile(env, o.file, cfg,
-		func(f *decode.Frame) error {
-			if first {
-				first = false
-				if rd != nil {
-					bo.PcapNG = strings.HasPrefix(rd.Format(), "pcapng")
-				}
-			}
-			if rd != nil {
-				bo.Interfaces = rd.Interfaces()
-			}
-			if !tree {
-				return fn(f, nil)
-			}
-			detail.Build(&t, f, bo)
-			return fn(f, &t)
-		})
+	cfg.Filter, cfg.Count, cfg.Select = o.filter, o.count, o.sel
+	return detail.Frames(names, tree, cfg, func(cfg pipeline.Config, fn pipeline.Consumer) error { return runFile(env, o.file, cfg, fn) }, fn)
 }
 
 // readResolver returns the name resolver -N and --hosts ask for (nil: none, as -n).

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"io"
 	"os"
 	"strconv"
 	"time"
@@ -46,13 +45,6 @@ func parseStatsArgs(cmd string, s *opt.Set) (*statsOpts, error) {
 	return o, o.prefs.parse(cmd, s)
 }
 
-// statsTable is what every stats report is.
-type statsTable interface {
-	Add(f *decode.Frame)
-	WriteText(w io.Writer) error
-	WriteJSON(w io.Writer) error
-}
-
 func runStats(env *Env, s *opt.Set) error {
 	o, err := parseStatsArgs("stats", s)
 	if err != nil {
@@ -93,64 +85,27 @@ func stats(env *Env, o *statsOpts) error {
 		return err
 	}
 	po.Filter, po.Parallel = o.filter, !o.singleCore
-	var t statsTable
-	var expert *report.ExpertTable
-	switch rep {
-	case "conv":
-		ct := report.NewConvTable(kind, o.filter)
-		po.Flow.OnEnd = ct.SetConn
-		t = ct
-	case "endpoints":
-		t = report.NewEndpointTable(kind, o.filter)
-	case "expert":
-		et := report.NewExpertTable(o.filter)
-		et.PerPacketOnly = !o.all && o.filter == ""
-		et.MaxTexts = o.maxTexts
-		t, expert = et, et
-	case "io":
-		t = report.NewIOTable(o.interval, o.filter)
-	case "hierarchy":
-		t = report.NewHierarchy(o.filter)
-	case "summary":
-		format, size := "", int64(0)
+	sc := report.StatsConfig{Report: rep, Kind: kind, Filter: o.filter, All: o.all, MaxTexts: o.maxTexts, Interval: o.interval,
+		Path: path, FullDecode: fullDecode}
+	if rep == "summary" {
 		if path != "-" {
 			if st, err := os.Stat(path); err == nil {
-				size = st.Size()
+				sc.Size = st.Size()
 			}
 			if r, err := capture.Open(path); err == nil {
-				format = r.Format()
+				sc.Format = r.Format()
 				r.Close()
 			}
 		}
-		t = report.NewSummary(path, format, size)
 		if o.prefs.maxFlows == 0 && o.filter == "" {
 			// Only the stream counts need the tracker: a small live table
 			// numbers streams as tshark does (tombs carry the rest).
 			o.prefs.maxFlows, po.Flow.MaxConns = summaryMaxFlows, summaryMaxFlows
 		}
-	default:
-		return usagef("stats: unknown report %q: use conv, endpoints, expert, io, hierarchy or summary", rep)
 	}
-	// Only the protocol hierarchy, expert --all (HTTP start lines appear on
-	// the frame that completes a message) and filters (which may name HTTP,
-	// DNS or TLS fields) need messages spanning segments reassembled, and
-	// only expert --all (DNS retransmissions) and filters need transactions.
-	all := rep == "expert" && o.all
-	po.Flow.NoDesegment = po.Flow.NoDesegment || rep != "hierarchy" && !all && o.filter == ""
-	po.Flow.NoTransactions = o.filter == "" && !all
-	if o.filter == "" && !fullDecode {
-		switch {
-		case rep == "conv", rep == "endpoints", rep == "io", rep == "summary":
-			// Only link, network and transport facts are counted.
-			po.SkipApp = decode.AppDNS | decode.AppHTTP | decode.AppTLS | decode.AppOther
-		case all:
-			// HTTP start lines and DNS retransmissions; nothing from TLS.
-			po.SkipApp = decode.AppTLS
-		case rep == "expert":
-			// TCP analysis, IPv4, trailers, comments, and the malformed
-			// check, which reads DNS.
-			po.SkipApp = decode.AppHTTP | decode.AppTLS
-		}
+	t, expert := report.NewStats(sc, &po)
+	if t == nil {
+		return usagef("stats: unknown report %q: use conv, endpoints, expert, io, hierarchy or summary", rep)
 	}
 	err = runFile(env, path, po, func(f *decode.Frame) error { t.Add(f); return nil })
 	if _, usage := err.(*UsageError); usage || errors.Is(err, errInterrupted) {
