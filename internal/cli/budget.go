@@ -27,21 +27,9 @@ func flowBudget(cmd, v string) (int, error) {
 	return n, nil
 }
 
-// evictionSummary words what a full flow budget did, "" when nothing.
-func evictionSummary(ev *flow.Evictions, max int) string {
-	if ev == nil || ev.Total() == 0 {
-		return ""
-	}
-	if max <= 0 {
-		max = flow.DefaultMaxConns
-	}
-	return fmt.Sprintf("flow table budget of %d live conversations per protocol full: %d TCP and %d UDP conversations ended early "+
-		"(a later packet continues their stream while its tomb lasts; raise it with --max-flows)", max, ev.TCP, ev.UDP)
-}
-
 // noteEvictions writes the eviction note to w (standard error).
 func noteEvictions(w io.Writer, ev *flow.Evictions, max int) {
-	if s := evictionSummary(ev, max); s != "" {
+	if s := ev.Summary(max); s != "" {
 		fmt.Fprintf(w, "wirewatch: note: %s\n", s)
 	}
 }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -143,21 +141,9 @@ func runCapture(env *Env, s *opt.Set) error {
 		return err
 	}
 	if list {
-		return listInterfaces(env)
+		return live.WriteInterfaceList(env.Stdout)
 	}
 	return runLive(env, o, s)
-}
-
-func listInterfaces(env *Env) error {
-	ents, err := os.ReadDir("/sys/class/net")
-	if err != nil {
-		return fmt.Errorf("listing interfaces: %w", err)
-	}
-	for i, e := range ents {
-		fmt.Fprintf(env.Stdout, "%d.%s\n", i+1, e.Name())
-	}
-	fmt.Fprintf(env.Stdout, "%d.any (Pseudo-device that captures on all interfaces)\n", len(ents)+1)
-	return nil
 }
 
 // runLive runs the capture o describes (report.RunLive).

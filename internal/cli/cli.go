@@ -74,7 +74,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		if len(args) > 1 {
 			c := opt.Lookup(args[1])
 			if c == nil {
-				fmt.Fprintf(stderr, "wirewatch: help: unknown command %q; the commands are %s\n", args[1], commandList())
+				fmt.Fprintf(stderr, "wirewatch: help: unknown command %q; the commands are %s\n", args[1], opt.CommandList())
 				return ExitUsage
 			}
 			opt.WriteHelp(stdout, c)
@@ -86,12 +86,12 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		args = []string{"version"}
 	}
 	if strings.HasPrefix(args[0], "-") { // tshark and tcpdump habits: wirewatch -n -r FILE, wirewatch -D, wirewatch -i eth0
-		args = append([]string{impliedCommand(args)}, args...)
+		args = append([]string{opt.ImpliedCommand(args)}, args...)
 	}
 	c := opt.Lookup(args[0])
 	run := commands[args[0]]
 	if c == nil || run == nil {
-		fmt.Fprintf(stderr, "wirewatch: unknown command %q; the commands are %s (or -r FILE to read)\n", args[0], commandList())
+		fmt.Fprintf(stderr, "wirewatch: unknown command %q; the commands are %s (or -r FILE to read)\n", args[0], opt.CommandList())
 		return ExitUsage
 	}
 	s, err := opt.Parse(c, args[1:])
@@ -106,43 +106,6 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	err = run(env, s)
 	stopCPU()
 	return exitCode(err, stderr)
-}
-
-// impliedCommand is the command a line starting with an option means:
-// capture for the live options -i and -D (without -r), else read.
-func impliedCommand(args []string) string {
-	live := false
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if len(a) < 2 || a[0] != '-' || a[1] == '-' {
-			continue
-		}
-		for j := 1; j < len(a); j++ {
-			switch a[j] {
-			case 'r':
-				return "read"
-			case 'i', 'D':
-				live = true
-			}
-			if opt.Read.TakesValue(a[j]) || opt.Capture.TakesValue(a[j]) {
-				break // the rest of the word is the value
-			}
-		}
-	}
-	if live {
-		return "capture"
-	}
-	return "read"
-}
-
-func commandList() string {
-	var n []string
-	for _, c := range opt.Commands {
-		n = append(n, c.Name)
-	}
-	return strings.Join(n, ", ")
 }
 
 func exitCode(err error, stderr io.Writer) int {

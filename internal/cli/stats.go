@@ -114,7 +114,7 @@ func stats(env *Env, o *statsOpts) error {
 	// As tshark: what was read is reported, then the error (a truncated or
 	// damaged capture) and its exit status.
 	if ev := &o.prefs.evictions; expert != nil && ev.Total() > 0 {
-		expert.AddNote("Sequence", "TCP/UDP", evictionSummary(ev, o.prefs.maxFlows), uint64(ev.Total()))
+		expert.AddNote("Sequence", "TCP/UDP", ev.Summary(o.prefs.maxFlows), uint64(ev.Total()))
 	} else {
 		noteEvictions(env.Stderr, ev, o.prefs.maxFlows)
 	}
