@@ -78,6 +78,9 @@ func Files(ctx context.Context, c FilesConfig) error {
 		if cerr := x.Close(); cerr != nil {
 			return fmt.Errorf("export: %s: %w", path, cerr)
 		}
+		if n := x.Retained().Note(x.Retention()); n != "" {
+			fmt.Fprintf(c.Log, "wirewatch: note: %s: %s\n", path, n)
+		}
 		if ch != nil {
 			fmt.Fprintf(c.Log, "wirewatch: export: %s: %d connections, %d dns, %d http, %d tls, %d findings, %d stalls -> %s\n",
 				path, ch.Rows["connections"], ch.Rows["dns"], ch.Rows["http"], ch.Rows["tls"], ch.Rows["findings"], ch.Rows["stalls"], c.Client.Database)

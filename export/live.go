@@ -75,6 +75,9 @@ func (e *Live) Finish(log io.Writer) error {
 	e.eng.Flush(0)
 	e.x.Findings(e.eng.Findings())
 	err := e.x.Close()
+	if n := e.x.Retained().Note(e.x.Retention()); n != "" {
+		fmt.Fprintf(log, "wirewatch: note: %s\n", n)
+	}
 	st := e.spool.Close(10 * time.Second)
 	fmt.Fprintf(log, "wirewatch: export: %d batches (%d rows) sent to ClickHouse, %d batches (%d bytes) left in the spool, %d batches (%d rows) dropped because the spool was full\n",
 		st.Sent, st.SentRows, st.Pending, st.PendingBytes, st.Dropped, st.DroppedRows)
