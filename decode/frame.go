@@ -64,6 +64,12 @@ const (
 	NumProtos
 )
 
+// Frame.Present and the filter's protocol sets keep one bit per Proto in a
+// uint64: this constant stops the build (a negative constant cannot be a
+// uint) the day a 65th protocol is added, instead of letting 1<<p silently
+// become 0. All 64 bits are taken now: the next protocol needs a wider set.
+const _ = uint(64 - NumProtos)
+
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
 	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
 	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp",
