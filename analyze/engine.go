@@ -82,6 +82,10 @@ func (c *Config) setDefaults() {
 // Engine consumes frames in capture order and diagnoses them. Add copies what
 // it keeps, so frames may be reused. Not safe for concurrent use.
 type Engine struct {
+	// pkt is the per-packet view handed to the rules' TCP hooks: a field,
+	// not a local, because a pointer passed through the rule interface
+	// escapes and would be allocated for every packet.
+	pkt tcpPkt
 	cfg Config
 
 	conns     map[connKey]*conn

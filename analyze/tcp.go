@@ -429,13 +429,14 @@ func (e *Engine) addTCP(f *decode.Frame, src, dst netip.Addr, ttl uint8) {
 		e.tcpData(f, c, dir, ds, t, gap)
 	}
 	if len(tcpPacketRules) > 0 {
-		p := tcpPkt{frame: f.Number, ts: t, dir: dir, flags: uint16(flags), seq: tcp.Seq, ack: tcp.Ack, win: tcp.Window, payload: int(plen),
+		p := &e.pkt
+		*p = tcpPkt{frame: f.Number, ts: t, dir: dir, flags: uint16(flags), seq: tcp.Seq, ack: tcp.Ack, win: tcp.Window, payload: int(plen),
 			winSize: -1, inFlight: -1, ackRTT: -1}
 		if f.Analysis.HasTCP {
 			p.winSize, p.inFlight, p.ackRTT, p.an = f.Analysis.WindowSize, f.Analysis.BytesInFlight, f.Analysis.AckRTT, f.Analysis.Flags
 		}
 		for _, r := range tcpPacketRules {
-			r.tcpPacket(e, c, &p)
+			r.tcpPacket(e, c, p)
 		}
 	}
 	c.lastTS, c.lastFrame = t, f.Number
