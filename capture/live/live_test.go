@@ -123,12 +123,16 @@ func diffPkts(got, want []pkt) string {
 
 // since keeps the packets from ts on, leaving out the kernel's IPv6 multicast
 // chatter after an interface comes up (DAD, MLD), whose timing races with
-// tcpdump's start.
+// tcpdump's start: on "any" (SLL2) both the multicast packets received and
+// the ones this host sends (PACKET_OUTGOING to an ff00::/8 destination, such
+// as a DAD neighbour solicitation).
 func since(ps []pkt, ts int64) []pkt {
 	var out []pkt
 	for _, p := range ps {
 		eth6mcast := strings.HasPrefix(p.data, "\x33\x33")
-		sll2mcast := len(p.data) > 20 && p.data[:2] == "\x86\xdd" && p.data[10] == 2 // PACKET_MULTICAST
+		sll2mcast := len(p.data) > 20 && p.data[:2] == "\x86\xdd" &&
+			(p.data[10] == 2 || // PACKET_MULTICAST
+				len(p.data) > 44 && p.data[44] == 0xff) // IPv6 destination ff00::/8 (20-byte SLL2 + 24)
 		if p.ts >= ts && !eth6mcast && !sll2mcast {
 			out = append(out, p)
 		}
