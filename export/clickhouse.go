@@ -124,15 +124,21 @@ func (k *ClickHouse) Conn(r *ConnRow) error {
 	return k.done(&k.conns)
 }
 
+// txn writes the columns every transaction table (dns, http, tls) starts
+// with: day, time, frame, stream, client and server.
+func (b *rowBuf) txn(ts int64, frame uint64, stream int64, cli, srv netip.AddrPort) {
+	b.dateTime(ts)
+	b.i64(ts)
+	b.u64(frame)
+	b.i64(stream)
+	b.str(cli.String())
+	b.str(srv.String())
+}
+
 // DNS implements Sink.
 func (k *ClickHouse) DNS(r *DNSRow) error {
 	b := k.row(&k.dns)
-	b.dateTime(r.TS)
-	b.i64(r.TS)
-	b.u64(r.Frame)
-	b.i64(r.Stream)
-	b.str(r.Client.String())
-	b.str(r.Server.String())
+	b.txn(r.TS, r.Frame, r.Stream, r.Client, r.Server)
 	b.str(r.Query)
 	b.u16(r.QType)
 	b.u8(r.Rcode)
@@ -144,12 +150,7 @@ func (k *ClickHouse) DNS(r *DNSRow) error {
 // HTTP implements Sink.
 func (k *ClickHouse) HTTP(r *HTTPRow) error {
 	b := k.row(&k.http)
-	b.dateTime(r.TS)
-	b.i64(r.TS)
-	b.u64(r.Frame)
-	b.i64(r.Stream)
-	b.str(r.Client.String())
-	b.str(r.Server.String())
+	b.txn(r.TS, r.Frame, r.Stream, r.Client, r.Server)
 	b.str(r.Method)
 	b.str(r.Host)
 	b.str(r.URI)
@@ -161,12 +162,7 @@ func (k *ClickHouse) HTTP(r *HTTPRow) error {
 // TLS implements Sink.
 func (k *ClickHouse) TLS(r *TLSRow) error {
 	b := k.row(&k.tls)
-	b.dateTime(r.TS)
-	b.i64(r.TS)
-	b.u64(r.Frame)
-	b.i64(r.Stream)
-	b.str(r.Client.String())
-	b.str(r.Server.String())
+	b.txn(r.TS, r.Frame, r.Stream, r.Client, r.Server)
 	b.str(r.SNI)
 	b.u16(r.Version)
 	b.u16(r.Cipher)
