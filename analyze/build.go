@@ -938,22 +938,7 @@ func (e *Engine) mergeDNSOutage(groups map[groupKey]*group, order []groupKey) {
 	if len(dead) < 2 {
 		return
 	}
-	main := dead[0]
-	for _, k := range dead[1:] {
-		if len(groups[k].stalls) > len(groups[main].stalls) {
-			main = k
-		}
-	}
-	gm := groups[main]
-	for _, k := range dead {
-		if k == main {
-			continue
-		}
-		gm.stalls = append(gm.stalls, groups[k].stalls...)
-		gm.others = append(gm.others, Endpoint{k.host, k.port})
-		delete(groups, k)
-	}
-	sort.SliceStable(gm.stalls, func(i, j int) bool { return gm.stalls[i].Start < gm.stalls[j].Start })
+	absorb(groups, dead)
 }
 
 // mergeDependency makes one finding of the waits blamed on one unreachable
@@ -971,21 +956,28 @@ func mergeDependency(groups map[groupKey]*group, order []groupKey) {
 		if len(ks) < 2 {
 			continue
 		}
-		main := ks[0]
-		for _, k := range ks[1:] {
-			if len(groups[k].stalls) > len(groups[main].stalls) {
-				main = k
-			}
-		}
-		gm := groups[main]
-		for _, k := range ks {
-			if k == main {
-				continue
-			}
-			gm.stalls = append(gm.stalls, groups[k].stalls...)
-			gm.others = append(gm.others, Endpoint{k.host, k.port})
-			delete(groups, k)
-		}
-		sort.SliceStable(gm.stalls, func(i, j int) bool { return gm.stalls[i].Start < gm.stalls[j].Start })
+		absorb(groups, ks)
 	}
+}
+
+// absorb makes one group of ks: the one that holds most stalls (the first
+// of equals) takes the others' stalls, in time order, and lists their
+// endpoints; the others are deleted.
+func absorb(groups map[groupKey]*group, ks []groupKey) {
+	main := ks[0]
+	for _, k := range ks[1:] {
+		if len(groups[k].stalls) > len(groups[main].stalls) {
+			main = k
+		}
+	}
+	gm := groups[main]
+	for _, k := range ks {
+		if k == main {
+			continue
+		}
+		gm.stalls = append(gm.stalls, groups[k].stalls...)
+		gm.others = append(gm.others, Endpoint{k.host, k.port})
+		delete(groups, k)
+	}
+	sort.SliceStable(gm.stalls, func(i, j int) bool { return gm.stalls[i].Start < gm.stalls[j].Start })
 }
