@@ -289,20 +289,7 @@ func (b *Builder) icmpInner(l decode.Layer, q []byte) {
 		switch q[9] {
 		case 17:
 			if len(t) >= 8 {
-				sp, dp := be16(t), be16(t[2:])
-				b.Openf("udp", 0, len(t), "User Datagram Protocol, Src Port: %s, Dst Port: %s", b.PortLabel(decode.ProtoUDP, sp), b.PortLabel(decode.ProtoUDP, dp))
-				b.Add("udp.srcport", 0, 2, "Source Port: "+b.PortLabel(decode.ProtoUDP, sp))
-				b.Add("udp.dstport", 2, 2, "Destination Port: "+b.PortLabel(decode.ProtoUDP, dp))
-				ul := be16(t[4:])
-				b.Addf("udp.length", 4, 2, "Length: %d", ul)
-				ck := be16(t[6:])
-				if ck == 0 {
-					b.Add("udp.checksum", 6, 2, "Checksum: 0x0000 [zero-value ignored]")
-					b.Gen("udp.checksum.status", "Checksum Status: Not present")
-				} else {
-					b.Addf("udp.checksum", 6, 2, "Checksum: 0x%04x [unverified]", ck)
-					b.Gen("udp.checksum.status", "Checksum Status: Unverified")
-				}
+				ul := udpHeader(b, t, len(t))
 				if v, ok := b.Value("udp.stream"); ok {
 					b.Gen("udp.stream", "Stream index: %d", v.U)
 				}

@@ -26,21 +26,8 @@ func buildUDP(b *Builder, l decode.Layer, d []byte) {
 		return
 	}
 	f := b.Frame
-	sp, dp := be16(d), be16(d[2:])
 	n := min(l.Len, len(d))
-	b.Openf("udp", 0, n, "User Datagram Protocol, Src Port: %s, Dst Port: %s", b.PortLabel(decode.ProtoUDP, sp), b.PortLabel(decode.ProtoUDP, dp))
-	b.Add("udp.srcport", 0, 2, "Source Port: "+b.PortLabel(decode.ProtoUDP, sp))
-	b.Add("udp.dstport", 2, 2, "Destination Port: "+b.PortLabel(decode.ProtoUDP, dp))
-	ulen := be16(d[4:])
-	b.Addf("udp.length", 4, 2, "Length: %d", ulen)
-	ck := be16(d[6:])
-	if ck == 0 {
-		b.Add("udp.checksum", 6, 2, "Checksum: 0x0000 [zero-value ignored]")
-		b.Gen("udp.checksum.status", "Checksum Status: Not present")
-	} else {
-		b.Addf("udp.checksum", 6, 2, "Checksum: 0x%04x [unverified]", ck)
-		b.Gen("udp.checksum.status", "Checksum Status: Unverified")
-	}
+	ulen := udpHeader(b, d, n)
 	if v, ok := b.Value("udp.stream"); ok {
 		b.Gen("udp.stream", "Stream index: %d", v.U)
 		a := &f.Analysis
@@ -647,4 +634,24 @@ func tcpOptSummary(k uint8) string {
 		return "Timestamps"
 	}
 	return fmt.Sprintf("Unknown (0x%02x)", k)
+}
+
+// udpHeader opens the UDP tree over n bytes of d (at least 8) and adds the
+// header's lines as tshark -V prints them, for a UDP layer and for the UDP
+// header an ICMP error quotes; it returns the length field.
+func udpHeader(b *Builder, d []byte, n int) uint16 {
+	sp, dp := be16(d), be16(d[2:])
+	b.Openf("udp", 0, n, "User Datagram Protocol, Src Port: %s, Dst Port: %s", b.PortLabel(decode.ProtoUDP, sp), b.PortLabel(decode.ProtoUDP, dp))
+	b.Add("udp.srcport", 0, 2, "Source Port: "+b.PortLabel(decode.ProtoUDP, sp))
+	b.Add("udp.dstport", 2, 2, "Destination Port: "+b.PortLabel(decode.ProtoUDP, dp))
+	ulen := be16(d[4:])
+	b.Addf("udp.length", 4, 2, "Length: %d", ulen)
+	if ck := be16(d[6:]); ck == 0 {
+		b.Add("udp.checksum", 6, 2, "Checksum: 0x0000 [zero-value ignored]")
+		b.Gen("udp.checksum.status", "Checksum Status: Not present")
+	} else {
+		b.Addf("udp.checksum", 6, 2, "Checksum: 0x%04x [unverified]", ck)
+		b.Gen("udp.checksum.status", "Checksum Status: Unverified")
+	}
+	return ulen
 }
