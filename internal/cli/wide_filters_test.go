@@ -15,31 +15,42 @@ import (
 	"github.com/wirewatch/wirewatch/internal/tshark"
 )
 
-// wideFilter is one row of testdata/wide-filters.tsv: a display filter
-// written for a capture of ../shared/corpus/wide. tshark's answer is never
-// stored: it runs live (cached by internal/tshark).
+// wideFilter is one row of testdata/wide-filters*.tsv (one file per area, so
+// that parallel work does not edit one file): a display filter written for a
+// capture of ../shared/corpus/wide. tshark's answer is never stored: it runs
+// live (cached by internal/tshark).
 type wideFilter struct{ capture, expr string }
 
 func readWideFilters(t *testing.T) []wideFilter {
-	b, err := os.ReadFile(filepath.Join("testdata", "wide-filters.tsv"))
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob(filepath.Join("testdata", "wide-filters*.tsv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata/wide-filters*.tsv: %v", err)
 	}
 	var out []wideFilter
-	for i, l := range strings.Split(string(b), "\n") {
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
+	seen := map[wideFilter]bool{}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
 		}
-		c, e, ok := strings.Cut(l, "\t")
-		if !ok {
-			t.Fatalf("wide-filters.tsv:%d: no tab", i+1)
+		for i, l := range strings.Split(string(b), "\n") {
+			if l == "" || strings.HasPrefix(l, "#") {
+				continue
+			}
+			c, e, ok := strings.Cut(l, "\t")
+			if !ok {
+				t.Fatalf("%s:%d: no tab", name, i+1)
+			}
+			if w := (wideFilter{c, e}); !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
 		}
-		out = append(out, wideFilter{c, e})
 	}
 	return out
 }
 
-// TestWideFiltersMatchTshark runs every filter of testdata/wide-filters.tsv
+// TestWideFiltersMatchTshark runs every filter of testdata/wide-filters*.tsv
 // with tshark and with read -Y on its capture: a filter tshark accepts must
 // display the same frames; one it rejects must be rejected with exit status
 // 2. By default a fixed quarter of the rows run (chosen by a hash of the row);
