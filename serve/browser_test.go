@@ -329,7 +329,7 @@ func TestBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		hl := evalJS[int](t, ctx, `document.querySelectorAll('#hex .srcbox[data-s="0"] .b.hl').length`)
-		tcpLen := evalJS[int](t, ctx, `detail.tree.find(n => n.l.startsWith('Transmission Control Protocol')).n`)
+		tcpLen := evalJS[int](t, ctx, `parseInt([...document.querySelectorAll('#tree div[data-i]')].find(d => d.textContent.startsWith('Transmission Control Protocol')).dataset.len, 10)`)
 		if hl != 2*tcpLen || tcpLen < 20 { // hex and ASCII cells of the bytes the TCP line covers
 			t.Errorf("the TCP line highlights %d byte cells, want %d", hl, 2*tcpLen)
 		}

@@ -1,0 +1,49 @@
+// wirewatch serve: the web app's entry module (the page's only script
+// element; the Content-Security-Policy allows no inline script).
+import { $, el, api, state, view } from './util.js';
+import { readURL, writeURL } from './url.js';
+import { initList, reload } from './list.js';
+import { initFilter, checkFilter, setFilterText } from './filter.js';
+import { selectFrame } from './detail.js';
+import { initTabs, showTab } from './tabs.js';
+import { showReport } from './stats.js';
+
+async function loadCaptures() {
+  const { body } = await api('captures');
+  const sel = $('capture');
+  sel.textContent = '';
+  body.forEach((c) => {
+    const o = el('option', '', c.name);
+    o.value = String(c.id);
+    sel.appendChild(o);
+  });
+  sel.value = String(state.c);
+  sel.hidden = body.length < 2;
+}
+
+function start() {
+  initList();
+  initFilter();
+  initTabs();
+  $('capture').addEventListener('change', (e) => {
+    state.c = parseInt(e.target.value, 10) || 0;
+    state.frame = 0; view.selected = 0;
+    writeURL(true);
+    reload(0);
+    if (state.tab !== 'details' && state.tab !== 'follow') showReport(state.tab);
+  });
+  window.addEventListener('popstate', () => {
+    readURL(); setFilterText(state.filter); reload(state.frame);
+    if (state.frame) selectFrame(state.frame, false);
+    showTab(state.tab);
+  });
+  readURL();
+  setFilterText(state.filter);
+  loadCaptures();
+  showTab(state.tab === 'follow' ? 'details' : state.tab);
+  checkFilter();
+  reload(state.frame);
+  if (state.frame) selectFrame(state.frame, false);
+}
+
+start();
