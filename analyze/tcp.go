@@ -997,7 +997,7 @@ func fmtMs(ns int64) string {
 
 // appEvents counts HTTP and TLS transactions and records their errors.
 func (e *Engine) appEvents(f *decode.Frame, c *conn, dir int) {
-	if f.Present&(1<<decode.ProtoHTTP|1<<decode.ProtoHTTP2) != 0 {
+	if f.Has(decode.ProtoHTTP) || f.Has(decode.ProtoHTTP2) {
 		if _, _, _, ok := f.HTTPRequest(); ok {
 			e.sum.HTTPRequests++
 		}

@@ -324,7 +324,7 @@ func tlsContinuation(f *Frame, p []byte) {
 	f.drop(ProtoData)
 	resetTLS(&f.TLS, 0, 0)
 	f.TLS.Msgs = append(f.TLS.Msgs, TLSMsg{Continuation: true})
-	f.Present |= 1 << ProtoTLS
+	f.Present.Add(ProtoTLS)
 	f.addAppLayer(ProtoTLS, p)
 }
 
@@ -390,6 +390,9 @@ func appendName(dst []byte, name string, v uint8) []byte {
 	dst = strconv.AppendUint(dst, uint64(v), 10)
 	return append(dst, ')')
 }
+
+// tlsHTTPDNS: a segment with one of these was dissected already.
+var tlsHTTPDNS = Protos(ProtoTLS, ProtoHTTP, ProtoDNS)
 
 // appStreamMax bounds the bytes an AppStream buffers for one message: an
 // HTTP head (or a chunked body), a TLS record, a DNS message.
@@ -515,7 +518,7 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 			f.drop(ProtoData)
 		}
 		partial = s.start(d, f, p, true)
-		if s.proto == 0 && !partial && d.opts.SkipApp&AppTLS == 0 && f.Present&(1<<ProtoTLS|1<<ProtoHTTP|1<<ProtoDNS) == 0 &&
+		if s.proto == 0 && !partial && d.opts.SkipApp&AppTLS == 0 && !f.Present.Any(tlsHTTPDNS) &&
 			s.tlsVer != 0 && !TLSRecordStart(p) && !HTTPStart(p) {
 			// A connection that negotiated TLS (a gap lost the record
 			// boundaries). Without hellos seen Wireshark's choice depends
@@ -525,7 +528,7 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 		if s.lost && s.proto == 0 && !f.Has(ProtoHTTP) && !partial {
 			f.drop(ProtoData)
 			f.HTTP = HTTP{ContentLength: -1, Headers: f.HTTP.Headers[:0]}
-			f.Present |= 1 << ProtoHTTP
+			f.Present.Add(ProtoHTTP)
 			f.addAppLayer(ProtoHTTP, p)
 		}
 	} else {
@@ -896,7 +899,7 @@ func (s *AppStream) completeCounted(d *Decoder, f *Frame, p []byte, end int) {
 	if TLSRecordStart(rest) {
 		m = parseTLSRecords(t, rest)
 	}
-	f.Present |= 1 << ProtoTLS
+	f.Present.Add(ProtoTLS)
 	f.addAppLayer(ProtoTLS, p[:end+m])
 	s.clear()
 	if end+m < len(p) {
@@ -920,7 +923,7 @@ func (s *AppStream) complete(d *Decoder, f *Frame, p Proto, msg, rest []byte) {
 
 // drop removes protocol p's decode from f.
 func (f *Frame) drop(p Proto) {
-	f.Present &^= 1 << p
+	f.Present.Del(p)
 	for i := 0; i < len(f.Layers); i++ {
 		if f.Layers[i].Proto == p {
 			f.Layers = append(f.Layers[:i], f.Layers[i+1:]...)

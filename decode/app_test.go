@@ -381,7 +381,8 @@ func corpusPayloads(t testing.TB, p Proto, max int) [][]byte {
 func streamFrame(f *Frame, d *Decoder, sport, dport uint16, p []byte) {
 	f.reset()
 	f.Data = p
-	f.Present |= 1<<ProtoTCP | 1<<ProtoIP
+	f.Present.Add(ProtoTCP)
+	f.Present.Add(ProtoIP)
 	f.TCP.SrcPort, f.TCP.DstPort = sport, dport
 	f.Payload = p
 	d.tcpApp(f, p, 0, false)

@@ -98,7 +98,7 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 	f.NoTS = p.NoTS
 	f.CustomType, f.CustomPEN = p.CustomType, p.CustomPEN
 	f.Data = p.Data
-	f.Present = 1 << ProtoFrame
+	f.Present.Add(ProtoFrame)
 	b := p.Data
 	switch p.LinkType {
 	case capture.LinkEthernet:
@@ -140,7 +140,7 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 }
 
 func (f *Frame) reset() {
-	f.Present = 0
+	f.Present = ProtoSet{}
 	f.Layers = f.Layers[:0]
 	f.VLANs = f.VLANs[:0]
 	f.Payload = nil
@@ -158,7 +158,7 @@ func (f *Frame) reset() {
 
 // addLayer records a protocol's byte range and sets its Present bit.
 func (f *Frame) addLayer(p Proto, off, n int, reasm bool) {
-	f.Present |= 1 << p
+	f.Present.Add(p)
 	f.Layers = append(f.Layers, Layer{Proto: p, Off: off, Len: n, Reasm: reasm})
 }
 

@@ -105,7 +105,7 @@ func TestEthernetIPv4TCPOptions(t *testing.T) {
 	pkt := cat(ethHdr(EtherTypeIPv4), ipv4Hdr(6, len(tcp)+len(payload), 1, 2, 0), tcp, payload)
 	f := decodeOne(NewDecoder(Options{ReassembleIP: true}), capture.LinkEthernet, pkt)
 	if !f.Has(ProtoEth) || !f.Has(ProtoIP) || !f.Has(ProtoTCP) {
-		t.Fatalf("present %b", f.Present)
+		t.Fatalf("present %v", f.Present)
 	}
 	tc := f.TCP
 	if tc.SrcPort != 40000 || tc.DstPort != 9999 || tc.PayloadLen != 5 || tc.MSS != 1460 || tc.WScale != 7 || !tc.SACKPerm || tc.TSVal != 1 || tc.TSEcr != 2 {
@@ -142,7 +142,7 @@ func TestVLANStackAndQinQ(t *testing.T) {
 		t.Fatalf("vlans %+v", f.VLANs)
 	}
 	if !f.Has(ProtoIEEE8021AD) || !f.Has(ProtoVLAN) || !f.Has(ProtoUDP) {
-		t.Errorf("present %b", f.Present)
+		t.Errorf("present %v", f.Present)
 	}
 	if got := string(f.Protocols()); got != "eth:ethertype:ieee8021ad:ethertype:vlan:ethertype:vlan:ethertype:ip:udp" {
 		t.Errorf("protocols %q", got)
@@ -276,12 +276,12 @@ func TestLinkTypes(t *testing.T) {
 	for _, c := range cases {
 		f := decodeOne(NewDecoder(Options{}), c.lt, c.pkt)
 		if !f.Has(c.link) || !f.Has(ProtoIP) || !f.Has(ProtoUDP) {
-			t.Errorf("%s: present %b", c.name, f.Present)
+			t.Errorf("%s: present %v", c.name, f.Present)
 		}
 	}
 	f := decodeOne(NewDecoder(Options{}), 160, []byte{1, 2, 3})
 	if !f.Has(ProtoData) || string(f.AppendInfo(nil)) != "Link type 160 (USER13), not decoded" {
-		t.Errorf("unknown link type: present %b info %q", f.Present, f.AppendInfo(nil))
+		t.Errorf("unknown link type: present %v info %q", f.Present, f.AppendInfo(nil))
 	}
 }
 
@@ -305,7 +305,7 @@ func TestBrokenHeaders(t *testing.T) {
 	bad[14] = 0x44
 	f := decodeOne(d, capture.LinkEthernet, bad)
 	if !f.Has(ProtoIP) || !f.IP.Bogus || f.Has(ProtoTCP) || len(f.Anomalies) == 0 {
-		t.Errorf("bogus IHL: present %b, bogus %v", f.Present, f.IP.Bogus)
+		t.Errorf("bogus IHL: present %v, bogus %v", f.Present, f.IP.Bogus)
 	}
 	if got, want := string(f.AppendInfo(nil)), "Bogus IP header length (16, must be at least 20)"; got != want {
 		t.Errorf("bogus IHL info %q, want %q", got, want)

@@ -18,7 +18,7 @@ func decodeDHCP(f *Frame, p []byte) bool {
 	if len(p) == 0 {
 		return false
 	}
-	f.Present |= 1 << ProtoDHCP
+	f.Present.Add(ProtoDHCP)
 	f.addAppLayer(ProtoDHCP, p)
 	if len(p) < DHCPHeaderLen && f.CapLen >= f.Len {
 		f.anomaly(ProtoDHCP, f.appOff(p), "DHCP message truncated")

@@ -70,7 +70,7 @@ func decodeDHCPv6(f *Frame, p []byte) bool {
 		}
 		return true
 	})
-	f.Present |= 1 << ProtoDHCPv6
+	f.Present.Add(ProtoDHCPv6)
 	f.addAppLayer(ProtoDHCPv6, p)
 	return true
 }

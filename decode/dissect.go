@@ -8,9 +8,9 @@ package decode
 // benchmark is DNS, HTTP and TLS) pays one port switch per datagram.
 
 // otherProtos are the protocols of this file's dissectors.
-const otherProtos = 1<<ProtoDHCP | 1<<ProtoDHCPv6 | 1<<ProtoNTP | 1<<ProtoNBNS | 1<<ProtoSSH |
-	1<<ProtoQUIC | 1<<ProtoIGMP | 1<<ProtoNBSS | 1<<ProtoSMB2 | 1<<ProtoSMTP | 1<<ProtoWebSocket |
-	1<<ProtoLLDP | 1<<ProtoCDP | 1<<ProtoSTP | 1<<ProtoRPC | 1<<ProtoPortmap
+var otherProtos = Protos(ProtoDHCP, ProtoDHCPv6, ProtoNTP, ProtoNBNS, ProtoSSH,
+	ProtoQUIC, ProtoIGMP, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket,
+	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap)
 
 // udpOther tries the dissector registered for UDP port port on payload p.
 func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
@@ -119,11 +119,11 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 // otherLayer returns the bytes of the first layer of this file's
 // protocols in f and which protocol it is; ok false when none.
 func (f *Frame) otherLayer() (p Proto, b []byte, ok bool) {
-	if f.Present&otherProtos == 0 {
+	if !f.Present.Any(otherProtos) {
 		return 0, nil, false
 	}
 	for _, l := range f.Layers {
-		if otherProtos&(1<<l.Proto) != 0 {
+		if otherProtos.Has(l.Proto) {
 			p, b, ok = l.Proto, f.LayerBytes(l), true
 		}
 	}
@@ -229,11 +229,11 @@ func (f *Frame) otherProtoColumn() string {
 // otherMalformed reports an anomaly of this file's dissectors (each notes
 // only what Wireshark flags as [Malformed Packet]).
 func (f *Frame) otherMalformed() bool {
-	if f.Present&otherProtos == 0 {
+	if !f.Present.Any(otherProtos) {
 		return false
 	}
 	for _, a := range f.Anomalies {
-		if otherProtos&(1<<a.Proto) != 0 {
+		if otherProtos.Has(a.Proto) {
 			return true
 		}
 	}
@@ -241,16 +241,16 @@ func (f *Frame) otherMalformed() bool {
 }
 
 // otherTCPProtos are this file's protocols carried over TCP.
-const otherTCPProtos = 1<<ProtoSSH | 1<<ProtoNBSS | 1<<ProtoSMB2 | 1<<ProtoSMTP | 1<<ProtoWebSocket | 1<<ProtoRPC | 1<<ProtoPortmap
+var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).
 func (f *Frame) dropOtherTCP() {
-	if f.Present&otherTCPProtos == 0 {
+	if !f.Present.Any(otherTCPProtos) {
 		return
 	}
 	for p := ProtoDHCP; p < NumProtos; p++ {
-		if otherTCPProtos&(1<<p) != 0 && f.Has(p) {
+		if otherTCPProtos.Has(p) && f.Has(p) {
 			f.drop(p)
 		}
 	}

@@ -63,7 +63,7 @@ func (d *Decoder) decodeDNS(f *Frame, b []byte, overTCP bool) bool {
 	}
 	parseDNS(f, b)
 	f.DNS.TCP = overTCP
-	f.Present |= 1 << ProtoDNS
+	f.Present.Add(ProtoDNS)
 	f.addAppLayer(ProtoDNS, whole)
 	if f.DNS.Malformed {
 		f.Anomalies = append(f.Anomalies, Anomaly{Proto: ProtoDNS, Off: f.appOff(b), Msg: "DNS message shorter than its counts and lengths say"})

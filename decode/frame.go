@@ -64,11 +64,8 @@ const (
 	NumProtos
 )
 
-// Frame.Present and the filter's protocol sets keep one bit per Proto in a
-// uint64: this constant stops the build (a negative constant cannot be a
-// uint) the day a 65th protocol is added, instead of letting 1<<p silently
-// become 0. All 64 bits are taken now: the next protocol needs a wider set.
-const _ = uint(64 - NumProtos)
+// Frame.Present and the other protocol sets are ProtoSets (protoset.go):
+// room for every Proto value, 256.
 
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
 	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
@@ -113,8 +110,8 @@ type Frame struct {
 	// frame.time_delta and frame.time_delta_displayed.
 	FirstTS, PrevTS, PrevDisplayedTS int64
 
-	Present uint64  // bit (1<<Proto) set for each present protocol
-	Layers  []Layer // in decode order; reused between Decodes
+	Present ProtoSet // the protocols present (Present.Has(p))
+	Layers  []Layer  // in decode order; reused between Decodes
 
 	Eth   Ethernet
 	SLL   SLL    // Linux cooked header (v1 or v2)
@@ -183,7 +180,7 @@ type Frame struct {
 }
 
 // Has reports whether protocol p is present in the frame.
-func (f *Frame) Has(p Proto) bool { return f.Present&(1<<p) != 0 }
+func (f *Frame) Has(p Proto) bool { return f.Present.Has(p) }
 
 // Anomaly is a decode problem: which protocol, where, and what.
 type Anomaly struct {

@@ -32,7 +32,7 @@ func (d *Decoder) decodeHTTP(f *Frame, b []byte) bool {
 		// capture, so not "limited during capture", but marked.
 		f.HTTP.Truncated, f.HTTP.Oversized = false, true
 	}
-	f.Present |= 1 << ProtoHTTP
+	f.Present.Add(ProtoHTTP)
 	f.addAppLayer(ProtoHTTP, b)
 	if wsUpgrade(&f.HTTP) {
 		d.ws.mark(f)

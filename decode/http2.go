@@ -195,7 +195,7 @@ func (d *Decoder) h2Mark(f *Frame) {
 		return
 	}
 	f.HTTP2.reset()
-	f.Present |= 1 << ProtoHTTP2
+	f.Present.Add(ProtoHTTP2)
 	f.Layers = append(f.Layers, Layer{Proto: ProtoHTTP2, Off: len(f.Decrypted), Dec: true})
 }
 

@@ -209,9 +209,9 @@ func (t *echoTable) match(request bool, src, dst netip.Addr, id, seq uint16, fra
 func (f *Frame) Quotes(p Proto) bool {
 	var proto IPProto
 	switch {
-	case f.Present&(1<<ProtoICMP) != 0 && f.ICMP.HasInner:
+	case f.Has(ProtoICMP) && f.ICMP.HasInner:
 		proto = f.ICMP.InnerProto
-	case f.Present&(1<<ProtoICMPv6) != 0 && f.ICMP6.HasInner:
+	case f.Has(ProtoICMPv6) && f.ICMP6.HasInner:
 		proto = f.ICMP6.InnerProto
 	default:
 		return false

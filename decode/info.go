@@ -144,7 +144,7 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 	if f.TLSPDUStart && f.PDUSegment {
 		add("tls")
 	}
-	if f.Present&(1<<ProtoHTTP|1<<ProtoHTTP2) != 0 {
+	if f.Has(ProtoHTTP) || f.Has(ProtoHTTP2) {
 		if m := f.mediaLayer(); m != "" {
 			add(m)
 		}
@@ -330,7 +330,7 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		// Wireshark prepends the TCP analysis labels to whatever protocol writes the Info.
 		n := len(dst)
 		dst = f.appendTCPAnalysis(dst)
-		if len(dst) > n && f.Present&(1<<ProtoTLS|1<<ProtoHTTP|1<<ProtoHTTP2|1<<ProtoDNS) == 1<<ProtoTLS &&
+		if len(dst) > n && f.Has(ProtoTLS) && !f.Has(ProtoHTTP) && !f.Has(ProtoHTTP2) && !f.Has(ProtoDNS) &&
 			len(f.TLS.Msgs) > 0 && f.TLS.Msgs[0].Continuation {
 			dst = append(dst, ", "...) // TLS appends with its separator after the labels
 		}

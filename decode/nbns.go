@@ -78,7 +78,7 @@ func decodeNBNS(f *Frame, p []byte) bool {
 			break
 		}
 	}
-	f.Present |= 1 << ProtoNBNS
+	f.Present.Add(ProtoNBNS)
 	f.addAppLayer(ProtoNBNS, p)
 	if m.Malformed && f.CapLen >= f.Len {
 		f.anomaly(ProtoNBNS, f.appOff(p), "NBNS message shorter than its counts and lengths say")

@@ -14,7 +14,7 @@ func decodeNTP(f *Frame, p []byte) bool {
 	if len(p) == 0 {
 		return false
 	}
-	f.Present |= 1 << ProtoNTP
+	f.Present.Add(ProtoNTP)
 	f.addAppLayer(ProtoNTP, p)
 	if len(p) < NTPHeaderLen && f.CapLen >= f.Len {
 		f.anomaly(ProtoNTP, f.appOff(p), "NTP message truncated")

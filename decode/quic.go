@@ -315,7 +315,7 @@ func (d *Decoder) decodeQUIC(f *Frame, p []byte) bool {
 	if len(q.Pkts) == 0 {
 		return false
 	}
-	f.Present |= 1 << ProtoQUIC
+	f.Present.Add(ProtoQUIC)
 	f.addAppLayer(ProtoQUIC, p)
 	if len(hello) > 0 {
 		quicTLS(f, hello, server)
@@ -676,7 +676,7 @@ func quicTLS(f *Frame, hs []byte, server bool) {
 	}
 	t.ALPN, t.Msgs = alpn, msgs
 	if any {
-		f.Present |= 1 << ProtoTLS
+		f.Present.Add(ProtoTLS)
 		f.Layers = append(f.Layers, Layer{Proto: ProtoTLS})
 	}
 }

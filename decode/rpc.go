@@ -70,11 +70,11 @@ func RPCCallBody(m []byte) (off int, ok bool) {
 // addRPC records the RPC message m (rec with its record mark, or m itself
 // over UDP) and, for a portmapper call, its Portmap layer.
 func (f *Frame) addRPC(rec, m []byte) {
-	f.Present |= 1 << ProtoRPC
+	f.Present.Add(ProtoRPC)
 	f.addAppLayer(ProtoRPC, rec)
 	if be32(m[4:]) == 0 && be32(m[12:]) == RPCPortmapProgram {
 		if off, ok := RPCCallBody(m); ok {
-			f.Present |= 1 << ProtoPortmap
+			f.Present.Add(ProtoPortmap)
 			f.addAppLayer(ProtoPortmap, m[off:])
 		}
 	}

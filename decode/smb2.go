@@ -52,7 +52,7 @@ func (d *Decoder) decodeNBSS(f *Frame, b []byte) bool {
 	if len(msg) < 64 || string(msg[:4]) != "\xfeSMB" {
 		return false
 	}
-	f.Present |= 1 << ProtoNBSS
+	f.Present.Add(ProtoNBSS)
 	f.addAppLayer(ProtoNBSS, b[:n])
 	s := &f.SMB2
 	s.Msgs = s.Msgs[:0]
@@ -74,7 +74,7 @@ func (d *Decoder) decodeNBSS(f *Frame, b []byte) bool {
 		}
 		off += next
 	}
-	f.Present |= 1 << ProtoSMB2
+	f.Present.Add(ProtoSMB2)
 	f.addAppLayer(ProtoSMB2, msg)
 	return true
 }

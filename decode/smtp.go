@@ -85,7 +85,7 @@ func (d *Decoder) decodeSMTP(f *Frame, p []byte, port uint16) bool {
 			c.bdat = max(0, n-(len(p)-len(firstLine(p))-2))
 		}
 	}
-	f.Present |= 1 << ProtoSMTP
+	f.Present.Add(ProtoSMTP)
 	f.addAppLayer(ProtoSMTP, p)
 	return true
 }

@@ -122,7 +122,7 @@ func (d *Decoder) decodeSSH(f *Frame, p []byte, port uint16) bool {
 		dir = 1
 	}
 	s.Known = c.ver2
-	f.Present |= 1 << ProtoSSH
+	f.Present.Add(ProtoSSH)
 	f.addAppLayer(ProtoSSH, p)
 	if len(p) >= 4 && string(p[:4]) == "SSH-" {
 		line := p

@@ -67,7 +67,7 @@ func (d *Decoder) decodeTLS(f *Frame, b []byte) bool {
 		return false
 	}
 	n := parseTLS(&f.TLS, b)
-	f.Present |= 1 << ProtoTLS
+	f.Present.Add(ProtoTLS)
 	f.addAppLayer(ProtoTLS, b[:n])
 	return true
 }

@@ -24,21 +24,21 @@ const (
 )
 
 // tunnelProtos are the protocols of this file.
-const tunnelProtos = 1<<ProtoGRE | 1<<ProtoVXLAN | 1<<ProtoGeneve | 1<<ProtoMPLS | 1<<ProtoERSPAN | 1<<ProtoTeredo | 1<<ProtoPWEthCW
+var tunnelProtos = Protos(ProtoGRE, ProtoVXLAN, ProtoGeneve, ProtoMPLS, ProtoERSPAN, ProtoTeredo, ProtoPWEthCW)
 
 // Tunnelled reports whether f carries a tunnel (GRE, VXLAN, Geneve, MPLS,
 // ERSPAN, Teredo): then Frame.IP/IPv6 hold the innermost IP header, whose
 // addresses Wireshark's columns, conversations and streams use.
-func (f *Frame) Tunnelled() bool { return f.Present&tunnelProtos != 0 }
+func (f *Frame) Tunnelled() bool { return f.Present.Any(tunnelProtos) }
 
 // tunnelDepth counts the tunnel layers in f, to bound nesting.
 func (f *Frame) tunnelDepth() int {
-	if f.Present&tunnelProtos == 0 {
+	if !f.Present.Any(tunnelProtos) {
 		return 0
 	}
 	n := 0
 	for _, l := range f.Layers {
-		if tunnelProtos&(1<<l.Proto) != 0 {
+		if tunnelProtos.Has(l.Proto) {
 			n++
 		}
 	}

@@ -155,10 +155,10 @@ func decodeWebSocket(f *Frame, p []byte) bool {
 		}
 	})
 	f.addAppLayer(ProtoHTTP, p[:0])
-	f.Present |= 1 << ProtoWebSocket
+	f.Present.Add(ProtoWebSocket)
 	f.addAppLayer(ProtoWebSocket, p)
 	if data {
-		f.Present |= 1 << ProtoData
+		f.Present.Add(ProtoData)
 		f.addAppLayer(ProtoData, p)
 	}
 	return true

@@ -133,7 +133,7 @@ func testFrames() []*decode.Frame {
 		"GET /download/CHANGES.bro-aux.txt HTTP/1.1\r\nHost: bro.org\r\n\r\n")
 	const t0 = 1362692526000000000 // 2013-03-07 21:42:06 UTC
 	get := &decode.Frame{Number: 1, TS: t0, FirstTS: t0, Len: len(data), CapLen: len(data), Data: data,
-		Present: 1<<decode.ProtoFrame | 1<<decode.ProtoEth | 1<<decode.ProtoIP | 1<<decode.ProtoTCP | 1<<decode.ProtoHTTP,
+		Present: decode.Protos(decode.ProtoFrame, decode.ProtoEth, decode.ProtoIP, decode.ProtoTCP, decode.ProtoHTTP),
 		Layers: []decode.Layer{{Proto: decode.ProtoEth, Off: 0, Len: len(data)}, {Proto: decode.ProtoIP, Off: 14, Len: len(data) - 14},
 			{Proto: decode.ProtoTCP, Off: 34, Len: len(data) - 34}, {Proto: decode.ProtoHTTP, Off: 54, Len: len(data) - 54}},
 		Comments: []string{"Packet #10"},
@@ -148,7 +148,7 @@ func testFrames() []*decode.Frame {
 	sdata := append([]byte(nil), data[:54]...)
 	sdata[47] = 0x12
 	synack := &decode.Frame{Number: 2, TS: t0 + 2e9, FirstTS: t0, Len: 74, CapLen: 60, Data: sdata,
-		Present: 1<<decode.ProtoFrame | 1<<decode.ProtoEth | 1<<decode.ProtoIP | 1<<decode.ProtoTCP,
+		Present: decode.Protos(decode.ProtoFrame, decode.ProtoEth, decode.ProtoIP, decode.ProtoTCP),
 		Layers:  []decode.Layer{{Proto: decode.ProtoEth, Off: 0, Len: 54}, {Proto: decode.ProtoIP, Off: 14, Len: 40}, {Proto: decode.ProtoTCP, Off: 34, Len: 20}},
 	}
 	synack.IP.Src, synack.IP.Dst, synack.IP.TTL = netip.MustParseAddr("192.150.187.43"), netip.MustParseAddr("141.142.228.5"), 1
@@ -156,7 +156,7 @@ func testFrames() []*decode.Frame {
 	synack.Analysis = decode.Analysis{Stream: 0, AckRTT: 60e6, WinScale: -1}
 
 	arp := &decode.Frame{Number: 3, TS: t0 + 3e9, FirstTS: t0, Len: 42, CapLen: 42, Data: data[:42],
-		Present: 1<<decode.ProtoFrame | 1<<decode.ProtoEth | 1<<decode.ProtoARP,
+		Present: decode.Protos(decode.ProtoFrame, decode.ProtoEth, decode.ProtoARP),
 		Layers:  []decode.Layer{{Proto: decode.ProtoEth, Off: 0, Len: 42}, {Proto: decode.ProtoARP, Off: 14, Len: 28}},
 	}
 	arp.Analysis = decode.Analysis{Stream: -1, AckRTT: -1}

@@ -100,7 +100,7 @@ func TestTombSurvivesTimeJump(t *testing.T) {
 	udp := func(sport uint16, ts int64) int64 {
 		f := &decode.Frame{Number: 1, TS: ts, Len: 60}
 		f.Analysis = decode.Analysis{Stream: -1}
-		f.Present = 1<<decode.ProtoFrame | 1<<decode.ProtoIP | 1<<decode.ProtoUDP
+		f.Present = decode.Protos(decode.ProtoFrame, decode.ProtoIP, decode.ProtoUDP)
 		f.Layers = []decode.Layer{{Proto: decode.ProtoIP, Off: 14}, {Proto: decode.ProtoUDP, Off: 34}}
 		f.IP.Src, f.IP.Dst = cli, srv
 		f.UDP.SrcPort, f.UDP.DstPort = sport, 67

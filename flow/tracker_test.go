@@ -43,7 +43,7 @@ func (c *conv) frame(s segSpec) *decode.Frame {
 	c.ts += int64(s.dt)
 	f := &decode.Frame{Number: c.n, TS: c.ts, Len: 54 + s.len}
 	f.Analysis = decode.Analysis{Stream: -1, WindowSize: -1, WinScale: -1, AckRTT: -1, InitialRTT: -1, BytesInFlight: -1}
-	f.Present = 1<<decode.ProtoFrame | 1<<decode.ProtoIP | 1<<decode.ProtoTCP
+	f.Present = decode.Protos(decode.ProtoFrame, decode.ProtoIP, decode.ProtoTCP)
 	f.Layers = []decode.Layer{{Proto: decode.ProtoIP, Off: 14}, {Proto: decode.ProtoTCP, Off: 34}}
 	t := &f.TCP
 	if s.fromClient {

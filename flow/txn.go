@@ -103,7 +103,7 @@ func newTxnTable() txnTable {
 }
 
 func (t *txnTable) process(f *decode.Frame) {
-	if f.Present&(1<<decode.ProtoDNS|1<<decode.ProtoHTTP) == 0 {
+	if !f.Has(decode.ProtoDNS) && !f.Has(decode.ProtoHTTP) {
 		if t.pending > 0 && f.Has(decode.ProtoTCP) && (f.TCP.PayloadLen > 0 || f.TCP.Flags&(decode.TCPFin|decode.TCPRst) != 0) {
 			t.continueHTTP(f)
 		}
