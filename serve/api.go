@@ -140,6 +140,7 @@ func (c *Capture) filtered(ctx context.Context, expr string) ([]uint32, error) {
 type pktRow struct {
 	N      uint64 `json:"n"`
 	Time   string `json:"t"`
+	Abs    string `json:"ts"` // epoch seconds.nanoseconds: the page formats the -t formats and time references
 	Delta  string `json:"d"`
 	DeltaD string `json:"dd"`
 	Src    string `json:"src"`
@@ -150,6 +151,14 @@ type pktRow struct {
 	Colour uint8  `json:"c"`
 	Stream int32  `json:"s"`
 	UDP    bool   `json:"udp,omitempty"`
+}
+
+func epoch(ns int64) string {
+	sec, frac := ns/1e9, ns%1e9
+	if frac < 0 {
+		sec, frac = sec-1, frac+1e9
+	}
+	return fmt.Sprintf("%d.%09d", sec, frac)
 }
 
 func secs(ns int64) string { return string(report.AppendRelTime(nil, ns, 6)) }
@@ -215,7 +224,7 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 		}
 		rw := &ix.rows[k]
 		src, dst, proto, info := ix.cols(k)
-		pr := pktRow{N: uint64(k + 1), Time: secs(rw.TS - ix.first), Len: rw.Len, Colour: rw.Color, Stream: rw.Stream, UDP: rw.UDP == 1,
+		pr := pktRow{N: uint64(k + 1), Time: secs(rw.TS - ix.first), Abs: epoch(rw.TS), Len: rw.Len, Colour: rw.Color, Stream: rw.Stream, UDP: rw.UDP == 1,
 			Src: string(src), Dst: string(dst), Proto: string(proto), Info: string(info)}
 		if k > 0 {
 			pr.Delta = secs(rw.TS - ix.rows[k-1].TS)

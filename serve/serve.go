@@ -221,6 +221,7 @@ func (s *Server) routes() {
 	m.HandleFunc("/api/report", s.apiReport)
 	m.HandleFunc("/api/colours", s.apiColours)
 	m.HandleFunc("/colours.css", s.apiColoursCSS)
+	s.uiRoutes(m)
 	s.mux = m
 }
 

@@ -3,7 +3,8 @@
 // deepest line covering it.
 import { $, el, api, b64, state, view } from './util.js';
 import { writeURL } from './url.js';
-import { render } from './list.js';
+import { render, toggleRef, addColumn } from './list.js';
+import { applyFilter, prepareFilter } from './filter.js';
 import { follow } from './follow.js';
 import { showTab } from './tabs.js';
 
@@ -19,14 +20,22 @@ export async function selectFrame(n, fromList) {
   if (status !== 200) { tree.appendChild(el('div', 'error', body.error)); return; }
   view.detail = body;
   body.tree.forEach((nd, i) => {
-    const d = el('div', nd.o < 0 ? 'gen' : '', nd.l);
+    const parent = i + 1 < body.tree.length && body.tree[i + 1].d > nd.d;
+    const d = el('div', (nd.o < 0 ? 'gen' : '') + (parent ? ' par' : ''), nd.l);
     d.style.paddingLeft = (4 + nd.d * 16) + 'px';
     d.dataset.i = String(i);
     d.dataset.len = String(nd.n);
     if (nd.f) d.title = nd.f;
-    d.addEventListener('click', () => selectNode(i, true));
+    d.addEventListener('click', (e) => {
+      // the arrow (the padding's last 14 px) opens and closes a subtree
+      const pad = 4 + nd.d * 16;
+      if (parent && e.offsetX > 0 && e.offsetX < pad + 14) { toggle(i); return; }
+      selectNode(i, true);
+    });
+    d.addEventListener('dblclick', () => { if (parent) toggle(i); });
     tree.appendChild(d);
   });
+  layout();
   body.sources.forEach((src, si) => {
     const bytes = b64(src.data);
     if (body.sources.length > 1) hex.appendChild(el('div', 'src', src.name + ' (' + bytes.length + ' bytes)'));
@@ -58,22 +67,106 @@ export async function selectFrame(n, fromList) {
     }
     hex.appendChild(box);
   });
-  $('followbtn') && $('followbtn').remove();
-  if (body.stream >= 0) {
-    const f = el('div', 'link', 'Follow ' + body.proto.toUpperCase() + ' stream ' + body.stream);
-    f.id = 'followbtn';
-    f.addEventListener('click', () => follow(body.proto, body.stream));
-    tree.insertBefore(f, tree.firstChild);
-  }
+  frameBar(body);
   if (!fromList && state.tab !== 'details' && state.tab !== 'follow' && state.tab !== 'diagnose') showTab('details');
+}
+
+// Subtrees are closed at first; the ones opened stay open for the next
+// frames (keyed by field name or label head), as in Wireshark.
+const opened = new Set();
+const key = (nd) => nd.f || nd.l.split(':')[0];
+
+function toggle(i) {
+  const k = key(view.detail.tree[i]);
+  if (opened.has(k)) opened.delete(k); else opened.add(k);
+  layout();
+}
+
+// layout shows the lines whose ancestors are all open.
+function layout() {
+  const t = view.detail.tree, divs = document.querySelectorAll('#tree div[data-i]');
+  let closedAt = Infinity; // depth of the closed ancestor
+  t.forEach((nd, i) => {
+    if (nd.d <= closedAt) closedAt = Infinity;
+    const shown = closedAt === Infinity;
+    divs[i].hidden = !shown;
+    const open = opened.has(key(nd));
+    divs[i].classList.toggle('open', open);
+    if (shown && !open && divs[i].classList.contains('par')) closedAt = nd.d;
+  });
+}
+
+// reveal opens the ancestors of line i.
+function reveal(i) {
+  const t = view.detail.tree;
+  let d = t[i].d;
+  for (let j = i - 1; j >= 0 && d > 0; j--) if (t[j].d < d) { opened.add(key(t[j])); d = t[j].d; }
+  layout();
+}
+
+function button(id, text, title, fn) {
+  const b = el('button', '', text);
+  b.type = 'button';
+  if (id) b.id = id;
+  if (title) b.title = title;
+  b.addEventListener('click', fn);
+  return b;
+}
+
+// frameBar shows the selected frame's actions: time reference, follow,
+// and (once a line is selected) the field actions.
+function frameBar(body) {
+  const bar = $('detailbar');
+  bar.textContent = '';
+  bar.appendChild(el('span', 'framelabel', 'Frame ' + body.n));
+  const isRef = state.ref.includes(body.n);
+  bar.appendChild(button('refbtn', isRef ? 'Unset time reference' : 'Set time reference',
+    'Times in the list count from this frame (Wireshark: Ctrl+T)', () => { toggleRef(body.n); frameBar(body); }));
+  if (body.stream >= 0) {
+    bar.appendChild(button('followbtn', 'Follow ' + body.proto.toUpperCase() + ' stream ' + body.stream, '',
+      () => follow(body.proto, body.stream)));
+  }
+  const fa = el('span', 'fieldacts');
+  fa.id = 'fieldacts';
+  bar.appendChild(fa);
+}
+
+// occurrence is which occurrence of its field tree line i is.
+function occurrence(i) {
+  const f = view.detail.tree[i].f;
+  let k = 0;
+  for (let j = 0; j < i; j++) if (view.detail.tree[j].f === f) k++;
+  return k;
+}
+
+async function fieldFilter(i) {
+  const nd = view.detail.tree[i];
+  const { status, body } = await api('fieldfilter', { n: view.detail.n, field: nd.f, occ: occurrence(i) });
+  return status === 200 ? body.filter : nd.f;
+}
+
+function fieldActions(i) {
+  const fa = $('fieldacts');
+  if (!fa) return;
+  fa.textContent = '';
+  const nd = view.detail.tree[i];
+  if (!nd.f) return;
+  const n = view.detail.n;
+  fa.appendChild(el('span', 'fieldname', nd.f));
+  fa.appendChild(button('applyfilter', 'Apply as filter', 'Filter the list on this value', async () => applyFilter(await fieldFilter(i), n)));
+  fa.appendChild(button('preparefilter', 'Prepare filter', 'Put the filter in the bar without applying it', async () => prepareFilter(await fieldFilter(i), '')));
+  fa.appendChild(button('andfilter', '…and selected', 'Prepare: (the bar) && this', async () => prepareFilter(await fieldFilter(i), '&&')));
+  fa.appendChild(button('orfilter', '…or selected', 'Prepare: (the bar) || this', async () => prepareFilter(await fieldFilter(i), '||')));
+  fa.appendChild(button('applycol', 'Apply as column', 'Add a packet-list column showing ' + nd.f, () => addColumn(nd.f)));
 }
 
 export function selectNode(i, fromTree) {
   const detail = view.detail;
   if (!detail) return;
+  fieldActions(i);
   document.querySelectorAll('#tree div.sel').forEach((d) => d.classList.remove('sel'));
   const d = document.querySelector('#tree div[data-i="' + i + '"]');
-  if (d) { d.classList.add('sel'); if (!fromTree) d.scrollIntoView({ block: 'nearest' }); }
+  if (d) { d.classList.add('sel'); if (!fromTree) { reveal(i); d.scrollIntoView({ block: 'nearest' }); } }
   document.querySelectorAll('#hex .b.hl').forEach((b) => b.classList.remove('hl'));
   const nd = detail.tree[i];
   if (nd.o < 0 || nd.n <= 0) return;

@@ -10,6 +10,63 @@ function frameLink(n, flt) {
   return a;
 }
 
+// timeline draws a finding's stalls on the capture's time axis, one lane
+// per connection: the stall (waiting) and the culprit attempt under it.
+// Clicking either shows its packets with the finding's filter.
+function timeline(f, cap) {
+  const t0 = cap.first_epoch, t1 = Math.max(cap.last_epoch, t0 + 1e-6);
+  const pct = (t) => (Math.min(Math.max((t - t0) / (t1 - t0), 0), 1) * 100);
+  const box = el('div', 'timeline');
+  const legend = el('div', 'legend');
+  for (const [cls, text] of [['stallbar wait-client', 'client waiting (stall)'], ['stallbar wait-server', 'waiting on the server'], ['attemptbar', 'culprit attempt']]) {
+    const s = el('span');
+    s.appendChild(el('span', 'sw ' + cls));
+    s.appendChild(document.createTextNode(text));
+    legend.appendChild(s);
+  }
+  box.appendChild(legend);
+  const axis = el('div', 'axis');
+  for (let k = 0; k <= 4; k++) {
+    const tick = el('span', 'tick', ((t1 - t0) * k / 4).toFixed(3) + ' s');
+    tick.style.left = (k * 25) + '%';
+    axis.appendChild(tick);
+  }
+  const lanes = new Map();
+  (f.stalls || []).slice(0, 100).forEach((s, si) => {
+    const key = s.client + ' → ' + s.server;
+    if (!lanes.has(key)) {
+      const lane = el('div', 'lane');
+      lane.appendChild(el('span', 'lanelabel', key));
+      const track = el('div', 'track');
+      lane.appendChild(track);
+      lanes.set(key, track);
+      box.appendChild(lane);
+    }
+    const track = lanes.get(key);
+    const bar = el('a', 'bar stallbar wait-' + (s.waiting_on || 'x'));
+    bar.style.left = pct(s.start_epoch) + '%';
+    bar.style.width = Math.max(0.4, pct(s.start_epoch + s.duration_s) - pct(s.start_epoch)) + '%';
+    bar.title = 'stall ' + (si + 1) + ': ' + s.duration_s.toFixed(3) + ' s waiting on ' + s.waiting_on + (s.what ? ' (' + s.what + ')' : '') +
+      ', frames ' + s.start_frame + '–' + s.end_frame;
+    bar.dataset.frame = String(s.start_frame);
+    bar.addEventListener('click', () => applyFilter(f.display_filter || '', s.start_frame));
+    track.appendChild(bar);
+    const a = s.culprit_attempt;
+    if (a && a.start_epoch) {
+      const ab = el('a', 'bar attemptbar');
+      const end = a.frames && a.frames.length ? s.start_epoch + s.duration_s : a.start_epoch;
+      ab.style.left = pct(a.start_epoch) + '%';
+      ab.style.width = Math.max(0.4, pct(end) - pct(a.start_epoch)) + '%';
+      ab.title = a.kind + ' ' + a.server + ' ' + (a.outcome || '') + ', frames ' + (a.frames || []).join(' ');
+      ab.dataset.frame = String((a.frames || [s.start_frame])[0]);
+      ab.addEventListener('click', () => applyFilter(f.display_filter || '', (a.frames || [s.start_frame])[0]));
+      track.appendChild(ab);
+    }
+  });
+  box.appendChild(axis);
+  return box;
+}
+
 export function renderDiagnosis(box, d) {
   box.appendChild(el('div', 'muted', (d.capture ? d.capture.frames + ' frames; ' : '') + d.findings.length + ' finding(s)'));
   if (!d.findings.length) box.appendChild(el('p', '', 'No findings: nothing in this capture explains a slowdown.'));
@@ -26,6 +83,7 @@ export function renderDiagnosis(box, d) {
       p.appendChild(a);
       div.appendChild(p);
     }
+    if (f.stalls && f.stalls.length && d.capture) div.appendChild(timeline(f, d.capture));
     if (f.evidence_frames && f.evidence_frames.length) {
       const p = el('p', 'frames');
       p.appendChild(el('span', '', 'Evidence frames: '));

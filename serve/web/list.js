@@ -1,24 +1,93 @@
 // The packet list: virtualised (a bounded pool of row elements over a
 // spacer as high as the whole list), pages fetched from the server as
-// they scroll into view.
+// they scroll into view and dropped when far away, so the page holds a
+// bounded number of rows whatever the capture size.
 import { $, el, api, state, view, ROW, PAGE } from './util.js';
 import { writeURL } from './url.js';
 import { selectFrame } from './detail.js';
+import { timeText, formats } from './timefmt.js';
+
+export const MAXPAGES = 12; // rows held: MAXPAGES * PAGE
 
 let total = 0, pages = new Map(), pending = new Map(), gen = 0;
-const pool = [];
+let pool = [];
 let list, spacer;
+
+// columns returns the list's columns: [title, width, value(row), user column index].
+function columns() {
+  const tname = (formats.find((f) => f[0] === state.t) || formats[0])[0];
+  const cols = [
+    ['No.', '70px', (d) => d.n],
+    ['Time' + (tname === 'r' ? '' : ' (' + tname + ')'), state.t.length > 2 || state.t === 'ad' || state.t === 'ud' ? '210px' : '110px', (d) => timeText(d, state.t, view.refs)],
+    ['Delta', '85px', (d) => d.d],
+    ['Delta displayed', '120px', (d) => d.dd],
+    ['Source', '150px', (d) => d.src],
+    ['Destination', '150px', (d) => d.dst],
+    ['Protocol', '70px', (d) => d.proto],
+    ['Length', '60px', (d) => d.len],
+  ];
+  state.cols.forEach((name, k) => cols.push([name, '120px', (d) => (d.u ? d.u[k] : '…'), k]));
+  cols.push(['Info', '1fr', (d) => d.info]);
+  return cols;
+}
+
+let cols = [];
+
+// setColumns rebuilds the header and the row pool for the current columns.
+export function setColumns() {
+  cols = columns();
+  const tmpl = cols.map((c) => c[1]).join(' ');
+  const head = $('listhead');
+  head.textContent = '';
+  head.style.gridTemplateColumns = tmpl;
+  cols.forEach((c) => {
+    const h = el('span', c[3] !== undefined ? 'usercol' : '', c[0]);
+    if (c[3] !== undefined) {
+      h.title = c[0];
+      const x = el('button', 'rmcol', '×');
+      x.type = 'button';
+      x.title = 'Remove column ' + c[0];
+      x.dataset.col = c[0];
+      x.addEventListener('click', () => removeColumn(c[0]));
+      h.appendChild(x);
+    }
+    head.appendChild(h);
+  });
+  pool.forEach((r) => r.remove());
+  pool = [];
+  spacer.style.gridTemplateColumns = tmpl;
+}
 
 function ensurePool() {
   const want = Math.ceil(list.clientHeight / ROW) + 4;
+  const tmpl = cols.map((c) => c[1]).join(' ');
   while (pool.length < want) {
     const r = el('div', 'row');
-    for (let i = 0; i < 9; i++) r.appendChild(el('span'));
+    r.style.gridTemplateColumns = tmpl;
+    for (let i = 0; i < cols.length; i++) r.appendChild(el('span'));
     r.hidden = true;
     r.addEventListener('click', () => { if (r.dataset.n) selectFrame(parseInt(r.dataset.n, 10), true); });
     spacer.appendChild(r);
     pool.push(r);
   }
+}
+
+// userValues fetches the user columns of a page's rows.
+async function userValues(rows, g) {
+  if (!state.cols.length || !rows.length) return;
+  const { status, body } = await api('columns', { cols: state.cols.join(','), frames: rows.map((d) => d.n).join(',') });
+  if (g !== gen) return;
+  rows.forEach((d) => { d.u = status === 200 ? (body[d.n] || []) : state.cols.map(() => '?'); });
+  render();
+}
+
+function keepPages(p) {
+  pages.set(p.p, p.rows);
+  if (pages.size <= MAXPAGES) return;
+  const here = Math.floor(list.scrollTop / ROW / PAGE);
+  let far = -1, dist = -1;
+  for (const k of pages.keys()) if (Math.abs(k - here) > dist) { dist = Math.abs(k - here); far = k; }
+  pages.delete(far);
 }
 
 function fetchPage(p) {
@@ -28,7 +97,8 @@ function fetchPage(p) {
     pending.delete(p);
     if (g !== gen) return;
     if (status !== 200) { showListError(body); return; }
-    pages.set(p, body.rows);
+    keepPages({ p, rows: body.rows });
+    userValues(body.rows, g);
     setTotal(body.total, body.done);
     render();
   });
@@ -47,6 +117,13 @@ export function rowAt(i) {
   return pg ? pg[i % PAGE] : undefined;
 }
 
+// heldRows is how many rows the page holds (tests check it is bounded).
+export function heldRows() {
+  let n = 0;
+  for (const rows of pages.values()) n += rows.length;
+  return n;
+}
+
 export function render() {
   ensurePool();
   const first = Math.max(0, Math.floor(list.scrollTop / ROW) - 1);
@@ -58,11 +135,12 @@ export function render() {
     r.hidden = false;
     r.style.top = (i * ROW) + 'px';
     r.dataset.n = String(d.n);
-    r.className = 'row' + (d.c ? ' c' + d.c : '') + (d.n === view.selected ? ' sel' : '');
-    const v = [d.n, d.t, d.d, d.dd, d.src, d.dst, d.proto, d.len, d.info];
-    for (let j = 0; j < 9; j++) r.children[j].textContent = String(v[j]);
+    r.className = 'row' + (d.c ? ' c' + d.c : '') + (d.n === view.selected ? ' sel' : '') +
+      (view.refs.some((x) => x.n === d.n) ? ' ref' : '');
+    for (let j = 0; j < cols.length; j++) r.children[j].textContent = String(cols[j][2](d));
     r.title = String(d.info);
   }
+  $('list').dataset.held = String(heldRows());
 }
 
 export function showListError(body) {
@@ -81,7 +159,7 @@ export async function reload(scrollToFrame) {
   const { status, body } = await api('packets', params);
   if (g !== gen) return;
   if (status !== 200) { setTotal(0, true); showListError(body); render(); return; }
-  if (!scrollToFrame) pages.set(0, body.rows);
+  if (!scrollToFrame) { pages.set(0, body.rows); userValues(body.rows, g); }
   setTotal(body.total, body.done);
   if (scrollToFrame && body.pos >= 0) {
     list.scrollTop = Math.max(0, body.pos * ROW - list.clientHeight / 2);
@@ -111,8 +189,48 @@ export function goToFrame(n) {
   selectFrame(n, false);
 }
 
+export function addColumn(name) {
+  name = name.trim();
+  if (!name || state.cols.includes(name)) return;
+  state.cols.push(name);
+  writeURL(true);
+  setColumns();
+  reload(view.selected);
+}
+
+export function removeColumn(name) {
+  state.cols = state.cols.filter((c) => c !== name);
+  writeURL(true);
+  setColumns();
+  reload(view.selected);
+}
+
+// loadRefs fetches the timestamps of the time reference frames, then redraws.
+export async function loadRefs() {
+  const refs = [];
+  for (const n of state.ref) {
+    const { status, body } = await api('packets', { frame: n, count: 1 });
+    const d = status === 200 && body.rows.find((r) => r.n === n);
+    if (d) refs.push({ n, ts: d.ts });
+  }
+  view.refs = refs;
+  render();
+}
+
+// toggleRef sets or unsets frame n as a time reference.
+export function toggleRef(n) {
+  state.ref = state.ref.includes(n) ? state.ref.filter((x) => x !== n) : [...state.ref, n].sort((a, b) => a - b);
+  writeURL(false);
+  loadRefs();
+}
+
 export function initList() {
   list = $('list'); spacer = $('spacer');
+  const tsel = $('timefmt');
+  formats.forEach(([k, label]) => { const o = el('option', '', label + ' (-t ' + k + ')'); o.value = k; tsel.appendChild(o); });
+  tsel.value = state.t;
+  tsel.addEventListener('change', () => { state.t = tsel.value; writeURL(false); setColumns(); render(); });
+  setColumns();
   list.addEventListener('scroll', () => render());
   window.addEventListener('resize', () => render());
   list.addEventListener('keydown', (e) => {
@@ -135,4 +253,8 @@ export function initList() {
   $('goto').addEventListener('keydown', (e) => {
     if (e.key === 'Enter') { const n = parseInt(e.target.value, 10); if (n > 0) goToFrame(n); }
   });
+  $('addcol').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') { addColumn(e.target.value); e.target.value = ''; }
+  });
+  loadRefs();
 }

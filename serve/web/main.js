@@ -2,7 +2,9 @@
 // element; the Content-Security-Policy allows no inline script).
 import { $, el, api, state, view } from './util.js';
 import { readURL, writeURL } from './url.js';
-import { initList, reload } from './list.js';
+import { initList, reload, setColumns, loadRefs } from './list.js';
+import { initFollow, restoreFollow } from './follow.js';
+import { initIO } from './iograph.js';
 import { initFilter, checkFilter, setFilterText } from './filter.js';
 import { selectFrame } from './detail.js';
 import { initTabs, showTab } from './tabs.js';
@@ -22,7 +24,10 @@ async function loadCaptures() {
 }
 
 function start() {
+  readURL();
   initList();
+  initFollow();
+  initIO();
   initFilter();
   initTabs();
   $('capture').addEventListener('change', (e) => {
@@ -33,17 +38,18 @@ function start() {
     if (state.tab !== 'details' && state.tab !== 'follow') showReport(state.tab);
   });
   window.addEventListener('popstate', () => {
-    readURL(); setFilterText(state.filter); reload(state.frame);
+    readURL(); setFilterText(state.filter); setColumns(); loadRefs(); reload(state.frame);
     if (state.frame) selectFrame(state.frame, false);
     showTab(state.tab);
   });
-  readURL();
   setFilterText(state.filter);
   loadCaptures();
-  showTab(state.tab === 'follow' ? 'details' : state.tab);
+  if (state.tab === 'follow' && state.follow) restoreFollow();
+  else showTab(state.tab === 'follow' ? 'details' : state.tab);
   checkFilter();
   reload(state.frame);
   if (state.frame) selectFrame(state.frame, false);
+  else $('tree').appendChild(el('div', 'hint', 'Select a packet to see its details (the tree of read -V) and its bytes.'));
 }
 
 start();

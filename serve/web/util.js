@@ -13,10 +13,13 @@ export function el(tag, cls, text) {
 }
 
 // state is what the URL holds (url.js reads and writes it).
-export const state = { c: 0, filter: '', frame: 0, tab: 'details' };
+// t is the time format (tshark -t), cols the user columns (field names),
+// ref the time reference frames.
+export const state = { c: 0, filter: '', frame: 0, tab: 'details', t: 'r', cols: [], ref: [] };
 
-// view is the page's other shared state: the selected frame and its details.
-export const view = { selected: 0, detail: null };
+// view is the page's other shared state: the selected frame and its
+// details, the time references' timestamps ({n, ts}).
+export const view = { selected: 0, detail: null, refs: [] };
 
 export async function api(path, params) {
   const q = new URLSearchParams(Object.assign({ c: state.c }, params || {}));

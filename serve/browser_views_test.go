@@ -1,0 +1,333 @@
+package serve_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/wirewatch/wirewatch/internal/cli"
+)
+
+// readFields is `wirewatch read [-Y expr] -T fields -e frame.number -e name`:
+// frame number -> value.
+func readFields(t *testing.T, path, expr, name string) map[int]string {
+	t.Helper()
+	args := []string{"read", "-T", "fields", "-e", "frame.number", "-e", name}
+	if expr != "" {
+		args = append(args, "-Y", expr)
+	}
+	var out, errb bytes.Buffer
+	if rc := cli.Main(context.Background(), append(args, path), nil, &out, &errb); rc != 0 {
+		t.Fatalf("read %v: exit %d: %s", args, rc, errb.String())
+	}
+	m := map[int]string{}
+	for _, l := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
+		n, v, _ := strings.Cut(l, "\t")
+		k, _ := strconv.Atoi(n)
+		m[k] = v
+	}
+	return m
+}
+
+// visibleCells returns the text of column col of the visible list rows, by frame number.
+func visibleCells(t *testing.T, ctx context.Context, col int) map[int]string {
+	t.Helper()
+	var got map[string]string
+	got = evalJS[map[string]string](t, ctx, fmt.Sprintf(`Object.fromEntries([...document.querySelectorAll('#list .row')]
+		.filter(r => !r.hidden && r.dataset.n).map(r => [r.dataset.n, r.children[%d].textContent]))`, col))
+	out := map[int]string{}
+	for k, v := range got {
+		n, _ := strconv.Atoi(k)
+		out[n] = v
+	}
+	return out
+}
+
+func click(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { `+js+`.click(); return null; })()`)); err != nil {
+		t.Fatalf("click %s: %v", js, err)
+	}
+}
+
+// synthCapture writes a pcap of n UDP datagrams, 1 ms apart.
+func synthCapture(t *testing.T, n int) string {
+	var b bytes.Buffer
+	le := binary.LittleEndian
+	hdr := make([]byte, 24)
+	le.PutUint32(hdr[0:], 0xa1b2c3d4)
+	le.PutUint16(hdr[4:], 2)
+	le.PutUint16(hdr[6:], 4)
+	le.PutUint32(hdr[16:], 65535)
+	le.PutUint32(hdr[20:], 1)
+	b.Write(hdr)
+	for i := 0; i < n; i++ {
+		pkt := make([]byte, 14+20+8+4)
+		copy(pkt[0:], []byte{2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0})
+		ip := pkt[14:]
+		ip[0], ip[8], ip[9] = 0x45, 64, 17
+		binary.BigEndian.PutUint16(ip[2:], 32)
+		copy(ip[12:], []byte{10, 0, 0, 1, 10, 0, 0, 2})
+		var sum uint32
+		for k := 0; k < 20; k += 2 {
+			sum += uint32(binary.BigEndian.Uint16(ip[k:]))
+		}
+		for sum > 0xffff {
+			sum = sum&0xffff + sum>>16
+		}
+		binary.BigEndian.PutUint16(ip[10:], ^uint16(sum))
+		udp := ip[20:]
+		binary.BigEndian.PutUint16(udp[0:], 40000)
+		binary.BigEndian.PutUint16(udp[2:], 9999)
+		binary.BigEndian.PutUint16(udp[4:], 12)
+		binary.BigEndian.PutUint32(udp[8:], uint32(i))
+		rec := make([]byte, 16)
+		ts := 1700000000_000000 + int64(i)*1000
+		le.PutUint32(rec[0:], uint32(ts/1e6))
+		le.PutUint32(rec[4:], uint32(ts%1e6))
+		le.PutUint32(rec[8:], uint32(len(pkt)))
+		le.PutUint32(rec[12:], uint32(len(pkt)))
+		b.Write(rec)
+		b.Write(pkt)
+	}
+	p := filepath.Join(t.TempDir(), "synth.pcap")
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestBrowserViews exercises the workbench's views in headless Chromium:
+// time formats and time references, user columns, filter completion and
+// history, apply/prepare as filter, follow as hex and raw, the zoomable IO
+// graph, the diagnose timeline, and a bounded list over a bigger capture.
+func TestBrowserViews(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	const failOpen = "../examples/fail-open.pcapng"
+	big := synthCapture(t, 60000)
+	ts := startServer(t, failOpen, big)
+	tab, console := browser(t)
+	shots := artifacts(t)
+	ctx := tab()
+	nav := func(q string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"+q)); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `document.querySelector('#list .row[data-n]:not([hidden])')`)
+	}
+
+	t.Run("columns-time", func(t *testing.T) {
+		// A user column from the URL shows read -T fields' values; the UTC
+		// date format; a time reference set on a frame.
+		nav("?cols=ip.ttl&t=ud")
+		waitJS(t, ctx, `[...document.querySelectorAll('#list .row')].some(r => !r.hidden && r.children[8] && r.children[8].textContent !== '…')`)
+		head := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#listhead > span')].map(s => s.firstChild.textContent)`)
+		if len(head) != 10 || head[8] != "ip.ttl" || head[9] != "Info" {
+			t.Fatalf("header %q", head)
+		}
+		want := readFields(t, failOpen, "", "ip.ttl")
+		got := visibleCells(t, ctx, 8)
+		bad := 0
+		for n, v := range got {
+			if want[n] != v {
+				bad++
+				t.Errorf("frame %d ip.ttl %q, read says %q", n, v, want[n])
+			}
+		}
+		t.Logf("user column ip.ttl: %d/%d visible cells as read -T fields", len(got)-bad, len(got))
+		utc := readFields(t, failOpen, "", "frame.time_epoch")
+		for n, v := range visibleCells(t, ctx, 1) {
+			sec, frac, _ := strings.Cut(utc[n], ".")
+			s, _ := strconv.ParseInt(sec, 10, 64)
+			if w := time.Unix(s, 0).UTC().Format("2006-01-02 15:04:05") + "." + frac[:6]; v != w {
+				t.Errorf("frame %d -t ud %q, want %q", n, v, w)
+				break
+			}
+		}
+		// time reference on frame 5: its row says *REF*, later rows count from it
+		clickFrame(t, ctx, 5, -1)
+		waitJS(t, ctx, `document.getElementById('refbtn')`)
+		click(t, ctx, `document.getElementById('timefmt')`)
+		evalJS[any](t, ctx, `(() => { const s = document.getElementById('timefmt'); s.value = 'r'; s.dispatchEvent(new Event('change')); return null; })()`)
+		click(t, ctx, `document.getElementById('refbtn')`)
+		waitJS(t, ctx, `document.querySelector('#list .row[data-n="5"]').children[1].textContent === '*REF*'`)
+		rel := readFields(t, failOpen, "", "frame.time_relative")
+		cells := visibleCells(t, ctx, 1)
+		f5, _ := strconv.ParseFloat(rel[5], 64)
+		for _, n := range []int{6, 20} {
+			f, _ := strconv.ParseFloat(rel[n], 64)
+			got, _ := strconv.ParseFloat(cells[n], 64)
+			if d := got - (f - f5); d > 2e-6 || d < -2e-6 {
+				t.Errorf("frame %d with reference 5: %s, want %.6f", n, cells[n], f-f5)
+			}
+		}
+		if u := evalJS[string](t, ctx, `location.search`); !strings.Contains(u, "ref=5") || !strings.Contains(u, "cols=ip.ttl") {
+			t.Errorf("URL %s lacks ref=5 or cols", u)
+		}
+		screenshot(t, ctx, shots, "columns-time")
+		// reload keeps it all
+		if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `(r => r && r.children[1].textContent === '*REF*' && r.children[8].textContent !== '…')(document.querySelector('#list .row[data-n="5"]'))`)
+		// removing the column
+		click(t, ctx, `document.querySelector('.rmcol[data-col="ip.ttl"]')`)
+		waitJS(t, ctx, `document.querySelectorAll('#listhead > span').length === 9 && !location.search.includes('cols=')`)
+	})
+
+	t.Run("completion-history-apply", func(t *testing.T) {
+		nav("")
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#filter"), "tcp.analysis.retr")); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `[...document.querySelectorAll('#suggest .sugg .name')].some(s => s.textContent === 'tcp.analysis.retransmission')`)
+		screenshot(t, ctx, shots, "completion")
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#filter"), kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+		if v := evalJS[string](t, ctx, `document.getElementById('filter').value`); !strings.HasPrefix(v, "tcp.analysis.retr") || v == "tcp.analysis.retr" {
+			t.Errorf("Tab completed to %q", v)
+		}
+		// apply as filter from the details tree: the Source Address line of a DNS query
+		dns := readFrames(t, failOpen, "dns")[0]
+		nav(fmt.Sprintf("?frame=%d", dns))
+		waitJS(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].some(d => d.title === 'ip.src')`)
+		click(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].find(d => d.title === 'ip.src')`)
+		click(t, ctx, `document.getElementById('applyfilter')`)
+		waitJS(t, ctx, `new URLSearchParams(location.search).get('filter')`)
+		flt := evalJS[string](t, ctx, `new URLSearchParams(location.search).get('filter')`)
+		if !strings.HasPrefix(flt, "ip.src == ") {
+			t.Fatalf("apply as filter on ip.src gave %q", flt)
+		}
+		got, want := listedFrames(t, ctx), readFrames(t, failOpen, flt)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s lists %v, read -Y %v", flt, got, want)
+		}
+		// prepare "…and selected" on the protocol line: the bar holds (ip.src == X) && dns, not applied
+		click(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].find(d => d.title === 'dns')`)
+		click(t, ctx, `document.getElementById('andfilter')`)
+		waitJS(t, ctx, `document.getElementById('filter').value.endsWith('&& dns')`)
+		if v := evalJS[string](t, ctx, `document.getElementById('filter').value`); v != "("+flt+") && dns" {
+			t.Errorf("prepared %q", v)
+		}
+		screenshot(t, ctx, shots, "apply-filter")
+		// history: both applied filters, newest first
+		evalJS[any](t, ctx, `(() => { const f = document.getElementById('filter'); f.value = ''; f.focus(); return null; })()`)
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `document.getElementById('suggest').dataset.kind === 'history' && !document.getElementById('suggest').hidden`)
+		hist := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#suggest .sugg .name')].map(s => s.textContent)`)
+		if len(hist) == 0 || hist[0] != flt {
+			t.Errorf("history %q, want %q first", hist, flt)
+		}
+	})
+
+	t.Run("follow-modes", func(t *testing.T) {
+		req := readFrames(t, failOpen, "http.request")[0]
+		nav(fmt.Sprintf("?frame=%d", req))
+		waitJS(t, ctx, `document.getElementById('followbtn')`)
+		click(t, ctx, `document.getElementById('followbtn')`)
+		waitJS(t, ctx, `document.querySelectorAll('#followtext span').length > 0`)
+		ascii := evalJS[string](t, ctx, `document.getElementById('followtext').textContent`)
+		for _, mode := range []string{"hex", "raw"} {
+			evalJS[any](t, ctx, `(() => { const s = document.getElementById('followmode'); s.value = '`+mode+`'; s.dispatchEvent(new Event('change')); return null; })()`)
+			text := evalJS[string](t, ctx, `document.getElementById('followtext').textContent`)
+			switch mode {
+			case "hex":
+				if !strings.HasPrefix(text, "00000000  47 45 54 20 ") || !strings.Contains(text, "GET ") {
+					t.Errorf("hex dump starts %.120q", text)
+				}
+			case "raw":
+				if !strings.HasPrefix(text, "47455420") || strings.ContainsAny(strings.ReplaceAll(text, "\n", ""), "GT ") {
+					t.Errorf("raw starts %.120q", text)
+				}
+			}
+			screenshot(t, ctx, shots, "follow-"+mode)
+		}
+		if !strings.HasPrefix(ascii, "GET /") {
+			t.Errorf("ascii starts %.60q", ascii)
+		}
+		// a chunk selects its packet
+		n := evalJS[int](t, ctx, `parseInt(document.querySelectorAll('#followtext span')[1].dataset.frame, 10)`)
+		click(t, ctx, `document.querySelectorAll('#followtext span')[1]`)
+		waitJS(t, ctx, fmt.Sprintf(`document.querySelector('#list .row.sel[data-n="%d"]') && new URLSearchParams(location.search).get('frame') === '%d'`, n, n))
+		if u := evalJS[string](t, ctx, `location.search`); !strings.Contains(u, "follow=tcp") || !strings.Contains(u, "fmode=raw") {
+			t.Errorf("URL %s", u)
+		}
+	})
+
+	t.Run("iograph", func(t *testing.T) {
+		nav("?tab=io")
+		waitJS(t, ctx, `document.getElementById('iograph').dataset.buckets > 0`)
+		iv := evalJS[string](t, ctx, `document.getElementById('iostatus').dataset.interval`)
+		screenshot(t, ctx, shots, "iograph")
+		// the wheel over the middle zooms in: a finer interval
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const c = document.getElementById('iocanvas'); const r = c.getBoundingClientRect();
+			c.dispatchEvent(new WheelEvent('wheel', {deltaY: -100, clientX: r.left + r.width/2, clientY: r.top + r.height/2, bubbles: true, cancelable: true})); return null; })()`)); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `document.getElementById('iostatus').dataset.interval !== '`+iv+`'`)
+		iv2 := evalJS[string](t, ctx, `document.getElementById('iostatus').dataset.interval`)
+		a, _ := strconv.ParseFloat(iv, 64)
+		b, _ := strconv.ParseFloat(iv2, 64)
+		if !(b < a) {
+			t.Errorf("zooming in changed the interval %s -> %s", iv, iv2)
+		}
+		t.Logf("io graph: interval %s s, zoomed %s s", iv, iv2)
+		screenshot(t, ctx, shots, "iograph-zoomed")
+	})
+
+	t.Run("diagnose-timeline", func(t *testing.T) {
+		nav("?tab=diagnose")
+		waitJS(t, ctx, `document.querySelector('.track .stallbar')`)
+		n := evalJS[int](t, ctx, `parseInt(document.querySelector('.track .attemptbar').dataset.frame, 10)`)
+		click(t, ctx, `document.querySelector('.track .attemptbar')`)
+		waitJS(t, ctx, fmt.Sprintf(`document.querySelector('#list .row.sel[data-n="%d"]')`, n))
+		flt := evalJS[string](t, ctx, `new URLSearchParams(location.search).get('filter')`)
+		if got, want := listedFrames(t, ctx), readFrames(t, failOpen, flt); !slices.Equal(got, want) || !slices.Contains(got, n) {
+			t.Errorf("attempt frame %d: %s lists %v, read -Y %v", n, flt, got, want)
+		}
+		click(t, ctx, `document.querySelector('#tabs button[data-tab="diagnose"]')`)
+		waitJS(t, ctx, `document.querySelector('.track .stallbar')`)
+		screenshot(t, ctx, shots, "diagnose-timeline")
+	})
+
+	t.Run("bounded-list", func(t *testing.T) {
+		nav("?c=1")
+		waitJS(t, ctx, `document.getElementById('status').dataset.total === '60000'`)
+		for _, pos := range []int{0, 10000, 59990, 30000, 45000, 5000, 20000, 50000, 40000, 25000, 15000, 35000, 55000, 1000} {
+			evalJS[any](t, ctx, fmt.Sprintf(`(() => { document.getElementById('list').scrollTop = %d; return null; })()`, pos*18))
+			waitJS(t, ctx, fmt.Sprintf(`document.querySelector('#list .row[data-n="%d"]:not([hidden])')`, pos+3))
+		}
+		held := evalJS[int](t, ctx, `parseInt(document.getElementById('list').dataset.held, 10)`)
+		rows := evalJS[int](t, ctx, `document.querySelectorAll('#list .row').length`)
+		if held > 12*200 || rows > 200 {
+			t.Errorf("after scrolling over 60000 frames the page holds %d rows in %d row elements", held, rows)
+		}
+		t.Logf("60000 frames: the page holds %d rows, %d row elements", held, rows)
+		// go to frame
+		evalJS[any](t, ctx, `(() => { const g = document.getElementById('goto'); g.value = '43210'; g.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'})); return null; })()`)
+		waitJS(t, ctx, `document.querySelector('#list .row.sel[data-n="43210"]:not([hidden])')`)
+	})
+
+	for _, l := range console.all() {
+		if strings.HasPrefix(l, "exception") || strings.HasPrefix(l, "error") {
+			t.Errorf("console %s", l)
+		}
+	}
+}
