@@ -38,7 +38,7 @@ func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 		return d.decodeTLS(f, b)
 	case ProtoNBSS:
 		f.drop(ProtoSMB2)
-		return d.decodeNBSS(f, b)
+		return d.decodeNBSS(f, b, true)
 	case ProtoRPC:
 		return d.decodeRPCTCP(f, b)
 	}

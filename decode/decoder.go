@@ -51,6 +51,8 @@ type Decoder struct {
 	quic quicTable
 	// smb2 matches SMB2 requests and responses (smb2.go).
 	smb2 smb2Table
+	// smb2f names the files of SMB2 file IDs (smb2file.go).
+	smb2f smb2FileTable
 	// smtp keeps which SMTP connections are sending message data (smtp.go).
 	smtp smtpTable
 	// ws keeps the connections upgraded to WebSocket (websocket.go).

@@ -107,7 +107,7 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 	case 22:
 		return d.decodeSSH(f, p, port)
 	case 445, 139:
-		return d.decodeNBSS(f, p)
+		return d.decodeNBSS(f, p, false)
 	case 25, 587:
 		return d.decodeSMTP(f, p, port)
 	case RPCPort:

@@ -28,6 +28,14 @@ type SMB2Msg struct {
 	Time       int64  // response: ns since the request; -1 unknown
 	ResponseTo uint64 // response: the request's frame
 	Name       []byte // Create response: the request's file name (UTF-16LE; the Decoder's memory, valid until the next Decode)
+	// File is the name of the file the message's file ID names (the
+	// Decoder's memory), when FileKnown (smb2file.go).
+	File      []byte
+	FileKnown bool
+	// FindLevel and Pattern: a Find response's request's info level and
+	// search pattern (UTF-16LE, the Decoder's memory).
+	FindLevel uint8
+	Pattern   []byte
 }
 
 // NBSSMessageLen returns the length of the NBSS message (with its 4-byte
@@ -42,8 +50,10 @@ func NBSSMessageLen(b []byte) int {
 func nbssPort(p uint16) bool { return p == 445 || p == 139 }
 
 // decodeNBSS decodes b, which starts an NBSS message, when the whole
-// message is in b (the flow package rebuilds cut ones).
-func (d *Decoder) decodeNBSS(f *Frame, b []byte) bool {
+// message is in b (the flow package rebuilds cut ones). track matches
+// requests with responses and names files now (for messages rebuilt by
+// the flow package); for the others TrackSMB2 does it.
+func (d *Decoder) decodeNBSS(f *Frame, b []byte, track bool) bool {
 	n := NBSSMessageLen(b)
 	if n == 0 || n > len(b) || b[0] != 0 {
 		return false
@@ -67,7 +77,9 @@ func (d *Decoder) decodeNBSS(f *Frame, b []byte) bool {
 			end = next
 		}
 		m := SMB2Msg{B: h[:end], Cmd: le16(h[12:]), Flags: le32(h[16:]), Status: le32(h[8:]), MsgID: le64(h[24:]), Time: -1}
-		d.smb2Match(f, &m)
+		if track {
+			d.smb2Match(f, &m)
+		}
 		s.Msgs = append(s.Msgs, m)
 		if next <= 0 || next >= len(h) {
 			break
@@ -77,6 +89,21 @@ func (d *Decoder) decodeNBSS(f *Frame, b []byte) bool {
 	f.Present.Add(ProtoSMB2)
 	f.addAppLayer(ProtoSMB2, msg)
 	return true
+}
+
+// TrackSMB2 matches the SMB2 requests and responses Decode found in f
+// with earlier ones (smb2.time, smb2.response_to) and names the files
+// their file IDs stand for. The flow package calls it with every frame in
+// capture order, on the goroutine that rebuilds messages cut over
+// segments: decoding itself may run ahead on another goroutine with its
+// own Decoder (pipeline.Config.Parallel), which must not hold this state.
+func (d *Decoder) TrackSMB2(f *Frame) {
+	if !f.Has(ProtoSMB2) {
+		return
+	}
+	for i := range f.SMB2.Msgs {
+		d.smb2Match(f, &f.SMB2.Msgs[i])
+	}
 }
 
 func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
@@ -90,8 +117,9 @@ type smb2Req struct {
 	msgID uint64
 	ts    int64
 	frame uint64
-	name  [64]byte // a Create request's file name (UTF-16LE, cut)
+	name  [128]byte // a Create request's file name or a Find request's pattern (UTF-16LE, cut)
 	nameN int
+	level uint8 // a Find request's info level
 }
 
 // smb2Table remembers the last requests seen (a ring), for matching.
@@ -110,11 +138,18 @@ func (d *Decoder) smb2Match(f *Frame, m *SMB2Msg) {
 	}
 	a, b := tcpEndHash(f, true), tcpEndHash(f, false)
 	conn := min(a, b) ^ max(a, b)*31
+	defer d.smb2Files(le64(m.B[40:]), m)
 	if m.Flags&1 == 0 {
 		r := &t.reqs[t.next]
 		*r = smb2Req{conn: conn, msgID: m.MsgID, ts: f.TS, frame: f.Number}
-		if m.Cmd == 5 {
+		switch m.Cmd {
+		case 5:
 			r.nameN = copy(r.name[:], smb2CreateName(m.B))
+		case 14:
+			if len(m.B) >= 64+4 {
+				r.level = m.B[64+2]
+				r.nameN = copy(r.name[:], smb2FindPattern(m.B))
+			}
 		}
 		t.next = (t.next + 1) % len(t.reqs)
 		return
@@ -123,8 +158,11 @@ func (d *Decoder) smb2Match(f *Frame, m *SMB2Msg) {
 		r := &t.reqs[i]
 		if r.frame != 0 && r.conn == conn && r.msgID == m.MsgID && r.frame < f.Number {
 			m.Time, m.ResponseTo = f.TS-r.ts, r.frame
-			if m.Cmd == 5 {
+			switch m.Cmd {
+			case 5:
 				m.Name = r.name[:r.nameN]
+			case 14:
+				m.FindLevel, m.Pattern = r.level, r.name[:r.nameN]
 			}
 			return
 		}
@@ -218,6 +256,7 @@ func appendSMB2Info(dst []byte, s *SMB2) []byte {
 					dst = append(dst, ')')
 				}
 			}
+			dst = appendSMB2Body(dst, m)
 		} else {
 			dst = append(dst, " Request"...)
 			switch m.Cmd {
@@ -232,6 +271,8 @@ func appendSMB2Info(dst []byte, s *SMB2) []byte {
 						dst = appendUTF16LE(dst, m.B[off:off+n])
 					}
 				}
+			default:
+				dst = appendSMB2Body(dst, m)
 			}
 		}
 		if m.Cmd == 1 {

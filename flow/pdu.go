@@ -23,7 +23,11 @@ func (p *pduDir) reset() {
 // desegment feeds one segment to its direction's AppStream.
 func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint32, flags uint16) {
 	d := t.cfg.Decoder
-	if d == nil || t.cfg.NoDesegment {
+	if d == nil {
+		return
+	}
+	d.TrackSMB2(f) // state of this goroutine's Decoder, in capture order
+	if t.cfg.NoDesegment {
 		return
 	}
 	if c.t.pdu == nil {
