@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/wirewatch/wirewatch/internal/cli"
+	"github.com/wirewatch/wirewatch/internal/hostile"
 )
 
 // readFields is `wirewatch read [-Y expr] -T fields -e frame.number -e name`:
@@ -118,7 +119,11 @@ func TestBrowserViews(t *testing.T) {
 	}
 	const failOpen = "../examples/fail-open.pcapng"
 	big := synthCapture(t, 60000)
-	ts := startServer(t, failOpen, big)
+	markup := filepath.Join(t.TempDir(), "markup.pcapng")
+	if err := os.WriteFile(markup, hostile.MarkupCapture(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, failOpen, big, markup)
 	tab, console := browser(t)
 	shots := artifacts(t)
 	ctx := tab()
@@ -325,7 +330,43 @@ func TestBrowserViews(t *testing.T) {
 		waitJS(t, ctx, `document.querySelector('#list .row.sel[data-n="43210"]:not([hidden])')`)
 	})
 
+	t.Run("hostile-views", func(t *testing.T) {
+		// The markup capture's text fields as user columns, its HTTP stream
+		// followed in each mode, its field values applied as filters: all text.
+		nav("?c=2&cols=http.request.uri,http.user_agent,dns.qry.name,tls.handshake.extensions_server_name,frame.comment")
+		waitJS(t, ctx, `[...document.querySelectorAll('#list .row')].some(r => !r.hidden && r.children[8].textContent.includes('<'))`)
+		http := readFrames(t, markup, "http.request")[0]
+		clickFrame(t, ctx, http, http-1)
+		waitJS(t, ctx, `document.getElementById('followbtn')`)
+		click(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].find(d => d.title === 'http.request.uri')`)
+		click(t, ctx, `document.getElementById('applyfilter')`)
+		waitJS(t, ctx, `(new URLSearchParams(location.search).get('filter') || '').startsWith('http.request.uri == ')`)
+		flt := evalJS[string](t, ctx, `new URLSearchParams(location.search).get('filter')`)
+		got := listedFrames(t, ctx)
+		want := readFrames(t, markup, flt)
+		if !slices.Equal(got, want) || len(want) == 0 {
+			t.Errorf("%s lists %v, read -Y %v", flt, got, want)
+		}
+		click(t, ctx, `document.getElementById('followbtn')`)
+		waitJS(t, ctx, `document.querySelectorAll('#followtext span').length > 0`)
+		for _, mode := range []string{"hex", "raw", "ascii"} {
+			evalJS[any](t, ctx, `(() => { const s = document.getElementById('followmode'); s.value = '`+mode+`'; s.dispatchEvent(new Event('change')); return null; })()`)
+		}
+		if !strings.Contains(evalJS[string](t, ctx, `document.getElementById('followtext').textContent`), "<script>") {
+			t.Errorf("the followed markup is not shown as text")
+		}
+		screenshot(t, ctx, shots, "hostile-views")
+		pwned := evalJS[string](t, ctx, `String(window.__pwned)`)
+		elems := evalJS[int](t, ctx, `document.querySelectorAll('img,svg,iframe,object,embed').length + document.querySelectorAll('script').length - 1`)
+		if pwned != "undefined" || elems != 0 {
+			t.Errorf("window.__pwned=%s, %d foreign elements in the DOM", pwned, elems)
+		}
+	})
+
 	for _, l := range console.all() {
+		if strings.Contains(l, "pwned") || strings.Contains(l, "Content Security Policy") {
+			t.Errorf("console %s", l)
+		}
 		if strings.HasPrefix(l, "exception") || strings.HasPrefix(l, "error") {
 			t.Errorf("console %s", l)
 		}
