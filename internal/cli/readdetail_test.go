@@ -39,6 +39,27 @@ func detailFrameLimit() int {
 	return 200
 }
 
+// detailFiles keeps the captures whose name matches WIREWATCH_DETAIL_FILES
+// (a regexp; unset: all of them). WIREWATCH_DETAIL_ORDER=1 prints each
+// frame whose protocol order differs.
+func detailFiles(t *testing.T, names []string) []string {
+	v := os.Getenv("WIREWATCH_DETAIL_FILES")
+	if v == "" {
+		return names
+	}
+	re, err := regexp.Compile(v)
+	if err != nil {
+		t.Fatalf("WIREWATCH_DETAIL_FILES: %v", err)
+	}
+	var out []string
+	for _, n := range names {
+		if re.MatchString(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // tsharkCached runs tshark with args on capture path (TZ=UTC) and caches
 // its output, gzipped, under $WIREWATCH_TSHARK_CACHE or the user cache
 // directory, keyed by the capture's name, size and time and the arguments.
@@ -333,8 +354,9 @@ func TestReadVerboseMatchesTshark(t *testing.T) {
 	limit := detailFrameLimit()
 	tl := detailTally{fieldTotal: map[decode.Proto]int{}, fieldEq: map[decode.Proto]int{}, fieldMiss: map[string]int{},
 		fieldMissEx: map[string]string{}, lineMiss: map[string]int{}, orderMiss: map[string]int{}, orderEx: map[string]string{}, protoMiss: map[string]int{}}
+	names := detailFiles(t, corpus.OracleOK(t, dir))
 	var jobs []tsharkJob
-	for _, name := range corpus.OracleOK(t, dir) {
+	for _, name := range names {
 		args := []string{"-n"}
 		if limit > 0 {
 			args = append(args, "-c", strconv.Itoa(limit))
@@ -343,7 +365,7 @@ func TestReadVerboseMatchesTshark(t *testing.T) {
 		jobs = append(jobs, tsharkJob{path, append(args[:len(args):len(args)], "-V", "-x")}, tsharkJob{path, append(args[:len(args):len(args)], "-T", "pdml")})
 	}
 	tsharkPrefetch(t, tshark, jobs)
-	for _, name := range corpus.OracleOK(t, dir) {
+	for _, name := range names {
 		path := filepath.Join(dir, "real", name)
 		args := []string{"-n"}
 		if limit > 0 {
@@ -475,6 +497,9 @@ func compareDetail(tl *detailTally, reg *field.Registry, tr *detail.Tree, pkt []
 		}
 	} else {
 		tl.orderMiss[tp+"  ≠  "+gp]++
+		if os.Getenv("WIREWATCH_DETAIL_ORDER") != "" {
+			fmt.Printf("order %s: %s  ≠  %s\n", tl.where, tp, gp)
+		}
 		if _, ok := tl.orderEx[tp+"  ≠  "+gp]; !ok {
 			tl.orderEx[tp+"  ≠  "+gp] = tl.where
 		}
