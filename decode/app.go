@@ -746,19 +746,25 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 			return false
 		}
 		if s.proto == ProtoTLS {
-			// Take every complete record; a record cut off stays pending.
-			n = 0
-			for TLSRecordStart(buf[n:]) {
-				l := tlsRecordHeader + (int(buf[n+3])<<8 | int(buf[n+4]))
-				if n+l > len(buf) {
-					break
-				}
-				n += l
-			}
-			if n == 0 {
+			// As Wireshark, the reassembled PDU is the one record TLS asked
+			// for; the records after it in this segment are a second TLS
+			// layer (a record cut off there stays pending).
+			if !TLSRecordStart(buf) {
 				s.clear()
 				return false
 			}
+			rest := p[len(p)-(len(buf)-n):]
+			d.DecodeStream(f, ProtoTLS, buf[:n])
+			s.cur ^= 1
+			if cap(s.bufs[s.cur]) > appStreamKeep {
+				s.bufs[s.cur] = nil
+			}
+			s.clear()
+			if len(rest) > 0 {
+				f.tlsRest(rest)
+				s.start(d, f, rest, false)
+			}
+			return false
 		}
 		s.complete(d, f, s.proto, buf[:n], buf[n:])
 		return false
@@ -894,17 +900,30 @@ func (s *AppStream) completeCounted(d *Decoder, f *Frame, p []byte, end int) {
 	t.Records = 1
 	t.Msgs = append(t.Msgs, TLSMsg{RecordStart: true, Version: v, Length: uint16(n), Content: h[0],
 		Encrypted: h[0] == TLSAlert || h[0] == TLSHandshake})
-	rest := p[end:]
+	f.Present.Add(ProtoTLS)
+	if end > 0 {
+		f.addAppLayer(ProtoTLS, p[:end])
+	}
+	t.CountedTail = end
+	s.clear()
+	if rest := p[end:]; len(rest) > 0 {
+		f.tlsRest(rest)
+		s.start(d, f, rest, false)
+	}
+}
+
+// tlsRest shows rest, the bytes of a segment after the TLS record that TCP
+// reassembly completed, as Wireshark does: a second TLS layer with the
+// complete records in rest (empty when rest only starts a record, which
+// stays pending).
+func (f *Frame) tlsRest(rest []byte) {
 	m := 0
 	if TLSRecordStart(rest) {
-		m = parseTLSRecords(t, rest)
+		m = parseTLSRecords(&f.TLS, rest)
 	}
 	f.Present.Add(ProtoTLS)
-	f.addAppLayer(ProtoTLS, p[:end+m])
-	s.clear()
-	if end+m < len(p) {
-		s.start(d, f, p[end+m:], false)
-	}
+	off, reasm := f.locate(rest)
+	f.Layers = append(f.Layers, Layer{Proto: ProtoTLS, Off: off, Len: m, Reasm: reasm})
 }
 
 // complete decodes msg into f and starts the next message with rest.

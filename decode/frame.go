@@ -488,6 +488,11 @@ type TLS struct {
 	HasAlert         bool
 	Records          int      // records in this segment
 	Msgs             []TLSMsg // record/handshake summary for the Info column, reused
+	// CountedTail is the length of the first TLS layer when it only ends a
+	// record whose start came in earlier segments and was not kept
+	// (application data is counted, not buffered): its bytes are not a
+	// record header.
+	CountedTail int
 }
 
 // Analysis is what the flow package adds to a frame (Wireshark's tcp.stream,

@@ -136,7 +136,24 @@ func Build(t *Tree, f *decode.Frame, o Options) {
 		}
 		b.Add(l.Proto.String(), 0, n, protoTitle(l.Proto))
 	}
+	if f.TLSPDUStart && f.PDUSegment && !f.Has(decode.ProtoTLS) {
+		// Wireshark's TLS dissector took the segment and asked TCP for the
+		// rest of its first record: an empty TLS tree.
+		b.depth, b.proto, b.base = 0, decode.ProtoTLS, 0
+		b.Add("tls", -1, 0, protoTitle(decode.ProtoTLS))
+	}
 	b.depth = 0
+}
+
+// firstOf reports whether the layer being built is the frame's first layer
+// of protocol p.
+func (b *Builder) firstOf(p decode.Proto) bool {
+	for i, l := range b.Frame.Layers {
+		if l.Proto == p {
+			return i == b.layer
+		}
+	}
+	return false
 }
 
 // protoTitle is the protocol line of a protocol without a builder.

@@ -57,6 +57,10 @@ func buildTLS(b *Builder, l decode.Layer, d []byte) {
 	n := min(l.Len, len(d))
 	d = d[:n]
 	b.Open("tls", 0, n, "Transport Layer Security")
+	if f.TLS.CountedTail > 0 && l.Len == f.TLS.CountedTail && b.firstOf(decode.ProtoTLS) {
+		// the end of a record whose start (its header) is in earlier segments
+		d = d[:0]
+	}
 	sess := f.TLS.SessionVersion
 	for p := 0; p+5 <= len(d); {
 		ct, ver, rl := d[p], be16(d[p+1:]), int(be16(d[p+3:]))
