@@ -55,6 +55,8 @@ type Decoder struct {
 	smb2f smb2FileTable
 	// smtp keeps which SMTP connections are sending message data (smtp.go).
 	smtp smtpTable
+	// x11 keeps each X11 connection's byte order and sequence numbers (x11.go).
+	x11 x11Table
 	// ws keeps the connections upgraded to WebSocket (websocket.go).
 	ws wsTable
 }

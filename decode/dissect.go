@@ -10,7 +10,7 @@ package decode
 // otherProtos are the protocols of this file's dissectors.
 var otherProtos = Protos(ProtoDHCP, ProtoDHCPv6, ProtoNTP, ProtoNBNS, ProtoSSH,
 	ProtoQUIC, ProtoIGMP, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket,
-	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap)
+	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11)
 
 // udpOther tries the dissector registered for UDP port port on payload p.
 func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
@@ -103,6 +103,9 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 	if d.opts.SkipApp&AppOther != 0 {
 		return false
 	}
+	if x11Port(port) {
+		return d.decodeX11(f, p, port)
+	}
 	switch port {
 	case 22:
 		return d.decodeSSH(f, p, port)
@@ -164,6 +167,11 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendWSInfo(dst, b)
 	case ProtoRPC, ProtoPortmap:
 		dst = appendRPCInfo(dst, f)
+	case ProtoX11:
+		if len(f.X11.Info) == 0 {
+			return dst, false // nothing set the column: TCP's
+		}
+		dst = append(dst, f.X11.Info...)
 	default:
 		return dst, false
 	}
@@ -209,6 +217,8 @@ func (f *Frame) otherProtoColumn() string {
 		return "RPC"
 	case ProtoPortmap:
 		return "Portmap"
+	case ProtoX11:
+		return "X11"
 	case ProtoIGMP:
 		switch IGMPVersion(b) {
 		case 1:
@@ -241,7 +251,7 @@ func (f *Frame) otherMalformed() bool {
 }
 
 // otherTCPProtos are this file's protocols carried over TCP.
-var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap)
+var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).

@@ -61,6 +61,7 @@ const (
 	ProtoERSPAN
 	ProtoTeredo
 	ProtoPWEthCW // MPLS pseudowire Ethernet control word
+	ProtoX11     // X11 on TCP 6000-6063 (x11.go)
 	NumProtos
 )
 
@@ -70,7 +71,7 @@ const (
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
 	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
 	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp",
-	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw"}
+	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw", "x11"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -136,6 +137,7 @@ type Frame struct {
 	QUIC   QUIC
 	SMB2   SMB2
 	SMTP   SMTP
+	X11    X11
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

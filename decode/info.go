@@ -442,6 +442,9 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 
 // truncatedHeaders reports a header cut short by the snapshot length.
 func (f *Frame) truncatedHeaders() bool {
+	if f.Has(ProtoX11) && f.X11.Short {
+		return true // X11 messages cut short (their dissector sets no Info then)
+	}
 	for _, a := range f.Anomalies {
 		switch a.Msg {
 		case "TCP options truncated by the capture", "Ethernet header truncated", "TCP header truncated",
