@@ -312,6 +312,25 @@ func TestBrowserViews(t *testing.T) {
 		screenshot(t, ctx, shots, "diagnose-timeline")
 	})
 
+	t.Run("statistics", func(t *testing.T) {
+		// a row of each table filters the list on it: exactly read -Y's frames
+		for _, tc := range []struct{ tab, prefix string }{
+			{"conv", "tcp.stream eq "}, {"endpoints", "ip.addr=="}, {"expert", "_ws.expert.severity == "}, {"hierarchy", ""},
+		} {
+			nav("?tab=" + tc.tab)
+			waitJS(t, ctx, `document.querySelectorAll('#report tr.act').length > 1`)
+			screenshot(t, ctx, shots, "stats-"+tc.tab)
+			row := `document.querySelectorAll('#report tr.act')[1]`
+			flt := evalJS[string](t, ctx, row+`.dataset.filter`)
+			click(t, ctx, row)
+			waitJS(t, ctx, `new URLSearchParams(location.search).get('filter') === `+strconv.Quote(flt))
+			got, want := listedFrames(t, ctx), readFrames(t, failOpen, flt)
+			if !strings.HasPrefix(flt, tc.prefix) || !slices.Equal(got, want) || len(want) == 0 {
+				t.Errorf("%s row filter %q lists %v, read -Y %v", tc.tab, flt, got, want)
+			}
+		}
+	})
+
 	t.Run("bounded-list", func(t *testing.T) {
 		nav("?c=1")
 		waitJS(t, ctx, `document.getElementById('status').dataset.total === '60000'`)
