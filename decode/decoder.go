@@ -59,6 +59,8 @@ type Decoder struct {
 	x11 x11Table
 	// ws keeps the connections upgraded to WebSocket (websocket.go).
 	ws wsTable
+	// routing is the state of the dissectors of routing.go (TFTP, SCTP).
+	routing routingState
 }
 
 // KeyLog returns the key log TLS sessions are decrypted with (nil: none).

@@ -17,6 +17,9 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 	if d.opts.SkipApp&AppOther != 0 {
 		return false
 	}
+	if d.routingUDP(f, p, port) {
+		return true
+	}
 	switch port {
 	case 67, 68:
 		return decodeDHCP(f, p)
@@ -56,6 +59,9 @@ func (d *Decoder) linkOther(f *Frame, b []byte, off int) bool {
 	}
 	if len(f.Layers) == 0 {
 		return false
+	}
+	if d.routingLink(f, b, off) {
+		return true
 	}
 	switch f.Layers[len(f.Layers)-1].Proto {
 	case ProtoLLC:
@@ -115,6 +121,8 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 		return d.decodeSMTP(f, p, port)
 	case RPCPort:
 		return d.decodeRPCTCP(f, p)
+	case BGPPort:
+		return decodeBGP(f, p)
 	}
 	return false
 }
@@ -136,6 +144,9 @@ func (f *Frame) otherLayer() (p Proto, b []byte, ok bool) {
 // appendOtherInfo appends the Info column of the highest protocol of this
 // file's dissectors; ok is false when f has none.
 func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
+	if out, ok := appendRoutingInfo(dst, f); ok {
+		return out, true
+	}
 	p, b, ok := f.otherLayer()
 	if !ok {
 		return dst, false
@@ -186,6 +197,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 // otherProtoColumn returns the Protocol column of the highest protocol of
 // this file's dissectors, "" when f has none.
 func (f *Frame) otherProtoColumn() string {
+	if s := f.routingColumn(); s != "" {
+		return s
+	}
 	p, b, ok := f.otherLayer()
 	if !ok {
 		return ""
@@ -239,6 +253,9 @@ func (f *Frame) otherProtoColumn() string {
 // otherMalformed reports an anomaly of this file's dissectors (each notes
 // only what Wireshark flags as [Malformed Packet]).
 func (f *Frame) otherMalformed() bool {
+	if f.routingMalformed() {
+		return true
+	}
 	if !f.Present.Any(otherProtos) {
 		return false
 	}
@@ -251,7 +268,7 @@ func (f *Frame) otherMalformed() bool {
 }
 
 // otherTCPProtos are this file's protocols carried over TCP.
-var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11)
+var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).

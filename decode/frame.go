@@ -62,6 +62,18 @@ const (
 	ProtoTeredo
 	ProtoPWEthCW // MPLS pseudowire Ethernet control word
 	ProtoX11     // X11 on TCP 6000-6063 (x11.go)
+	// Routing, infrastructure and transport protocols (routing.go).
+	ProtoTFTP
+	ProtoPIM
+	ProtoSCTP
+	ProtoOSPF
+	ProtoISIS // IS-IS over OSI (LLC SAP 0xfe): frame.protocols osi:isis:isis.<pdu>
+	ProtoHSRP
+	ProtoVRRP
+	ProtoEIGRP
+	ProtoBGP
+	ProtoRADIUS
+	ProtoLACP // slow protocols subtype 1: frame.protocols slow:lacp
 	NumProtos
 )
 
@@ -71,7 +83,8 @@ const (
 var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6",
 	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
 	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp",
-	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw", "x11"}
+	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw", "x11",
+	"tftp", "pim", "sctp", "ospf", "isis", "hsrp", "vrrp", "eigrp", "bgp", "radius", "lacp"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -138,6 +151,8 @@ type Frame struct {
 	SMB2   SMB2
 	SMTP   SMTP
 	X11    X11
+	TFTP   TFTP // routing.go: the request of the datagram's TFTP conversation
+	SCTP   SCTP // routing.go: the TSN bases of the packet's SCTP association
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

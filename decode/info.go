@@ -137,6 +137,13 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 				add("http")
 			}
 			add("http2")
+		case ProtoISIS, ProtoLACP:
+			f.appendRoutingProtocols(l, add)
+		case ProtoRADIUS:
+			add("radius")
+			if RADIUSHasEAP(f.LayerBytes(l)) {
+				add("eap")
+			}
 		default:
 			add(l.Proto.String())
 		}

@@ -166,7 +166,9 @@ func (d *Decoder) ipPayload(f *Frame, proto IPProto, b []byte, off, repEnd int, 
 			f.data(off, len(b)-off, reasm)
 		}
 	default:
-		f.data(off, len(b)-off, reasm)
+		if !d.routingIP(f, proto, b, off, reasm) {
+			f.data(off, len(b)-off, reasm)
+		}
 	}
 }
 
