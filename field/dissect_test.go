@@ -130,6 +130,17 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoRPC, manifest: "portmap", floor: 4, extra: []string{"portmap"},
 		why: "ONC-RPC is decoded on port 111 only (portmapper calls and replies, replies not matched to their call): " +
 			"NFS, MOUNT and the other programs on the ports the portmapper hands out stay TCP/UDP data"},
+	{proto: decode.ProtoTFTP, manifest: "tftp", floor: 98, extra: []string{"data.len"}},
+	{proto: decode.ProtoPIM, manifest: "pim", floor: 98},
+	{proto: decode.ProtoSCTP, manifest: "sctp", floor: 95, why: "HTTP bodies over SCTP are not typed (image-gif)"},
+	{proto: decode.ProtoOSPF, manifest: "ospf", floor: 90, why: "OSPFv3 over IPv6 with an AH header (ah is not decoded)"},
+	{proto: decode.ProtoISIS, manifest: "isis", floor: 98},
+	{proto: decode.ProtoHSRP, manifest: "hsrp", floor: 98},
+	{proto: decode.ProtoVRRP, manifest: "vrrp", floor: 90, why: "VRRP behind an 802.1ah (PBB) header is not reached"},
+	{proto: decode.ProtoEIGRP, manifest: "eigrp", floor: 98},
+	{proto: decode.ProtoLACP, manifest: "lacp", floor: 98},
+	{proto: decode.ProtoBGP, manifest: "bgp", floor: 60, why: "BGP over Cisco HDLC is not reached (chdlc link type)"},
+	{proto: decode.ProtoRADIUS, manifest: "radius", floor: 90, why: "duplicate requests are not marked; EAP inside is not decoded"},
 	{proto: decode.ProtoSMTP, manifest: "smtp", floor: 78,
 		why: "AUTH exchanges, BDAT chunks and the IMF/data-text-lines layers of message content are not decoded"},
 }
