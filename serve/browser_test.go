@@ -247,8 +247,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	const failOpen = "../examples/fail-open.pcapng"
-	const httpCap = "../examples/http.pcapng"
-	ts := startServer(t, failOpen, httpCap)
+	ts := startServer(t, failOpen)
 	tab, console := browser(t)
 	shots := artifacts(t)
 
@@ -404,20 +403,17 @@ func TestBrowser(t *testing.T) {
 		if err := os.WriteFile(p, hostile.MarkupCapture(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		hts := startServer(t, p, "../examples/hostile-http.pcapng")
 		ctx := tab()
 		before := len(console.all())
-		for _, c := range []string{"0", "1"} {
-			n := len(readFrames(t, p, "frame"))
-			if c == "1" {
-				n = len(readFrames(t, "../examples/hostile-http.pcapng", "frame"))
-			}
-			if err := chromedp.Do(ctx, chromedp.Navigate(hts.URL+"/?c="+c)); err != nil {
+		for c, file := range []string{p, "../examples/hostile-http.pcapng"} {
+			hts := startServer(t, file)
+			n := len(readFrames(t, file, "frame"))
+			if err := chromedp.Do(ctx, chromedp.Navigate(hts.URL+"/")); err != nil {
 				t.Fatal(err)
 			}
 			frames := listedFrames(t, ctx)
 			if len(frames) != n {
-				t.Errorf("capture %s: %d frames listed, want %d", c, len(frames), n)
+				t.Errorf("capture %d: %d frames listed, want %d", c, len(frames), n)
 			}
 			// Every frame's details and every report tab.
 			for _, f := range frames {
@@ -431,15 +427,15 @@ func TestBrowser(t *testing.T) {
 				waitJS(t, ctx, `!document.getElementById('report').textContent.startsWith('Loading')`)
 			}
 			body := evalJS[string](t, ctx, `document.body.innerText`)
-			if c == "0" && !strings.Contains(body, "<script>") {
+			if c == 0 && !strings.Contains(body, "<script>") {
 				t.Errorf("the markup is not shown as text")
 			}
 			pwned := evalJS[string](t, ctx, `String(window.__pwned)`)
 			elems := evalJS[int](t, ctx, `document.querySelectorAll('img,svg,iframe,object,embed').length + document.querySelectorAll('script').length - 1`)
 			if pwned != "undefined" || elems != 0 {
-				t.Errorf("capture %s: window.__pwned=%s, %d foreign elements in the DOM", c, pwned, elems)
+				t.Errorf("capture %d: window.__pwned=%s, %d foreign elements in the DOM", c, pwned, elems)
 			}
-			screenshot(t, ctx, shots, "hostile-"+c)
+			screenshot(t, ctx, shots, fmt.Sprintf("hostile-%d", c))
 		}
 		for _, l := range console.all()[before:] {
 			if strings.Contains(l, "pwned") || strings.Contains(l, "exception") || strings.Contains(l, "Content Security Policy") {
@@ -447,6 +443,7 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 	})
+	t.Run("views", func(t *testing.T) { browserViews(t, tab, console, shots) })
 	t.Logf("console: %d messages", len(console.all()))
 	for _, l := range console.all() {
 		if strings.HasPrefix(l, "exception") || strings.HasPrefix(l, "error") {
