@@ -943,6 +943,7 @@ func (s *AppStream) complete(d *Decoder, f *Frame, p Proto, msg, rest []byte) {
 // drop removes protocol p's decode from f.
 func (f *Frame) drop(p Proto) {
 	f.Present.Del(p)
+	f.Repeated.Del(p)
 	for i := 0; i < len(f.Layers); i++ {
 		if f.Layers[i].Proto == p {
 			f.Layers = append(f.Layers[:i], f.Layers[i+1:]...)

@@ -146,7 +146,7 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 }
 
 func (f *Frame) reset() {
-	f.Present = ProtoSet{}
+	f.Present, f.Repeated = ProtoSet{}, ProtoSet{}
 	f.Layers = f.Layers[:0]
 	f.VLANs = f.VLANs[:0]
 	f.Payload = nil
@@ -164,6 +164,9 @@ func (f *Frame) reset() {
 
 // addLayer records a protocol's byte range and sets its Present bit.
 func (f *Frame) addLayer(p Proto, off, n int, reasm bool) {
+	if f.Present.Has(p) {
+		f.Repeated.Add(p)
+	}
 	f.Present.Add(p)
 	f.Layers = append(f.Layers, Layer{Proto: p, Off: off, Len: n, Reasm: reasm})
 }

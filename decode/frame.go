@@ -125,7 +125,10 @@ type Frame struct {
 	FirstTS, PrevTS, PrevDisplayedTS int64
 
 	Present ProtoSet // the protocols present (Present.Has(p))
-	Layers  []Layer  // in decode order; reused between Decodes
+	// Repeated holds the protocols with more than one layer in Layers
+	// (tunnels); their fields read each occurrence from its bytes (layers.go).
+	Repeated ProtoSet
+	Layers   []Layer // in decode order; reused between Decodes
 
 	Eth   Ethernet
 	SLL   SLL    // Linux cooked header (v1 or v2)
@@ -211,10 +214,11 @@ type Ethernet struct {
 	Dst, Src [6]byte
 	Type     uint16 // EtherType, or length for 802.3
 	// 802.2 LLC header when Type is a length (ProtoLLC present).
-	DSAP, SSAP, Control uint8
-	SNAPOUI             uint32 // SNAP OUI when DSAP/SSAP are 0xAA
-	SNAPType            uint16 // SNAP protocol id (an EtherType when OUI is 0)
-	HasSNAP             bool
+	DSAP, SSAP uint8
+	Control    uint16 // 2 bytes (little-endian, as Wireshark reads them) for I and S frames
+	SNAPOUI    uint32 // SNAP OUI when DSAP/SSAP are 0xAA
+	SNAPType   uint16 // SNAP protocol id (an EtherType when OUI is 0)
+	HasSNAP    bool
 }
 
 // SLL is a Linux cooked capture header, v1 (LINKTYPE_LINUX_SLL) or v2 (LINKTYPE_LINUX_SLL2).
@@ -526,6 +530,11 @@ type Analysis struct {
 	TimeRelative int64  // tcp.time_relative ns since first frame of stream
 	TimeDelta    int64  // tcp.time_delta ns since previous frame of stream
 	Completeness uint8
+	// OuterUDP holds the udp.stream of the UDP layers before the one in
+	// Stream (a UDP tunnel: VXLAN, Geneve, Teredo), in frame order; the
+	// first NOuterUDP are set.
+	OuterUDP  [3]int32
+	NOuterUDP uint8
 
 	Flags         uint32 // AnalysisFlag bits
 	DupAckNum     uint32 // tcp.analysis.duplicate_ack_num

@@ -266,34 +266,51 @@ func (f *Frame) appendAddr(dst []byte, src bool) []byte {
 		}
 		return d
 	}
-	hasIP := f.Has(ProtoIP) && !f.IP.Bogus
-	switch {
-	case hasIP && !f.Has(ProtoIPv6):
-		return pick(f.IP.Src, f.IP.Dst).AppendTo(dst)
-	case f.Has(ProtoIPv6) && !hasIP:
-		return pick(f.IPv6.Src, f.IPv6FinalDst()).AppendTo(dst)
-	case hasIP && f.Has(ProtoIPv6): // tunnel: the innermost header wins, as in Wireshark
-		for i := len(f.Layers) - 1; i >= 0; i-- {
-			switch f.Layers[i].Proto {
-			case ProtoIP:
-				return pick(f.IP.Src, f.IP.Dst).AppendTo(dst)
-			case ProtoIPv6:
-				return pick(f.IPv6.Src, f.IPv6.Dst).AppendTo(dst)
+	// The innermost layer that sets addresses wins, as in Wireshark (a
+	// tunnel's inner IP header, an ERSPAN or VXLAN frame's inner Ethernet
+	// when nothing above it has addresses).
+	for i := len(f.Layers) - 1; i >= 0; i-- {
+		switch l := f.Layers[i]; l.Proto {
+		case ProtoIP:
+			ip := &f.IP
+			if f.Repeated.Has(ProtoIP) {
+				p, ok := ParseIPv4(f.LayerBytes(l))
+				if !ok {
+					continue
+				}
+				ip = &p
 			}
-		}
-	case f.Has(ProtoEth):
-		if src {
-			return AppendMAC(dst, f.Eth.Src[:])
-		}
-		return AppendMAC(dst, f.Eth.Dst[:])
-	case f.Has(ProtoSLL):
-		if src {
-			n := int(f.SLL.AddrLen)
-			if n > 8 {
-				n = 8
+			if !ip.Bogus {
+				return pick(ip.Src, ip.Dst).AppendTo(dst)
 			}
-			return AppendMAC(dst, f.SLL.Addr[:n])
+		case ProtoIPv6:
+			if !f.Repeated.Has(ProtoIPv6) {
+				return pick(f.IPv6.Src, f.IPv6FinalDst()).AppendTo(dst)
+			}
+			if ip, ok := ParseIPv6(f.LayerBytes(l)); ok {
+				return pick(ip.Src, ip.Dst).AppendTo(dst)
+			}
+		case ProtoEth:
+			e := &f.Eth
+			if f.Repeated.Has(ProtoEth) {
+				p, ok := ParseEthernet(f.LayerBytes(l))
+				if !ok {
+					continue
+				}
+				e = &p
+			}
+			if src {
+				return AppendMAC(dst, e.Src[:])
+			}
+			return AppendMAC(dst, e.Dst[:])
 		}
+	}
+	if f.Has(ProtoSLL) && src {
+		n := int(f.SLL.AddrLen)
+		if n > 8 {
+			n = 8
+		}
+		return AppendMAC(dst, f.SLL.Addr[:n])
 	}
 	return dst
 }

@@ -44,11 +44,14 @@ func (d *Decoder) decodeLLC(f *Frame, b []byte, off int) {
 		f.data(off, len(h), false)
 		return
 	}
-	f.Eth.DSAP, f.Eth.SSAP, f.Eth.Control = h[0], h[1], h[2]
+	f.Eth.DSAP, f.Eth.SSAP, f.Eth.Control = h[0], h[1], uint16(h[2])
 	f.addLayer(ProtoLLC, off, len(h), false)
 	n := 3
 	if h[2]&3 != 3 { // I or S format: 2-byte control
 		n = 4
+		if len(h) >= 4 {
+			f.Eth.Control |= uint16(h[3]) << 8
+		}
 	}
 	if h[0] == 0xaa && h[1] == 0xaa && h[2] == 3 {
 		if len(h) < 8 {

@@ -4,18 +4,100 @@ import "github.com/wirewatch/wirewatch/decode"
 
 func hasEth(f *decode.Frame) bool { return f.Has(decode.ProtoEth) }
 
-func ethBit(name string, mask uint64, src, dst bool, bit byte) Field {
-	return Field{Name: name, Type: FTBoolean, Bitmask: mask, Proto: decode.ProtoEth,
+// eachEth calls fn with every Ethernet header of f in frame order (a tunnel
+// carrying Ethernet has several: decode.Frame.Repeated).
+func eachEth(f *decode.Frame, fn func(e *decode.Ethernet)) {
+	if !hasEth(f) {
+		return
+	}
+	if !f.Repeated.Has(decode.ProtoEth) {
+		fn(&f.Eth)
+		return
+	}
+	for _, l := range f.Layers {
+		if l.Proto == decode.ProtoEth {
+			if e, ok := decode.ParseEthernet(f.LayerBytes(l)); ok {
+				fn(&e)
+			}
+		}
+	}
+}
+
+// eachLLC calls fn with every 802.2 LLC header of f in frame order (in the
+// LLC part of an Ethernet).
+func eachLLC(f *decode.Frame, fn func(e *decode.Ethernet)) {
+	if !f.Has(decode.ProtoLLC) {
+		return
+	}
+	if !f.Repeated.Has(decode.ProtoLLC) && !f.Repeated.Has(decode.ProtoEth) {
+		fn(&f.Eth)
+		return
+	}
+	for _, l := range f.Layers {
+		if l.Proto == decode.ProtoLLC {
+			if e, ok := decode.ParseLLC(f.LayerBytes(l)); ok {
+				fn(&e)
+			}
+		}
+	}
+}
+
+// ethField lists a value of every Ethernet header for which get is ok.
+func ethField(name string, t Type, base Base, get func(e *decode.Ethernet) (uint64, bool)) Field {
+	return Field{Name: name, Type: t, Base: base, Proto: decode.ProtoEth,
+		Get: func(f *decode.Frame, out []Value) []Value {
+			eachEth(f, func(e *decode.Ethernet) {
+				if v, ok := get(e); ok {
+					out = append(out, Value{U: v})
+				}
+			})
+			return out
+		}}
+}
+
+// ethAddr is eth.dst, eth.src or eth.addr (destination first, as Wireshark).
+// The values alias the frame when there is one header, else the bytes of
+// each Ethernet layer.
+func ethAddr(name string, src, dst bool) Field {
+	return Field{Name: name, Type: FTEther, Proto: decode.ProtoEth,
 		Get: func(f *decode.Frame, out []Value) []Value {
 			if !hasEth(f) {
 				return out
 			}
-			if dst {
-				out = append(out, Value{U: b2u(f.Eth.Dst[0]&bit != 0)})
+			if !f.Repeated.Has(decode.ProtoEth) {
+				if dst {
+					out = append(out, Value{B: f.Eth.Dst[:]})
+				}
+				if src {
+					out = append(out, Value{B: f.Eth.Src[:]})
+				}
+				return out
 			}
-			if src {
-				out = append(out, Value{U: b2u(f.Eth.Src[0]&bit != 0)})
+			for _, l := range f.Layers {
+				if b := f.LayerBytes(l); l.Proto == decode.ProtoEth && len(b) >= 14 {
+					if dst {
+						out = append(out, Value{B: b[0:6]})
+					}
+					if src {
+						out = append(out, Value{B: b[6:12]})
+					}
+				}
 			}
+			return out
+		}}
+}
+
+func ethBit(name string, mask uint64, src, dst bool, bit byte) Field {
+	return Field{Name: name, Type: FTBoolean, Bitmask: mask, Proto: decode.ProtoEth,
+		Get: func(f *decode.Frame, out []Value) []Value {
+			eachEth(f, func(e *decode.Ethernet) {
+				if dst {
+					out = append(out, Value{U: b2u(e.Dst[0]&bit != 0)})
+				}
+				if src {
+					out = append(out, Value{U: b2u(e.Src[0]&bit != 0)})
+				}
+			})
 			return out
 		}}
 }
@@ -23,36 +105,25 @@ func ethBit(name string, mask uint64, src, dst bool, bit byte) Field {
 func ethOUI(name string, src, dst bool) Field {
 	return Field{Name: name, Type: FTUint24, Base: BaseDec, Proto: decode.ProtoEth,
 		Get: func(f *decode.Frame, out []Value) []Value {
-			if !hasEth(f) {
-				return out
-			}
-			if dst {
-				out = append(out, Value{U: uint64(f.Eth.Dst[0])<<16 | uint64(f.Eth.Dst[1])<<8 | uint64(f.Eth.Dst[2])})
-			}
-			if src {
-				out = append(out, Value{U: uint64(f.Eth.Src[0])<<16 | uint64(f.Eth.Src[1])<<8 | uint64(f.Eth.Src[2])})
-			}
+			eachEth(f, func(e *decode.Ethernet) {
+				if dst {
+					out = append(out, Value{U: uint64(e.Dst[0])<<16 | uint64(e.Dst[1])<<8 | uint64(e.Dst[2])})
+				}
+				if src {
+					out = append(out, Value{U: uint64(e.Src[0])<<16 | uint64(e.Src[1])<<8 | uint64(e.Src[2])})
+				}
+			})
 			return out
 		}}
 }
 
-// eth.*: Ethernet II / 802.3 header.
+// eth.*: Ethernet II / 802.3 headers.
 var ethFields = []Field{
-	bytesField("eth.dst", FTEther, decode.ProtoEth, func(f *decode.Frame) ([]byte, bool) { return f.Eth.Dst[:], hasEth(f) }),
-	bytesField("eth.src", FTEther, decode.ProtoEth, func(f *decode.Frame) ([]byte, bool) { return f.Eth.Src[:], hasEth(f) }),
-	{Name: "eth.addr", Type: FTEther, Proto: decode.ProtoEth,
-		Get: func(f *decode.Frame, dst []Value) []Value {
-			if hasEth(f) {
-				dst = append(dst, Value{B: f.Eth.Dst[:]}, Value{B: f.Eth.Src[:]})
-			}
-			return dst
-		}},
-	uintField("eth.type", FTUint16, BaseHex, decode.ProtoEth, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.Eth.Type), hasEth(f) && f.Eth.Type > 1500
-	}),
-	uintField("eth.len", FTUint16, BaseDec, decode.ProtoEth, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.Eth.Type), hasEth(f) && f.Eth.Type <= 1500
-	}),
+	ethAddr("eth.dst", false, true),
+	ethAddr("eth.src", true, false),
+	ethAddr("eth.addr", true, true),
+	ethField("eth.type", FTUint16, BaseHex, func(e *decode.Ethernet) (uint64, bool) { return uint64(e.Type), e.Type > 1500 }),
+	ethField("eth.len", FTUint16, BaseDec, func(e *decode.Ethernet) (uint64, bool) { return uint64(e.Type), e.Type <= 1500 }),
 	ethOUI("eth.dst.oui", false, true),
 	ethOUI("eth.src.oui", true, false),
 	ethOUI("eth.addr.oui", true, true),
@@ -64,22 +135,27 @@ var ethFields = []Field{
 	ethBit("eth.ig", 0x10000, true, true, 1),
 }
 
+// llcField lists a value of every LLC header for which get is ok.
+func llcField(name string, t Type, base Base, get func(e *decode.Ethernet) (uint64, bool)) Field {
+	return Field{Name: name, Type: t, Base: base, Proto: decode.ProtoLLC,
+		Get: func(f *decode.Frame, out []Value) []Value {
+			eachLLC(f, func(e *decode.Ethernet) {
+				if v, ok := get(e); ok {
+					out = append(out, Value{U: v})
+				}
+			})
+			return out
+		}}
+}
+
 // llc.*: 802.2 LLC and SNAP.
 var llcFields = []Field{
-	uintField("llc.dsap", FTUint8, BaseHex, decode.ProtoLLC, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.Eth.DSAP), f.Has(decode.ProtoLLC)
-	}),
-	uintField("llc.ssap", FTUint8, BaseHex, decode.ProtoLLC, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.Eth.SSAP), f.Has(decode.ProtoLLC)
-	}),
-	uintField("llc.control", FTUint16, BaseHex, decode.ProtoLLC, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.Eth.Control), f.Has(decode.ProtoLLC)
-	}),
-	uintField("llc.oui", FTUint24, BaseDec, decode.ProtoLLC, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.Eth.SNAPOUI), f.Has(decode.ProtoLLC) && f.Eth.HasSNAP
-	}),
-	uintField("llc.type", FTUint16, BaseHex, decode.ProtoLLC, func(f *decode.Frame) (uint64, bool) {
-		return uint64(f.Eth.SNAPType), f.Has(decode.ProtoLLC) && f.Eth.HasSNAP && f.Eth.SNAPOUI == 0
+	llcField("llc.dsap", FTUint8, BaseHex, func(e *decode.Ethernet) (uint64, bool) { return uint64(e.DSAP), true }),
+	llcField("llc.ssap", FTUint8, BaseHex, func(e *decode.Ethernet) (uint64, bool) { return uint64(e.SSAP), true }),
+	llcField("llc.control", FTUint16, BaseHex, func(e *decode.Ethernet) (uint64, bool) { return uint64(e.Control), true }),
+	llcField("llc.oui", FTUint24, BaseDec, func(e *decode.Ethernet) (uint64, bool) { return uint64(e.SNAPOUI), e.HasSNAP }),
+	llcField("llc.type", FTUint16, BaseHex, func(e *decode.Ethernet) (uint64, bool) {
+		return uint64(e.SNAPType), e.HasSNAP && e.SNAPOUI == 0
 	}),
 }
 

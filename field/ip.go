@@ -1,22 +1,39 @@
 package field
 
-import (
-	"net/netip"
-
-	"github.com/wirewatch/wirewatch/decode"
-)
+import "github.com/wirewatch/wirewatch/decode"
 
 // hasIP reports a usable IPv4 header (one with a bogus length shows only ip.version and ip.hdr_len).
 func hasIP(f *decode.Frame) bool { return f.Has(decode.ProtoIP) && !f.IP.Bogus }
 
-// ipUint lists the header's value, then the one of an IPv4 header quoted in an ICMP error.
+// eachIPv4 calls fn with every IPv4 header of f in frame order (a tunnel
+// has several: decode.Frame.Repeated), bogus ones included.
+func eachIPv4(f *decode.Frame, fn func(ip *decode.IPv4)) {
+	if !f.Repeated.Has(decode.ProtoIP) {
+		fn(&f.IP)
+		return
+	}
+	for _, l := range f.Layers {
+		if l.Proto == decode.ProtoIP {
+			if ip, ok := decode.ParseIPv4(f.LayerBytes(l)); ok {
+				fn(&ip)
+			}
+		}
+	}
+}
+
+// ipUint lists every IPv4 header's value in frame order, then the one of
+// an IPv4 header quoted in an ICMP error.
 func ipUint(name string, t Type, base Base, mask uint64, get func(ip *decode.IPv4) uint64) Field {
 	return Field{Name: name, Type: t, Base: base, Bitmask: mask, Proto: decode.ProtoIP,
 		Get: func(f *decode.Frame, dst []Value) []Value {
 			if !hasIP(f) {
 				return dst
 			}
-			dst = append(dst, Value{U: get(&f.IP)})
+			eachIPv4(f, func(ip *decode.IPv4) {
+				if !ip.Bogus {
+					dst = append(dst, Value{U: get(ip)})
+				}
+			})
 			if icmpInner4(f) {
 				dst = append(dst, Value{U: get(&f.ICMP.InnerIP)})
 			}
@@ -32,35 +49,35 @@ func ipBool(name string, mask uint64, get func(ip *decode.IPv4) bool) Field {
 // icmpInner4 reports whether the frame quotes an IPv4 header inside an ICMP error.
 func icmpInner4(f *decode.Frame) bool { return f.Has(decode.ProtoICMP) && f.ICMP.HasInner }
 
-// outerInnerAddrField is an address field that lists the outer header's address(es),
-// then those of the header quoted in an ICMP error, as Wireshark does.
-// outer and inner return the source and destination and whether they exist.
-func outerInnerAddrField(name string, t Type, p decode.Proto, src, dst bool, outer, inner func(f *decode.Frame) (s, d netip.Addr, ok bool)) Field {
-	return Field{Name: name, Type: t, Proto: p,
+// ipAddrField is ip.src, ip.dst or ip.addr: every IPv4 header's in frame
+// order, then those of the header quoted in an ICMP error.
+func ipAddrField(name string, src, dst bool) Field {
+	return Field{Name: name, Type: FTIPv4, Proto: decode.ProtoIP,
 		Get: func(f *decode.Frame, out []Value) []Value {
-			for _, get := range [2]func(f *decode.Frame) (s, d netip.Addr, ok bool){outer, inner} {
-				s, d, ok := get(f)
-				if !ok {
-					return out
+			if !hasIP(f) {
+				return out
+			}
+			eachIPv4(f, func(ip *decode.IPv4) {
+				if ip.Bogus {
+					return
 				}
 				if src {
-					out = append(out, Value{A: s})
+					out = append(out, Value{A: ip.Src})
 				}
 				if dst {
-					out = append(out, Value{A: d})
+					out = append(out, Value{A: ip.Dst})
+				}
+			})
+			if icmpInner4(f) {
+				if src {
+					out = append(out, Value{A: f.ICMP.InnerSrc})
+				}
+				if dst {
+					out = append(out, Value{A: f.ICMP.InnerDst})
 				}
 			}
 			return out
 		}}
-}
-
-// ipAddrField is ip.src, ip.dst or ip.addr.
-func ipAddrField(name string, src, dst bool) Field {
-	return outerInnerAddrField(name, FTIPv4, decode.ProtoIP, src, dst,
-		func(f *decode.Frame) (netip.Addr, netip.Addr, bool) { return f.IP.Src, f.IP.Dst, hasIP(f) },
-		func(f *decode.Frame) (netip.Addr, netip.Addr, bool) {
-			return f.ICMP.InnerSrc, f.ICMP.InnerDst, icmpInner4(f)
-		})
 }
 
 // ip.*: the IPv4 header (the first one in the frame).
@@ -89,7 +106,7 @@ var ipFields = []Field{
 			if !f.Has(decode.ProtoIP) {
 				return dst
 			}
-			dst = append(dst, Value{U: uint64(f.IP.IHL) * 4})
+			eachIPv4(f, func(ip *decode.IPv4) { dst = append(dst, Value{U: uint64(ip.IHL) * 4}) })
 			if icmpInner4(f) {
 				dst = append(dst, Value{U: uint64(f.ICMP.InnerIP.IHL) * 4})
 			}

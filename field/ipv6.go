@@ -1,28 +1,64 @@
 package field
 
-import (
-	"net/netip"
-
-	"github.com/wirewatch/wirewatch/decode"
-)
+import "github.com/wirewatch/wirewatch/decode"
 
 func hasIPv6(f *decode.Frame) bool { return f.Has(decode.ProtoIPv6) }
 
+// eachIPv6 calls fn with every IPv6 header of f in frame order (a tunnel
+// has several: decode.Frame.Repeated; extension headers only in f.IPv6).
+func eachIPv6(f *decode.Frame, fn func(ip *decode.IPv6)) {
+	if !f.Repeated.Has(decode.ProtoIPv6) {
+		fn(&f.IPv6)
+		return
+	}
+	for _, l := range f.Layers {
+		if l.Proto == decode.ProtoIPv6 {
+			if ip, ok := decode.ParseIPv6(f.LayerBytes(l)); ok {
+				fn(&ip)
+			}
+		}
+	}
+}
+
+// ip6Uint lists every IPv6 header's value in frame order.
 func ip6Uint(name string, t Type, base Base, mask uint64, get func(ip *decode.IPv6) uint64) Field {
-	fl := uintField(name, t, base, decode.ProtoIPv6, func(f *decode.Frame) (uint64, bool) { return get(&f.IPv6), hasIPv6(f) })
-	fl.Bitmask = mask
-	return fl
+	return Field{Name: name, Type: t, Base: base, Bitmask: mask, Proto: decode.ProtoIPv6,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if hasIPv6(f) {
+				eachIPv6(f, func(ip *decode.IPv6) { dst = append(dst, Value{U: get(ip)}) })
+			}
+			return dst
+		}}
 }
 
 func icmpInner6(f *decode.Frame) bool { return f.Has(decode.ProtoICMPv6) && f.ICMP6.HasInner }
 
-// ip6AddrField is ipv6.src, ipv6.dst or ipv6.addr.
+// ip6AddrField is ipv6.src, ipv6.dst or ipv6.addr: every IPv6 header's in
+// frame order, then those of the header quoted in an ICMPv6 error.
 func ip6AddrField(name string, src, dst bool) Field {
-	return outerInnerAddrField(name, FTIPv6, decode.ProtoIPv6, src, dst,
-		func(f *decode.Frame) (netip.Addr, netip.Addr, bool) { return f.IPv6.Src, f.IPv6.Dst, hasIPv6(f) },
-		func(f *decode.Frame) (netip.Addr, netip.Addr, bool) {
-			return f.ICMP6.InnerSrc, f.ICMP6.InnerDst, icmpInner6(f)
-		})
+	return Field{Name: name, Type: FTIPv6, Proto: decode.ProtoIPv6,
+		Get: func(f *decode.Frame, out []Value) []Value {
+			if !hasIPv6(f) {
+				return out
+			}
+			eachIPv6(f, func(ip *decode.IPv6) {
+				if src {
+					out = append(out, Value{A: ip.Src})
+				}
+				if dst {
+					out = append(out, Value{A: ip.Dst})
+				}
+			})
+			if icmpInner6(f) {
+				if src {
+					out = append(out, Value{A: f.ICMP6.InnerSrc})
+				}
+				if dst {
+					out = append(out, Value{A: f.ICMP6.InnerDst})
+				}
+			}
+			return out
+		}}
 }
 
 func frag6(f *decode.Frame) bool { return hasIPv6(f) && f.IPv6.HasFrag }

@@ -115,11 +115,11 @@ func checksumStatus(name string, p decode.Proto, ok func(f *decode.Frame) bool) 
 // udpChecksumStatus is udp.checksum.status as Wireshark 4.0 sets it without
 // verifying checksums: a zero checksum is "not present" (3) over IPv4 and
 // "illegal" (4) over IPv6, where RFC 8200 requires one; otherwise 2.
-func udpChecksumStatus(f *decode.Frame) uint64 {
+func udpChecksumStatus(f *decode.Frame, u *decode.UDP, layer int) uint64 {
 	switch {
-	case f.UDP.Checksum != 0:
+	case u.Checksum != 0:
 		return 2
-	case f.Has(decode.ProtoIP):
+	case udpOverIPv4(f, layer):
 		return 3
 	}
 	return 4
@@ -129,9 +129,7 @@ func udpChecksumStatus(f *decode.Frame) uint64 {
 var statusFields = []Field{
 	ipUint("ip.checksum.status", FTUint8, BaseNone, 0, func(*decode.IPv4) uint64 { return 2 }),
 	checksumStatus("tcp.checksum.status", decode.ProtoTCP, func(f *decode.Frame) bool { return tcpAvail(f, 18) }),
-	uintField("udp.checksum.status", FTUint8, BaseNone, decode.ProtoUDP, func(f *decode.Frame) (uint64, bool) {
-		return udpChecksumStatus(f), hasUDP(f) && f.UDP.Length != 0
-	}),
+	withType(FTUint8, udpField("udp.checksum.status", BaseNone, udpChecksumStatus)),
 	{Name: "icmp.checksum.status", Type: FTUint8, Base: BaseNone, Proto: decode.ProtoICMP,
 		Get: func(f *decode.Frame, dst []Value) []Value {
 			if !hasICMP(f) {

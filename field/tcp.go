@@ -31,6 +31,17 @@ func portField(name string, p decode.Proto, proto decode.IPProto, src, dst bool)
 		Get: func(f *decode.Frame, out []Value) []Value {
 			var s, d uint16
 			ok := false
+			if p == decode.ProtoUDP && f.Repeated.Has(p) {
+				eachUDP(f, func(u *decode.UDP, _ int) {
+					if src {
+						out = append(out, Value{U: uint64(u.SrcPort)})
+					}
+					if dst {
+						out = append(out, Value{U: uint64(u.DstPort)})
+					}
+				})
+				return out
+			}
 			if f.Has(p) {
 				if p == decode.ProtoTCP {
 					s, d = f.TCP.SrcPort, f.TCP.DstPort

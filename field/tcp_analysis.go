@@ -98,6 +98,9 @@ var tcpAnalysisFields = []Field{
 		}},
 	{Name: "udp.stream", Desc: "Stream index", Type: FTUint32, Base: BaseDec, Proto: decode.ProtoUDP,
 		Get: func(f *decode.Frame, dst []Value) []Value {
+			for _, s := range f.Analysis.OuterUDP[:f.Analysis.NOuterUDP] {
+				dst = append(dst, Value{U: uint64(s)})
+			}
 			if f.Analysis.Stream >= 0 && f.Analysis.IsUDP {
 				dst = append(dst, Value{U: uint64(f.Analysis.Stream)})
 			}

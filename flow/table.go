@@ -46,10 +46,16 @@ func makeKey(src netip.Addr, sport uint16, dst netip.Addr, dport uint16) (Key, i
 	return k, dir
 }
 
-// addrs returns the network addresses the transport layer of f belongs to:
-// those of the innermost IP header decoded before it (as Wireshark's
-// pinfo->src/dst; in a tunnel, that of the innermost header).
+// addrs returns the network addresses the transport layer of f belongs to
+// (its innermost TCP, else its innermost UDP layer): those of the nearest
+// IP header before it, as Wireshark's pinfo->src/dst when it dissects that
+// layer. A Teredo datagram's UDP belongs to the outer IPv4 header, the TCP
+// inside a VXLAN tunnel to the inner one. Without TCP or UDP, the innermost
+// IP header's.
 func addrs(f *decode.Frame) (src, dst netip.Addr, ok bool) {
+	if i := transportLayer(f); i >= 0 {
+		return f.TransportAddrs(i)
+	}
 	last := decode.Proto(255)
 	tun := f.Tunnelled()
 	for i := range f.Layers {
@@ -77,6 +83,23 @@ done:
 		return f.IPv6.Src, f.IPv6.Dst, f.IPv6.Src.IsValid()
 	}
 	return f.IP.Src, f.IP.Dst, f.IP.Src.IsValid()
+}
+
+// transportLayer returns the index in f.Layers of f's innermost TCP layer,
+// else of its innermost UDP layer; -1 without either.
+func transportLayer(f *decode.Frame) int {
+	p := decode.ProtoTCP
+	if !f.Has(p) {
+		if p = decode.ProtoUDP; !f.Has(p) {
+			return -1
+		}
+	}
+	for i := len(f.Layers) - 1; i >= 0; i-- {
+		if f.Layers[i].Proto == p {
+			return i
+		}
+	}
+	return -1
 }
 
 // lru is an intrusive doubly linked list of connections, most recently seen

@@ -382,6 +382,9 @@ func (c *conn) count(dir int, f *decode.Frame, payload int) {
 
 // processConn is connection tracking and TCP analysis.
 func (t *Tracker) processConn(f *decode.Frame) {
+	if f.Has(decode.ProtoUDP) && (f.Repeated.Has(decode.ProtoUDP) || f.Has(decode.ProtoTCP)) {
+		t.outerUDP(f)
+	}
 	switch {
 	case f.Has(decode.ProtoTCP):
 		src, dst, ok := addrs(f)
@@ -422,6 +425,42 @@ func (t *Tracker) udpDatagram(f *decode.Frame, key Key, dir int, payload int) {
 	c.count(dir, f, payload)
 	c.zeekUDP(dir)
 	t.touch(c, f.TS)
+}
+
+// outerUDP gives the UDP layers of a tunnel before f's innermost transport
+// layer their conversations and streams, in frame order (Wireshark numbers
+// the outer VXLAN/Geneve/Teredo datagram's conversation before the inner
+// one's): f.Analysis.OuterUDP.
+func (t *Tracker) outerUDP(f *decode.Frame) {
+	end := transportLayer(f)
+	an := &f.Analysis
+	for i := 0; i < end && int(an.NOuterUDP) < len(an.OuterUDP); i++ {
+		l := f.Layers[i]
+		if l.Proto != decode.ProtoUDP {
+			continue
+		}
+		u, ok := decode.ParseUDP(f.LayerBytes(l))
+		src, dst, ok2 := f.TransportAddrs(i)
+		if !ok || !ok2 {
+			continue
+		}
+		key, dir := makeKey(src, u.SrcPort, dst, u.DstPort)
+		c := t.udp[key]
+		if c == nil {
+			c = t.reviveOrNew(key, dir, decode.ProtoUDP, f.TS)
+			t.udp[key] = c
+		}
+		c.prevTS = f.TS
+		payload := int(u.Length) - 8
+		if payload < 0 {
+			payload = 0
+		}
+		c.count(dir, f, payload)
+		c.zeekUDP(dir)
+		t.touch(c, f.TS)
+		an.OuterUDP[an.NOuterUDP] = int32(c.stream)
+		an.NOuterUDP++
+	}
 }
 
 // quoted handles the transport header quoted in an ICMP error: Wireshark
