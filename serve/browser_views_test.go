@@ -189,6 +189,12 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		// removing the column
 		click(t, ctx, `document.querySelector('.rmcol[data-col="ip.ttl"]')`)
 		waitJS(t, ctx, `document.querySelectorAll('#listhead > span').length === 9 && !location.search.includes('cols=')`)
+		// Ctrl+T on the selected frame 5 unsets its reference
+		evalJS[any](t, ctx, `(() => { document.getElementById('list').focus(); return null; })()`)
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("t", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `!location.search.includes('ref=') && (r => r && r.children[1].textContent !== '*REF*')(document.querySelector('#list .row[data-n="5"]'))`)
 	})
 
 	t.Run("completion-history-apply", func(t *testing.T) {
@@ -291,6 +297,11 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 			t.Errorf("zooming in changed the interval %s -> %s", iv, iv2)
 		}
 		t.Logf("io graph: interval %s s, zoomed %s s", iv, iv2)
+		// the zoom is in the URL: a reload shows the same span
+		if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `location.search.includes('io=') && document.getElementById('iostatus').dataset.interval === '`+iv2+`'`)
 		screenshot(t, ctx, shots, "iograph-zoomed")
 	})
 

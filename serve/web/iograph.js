@@ -11,6 +11,8 @@ const PAD = { l: 60, r: 12, t: 12, b: 28 };
 
 export async function showIO() {
   const box = $('iograph');
+  const z = /^([\d.]+),([\d.]+)$/.exec(state.io || '');
+  span = z ? [parseFloat(z[1]), parseFloat(z[2])] : null;
   const q = { };
   if (span) { q.from = span[0].toFixed(9); q.to = span[1].toFixed(9); }
   const s = ++seq;
@@ -97,7 +99,8 @@ function timeAt(x) {
 
 export function zoomTo(from, to) {
   if (to - from < 1e-6) to = from + 1e-6;
-  span = [Math.max(0, from), to];
+  state.io = Math.max(0, from).toFixed(6) + ',' + to.toFixed(6);
+  writeURL(false);
   showIO();
 }
 
@@ -110,7 +113,7 @@ function bucketAt(x) {
 export function initIO() {
   const c = $('iocanvas');
   $('iometric').addEventListener('change', draw);
-  $('ioreset').addEventListener('click', () => { span = null; showIO(); });
+  $('ioreset').addEventListener('click', () => { state.io = ''; writeURL(false); showIO(); });
   c.addEventListener('mousedown', (e) => { if (data) drag = { x0: e.offsetX }; });
   c.addEventListener('mousemove', (e) => {
     if (!data) return;

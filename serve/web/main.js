@@ -2,7 +2,7 @@
 // element; the Content-Security-Policy allows no inline script).
 import { $, el, api, state, view } from './util.js';
 import { readURL, writeURL } from './url.js';
-import { initList, reload, setColumns, loadRefs } from './list.js';
+import { initList, reload, setColumns, loadRefs, toggleRef } from './list.js';
 import { initFollow, restoreFollow } from './follow.js';
 import { initIO } from './iograph.js';
 import { initFilter, checkFilter, setFilterText } from './filter.js';
@@ -41,6 +41,13 @@ function start() {
     readURL(); setFilterText(state.filter); setColumns(); loadRefs(); reload(state.frame);
     if (state.frame) selectFrame(state.frame, false);
     showTab(state.tab);
+  });
+  // Wireshark's keys: Ctrl+T time reference, Ctrl+G go to frame, Ctrl+/ the filter bar
+  document.addEventListener('keydown', (e) => {
+    if (!e.ctrlKey || e.altKey || e.metaKey) return;
+    if (e.key === 't' && view.selected) { e.preventDefault(); toggleRef(view.selected); selectFrame(view.selected, true); }
+    if (e.key === 'g') { e.preventDefault(); $('goto').focus(); }
+    if (e.key === '/') { e.preventDefault(); $('filter').focus(); }
   });
   setFilterText(state.filter);
   loadCaptures();
