@@ -41,6 +41,8 @@ func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 		return d.decodeNBSS(f, b, true)
 	case ProtoRPC:
 		return d.decodeRPCTCP(f, b)
+	case ProtoDCERPC:
+		return d.decodeDCERPC(f, b, tcpConnHash(f), true) > 0
 	}
 	return false
 }
@@ -609,10 +611,11 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 		// NBSS (SMB2): like DNS over TCP, a length-prefixed message.
 		n := NBSSMessageLen(p)
 		if n == 0 || n > len(p) {
-			if n > appStreamMax {
+			if n > appStreamMax || len(p) == 1 /* a keep-alive byte */ {
 				return false
 			}
 			s.pend(ProtoNBSS, p, int64(n))
+			f.NBSSPDUStart = n > 0 && p[0] == 0
 			return own
 		}
 	case (tcpPorts[0] == RPCPort || tcpPorts[1] == RPCPort) && d.opts.SkipApp&AppOther == 0 && rpcTCPStart(p):
@@ -633,6 +636,27 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 					return false
 				}
 				f.addRPC(p[off:off+n], p[off+4:off+n])
+			}
+			off += n
+			if off == len(p) {
+				return false
+			}
+		}
+	case d.opts.SkipApp&AppOther == 0 && DCERPCLen(p) > 0 && !nbssPort(tcpPorts[0]) && !nbssPort(tcpPorts[1]):
+		// DCE/RPC PDUs: those complete in p are decoded (by Decode when
+		// own, else here); one cut off is kept.
+		off := 0
+		for {
+			n := DCERPCLen(p[off:])
+			if n == 0 || n > appStreamMax {
+				return false
+			}
+			if off+n > len(p) {
+				s.pend(ProtoDCERPC, p[off:], int64(n))
+				return own && off == 0
+			}
+			if !own {
+				d.decodeDCERPC(f, p[off:off+n], tcpConnHash(f), true)
 			}
 			off += n
 			if off == len(p) {
@@ -719,7 +743,7 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 			return false
 		}
 		fallthrough
-	case ProtoDNS, ProtoNBSS, ProtoRPC:
+	case ProtoDNS, ProtoNBSS, ProtoRPC, ProtoDCERPC:
 		buf := append(s.bufs[s.cur], p...)
 		s.bufs[s.cur] = buf
 		if len(buf) > appStreamMax {

@@ -53,6 +53,8 @@ type Decoder struct {
 	smb2 smb2Table
 	// smb2f names the files of SMB2 file IDs (smb2file.go).
 	smb2f smb2FileTable
+	// dce names DCE/RPC interfaces and operations (dcerpc.go).
+	dce dceTable
 	// smtp keeps which SMTP connections are sending message data (smtp.go).
 	smtp smtpTable
 	// x11 keeps each X11 connection's byte order and sequence numbers (x11.go).
@@ -155,7 +157,7 @@ func (f *Frame) reset() {
 	f.Anomalies = f.Anomalies[:0]
 	f.scratch = f.scratch[:0]
 	f.Fragment = false
-	f.PDUSegment, f.TLSPDUStart, f.H2PDUStart = false, false, false
+	f.PDUSegment, f.TLSPDUStart, f.H2PDUStart, f.NBSSPDUStart = false, false, false, false
 	f.FragFrames = nil
 	f.TCP.Short, f.TCP.BadHdrLen = false, false
 	f.IP.Reassembled, f.IPv6.Reassembled = false, false

@@ -10,7 +10,7 @@ package decode
 // otherProtos are the protocols of this file's dissectors.
 var otherProtos = Protos(ProtoDHCP, ProtoDHCPv6, ProtoNTP, ProtoNBNS, ProtoSSH,
 	ProtoQUIC, ProtoIGMP, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket,
-	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11)
+	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11, ProtoDCERPC)
 
 // udpOther tries the dissector registered for UDP port port on payload p.
 func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
@@ -168,6 +168,10 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendSTPInfo(dst, b)
 	case ProtoSMB2:
 		dst = appendSMB2Info(dst, &f.SMB2)
+	case ProtoDCERPC:
+		dst = appendDCERPCInfo(dst, f)
+	case ProtoNBSS:
+		dst = appendNBSSInfo(dst, b)
 	case ProtoSMTP:
 		dst = appendSMTPInfo(dst, &f.SMTP)
 	case ProtoLLDP:
@@ -185,6 +189,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = append(dst, f.X11.Info...)
 	default:
 		return dst, false
+	}
+	if f.NBSSPDUStart && !f.PDUSegment {
+		dst = append(dst, "Session message"...)
 	}
 	if f.Len > f.CapLen && p != ProtoQUIC {
 		dst = append(dst, "[Packet size limited during capture]"...)
@@ -221,6 +228,10 @@ func (f *Frame) otherProtoColumn() string {
 		return "LLDP"
 	case ProtoSMB2:
 		return "SMB2"
+	case ProtoDCERPC:
+		return dcerpcColumn(f)
+	case ProtoNBSS:
+		return "NBSS"
 	case ProtoSMTP:
 		return "SMTP"
 	case ProtoCDP:
@@ -268,7 +279,7 @@ func (f *Frame) otherMalformed() bool {
 }
 
 // otherTCPProtos are this file's protocols carried over TCP.
-var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP)
+var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP, ProtoDCERPC)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).

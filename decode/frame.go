@@ -74,6 +74,15 @@ const (
 	ProtoBGP
 	ProtoRADIUS
 	ProtoLACP // slow protocols subtype 1: frame.protocols slow:lacp
+	// Windows family (dcerpc.go, smb.go, ntlmssp.go, nbdgm.go).
+	ProtoDCERPC
+	ProtoSMB
+	ProtoNTLMSSP
+	ProtoGSSAPI
+	ProtoSPNEGO
+	ProtoNBDGM
+	ProtoMailslot
+	ProtoBrowser
 	NumProtos
 )
 
@@ -84,7 +93,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"tcp", "udp", "dns", "http", "tls", "llc", "data", "raw", "ieee8021ad", "pppoes", "ppp",
 	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp",
 	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw", "x11",
-	"tftp", "pim", "sctp", "ospf", "isis", "hsrp", "vrrp", "eigrp", "bgp", "radius", "lacp"}
+	"tftp", "pim", "sctp", "ospf", "isis", "hsrp", "vrrp", "eigrp", "bgp", "radius", "lacp",
+	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -152,6 +162,7 @@ type Frame struct {
 	DHCPv6 DHCPv6
 	QUIC   QUIC
 	SMB2   SMB2
+	DCERPC DCERPC
 	SMTP   SMTP
 	X11    X11
 	TFTP   TFTP // routing.go: the request of the datagram's TFTP conversation
@@ -181,6 +192,10 @@ type Frame struct {
 	// TLSPDUStart is set with PDUSegment when the segment starts a TLS
 	// record that continues in later segments.
 	TLSPDUStart bool
+	// NBSSPDUStart is set when the segment starts an NBSS session message
+	// that continues in later segments (Wireshark's Info says "Session
+	// message").
+	NBSSPDUStart bool
 	// H2PDUStart is set with PDUSegment when the segment starts an HTTP/2
 	// frame (h2c) that continues in later segments.
 	H2PDUStart bool

@@ -391,6 +391,8 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		return append(dst, ')')
 	case f.Has(ProtoTCP) && f.PDUSegment && (f.TLSPDUStart || f.H2PDUStart):
 		dst = append(dst, "[TCP segment of a reassembled PDU]"...)
+	case f.Has(ProtoTCP) && f.PDUSegment && f.NBSSPDUStart:
+		dst = append(dst, "Session message [TCP segment of a reassembled PDU]"...)
 	case f.Has(ProtoTCP):
 		if f.PDUSegment && looksHTTP(f.Payload) && bytes.Contains(f.Payload, []byte("\r\n\r\n")) {
 			// Wireshark's HTTP dissector has already written the start line when

@@ -49,23 +49,56 @@ func NBSSMessageLen(b []byte) int {
 
 func nbssPort(p uint16) bool { return p == 445 || p == 139 }
 
-// decodeNBSS decodes b, which starts an NBSS message, when the whole
-// message is in b (the flow package rebuilds cut ones). track matches
+// decodeNBSS decodes the NBSS messages complete in b, which starts one
+// (the flow package rebuilds cut ones): session messages carrying SMB2 or
+// SMB, session requests and responses, keep-alives. track matches
 // requests with responses and names files now (for messages rebuilt by
-// the flow package); for the others TrackSMB2 does it.
+// the flow package); for the others TrackWindows does it.
 func (d *Decoder) decodeNBSS(f *Frame, b []byte, track bool) bool {
-	n := NBSSMessageLen(b)
-	if n == 0 || n > len(b) || b[0] != 0 {
+	if !nbssStart(b) {
 		return false
 	}
-	msg := b[4:n]
-	if len(msg) < 64 || string(msg[:4]) != "\xfeSMB" {
+	f.SMB2.Msgs = f.SMB2.Msgs[:0]
+	for off, k := 0, 0; k < 16 && nbssStart(b[off:]); k++ {
+		n := NBSSMessageLen(b[off:])
+		if off+n > len(b) {
+			break
+		}
+		m := b[off : off+n]
+		f.Present.Add(ProtoNBSS)
+		f.addAppLayer(ProtoNBSS, m)
+		if m[0] == 0 {
+			switch msg := m[4:]; {
+			case len(msg) >= 64 && string(msg[:4]) == "\xfeSMB":
+				d.decodeSMB2(f, msg, track)
+			case len(msg) >= 32 && string(msg[:4]) == "\xffSMB":
+				d.decodeSMB(f, msg, track)
+			}
+		}
+		off += n
+	}
+	return true
+}
+
+// nbssStart reports whether b starts an NBSS message Wireshark accepts.
+func nbssStart(b []byte) bool {
+	if len(b) < 4 || b[1]&0xfe != 0 {
 		return false
 	}
-	f.Present.Add(ProtoNBSS)
-	f.addAppLayer(ProtoNBSS, b[:n])
+	switch b[0] {
+	case 0:
+		return true
+	case 0x81, 0x82, 0x83, 0x84, 0x85:
+		return true
+	}
+	return false
+}
+
+// decodeSMB2 decodes the (chained) SMB2 messages of msg, and DCE/RPC PDUs
+// carried by pipe reads, writes and transceive ioctls.
+func (d *Decoder) decodeSMB2(f *Frame, msg []byte, track bool) {
 	s := &f.SMB2
-	s.Msgs = s.Msgs[:0]
+	first := len(s.Msgs)
 	for off := 0; off+64 <= len(msg) && len(s.Msgs) < 16; {
 		h := msg[off:]
 		if string(h[:4]) != "\xfeSMB" {
@@ -88,21 +121,53 @@ func (d *Decoder) decodeNBSS(f *Frame, b []byte, track bool) bool {
 	}
 	f.Present.Add(ProtoSMB2)
 	f.addAppLayer(ProtoSMB2, msg)
-	return true
+	for i := first; i < len(s.Msgs); i++ {
+		p := smb2PipeData(&s.Msgs[i])
+		if DCERPCLen(p) > 0 && d.decodeDCERPC(f, p, tcpConnHash(f), track) > 0 {
+			continue
+		}
+		if len(p) > 0 {
+			f.addAppLayer(ProtoData, p)
+		}
+	}
 }
 
-// TrackSMB2 matches the SMB2 requests and responses Decode found in f
-// with earlier ones (smb2.time, smb2.response_to) and names the files
-// their file IDs stand for. The flow package calls it with every frame in
+// smb2PipeData returns the data of a Write request, Read response or
+// FSCTL_PIPE_TRANSCEIVE ioctl, which a named pipe's DCE/RPC PDUs travel in.
+func smb2PipeData(m *SMB2Msg) []byte {
+	b := m.B
+	resp := m.Flags&1 != 0
+	switch {
+	case m.Cmd == 9 && !resp && len(b) >= 64+8:
+		return smb2Buf(b, int(le16(b[64+2:])), int(le32(b[64+4:])))
+	case m.Cmd == 8 && resp && m.Status == 0 && len(b) >= 64+8:
+		return smb2Buf(b, int(b[64+2]), int(le32(b[64+4:])))
+	case m.Cmd == 11 && len(b) >= 64+40 && le32(b[64+4:]) == 0x0011c017:
+		if resp {
+			return smb2Buf(b, int(le32(b[64+32:])), int(le32(b[64+36:])))
+		}
+		return smb2Buf(b, int(le32(b[64+24:])), int(le32(b[64+28:])))
+	}
+	return nil
+}
+
+// TrackWindows matches the SMB2 requests and responses Decode found in f
+// with earlier ones (smb2.time, smb2.response_to), names the files their
+// file IDs stand for, and the DCE/RPC interfaces and operations of its
+// PDUs. The flow package calls it with every frame in
 // capture order, on the goroutine that rebuilds messages cut over
 // segments: decoding itself may run ahead on another goroutine with its
 // own Decoder (pipeline.Config.Parallel), which must not hold this state.
-func (d *Decoder) TrackSMB2(f *Frame) {
-	if !f.Has(ProtoSMB2) {
-		return
+func (d *Decoder) TrackWindows(f *Frame) {
+	if f.Has(ProtoSMB2) {
+		for i := range f.SMB2.Msgs {
+			d.smb2Match(f, &f.SMB2.Msgs[i])
+		}
 	}
-	for i := range f.SMB2.Msgs {
-		d.smb2Match(f, &f.SMB2.Msgs[i])
+	if f.Has(ProtoDCERPC) {
+		for i := range f.DCERPC.PDUs {
+			d.dceTrack(&f.DCERPC.PDUs[i])
+		}
 	}
 }
 

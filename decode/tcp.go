@@ -262,6 +262,9 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 	if looksTLS(p) && d.decodeTLS(f, p) {
 		return
 	}
+	if d.decodeDCERPCTCP(f, p, false) { // Wireshark's heuristic, any port
+		return
+	}
 	if !claimed {
 		f.data(off, len(p), reasm)
 	}

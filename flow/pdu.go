@@ -26,7 +26,7 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 	if d == nil {
 		return
 	}
-	d.TrackSMB2(f) // state of this goroutine's Decoder, in capture order
+	d.TrackWindows(f) // state of this goroutine's Decoder, in capture order
 	if t.cfg.NoDesegment {
 		return
 	}
