@@ -47,7 +47,8 @@ export function applyFilter(expr, frame) {
   closeSuggest();
   state.filter = expr.trim();
   input.value = state.filter;
-  remember(state.filter);
+  const expr2 = state.filter;
+  if (expr2) api('check', { filter: expr2 }).then(({ body }) => { if (body.ok) remember(expr2); }); // valid filters only
   if (frame !== undefined) state.frame = frame;
   writeURL(true);
   checkFilter();
