@@ -95,6 +95,9 @@ func appendAppInfo(dst []byte, f *Frame) (out []byte, ok bool) {
 	if out, ok := appendOtherInfo(dst, f); ok {
 		return out, true
 	}
+	if out, ok := appendVoIPInfo(dst, f); ok {
+		return out, true
+	}
 	switch {
 	case f.Has(ProtoHTTP2):
 		if f.Has(ProtoHTTP) {

@@ -59,6 +59,8 @@ type Decoder struct {
 	smtp smtpTable
 	// x11 keeps each X11 connection's byte order and sequence numbers (x11.go).
 	x11 x11Table
+	// voip keeps SIP transactions, SDP offers and the media they set up (voip.go).
+	voip voipTable
 	// ws keeps the connections upgraded to WebSocket (websocket.go).
 	ws wsTable
 	// routing is the state of the dissectors of routing.go (TFTP, SCTP).

@@ -83,6 +83,13 @@ const (
 	ProtoNBDGM
 	ProtoMailslot
 	ProtoBrowser
+	// VoIP (voip.go).
+	ProtoSIP
+	ProtoSDP
+	ProtoRTP
+	ProtoRTCP
+	ProtoSTUN
+	ProtoClassicSTUN
 	NumProtos
 )
 
@@ -94,7 +101,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"dhcp", "dhcpv6", "ntp", "nbns", "ssh", "quic", "igmp", "nbss", "smb2", "smtp", "websocket", "lldp", "cdp", "stp",
 	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw", "x11",
 	"tftp", "pim", "sctp", "ospf", "isis", "hsrp", "vrrp", "eigrp", "bgp", "radius", "lacp",
-	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser"}
+	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser",
+	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -167,6 +175,8 @@ type Frame struct {
 	X11    X11
 	TFTP   TFTP // routing.go: the request of the datagram's TFTP conversation
 	SCTP   SCTP // routing.go: the TSN bases of the packet's SCTP association
+	SIP    SIP
+	RTP    RTP
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

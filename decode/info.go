@@ -182,6 +182,9 @@ func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
 	if s := f.otherProtoColumn(); s != "" {
 		return append(dst, s...)
 	}
+	if out, ok := appendVoIPColumn(dst, f); ok {
+		return out
+	}
 	switch {
 	case f.Has(ProtoHTTP2):
 		dst = append(dst, "HTTP2"...)
@@ -487,7 +490,7 @@ func (f *Frame) Malformed() bool {
 }
 
 func (f *Frame) malformed() bool {
-	if f.otherMalformed() {
+	if f.otherMalformed() || f.voipMalformed() {
 		return true
 	}
 	for _, a := range f.Anomalies {

@@ -34,6 +34,9 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	if d.opts.SkipApp&AppDNS != 0 {
 		return
 	}
+	if d.udpMedia(f, p) {
+		return
+	}
 	lo, hi := u.SrcPort, u.DstPort
 	if hi < lo {
 		lo, hi = hi, lo
@@ -48,12 +51,12 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 				return
 			}
 		default:
-			if d.udpOther(f, p, port) {
+			if d.udpOther(f, p, port) || d.udpVoIP(f, p, port) {
 				return
 			}
 		}
 	}
-	if d.udpHeuristic(f, p) {
+	if d.udpHeuristic(f, p) || d.udpVoIPHeuristic(f, p) {
 		return
 	}
 	f.data(off+8, len(p), reasm)

@@ -1,0 +1,206 @@
+package decode
+
+import "strconv"
+
+// RTP and RTCP (RFC 3550) on the conversations SDP set up (voip.go), and
+// RTCP by Wireshark's enabled UDP heuristic (a version-2 SR, RR, BYE, APP
+// or PSFB first packet, a length that is a multiple of 4, sent to an odd
+// port).
+
+// RTP is what a frame's RTP or RTCP layer inherited from its conversation.
+type RTP struct {
+	Setup  uint64 // rtp.setup-frame / rtcp.setup-frame (0: heuristic, no setup)
+	SRTP   bool   // set up by a SAVP profile: SRTP / SRTCP
+	PTName []byte // rtpmap name of a dynamic payload type (aliases the conversation)
+}
+
+// decodeRTP records p as an RTP packet of conversation c. Version 0 (which
+// Wireshark 4.0 treats as not RTP by default) is left to the next
+// dissector.
+func decodeRTP(f *Frame, p []byte, c *mediaConv) bool {
+	if len(p) == 0 || p[0]>>6 == 0 {
+		return false
+	}
+	f.RTP = RTP{Setup: c.setup, SRTP: c.srtp}
+	if len(p) >= 2 && p[0]>>6 == 2 && p[1]&0x7f >= 96 && p[1]&0x7f <= 127 {
+		f.RTP.PTName = c.dynName(p[1] & 0x7f)
+	}
+	f.voipLayer(ProtoRTP, p)
+	if p[0]>>6 == 2 && len(p) < 12 {
+		f.anomaly(ProtoRTP, f.appOff(p), "RTP header truncated")
+	}
+	return true
+}
+
+// decodeRTCP records p as RTCP of conversation c (setup nil: heuristic).
+func decodeRTCP(f *Frame, p []byte, c *mediaConv) bool {
+	if len(p) == 0 {
+		return false
+	}
+	f.RTP = RTP{}
+	if c != nil {
+		f.RTP.Setup, f.RTP.SRTP = c.setup, c.srtp
+	}
+	f.voipLayer(ProtoRTCP, p)
+	if rtcpMalformed(p) {
+		f.anomaly(ProtoRTCP, f.appOff(p), "RTCP packet runs past the datagram")
+	}
+	return true
+}
+
+// rtcpPackets calls fn with the packet type and bytes of each packet of
+// compound RTCP packet p, as Wireshark walks them: it stops at a packet type
+// outside 192..211; bad reports a packet whose length runs past p.
+func rtcpPackets(p []byte, fn func(t uint8, b []byte)) (bad bool) {
+	for off := 0; off+4 <= len(p); {
+		t := p[off+1]
+		if t < 192 || t > 211 {
+			return false
+		}
+		n := (int(be16(p[off+2:])) + 1) * 4
+		if off+n > len(p) {
+			if fn != nil {
+				fn(t, p[off:])
+			}
+			return true
+		}
+		if fn != nil {
+			fn(t, p[off:off+n])
+		}
+		off += n
+	}
+	return false
+}
+
+// rtcpMalformed reports a compound packet one of whose packets runs past
+// the datagram.
+func rtcpMalformed(p []byte) bool { return rtcpPackets(p, nil) }
+
+// RTCPLooks is Wireshark's RTCP-over-UDP heuristic on payload p sent to
+// port dport.
+func RTCPLooks(p []byte, dport uint16) bool {
+	if dport%2 == 0 || len(p) < 2 || p[0]>>6 != 2 || len(p)%4 != 0 {
+		return false
+	}
+	switch p[1] {
+	case 200, 201, 203, 204, 206:
+		return true
+	}
+	return false
+}
+
+// rtpPayloadTypes are Wireshark's names of the static RTP payload types.
+var rtpPayloadTypes = [35]string{
+	"ITU-T G.711 PCMU", "USA Federal Standard FS-1016", "ITU-T G.721", "GSM 06.10", "ITU-T G.723",
+	"DVI4 8000 samples/s", "DVI4 16000 samples/s", "Experimental linear predictive encoding from Xerox PARC",
+	"ITU-T G.711 PCMA", "ITU-T G.722", "16-bit uncompressed audio, stereo", "16-bit uncompressed audio, monaural",
+	"Qualcomm Code Excited Linear Predictive coding", "Comfort noise", "MPEG-I/II Audio", "ITU-T G.728",
+	"DVI4 11025 samples/s", "DVI4 22050 samples/s", "ITU-T G.729", "Comfort noise (old)",
+	"Unassigned", "Unassigned", "Unassigned", "Unassigned", "Unassigned",
+	"Sun CellB video encoding", "JPEG-compressed video", "Unassigned", "'nv' program", "Unassigned", "Unassigned",
+	"ITU-T H.261", "MPEG-I/II Video", "MPEG-II transport streams", "ITU-T H.263",
+}
+
+// AppendRTPPayloadType appends Wireshark's name of RTP payload type pt.
+func AppendRTPPayloadType(dst []byte, pt uint8) []byte {
+	switch {
+	case int(pt) < len(rtpPayloadTypes):
+		return append(dst, rtpPayloadTypes[pt]...)
+	case pt >= 72 && pt <= 76:
+		return append(dst, "Reserved for RTCP conflict avoidance"...)
+	case pt >= 96:
+		dst = append(dst, "DynamicRTP-Type-"...)
+		return strconv.AppendUint(dst, uint64(pt), 10)
+	}
+	return append(dst, "Unassigned"...)
+}
+
+// RTCPTypeName returns Wireshark's name of RTCP packet type t ("" unknown).
+func RTCPTypeName(t uint8) string {
+	switch t {
+	case 192:
+		return "Full Intra-frame Request (H.261)"
+	case 193:
+		return "Negative Acknowledgement (H.261)"
+	case 194:
+		return "SMPTE time-code mapping"
+	case 195:
+		return "Extended inter-arrival jitter report"
+	case 200:
+		return "Sender Report"
+	case 201:
+		return "Receiver Report"
+	case 202:
+		return "Source description"
+	case 203:
+		return "Goodbye"
+	case 204:
+		return "Application specific"
+	case 205:
+		return "Generic RTP Feedback"
+	case 206:
+		return "Payload-specific Feedback"
+	case 207:
+		return "Extended report (RFC 3611)"
+	case 208:
+		return "AVB RTCP packet (IEEE1733)"
+	case 209:
+		return "Receiver Summary Information"
+	case 210:
+		return "Port Mapping"
+	}
+	return ""
+}
+
+// appendRTPInfo writes "PT=ITU-T G.711 PCMU, SSRC=0x…, Seq=…, Time=…[, Mark]".
+func appendRTPInfo(dst []byte, f *Frame, p []byte) []byte {
+	if v := p[0] >> 6; v != 2 {
+		dst = append(dst, "Unknown RTP version "...)
+		return strconv.AppendUint(dst, uint64(v), 10)
+	}
+	if len(p) < 12 {
+		return dst
+	}
+	pt := p[1] & 0x7f
+	dst = append(dst, "PT="...)
+	if len(f.RTP.PTName) > 0 {
+		dst = append(dst, f.RTP.PTName...)
+	} else {
+		dst = AppendRTPPayloadType(dst, pt)
+	}
+	dst = append(dst, ", SSRC=0x"...)
+	dst = appendUpperHex(dst, uint64(be32(p[8:])))
+	dst = append(dst, ", Seq="...)
+	dst = strconv.AppendUint(dst, uint64(be16(p[2:])), 10)
+	dst = append(dst, ", Time="...)
+	dst = strconv.AppendUint(dst, uint64(be32(p[4:])), 10)
+	if p[1]&0x80 != 0 {
+		dst = append(dst, ", Mark"...)
+	}
+	return dst
+}
+
+func appendUpperHex(dst []byte, v uint64) []byte {
+	start := len(dst)
+	dst = strconv.AppendUint(dst, v, 16)
+	for i := start; i < len(dst); i++ {
+		if c := dst[i]; c >= 'a' && c <= 'f' {
+			dst[i] = c - 'a' + 'A'
+		}
+	}
+	return dst
+}
+
+// appendRTCPInfo writes the name of each packet of a compound RTCP packet,
+// each followed by three spaces.
+func appendRTCPInfo(dst []byte, p []byte) []byte {
+	rtcpPackets(p, func(t uint8, _ []byte) {
+		if name := RTCPTypeName(t); name != "" {
+			dst = append(dst, name...)
+		} else {
+			dst = append(dst, "Unknown"...)
+		}
+		dst = append(dst, "   "...)
+	})
+	return dst
+}

@@ -1,0 +1,275 @@
+package decode
+
+import "net/netip"
+
+// VoIP: SIP (sip.go) with its SDP bodies (sdp.go), the RTP and RTCP
+// streams those set up (rtp.go), and STUN (stun.go).
+//
+// Wireshark does not find RTP by a heuristic (that one is off by default):
+// the SDP of a SIP or MEGACO message registers each media address and port
+// it announces ("RTP from SDP"), and the UDP dissector then hands every
+// datagram to or from that address and port to RTP (RTCP on port+1) before
+// it tries any port. This file keeps those registrations; the lookup costs
+// nothing on a capture without SDP (the map stays nil).
+
+// mediaKey is one endpoint an SDP announced.
+type mediaKey struct {
+	addr netip.Addr
+	port uint16
+}
+
+// Media protocols a conversation can be set to.
+const (
+	mediaRTP uint8 = iota + 1
+	mediaRTCP
+	mediaT38 // UDPTL/T.38: not dissected, but it shadows an earlier RTP registration as in Wireshark
+)
+
+// maxDynPT bounds the dynamic payload type names kept per media.
+const maxDynPT = 8
+
+// dynPT is one a=rtpmap name of a dynamic payload type (96..127).
+type dynPT struct {
+	pt   uint8
+	n    uint8
+	name [28]byte
+}
+
+// mediaConv is what a registration sets: the protocol, the frame that set
+// it up (rtp.setup-frame) and the payload type names of its media.
+type mediaConv struct {
+	kind  uint8
+	srtp  bool
+	setup uint64
+	ndyn  uint8
+	dyn   [maxDynPT]dynPT
+}
+
+// dynName returns the rtpmap name of dynamic payload type pt, if any.
+func (c *mediaConv) dynName(pt uint8) []byte {
+	for i := range c.dyn[:c.ndyn] {
+		if c.dyn[i].pt == pt {
+			return c.dyn[i].name[:c.dyn[i].n]
+		}
+	}
+	return nil
+}
+
+// maxMediaConvs bounds the registrations kept (hostile SDP floods).
+const maxMediaConvs = 1 << 14
+
+// voipTable is the Decoder's VoIP state.
+type voipTable struct {
+	media map[mediaKey]*mediaConv
+	sip   sipTable
+	sdp   sdpTable
+	stun  map[stunConvKey]bool // UDP 5-tuples a TURN message marked as STUN
+}
+
+// addMedia registers addr:port as kind, set up by frame setup. As in
+// Wireshark's conversation chains, a registration from an earlier setup
+// frame than the one in force changes nothing visible; the same frame
+// updates it (a T.38 media after an RTP one on the same port wins).
+func (t *voipTable) addMedia(addr netip.Addr, port uint16, kind uint8, srtp bool, setup uint64, dyn []dynPT) {
+	if !addr.IsValid() || port == 0 {
+		return
+	}
+	k := mediaKey{addr.Unmap(), port}
+	c := t.media[k]
+	switch {
+	case c != nil && c.setup > setup:
+		return
+	case c != nil && c.setup == setup:
+	default:
+		if t.media == nil {
+			t.media = make(map[mediaKey]*mediaConv)
+		}
+		if len(t.media) >= maxMediaConvs {
+			return
+		}
+		c = &mediaConv{}
+		t.media[k] = c
+	}
+	c.kind, c.srtp, c.setup = kind, srtp, setup
+	if kind == mediaRTP {
+		c.ndyn = uint8(copy(c.dyn[:], dyn))
+	}
+}
+
+// lookupMedia finds the registration of a datagram: its destination
+// first, then its source (Wireshark's try_conversation order for UDP).
+func (t *voipTable) lookupMedia(src, dst netip.Addr, sport, dport uint16) *mediaConv {
+	if c := t.media[mediaKey{dst, dport}]; c != nil {
+		return c
+	}
+	return t.media[mediaKey{src, sport}]
+}
+
+// udpAddrs returns the addresses of the IP header the UDP layer just added
+// to f sits in.
+func udpAddrs(f *Frame) (src, dst netip.Addr, ok bool) {
+	n := len(f.Layers)
+	if n < 2 {
+		return src, dst, false
+	}
+	switch f.Layers[n-2].Proto {
+	case ProtoIP:
+		return f.IP.Src, f.IP.Dst, true
+	case ProtoIPv6:
+		return f.IPv6.Src, f.IPv6.Dst, true
+	}
+	return src, dst, false
+}
+
+// udpMedia dissects p as the RTP, RTCP or T.38 an SDP set up for its
+// addresses; false when none did or the bytes are not that protocol.
+func (d *Decoder) udpMedia(f *Frame, p []byte) bool {
+	if len(d.voip.media) == 0 && len(d.voip.stun) == 0 || d.opts.SkipApp&AppOther != 0 {
+		return false
+	}
+	src, dst, ok := udpAddrs(f)
+	if !ok {
+		return false
+	}
+	if len(d.voip.stun) > 0 && d.voip.stun[stunKey(src, dst, f.UDP.SrcPort, f.UDP.DstPort)] && d.decodeSTUN(f, p, true) {
+		return true
+	}
+	c := d.voip.lookupMedia(src, dst, f.UDP.SrcPort, f.UDP.DstPort)
+	if c == nil {
+		return false
+	}
+	switch c.kind {
+	case mediaRTP:
+		return decodeRTP(f, p, c)
+	case mediaRTCP:
+		return decodeRTCP(f, p, c)
+	}
+	return false
+}
+
+// voipLayer adds the layer of VoIP protocol pr over b.
+func (f *Frame) voipLayer(pr Proto, b []byte) {
+	off, reasm := f.locate(b)
+	f.addLayer(pr, off, len(b), reasm)
+}
+
+// voipProtos are the protocols of this file's dissectors.
+var voipProtos = Protos(ProtoSIP, ProtoSDP, ProtoRTP, ProtoRTCP, ProtoSTUN, ProtoClassicSTUN)
+
+// udpVoIP tries the VoIP dissector registered for UDP port port.
+func (d *Decoder) udpVoIP(f *Frame, p []byte, port uint16) bool {
+	if d.opts.SkipApp&AppOther != 0 {
+		return false
+	}
+	switch port {
+	case 5060:
+		return d.decodeSIP(f, p)
+	case 3478:
+		return d.decodeSTUN(f, p, true)
+	case 2944:
+		d.megacoSDP(f, p)
+	}
+	return false
+}
+
+// udpVoIPHeuristic tries the VoIP heuristics Wireshark enables on any UDP
+// port: SIP start lines, STUN messages with the magic cookie, RTCP.
+func (d *Decoder) udpVoIPHeuristic(f *Frame, p []byte) bool {
+	if d.opts.SkipApp&AppOther != 0 || len(p) == 0 {
+		return false
+	}
+	if LooksLikeSIP(p) {
+		return d.decodeSIP(f, p)
+	}
+	if d.decodeSTUN(f, p, false) {
+		return true
+	}
+	if RTCPLooks(p, f.UDP.DstPort) {
+		return decodeRTCP(f, p, nil)
+	}
+	return false
+}
+
+// voipTop returns the highest VoIP layer of f.
+func (f *Frame) voipTop() (Proto, []byte, bool) {
+	if !f.Present.Any(voipProtos) {
+		return 0, nil, false
+	}
+	var p Proto
+	var b []byte
+	ok := false
+	for _, l := range f.Layers {
+		if voipProtos.Has(l.Proto) && l.Proto != ProtoSDP {
+			p, b, ok = l.Proto, f.LayerBytes(l), true
+		}
+	}
+	return p, b, ok
+}
+
+// appendVoIPInfo appends the Info column of f's VoIP protocol.
+func appendVoIPInfo(dst []byte, f *Frame) ([]byte, bool) {
+	p, b, ok := f.voipTop()
+	if !ok || len(b) == 0 {
+		return dst, false
+	}
+	switch p {
+	case ProtoSIP:
+		dst = appendSIPInfo(dst, f, b)
+	case ProtoRTP:
+		dst = appendRTPInfo(dst, f, b)
+	case ProtoRTCP:
+		dst = appendRTCPInfo(dst, b)
+	case ProtoSTUN, ProtoClassicSTUN:
+		dst = appendSTUNInfo(dst, p, b)
+	}
+	if f.Len > f.CapLen {
+		dst = append(dst, "[Packet size limited during capture]"...)
+	} else if f.voipMalformed() {
+		dst = append(dst, "[Malformed Packet]"...)
+	}
+	return dst, true
+}
+
+// appendVoIPColumn appends the Protocol column of f's VoIP protocol.
+func appendVoIPColumn(dst []byte, f *Frame) ([]byte, bool) {
+	p, b, ok := f.voipTop()
+	if !ok {
+		return dst, false
+	}
+	switch p {
+	case ProtoSIP:
+		dst = append(dst, "SIP"...)
+		if f.Has(ProtoSDP) {
+			dst = append(dst, "/SDP"...)
+		}
+	case ProtoRTP:
+		if f.RTP.SRTP {
+			return append(dst, "SRTP"...), true
+		}
+		dst = append(dst, "RTP"...)
+	case ProtoRTCP:
+		if f.RTP.SRTP {
+			return append(dst, "SRTCP"...), true
+		}
+		dst = append(dst, "RTCP"...)
+	case ProtoSTUN:
+		dst = append(dst, "STUN"...)
+	case ProtoClassicSTUN:
+		dst = append(dst, "CLASSIC-STUN"...)
+	}
+	_ = b
+	return dst, true
+}
+
+// voipMalformed reports an anomaly of this file's dissectors.
+func (f *Frame) voipMalformed() bool {
+	if !f.Present.Any(voipProtos) {
+		return false
+	}
+	for _, a := range f.Anomalies {
+		if voipProtos.Has(a.Proto) {
+			return true
+		}
+	}
+	return false
+}
