@@ -12,6 +12,7 @@ type RTP struct {
 	Setup  uint64 // rtp.setup-frame / rtcp.setup-frame (0: heuristic, no setup)
 	SRTP   bool   // set up by a SAVP profile: SRTP / SRTCP
 	PTName []byte // rtpmap name of a dynamic payload type (aliases the conversation)
+	ExtSeq uint32 // rtp.extseq: the sequence number extended over wraps, per conversation
 }
 
 // decodeRTP records p as an RTP packet of conversation c. Version 0 (which
@@ -24,6 +25,9 @@ func decodeRTP(f *Frame, p []byte, c *mediaConv) bool {
 	f.RTP = RTP{Setup: c.setup, SRTP: c.srtp}
 	if len(p) >= 2 && p[0]>>6 == 2 && p[1]&0x7f >= 96 && p[1]&0x7f <= 127 {
 		f.RTP.PTName = c.dynName(p[1] & 0x7f)
+	}
+	if p[0]>>6 == 2 && len(p) >= 4 {
+		f.RTP.ExtSeq = c.extendSeq(be16(p[2:]))
 	}
 	f.voipLayer(ProtoRTP, p)
 	if p[0]>>6 == 2 && len(p) < 12 {
@@ -48,10 +52,10 @@ func decodeRTCP(f *Frame, p []byte, c *mediaConv) bool {
 	return true
 }
 
-// rtcpPackets calls fn with the packet type and bytes of each packet of
+// RTCPPackets calls fn with the packet type and bytes of each packet of
 // compound RTCP packet p, as Wireshark walks them: it stops at a packet type
 // outside 192..211; bad reports a packet whose length runs past p.
-func rtcpPackets(p []byte, fn func(t uint8, b []byte)) (bad bool) {
+func RTCPPackets(p []byte, fn func(t uint8, b []byte)) (bad bool) {
 	for off := 0; off+4 <= len(p); {
 		t := p[off+1]
 		if t < 192 || t > 211 {
@@ -74,7 +78,7 @@ func rtcpPackets(p []byte, fn func(t uint8, b []byte)) (bad bool) {
 
 // rtcpMalformed reports a compound packet one of whose packets runs past
 // the datagram.
-func rtcpMalformed(p []byte) bool { return rtcpPackets(p, nil) }
+func rtcpMalformed(p []byte) bool { return RTCPPackets(p, nil) }
 
 // RTCPLooks is Wireshark's RTCP-over-UDP heuristic on payload p sent to
 // port dport.
@@ -194,7 +198,7 @@ func appendUpperHex(dst []byte, v uint64) []byte {
 // appendRTCPInfo writes the name of each packet of a compound RTCP packet,
 // each followed by three spaces.
 func appendRTCPInfo(dst []byte, p []byte) []byte {
-	rtcpPackets(p, func(t uint8, _ []byte) {
+	RTCPPackets(p, func(t uint8, _ []byte) {
 		if name := RTCPTypeName(t); name != "" {
 			dst = append(dst, name...)
 		} else {
@@ -203,4 +207,24 @@ func appendRTCPInfo(dst []byte, p []byte) []byte {
 		dst = append(dst, "   "...)
 	})
 	return dst
+}
+
+// extendSeq extends RTP sequence number seq over the conversation's
+// earlier ones as Wireshark does: the first is 65536+seq, a jump of more
+// than half the space counts as a wrap.
+func (c *mediaConv) extendSeq(seq uint16) uint32 {
+	if !c.seqSeen {
+		c.seqSeen, c.extSeq = true, 0x10000
+	}
+	prev := c.extSeq
+	low := prev & 0xffff
+	ext := prev&^0xffff | uint32(seq)
+	switch {
+	case uint32(seq) < low && low-uint32(seq) > 0x8000:
+		ext += 0x10000
+	case uint32(seq) > low && uint32(seq)-low > 0x8000 && ext >= 0x10000:
+		ext -= 0x10000
+	}
+	c.extSeq = ext
+	return ext
 }

@@ -43,6 +43,9 @@ type mediaConv struct {
 	setup uint64
 	ndyn  uint8
 	dyn   [maxDynPT]dynPT
+	// RTP sequence number extension state (rtp.extseq).
+	seqSeen bool
+	extSeq  uint32
 }
 
 // dynName returns the rtpmap name of dynamic payload type pt, if any.
@@ -105,18 +108,19 @@ func (t *voipTable) lookupMedia(src, dst netip.Addr, sport, dport uint16) *media
 	return t.media[mediaKey{src, sport}]
 }
 
-// udpAddrs returns the addresses of the IP header the UDP layer just added
-// to f sits in.
+// udpAddrs returns the addresses of the IP header f's last UDP layer sits in.
 func udpAddrs(f *Frame) (src, dst netip.Addr, ok bool) {
-	n := len(f.Layers)
-	if n < 2 {
+	for i := len(f.Layers) - 1; i >= 1; i-- {
+		if f.Layers[i].Proto != ProtoUDP {
+			continue
+		}
+		switch f.Layers[i-1].Proto {
+		case ProtoIP:
+			return f.IP.Src, f.IP.Dst, true
+		case ProtoIPv6:
+			return f.IPv6.Src, f.IPv6.Dst, true
+		}
 		return src, dst, false
-	}
-	switch f.Layers[n-2].Proto {
-	case ProtoIP:
-		return f.IP.Src, f.IP.Dst, true
-	case ProtoIPv6:
-		return f.IPv6.Src, f.IPv6.Dst, true
 	}
 	return src, dst, false
 }

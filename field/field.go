@@ -129,7 +129,8 @@ func tables() [][]Field {
 		dnsFields, httpFields, tlsFields, txnFields, expertFields,
 		dhcpFields, ntpFields, nbnsFields, sshFields, dhcpv6Fields, quicFields, igmpFields, stpFields, lldpFields, cdpFields, nbssFields, smb2Fields, smtpFields, websocketFields, dnsOptFields, mldFields, rpcFields, tunnelFields,
 		tftpFields, pimFields, sctpFields, ospfFields, vrrpFields, eigrpFields, isisFields, hsrpFields, lacpFields, bgpFields, radiusFields,
-		http2Fields, // decrypted TLS (http2.go)
+		http2Fields,           // decrypted TLS (http2.go)
+		rtpFields, rtcpFields, // VoIP (rtp.go, sip.go, stun.go)
 	}
 }
 
