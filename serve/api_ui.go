@@ -149,22 +149,39 @@ func (s *Server) apiFieldFilter(w http.ResponseWriter, r *http.Request) {
 	expr := fl.Name
 	c.decodeFrames(r.Context(), []uint64{n}, func(f *decode.Frame) {
 		vals := fl.Get(f, nil)
-		if len(vals) == 0 {
+		if len(vals) == 0 || displayDependent[fl.Name] {
 			return
 		}
 		v := vals[min(max(occ, 0), len(vals)-1)]
-		if lit := filterLiteral(fl, v); lit != "" {
-			if e := fl.Name + " == " + lit; validFilter(e) {
+		// the first candidate that compiles and selects the frame itself
+		// (an epoch time compared as a double may not)
+		for _, e := range filterCandidates(fl, v) {
+			if flt, el, _ := checkFilter(e); el == nil && flt.Match(f) {
 				expr = e
+				return
 			}
 		}
 	})
 	writeJSON(w, http.StatusOK, map[string]string{"filter": expr})
 }
 
-func validFilter(expr string) bool {
-	_, el, _ := checkFilter(expr)
-	return el == nil
+// displayDependent are the fields whose value depends on which frames
+// the filter displays: "== value" would not select the frame again.
+var displayDependent = map[string]bool{"frame.time_delta_displayed": true}
+
+// filterCandidates are the filters selecting v, best first: name == v,
+// then for times the microsecond around v.
+func filterCandidates(fl *field.Field, v field.Value) []string {
+	lit := filterLiteral(fl, v)
+	if lit == "" {
+		return nil
+	}
+	out := []string{fl.Name + " == " + lit}
+	if fl.Type == field.FTRelTime {
+		lo := v.I - v.I%1000
+		out = append(out, fl.Name+" >= "+string(report.AppendRelTime(nil, lo, 6))+" && "+fl.Name+" < "+string(report.AppendRelTime(nil, lo+1000, 6)))
+	}
+	return out
 }
 
 // filterLiteral writes v in display-filter syntax ("" = none: the field's
