@@ -10,7 +10,7 @@ package decode
 // otherProtos are the protocols of this file's dissectors.
 var otherProtos = Protos(ProtoDHCP, ProtoDHCPv6, ProtoNTP, ProtoNBNS, ProtoSSH,
 	ProtoQUIC, ProtoIGMP, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket,
-	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11, ProtoDCERPC)
+	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11, ProtoDCERPC, ProtoRIP, ProtoBJNP, ProtoDBLSPDisc)
 
 // udpOther tries the dissector registered for UDP port port on payload p.
 func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
@@ -33,6 +33,13 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 		return d.decodeQUIC(f, p)
 	case RPCPort:
 		return decodeRPCUDP(f, p)
+	case ripPort:
+		return decodeRIP(f, p)
+	case dbLSPPort:
+		return decodeDBLSP(f, p)
+	}
+	if bjnpPort(port) {
+		return decodeBJNP(f, p)
 	}
 	return false
 }
@@ -182,6 +189,12 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendWSInfo(dst, b)
 	case ProtoRPC, ProtoPortmap:
 		dst = appendRPCInfo(dst, f)
+	case ProtoRIP:
+		dst = appendRIPInfo(dst, b)
+	case ProtoBJNP:
+		dst = appendBJNPInfo(dst, b)
+	case ProtoDBLSPDisc:
+		dst = append(dst, "Dropbox LAN sync Discovery Protocol, JavaScript Object Notation"...)
 	case ProtoX11:
 		if len(f.X11.Info) == 0 {
 			return dst, false // nothing set the column: TCP's
@@ -244,6 +257,12 @@ func (f *Frame) otherProtoColumn() string {
 		return "Portmap"
 	case ProtoX11:
 		return "X11"
+	case ProtoRIP:
+		return "RIPv" + itoa(int(b[1]))
+	case ProtoBJNP:
+		return "BJNP"
+	case ProtoDBLSPDisc:
+		return "DB-LSP-DISC/JSON"
 	case ProtoIGMP:
 		switch IGMPVersion(b) {
 		case 1:

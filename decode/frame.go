@@ -90,6 +90,9 @@ const (
 	ProtoRTCP
 	ProtoSTUN
 	ProtoClassicSTUN
+	ProtoRIP     // RIP on UDP 520 (udpmisc.go)
+	ProtoBJNP    // Canon BJNP on UDP 8611-8614
+	ProtoDBLSPDisc
 	NumProtos
 )
 
@@ -102,7 +105,7 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw", "x11",
 	"tftp", "pim", "sctp", "ospf", "isis", "hsrp", "vrrp", "eigrp", "bgp", "radius", "lacp",
 	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser",
-	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun"}
+	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "rip", "bjnp", "db-lsp-disc"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

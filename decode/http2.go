@@ -748,6 +748,8 @@ func MediaLayer(ct []byte, h2 bool) string {
 		return "image-jfif"
 	case "application/octet-stream":
 		return "data"
+	case "application/x-www-form-urlencoded":
+		return "urlencoded-form"
 	}
 	if h2 {
 		return ""

@@ -97,6 +97,9 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			ethertype(f.SLL.Protocol)
 		case ProtoDNS:
 			add(dnsProtoName(f))
+		case ProtoDBLSPDisc:
+			add("db-lsp-disc")
+			add("json")
 		case ProtoLLC:
 			add("llc")
 		case ProtoIPv6:

@@ -274,6 +274,8 @@ func buildHTTP(b *Builder, l decode.Layer, d []byte) {
 		b.Open("media", -1, 0, "Media Type")
 		b.Addf("media.type", -1, 0, "Media type: %s (%s)", ctype, Plural(len(data), "byte"))
 		b.Close()
+	case media == "urlencoded-form":
+		b.urlencodedForm(data, ctype)
 	case media == "json":
 		b.depth = 0
 		b.Add("json", -1, 0, "JavaScript Object Notation: "+ctype)

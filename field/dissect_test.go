@@ -341,7 +341,7 @@ func reportDiff(t *testing.T, p decode.Proto, ncap int, names []string, counts [
 var dissectFuzzPorts = []struct {
 	proto uint8
 	port  uint16
-}{{17, 67}, {17, 547}, {17, 123}, {17, 137}, {17, 443}, {6, 22}, {6, 25}, {6, 445}}
+}{{17, 67}, {17, 547}, {17, 123}, {17, 137}, {17, 443}, {6, 22}, {6, 25}, {6, 445}, {17, 520}, {17, 8612}, {17, 17500}, {6, 6000}}
 
 // FuzzDissectors decodes arbitrary payloads on every port of the
 // dissectors of decode/dissect.go and reads every field of their protocols
@@ -385,6 +385,10 @@ func FuzzDissectors(f *testing.F) {
 // dissectSeeds are well-formed messages of each dissector.
 var dissectSeeds = [][]byte{
 	dhcpSeed(),
+	// RIPv2 response with one route; BJNP scanner discover; X11 requests.
+	{2, 2, 0, 0, 0, 2, 0, 0, 10, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+	[]byte("BJNB\x02\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"),
+	{53, 24, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 17, 0, 17, 0, 60, 0, 2, 0, 1, 2, 3, 4},
 	// NTP client request.
 	append([]byte{0x23, 2, 6, 0xef, 0, 0, 0, 0, 0, 0, 0, 0, 'I', 'N', 'I', 'T'}, make([]byte, 32)...),
 	// NBNS registration of WORKGROUP<00> with an NB additional record.
