@@ -61,6 +61,8 @@ type Decoder struct {
 	x11 x11Table
 	// voip keeps SIP transactions, SDP offers and the media they set up (voip.go).
 	voip voipTable
+	// gquic remembers gQUIC conversations (gquic.go).
+	gquic gquicTable
 	// ws keeps the connections upgraded to WebSocket (websocket.go).
 	ws wsTable
 	// routing is the state of the dissectors of routing.go (TFTP, SCTP).

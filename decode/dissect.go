@@ -10,7 +10,7 @@ package decode
 // otherProtos are the protocols of this file's dissectors.
 var otherProtos = Protos(ProtoDHCP, ProtoDHCPv6, ProtoNTP, ProtoNBNS, ProtoSSH,
 	ProtoQUIC, ProtoIGMP, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket,
-	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11, ProtoDCERPC, ProtoRIP, ProtoBJNP, ProtoDBLSPDisc)
+	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11, ProtoDCERPC, ProtoRIP, ProtoBJNP, ProtoDBLSPDisc, ProtoGQUIC)
 
 // udpOther tries the dissector registered for UDP port port on payload p.
 func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
@@ -54,7 +54,7 @@ func (d *Decoder) udpHeuristic(f *Frame, p []byte) bool {
 	if QUICLooksLong(p) || (p[0]&0xc0 == 0x40 && d.quic.conns != nil && d.quic.get(f, false) != nil) {
 		return d.decodeQUIC(f, p)
 	}
-	return false
+	return d.decodeGQUIC(f, p)
 }
 
 // linkOther tries this file's link-layer dissectors on b[off:], the payload
@@ -189,6 +189,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendWSInfo(dst, b)
 	case ProtoRPC, ProtoPortmap:
 		dst = appendRPCInfo(dst, f)
+	case ProtoGQUIC:
+		dst = appendGQUICInfo(dst, &f.GQUIC)
 	case ProtoRIP:
 		dst = appendRIPInfo(dst, b)
 	case ProtoBJNP:
@@ -258,9 +260,17 @@ func (f *Frame) otherProtoColumn() string {
 	case ProtoX11:
 		return "X11"
 	case ProtoRIP:
+		switch b[1] {
+		case 1:
+			return "RIPv1"
+		case 2:
+			return "RIPv2"
+		}
 		return "RIPv" + itoa(int(b[1]))
 	case ProtoBJNP:
 		return "BJNP"
+	case ProtoGQUIC:
+		return "GQUIC"
 	case ProtoDBLSPDisc:
 		return "DB-LSP-DISC/JSON"
 	case ProtoIGMP:

@@ -93,6 +93,7 @@ const (
 	ProtoRIP     // RIP on UDP 520 (udpmisc.go)
 	ProtoBJNP    // Canon BJNP on UDP 8611-8614
 	ProtoDBLSPDisc
+	ProtoGQUIC // Google QUIC (gquic.go)
 	NumProtos
 )
 
@@ -105,7 +106,7 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw", "x11",
 	"tftp", "pim", "sctp", "ospf", "isis", "hsrp", "vrrp", "eigrp", "bgp", "radius", "lacp",
 	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser",
-	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "rip", "bjnp", "db-lsp-disc"}
+	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "rip", "bjnp", "db-lsp-disc", "gquic"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -180,6 +181,7 @@ type Frame struct {
 	SCTP   SCTP // routing.go: the TSN bases of the packet's SCTP association
 	SIP    SIP
 	RTP    RTP
+	GQUIC  GQUIC
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

@@ -44,6 +44,9 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	if (hi >= portTeredo && hi <= portGeneve || lo >= portTeredo && lo <= portGeneve) && d.udpTunnel(f, b, off+8, off+end, lo, hi) {
 		return
 	}
+	if d.gquic.conns != nil && d.opts.SkipApp&AppOther == 0 && d.gquic.get(f, false) != nil && d.decodeGQUIC(f, p) {
+		return // a conversation Wireshark's gQUIC heuristic claimed
+	}
 	for _, port := range [2]uint16{lo, hi} {
 		switch port {
 		case 53, 5353, 5355:

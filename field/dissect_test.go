@@ -385,7 +385,8 @@ func FuzzDissectors(f *testing.F) {
 // dissectSeeds are well-formed messages of each dissector.
 var dissectSeeds = [][]byte{
 	dhcpSeed(),
-	// RIPv2 response with one route; BJNP scanner discover; X11 requests.
+	// gQUIC Q025 client hello; RIPv2 response with one route; BJNP scanner discover; X11 requests.
+	[]byte("\x0d\x48\x4a\x3d\x55\xc4\x39\xcd\x13Q025\x01\x0b\xf5\x37\xe5\x76\xae\x5f\x9e\x40\x35\x6f\x33\x01\xa0\x01\x00\x04CHLO\x17\x00\x00\x00"),
 	{2, 2, 0, 0, 0, 2, 0, 0, 10, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 1},
 	[]byte("BJNB\x02\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"),
 	{53, 24, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 17, 0, 17, 0, 60, 0, 2, 0, 1, 2, 3, 4},
