@@ -90,8 +90,8 @@ const (
 	ProtoRTCP
 	ProtoSTUN
 	ProtoClassicSTUN
-	ProtoRIP     // RIP on UDP 520 (udpmisc.go)
-	ProtoBJNP    // Canon BJNP on UDP 8611-8614
+	ProtoRIP  // RIP on UDP 520 (udpmisc.go)
+	ProtoBJNP // Canon BJNP on UDP 8611-8614
 	ProtoDBLSPDisc
 	ProtoGQUIC // Google QUIC (gquic.go)
 	NumProtos
