@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -112,4 +113,56 @@ func TestApplyAsFilter(t *testing.T) {
 	if valued < total/2 {
 		t.Errorf("only %d of %d filters carry a value", valued, total)
 	}
+}
+
+// TestIOGraph: the I/O graph's intervals add up to the capture's frames,
+// bytes and retransmissions (read -Y tcp.analysis.retransmission), over
+// the whole capture and over a zoomed span.
+func TestIOGraph(t *testing.T) {
+	const path = "../examples/fail-open.pcapng"
+	ts := startServer(t, path)
+	rel := readFields(t, path, "", "frame.time_relative")
+	lens := readFields(t, path, "", "frame.len")
+	retrans := readFrames(t, path, "tcp.analysis.retransmission")
+	type bucket struct{ Frames, Bytes, Retrans, First int }
+	var g struct {
+		Interval, From float64
+		Buckets        []bucket
+	}
+	check := func(q string, from, to float64) {
+		t.Helper()
+		getJSON(t, ts.URL+"/api/iograph?"+q, &g)
+		var frames, bytes, re int
+		for _, b := range g.Buckets {
+			frames += b.Frames
+			bytes += b.Bytes
+			re += b.Retrans
+		}
+		var wf, wb, wr int
+		for n, v := range rel {
+			s, _ := strconv.ParseFloat(v, 64)
+			if s >= from && s < to {
+				wf++
+				l, _ := strconv.Atoi(lens[n])
+				wb += l
+				if slices.Contains(retrans, n) {
+					wr++
+				}
+			}
+		}
+		if frames != wf || bytes != wb || re != wr || len(g.Buckets) == 0 {
+			t.Errorf("%s: %d intervals of %g s: %d frames %d bytes %d retransmissions, want %d %d %d", q, len(g.Buckets), g.Interval, frames, bytes, re, wf, wb, wr)
+		}
+	}
+	check("", 0, 1e9)
+	if len(g.Buckets) < 20 || len(g.Buckets) > 2000 {
+		t.Errorf("%d intervals", len(g.Buckets))
+	}
+	whole := g.Interval
+	// zoomed: the span [2, 3) s with a finer interval
+	check("from=2&to=2.999999", 2, 3)
+	if g.Interval >= whole || g.From != 2 {
+		t.Errorf("zoomed interval %g from %g (whole %g)", g.Interval, g.From, whole)
+	}
+	t.Logf("io graph: %d retransmissions of read -Y; whole capture %g s intervals, zoomed %g s", len(retrans), whole, g.Interval)
 }
