@@ -71,7 +71,7 @@ func wideCaptures(t *testing.T, proto string) []string {
 func protoFieldNames(p decode.Proto) []string {
 	var out []string
 	for _, fl := range field.Std().All() {
-		if fl.Proto == p && fl.Name != p.String() {
+		if fl.Proto == p && fl.Name != p.String() && fl.Type != field.FTProtocol { // protocol layers (osi, slow) by frame.protocols
 			out = append(out, fl.Name)
 		}
 	}

@@ -298,13 +298,9 @@ var eigrpFields = []Field{
 }
 
 var isisFields = []Field{
-	// Wireshark's OSI layer under IS-IS: present, with an empty value.
-	{Name: "osi", Type: FTProtocol, Proto: decode.ProtoISIS, Get: func(f *decode.Frame, dst []Value) []Value {
-		if f.Has(decode.ProtoISIS) {
-			dst = append(dst, Value{})
-		}
-		return dst
-	}},
+	// Wireshark's OSI layer under IS-IS names itself in frame.protocols
+	// but adds no tree item: the filter "osi" is valid and matches nothing.
+	{Name: "osi", Type: FTProtocol, Proto: decode.ProtoISIS, Get: func(f *decode.Frame, dst []Value) []Value { return dst }},
 	protoField("isis", decode.ProtoISIS),
 	layerUint("isis.irpd", FTUint8, BaseHex, decode.ProtoISIS, 0, 1, 0),
 	layerUint("isis.len", FTUint8, BaseDec, decode.ProtoISIS, 1, 1, 0),
@@ -426,6 +422,7 @@ func lacpParty(who string, off int) []Field {
 }
 
 var lacpFields = append(append([]Field{
+	protoField("slow", decode.ProtoLACP),
 	protoField("lacp", decode.ProtoLACP),
 	layerUint("lacp.version", FTUint8, BaseHex, decode.ProtoLACP, 1, 1, 0),
 }, lacpParty("actor", 2)...), lacpParty("partner", 22)...)
