@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -37,6 +36,28 @@ func readFields(t *testing.T, path, expr, name string) map[int]string {
 		n, v, _ := strings.Cut(l, "\t")
 		k, _ := strconv.Atoi(n)
 		m[k] = v
+	}
+	return m
+}
+
+// readTimes is the Time column of `wirewatch read -t format`, by frame number.
+func readTimes(t *testing.T, path, format string) map[int]string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if rc := cli.Main(context.Background(), []string{"read", "-t", format, path}, nil, &out, &errb); rc != 0 {
+		t.Fatalf("read -t %s: exit %d: %s", format, rc, errb.String())
+	}
+	m := map[int]string{}
+	for _, l := range strings.Split(out.String(), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 3 {
+			continue
+		}
+		n, _ := strconv.Atoi(f[0])
+		m[n] = f[1]
+		if format == "ad" || format == "ud" {
+			m[n] += " " + f[2]
+		}
 	}
 	return m
 }
@@ -151,13 +172,23 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 			}
 		}
 		t.Logf("user column ip.ttl: %d/%d visible cells as read -T fields", len(got)-bad, len(got))
-		utc := readFields(t, failOpen, "", "frame.time_epoch")
-		for n, v := range visibleCells(t, ctx, 1) {
-			sec, frac, _ := strings.Cut(utc[n], ".")
-			s, _ := strconv.ParseInt(sec, 10, 64)
-			if w := time.Unix(s, 0).UTC().Format("2006-01-02 15:04:05") + "." + frac[:6]; v != w {
-				t.Errorf("frame %d -t ud %q, want %q", n, v, w)
-				break
+		// every -t format read prints: the visible rows' Time column is read -t's,
+		// to the page's number of decimals
+		for _, f := range []string{"ud", "u", "a", "ad", "e", "r", "d", "dd"} {
+			evalJS[any](t, ctx, `(() => { const s = document.getElementById('timefmt'); s.value = '`+f+`'; s.dispatchEvent(new Event('change')); return null; })()`)
+			want := readTimes(t, failOpen, f)
+			cells := visibleCells(t, ctx, 1)
+			bad := 0
+			for n, v := range cells {
+				w := want[n]
+				if dot := strings.LastIndexByte(v, '.'); dot < 0 || len(v)-dot-1 < 6 || !strings.HasPrefix(w, v) || strings.ContainsAny(w[len(v):], ".: -") {
+					if bad++; bad <= 3 {
+						t.Errorf("-t %s frame %d: %q, read -t %s %q", f, n, v, f, w)
+					}
+				}
+			}
+			if len(cells) == 0 {
+				t.Errorf("-t %s: no rows", f)
 			}
 		}
 		// time reference on frame 5: its row says *REF*, later rows count from it

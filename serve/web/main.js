@@ -2,7 +2,8 @@
 // element; the Content-Security-Policy allows no inline script).
 import { $, el, api, state, view } from './util.js';
 import { readURL, writeURL } from './url.js';
-import { initList, reload, setColumns, loadRefs, toggleRef } from './list.js';
+import { initList, reload, setColumns, loadRefs, toggleRef, render } from './list.js';
+import { setPrecision } from './timefmt.js';
 import { initFollow, restoreFollow } from './follow.js';
 import { initIO } from './iograph.js';
 import { initFilter, checkFilter, setFilterText } from './filter.js';
@@ -21,6 +22,8 @@ async function loadCaptures() {
   });
   sel.value = String(state.c);
   sel.hidden = body.length < 2;
+  const cur = body.find((c) => c.id === state.c) || body[0];
+  if (cur && cur.precision !== undefined) { setPrecision(cur.precision); setColumns(); render(); }
 }
 
 function start() {

@@ -21,12 +21,19 @@ export function ns(ts) {
   return BigInt(s) * 1000000000n + BigInt((f || '0').padEnd(9, '0').slice(0, 9));
 }
 
-// rel formats a nanosecond difference as seconds with 6 decimals (truncated, as tshark).
+// prec is the number of decimals of the times (the capture's timestamp
+// precision when the server says it, as tshark prints them).
+let prec = 6;
+export function setPrecision(p) { if (p >= 0 && p <= 9) prec = p; }
+
+const fracOf = (f) => (prec ? '.' + (f || '').padEnd(9, '0').slice(0, prec) : '');
+
+// rel formats a nanosecond difference as seconds (truncated, as tshark).
 export function rel(d) {
   let sign = '';
   if (d < 0n) { sign = '-'; d = -d; }
-  const frac = (d % 1000000000n).toString().padStart(9, '0').slice(0, 6);
-  return sign + (d / 1000000000n).toString() + '.' + frac;
+  const frac = (d % 1000000000n).toString().padStart(9, '0').slice(0, prec);
+  return sign + (d / 1000000000n).toString() + (prec ? '.' + frac : '');
 }
 
 const p2 = (v) => String(v).padStart(2, '0');
@@ -37,7 +44,7 @@ function abs(ts, fmt) {
   const t = new Date(Number(s) * 1000);
   const g = (local, u) => (utc ? t[u]() : t[local]());
   const clock = p2(g('getHours', 'getUTCHours')) + ':' + p2(g('getMinutes', 'getUTCMinutes')) + ':' +
-    p2(g('getSeconds', 'getUTCSeconds')) + '.' + (f || '').padEnd(9, '0').slice(0, 6);
+    p2(g('getSeconds', 'getUTCSeconds')) + fracOf(f);
   const y = g('getFullYear', 'getUTCFullYear');
   if (fmt === 'a' || fmt === 'u') return clock;
   if (fmt === 'ad' || fmt === 'ud') return y + '-' + p2(g('getMonth', 'getUTCMonth') + 1) + '-' + p2(g('getDate', 'getUTCDate')) + ' ' + clock;
@@ -54,7 +61,7 @@ export function timeText(d, fmt, refs) {
   switch (fmt) {
     case 'd': return d.d;
     case 'dd': return d.dd;
-    case 'e': { const [s, f] = String(d.ts).split('.'); return s + '.' + (f || '').padEnd(9, '0').slice(0, 6); }
+    case 'e': { const [s, f] = String(d.ts).split('.'); return s + fracOf(f); }
     case 'a': case 'ad': case 'adoy': case 'u': case 'ud': case 'udoy': return abs(d.ts, fmt);
   }
   let ref = null;
