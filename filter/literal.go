@@ -214,11 +214,11 @@ func convert(lit *literal, t field.Type, fname string) (field.Value, string) {
 			if lit.kind == litString {
 				return v, typeDesc(t) + " cannot be converted from a string (" + q + ")."
 			}
-			f, err := strconv.ParseFloat(lit.text, 64)
-			if err != nil || lit.kind == litChar || strings.Trim(lit.text, "-0123456789.") != "" {
+			ns, ok := parseRelTime(lit.text)
+			if !ok || lit.kind == litChar {
 				return v, q + " is not a valid time."
 			}
-			v.I = int64(math.Round(f * 1e9))
+			v.I = ns
 			return v, ""
 		}
 		ns, ok := parseAbsTime(lit.text)
@@ -399,4 +399,47 @@ func parseAbsTime(s string) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// parseRelTime reads a relative-time literal ("-12.000345678") into
+// nanoseconds exactly, as Wireshark does (seconds and up to nine fraction
+// digits as integers): going through a float64 would lose the last digits of
+// an epoch time such as 1795638664.715127701.
+func parseRelTime(s string) (int64, bool) {
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" {
+		return 0, false
+	}
+	var sec int64
+	if whole != "" {
+		u, err := strconv.ParseInt(whole, 10, 64)
+		if err != nil || u > math.MaxInt64/1_000_000_000-1 {
+			// Beyond ±292 years: no capture time reaches it, so the
+			// comparison only needs the right side of every frame.
+			if neg {
+				return math.MinInt64, true
+			}
+			return math.MaxInt64, true
+		}
+		sec = u
+	}
+	var ns int64
+	for i := 0; i < 9; i++ {
+		ns *= 10
+		if i < len(frac) {
+			ns += int64(frac[i] - '0')
+		}
+	}
+	if len(frac) > 9 && frac[9] >= '5' {
+		ns++ // rounded to the nanosecond
+	}
+	t := sec*1e9 + ns
+	if neg {
+		t = -t
+	}
+	return t, true
 }
