@@ -52,6 +52,7 @@ type framer struct {
 	num                     uint64
 	firstTS, prevTS, lastTS int64
 	skipped                 bool // a record before the first frame was dropped (Select)
+	number                  func(pos uint64) uint64
 }
 
 func newFramer(src Meta, dec *decode.Decoder) *framer {
@@ -74,6 +75,9 @@ func (fr *framer) prepare(f *decode.Frame, p capture.Packet) {
 	fr.lastTS = p.TS
 	fr.num++
 	f.Number = fr.num
+	if fr.number != nil {
+		f.Number = fr.number(fr.num)
+	}
 	fr.dec.Decode(f, p)
 	if ifs := fr.src.Interfaces(); p.Interface >= 0 && p.Interface < len(ifs) {
 		// tshark numbers interfaces within their pcapng section.

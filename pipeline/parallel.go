@@ -39,6 +39,7 @@ func (p *Pipeline) runParallel(ctx context.Context, src Source, fn Consumer) err
 		defer reader.Done()
 		defer close(full)
 		fr := newFramer(src, p.decoder())
+		fr.number = p.cfg.Number
 		var pos uint64
 		for {
 			select {

@@ -90,6 +90,12 @@ type Config struct {
 	// did not hold it: its frame number goes to the next record kept and
 	// the tracker never sees it (the second pass of tshark -2 -R).
 	Select func(pos uint64) bool
+	// Number, when set, gives each record's frame number from its position
+	// in the source (from 1) instead of counting: a source that returns
+	// chosen frames of a capture again (serve's index) keeps their numbers,
+	// so what the decoder links by frame number (ICMP echo requests, IP
+	// fragments) names the right frames.
+	Number func(pos uint64) uint64
 	// Warn, when set, receives damage the reader recovered from (skipped).
 	Warn func(err error)
 	// OnOpen, when set, is called with the source before the first packet.
@@ -163,6 +169,7 @@ func (p *Pipeline) Run(ctx context.Context, src Source, fn Consumer) error {
 	}
 	dec := p.decoder()
 	fr := newFramer(src, dec)
+	fr.number = p.cfg.Number
 	d := p.newDisplayer(dec, fn)
 	defer d.flush()
 	var f decode.Frame
@@ -226,7 +233,9 @@ func (p *Pipeline) Feed(src Meta, fn Consumer) *Feed {
 		p.cfg.OnOpen(src)
 	}
 	dec := p.decoder()
-	return &Feed{fr: newFramer(src, dec), d: p.newDisplayer(dec, fn)}
+	fr := newFramer(src, dec)
+	fr.number = p.cfg.Number
+	return &Feed{fr: fr, d: p.newDisplayer(dec, fn)}
 }
 
 // Push runs one packet through the pipeline; shown reports whether it

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -117,7 +118,7 @@ func (c *Capture) filtered(ctx context.Context, expr string) ([]uint32, error) {
 	fr.once.Do(func() {
 		var out []uint32
 		cfg := pipeline.Config{Filter: expr, Parallel: true, Warn: func(error) {}}
-		err := pipeline.RunFile(context.WithoutCancel(ctx), c.Path, cfg, func(f *decode.Frame) error {
+		err := c.runAll(context.WithoutCancel(ctx), cfg, func(f *decode.Frame) error {
 			out = append(out, uint32(f.Number))
 			return nil
 		})
@@ -190,7 +191,6 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 	}
 	ix := c.ix
 	ix.mu.RLock()
-	defer ix.mu.RUnlock()
 	total := len(ix.rows)
 	frameAt := func(i int) int { return i } // list position -> row index
 	if sel != nil || expr != "" {
@@ -217,15 +217,15 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 		start = 0
 	}
 	rows := []pktRow{}
+	var alone []uint64 // frames whose columns come from decoding them again
+	at := map[uint64]int{}
 	for i := start; i < total && i < start+count; i++ {
 		k := frameAt(i)
 		if k < 0 || k >= len(ix.rows) {
 			break // a filter result over frames the index has not reached
 		}
 		rw := &ix.rows[k]
-		src, dst, proto, info := ix.cols(k)
-		pr := pktRow{N: uint64(k + 1), Time: secs(rw.TS - ix.first), Abs: epoch(rw.TS), Len: rw.Len, Colour: rw.Color, Stream: rw.Stream, UDP: rw.UDP == 1,
-			Src: string(src), Dst: string(dst), Proto: string(proto), Info: string(info)}
+		pr := pktRow{N: uint64(k + 1), Abs: epoch(rw.TS), Time: secs(rw.TS - ix.first), Len: rw.Len, Colour: rw.Color, Stream: rw.Stream, UDP: rw.Bits&rowUDP != 0}
 		if k > 0 {
 			pr.Delta = secs(rw.TS - ix.rows[k-1].TS)
 		} else {
@@ -238,10 +238,33 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 		} else {
 			pr.DeltaD = secs(0)
 		}
+		if src, dst, proto, info, ok := ix.text(pr.N); ok {
+			pr.Src, pr.Dst, pr.Proto, pr.Info = string(src), string(dst), string(proto), string(info)
+		} else {
+			at[pr.N] = len(rows)
+			alone = append(alone, pr.N)
+		}
 		rows = append(rows, pr)
 	}
+	indexed, done := ix.count.Load(), ix.done
+	ix.mu.RUnlock()
+	if len(alone) > 0 {
+		var text []byte
+		err := c.decodeFrames(r.Context(), alone, func(f *decode.Frame) {
+			text = appendCols(text[:0], f)
+			p := bytes.SplitN(text, []byte{0x1f}, 4)
+			if len(p) == 4 {
+				pr := &rows[at[f.Number]]
+				pr.Src, pr.Dst, pr.Proto, pr.Info = string(p[0]), string(p[1]), string(p[2]), string(p[3])
+			}
+		})
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, apiError{Error: err.Error()})
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"total": total, "start": start, "pos": pos, "rows": rows,
-		"indexed": ix.count.Load(), "done": ix.done})
+		"indexed": indexed, "done": done})
 }
 
 type treeNode struct {
@@ -258,32 +281,43 @@ type dataSource struct {
 	Data []byte `json:"data"`
 }
 
-// apiFrame decodes one frame with its details tree and bytes. The frame
-// is read through the pipeline from the start of the capture, so its TCP
-// analysis is what tshark shows.
+// apiFrame decodes one frame with its details tree and bytes:
+//
+//	GET /api/frame?n=N[&prev=P]
+//
+// P is the previous displayed frame (frame.time_delta_displayed; default
+// N-1). The frame is read alone from its offset with the connection
+// analysis the index keeps (decodeFrames), so its tcp.analysis.* are what
+// tshark shows; the answer is {n, tree: [{d depth, l label, f field, o
+// offset, n length, s source}], sources: [{name, data base64}], stream,
+// proto, colour}.
 func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request) {
 	c := s.capture(w, r)
 	if c == nil {
 		return
 	}
-	n, err := strconv.ParseUint(r.URL.Query().Get("n"), 10, 64)
+	q := r.URL.Query()
+	n, err := strconv.ParseUint(q.Get("n"), 10, 64)
 	if err != nil || n == 0 {
 		writeJSON(w, http.StatusBadRequest, apiError{Error: "n: want a frame number"})
 		return
 	}
+	prev := n - 1
+	if v := q.Get("prev"); v != "" {
+		if p, err := strconv.ParseUint(v, 10, 64); err == nil && p < n {
+			prev = p
+		}
+	}
 	var out map[string]any
-	var rd pipeline.Meta
-	cfg := pipeline.Config{Warn: func(error) {}, OnOpen: func(m pipeline.Meta) { rd = m }}
-	err = pipeline.RunFile(r.Context(), c.Path, cfg, func(f *decode.Frame) error {
-		if f.Number < n {
-			return nil
-		}
+	c.ix.mu.RLock()
+	bo := detail.Options{PcapNG: strings.HasPrefix(c.ix.format, "pcapng"), Interfaces: c.ix.ifaces}
+	colour := uint8(0)
+	if n <= uint64(len(c.ix.rows)) {
+		colour = c.ix.rows[n-1].Color
+	}
+	c.ix.mu.RUnlock()
+	err = c.decodeFramesPrev(r.Context(), []uint64{n}, []uint64{prev}, func(f *decode.Frame) {
 		var t detail.Tree
-		bo := detail.Options{}
-		if rd != nil {
-			bo.PcapNG = strings.HasPrefix(rd.Format(), "pcapng")
-			bo.Interfaces = rd.Interfaces()
-		}
 		detail.Build(&t, f, bo)
 		nodes := make([]treeNode, len(t.Nodes))
 		for i, nd := range t.Nodes {
@@ -301,8 +335,7 @@ func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request) {
 		if f.Analysis.IsUDP {
 			proto = "udp"
 		}
-		out = map[string]any{"n": f.Number, "tree": nodes, "sources": srcs, "stream": stream, "proto": proto}
-		return pipeline.ErrStop
+		out = map[string]any{"n": f.Number, "tree": nodes, "sources": srcs, "stream": stream, "proto": proto, "colour": colour}
 	})
 	if out == nil {
 		msg := "no such frame"
@@ -317,6 +350,31 @@ func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request) {
 
 const maxFollow = 8 << 20
 
+// streamFrames lists the frames of a TCP or UDP stream, from the index.
+func (c *Capture) streamFrames(udp bool, stream int32) []uint64 {
+	kind := uint8(rowTCP)
+	if udp {
+		kind = rowUDP
+	}
+	var out []uint64
+	c.ix.mu.RLock()
+	for i := range c.ix.rows {
+		if r := &c.ix.rows[i]; r.Stream == stream && r.Bits&(rowTCP|rowUDP) == kind {
+			out = append(out, uint64(i+1))
+		}
+	}
+	c.ix.mu.RUnlock()
+	return out
+}
+
+// apiFollow follows a TCP or UDP stream:
+//
+//	GET /api/follow?proto=tcp|udp&stream=N[&format=ascii|hex|raw]
+//
+// answers {filter, nodes: [a, b], chunks: [{node, frame, data base64,
+// gap}], frames: [the stream's frame numbers], text: tshark's -z
+// follow,PROTO,FORMAT output, truncated}. Once the index is built only
+// the stream's frames are read (by offset); before, the whole capture.
 func (s *Server) apiFollow(w http.ResponseWriter, r *http.Request) {
 	c := s.capture(w, r)
 	if c == nil {
@@ -329,15 +387,56 @@ func (s *Server) apiFollow(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Error: "stream: want a stream number"})
 		return
 	}
-	fs, err := report.NewFollowSelector(proto, strconv.FormatUint(stream, 10), report.FollowASCII)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+	format, ok := report.ParseFollowFormat(q.Get("format"))
+	if !ok {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "format: ascii, hex or raw"})
 		return
 	}
-	cfg := pipeline.Config{Warn: func(error) {}}
-	cfg.Flow.OnData = fs.OnData()
-	pipeline.RunFile(r.Context(), c.Path, cfg, fs.Frame)
-	if err := fs.Done(); err != nil {
+	if proto != "tcp" && proto != "udp" {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "proto: tcp or udp"})
+		return
+	}
+	var frames []uint64
+	select {
+	case <-c.ready:
+		frames = c.streamFrames(proto == "udp", int32(stream))
+	default:
+	}
+	follow := func(sel string, run func(pipeline.Config, pipeline.Consumer) error) (*report.FollowSelector, error) {
+		fs, err := report.NewFollowSelector(proto, sel, format)
+		if err != nil {
+			return nil, err
+		}
+		cfg := pipeline.Config{Warn: func(error) {}}
+		cfg.Flow.OnData = fs.OnData()
+		if err := run(cfg, fs.Frame); err != nil {
+			return fs, err
+		}
+		return fs, fs.Done()
+	}
+	var fs *report.FollowSelector
+	if len(frames) > 0 {
+		// only the stream's frames: the tracker numbers it 0
+		fs, err = follow("0", func(cfg pipeline.Config, fn pipeline.Consumer) error {
+			cfg.Number = func(pos uint64) uint64 { return frames[pos-1] }
+			p, err := pipeline.New(cfg)
+			if err != nil {
+				return err
+			}
+			src := &recSource{c: c, frames: frames}
+			defer src.Close()
+			return p.Run(r.Context(), src, fn)
+		})
+		if fs != nil {
+			fs.F.Filter = fmt.Sprintf("%s.stream eq %d", proto, stream)
+		}
+	}
+	if len(frames) == 0 || err != nil {
+		fs, err = follow(strconv.FormatUint(stream, 10), func(cfg pipeline.Config, fn pipeline.Consumer) error {
+			return c.runAll(r.Context(), cfg, fn)
+		})
+	}
+	if err != nil {
 		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
 		return
 	}
@@ -349,16 +448,23 @@ func (s *Server) apiFollow(w http.ResponseWriter, r *http.Request) {
 	}
 	chunks := []chunk{}
 	total, cut := 0, false
-	for _, ch := range fs.F.Chunks {
+	for i, ch := range fs.F.Chunks {
 		if total+len(ch.Data) > maxFollow {
 			cut = true
+			fs.F.Chunks = fs.F.Chunks[:i]
 			break
 		}
 		total += len(ch.Data)
 		chunks = append(chunks, chunk{Node: ch.Node, Frame: ch.Frame, Data: ch.Data, Gap: ch.Gap})
 	}
+	var text bytes.Buffer
+	fs.F.WriteText(&text)
+	if frames == nil {
+		frames = c.streamFrames(proto == "udp", int32(stream))
+	}
 	nodes := []string{fs.F.Nodes[0].String(), fs.F.Nodes[1].String()}
-	writeJSON(w, http.StatusOK, map[string]any{"filter": fs.F.Filter, "nodes": nodes, "chunks": chunks, "truncated": cut})
+	writeJSON(w, http.StatusOK, map[string]any{"filter": fs.F.Filter, "nodes": nodes, "chunks": chunks, "truncated": cut,
+		"frames": frames, "format": format.String(), "text": text.String()})
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {

@@ -7,51 +7,124 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/wirewatch/wirewatch/analyze"
+	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
 
-// row is one frame of the index: what the packet list needs without
-// decoding the frame again. Its column texts live in the index's text blob
-// from Text up to the next row's Text.
+// row is one frame of the index: what the packet list, the IO graph and
+// the index-only filters need, and where to read the frame again. 32 bytes.
 type row struct {
-	TS     int64
-	Text   uint32 // where "src\x1fdst\x1fproto\x1finfo" starts: chunk<<chunkBits | offset
-	Len    uint32
-	Stream int32 // tcp.stream or udp.stream; -1 none
-	Color  uint8 // colouring rule (colour.go)
-	UDP    uint8 // 1 when Stream is a udp.stream
-	_      [2]byte
+	TS  int64
+	Off uint64 // file<<offBits | byte offset of the record (noOff: cannot be read again alone)
+	Len uint32
+	// Stream is tcp.stream or udp.stream (UDP set); -1 none.
+	Stream int32
+	// An is where the frame's analysis encoding starts in the index's
+	// analysis chunks (chunk<<chunkBits | offset), up to the next row's.
+	An    uint32
+	Flags uint16 // tcp.analysis.* bits (decode.AnRetransmission...)
+	Color uint8  // colouring rule (colour.go)
+	Bits  uint8  // rowUDP, rowTCP, rowContext
 }
 
-const rowSize = 24
+const (
+	rowUDP = 1 << iota
+	rowTCP
+	// rowContext: decoding the frame alone would not give what the pass
+	// gave (desegmentation, IP reassembly, dissectors with connection
+	// state): its column texts are kept, its details are rebuilt from its
+	// stream.
+	rowContext
+	// rowWindow: its context is the frames before it, not its stream's
+	// (IP fragments reassembled into it, the ICMP echo request it answers).
+	rowWindow
+)
 
-// The column texts are kept in chunks of 4 MiB (no text crosses one), so
-// the index grows without the slack and copies of one doubling slice.
+const rowSize = 32
+
+// The analysis encodings and the kept column texts live in chunks of
+// 4 MiB (nothing crosses one), so the index grows without the slack and
+// copies of one doubling slice.
 const (
 	chunkBits = 22
 	chunkSize = 1 << chunkBits
 	maxText   = 64 << 10 // longer column texts are cut (Info of a huge PDU)
 )
 
-// index is what one pipeline pass over a capture learns: the packet list
-// rows and every report the web app shows (statistics, diagnosis).
+// chunks is an append-only byte store addressed by chunk<<chunkBits|offset.
+type chunks struct {
+	full [][]byte
+	cur  []byte
+}
+
+func (c *chunks) add(b []byte) uint32 {
+	if len(c.cur)+len(b) > chunkSize || c.cur == nil {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]byte, 0, min(chunkSize, max(len(b), 64<<10)))
+	}
+	if cap(c.cur)-len(c.cur) < len(b) { // grow the current chunk up to 4 MiB
+		n := make([]byte, len(c.cur), min(chunkSize, max(2*cap(c.cur), len(c.cur)+len(b))))
+		copy(n, c.cur)
+		c.cur = n
+	}
+	at := uint32(len(c.full))<<chunkBits | uint32(len(c.cur))
+	c.cur = append(c.cur, b...)
+	return at
+}
+
+// view returns the chunk list readers may use while the writer goes on.
+func (c *chunks) view() [][]byte {
+	return append(c.full[:len(c.full):len(c.full)], c.cur)
+}
+
+// span returns the bytes from at up to next (or the end of at's chunk
+// when next is in another chunk); nil when at is out of range.
+func span(blob [][]byte, at, next uint32, last bool) []byte {
+	c, o := at>>chunkBits, at&(chunkSize-1)
+	if int(c) >= len(blob) || int(o) > len(blob[c]) {
+		return nil
+	}
+	end := uint32(len(blob[c]))
+	if !last && next>>chunkBits == c && next&(chunkSize-1) >= o {
+		end = next & (chunkSize - 1)
+	}
+	return blob[c][o:end]
+}
+
+// textRef is a kept column text: frame n's, at Text in the text chunks.
+type textRef struct {
+	N, Text uint32
+}
+
+// index is what one pipeline pass over the capture learns: the rows, the
+// analysis of each frame, the column texts of the frames that need their
+// context, and every report the web app shows (statistics, diagnosis).
 type index struct {
 	mu     sync.RWMutex
 	rows   []row
-	blob   [][]byte
+	an     [][]byte  // analysis chunks
+	texts  []textRef // by frame
+	tblob  [][]byte  // text chunks
 	first  int64
+	ifaces []capture.Interface
+	ifmap  [][]int // per file: its interface index -> ifaces
+	format string
 	done   bool
 	err    string
 	built  time.Duration
@@ -60,6 +133,17 @@ type index struct {
 	// diagnosis, keyed by name (conv, endpoints, expert, hierarchy, io, diagnose).
 	reports map[string][]byte
 	count   atomic.Int64
+	// progress: bytes of the files read while building, of total
+	read, total atomic.Int64
+}
+
+// percent is how much of the files the build has read (100 when done).
+func (ix *index) percent() int {
+	t := ix.total.Load()
+	if t <= 0 {
+		return 0
+	}
+	return int(min(100, 100*ix.read.Load()/t))
 }
 
 func (ix *index) n() int {
@@ -68,27 +152,106 @@ func (ix *index) n() int {
 	return len(ix.rows)
 }
 
-// cols returns the four text columns of frame i (0-based).
-func (ix *index) cols(i int) (src, dst, proto, info []byte) {
-	start := ix.rows[i].Text
-	chunk := ix.blob[start>>chunkBits]
-	end := uint32(len(chunk))
-	if i+1 < len(ix.rows) && ix.rows[i+1].Text>>chunkBits == start>>chunkBits {
-		end = ix.rows[i+1].Text & (chunkSize - 1)
+// facts returns frame n's stored encoding (ix.mu held).
+func (ix *index) facts(n uint64) []byte {
+	i := int(n - 1)
+	next := uint32(0)
+	last := i+1 >= len(ix.rows)
+	if !last {
+		next = ix.rows[i+1].An
 	}
-	parts := bytes.SplitN(chunk[start&(chunkSize-1):end], []byte{0x1f}, 4)
+	return span(ix.an, ix.rows[i].An, next, last)
+}
+
+// analysis decodes frame n's stored analysis into a (ix.mu held).
+func (ix *index) analysis(n uint64, a *decode.Analysis) {
+	readAnalysis(ix.facts(n), a, n)
+}
+
+// text returns frame n's kept column texts, ok false when none are kept
+// (ix.mu held).
+func (ix *index) text(n uint64) (src, dst, proto, info []byte, ok bool) {
+	k := sort.Search(len(ix.texts), func(i int) bool { return uint64(ix.texts[i].N) >= n })
+	if k == len(ix.texts) || uint64(ix.texts[k].N) != n {
+		return nil, nil, nil, nil, false
+	}
+	next, last := uint32(0), k+1 == len(ix.texts)
+	if !last {
+		next = ix.texts[k+1].Text
+	}
+	parts := bytes.SplitN(span(ix.tblob, ix.texts[k].Text, next, last), []byte{0x1f}, 4)
 	for len(parts) < 4 {
 		parts = append(parts, nil)
 	}
-	return parts[0], parts[1], parts[2], parts[3]
+	return parts[0], parts[1], parts[2], parts[3], true
+}
+
+// needsContext reports whether f, decoded again alone, could differ from
+// what the pass decoded: bytes from earlier segments or fragments, or a
+// dissector that keeps state per connection (decode.Decoder's tables).
+func needsContext(f *decode.Frame) bool {
+	if f.PDUSegment || f.Reassembled != nil || f.Fragment || len(f.Decrypted) > 0 {
+		return true
+	}
+	// desegmentation keeps payload that it did not decode (yet), and
+	// skips retransmitted and out-of-order payload
+	if len(f.Payload) > 0 && f.Has(decode.ProtoTCP) && len(f.Layers) > 0 && f.Layers[len(f.Layers)-1].Proto == decode.ProtoTCP {
+		return true
+	}
+	if len(f.Payload) > 0 && f.Analysis.Flags&(decode.AnRetransmission|decode.AnFastRetransmission|decode.AnSpuriousRetransmission|decode.AnOutOfOrder|decode.AnLostSegment) != 0 {
+		return true
+	}
+	for _, p := range contextProtos {
+		if f.Has(p) {
+			return true
+		}
+	}
+	return false
+}
+
+var contextProtos = []decode.Proto{decode.ProtoTLS, decode.ProtoSSH, decode.ProtoQUIC, decode.ProtoSMB2, decode.ProtoSMTP,
+	decode.ProtoWebSocket, decode.ProtoHTTP2, decode.ProtoICMP, decode.ProtoICMPv6}
+
+// appendCols appends the four text columns of f, separated by 0x1f.
+func appendCols(text []byte, f *decode.Frame) []byte {
+	text = f.AppendSource(text)
+	text = append(text, 0x1f)
+	text = f.AppendDestination(text)
+	text = append(text, 0x1f)
+	text = f.AppendProtocolColumn(text)
+	text = append(text, 0x1f)
+	start := len(text)
+	text = f.AppendInfo(text)
+	for i := start; i < len(text); i++ {
+		if text[i] == 0x1f {
+			text[i] = ' '
+		}
+	}
+	return text
 }
 
 // reportNames are the reports the index pass builds, in tab order.
 var reportNames = []string{"conv", "endpoints", "expert", "hierarchy", "io", "diagnose"}
 
-// build runs the one pipeline pass over path that fills ix.
-func (ix *index) build(ctx context.Context, path string) error {
+// build runs the one pipeline pass over the files (merged by time) that
+// fills ix.
+func (ix *index) build(ctx context.Context, files []string) error {
 	start := time.Now()
+	var total int64
+	for _, p := range files {
+		if st, err := os.Stat(p); err == nil {
+			total += st.Size()
+		}
+	}
+	ix.total.Store(total)
+	src, err := openMerge(files, true)
+	if err != nil {
+		ix.mu.Lock()
+		ix.done, ix.err = true, err.Error()
+		ix.mu.Unlock()
+		return err
+	}
+	defer src.Close()
 	conv := report.NewConvTable(report.ConvTCP, "")
 	ends := report.NewEndpointTable(report.ConvIP, "")
 	expert := report.NewExpertTable("")
@@ -98,49 +261,50 @@ func (ix *index) build(ctx context.Context, path string) error {
 	eng := analyze.New(analyze.Config{})
 	cfg := pipeline.Config{Parallel: true, Warn: func(error) {}}
 	cfg.Flow.OnEnd = conv.SetConn
-	var col, text []byte
+	p, err := pipeline.New(cfg)
+	if err != nil {
+		return err
+	}
+	var text, enc []byte
 	var rows []row
-	var blob [][]byte // full chunks
-	cur := make([]byte, 0, chunkSize)
+	var an, tb chunks
+	var texts []textRef
 	flush := func() {
 		ix.mu.Lock()
-		// a new outer slice: readers never see the writer's next append
-		ix.rows, ix.blob = rows, append(blob[:len(blob):len(blob)], cur)
+		// new outer slices: readers never see the writer's next append
+		ix.rows, ix.an, ix.tblob, ix.texts = rows, an.view(), tb.view(), texts[:len(texts):len(texts)]
+		ix.ifaces, ix.format = append([]capture.Interface(nil), src.Interfaces()...), src.Format()
 		ix.mu.Unlock()
+		ix.read.Store(src.done.Load())
 	}
-	err := pipeline.RunFile(ctx, path, cfg, func(f *decode.Frame) error {
-		if len(rows) == 0 {
+	err = p.Run(ctx, src, func(f *decode.Frame) error {
+		n := len(rows)
+		if n == 0 {
 			ix.first = f.FirstTS
 		}
-		r := row{TS: f.TS, Len: uint32(f.Len), Stream: -1, Color: colorOf(f)}
+		r := row{TS: f.TS, Off: src.rec(n), Len: uint32(f.Len), Stream: -1, Color: colorOf(f), Flags: uint16(f.Analysis.Flags)}
 		if f.Analysis.Stream >= 0 && (f.Analysis.HasTCP || f.Analysis.IsUDP) {
 			r.Stream = int32(f.Analysis.Stream)
-			if f.Analysis.IsUDP {
-				r.UDP = 1
+		}
+		if f.Analysis.IsUDP {
+			r.Bits |= rowUDP
+		}
+		if f.Analysis.HasTCP {
+			r.Bits |= rowTCP
+		}
+		enc = appendFacts(enc[:0], f)
+		r.An = an.add(enc)
+		if needsContext(f) || r.Off == noOff {
+			r.Bits |= rowContext
+			if f.IP.Reassembled || f.IPv6.Reassembled || f.Fragment || f.Has(decode.ProtoICMP) || f.Has(decode.ProtoICMPv6) {
+				r.Bits |= rowWindow
 			}
-		}
-		text = f.AppendSource(text[:0])
-		text = append(text, 0x1f)
-		text = f.AppendDestination(text)
-		text = append(text, 0x1f)
-		text = f.AppendProtocolColumn(text)
-		text = append(text, 0x1f)
-		col = f.AppendInfo(col[:0])
-		for i, c := range col {
-			if c == 0x1f {
-				col[i] = ' '
+			text = appendCols(text[:0], f)
+			if len(text) > maxText {
+				text = text[:maxText]
 			}
+			texts = append(texts, textRef{N: uint32(f.Number), Text: tb.add(text)})
 		}
-		text = append(text, col...)
-		if len(text) > maxText {
-			text = text[:maxText]
-		}
-		if len(cur)+len(text) > chunkSize {
-			blob = append(blob, cur)
-			cur = make([]byte, 0, chunkSize)
-		}
-		r.Text = uint32(len(blob))<<chunkBits | uint32(len(cur))
-		cur = append(cur, text...)
 		rows = append(rows, r)
 		conv.Add(f)
 		ends.Add(f)
@@ -154,6 +318,9 @@ func (ix *index) build(ctx context.Context, path string) error {
 		return nil
 	})
 	flush()
+	ix.mu.Lock()
+	ix.ifmap = src.ifmap
+	ix.mu.Unlock()
 	eng.Flush(0)
 	reps := map[string][]byte{}
 	add := func(name string, w func(io.Writer) error) {
@@ -167,8 +334,12 @@ func (ix *index) build(ctx context.Context, path string) error {
 	add("expert", expert.WriteJSON)
 	add("hierarchy", hier.WriteJSON)
 	add("io", iot.WriteJSON)
+	name := filepath.Base(files[0])
+	if len(files) > 1 {
+		name = fmt.Sprintf("%s and %d more files", name, len(files)-1)
+	}
 	add("diagnose", func(w io.Writer) error {
-		return report.WriteDiagnosisJSON(w, report.NewDiagnosis(filepath.Base(path), eng))
+		return report.WriteDiagnosisJSON(w, report.NewDiagnosis(name, eng))
 	})
 	ix.mu.Lock()
 	ix.reports, ix.done, ix.built = reps, true, time.Since(start)
@@ -176,25 +347,31 @@ func (ix *index) build(ctx context.Context, path string) error {
 		ix.err = err.Error()
 	}
 	ix.mu.Unlock()
+	ix.read.Store(total)
 	return err
 }
 
-// cacheKey names the cache file of path: its absolute path, size and
-// modification time, so a changed file is indexed again.
-func cacheKey(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
+// cacheKey names the cache file of the files served together: their
+// absolute paths, sizes and modification times, so a changed file is
+// indexed again.
+func cacheKey(files []string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00", indexVersion)
+	for _, path := range files {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return "", err
+		}
+		st, err := os.Stat(path)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", abs, st.Size(), st.ModTime().UnixNano())
 	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%d\x00%d", abs, st.Size(), st.ModTime().UnixNano(), indexVersion))
-	return hex.EncodeToString(h[:16]) + ".idx", nil
+	return hex.EncodeToString(h.Sum(nil)[:16]) + ".idx", nil
 }
 
-const indexVersion = 2
+const indexVersion = 3
 
 var cacheMagic = []byte("wirewatch-serve-index\n")
 
@@ -210,24 +387,38 @@ func (ix *index) save(file string) error {
 	defer os.Remove(tmp.Name())
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	w.Write(cacheMagic)
-	u64 := func(v uint64) { w.Write(binary.LittleEndian.AppendUint64(nil, v)) }
+	var ub [8]byte
+	u64 := func(v uint64) { binary.LittleEndian.PutUint64(ub[:], v); w.Write(ub[:]) }
+	blobs := func(bs [][]byte) {
+		u64(uint64(len(bs)))
+		for _, c := range bs {
+			u64(uint64(len(c)))
+			w.Write(c)
+		}
+	}
 	ix.mu.RLock()
 	u64(uint64(len(ix.rows)))
 	u64(uint64(ix.first))
 	var b [rowSize]byte
 	for _, r := range ix.rows {
 		binary.LittleEndian.PutUint64(b[0:], uint64(r.TS))
-		binary.LittleEndian.PutUint32(b[8:], r.Text)
-		binary.LittleEndian.PutUint32(b[12:], r.Len)
-		binary.LittleEndian.PutUint32(b[16:], uint32(r.Stream))
-		b[20], b[21] = r.Color, r.UDP
+		binary.LittleEndian.PutUint64(b[8:], r.Off)
+		binary.LittleEndian.PutUint32(b[16:], r.Len)
+		binary.LittleEndian.PutUint32(b[20:], uint32(r.Stream))
+		binary.LittleEndian.PutUint32(b[24:], r.An)
+		binary.LittleEndian.PutUint16(b[28:], r.Flags)
+		b[30], b[31] = r.Color, r.Bits
 		w.Write(b[:])
 	}
-	u64(uint64(len(ix.blob)))
-	for _, c := range ix.blob {
-		u64(uint64(len(c)))
-		w.Write(c)
+	blobs(ix.an)
+	u64(uint64(len(ix.texts)))
+	for _, t := range ix.texts {
+		u64(uint64(t.N)<<32 | uint64(t.Text))
 	}
+	blobs(ix.tblob)
+	meta, _ := json.Marshal(indexMeta{Ifaces: ix.ifaces, Ifmap: ix.ifmap, Format: ix.format})
+	u64(uint64(len(meta)))
+	w.Write(meta)
 	u64(uint64(len(ix.reports)))
 	for _, name := range reportNames {
 		if d, ok := ix.reports[name]; ok {
@@ -246,6 +437,13 @@ func (ix *index) save(file string) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), file)
+}
+
+// indexMeta is the part of the index kept as JSON in the cache.
+type indexMeta struct {
+	Ifaces []capture.Interface
+	Ifmap  [][]int
+	Format string
 }
 
 var errBadCache = errors.New("serve: damaged index cache")
@@ -275,6 +473,32 @@ func (ix *index) load(file string) error {
 		}
 		return binary.LittleEndian.Uint64(ub[:])
 	}
+	bytesOf := func(max uint64) []byte {
+		l := u64()
+		if err != nil || l > max || l > size {
+			err = errBadCache
+			return nil
+		}
+		d := make([]byte, l)
+		if _, e := io.ReadFull(r, d); e != nil {
+			err = errBadCache
+		}
+		return d
+	}
+	blobs := func() [][]byte {
+		nc := u64()
+		if err != nil || nc > 1<<(32-chunkBits) {
+			err = errBadCache
+			return nil
+		}
+		bs := make([][]byte, nc)
+		for i := range bs {
+			if bs[i] = bytesOf(chunkSize); err != nil {
+				return nil
+			}
+		}
+		return bs
+	}
 	n := u64()
 	first := int64(u64())
 	if err != nil || n > size/rowSize {
@@ -286,56 +510,46 @@ func (ix *index) load(file string) error {
 		if _, err := io.ReadFull(r, b[:]); err != nil {
 			return errBadCache
 		}
-		rows[i] = row{TS: int64(binary.LittleEndian.Uint64(b[0:])), Text: binary.LittleEndian.Uint32(b[8:]),
-			Len: binary.LittleEndian.Uint32(b[12:]), Stream: int32(binary.LittleEndian.Uint32(b[16:])), Color: b[20], UDP: b[21]}
+		rows[i] = row{TS: int64(binary.LittleEndian.Uint64(b[0:])), Off: binary.LittleEndian.Uint64(b[8:]),
+			Len: binary.LittleEndian.Uint32(b[16:]), Stream: int32(binary.LittleEndian.Uint32(b[20:])),
+			An: binary.LittleEndian.Uint32(b[24:]), Flags: binary.LittleEndian.Uint16(b[28:]), Color: b[30], Bits: b[31]}
+		if i > 0 && rows[i].An < rows[i-1].An {
+			return errBadCache
+		}
 	}
-	nc := u64()
-	if err != nil || nc > 1<<(32-chunkBits) {
+	an := blobs()
+	nt := u64()
+	if err != nil || nt > n {
 		return errBadCache
 	}
-	blob := make([][]byte, nc)
-	for i := range blob {
-		l := u64()
-		if err != nil || l > chunkSize || l > size {
-			return errBadCache
-		}
-		blob[i] = make([]byte, l)
-		if _, err := io.ReadFull(r, blob[i]); err != nil {
+	texts := make([]textRef, nt)
+	for i := range texts {
+		v := u64()
+		texts[i] = textRef{N: uint32(v >> 32), Text: uint32(v)}
+		if i > 0 && (texts[i].N <= texts[i-1].N || texts[i].Text < texts[i-1].Text) {
 			return errBadCache
 		}
 	}
-	for i := range rows {
-		c, off := rows[i].Text>>chunkBits, rows[i].Text&(chunkSize-1)
-		if uint64(c) >= nc || int(off) > len(blob[c]) || (i > 0 && rows[i].Text < rows[i-1].Text) {
-			return errBadCache
-		}
+	tblob := blobs()
+	var meta indexMeta
+	if d := bytesOf(64 << 20); err != nil || json.Unmarshal(d, &meta) != nil {
+		return errBadCache
 	}
 	nr := u64()
 	reps := map[string][]byte{}
 	for i := uint64(0); i < nr && err == nil; i++ {
-		l := u64()
-		if err != nil || l > 64 {
-			return errBadCache
+		name := bytesOf(64)
+		d := bytesOf(size)
+		if err == nil {
+			reps[string(name)] = d
 		}
-		name := make([]byte, l)
-		if _, e := io.ReadFull(r, name); e != nil {
-			return errBadCache
-		}
-		l = u64()
-		if err != nil || l > size {
-			return errBadCache
-		}
-		d := make([]byte, l)
-		if _, e := io.ReadFull(r, d); e != nil {
-			return errBadCache
-		}
-		reps[string(name)] = d
 	}
 	if err != nil {
-		return err
+		return errBadCache
 	}
 	ix.mu.Lock()
-	ix.rows, ix.blob, ix.first, ix.reports, ix.done, ix.cached = rows, blob, first, reps, true, true
+	ix.rows, ix.an, ix.texts, ix.tblob, ix.first, ix.reports, ix.done, ix.cached = rows, an, texts, tblob, first, reps, true, true
+	ix.ifaces, ix.ifmap, ix.format = meta.Ifaces, meta.Ifmap, meta.Format
 	ix.mu.Unlock()
 	ix.count.Store(int64(n))
 	return nil

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/wirewatch/wirewatch/decode"
 )
 
 // TestIndexCache: an index saved and loaded again gives the same rows,
@@ -13,7 +15,7 @@ import (
 func TestIndexCache(t *testing.T) {
 	const path = "../examples/fail-open.pcapng"
 	var ix index
-	if err := ix.build(context.Background(), path); err != nil {
+	if err := ix.build(context.Background(), []string{path}); err != nil {
 		t.Fatal(err)
 	}
 	if ix.n() == 0 || len(ix.reports) != len(reportNames) {
@@ -34,10 +36,16 @@ func TestIndexCache(t *testing.T) {
 		if back.rows[i] != ix.rows[i] {
 			t.Fatalf("row %d: %+v, want %+v", i, back.rows[i], ix.rows[i])
 		}
-		a1, a2, a3, a4 := ix.cols(i)
-		b1, b2, b3, b4 := back.cols(i)
+		a1, a2, a3, a4, _ := ix.text(uint64(i + 1))
+		b1, b2, b3, b4, _ := back.text(uint64(i + 1))
 		if !bytes.Equal(a1, b1) || !bytes.Equal(a2, b2) || !bytes.Equal(a3, b3) || !bytes.Equal(a4, b4) {
 			t.Fatalf("row %d columns differ", i)
+		}
+		var x, y decode.Analysis
+		ix.analysis(uint64(i+1), &x)
+		back.analysis(uint64(i+1), &y)
+		if x != y {
+			t.Fatalf("row %d analysis differs", i)
 		}
 	}
 	for name, d := range ix.reports {
@@ -46,11 +54,11 @@ func TestIndexCache(t *testing.T) {
 		}
 	}
 	// Another file (a copy with another mtime/path) has another key.
-	k1, _ := cacheKey(path)
+	k1, _ := cacheKey([]string{path})
 	cp := filepath.Join(t.TempDir(), "copy.pcapng")
 	b, _ := os.ReadFile(path)
 	os.WriteFile(cp, b, 0o644)
-	if k2, _ := cacheKey(cp); k1 == k2 {
+	if k2, _ := cacheKey([]string{cp}); k1 == k2 {
 		t.Error("a copy of the capture has the same cache key")
 	}
 }
@@ -59,7 +67,7 @@ func TestIndexCache(t *testing.T) {
 // panic or an index whose rows point outside their texts.
 func FuzzIndexLoad(f *testing.F) {
 	var ix index
-	if err := ix.build(context.Background(), "../examples/dns-slow.pcapng"); err != nil {
+	if err := ix.build(context.Background(), []string{"../examples/dns-slow.pcapng"}); err != nil {
 		f.Fatal(err)
 	}
 	dir := f.TempDir()
@@ -78,8 +86,10 @@ func FuzzIndexLoad(f *testing.F) {
 		if x.load(p) != nil {
 			return
 		}
+		var a decode.Analysis
 		for i := range x.rows {
-			x.cols(i)
+			x.text(uint64(i + 1))
+			x.analysis(uint64(i+1), &a)
 		}
 	})
 }

@@ -40,7 +40,8 @@ var webFS embed.FS
 
 // Options configure a Server.
 type Options struct {
-	// Files are the capture files served, in the order given.
+	// Files are the capture files (or directories of them) served, merged
+	// by time into one list of frames, as mergecap would.
 	Files []string
 	// CacheDir keeps the indexes ("" = the user cache directory's
 	// wirewatch/serve; "-" = no cache).
@@ -59,9 +60,10 @@ type Server struct {
 	mux  *http.ServeMux
 }
 
-// Capture is one served capture file and its index.
+// Capture is the capture served: one file, or several merged by time
+// (frame numbers count over the merged frames), and its index.
 type Capture struct {
-	Path   string
+	Files  []string
 	Name   string
 	Size   int64
 	ix     *index
@@ -72,7 +74,7 @@ type Capture struct {
 }
 
 // New checks that every file can be opened and returns a server; Start
-// builds (or loads) the indexes.
+// builds (or loads) the index.
 func New(o Options) (*Server, error) {
 	if len(o.Files) == 0 {
 		return nil, errors.New("serve: no capture file given")
@@ -84,17 +86,23 @@ func New(o Options) (*Server, error) {
 			o.CacheDir = "-"
 		}
 	}
+	files, err := expandArgs(o.Files)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{opts: o}
-	for _, p := range o.Files {
+	c := &Capture{Files: files, Name: filepath.Base(files[0]), ix: &index{}, ready: make(chan struct{}), filts: map[string]*filterResult{}}
+	if len(files) > 1 {
+		c.Name = fmt.Sprintf("%s + %d files", c.Name, len(files)-1)
+	}
+	for _, p := range files {
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("serve: %w", err)
 		}
-		if st.IsDir() {
-			return nil, fmt.Errorf("serve: %s is a directory: give the capture files", p)
-		}
-		s.caps = append(s.caps, &Capture{Path: p, Name: filepath.Base(p), Size: st.Size(), ix: &index{}, ready: make(chan struct{}), filts: map[string]*filterResult{}})
+		c.Size += st.Size()
 	}
+	s.caps = []*Capture{c}
 	s.routes()
 	return s, nil
 }
@@ -105,9 +113,8 @@ func (s *Server) logf(format string, args ...any) {
 	}
 }
 
-// Start loads each capture's index from the cache or builds it, one
-// capture after the other, in the background; the API answers meanwhile
-// with what is indexed so far.
+// Start loads the index from the cache or builds it in the background;
+// the API answers meanwhile with what is indexed so far.
 func (s *Server) Start(ctx context.Context) {
 	go func() {
 		for _, c := range s.caps {
@@ -127,21 +134,36 @@ func (s *Server) index(ctx context.Context, c *Capture) {
 	defer close(c.ready)
 	var file string
 	if s.opts.CacheDir != "-" {
-		if k, err := cacheKey(c.Path); err == nil {
+		if k, err := cacheKey(c.Files); err == nil {
 			file = filepath.Join(s.opts.CacheDir, k)
+			t0 := time.Now()
 			if err := c.ix.load(file); err == nil {
-				s.logf("wirewatch serve: %s: index loaded from the cache (%d frames)", c.Path, c.ix.n())
+				s.logf("wirewatch serve: %s: index loaded from the cache in %.2f s (%d frames)", c.Name, time.Since(t0).Seconds(), c.ix.n())
 				return
 			}
 		}
 	}
-	s.logf("wirewatch serve: %s: indexing...", c.Path)
-	err := c.ix.build(ctx, c.Path)
+	s.logf("wirewatch serve: %s: indexing %d MB...", c.Name, c.Size/1e6)
+	stop := make(chan struct{})
+	go func() { // progress on stderr while it builds
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				s.logf("wirewatch serve: %s: indexed %d frames (%d%%)", c.Name, c.ix.count.Load(), c.ix.percent())
+			}
+		}
+	}()
+	err := c.ix.build(ctx, c.Files)
+	close(stop)
 	if err != nil {
-		s.logf("wirewatch serve: %s: %v (serving the %d frames read before it)", c.Path, err, c.ix.n())
+		s.logf("wirewatch serve: %s: %v (serving the %d frames read before it)", c.Name, err, c.ix.n())
 		return // a damaged capture is not cached: the next start tries again
 	}
-	s.logf("wirewatch serve: %s: indexed %d frames in %.2f s", c.Path, c.ix.n(), c.ix.built.Seconds())
+	s.logf("wirewatch serve: %s: indexed %d frames in %.2f s", c.Name, c.ix.n(), c.ix.built.Seconds())
 	if file != "" {
 		if err := c.ix.save(file); err != nil {
 			s.logf("wirewatch serve: cache: %v", err)
