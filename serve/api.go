@@ -44,21 +44,31 @@ func (s *Server) capture(w http.ResponseWriter, r *http.Request) *Capture {
 	return s.caps[c]
 }
 
+// apiCaptures lists the captures served and how far their indexes are:
+//
+//	GET /api/captures
+//
+// answers [{id, name, files: [paths as given], size, frames (indexed so
+// far), percent (of the files' bytes read), done, cached, built_s,
+// error}]; poll it for the progress while the index builds.
 func (s *Server) apiCaptures(w http.ResponseWriter, r *http.Request) {
 	type capInfo struct {
-		ID     int     `json:"id"`
-		Name   string  `json:"name"`
-		Size   int64   `json:"size"`
-		Frames int64   `json:"frames"`
-		Done   bool    `json:"done"`
-		Cached bool    `json:"cached"`
-		Built  float64 `json:"built_s"`
-		Error  string  `json:"error,omitempty"`
+		ID      int      `json:"id"`
+		Name    string   `json:"name"`
+		Files   []string `json:"files"`
+		Size    int64    `json:"size"`
+		Frames  int64    `json:"frames"`
+		Percent int      `json:"percent"`
+		Done    bool     `json:"done"`
+		Cached  bool     `json:"cached"`
+		Built   float64  `json:"built_s"`
+		Error   string   `json:"error,omitempty"`
 	}
 	out := []capInfo{}
 	for i, c := range s.caps {
 		c.ix.mu.RLock()
-		out = append(out, capInfo{ID: i, Name: c.Name, Size: c.Size, Frames: c.ix.count.Load(), Done: c.ix.done, Cached: c.ix.cached, Built: c.ix.built.Seconds(), Error: c.ix.err})
+		out = append(out, capInfo{ID: i, Name: c.Name, Files: c.Files, Size: c.Size, Frames: c.ix.count.Load(), Percent: c.ix.percent(),
+			Done: c.ix.done, Cached: c.ix.cached, Built: c.ix.built.Seconds(), Error: c.ix.err})
 		c.ix.mu.RUnlock()
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -77,6 +87,12 @@ func checkFilter(expr string) (*filter.Filter, *filter.ErrorList, error) {
 	return nil, &filter.ErrorList{Src: expr, Errors: []*filter.Error{{Pos: 0, End: len(expr), Msg: err.Error()}}}, err
 }
 
+// apiCheck checks a display filter as `wirewatch filter check` does:
+//
+//	GET /api/check?filter=EXPR
+//
+// answers {ok: true} or {ok: false, errors: [{pos, end, msg}]} (byte
+// offsets of the text each error is about).
 func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
 	expr := r.URL.Query().Get("filter")
 	if strings.TrimSpace(expr) == "" {
@@ -89,6 +105,15 @@ func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": false, "errors": el.Errors})
+}
+
+func (c *Capture) isReady() bool {
+	select {
+	case <-c.ready:
+		return true
+	default:
+		return false
+	}
 }
 
 // filterResult is the frame numbers a display filter selects in a capture.
@@ -116,6 +141,12 @@ func (c *Capture) filtered(ctx context.Context, expr string) ([]uint32, error) {
 	}
 	c.fmu.Unlock()
 	fr.once.Do(func() {
+		if c.isReady() {
+			if out, ok := c.indexFilter(ctx, expr); ok {
+				fr.frames = out
+				return
+			}
+		}
 		var out []uint32
 		cfg := pipeline.Config{Filter: expr, Parallel: true, Warn: func(error) {}}
 		err := c.runAll(context.WithoutCancel(ctx), cfg, func(f *decode.Frame) error {
@@ -164,6 +195,19 @@ func epoch(ns int64) string {
 
 func secs(ns int64) string { return string(report.AppendRelTime(nil, ns, 6)) }
 
+// apiPackets is a page of the packet list:
+//
+//	GET /api/packets?[filter=EXPR][&start=I][&count=N][&frame=F]
+//
+// The rows from list position I (count N, at most 1,000; default 100) of
+// the frames EXPR selects (all frames without it); with frame=F and no
+// start, the page around frame F (or the first displayed frame after it).
+// Answers {total, start, pos (F's list position, -1), indexed, done,
+// rows: [{n, t (relative), ts (epoch), d (delta), dd (delta displayed),
+// src, dst, proto, len, info, c (colouring rule, 1-based, 0 none: see
+// /api/colours), s (stream, -1), udp}]}; a bad filter is a 400 with
+// filter_errors as /api/check gives them. A filter the index answers
+// alone runs over it; others run a pipeline pass, kept for the next pages.
 func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 	c := s.capture(w, r)
 	if c == nil {
@@ -256,6 +300,9 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 			if len(p) == 4 {
 				pr := &rows[at[f.Number]]
 				pr.Src, pr.Dst, pr.Proto, pr.Info = string(p[0]), string(p[1]), string(p[2]), string(p[3])
+				if pr.Colour == colourLater {
+					pr.Colour = colorOf(f)
+				}
 			}
 		})
 		if err != nil {
@@ -334,6 +381,9 @@ func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request) {
 		proto := "tcp"
 		if f.Analysis.IsUDP {
 			proto = "udp"
+		}
+		if colour == colourLater {
+			colour = colorOf(f)
 		}
 		out = map[string]any{"n": f.Number, "tree": nodes, "sources": srcs, "stream": stream, "proto": proto, "colour": colour}
 	})
@@ -467,6 +517,13 @@ func (s *Server) apiFollow(w http.ResponseWriter, r *http.Request) {
 		"frames": frames, "format": format.String(), "text": text.String()})
 }
 
+// apiReport is one of the reports the index pass builds:
+//
+//	GET /api/report?name=conv|endpoints|expert|hierarchy|diagnose
+//
+// the JSON of `wirewatch stats ... -T json` / `diagnose -T json` (the
+// endpoints with a name for each address the capture's DNS answers
+// name, as tshark -N dn); 202 {building, indexed} until the index is done.
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 	c := s.capture(w, r)
 	if c == nil {

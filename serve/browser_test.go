@@ -30,10 +30,15 @@ import (
 	"github.com/wirewatch/wirewatch/serve"
 )
 
-// startServer serves files (indexed, without a cache) on a loopback test server.
+// startServer serves files (indexed, without a cache) on a loopback test
+// server, each as a capture of its own (?c=0, ?c=1...).
 func startServer(t *testing.T, files ...string) *httptest.Server {
 	t.Helper()
-	s, err := serve.New(serve.Options{Files: files, CacheDir: "-"})
+	var caps [][]string
+	for _, f := range files {
+		caps = append(caps, []string{f})
+	}
+	s, err := serve.New(serve.Options{Captures: caps, CacheDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,6 +83,10 @@ var colourRules = func() []*colourRule {
 	return out
 }()
 
+// colourLater in a row: the frame decoded alone gives its colour (the
+// rules see the same fields as in the pass), so the index pass leaves it.
+const colourLater = 0xff
+
 // colorOf returns 1 + the index of the first rule matching f, 0 for none.
 func colorOf(f *decode.Frame) uint8 {
 	for i, r := range colourRules {

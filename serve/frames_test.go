@@ -24,7 +24,7 @@ func TestAnalysisFields(t *testing.T) {
 
 // TestFramesAgain: every frame read again by decodeFrames (alone from its
 // offset with the analysis the index keeps, or after its stream's frames)
-// has the details tree and the list columns the one pass in order gives
+// has the details tree, the list columns and the colour the one pass in order gives
 // (read -V), on the examples and the real corpus.
 func TestFramesAgain(t *testing.T) {
 	files, _ := filepath.Glob("../examples/*.pcapng")
@@ -50,6 +50,7 @@ func TestFramesAgain(t *testing.T) {
 		err := c.runAll(context.Background(), pipeline.Config{Warn: func(error) {}}, func(f *decode.Frame) error {
 			want = append(want, treeText(f, bo))
 			cols = appendCols(cols[:0], f)
+			cols = append(cols, colorOf(f))
 			wantCols = append(wantCols, string(cols))
 			return nil
 		})
@@ -66,6 +67,7 @@ func TestFramesAgain(t *testing.T) {
 			total++
 			got := treeText(f, bo)
 			cols = appendCols(cols[:0], f)
+			cols = append(cols, colorOf(f))
 			if c.ix.rows[n-1].Bits&rowContext == 0 {
 				alone++
 			}

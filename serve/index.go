@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -21,6 +23,7 @@ import (
 	"github.com/wirewatch/wirewatch/analyze"
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/names"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
 )
@@ -37,7 +40,7 @@ type row struct {
 	// analysis chunks (chunk<<chunkBits | offset), up to the next row's.
 	An    uint32
 	Flags uint16 // tcp.analysis.* bits (decode.AnRetransmission...)
-	Color uint8  // colouring rule (colour.go)
+	Color uint8  // colouring rule (colour.go); colourLater: from the frame decoded again
 	Bits  uint8  // rowUDP, rowTCP, rowContext
 }
 
@@ -130,7 +133,7 @@ type index struct {
 	built  time.Duration
 	cached bool
 	// reports are the JSON documents of the statistics tabs and the
-	// diagnosis, keyed by name (conv, endpoints, expert, hierarchy, io, diagnose).
+	// diagnosis, keyed by name (reportNames).
 	reports map[string][]byte
 	count   atomic.Int64
 	// progress: bytes of the files read while building, of total
@@ -231,7 +234,8 @@ func appendCols(text []byte, f *decode.Frame) []byte {
 }
 
 // reportNames are the reports the index pass builds, in tab order.
-var reportNames = []string{"conv", "endpoints", "expert", "hierarchy", "io", "diagnose"}
+// (The I/O graph is drawn from the rows at any interval: iograph.go.)
+var reportNames = []string{"conv", "endpoints", "expert", "hierarchy", "diagnose"}
 
 // build runs the one pipeline pass over the files (merged by time) that
 // fills ix.
@@ -257,8 +261,8 @@ func (ix *index) build(ctx context.Context, files []string) error {
 	expert := report.NewExpertTable("")
 	expert.PerPacketOnly = true
 	hier := report.NewHierarchy("")
-	iot := report.NewIOTable(time.Second, "")
 	eng := analyze.New(analyze.Config{})
+	res, _ := names.New("n") // names from the capture's DNS answers (-N n)
 	cfg := pipeline.Config{Parallel: true, Warn: func(error) {}}
 	cfg.Flow.OnEnd = conv.SetConn
 	p, err := pipeline.New(cfg)
@@ -282,7 +286,7 @@ func (ix *index) build(ctx context.Context, files []string) error {
 		if n == 0 {
 			ix.first = f.FirstTS
 		}
-		r := row{TS: f.TS, Off: src.rec(n), Len: uint32(f.Len), Stream: -1, Color: colorOf(f), Flags: uint16(f.Analysis.Flags)}
+		r := row{TS: f.TS, Off: src.rec(n), Len: uint32(f.Len), Stream: -1, Color: colourLater, Flags: uint16(f.Analysis.Flags)}
 		if f.Analysis.Stream >= 0 && (f.Analysis.HasTCP || f.Analysis.IsUDP) {
 			r.Stream = int32(f.Analysis.Stream)
 		}
@@ -296,6 +300,7 @@ func (ix *index) build(ctx context.Context, files []string) error {
 		r.An = an.add(enc)
 		if needsContext(f) || r.Off == noOff {
 			r.Bits |= rowContext
+			r.Color = colorOf(f)
 			if f.IP.Reassembled || f.IPv6.Reassembled || f.Fragment || f.Has(decode.ProtoICMP) || f.Has(decode.ProtoICMPv6) {
 				r.Bits |= rowWindow
 			}
@@ -310,9 +315,15 @@ func (ix *index) build(ctx context.Context, files []string) error {
 		ends.Add(f)
 		expert.Add(f)
 		hier.Add(f)
-		iot.Add(f)
 		eng.Add(f)
+		res.LearnFrame(f)
 		if n := ix.count.Add(1); n%65536 == 0 {
+			if n == 65536 && total > 0 {
+				// room for the whole capture at this rate, once
+				if done := src.done.Load(); done > 0 {
+					rows = slices.Grow(rows, max(0, int(float64(total)/float64(done)*float64(n)*1.05)-len(rows)))
+				}
+			}
 			flush()
 		}
 		return nil
@@ -330,10 +341,9 @@ func (ix *index) build(ctx context.Context, files []string) error {
 		}
 	}
 	add("conv", conv.WriteJSON)
-	add("endpoints", ends.WriteJSON)
+	add("endpoints", func(w io.Writer) error { return namedEndpoints(w, ends, res) })
 	add("expert", expert.WriteJSON)
 	add("hierarchy", hier.WriteJSON)
-	add("io", iot.WriteJSON)
 	name := filepath.Base(files[0])
 	if len(files) > 1 {
 		name = fmt.Sprintf("%s and %d more files", name, len(files)-1)
@@ -349,6 +359,35 @@ func (ix *index) build(ctx context.Context, files []string) error {
 	ix.mu.Unlock()
 	ix.read.Store(total)
 	return err
+}
+
+// namedEndpoints writes the endpoints report with a "name" for each
+// address the capture's DNS answers named (tshark -N n).
+func namedEndpoints(w io.Writer, ends *report.EndpointTable, res *names.Resolver) error {
+	var b bytes.Buffer
+	if err := ends.WriteJSON(&b); err != nil {
+		return err
+	}
+	var doc map[string]any
+	dec := json.NewDecoder(&b)
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return err
+	}
+	if l, ok := doc["endpoints"].([]any); ok {
+		for _, e := range l {
+			if m, ok := e.(map[string]any); ok {
+				if s, ok := m["address"].(string); ok {
+					if a, err := netip.ParseAddr(s); err == nil {
+						if n := res.Addr(a); n != "" && n != a.String() {
+							m["name"] = n
+						}
+					}
+				}
+			}
+		}
+	}
+	return json.NewEncoder(w).Encode(doc)
 }
 
 // cacheKey names the cache file of the files served together: their

@@ -1,12 +1,20 @@
 package serve
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"os"
+	"runtime"
 	"testing"
+	"time"
 )
 
+// TestProfIndex and TestProfFilter profile the index pass and an
+// index-only filter on a big capture (WW_PROF=FILE go test ./serve -run
+// TestProf -v -cpuprofile cpu.out); TestServe1GB measures the server.
+// TestProfIndex and TestProfFilter profile the index pass and an
+// index-only filter on a big capture (WW_PROF=FILE go test ./serve -run
+// TestProf -v -cpuprofile cpu.out); TestServe1GB measures the server.
 func TestProfIndex(t *testing.T) {
 	p := os.Getenv("WW_PROF")
 	if p == "" {
@@ -34,4 +42,24 @@ func (ix *index) stats() string {
 		tb += len(c)
 	}
 	return fmt.Sprintf("context frames %d, analysis %d MB, texts %d MB, rows %d MB", ctx, an>>20, tb>>20, len(ix.rows)*rowSize>>20)
+}
+func TestProfFilter(t *testing.T) {
+	p := os.Getenv("WW_PROF")
+	if p == "" {
+		t.Skip()
+	}
+	c := &Capture{Files: []string{p}, ix: &index{}, ready: make(chan struct{})}
+	if err := c.ix.build(context.Background(), c.Files); err != nil {
+		t.Fatal(err)
+	}
+	close(c.ready)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("heap in use after build %d MiB; %s", ms.HeapInuse>>20, c.ix.stats())
+	for i := 0; i < 3; i++ {
+		t0 := time.Now()
+		out, ok := c.indexFilter(context.Background(), "tcp.analysis.retransmission")
+		t.Logf("index filter: %v %d frames in %v", ok, len(out), time.Since(t0))
+	}
 }

@@ -41,8 +41,12 @@ var webFS embed.FS
 // Options configure a Server.
 type Options struct {
 	// Files are the capture files (or directories of them) served, merged
-	// by time into one list of frames, as mergecap would.
+	// by time into one list of frames, as mergecap would (the command
+	// line's FILE|DIR... arguments).
 	Files []string
+	// Captures are more captures served side by side (?c=1, ?c=2...),
+	// each its files merged by time.
+	Captures [][]string
 	// CacheDir keeps the indexes ("" = the user cache directory's
 	// wirewatch/serve; "-" = no cache).
 	CacheDir string
@@ -76,7 +80,11 @@ type Capture struct {
 // New checks that every file can be opened and returns a server; Start
 // builds (or loads) the index.
 func New(o Options) (*Server, error) {
-	if len(o.Files) == 0 {
+	groups := o.Captures
+	if len(o.Files) > 0 {
+		groups = append([][]string{o.Files}, groups...)
+	}
+	if len(groups) == 0 {
 		return nil, errors.New("serve: no capture file given")
 	}
 	if o.CacheDir == "" {
@@ -86,11 +94,23 @@ func New(o Options) (*Server, error) {
 			o.CacheDir = "-"
 		}
 	}
-	files, err := expandArgs(o.Files)
+	s := &Server{opts: o}
+	for _, g := range groups {
+		c, err := newCapture(g)
+		if err != nil {
+			return nil, err
+		}
+		s.caps = append(s.caps, c)
+	}
+	s.routes()
+	return s, nil
+}
+
+func newCapture(args []string) (*Capture, error) {
+	files, err := expandArgs(args)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: o}
 	c := &Capture{Files: files, Name: filepath.Base(files[0]), ix: &index{}, ready: make(chan struct{}), filts: map[string]*filterResult{}}
 	if len(files) > 1 {
 		c.Name = fmt.Sprintf("%s + %d files", c.Name, len(files)-1)
@@ -102,9 +122,7 @@ func New(o Options) (*Server, error) {
 		}
 		c.Size += st.Size()
 	}
-	s.caps = []*Capture{c}
-	s.routes()
-	return s, nil
+	return c, nil
 }
 
 func (s *Server) logf(format string, args ...any) {
@@ -131,7 +149,9 @@ func (s *Server) Wait() {
 }
 
 func (s *Server) index(ctx context.Context, c *Capture) {
-	defer close(c.ready)
+	var once sync.Once
+	ready := func() { once.Do(func() { close(c.ready) }) }
+	defer ready()
 	var file string
 	if s.opts.CacheDir != "-" {
 		if k, err := cacheKey(c.Files); err == nil {
@@ -164,6 +184,7 @@ func (s *Server) index(ctx context.Context, c *Capture) {
 		return // a damaged capture is not cached: the next start tries again
 	}
 	s.logf("wirewatch serve: %s: indexed %d frames in %.2f s", c.Name, c.ix.n(), c.ix.built.Seconds())
+	ready() // the index serves while it is saved
 	if file != "" {
 		if err := c.ix.save(file); err != nil {
 			s.logf("wirewatch serve: cache: %v", err)

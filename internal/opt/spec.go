@@ -246,15 +246,19 @@ Examples:
 var Serve = &Command{
 	Name:     "serve",
 	Summary:  "browse captures in a web app: packet list, filters, details and bytes, follow, stats, diagnose",
-	Synopsis: "[--listen ADDR] FILE...",
+	Synopsis: "[--listen ADDR] FILE|DIR...",
 	Args:     "file",
 	Intro: `Serves a read-only web workbench over the capture files given (and no other
 file): a packet list for millions of frames with Wireshark's colouring, the
 display-filter bar checked as you type, the details tree linked to the bytes,
 follow stream, statistics and the diagnose findings, whose evidence frames open
 in the list with the finding's filter. The URL keeps the view
-(?filter=EXPR&frame=N&tab=NAME). Each capture is indexed once, in one pass;
-the index is kept in the cache directory while the file is unchanged.
+(?filter=EXPR&frame=N&tab=NAME). Several files (a DIR stands for the capture
+files in it) are merged by time into one list, as mergecap would, numbered
+over the merged frames. They are indexed once, in one pass (frame offsets,
+times, streams, the TCP analysis of every frame, so any frame is read again
+alone); the index is kept in the cache directory while the files are
+unchanged, and the progress is printed while it builds.
 On loopback (the default) no token is needed; any other address prints a URL
 with a generated token, without which nothing is served.`,
 	Flags: []Flag{
@@ -265,6 +269,7 @@ with a generated token, without which nothing is served.`,
 
 Examples:
   wirewatch serve examples/fail-open.pcapng
+  wirewatch serve ring/                              # every capture file in ring/, merged by time
   wirewatch serve --listen 0.0.0.0:8080 big.pcap     # prints http://0.0.0.0:8080/?token=...`,
 }
 
