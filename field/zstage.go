@@ -540,7 +540,7 @@ var fieldStages = map[string]Stage{
 	"ntp.xmt":                                    StageDecode,
 	"null":                                       StageDecode,
 	"null.family":                                StageDecode,
-	"osi":                                        StageDecode,
+	"osi":                                        StageColumns, // no value in the corpus
 	"ospf":                                       StageDecode,
 	"ospf.area_id":                               StageDecode,
 	"ospf.auth.type":                             StageDecode,
@@ -703,6 +703,7 @@ var fieldStages = map[string]Stage{
 	"sll.ltype":                                  StageColumns, // no value in the corpus
 	"sll.pkttype":                                StageDecode,
 	"sll.src.eth":                                StageDecode,
+	"slow":                                       StageDecode,
 	"smb2":                                       StageDesegment,
 	"smb2.chain_offset":                          StageDesegment,
 	"smb2.cmd":                                   StageDesegment,

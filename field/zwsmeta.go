@@ -745,6 +745,7 @@ var wsMeta = map[string]wsInfo{
 	"sll.ltype":                           {"Protocol", "Linux protocol type", "BASE_HEX"},
 	"sll.pkttype":                         {"Packet type", "", "BASE_DEC"},
 	"sll.src.eth":                         {"Source", "Source link-layer address", ""},
+	"slow":                                {"Slow Protocols", "", ""},
 	"smb2":                                {"SMB2 (Server Message Block Protocol version 2)", "", ""},
 	"smb2.chain_offset":                   {"Chain Offset", "", "BASE_HEX"},
 	"smb2.cmd":                            {"Command", "SMB2 Command Opcode", "BASE_DEC"},
