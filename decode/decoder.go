@@ -67,6 +67,9 @@ type Decoder struct {
 	ws wsTable
 	// routing is the state of the dissectors of routing.go (TFTP, SCTP).
 	routing routingState
+	// ftp and imap keep FTP and IMAP conversation state (ftp.go, imap.go).
+	ftp  ftpTable
+	imap imapTable
 }
 
 // KeyLog returns the key log TLS sessions are decrypted with (nil: none).

@@ -10,7 +10,8 @@ package decode
 // otherProtos are the protocols of this file's dissectors.
 var otherProtos = Protos(ProtoDHCP, ProtoDHCPv6, ProtoNTP, ProtoNBNS, ProtoSSH,
 	ProtoQUIC, ProtoIGMP, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket,
-	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11, ProtoDCERPC, ProtoRIP, ProtoBJNP, ProtoDBLSPDisc, ProtoGQUIC)
+	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11, ProtoDCERPC, ProtoRIP, ProtoBJNP, ProtoDBLSPDisc, ProtoGQUIC,
+	ProtoFTP, ProtoFTPData, ProtoIMAP, ProtoPOP, ProtoSSDP, ProtoTelnet, ProtoSyslog, ProtoIRC, ProtoMQTT)
 
 // udpOther tries the dissector registered for UDP port port on payload p.
 func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
@@ -41,7 +42,7 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 	if bjnpPort(port) {
 		return decodeBJNP(f, p)
 	}
-	return false
+	return d.udpText(f, p, port)
 }
 
 // udpHeuristic tries the heuristic dissectors Wireshark enables on any UDP
@@ -131,7 +132,7 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 	case BGPPort:
 		return decodeBGP(f, p)
 	}
-	return false
+	return d.tcpText(f, p, port)
 }
 
 // otherLayer returns the bytes of the first layer of this file's
@@ -203,7 +204,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		}
 		dst = append(dst, f.X11.Info...)
 	default:
-		return dst, false
+		if dst, ok = appendTextInfo(dst, f, p, b); !ok {
+			return dst, false
+		}
 	}
 	if f.NBSSPDUStart && !f.PDUSegment {
 		dst = append(dst, "Session message"...)
@@ -287,7 +290,7 @@ func (f *Frame) otherProtoColumn() string {
 		}
 		return "SSH"
 	}
-	return ""
+	return textProtoColumn(p)
 }
 
 // otherMalformed reports an anomaly of this file's dissectors (each notes
@@ -308,7 +311,8 @@ func (f *Frame) otherMalformed() bool {
 }
 
 // otherTCPProtos are this file's protocols carried over TCP.
-var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP, ProtoDCERPC)
+var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP, ProtoDCERPC,
+	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).

@@ -94,6 +94,17 @@ const (
 	ProtoBJNP // Canon BJNP on UDP 8611-8614
 	ProtoDBLSPDisc
 	ProtoGQUIC // Google QUIC (gquic.go)
+	// Line-based application protocols (textproto.go).
+	ProtoFTP
+	ProtoFTPData
+	ProtoIMAP
+	ProtoPOP
+	ProtoSSDP
+	ProtoTelnet
+	ProtoSyslog
+	ProtoIRC
+	ProtoMQTT
+	ProtoDataTextLines // text lines of an FTP-DATA payload
 	NumProtos
 )
 
@@ -106,7 +117,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw", "x11",
 	"tftp", "pim", "sctp", "ospf", "isis", "hsrp", "vrrp", "eigrp", "bgp", "radius", "lacp",
 	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser",
-	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "rip", "bjnp", "db-lsp-disc", "gquic"}
+	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "rip", "bjnp", "db-lsp-disc", "gquic",
+	"ftp", "ftp-data", "imap", "pop", "ssdp", "telnet", "syslog", "irc", "mqtt", "data-text-lines"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -182,6 +194,8 @@ type Frame struct {
 	SIP    SIP
 	RTP    RTP
 	GQUIC  GQUIC
+	// Text is the cross-packet state of the line-based protocols (textproto.go).
+	Text TextProto
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

@@ -229,6 +229,9 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 	if d.opts.SkipApp&AppOther == 0 && d.ws.has(f) && decodeWebSocket(f, p) {
 		return
 	}
+	if d.ftp.data != nil && d.opts.SkipApp&AppOther == 0 && d.ftpDataConv(f, p) {
+		return // a data connection an FTP control connection announced
+	}
 	if skip := d.opts.SkipApp; skip != 0 {
 		d.tcpAppSome(f, p, lo, hi, skip)
 		return

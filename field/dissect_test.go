@@ -141,6 +141,24 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoLACP, manifest: "lacp", floor: 98},
 	{proto: decode.ProtoBGP, manifest: "bgp", floor: 60, why: "BGP over Cisco HDLC is not reached (chdlc link type)"},
 	{proto: decode.ProtoRADIUS, manifest: "radius", floor: 90, why: "duplicate requests are not marked; EAP inside is not decoded"},
+	{proto: decode.ProtoFTP, manifest: "ftp", floor: 95},
+	{proto: decode.ProtoFTPData, manifest: "ftp-data", floor: 80,
+		why: "tshark numbers a data connection's setup frame from the TCP conversation it finds, which differs " +
+			"when the PORT command was retransmitted"},
+	{proto: decode.ProtoIMAP, manifest: "imap", floor: 75,
+		why: "FETCH responses with message literals are reassembled over segments into IMF layers by tshark; " +
+			"wirewatch decodes each segment's lines"},
+	{proto: decode.ProtoPOP, manifest: "pop", floor: 80,
+		why: "RETR/TOP message content is reassembled into IMF layers by tshark; wirewatch shows each segment"},
+	{proto: decode.ProtoSSDP, manifest: "ssdp", floor: 98, extra: []string{"http.request.method", "http.request.uri",
+		"http.request.version", "http.host", "http.request", "http.notification", "http.request.line",
+		"http.response.code", "http.response.phrase", "http.server", "http.location"}},
+	{proto: decode.ProtoSyslog, manifest: "syslog", floor: 98},
+	{proto: decode.ProtoIRC, manifest: "irc", floor: 90,
+		why: "TLS records after STARTTLS, which tshark splits into IRC lines: their control bytes stay raw in tshark's Info"},
+	{proto: decode.ProtoTelnet, manifest: "telnet", floor: 98},
+	{proto: decode.ProtoMQTT, manifest: "mqtt", floor: 70,
+		why: "control packets continued over TCP segments are not reassembled (suricata mqtt-midstream-split)"},
 	{proto: decode.ProtoSMTP, manifest: "smtp", floor: 78,
 		why: "AUTH exchanges, BDAT chunks and the IMF/data-text-lines layers of message content are not decoded"},
 }
@@ -341,7 +359,8 @@ func reportDiff(t *testing.T, p decode.Proto, ncap int, names []string, counts [
 var dissectFuzzPorts = []struct {
 	proto uint8
 	port  uint16
-}{{17, 67}, {17, 547}, {17, 123}, {17, 137}, {17, 443}, {6, 22}, {6, 25}, {6, 445}, {17, 520}, {17, 8612}, {17, 17500}, {6, 6000}}
+}{{17, 67}, {17, 547}, {17, 123}, {17, 137}, {17, 443}, {6, 22}, {6, 25}, {6, 445}, {17, 520}, {17, 8612}, {17, 17500}, {6, 6000},
+	{6, 21}, {6, 20}, {6, 143}, {6, 110}, {6, 23}, {6, 6667}, {6, 1883}, {17, 1900}, {17, 514}}
 
 // FuzzDissectors decodes arbitrary payloads on every port of the
 // dissectors of decode/dissect.go and reads every field of their protocols
@@ -412,6 +431,18 @@ var dissectSeeds = [][]byte{
 	smb2Seed(),
 	[]byte("250-mail.example.com Hello\r\n250-CHUNKING\r\n250 OK\r\n"),
 	[]byte("BDAT 6 LAST\r\nDATA\r\n"),
+	// FTP, IMAP, POP, IRC, SSDP, syslog, MQTT.
+	[]byte("227 Entering Passive Mode (192,168,0,10,39,16).\r\n"),
+	[]byte("PORT 192,168,0,13,234,10\r\n"),
+	[]byte("229 Entering Extended Passive Mode (|||6446|)\r\n"),
+	[]byte("257 \"/home/x\"\"y\" is current directory.\r\n"),
+	[]byte("a0003 UID COPY 1:4 \"INBOX.old\"\r\n* 3 EXISTS\r\na0003 OK [READ-WRITE] SELECT completed.\r\n"),
+	[]byte("+OK 2 messages\r\n1 120\r\n2 200\r\n.\r\n"),
+	[]byte(":irc.example.net 001 nick :Welcome\r\nPRIVMSG #chan :hi\r\n"),
+	[]byte("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 3\r\n\r\n"),
+	[]byte("<166>Oct 21 06:56:18 rtr01 Rib: %OSPF-4-ADJCHG: up\n"),
+	{0x10, 0x10, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, 4, 'p', 'a', 'h', 'o', 0x82, 9, 0, 1, 0, 4, 't', 'o', 'p', 'c', 0},
+	{0x32, 9, 0, 3, 'a', '/', 'b', 0, 7, 'h', 'i', 0xc0, 0},
 	// IGMPv3 report joining 224.0.0.251 (also read as ICMPv6 by the UDP
 	// wrapping: no; MLD is reached through the decode fuzz targets).
 	{0x22, 0, 0xf9, 0x04, 0, 0, 0, 1, 4, 0, 0, 0, 224, 0, 0, 251},

@@ -131,6 +131,7 @@ func tables() [][]Field {
 		tftpFields, pimFields, sctpFields, ospfFields, vrrpFields, eigrpFields, isisFields, hsrpFields, lacpFields, bgpFields, radiusFields,
 		http2Fields,           // decrypted TLS (http2.go)
 		rtpFields, rtcpFields, // VoIP (rtp.go, sip.go, stun.go)
+		ftpFields, imapFields, popFields, miscTextFields, mqttFields,
 	}
 }
 

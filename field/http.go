@@ -8,7 +8,7 @@ import "github.com/wirewatch/wirewatch/decode"
 // Values are the bytes as sent: escaping them is the output's job.
 
 func httpOf(f *decode.Frame) *decode.HTTP {
-	if !f.Has(decode.ProtoHTTP) {
+	if !f.Has(decode.ProtoHTTP) && !f.Has(decode.ProtoSSDP) {
 		return nil
 	}
 	return &f.HTTP
@@ -52,7 +52,7 @@ func httpLines(name, desc string, request bool) Field {
 	return Field{Name: name, Desc: desc, Type: FTString, Proto: decode.ProtoHTTP,
 		Get: func(f *decode.Frame, dst []Value) []Value {
 			h := httpOf(f)
-			if h == nil || h.Request != request {
+			if h == nil || h.Request != request || httpNotify(h) {
 				return dst
 			}
 			for i := range h.Headers {
@@ -60,6 +60,20 @@ func httpLines(name, desc string, request bool) Field {
 			}
 			return dst
 		}}
+}
+
+// httpNotify reports a GENA request (NOTIFY, SUBSCRIBE, UNSUBSCRIBE),
+// which Wireshark calls a notification: http.notification instead of
+// http.request, and no http.request.line.
+func httpNotify(h *decode.HTTP) bool {
+	if !h.Request {
+		return false
+	}
+	switch string(h.Method) {
+	case "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE":
+		return true
+	}
+	return false
 }
 
 // httpFlag is http.request / http.response: FT_BOOLEAN, present (1) only when true.
@@ -74,7 +88,8 @@ func httpFlag(name, desc string, get func(h *decode.HTTP) bool) Field {
 }
 
 var httpFields = []Field{
-	httpFlag("http.request", "Request", func(h *decode.HTTP) bool { return h.Request }),
+	httpFlag("http.request", "Request", func(h *decode.HTTP) bool { return h.Request && !httpNotify(h) }),
+	httpFlag("http.notification", "Notification", httpNotify),
 	httpFlag("http.response", "Response", func(h *decode.HTTP) bool { return h.Response }),
 	httpStr("http.request.method", "Request Method", httpReq(func(h *decode.HTTP) []byte { return h.Method })),
 	httpStr("http.request.uri", "Request URI", httpReq(func(h *decode.HTTP) []byte { return h.URI })),
