@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -38,6 +39,34 @@ func readFields(t *testing.T, path, expr, name string) map[int]string {
 		m[k] = v
 	}
 	return m
+}
+
+// rowsAt scrolls the list to fraction f of its height and checks that the
+// rows shown are consecutive frames 18 px apart around f of total.
+func rowsAt(t *testing.T, ctx context.Context, f float64, total int) {
+	t.Helper()
+	evalJS[any](t, ctx, fmt.Sprintf(`(() => { const l = document.getElementById('list'); l.scrollTop = %g * (l.scrollHeight - l.clientHeight); return null; })()`, f))
+	var rows []struct{ N, Top int }
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		rows = evalJS[[]struct{ N, Top int }](t, ctx, `(() => { const l = document.getElementById('list');
+			return [...l.querySelectorAll('.row')].filter(r => !r.hidden && r.dataset.n && r.offsetTop + 18 > l.scrollTop && r.offsetTop < l.scrollTop + l.clientHeight)
+			  .map(r => ({N: parseInt(r.dataset.n, 10), Top: Math.round(r.getBoundingClientRect().top)})).sort((a, b) => a.N - b.N); })()`)
+		if len(rows) > 10 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(rows) < 10 {
+		t.Fatalf("at %g: %d rows shown", f, len(rows))
+	}
+	for k := 1; k < len(rows); k++ {
+		if rows[k].N != rows[k-1].N+1 || rows[k].Top-rows[k-1].Top != 18 {
+			t.Fatalf("at %g: rows %+v then %+v", f, rows[k-1], rows[k])
+		}
+	}
+	if mid := rows[len(rows)/2].N; float64(mid) < f*float64(total)-200 || float64(mid) > f*float64(total)+200 {
+		t.Errorf("scrolled to %g shows frames around %d", f, mid)
+	}
 }
 
 // readTimes is the Time column of `wirewatch read -t format`, by frame number.
@@ -136,7 +165,7 @@ func synthCapture(t *testing.T, n int) string {
 // graph, the diagnose timeline, and a bounded list over a bigger capture.
 func browserViews(t *testing.T, tab func() context.Context, console *consoleLog, shots string) {
 	const failOpen = "../examples/fail-open.pcapng"
-	big := synthCapture(t, 60000)
+	big := synthCapture(t, 150000)
 	markup := filepath.Join(t.TempDir(), "markup.pcapng")
 	if err := os.WriteFile(markup, hostile.MarkupCapture(), 0o644); err != nil {
 		t.Fatal(err)
@@ -371,23 +400,28 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 	})
 
 	t.Run("bounded-list", func(t *testing.T) {
+		// 150,000 frames: taller than the page's spacer (scaled scrolling);
+		// wherever the list is scrolled its rows are consecutive frames 18 px
+		// apart, and the page holds a bounded number of rows.
 		base = tsBig.URL
 		defer func() { base = ts.URL }()
 		nav("")
-		waitJS(t, ctx, `document.getElementById('status').dataset.total === '60000'`)
-		for _, pos := range []int{0, 10000, 59990, 30000, 45000, 5000, 20000, 50000, 40000, 25000, 15000, 35000, 55000, 1000} {
-			evalJS[any](t, ctx, fmt.Sprintf(`(() => { document.getElementById('list').scrollTop = %d; return null; })()`, pos*18))
-			waitJS(t, ctx, fmt.Sprintf(`document.querySelector('#list .row[data-n="%d"]:not([hidden])')`, pos+3))
+		waitJS(t, ctx, `document.getElementById('status').dataset.total === '150000'`)
+		for _, f := range []float64{0, 0.1, 0.9999, 0.5, 0.75, 0.05, 0.3, 0.85, 0.66, 0.42, 0.2, 0.58, 0.93, 0.01, 1} {
+			rowsAt(t, ctx, f, 150000)
 		}
 		held := evalJS[int](t, ctx, `parseInt(document.getElementById('list').dataset.held, 10)`)
-		rows := evalJS[int](t, ctx, `document.querySelectorAll('#list .row').length`)
-		if held > 12*200 || rows > 200 {
-			t.Errorf("after scrolling over 60000 frames the page holds %d rows in %d row elements", held, rows)
+		elems := evalJS[int](t, ctx, `document.querySelectorAll('#list .row').length`)
+		if held > 12*200 || elems > 200 {
+			t.Errorf("after scrolling over 150000 frames the page holds %d rows in %d row elements", held, elems)
 		}
-		t.Logf("60000 frames: the page holds %d rows, %d row elements", held, rows)
-		// go to frame
-		evalJS[any](t, ctx, `(() => { const g = document.getElementById('goto'); g.value = '43210'; g.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'})); return null; })()`)
-		waitJS(t, ctx, `document.querySelector('#list .row.sel[data-n="43210"]:not([hidden])')`)
+		t.Logf("150000 frames: the page holds %d rows, %d row elements", held, elems)
+		// go to frame; the last frame
+		for _, n := range []int{123457, 150000} {
+			evalJS[any](t, ctx, fmt.Sprintf(`(() => { const g = document.getElementById('goto'); g.value = '%d'; g.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'})); return null; })()`, n))
+			waitJS(t, ctx, fmt.Sprintf(`(l => [...l.querySelectorAll('.row.sel[data-n="%d"]:not([hidden])')].some(r => r.offsetTop >= l.scrollTop && r.offsetTop + 18 <= l.scrollTop + l.clientHeight))(document.getElementById('list'))`, n))
+		}
+		screenshot(t, ctx, shots, "bounded-list")
 	})
 
 	t.Run("hostile-views", func(t *testing.T) {

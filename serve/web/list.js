@@ -9,6 +9,12 @@ import { timeText, formats } from './timefmt.js';
 
 export const MAXPAGES = 12; // rows held: MAXPAGES * PAGE
 
+// MAXH caps the spacer's height: beyond a few million pixels browsers
+// place elements imprecisely (rows drift apart and overlap), so a longer
+// list maps the scroll range onto the rows proportionally and places the
+// row elements relative to the viewport.
+const MAXH = 1 << 21;
+
 let total = 0, pages = new Map(), pending = new Map(), gen = 0;
 let pool = [];
 let list, spacer;
@@ -84,7 +90,7 @@ async function userValues(rows, g) {
 function keepPages(p) {
   pages.set(p.p, p.rows);
   if (pages.size <= MAXPAGES) return;
-  const here = Math.floor(list.scrollTop / ROW / PAGE);
+  const here = Math.floor(firstRow() / PAGE);
   let far = -1, dist = -1;
   for (const k of pages.keys()) if (Math.abs(k - here) > dist) { dist = Math.abs(k - here); far = k; }
   pages.delete(far);
@@ -107,9 +113,26 @@ function fetchPage(p) {
 
 function setTotal(n, done) {
   total = n;
-  spacer.style.height = (total * ROW) + 'px';
+  spacer.style.height = Math.min(total * ROW, MAXH) + 'px';
   $('status').textContent = (state.filter ? 'Displayed: ' + total : total + ' frames') + (done ? '' : ' (indexing…)');
   $('status').dataset.total = String(total);
+}
+
+const scaled = () => total * ROW > MAXH;
+
+// firstRow is the (fractional) list position at the top of the viewport.
+function firstRow() {
+  if (!scaled()) return list.scrollTop / ROW;
+  const maxS = MAXH - list.clientHeight, maxR = total - list.clientHeight / ROW;
+  return maxS > 0 ? (list.scrollTop / maxS) * maxR : 0;
+}
+
+// scrollFor is the scrollTop that puts list position i at the top.
+function scrollFor(i) {
+  i = Math.max(0, i);
+  if (!scaled()) return i * ROW;
+  const maxS = MAXH - list.clientHeight, maxR = total - list.clientHeight / ROW;
+  return maxR > 0 ? Math.min(maxS, (i / maxR) * maxS) : 0;
 }
 
 export function rowAt(i) {
@@ -126,14 +149,16 @@ export function heldRows() {
 
 export function render() {
   ensurePool();
-  const first = Math.max(0, Math.floor(list.scrollTop / ROW) - 1);
+  const f = firstRow(), first = Math.max(0, Math.floor(f) - 1);
+  // whole pixels: rows exactly ROW apart
+  const base = Math.round(list.scrollTop - (f - Math.floor(f)) * ROW) - Math.floor(f) * ROW;
   for (let k = 0; k < pool.length; k++) {
     const i = first + k, r = pool[k];
     if (i >= total) { r.hidden = true; delete r.dataset.n; continue; }
     const d = rowAt(i);
     if (!d) { fetchPage(Math.floor(i / PAGE)); r.hidden = true; delete r.dataset.n; continue; }
     r.hidden = false;
-    r.style.top = (i * ROW) + 'px';
+    r.style.top = (base + i * ROW) + 'px';
     r.dataset.n = String(d.n);
     r.className = 'row' + (d.c ? ' c' + d.c : '') + (d.n === view.selected ? ' sel' : '') +
       (view.refs.some((x) => x.n === d.n) ? ' ref' : '');
@@ -162,7 +187,7 @@ export async function reload(scrollToFrame) {
   if (!scrollToFrame) { pages.set(0, body.rows); userValues(body.rows, g); }
   setTotal(body.total, body.done);
   if (scrollToFrame && body.pos >= 0) {
-    list.scrollTop = Math.max(0, body.pos * ROW - list.clientHeight / 2);
+    list.scrollTop = scrollFor(body.pos - list.clientHeight / ROW / 2);
   } else {
     list.scrollTop = 0;
   }
@@ -244,8 +269,9 @@ export function initList() {
       const d = rowAt(i);
       if (d) {
         selectFrame(d.n, true);
-        if (i * ROW < list.scrollTop) list.scrollTop = i * ROW;
-        if ((i + 1) * ROW > list.scrollTop + list.clientHeight) list.scrollTop = (i + 1) * ROW - list.clientHeight;
+        const vis = list.clientHeight / ROW;
+        if (i < firstRow()) list.scrollTop = scrollFor(i);
+        if (i + 1 > firstRow() + vis) list.scrollTop = scrollFor(i + 1 - vis);
       }
       return;
     }
