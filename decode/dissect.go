@@ -180,6 +180,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendDCERPCInfo(dst, f)
 	case ProtoNBSS:
 		dst = appendNBSSInfo(dst, b)
+	case ProtoSMB:
+		dst = appendSMBInfo(dst, b)
 	case ProtoSMTP:
 		dst = appendSMTPInfo(dst, &f.SMTP)
 	case ProtoLLDP:
@@ -250,6 +252,8 @@ func (f *Frame) otherProtoColumn() string {
 		return dcerpcColumn(f)
 	case ProtoNBSS:
 		return "NBSS"
+	case ProtoSMB:
+		return "SMB"
 	case ProtoSMTP:
 		return "SMTP"
 	case ProtoCDP:
