@@ -165,6 +165,7 @@ func appendSMBInfo(dst, b []byte) []byte {
 	}
 	return dst
 }
+
 var nbssTypeNames = map[byte]string{0: "Session message", 0x81: "Session request", 0x82: "Positive session response",
 	0x83: "Negative session response", 0x84: "Retarget session response", 0x85: "Session keep-alive"}
 

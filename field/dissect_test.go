@@ -118,9 +118,12 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoSTP, manifest: "stp", floor: 98},
 	{proto: decode.ProtoLLDP, manifest: "lldp", floor: 98},
 	{proto: decode.ProtoCDP, manifest: "cdp", floor: 98},
-	{proto: decode.ProtoSMB2, manifest: "smb2", floor: 80, extra: []string{"nbss.type", "nbss.length"},
-		why: "the Info column of Session Setup (NTLMSSP, Kerberos), Tree Connect, Close, GetInfo and Ioctl " +
-			"details and the GSS-API/DCE-RPC layers above SMB2 are not decoded"},
+	{proto: decode.ProtoSMB2, manifest: "smb2", floor: 95, extra: []string{"nbss.type", "nbss.length"},
+		why: "the GSS-API/SPNEGO/NTLMSSP layers of Session Setup and DCE/RPC argument details in Info are not decoded"},
+	{proto: decode.ProtoDCERPC, manifest: "dcerpc", floor: 92,
+		why: "EPM tower and SVCCTL/SRVSVC argument details in Info, DCE/RPC over SMB1 on NetBEUI/IPX and the GSS-API layers are not decoded"},
+	{proto: decode.ProtoSMB, manifest: "smb", floor: 85,
+		why: "SMB over NetBEUI (LLC) and IPX, NetBIOS datagrams (BROWSER mailslots), AndX chains and Trans2 details are not decoded"},
 	{proto: decode.ProtoICMPv6, manifest: "icmpv6", floor: 98, only: []string{
 		"icmpv6.mld.maximum_response_delay", "icmpv6.mld.multicast_address", "icmpv6.mldr.nb_mcast_records",
 		"icmpv6.mldr.mar.record_type", "icmpv6.mldr.mar.aux_data_len", "icmpv6.mldr.mar.nb_sources",
