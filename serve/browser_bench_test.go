@@ -59,6 +59,10 @@ func TestBrowser1GB(t *testing.T) {
 	timed("details of frame 1,000,000 shown", func() {
 		waitJS(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].some(d => d.textContent.startsWith('Frame 1000000:'))`)
 	})
+	timed("user column tcp.window_size added at frame 1,000,000 (values shown)", func() {
+		evalJS[any](t, ctx, `(() => { const a = document.getElementById('addcol'); a.value = 'tcp.window_size'; a.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'})); return null; })()`)
+		waitJS(t, ctx, `(r => r && r.children[8].textContent !== '…' && r.children[8].textContent !== '')(document.querySelector('#list .row[data-n="1000000"]:not([hidden])'))`)
+	})
 	screenshot(t, ctx, shots, "1gb-frame-1000000")
 	for _, f := range []float64{0.14, 0.33, 0.5, 0.9999, 0.2, 0.75, 0, 0.66, 0.11, 0.83, 0.8, 0.25, 0.125, 0.875, 1} {
 		rowsAt(t, ctx, f, total)
@@ -79,5 +83,16 @@ func TestBrowser1GB(t *testing.T) {
 		}
 	})
 	t.Logf("  %s", evalJS[string](t, ctx, `document.getElementById('status').textContent`))
+	timed("I/O graph tab (drawn)", func() {
+		evalJS[any](t, ctx, `(() => { document.querySelector('#tabs button[data-tab="io"]').click(); return null; })()`)
+		waitJS(t, ctx, `document.getElementById('iograph').dataset.buckets > 0`)
+	})
+	iv := evalJS[string](t, ctx, `document.getElementById('iostatus').dataset.interval`)
+	timed("I/O graph zoomed in by the wheel (drawn)", func() {
+		evalJS[any](t, ctx, `(() => { const c = document.getElementById('iocanvas'); const r = c.getBoundingClientRect();
+			c.dispatchEvent(new WheelEvent('wheel', {deltaY: -100, clientX: r.left + r.width/2, clientY: r.top + r.height/2, bubbles: true, cancelable: true})); return null; })()`)
+		waitJS(t, ctx, `document.getElementById('iostatus').dataset.interval !== '`+iv+`'`)
+	})
+	screenshot(t, ctx, shots, "1gb-iograph")
 	screenshot(t, ctx, shots, "1gb-retransmissions")
 }
