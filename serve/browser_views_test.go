@@ -305,6 +305,24 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		}
 	})
 
+	t.Run("delta-displayed", func(t *testing.T) {
+		// under a filter, the details' delta from the previous displayed frame
+		// is the list's Delta displayed
+		nav("?filter=http")
+		ns := readFrames(t, failOpen, "http")
+		for _, k := range []int{0, 3} {
+			n := ns[k]
+			clickFrame(t, ctx, n, k)
+			waitJS(t, ctx, fmt.Sprintf(`[...document.querySelectorAll('#tree div[data-i]')].some(d => d.textContent.startsWith('Frame %d:'))`, n))
+			tree := evalJS[string](t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].map(d => d.textContent).find(s => s.includes('previous displayed frame')) || ''`)
+			cell := visibleCells(t, ctx, 3)[n]
+			_, v, _ := strings.Cut(tree, ": ")
+			if cell == "" || !strings.HasPrefix(v, cell) {
+				t.Errorf("frame %d: details %q, list Delta displayed %q", n, tree, cell)
+			}
+		}
+	})
+
 	t.Run("follow-modes", func(t *testing.T) {
 		req := readFrames(t, failOpen, "http.request")[0]
 		nav(fmt.Sprintf("?frame=%d", req))

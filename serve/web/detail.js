@@ -3,7 +3,7 @@
 // deepest line covering it.
 import { $, el, api, b64, state, view } from './util.js';
 import { writeURL } from './url.js';
-import { render, toggleRef, addColumn } from './list.js';
+import { render, toggleRef, addColumn, prevDisplayed } from './list.js';
 import { applyFilter, prepareFilter } from './filter.js';
 import { follow } from './follow.js';
 import { showTab } from './tabs.js';
@@ -13,7 +13,10 @@ export async function selectFrame(n, fromList) {
   state.frame = n;
   writeURL(false);
   render();
-  const { status, body } = await api('frame', { n });
+  const q = { n };
+  const prev = state.filter ? prevDisplayed(n) : undefined; // frame.time_delta_displayed in the tree
+  if (prev !== undefined) q.prev = prev;
+  const { status, body } = await api('frame', q);
   if (view.selected !== n) return;
   const tree = $('tree'), hex = $('hex');
   tree.textContent = ''; hex.textContent = '';

@@ -140,6 +140,20 @@ export function rowAt(i) {
   return pg ? pg[i % PAGE] : undefined;
 }
 
+// prevDisplayed is the frame displayed before frame n in the list (0 for
+// the first; undefined when not known: the row is not loaded).
+export function prevDisplayed(n) {
+  for (const [p, rows] of pages) {
+    const k = rows.findIndex((d) => d.n === n);
+    if (k < 0) continue;
+    const i = p * PAGE + k;
+    if (i === 0) return 0;
+    const d = rowAt(i - 1);
+    return d ? d.n : undefined;
+  }
+  return undefined;
+}
+
 // heldRows is how many rows the page holds (tests check it is bounded).
 export function heldRows() {
   let n = 0;
