@@ -69,6 +69,14 @@ func rowsAt(t *testing.T, ctx context.Context, f float64, total int) {
 	}
 }
 
+func mapValues(m map[int]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
 // readTimes is the Time column of `wirewatch read -t format`, by frame number.
 func readTimes(t *testing.T, path, format string) map[int]string {
 	t.Helper()
@@ -406,6 +414,18 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 			nav("?tab=" + tc.tab)
 			waitJS(t, ctx, `document.querySelectorAll('#report tr.act').length > 1`)
 			screenshot(t, ctx, shots, "stats-"+tc.tab)
+			if tc.tab == "endpoints" {
+				// endpoint names from the capture's DNS answers
+				named := evalJS[[][]string](t, ctx, `[...document.querySelectorAll('#report tr.act')].map(r => [r.children[0].textContent, r.children[1].textContent]).filter(r => r[1])`)
+				if len(named) == 0 {
+					t.Errorf("no endpoint has a name")
+				}
+				for _, r := range named {
+					if qn := readFields(t, failOpen, "dns.a == "+r[0], "dns.qry.name"); !slices.ContainsFunc(mapValues(qn), func(v string) bool { return strings.Contains(v, r[1]) }) {
+						t.Errorf("endpoint %s named %q; DNS answers name it %v", r[0], r[1], qn)
+					}
+				}
+			}
 			row := `document.querySelectorAll('#report tr.act')[1]`
 			flt := evalJS[string](t, ctx, row+`.dataset.filter`)
 			click(t, ctx, row)
