@@ -257,6 +257,23 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		// removing the column
 		click(t, ctx, `document.querySelector('.rmcol[data-col="ip.ttl"]')`)
 		waitJS(t, ctx, `document.querySelectorAll('#listhead > span').length === 9 && !location.search.includes('cols=')`)
+		// the story's delta-time column, typed into "Add column" (completed from the field names)
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#addcol"), "tcp.time_del")); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `[...document.querySelectorAll('#fieldlist option')].some(o => o.value === 'tcp.time_delta')`)
+		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#addcol"), "tcp.time_delta"), chromedp.SendKeys(chromedp.CSS("#addcol"), kb.Enter)); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `location.search.includes('cols=tcp.time_delta') && [...document.querySelectorAll('#list .row')].some(r => !r.hidden && r.children[8] && r.children[8].textContent !== '…' && r.children[8].textContent !== '')`)
+		wantDelta := readFields(t, failOpen, "", "tcp.time_delta")
+		for n, v := range visibleCells(t, ctx, 8) {
+			if v != wantDelta[n] {
+				t.Errorf("frame %d tcp.time_delta %q, read %q", n, v, wantDelta[n])
+			}
+		}
+		click(t, ctx, `document.querySelector('.rmcol[data-col="tcp.time_delta"]')`)
+		waitJS(t, ctx, `!location.search.includes('cols=')`)
 		// Ctrl+T on the selected frame 5 unsets its reference
 		evalJS[any](t, ctx, `(() => { document.getElementById('list').focus(); return null; })()`)
 		if err := chromedp.Do(ctx, chromedp.KeyEvent("t", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {

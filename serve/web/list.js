@@ -293,6 +293,16 @@ export function initList() {
   $('goto').addEventListener('keydown', (e) => {
     if (e.key === 'Enter') { const n = parseInt(e.target.value, 10); if (n > 0) goToFrame(n); }
   });
+  let colSeq = 0;
+  $('addcol').addEventListener('input', async (e) => {
+    const v = e.target.value.trim(), seq = ++colSeq;
+    if (!v) return;
+    const { body } = await api('fields', { prefix: v });
+    if (seq !== colSeq) return;
+    const dl = $('fieldlist');
+    dl.textContent = '';
+    body.forEach((f) => { const o = el('option', '', f.desc); o.value = f.name; dl.appendChild(o); });
+  });
   $('addcol').addEventListener('keydown', (e) => {
     if (e.key === 'Enter') { addColumn(e.target.value); e.target.value = ''; }
   });
