@@ -111,10 +111,13 @@ function fetchPage(p) {
   pending.set(p, pr);
 }
 
+let percent = -1; // how far the index is (from /api/captures), -1 unknown
+
 function setTotal(n, done) {
   total = n;
   spacer.style.height = Math.min(total * ROW, MAXH) + 'px';
-  $('status').textContent = (state.filter ? 'Displayed: ' + total : total + ' frames') + (done ? '' : ' (indexing…)');
+  $('status').textContent = (state.filter ? 'Displayed: ' + total : total + ' frames') +
+    (done ? '' : ' (indexing' + (percent >= 0 ? ' ' + percent + '%' : '') + '…)');
   $('status').dataset.total = String(total);
 }
 
@@ -212,8 +215,10 @@ export async function reload(scrollToFrame) {
 // While the index builds, the unfiltered list grows.
 async function refreshGrowing() {
   const g = gen;
-  const { body } = await api('packets', { start: 0, count: 1 });
+  const [{ body }, caps] = await Promise.all([api('packets', { start: 0, count: 1 }), api('captures')]);
   if (g !== gen) return;
+  const cur = caps.status === 200 && Array.isArray(caps.body) ? caps.body.find((c) => c.id === state.c) : null;
+  percent = cur && cur.percent !== undefined ? cur.percent : -1;
   setTotal(body.total, body.done);
   const last = Math.floor(Math.max(0, body.total - 1) / PAGE);
   pages.delete(last);
