@@ -380,6 +380,18 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		if u := evalJS[string](t, ctx, `location.search`); !strings.Contains(u, "follow=tcp") || !strings.Contains(u, "fmode=raw") {
 			t.Errorf("URL %s", u)
 		}
+		// a UDP stream (DNS): its datagrams, the list filtered on udp.stream
+		dns := readFrames(t, failOpen, "dns")[0]
+		nav(fmt.Sprintf("?frame=%d", dns))
+		waitJS(t, ctx, `(b => b && b.textContent.startsWith('Follow UDP'))(document.getElementById('followbtn'))`)
+		click(t, ctx, `document.getElementById('followbtn')`)
+		waitJS(t, ctx, `document.querySelectorAll('#followtext span').length >= 2 && (new URLSearchParams(location.search).get('filter') || '').startsWith('udp.stream eq ')`)
+		flt := evalJS[string](t, ctx, `new URLSearchParams(location.search).get('filter')`)
+		spans := evalJS[[]int](t, ctx, `[...document.querySelectorAll('#followtext span')].map(s => parseInt(s.dataset.frame, 10))`)
+		got, want := listedFrames(t, ctx), readFrames(t, failOpen, flt)
+		if !slices.Equal(got, want) || !slices.Equal(spans, want) {
+			t.Errorf("%s: list %v, follow chunks %v, read -Y %v", flt, got, spans, want)
+		}
 	})
 
 	t.Run("iograph", func(t *testing.T) {
