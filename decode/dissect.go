@@ -52,6 +52,9 @@ func (d *Decoder) udpHeuristic(f *Frame, p []byte) bool {
 	if d.opts.SkipApp&AppOther != 0 || len(p) == 0 {
 		return false
 	}
+	if p[0] >= 1 && p[0] <= 4 && d.decodeWG(f, p) {
+		return true
+	}
 	if QUICLooksLong(p) || (p[0]&0xc0 == 0x40 && d.quic.conns != nil && d.quic.get(f, false) != nil) {
 		return d.decodeQUIC(f, p)
 	}

@@ -105,6 +105,10 @@ const (
 	ProtoIRC
 	ProtoMQTT
 	ProtoDataTextLines // text lines of an FTP-DATA payload
+	// More of routing.go: VPN key exchange and tunnels (vpn.go).
+	ProtoISAKMP
+	ProtoUDPEncap // RFC 3948 non-ESP marker before ISAKMP on UDP 4500
+	ProtoWG       // WireGuard
 	NumProtos
 )
 
@@ -118,7 +122,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"tftp", "pim", "sctp", "ospf", "isis", "hsrp", "vrrp", "eigrp", "bgp", "radius", "lacp",
 	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser",
 	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "rip", "bjnp", "db-lsp-disc", "gquic",
-	"ftp", "ftp-data", "imap", "pop", "ssdp", "telnet", "syslog", "irc", "mqtt", "data-text-lines"}
+	"ftp", "ftp-data", "imap", "pop", "ssdp", "telnet", "syslog", "irc", "mqtt", "data-text-lines",
+	"isakmp", "udpencap", "wg"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

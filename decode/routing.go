@@ -11,6 +11,7 @@ package decode
 type routingState struct {
 	tftp tftpTable
 	sctp sctpTable
+	wg   wgTable
 }
 
 // setProto marks p present in f without adding a layer.
@@ -18,7 +19,7 @@ func (f *Frame) setProto(p Proto) { f.Present.Add(p) }
 
 // routingProtos are this file's protocols.
 var routingProtos = Protos(ProtoTFTP, ProtoPIM, ProtoSCTP, ProtoOSPF, ProtoISIS, ProtoHSRP, ProtoVRRP,
-	ProtoEIGRP, ProtoBGP, ProtoRADIUS, ProtoLACP)
+	ProtoEIGRP, ProtoBGP, ProtoRADIUS, ProtoLACP, ProtoISAKMP, ProtoUDPEncap, ProtoWG)
 
 // isRouting reports whether p is one of this file's protocols.
 func isRouting(p Proto) bool { return routingProtos.Has(p) }
@@ -36,6 +37,8 @@ func (d *Decoder) routingUDP(f *Frame, p []byte, port uint16) bool {
 		return decodeHSRP(f, p)
 	case 1812, 1813, 1645, 1646, 3799:
 		return decodeRADIUS(f, p)
+	case 500, 4500:
+		return decodeISAKMP(f, p, port)
 	}
 	return false
 }
@@ -115,6 +118,10 @@ func appendRoutingInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = f.appendBGPInfo(dst)
 	case ProtoRADIUS:
 		dst = appendRADIUSInfo(dst, b)
+	case ProtoISAKMP:
+		dst = appendISAKMPInfo(dst, b)
+	case ProtoWG:
+		dst = appendWGInfo(dst, b)
 	}
 	if f.Len > f.CapLen {
 		dst = append(dst, "[Packet size limited during capture]"...)
@@ -163,6 +170,10 @@ func (f *Frame) routingColumn() string {
 		return "BGP"
 	case ProtoRADIUS:
 		return "RADIUS"
+	case ProtoISAKMP:
+		return "ISAKMP"
+	case ProtoWG:
+		return "WireGuard"
 	}
 	return ""
 }

@@ -162,6 +162,8 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoTelnet, manifest: "telnet", floor: 98},
 	{proto: decode.ProtoMQTT, manifest: "mqtt", floor: 70,
 		why: "control packets continued over TCP segments are not reassembled (suricata mqtt-midstream-split)"},
+	{proto: decode.ProtoISAKMP, manifest: "isakmp", floor: 70, why: "certificate payloads are not decoded as X.509 (x509sat layers)"},
+	{proto: decode.ProtoWG, manifest: "wg", floor: 98},
 	{proto: decode.ProtoSMTP, manifest: "smtp", floor: 78,
 		why: "AUTH exchanges, BDAT chunks and the IMF/data-text-lines layers of message content are not decoded"},
 }
