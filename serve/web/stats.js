@@ -57,15 +57,50 @@ export async function showReport(name) {
   if (name === 'diagnose') { renderDiagnosis(box, body); return; }
   const r = renderers[name];
   box.appendChild(r ? r(body) : renderValue(body));
+  if (kinds[name]) kindSwitch(box, name, body);
 }
 
 // ---- the statistics tables as Wireshark shows them; a row applies its filter ----
+
+// kinds are the reports of one tab by address kind (Wireshark's dialog
+// tabs); those the server answers are offered as a switch above the table.
+const kinds = { conv: ['conv', 'conv_udp', 'conv_ip', 'conv_eth'], endpoints: ['endpoints', 'endpoints_tcp', 'endpoints_udp', 'endpoints_eth'] };
+
+async function kindSwitch(box, tab, first) {
+  const got = await Promise.all(kinds[tab].map((n) => (n === tab ? Promise.resolve({ status: 200, body: first }) : api('report', { name: n }))));
+  if (state.tab !== tab) return;
+  const avail = kinds[tab].map((n, i) => [n, got[i]]).filter(([, r]) => r.status === 200);
+  if (avail.length < 2) return;
+  const bar = el('div', 'kinds');
+  avail.forEach(([n, r]) => {
+    const b = el('button', n === tab ? 'on' : '', String(r.body.kind || n).toUpperCase());
+    b.type = 'button';
+    b.dataset.report = n;
+    b.addEventListener('click', () => {
+      bar.querySelectorAll('button').forEach((x) => x.classList.toggle('on', x === b));
+      const old = box.querySelector('.kindtable');
+      const t = renderers[tab](r.body);
+      t.classList.add('kindtable');
+      old.replaceWith(t);
+    });
+    bar.appendChild(b);
+  });
+  const t = box.lastChild;
+  t.classList.add('kindtable');
+  box.insertBefore(bar, t);
+}
 
 
 // splitEP splits "addr:port" ("[v6]:port" or "v6:port") into [addr, port].
 function splitEP(ep) {
   const m = /^\[?(.*?)\]?:(\d+)$/.exec(String(ep));
   return m ? [m[1], m[2]] : [String(ep), ''];
+}
+
+// addrField is the address field of a kind of address.
+function addrField(kind, a) {
+  if (kind === 'eth') return 'eth.addr';
+  return a.includes(':') ? 'ipv6.addr' : 'ip.addr';
 }
 
 const pct = (a, b) => (b ? (100 * a / b).toFixed(1) : '0.0');
@@ -130,22 +165,23 @@ function section(title, content, note) {
 const renderers = {
   conv(b) {
     const rows = b.conversations || [];
-    const kind = b.kind || 'tcp';
+    const kind = b.kind || 'tcp', ported = kind === 'tcp' || kind === 'udp';
     return section(kind.toUpperCase() + ' conversations: ' + rows.length, sortable(rows, [
-      ['Address A', (r) => splitEP(r.a)[0]], ['Port A', (r) => splitEP(r.a)[1]],
-      ['Address B', (r) => splitEP(r.b)[0]], ['Port B', (r) => splitEP(r.b)[1]],
+      ['Address A', (r) => (ported ? splitEP(r.a)[0] : r.a)], ['Port A', (r) => splitEP(r.a)[1]],
+      ['Address B', (r) => (ported ? splitEP(r.b)[0] : r.b)], ['Port B', (r) => splitEP(r.b)[1]],
       ['Packets', (r) => r.frames_ab + r.frames_ba, true], ['Bytes', (r) => r.bytes_ab + r.bytes_ba, true],
       ['Stream ID', (r) => (r.stream === undefined ? '' : r.stream), true],
       ['Packets A → B', (r) => r.frames_ab, true], ['Bytes A → B', (r) => r.bytes_ab, true],
       ['Packets B → A', (r) => r.frames_ba, true], ['Bytes B → A', (r) => r.bytes_ba, true],
       ['Rel Start', (r) => Number(r.start || 0).toFixed(6), true], ['Duration', (r) => Number(r.duration || 0).toFixed(4), true],
       ['State', (r) => r.conn_state || ''],
-    ], (r) => {
-      if (r.stream !== undefined && r.stream >= 0) {
+    ].filter((c) => ported || !c[0].startsWith('Port')), (r) => {
+      if (ported && r.stream !== undefined && r.stream >= 0) {
         return { filter: kind + '.stream eq ' + r.stream, buttons: [['Follow', () => follow(kind, r.stream)]] };
       }
-      const [a, pa] = splitEP(r.a), [bb, pb] = splitEP(r.b);
-      const f = a.includes(':') ? 'ipv6.addr' : 'ip.addr';
+      const [a, pa] = ported ? splitEP(r.a) : [String(r.a), ''], [bb, pb] = ported ? splitEP(r.b) : [String(r.b), ''];
+      const f = addrField(kind, a);
+      if (!ported) return { filter: f + '==' + a + ' && ' + f + '==' + bb };
       return { filter: f + '==' + a + ' && ' + kind + '.port==' + pa + ' && ' + f + '==' + bb + ' && ' + kind + '.port==' + pb };
     }), 'Click a row to filter on it; click a header to sort.');
   },
@@ -157,8 +193,14 @@ const renderers = {
     cols.push(['Packets', (r) => r.frames, true], ['Bytes', (r) => r.bytes, true],
       ['Tx Packets', (r) => r.tx_frames, true], ['Tx Bytes', (r) => r.tx_bytes, true],
       ['Rx Packets', (r) => r.rx_frames, true], ['Rx Bytes', (r) => r.rx_bytes, true]);
-    return section((b.kind || 'ip').toUpperCase() + ' endpoints: ' + rows.length, sortable(rows, cols,
-      (r) => ({ filter: (String(r.address).includes(':') ? 'ipv6.addr' : 'ip.addr') + '==' + r.address })),
+    const kind = b.kind || 'ip';
+    return section(kind.toUpperCase() + ' endpoints: ' + rows.length, sortable(rows, cols, (r) => {
+      if (kind === 'tcp' || kind === 'udp') {
+        const [a, p] = splitEP(r.address);
+        return { filter: addrField('ip', a) + '==' + a + ' && ' + kind + '.port==' + p };
+      }
+      return { filter: addrField(kind, String(r.address)) + '==' + r.address };
+    }),
     'Click a row to filter on it; click a header to sort.');
   },
   expert(b) {
