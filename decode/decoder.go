@@ -70,6 +70,8 @@ type Decoder struct {
 	// ftp and imap keep FTP and IMAP conversation state (ftp.go, imap.go).
 	ftp  ftpTable
 	imap imapTable
+	// starttls follows STARTTLS/STLS/AUTH TLS of IMAP, POP and FTP (textproto.go).
+	starttls startTLSTable
 }
 
 // KeyLog returns the key log TLS sessions are decrypted with (nil: none).

@@ -125,10 +125,19 @@ func ftpDataCmd(l []byte) bool {
 }
 
 func (d *Decoder) decodeFTP(f *Frame, p []byte, port uint16) bool {
+	st := d.starttls.get(f)
+	if st.on || TLSRecordStart(p) {
+		return d.afterStartTLS(f, p, st.on)
+	}
 	t := &f.Text
 	t.Request = f.TCP.DstPort == port
 	c := d.ftp.conn(f)
 	line := FirstLine(p)
+	if t.Request && string(line) == "AUTH TLS" {
+		st.asked = true
+	} else if code, ok := FTPCode(line); ok && !t.Request && code == 234 {
+		st.reply(true)
+	}
 	src, dst := frameAddrs(f)
 	if t.Request {
 		c.lastCmd = append(c.lastCmd[:0], line...)

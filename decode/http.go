@@ -293,3 +293,17 @@ func chunkedLen(b []byte) int {
 	}
 	return 0
 }
+
+// Notification reports a GENA request (NOTIFY, SUBSCRIBE, UNSUBSCRIBE),
+// which Wireshark's HTTP dissector calls a notification: not an
+// http.request, and no response is matched to it.
+func (h *HTTP) Notification() bool {
+	if !h.Request {
+		return false
+	}
+	switch string(h.Method) {
+	case "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE":
+		return true
+	}
+	return false
+}

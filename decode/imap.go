@@ -33,8 +33,9 @@ func imapTagHash(tag []byte) uint64 {
 }
 
 func (d *Decoder) decodeIMAP(f *Frame, p []byte, port uint16) bool {
-	if TLSRecordStart(p) {
-		return false // after STARTTLS
+	st := d.starttls.get(f)
+	if st.on || TLSRecordStart(p) {
+		return d.afterStartTLS(f, p, st.on)
 	}
 	t := &f.Text
 	t.Request = f.TCP.DstPort == port
@@ -50,6 +51,13 @@ func (d *Decoder) decodeIMAP(f *Frame, p []byte, port uint16) bool {
 			return
 		}
 		h := imapTagHash(tag)
+		if _, rest := Token(l); t.Request {
+			if cmd, _ := Token(rest); len(cmd) > 0 && imapPrefix(cmd, "starttls") {
+				st.asked = true
+			}
+		} else if status, _ := Token(rest); len(status) > 0 {
+			st.reply(imapPrefix(status, "ok"))
+		}
 		if t.Request {
 			if it.reqs == nil {
 				it.reqs = make([]imapReq, imapReqs)

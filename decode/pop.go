@@ -8,15 +8,21 @@ import "bytes"
 // reply into an IMF layer) is not decoded.
 
 func (d *Decoder) decodePOP(f *Frame, p []byte, port uint16) bool {
-	if TLSRecordStart(p) {
-		return false // after STLS
+	st := d.starttls.get(f)
+	if st.on || TLSRecordStart(p) {
+		return d.afterStartTLS(f, p, st.on)
 	}
 	t := &f.Text
 	t.Request = f.TCP.DstPort == port
 	t.Continuation = false
+	l := FirstLine(p)
 	if !t.Request {
-		l := FirstLine(p)
 		t.Continuation = !bytes.HasPrefix(l, []byte("+OK")) && !bytes.HasPrefix(l, []byte("-ERR"))
+		if !t.Continuation {
+			st.reply(len(l) >= 4 && string(l[:4]) == "+OK ")
+		}
+	} else if len(l) >= 4 && bytes.EqualFold(l[:4], []byte("STLS")) {
+		st.asked = true
 	}
 	f.addText(ProtoPOP, p)
 	return true

@@ -22,8 +22,12 @@ const smtpConns = 32
 type smtpConn struct {
 	key  [2]uint64
 	data bool
-	bdat int // bytes of a BDAT chunk still to come
-	last uint64
+	// starttls: the client sent STARTTLS; tls: the server accepted it
+	// (220), so the connection's later bytes are TLS (Wireshark's
+	// ssl_starttls_ack).
+	starttls, tls bool
+	bdat          int // bytes of a BDAT chunk still to come
+	last          uint64
 }
 
 type smtpTable struct{ conns []smtpConn }
@@ -51,14 +55,18 @@ func (t *smtpTable) get(f *Frame) *smtpConn {
 }
 
 func (d *Decoder) decodeSMTP(f *Frame, p []byte, port uint16) bool {
-	if TLSRecordStart(p) {
-		return false // after STARTTLS: the TLS heuristic takes the segment
+	c := d.smtp.get(f)
+	if c.tls || TLSRecordStart(p) {
+		return d.afterStartTLS(f, p, c.tls) // after STARTTLS
 	}
 	s := &f.SMTP
 	*s = SMTP{Server: f.TCP.SrcPort == port, Lines: p}
-	c := d.smtp.get(f)
 	switch {
 	case s.Server:
+		if c.starttls {
+			c.starttls = false
+			c.tls = bytes.HasPrefix(p, []byte("220"))
+		}
 	case c.bdat > 0:
 		s.Data = true
 		c.bdat -= min(c.bdat, len(p))
@@ -72,6 +80,8 @@ func (d *Decoder) decodeSMTP(f *Frame, p []byte, port uint16) bool {
 		switch {
 		case bytes.EqualFold(cmd, []byte("DATA")):
 			c.data = true
+		case bytes.EqualFold(cmd, []byte("STARTTLS")):
+			c.starttls = true
 		case bytes.EqualFold(cmd, []byte("BDAT")):
 			// The chunk follows the command line, in this segment or
 			// the next ones.

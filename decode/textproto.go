@@ -215,3 +215,58 @@ func textProtoColumn(p Proto) string {
 	}
 	return ""
 }
+
+// startTLS follows STARTTLS (IMAP), STLS (POP) and AUTH TLS (FTP): once
+// the server accepts, the connection's later bytes are TLS, as Wireshark's
+// ssl_starttls_ack.
+type startTLS struct {
+	key   [2]uint64
+	last  uint64
+	asked bool // the client asked; the next reply decides
+	on    bool // TLS from now on
+}
+
+type startTLSTable struct{ conns []startTLS }
+
+func (t *startTLSTable) get(f *Frame) *startTLS {
+	if t.conns == nil {
+		t.conns = make([]startTLS, textConns)
+	}
+	k := connKey(f)
+	old := 0
+	for i := range t.conns {
+		c := &t.conns[i]
+		if c.key == k && c.last != 0 {
+			c.last = f.Number
+			return c
+		}
+		if c.last < t.conns[old].last {
+			old = i
+		}
+	}
+	c := &t.conns[old]
+	*c = startTLS{key: k, last: f.Number}
+	return c
+}
+
+// reply settles a pending request with the server's verdict.
+func (c *startTLS) reply(ok bool) {
+	if c.asked {
+		c.on = ok
+		c.asked = false
+	}
+}
+
+// afterStartTLS dissects p of a connection that switched to TLS (on) or
+// starts a TLS record before any STARTTLS was seen (the TLS heuristic's
+// case): records are TLS, and a segment continuing one is claimed with no
+// layer of its own for the TLS reassembly of package flow.
+func (d *Decoder) afterStartTLS(f *Frame, p []byte, on bool) bool {
+	if !on {
+		return false
+	}
+	if TLSRecordStart(p) {
+		d.decodeTLS(f, p)
+	}
+	return true
+}

@@ -62,19 +62,9 @@ func httpLines(name, desc string, request bool) Field {
 		}}
 }
 
-// httpNotify reports a GENA request (NOTIFY, SUBSCRIBE, UNSUBSCRIBE),
-// which Wireshark calls a notification: http.notification instead of
-// http.request, and no http.request.line.
-func httpNotify(h *decode.HTTP) bool {
-	if !h.Request {
-		return false
-	}
-	switch string(h.Method) {
-	case "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE":
-		return true
-	}
-	return false
-}
+// httpNotify reports a GENA notification (decode.HTTP.Notification):
+// http.notification instead of http.request, and no http.request.line.
+func httpNotify(h *decode.HTTP) bool { return h.Notification() }
 
 // httpFlag is http.request / http.response: FT_BOOLEAN, present (1) only when true.
 func httpFlag(name, desc string, get func(h *decode.HTTP) bool) Field {

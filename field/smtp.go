@@ -58,16 +58,15 @@ var smtpFields = []Field{
 	smtpLines("smtp.command_line", FTString, BaseNone, false, false, func(l []byte, dst []Value) []Value {
 		return append(dst, Value{B: lineWithEnd(l)})
 	}),
+	// Wireshark takes a command's first four characters as the command
+	// and what follows the fifth as its parameter ("STARTTLS" is "STAR"
+	// and "TLS").
 	smtpLines("smtp.req.command", FTString, BaseNone, false, false, func(l []byte, dst []Value) []Value {
-		cmd, _ := bytes.CutPrefix(l, nil)
-		if i := bytes.IndexByte(cmd, ' '); i >= 0 {
-			cmd = cmd[:i]
-		}
-		return append(dst, Value{B: cmd})
+		return append(dst, Value{B: l[:min(4, len(l))]})
 	}),
 	smtpLines("smtp.req.parameter", FTString, BaseNone, false, false, func(l []byte, dst []Value) []Value {
-		if i := bytes.IndexByte(l, ' '); i >= 0 {
-			dst = append(dst, Value{B: l[i+1:]})
+		if len(l) > 5 {
+			dst = append(dst, Value{B: l[5:]})
 		}
 		return dst
 	}),

@@ -207,8 +207,8 @@ func srcAP(f *decode.Frame) netip.AddrPort {
 
 func (t *txnTable) processHTTP(f *decode.Frame) {
 	h := &f.HTTP
-	if !h.Request && !h.Response {
-		return
+	if !h.Request && !h.Response || h.Notification() {
+		return // Wireshark matches no response to a GENA notification
 	}
 	k, ok := httpKey(f)
 	if !ok {
