@@ -280,3 +280,30 @@ func appendUTF16Z(dst, b []byte) []byte {
 	}
 	return appendUTF16LE(dst, b)
 }
+
+// SMB2FileName returns the file name of a Create request as UTF-8 (in
+// the frame's memory, valid until the next Decode), ok false for other
+// messages.
+func (f *Frame) SMB2FileName(m *SMB2Msg) ([]byte, bool) {
+	if m.Cmd != 5 || m.Flags&1 != 0 || len(m.B) < 64+48 {
+		return nil, false
+	}
+	start := len(f.scratch)
+	f.scratch = appendUTF16LE(f.scratch, smb2CreateName(m.B))
+	return f.scratch[start:len(f.scratch):len(f.scratch)], true
+}
+
+// DCERPCUint returns the n-byte (1, 2 or 4) integer at off in a PDU, in
+// its data representation; ok false when the PDU is shorter.
+func DCERPCUint(b []byte, off, n int) (uint64, bool) {
+	if off+n > len(b) || len(b) < 16 {
+		return 0, false
+	}
+	switch n {
+	case 1:
+		return uint64(b[off]), true
+	case 2:
+		return uint64(dce16(b, off)), true
+	}
+	return uint64(dce32(b, off)), true
+}
