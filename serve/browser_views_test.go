@@ -348,6 +348,18 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		}
 	})
 
+	t.Run("conversation-filter", func(t *testing.T) {
+		req := readFrames(t, failOpen, "http.request")[1]
+		nav(fmt.Sprintf("?frame=%d", req))
+		waitJS(t, ctx, `document.getElementById('convbtn')`)
+		click(t, ctx, `document.getElementById('convbtn')`)
+		waitJS(t, ctx, fmt.Sprintf(`(new URLSearchParams(location.search).get('filter') || '').startsWith('tcp.stream eq ') && document.querySelector('#list .row.sel[data-n="%d"]')`, req))
+		flt := evalJS[string](t, ctx, `new URLSearchParams(location.search).get('filter')`)
+		if got, want := listedFrames(t, ctx), readFrames(t, failOpen, flt); !slices.Equal(got, want) || !slices.Contains(got, req) {
+			t.Errorf("conversation filter %s of frame %d lists %v, read -Y %v", flt, req, got, want)
+		}
+	})
+
 	t.Run("follow-modes", func(t *testing.T) {
 		req := readFrames(t, failOpen, "http.request")[0]
 		nav(fmt.Sprintf("?frame=%d", req))

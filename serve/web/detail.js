@@ -128,6 +128,8 @@ function frameBar(body) {
   if (body.stream >= 0) {
     bar.appendChild(button('followbtn', 'Follow ' + body.proto.toUpperCase() + ' stream ' + body.stream, '',
       () => follow(body.proto, body.stream)));
+    const conv = body.proto + '.stream eq ' + body.stream;
+    bar.appendChild(button('convbtn', 'Conversation filter', 'Apply ' + conv, () => applyFilter(conv, body.n)));
   }
   const fa = el('span', 'fieldacts');
   fa.id = 'fieldacts';
