@@ -630,7 +630,7 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 			f.NBSSPDUStart = n > 0 && p[0] == 0
 			return own
 		}
-	case (tcpPorts[0] == RPCPort || tcpPorts[1] == RPCPort) && d.opts.SkipApp&AppOther == 0 && rpcTCPStart(p):
+	case (tcpPorts[0] == RPCPort || tcpPorts[1] == RPCPort) && d.opts.SkipApp&AppOther == 0 && rpcTCPStart(p) || d.rpcTCPAny(f, p):
 		// RPC records: those complete in p are decoded (by Decode when own,
 		// else here); one cut off is kept.
 		off := 0
@@ -647,7 +647,7 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 				if !rpcMsgOK(p[off+4 : off+n]) {
 					return false
 				}
-				f.addRPC(p[off:off+n], p[off+4:off+n])
+				d.addRPC(f, p[off:off+n], p[off+4:off+n])
 			}
 			off += n
 			if off == len(p) {

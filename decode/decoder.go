@@ -63,6 +63,8 @@ type Decoder struct {
 	voip voipTable
 	// gquic remembers gQUIC conversations (gquic.go).
 	gquic gquicTable
+	// rpc keeps recent RPC calls and the ports GETPORT replies announced (rpcconv.go).
+	rpc rpcState
 	// ws keeps the connections upgraded to WebSocket (websocket.go).
 	ws wsTable
 	// routing is the state of the dissectors of routing.go (TFTP, SCTP).
@@ -163,6 +165,7 @@ func (f *Frame) reset() {
 	f.Payload = nil
 	f.Reassembled = nil
 	f.Decrypted = f.Decrypted[:0]
+	f.RPCMatch = f.RPCMatch[:0]
 	f.Anomalies = f.Anomalies[:0]
 	f.scratch = f.scratch[:0]
 	f.Fragment = false

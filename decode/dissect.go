@@ -11,7 +11,7 @@ package decode
 var otherProtos = Protos(ProtoDHCP, ProtoDHCPv6, ProtoNTP, ProtoNBNS, ProtoSSH,
 	ProtoQUIC, ProtoIGMP, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket,
 	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11, ProtoDCERPC, ProtoRIP, ProtoBJNP, ProtoDBLSPDisc, ProtoGQUIC,
-	ProtoFTP, ProtoFTPData, ProtoIMAP, ProtoPOP, ProtoSSDP, ProtoTelnet, ProtoSyslog, ProtoIRC, ProtoMQTT)
+	ProtoFTP, ProtoFTPData, ProtoIMAP, ProtoPOP, ProtoSSDP, ProtoTelnet, ProtoSyslog, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT)
 
 // udpOther tries the dissector registered for UDP port port on payload p.
 func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
@@ -33,7 +33,7 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 	case 443:
 		return d.decodeQUIC(f, p)
 	case RPCPort:
-		return decodeRPCUDP(f, p)
+		return d.decodeRPCUDP(f, p)
 	case ripPort:
 		return decodeRIP(f, p)
 	case dbLSPPort:
@@ -57,6 +57,9 @@ func (d *Decoder) udpHeuristic(f *Frame, p []byte) bool {
 	}
 	if QUICLooksLong(p) || (p[0]&0xc0 == 0x40 && d.quic.conns != nil && d.quic.get(f, false) != nil) {
 		return d.decodeQUIC(f, p)
+	}
+	if d.rpcUDP(f, p, true) {
+		return true
 	}
 	return d.decodeGQUIC(f, p)
 }
@@ -193,7 +196,7 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendCDPInfo(dst, b)
 	case ProtoWebSocket:
 		dst = appendWSInfo(dst, b)
-	case ProtoRPC, ProtoPortmap:
+	case ProtoRPC, ProtoPortmap, ProtoNFS, ProtoMOUNT:
 		dst = appendRPCInfo(dst, f)
 	case ProtoGQUIC:
 		dst = appendGQUICInfo(dst, &f.GQUIC)
@@ -264,9 +267,18 @@ func (f *Frame) otherProtoColumn() string {
 	case ProtoWebSocket:
 		return "WebSocket"
 	case ProtoRPC:
+		for _, c := range f.RPCMatch {
+			if n := RPCProgramName(c.Prog); n != "" {
+				return n
+			}
+		}
 		return "RPC"
 	case ProtoPortmap:
 		return "Portmap"
+	case ProtoNFS:
+		return "NFS"
+	case ProtoMOUNT:
+		return "MOUNT"
 	case ProtoX11:
 		return "X11"
 	case ProtoRIP:
@@ -319,7 +331,7 @@ func (f *Frame) otherMalformed() bool {
 
 // otherTCPProtos are this file's protocols carried over TCP.
 var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP, ProtoDCERPC,
-	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT)
+	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).

@@ -109,6 +109,8 @@ const (
 	ProtoISAKMP
 	ProtoUDPEncap // RFC 3948 non-ESP marker before ISAKMP on UDP 4500
 	ProtoWG       // WireGuard
+	ProtoNFS      // NFS arguments or results after their RPC layer (nfs.go)
+	ProtoMOUNT    // MOUNT arguments or results after their RPC layer
 	NumProtos
 )
 
@@ -123,7 +125,7 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser",
 	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "rip", "bjnp", "db-lsp-disc", "gquic",
 	"ftp", "ftp-data", "imap", "pop", "ssdp", "telnet", "syslog", "irc", "mqtt", "data-text-lines",
-	"isakmp", "udpencap", "wg"}
+	"isakmp", "udpencap", "wg", "nfs", "mount"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -201,6 +203,10 @@ type Frame struct {
 	GQUIC  GQUIC
 	// Text is the cross-packet state of the line-based protocols (textproto.go).
 	Text TextProto
+	// RPCMatch has one entry per RPC layer: the call's program, version
+	// and procedure (for a reply, its call's, and the call's frame; zero
+	// when no call was seen).
+	RPCMatch []RPCCallInfo
 
 	// Payload is the transport payload (TCP/UDP data, possibly reassembled IP fragments).
 	Payload []byte

@@ -69,15 +69,24 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 	}
 	vi := 0
 	rpcReasm := 2 // over TCP: Reasm of the last "rpc" written, 2 none
+	rpcs := 0
+	if f.Has(ProtoTCP) && f.Has(ProtoRPC) {
+		for _, l := range f.Layers {
+			if l.Proto == ProtoRPC {
+				rpcs++
+			}
+		}
+	}
 	for _, l := range f.Layers {
 		switch l.Proto {
-		case ProtoRPC, ProtoPortmap:
+		case ProtoRPC, ProtoPortmap, ProtoNFS, ProtoMOUNT:
 			// Over TCP Wireshark 4.0 lists "rpc" once for the message
 			// reassembled from earlier segments and once for those the
-			// segment holds whole, without the program's protocol.
-			if !f.Has(ProtoTCP) {
+			// segment holds whole, and the program's protocol only when
+			// the segment holds one message.
+			if !f.Has(ProtoTCP) || (l.Proto != ProtoRPC && rpcs == 1) {
 				add(l.Proto.String())
-			} else if r := b2i(l.Reasm); l.Proto == ProtoRPC && r != rpcReasm {
+			} else if r := b2i(l.Reasm); r != rpcReasm {
 				rpcReasm = r
 				add("rpc")
 			}

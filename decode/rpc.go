@@ -68,14 +68,33 @@ func RPCCallBody(m []byte) (off int, ok bool) {
 }
 
 // addRPC records the RPC message m (rec with its record mark, or m itself
-// over UDP) and, for a portmapper call, its Portmap layer.
-func (f *Frame) addRPC(rec, m []byte) {
+// over UDP) and, for a procedure other than NULL of a program decoded here
+// (portmapper, NFS, MOUNT), that program's layer: a call's arguments, or
+// the results of a reply whose call the Decoder saw.
+func (d *Decoder) addRPC(f *Frame, rec, m []byte) {
 	f.Present.Add(ProtoRPC)
 	f.addAppLayer(ProtoRPC, rec)
-	if be32(m[4:]) == 0 && be32(m[12:]) == RPCPortmapProgram {
-		if off, ok := RPCCallBody(m); ok {
-			f.Present.Add(ProtoPortmap)
-			f.addAppLayer(ProtoPortmap, m[off:])
+	var ci RPCCallInfo
+	var body int
+	ok := false
+	if be32(m[4:]) == 0 {
+		d.rpc.noteCall(f, m)
+		ci = RPCCallInfo{Prog: be32(m[12:]), Vers: be32(m[16:]), Proc: be32(m[20:])}
+		body, ok = RPCCallBody(m)
+	} else if c := d.rpc.matchReply(f, m); c != nil {
+		ci = RPCCallInfo{Prog: c.prog, Vers: c.vers, Proc: c.proc, Frame: c.frame, Arg: c.arg}
+		body, ok = rpcReplyBody(m)
+	}
+	f.RPCMatch = append(f.RPCMatch, ci)
+	// Wireshark's NFS and MOUNT have no tree for procedure NULL; the
+	// portmapper's has one (empty) for every procedure.
+	if p := rpcProgProto(ci.Prog); p != 0 && (ci.Proc != 0 || p == ProtoPortmap) && ok && body <= len(m) {
+		f.Present.Add(p)
+		if body < len(m) {
+			f.addAppLayer(p, m[body:])
+		} else { // no arguments (DUMP): an empty layer after the message
+			off, reasm := f.locate(m)
+			f.Layers = append(f.Layers, Layer{Proto: p, Off: off + len(m), Reasm: reasm})
 		}
 	}
 }
@@ -89,7 +108,7 @@ func (d *Decoder) decodeRPCTCP(f *Frame, p []byte) bool {
 		if n == 0 || n > len(p) || !rpcMsgOK(p[4:n]) {
 			break
 		}
-		f.addRPC(p[:n], p[4:n])
+		d.addRPC(f, p[:n], p[4:n])
 		found = true
 		p = p[n:]
 	}
@@ -97,11 +116,15 @@ func (d *Decoder) decodeRPCTCP(f *Frame, p []byte) bool {
 }
 
 // decodeRPCUDP decodes p, a UDP datagram from or to port 111.
-func decodeRPCUDP(f *Frame, p []byte) bool {
+func (d *Decoder) decodeRPCUDP(f *Frame, p []byte) bool {
 	if !rpcMsgOK(p) {
 		return false
 	}
-	f.addRPC(p, p)
+	return d.decodeRPCUDPMsg(f, p)
+}
+
+func (d *Decoder) decodeRPCUDPMsg(f *Frame, p []byte) bool {
+	d.addRPC(f, p, p)
 	return true
 }
 
@@ -152,9 +175,19 @@ func (f *Frame) RPCMessage(l Layer) []byte {
 // message reassembled from earlier segments, as Wireshark prints it).
 func appendRPCInfo(dst []byte, f *Frame) []byte {
 	first, fence := true, false
-	for _, l := range f.Layers {
+	i := -1
+	for li, l := range f.Layers {
 		if l.Proto != ProtoRPC {
 			continue
+		}
+		i++
+		var ci RPCCallInfo
+		if i < len(f.RPCMatch) {
+			ci = f.RPCMatch[i]
+		}
+		var args []byte // the program layer's bytes after this RPC layer
+		if li+1 < len(f.Layers) && f.Layers[li+1].Proto != ProtoRPC && f.Layers[li+1].Proto == rpcProgProto(ci.Prog) {
+			args = f.LayerBytes(f.Layers[li+1])
 		}
 		if !first && !fence {
 			dst = append(dst, "  ; "...)
@@ -165,15 +198,30 @@ func appendRPCInfo(dst []byte, f *Frame) []byte {
 			continue
 		}
 		if be32(m[4:]) == 1 {
-			dst = append(dst, "Reply XID 0x"...)
-			dst = strconv.AppendUint(dst, uint64(be32(m)), 16)
+			name := RPCProcName(ci.Prog, ci.Vers, ci.Proc)
+			if ci.Frame == 0 || name == "" {
+				dst = append(dst, "Reply XID 0x"...)
+				dst = strconv.AppendUint(dst, uint64(be32(m)), 16)
+				continue
+			}
+			dst = append(dst, 'V')
+			dst = strconv.AppendUint(dst, uint64(ci.Vers), 10)
+			dst = append(dst, ' ')
+			dst = append(dst, name...)
+			dst = append(dst, " Reply (Call In "...)
+			dst = strconv.AppendUint(dst, ci.Frame, 10)
+			dst = append(dst, ')')
+			if ci.Prog == RPCPortmapProgram && ci.Vers == 2 && ci.Proc == 3 && len(args) >= 4 {
+				dst = append(dst, " Port:"...)
+				dst = strconv.AppendUint(dst, uint64(be32(args)), 10)
+			}
+			if ci.Prog == RPCNFSProgram && ci.Vers == 3 {
+				dst = appendNFS3ReplyInfo(dst, ci, args)
+			}
 			continue
 		}
 		prog, vers, proc := be32(m[12:]), be32(m[16:]), be32(m[20:])
-		name := ""
-		if prog == RPCPortmapProgram {
-			name = PortmapProcName(vers, proc)
-		}
+		name := RPCProcName(prog, vers, proc)
 		dst = append(dst, 'V')
 		dst = strconv.AppendUint(dst, uint64(vers), 10)
 		dst = append(dst, ' ')
@@ -186,6 +234,17 @@ func appendRPCInfo(dst []byte, f *Frame) []byte {
 			dst = strconv.AppendUint(dst, uint64(proc), 10)
 		}
 		dst = append(dst, " Call"...)
+		switch {
+		case prog == RPCPortmapProgram && vers == 2 && proc == 3:
+			dst = appendGetportInfo(dst, args)
+		case prog == RPCNFSProgram && vers == 3:
+			dst = appendNFS3CallInfo(dst, proc, args)
+		case prog == RPCMountProgram && (proc == 1 || proc == 3):
+			if p, _, ok := xdrOpaque(args, 0); ok {
+				dst = append(dst, ' ')
+				dst = AppendDisplayText(dst, p)
+			}
+		}
 	}
 	return dst
 }

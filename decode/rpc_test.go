@@ -67,6 +67,10 @@ func FuzzRPC(f *testing.F) {
 	f.Add(cat(rpcCall(1, 0), rpcCall(2, 3)))
 	f.Add(cat(rpcCall(1, 0), rpcCall(2, 3), rpcCall(3, 1)[:30]))
 	f.Add([]byte{0x80, 0, 0, 8, 0, 0, 0, 1, 0, 0, 0, 1})
+	// An NFSv3 WRITE call (AUTH_NULL) and a GETPORT call with its arguments.
+	f.Add([]byte{0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0x86, 0xa3, 0, 0, 0, 3, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0x20, 0, 0, 0, 0x20, 0, 0, 0, 0, 0})
+	f.Add(cat(rpcCall(7, 3), []byte{0, 1, 0x86, 0xa3, 0, 0, 0, 3, 0, 0, 0, 6, 0, 0, 0, 0}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n := len(data) / 3
 		rpcSegments(t, data[:n], data[n:2*n], data[2*n:])

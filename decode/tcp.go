@@ -268,6 +268,9 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 	if d.decodeDCERPCTCP(f, p, false) { // Wireshark's heuristic, any port
 		return
 	}
+	if d.rpcTCPAny(f, p) && d.decodeRPCTCP(f, p) { // a GETPORT-announced port or RPC's heuristic
+		return
+	}
 	if !claimed {
 		f.data(off, len(p), reasm)
 	}

@@ -47,6 +47,9 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	if d.gquic.conns != nil && d.opts.SkipApp&AppOther == 0 && d.gquic.get(f, false) != nil && d.decodeGQUIC(f, p) {
 		return // a conversation Wireshark's gQUIC heuristic claimed
 	}
+	if d.rpc.ports != nil && d.rpcUDP(f, p, false) {
+		return // a port a portmapper GETPORT reply announced
+	}
 	for _, port := range [2]uint16{lo, hi} {
 		switch port {
 		case 53, 5353, 5355:

@@ -53,13 +53,13 @@ func buildRPC(b *Builder, l decode.Layer, d []byte) {
 	}
 	prog, vers, proc := be32(m[12:]), be32(m[16:]), be32(m[20:])
 	b.Addf("rpc.version", off+8, 4, "RPC Version: %d", be32(m[8:]))
-	if prog == decode.RPCPortmapProgram {
-		b.Addf("rpc.program", off+12, 4, "Program: Portmap (%d)", prog)
+	if name := decode.RPCProgramName(prog); name != "" {
+		b.Addf("rpc.program", off+12, 4, "Program: %s (%d)", name, prog)
 	} else {
 		b.Addf("rpc.program", off+12, 4, "Program: Unknown (%d)", prog)
 	}
 	b.Addf("rpc.programversion", off+16, 4, "Program Version: %d", vers)
-	if name := decode.PortmapProcName(vers, proc); prog == decode.RPCPortmapProgram && name != "" {
+	if name := decode.RPCProcName(prog, vers, proc); name != "" {
 		b.Addf("rpc.procedure", off+20, 4, "Procedure: %s (%d)", name, proc)
 	} else {
 		b.Addf("rpc.procedure", off+20, 4, "Procedure: %d", proc)

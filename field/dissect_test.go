@@ -365,7 +365,7 @@ var dissectFuzzPorts = []struct {
 	proto uint8
 	port  uint16
 }{{17, 67}, {17, 547}, {17, 123}, {17, 137}, {17, 443}, {6, 22}, {6, 25}, {6, 445}, {17, 520}, {17, 8612}, {17, 17500}, {6, 6000},
-	{6, 21}, {6, 20}, {6, 143}, {6, 110}, {6, 23}, {6, 6667}, {6, 1883}, {17, 1900}, {17, 514}}
+	{6, 21}, {6, 20}, {6, 143}, {6, 110}, {6, 23}, {6, 6667}, {6, 1883}, {17, 1900}, {17, 514}, {17, 2049}}
 
 // FuzzDissectors decodes arbitrary payloads on every port of the
 // dissectors of decode/dissect.go and reads every field of their protocols

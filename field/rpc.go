@@ -13,21 +13,34 @@ func rpcWord(name string, base Base, off int, calls bool) Field {
 			if !f.Has(decode.ProtoRPC) {
 				return dst
 			}
+			i := -1
 			for _, l := range f.Layers {
 				if l.Proto != decode.ProtoRPC {
 					continue
 				}
+				i++
 				m := f.RPCMessage(l)
-				if off+4 > len(m) || len(m) < 8 || (calls && m[4]|m[5]|m[6]|m[7] != 0) {
+				if len(m) < 8 {
 					continue
 				}
-				v := Value{U: uint64(m[off])<<24 | uint64(m[off+1])<<16 | uint64(m[off+2])<<8 | uint64(m[off+3])}
-				dst = append(dst, v)
-				if name == "rpc.programversion" && m[12] == 0 && m[13] == 1 && m[14] == 0x86 && m[15] == 0xa0 {
-					// The Portmap tree repeats it as a generated field.
-					if _, ok := decode.RPCCallBody(m); ok {
-						dst = append(dst, v)
+				var v Value
+				switch {
+				case m[4]|m[5]|m[6]|m[7] == 0 || !calls:
+					if off+4 > len(m) || (calls && m[4]|m[5]|m[6]|m[7] != 0) {
+						continue
 					}
+					v = Value{U: uint64(m[off])<<24 | uint64(m[off+1])<<16 | uint64(m[off+2])<<8 | uint64(m[off+3])}
+				case off >= 12 && i < len(f.RPCMatch) && f.RPCMatch[i].Frame != 0:
+					// A reply shows its call's program, version and procedure.
+					c := f.RPCMatch[i]
+					v = Value{U: uint64([3]uint32{c.Prog, c.Vers, c.Proc}[(off-12)/4])}
+				default:
+					continue
+				}
+				dst = append(dst, v)
+				if name == "rpc.programversion" && i < len(f.RPCMatch) && decode.RPCProgramName(f.RPCMatch[i].Prog) != "" {
+					// A program Wireshark dissects repeats it as a generated field.
+					dst = append(dst, v)
 				}
 			}
 			return dst
