@@ -15,13 +15,13 @@ const (
 )
 
 type rpcCallRec struct {
-	key               [2]uint64 // both endpoints, ordered
-	xid               uint32
-	prog, vers, proc  uint32
-	frame             uint64
-	getportProto      uint32 // a GETPORT call's protocol argument (6, 17)
-	used              bool
-	arg               uint32 // an NFSv3 ACCESS call's access mask
+	key              [2]uint64 // both endpoints, ordered
+	xid              uint32
+	prog, vers, proc uint32
+	frame            uint64
+	getportProto     uint32 // a GETPORT call's protocol argument (6, 17)
+	used             bool
+	arg              uint32 // an NFSv3 ACCESS call's access mask
 }
 
 type rpcPort struct {
