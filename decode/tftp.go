@@ -27,6 +27,7 @@ type TFTP struct {
 	ReqFrame uint64 // frame of the read/write request; 0 unknown (no request seen)
 	File     []byte // the request's file name (Frame scratch)
 	BlkSize  int    // negotiated block size (512 by default)
+	Write    bool   // the request was a write request
 }
 
 // tftpConvs bounds the conversations remembered (oldest reused first).
@@ -41,6 +42,7 @@ type tftpConv struct {
 	blkSize    int
 	file       []byte // owned, reused
 	pendingBlk int    // block size asked for by the request, until an OACK confirms it
+	write      bool
 }
 
 type tftpTable struct{ convs []tftpConv }
@@ -127,6 +129,7 @@ func (d *Decoder) decodeTFTP(f *Frame, p []byte, c *tftpConv) bool {
 			name := p[2:]
 			name = name[:cstrLen(name)]
 			c.file = append(c.file[:0], name...)
+			c.write = op == TFTPWrite
 			if n := tftpBlkSize(p); n > 0 {
 				c.pendingBlk = n
 			}
@@ -140,6 +143,7 @@ func (d *Decoder) decodeTFTP(f *Frame, p []byte, c *tftpConv) bool {
 			f.scratch = append(f.scratch, c.file...)
 			f.TFTP.File = f.scratchFrom(start)
 			f.TFTP.ReqFrame = c.reqFrame
+			f.TFTP.Write = c.write
 		}
 		if c.pendingBlk > 0 && op != TFTPRead && op != TFTPWrite && op != TFTPOAck {
 			c.blkSize = c.pendingBlk // Wireshark takes the request's blksize option as it is

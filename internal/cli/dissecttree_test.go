@@ -34,6 +34,11 @@ func TestDissectorTreesMatchTshark(t *testing.T) {
 		{"stp", "Spanning Tree Protocol", 95},         // MSTP's MST extension is not expanded
 		{"lldp", "Link Layer Discovery Protocol", 35}, // management address, organisation TLVs not built yet
 		{"ssh", "SSH Protocol", 15},                   // key exchange and negotiated encrypted packets not built yet
+		{"tftp", "Trivial File Transfer Protocol", 98},
+		{"pim", "Protocol Independent Multicast", 98},
+		{"lacp", "Link Aggregation Control Protocol", 98},
+		{"hsrp", "Cisco Hot Standby Router Protocol", 95},
+		{"vrrp", "Virtual Router Redundancy Protocol", 80}, // checksums not verified
 	} {
 		t.Run(c.proto, func(t *testing.T) {
 			same, total, caps := 0, 0, 0
