@@ -348,6 +348,42 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		}
 	})
 
+	t.Run("tree-keys", func(t *testing.T) {
+		// ↓ ↑ move, → opens, ← closes and goes to the parent; the hex pane follows
+		nav("?frame=3")
+		waitJS(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].some(d => d.textContent.startsWith('Ethernet II'))`)
+		click(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].find(d => d.textContent.startsWith('Ethernet II'))`)
+		key := func(k string) {
+			t.Helper()
+			evalJS[any](t, ctx, `(() => { document.getElementById('tree').focus(); return null; })()`)
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(k)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sel := func() string {
+			return evalJS[string](t, ctx, `(document.querySelector('#tree div.sel') || {}).textContent || ''`)
+		}
+		key(kb.ArrowRight)
+		waitJS(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].some(d => !d.hidden && d.textContent.startsWith('Destination: '))`)
+		key(kb.ArrowDown)
+		if s := sel(); !strings.HasPrefix(s, "Destination: ") {
+			t.Errorf("↓ after opening Ethernet selects %q", s)
+		}
+		if hl := evalJS[int](t, ctx, `document.querySelectorAll('#hex .srcbox[data-s="0"] .b.hl').length`); hl != 12 {
+			t.Errorf("Destination highlights %d byte cells, want 12", hl)
+		}
+		key(kb.ArrowLeft)
+		if s := sel(); !strings.HasPrefix(s, "Ethernet II") {
+			t.Errorf("← selects %q, want the parent", s)
+		}
+		key(kb.ArrowLeft)
+		waitJS(t, ctx, `![...document.querySelectorAll('#tree div[data-i]')].some(d => !d.hidden && d.textContent.startsWith('Destination: '))`)
+		key(kb.ArrowDown)
+		if s := sel(); !strings.HasPrefix(s, "Internet Protocol") {
+			t.Errorf("↓ from closed Ethernet selects %q", s)
+		}
+	})
+
 	t.Run("conversation-filter", func(t *testing.T) {
 		req := readFrames(t, failOpen, "http.request")[1]
 		nav(fmt.Sprintf("?frame=%d", req))

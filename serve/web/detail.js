@@ -22,6 +22,7 @@ export async function selectFrame(n, fromList) {
   tree.textContent = ''; hex.textContent = '';
   if (status !== 200) { tree.appendChild(el('div', 'error', body.error)); return; }
   view.detail = body;
+  selNode = -1;
   body.tree.forEach((nd, i) => {
     const parent = i + 1 < body.tree.length && body.tree[i + 1].d > nd.d;
     const d = el('div', (nd.o < 0 ? 'gen' : '') + (parent ? ' par' : ''), nd.l);
@@ -99,6 +100,35 @@ function layout() {
   });
 }
 
+let selNode = -1;
+
+// treeKey moves through the visible lines (↑ ↓), opens (→) and closes or
+// goes to the parent (←), as Wireshark's tree does.
+function treeKey(e) {
+  const t = view.detail && view.detail.tree;
+  if (!t || selNode < 0) return;
+  const divs = [...document.querySelectorAll('#tree div[data-i]')];
+  const visible = divs.filter((d) => !d.hidden).map((d) => parseInt(d.dataset.i, 10));
+  const at = visible.indexOf(selNode);
+  const isPar = (i) => i + 1 < t.length && t[i + 1].d > t[i].d;
+  let next = -1;
+  if (e.key === 'ArrowDown') next = visible[Math.min(at + 1, visible.length - 1)];
+  else if (e.key === 'ArrowUp') next = visible[Math.max(at - 1, 0)];
+  else if (e.key === 'ArrowRight' && isPar(selNode)) { if (!opened.has(key(t[selNode]))) toggle(selNode); else next = selNode + 1; }
+  else if (e.key === 'ArrowLeft') {
+    if (isPar(selNode) && opened.has(key(t[selNode]))) toggle(selNode);
+    else for (let j = selNode - 1; j >= 0; j--) if (t[j].d < t[selNode].d) { next = j; break; }
+  } else return;
+  e.preventDefault();
+  if (next >= 0) selectNode(next, false);
+}
+
+export function initDetail() {
+  const tree = $('tree');
+  tree.tabIndex = 0;
+  tree.addEventListener('keydown', treeKey);
+}
+
 // reveal opens the ancestors of line i.
 function reveal(i) {
   const t = view.detail.tree;
@@ -168,6 +198,7 @@ function fieldActions(i) {
 export function selectNode(i, fromTree) {
   const detail = view.detail;
   if (!detail) return;
+  selNode = i;
   fieldActions(i);
   document.querySelectorAll('#tree div.sel').forEach((d) => d.classList.remove('sel'));
   const d = document.querySelector('#tree div[data-i="' + i + '"]');

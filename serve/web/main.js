@@ -7,7 +7,7 @@ import { setPrecision } from './timefmt.js';
 import { initFollow, restoreFollow } from './follow.js';
 import { initIO } from './iograph.js';
 import { initFilter, checkFilter, setFilterText } from './filter.js';
-import { selectFrame } from './detail.js';
+import { selectFrame, initDetail } from './detail.js';
 import { initTabs, showTab } from './tabs.js';
 import { showReport } from './stats.js';
 
@@ -33,6 +33,7 @@ function start() {
   initIO();
   initFilter();
   initTabs();
+  initDetail();
   $('capture').addEventListener('change', (e) => {
     state.c = parseInt(e.target.value, 10) || 0;
     state.frame = 0; view.selected = 0;
