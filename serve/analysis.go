@@ -16,7 +16,7 @@ import (
 // anDefault is the Analysis of a frame no tracker has seen.
 var anDefault = decode.Analysis{Stream: -1, WindowSize: -1, WinScale: -1, AckRTT: -1, InitialRTT: -1, BytesInFlight: -1, DNSTime: -1, HTTPTime: -1}
 
-const anFields = 28
+const anFields = 32
 
 // Besides the analysis, the mask's bit anTLSVersion says a TLS session
 // version follows (decode.TLS.SessionVersion, learnt from the connection's
@@ -42,7 +42,8 @@ func anValues(a *decode.Analysis, n uint64) (v [anFields]int64) {
 		a.WindowSize, int64(a.WinScale), a.TimeRelative, a.TimeDelta, int64(a.Completeness), int64(a.Flags),
 		int64(a.DupAckNum), ref(a.DupAckFrame), a.AckRTT, ref(a.AckedFrame), a.InitialRTT, a.BytesInFlight,
 		int64(a.Closing), int64(a.LostBytes), a.DNSTime, ref(a.DNSRespTo), ref(a.DNSRespIn), a.HTTPTime,
-		ref(a.HTTPReqIn), ref(a.HTTPRespIn), ref(a.DNSRetransReqIn), ref(a.DNSRetransRespIn)}
+		ref(a.HTTPReqIn), ref(a.HTTPRespIn), ref(a.DNSRetransReqIn), ref(a.DNSRetransRespIn),
+		int64(a.NOuterUDP), int64(a.OuterUDP[0]), int64(a.OuterUDP[1]), int64(a.OuterUDP[2])}
 	return v
 }
 
@@ -135,6 +136,7 @@ func readAnalysisVer(b []byte, a *decode.Analysis, n uint64) (tlsVer uint16, ok 
 		Completeness: uint8(v[10]), Flags: uint32(v[11]), DupAckNum: uint32(v[12]), DupAckFrame: ref(v[13]), AckRTT: v[14],
 		AckedFrame: ref(v[15]), InitialRTT: v[16], BytesInFlight: v[17], Closing: uint8(v[18]), LostBytes: uint32(v[19]),
 		DNSTime: v[20], DNSRespTo: ref(v[21]), DNSRespIn: ref(v[22]), HTTPTime: v[23], HTTPReqIn: ref(v[24]),
-		HTTPRespIn: ref(v[25]), DNSRetransReqIn: ref(v[26]), DNSRetransRespIn: ref(v[27])}
+		HTTPRespIn: ref(v[25]), DNSRetransReqIn: ref(v[26]), DNSRetransRespIn: ref(v[27]),
+		NOuterUDP: uint8(v[28]), OuterUDP: [3]int32{int32(v[29]), int32(v[30]), int32(v[31])}}
 	return tlsVer, true
 }

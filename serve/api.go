@@ -49,7 +49,8 @@ func (s *Server) capture(w http.ResponseWriter, r *http.Request) *Capture {
 //	GET /api/captures
 //
 // answers [{id, name, files: [paths as given], size, frames (indexed so
-// far), percent (of the files' bytes read), done, cached, built_s,
+// far), percent (of the files' bytes read), precision (decimals of the
+// times), done, cached, built_s,
 // error}]; poll it for the progress while the index builds.
 func (s *Server) apiCaptures(w http.ResponseWriter, r *http.Request) {
 	type capInfo struct {
@@ -59,15 +60,18 @@ func (s *Server) apiCaptures(w http.ResponseWriter, r *http.Request) {
 		Size    int64    `json:"size"`
 		Frames  int64    `json:"frames"`
 		Percent int      `json:"percent"`
-		Done    bool     `json:"done"`
-		Cached  bool     `json:"cached"`
-		Built   float64  `json:"built_s"`
-		Error   string   `json:"error,omitempty"`
+		// Precision is the decimals read prints times with (6, 9 for
+		// nanosecond captures), as t, d and dd in /api/packets.
+		Precision int     `json:"precision"`
+		Done      bool    `json:"done"`
+		Cached    bool    `json:"cached"`
+		Built     float64 `json:"built_s"`
+		Error     string  `json:"error,omitempty"`
 	}
 	out := []capInfo{}
 	for i, c := range s.caps {
 		c.ix.mu.RLock()
-		out = append(out, capInfo{ID: i, Name: c.Name, Files: c.Files, Size: c.Size, Frames: c.ix.count.Load(), Percent: c.ix.percent(),
+		out = append(out, capInfo{ID: i, Name: c.Name, Files: c.Files, Size: c.Size, Frames: c.ix.count.Load(), Percent: c.ix.percent(), Precision: c.ix.precision(),
 			Done: c.ix.done, Cached: c.ix.cached, Built: c.ix.built.Seconds(), Error: c.ix.err})
 		c.ix.mu.RUnlock()
 	}
@@ -193,7 +197,7 @@ func epoch(ns int64) string {
 	return fmt.Sprintf("%d.%09d", sec, frac)
 }
 
-func secs(ns int64) string { return string(report.AppendRelTime(nil, ns, 6)) }
+func secs(ns int64, prec int) string { return string(report.AppendRelTime(nil, ns, prec)) }
 
 // apiPackets is a page of the packet list:
 //
@@ -234,6 +238,7 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ix := c.ix
+	prec := ix.precision()
 	ix.mu.RLock()
 	total := len(ix.rows)
 	frameAt := func(i int) int { return i } // list position -> row index
@@ -269,18 +274,18 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 			break // a filter result over frames the index has not reached
 		}
 		rw := &ix.rows[k]
-		pr := pktRow{N: uint64(k + 1), Abs: epoch(rw.TS), Time: secs(rw.TS - ix.first), Len: rw.Len, Colour: rw.Color, Stream: rw.Stream, UDP: rw.Bits&rowUDP != 0}
+		pr := pktRow{N: uint64(k + 1), Abs: epoch(rw.TS), Time: secs(rw.TS-ix.first, prec), Len: rw.Len, Colour: rw.Color, Stream: rw.Stream, UDP: rw.Bits&rowUDP != 0}
 		if k > 0 {
-			pr.Delta = secs(rw.TS - ix.rows[k-1].TS)
+			pr.Delta = secs(rw.TS-ix.rows[k-1].TS, prec)
 		} else {
-			pr.Delta = secs(0)
+			pr.Delta = secs(0, prec)
 		}
 		if i > 0 {
 			if p := frameAt(i - 1); p >= 0 && p < len(ix.rows) {
-				pr.DeltaD = secs(rw.TS - ix.rows[p].TS)
+				pr.DeltaD = secs(rw.TS-ix.rows[p].TS, prec)
 			}
 		} else {
-			pr.DeltaD = secs(0)
+			pr.DeltaD = secs(0, prec)
 		}
 		if src, dst, proto, info, ok := ix.text(pr.N); ok {
 			pr.Src, pr.Dst, pr.Proto, pr.Info = string(src), string(dst), string(proto), string(info)

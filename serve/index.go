@@ -140,6 +140,13 @@ type index struct {
 	read, total atomic.Int64
 }
 
+// precision is the decimals tshark prints the capture's times with.
+func (ix *index) precision() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return report.Precision(ix.format, ix.ifaces)
+}
+
 // percent is how much of the files the build has read (100 when done).
 func (ix *index) percent() int {
 	t := ix.total.Load()
@@ -265,6 +272,16 @@ func (ix *index) build(ctx context.Context, files []string) error {
 	res, _ := names.New("n") // names from the capture's DNS answers (-N n)
 	cfg := pipeline.Config{Parallel: true, Warn: func(error) {}}
 	cfg.Flow.OnEnd = conv.SetConn
+	// the tables beside the index, on a goroutine of their own (the
+	// conversations stay with the consumer: the tracker's OnEnd feeds them)
+	cfg.Second = func(f *decode.Frame) error {
+		ends.Add(f)
+		expert.Add(f)
+		hier.Add(f)
+		eng.Add(f)
+		res.LearnFrame(f)
+		return nil
+	}
 	p, err := pipeline.New(cfg)
 	if err != nil {
 		return err
@@ -312,11 +329,6 @@ func (ix *index) build(ctx context.Context, files []string) error {
 		}
 		rows = append(rows, r)
 		conv.Add(f)
-		ends.Add(f)
-		expert.Add(f)
-		hier.Add(f)
-		eng.Add(f)
-		res.LearnFrame(f)
 		if n := ix.count.Add(1); n%65536 == 0 {
 			if n == 65536 && total > 0 {
 				// room for the whole capture at this rate, once
@@ -410,7 +422,7 @@ func cacheKey(files []string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)[:16]) + ".idx", nil
 }
 
-const indexVersion = 3
+const indexVersion = 4
 
 var cacheMagic = []byte("wirewatch-serve-index\n")
 
