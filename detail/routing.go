@@ -16,15 +16,54 @@ func init() {
 	Register(decode.ProtoLACP, buildLACP)
 	Register(decode.ProtoHSRP, buildHSRP)
 	Register(decode.ProtoVRRP, buildVRRP)
+	Register(decode.ProtoSCTP, func(b *Builder, l decode.Layer, d []byte) {
+		n := min(l.Len, len(d))
+		if n < 4 {
+			b.Add("sctp", 0, n, "Stream Control Transmission Protocol")
+			return
+		}
+		label := func(port uint16) string {
+			if s := b.Names.Port(decode.ProtoSCTP, port); s != "" {
+				return fmt.Sprintf("%s (%d)", s, port)
+			}
+			return fmt.Sprintf("%d (%d)", port, port)
+		}
+		b.Addf("sctp", 0, n, "Stream Control Transmission Protocol, Src Port: %s, Dst Port: %s", label(be16(d)), label(be16(d[2:])))
+	})
+	Register(decode.ProtoISIS, func(b *Builder, l decode.Layer, d []byte) {
+		n := min(l.Len, len(d))
+		b.Add("isis", 0, n, "ISO 10589 ISIS InTRA Domain Routeing Information Exchange Protocol")
+		if n < 8 {
+			return
+		}
+		switch decode.ISISPDUType(d) {
+		case 15, 16, 17:
+			b.Add("isis.hello", 8, n-8, "ISIS HELLO")
+		case 18, 20:
+			b.Add("isis.lsp", 8, n-8, "ISO 10589 ISIS Link State Protocol Data Unit")
+		case 24, 25:
+			b.Add("isis.csnp", 8, n-8, "ISO 10589 ISIS Complete Sequence Numbers Protocol Data Unit")
+		case 26, 27:
+			b.Add("isis.psnp", 8, n-8, "ISO 10589 ISIS Partial Sequence Numbers Protocol Data Unit")
+		}
+	})
+	Register(decode.ProtoBGP, func(b *Builder, l decode.Layer, d []byte) {
+		off := 0
+		decode.BGPMessages(d[:min(l.Len, len(d))], func(m []byte) {
+			name := "Unknown Message"
+			if i := int(m[18]); i >= 1 && i < len(bgpTypeNames) {
+				name = bgpTypeNames[i]
+			}
+			b.Add("bgp", off, len(m), "Border Gateway Protocol - "+name)
+			off += len(m)
+		})
+	})
 	for p, title := range map[decode.Proto]string{
-		decode.ProtoSCTP:   "Stream Control Transmission Protocol",
 		decode.ProtoOSPF:   "Open Shortest Path First",
 		decode.ProtoEIGRP:  "Cisco EIGRP",
-		decode.ProtoBGP:    "Border Gateway Protocol",
 		decode.ProtoRADIUS: "RADIUS Protocol",
 		decode.ProtoISAKMP: "Internet Security Association and Key Management Protocol",
 		decode.ProtoWG:     "WireGuard Protocol",
-		decode.ProtoISIS:   "ISO 10589 ISIS InTRA Domain Routeing Information Exchange Protocol",
 	} {
 		p, title := p, title
 		Register(p, func(b *Builder, l decode.Layer, d []byte) {
@@ -32,6 +71,9 @@ func init() {
 		})
 	}
 }
+
+var bgpTypeNames = [...]string{"", "OPEN Message", "UPDATE Message", "NOTIFICATION Message", "KEEPALIVE Message",
+	"ROUTE-REFRESH Message", "CAPABILITY Message"}
 
 var tftpOps = [...]string{"", "Read Request", "Write Request", "Data Packet", "Acknowledgement", "Error Code", "Option Acknowledgement"}
 
