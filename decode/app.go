@@ -425,6 +425,9 @@ type AppStream struct {
 	// header is, in tlsHdr.
 	tlsCount bool
 	tlsHdr   [tlsRecordHeader]byte
+	// tlsGap: bytes of the counted record were not captured (Gap); the
+	// record's end is still known, but it cannot be shown reassembled.
+	tlsGap bool
 	// TLS version the connection negotiated (from the ServerHello), shared
 	// with the other direction's stream when paired.
 	tlsVer uint16
@@ -459,7 +462,7 @@ func (s *AppStream) Forget() {
 // clear drops the pending message.
 func (s *AppStream) clear() {
 	s.bufs[s.cur] = s.bufs[s.cur][:0]
-	s.proto, s.total, s.seen, s.headLen, s.chunked, s.tlsCount = 0, -1, 0, 0, false, false
+	s.proto, s.total, s.seen, s.headLen, s.chunked, s.tlsCount, s.tlsGap = 0, -1, 0, 0, false, false, false
 	s.oversized, s.nl = false, 0
 	s.chunks = chunkParser{}
 	s.decided, s.bodyless = false, false
@@ -580,6 +583,20 @@ func (s *AppStream) tlsSession(f *Frame) {
 // Skip tells the stream that f's payload holds only bytes it has seen
 // before (a retransmission): what the decoders found in them is removed from
 // f, since Wireshark does not dissect retransmitted bytes again.
+// Gap tells the stream that n bytes before the next segment were not
+// captured. A counted TLS record (application data) that the missing bytes
+// fall inside keeps its known end, as Wireshark's reassembly keeps the
+// record's place across a hole, so the records after it are found again;
+// any other pending message is given up (false: Reset it).
+func (s *AppStream) Gap(n uint32) bool {
+	if s.proto == ProtoTLS && s.tlsCount && int64(n) < s.total-s.seen {
+		s.seen += int64(n)
+		s.tlsGap = true
+		return true
+	}
+	return false
+}
+
 func (s *AppStream) Skip(f *Frame) {
 	f.drop(ProtoHTTP)
 	f.drop(ProtoTLS)
@@ -751,8 +768,7 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 				s.seen += int64(len(p))
 				return true
 			}
-			s.completeCounted(d, f, p, int(need))
-			return false
+			return s.completeCounted(d, f, p, int(need))
 		}
 		fallthrough
 	case ProtoDNS, ProtoNBSS, ProtoRPC, ProtoDCERPC:
@@ -926,26 +942,47 @@ func (s *AppStream) scanHeadEnd(p []byte) int {
 
 // completeCounted shows in f the counted TLS record that ends at p[:end],
 // with the complete records after it in p; a record cut off stays pending.
-func (s *AppStream) completeCounted(d *Decoder, f *Frame, p []byte, end int) {
+func (s *AppStream) completeCounted(d *Decoder, f *Frame, p []byte, end int) (partial bool) {
 	h := s.tlsHdr
 	f.drop(ProtoTLS)
 	t := &f.TLS
 	v := uint16(h[1])<<8 | uint16(h[2])
+	if s.tlsGap {
+		// Bytes of the record were lost: Wireshark cannot show it, only
+		// the records after it (or, when the segment only starts the
+		// next one, a segment of a reassembled PDU).
+		s.clear()
+		rest := p[end:]
+		if !TLSRecordStart(rest) {
+			return len(rest) == 0
+		}
+		resetTLS(t, rest[0], uint16(rest[1])<<8|uint16(rest[2]))
+		if m := parseTLSRecords(t, rest); m == 0 {
+			s.start(d, f, rest, false)
+			f.TLSPDUStart = true
+			return true
+		}
+		resetTLS(t, rest[0], uint16(rest[1])<<8|uint16(rest[2]))
+		f.tlsRest(rest)
+		s.start(d, f, rest, false)
+		return false
+	}
 	resetTLS(t, h[0], v)
 	n := int(h[3])<<8 | int(h[4])
 	t.Records = 1
 	t.Msgs = append(t.Msgs, TLSMsg{RecordStart: true, Version: v, Length: uint16(n), Content: h[0],
 		Encrypted: h[0] == TLSAlert || h[0] == TLSHandshake})
 	f.Present.Add(ProtoTLS)
-	if end > 0 {
+	if end > 0 && !s.tlsGap {
 		f.addAppLayer(ProtoTLS, p[:end])
+		t.CountedTail = end
 	}
-	t.CountedTail = end
 	s.clear()
 	if rest := p[end:]; len(rest) > 0 {
 		f.tlsRest(rest)
 		s.start(d, f, rest, false)
 	}
+	return false
 }
 
 // tlsRest shows rest, the bytes of a segment after the TLS record that TCP

@@ -78,6 +78,9 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 					data = data[-int64(diff):]
 				}
 			case diff > 0: // bytes missing
+				if p.app.Gap(uint32(diff)) {
+					break // a record the hole falls inside keeps its known end
+				}
 				p.app.Reset()
 				if c.t.tls != nil {
 					c.t.tls.Reset(dir)
