@@ -13,6 +13,7 @@ type RTP struct {
 	SRTP   bool   // set up by a SAVP profile: SRTP / SRTCP
 	PTName []byte // rtpmap name of a dynamic payload type (aliases the conversation)
 	ExtSeq uint32 // rtp.extseq: the sequence number extended over wraps, per conversation
+	CallID []byte // Call-ID of the SIP call that set the stream up (aliases the conversation)
 }
 
 // decodeRTP records p as an RTP packet of conversation c. Version 0 (which
@@ -22,7 +23,7 @@ func decodeRTP(f *Frame, p []byte, c *mediaConv) bool {
 	if len(p) == 0 || p[0]>>6 == 0 {
 		return false
 	}
-	f.RTP = RTP{Setup: c.setup, SRTP: c.srtp}
+	f.RTP = RTP{Setup: c.setup, SRTP: c.srtp, CallID: c.callID}
 	if len(p) >= 2 && p[0]>>6 == 2 && p[1]&0x7f >= 96 && p[1]&0x7f <= 127 {
 		f.RTP.PTName = c.dynName(p[1] & 0x7f)
 	}
@@ -43,7 +44,7 @@ func decodeRTCP(f *Frame, p []byte, c *mediaConv) bool {
 	}
 	f.RTP = RTP{}
 	if c != nil {
-		f.RTP.Setup, f.RTP.SRTP = c.setup, c.srtp
+		f.RTP.Setup, f.RTP.SRTP, f.RTP.CallID = c.setup, c.srtp, c.callID
 	}
 	f.voipLayer(ProtoRTCP, p)
 	if rtcpMalformed(p) {

@@ -21,6 +21,11 @@ type SIP struct {
 	ReqFrame uint64 // sip.response-request: the request a response answers (0 unknown)
 	BodyOff  int    // offset of the message body in the layer (-1: no body)
 	HasSDP   bool
+	// Tracked: the message has a Call-ID and a CSeq, so the transaction
+	// table saw it (sip.resend is present).
+	Tracked bool
+	// ResponseMS is sip.response-time: ms from the request to this response.
+	ResponseMS uint32
 }
 
 // SIPStartLine splits a SIP message's first line: a request (method, URI)
@@ -217,6 +222,7 @@ func (d *Decoder) decodeSIP(f *Frame, p []byte) bool {
 	}
 	seq, cmethod, haveCSeq := SIPCSeq(cseqV)
 	if len(callID) > 0 && haveCSeq {
+		s.Tracked = !noColon
 		if request {
 			d.voip.sip.request(f, s, callID, seq, method)
 		} else {
@@ -233,7 +239,9 @@ func (d *Decoder) decodeSIP(f *Frame, p []byte) bool {
 	if mt, _, _ := bytes.Cut(ctype, []byte(";")); bytes.EqualFold(bytes.TrimSpace(mt), []byte("application/sdp")) {
 		s.HasSDP = true
 		f.voipLayer(ProtoSDP, bodyB)
+		d.voip.callID = callID
 		d.sipSDP(f, s, bodyB, code)
+		d.voip.callID = nil
 	}
 	return true
 }
@@ -290,6 +298,7 @@ type sipTxn struct {
 	reqFrame   uint64
 	finalCode  int
 	finalFrame uint64
+	reqTS      int64
 }
 
 // maxSIPTxns bounds the transaction table.
@@ -335,18 +344,39 @@ func (t *sipTable) request(f *Frame, s *SIP, callID []byte, seq uint32, method [
 		return
 	}
 	e := t.lookup(k)
-	if e != nil && e.cseq == seq && e.reqFrame != 0 {
-		if e.method == string(method) {
-			s.Resend, s.Original = true, e.reqFrame
-		}
-		return
-	}
 	if e == nil {
 		if e = t.create(k); e == nil {
 			return
 		}
+	} else if e.cseq == seq {
+		switch {
+		case string(method) == "ACK":
+			// an ACK answers the transaction's last request like a response
+			if e.reqFrame != 0 {
+				s.ReqFrame = e.reqFrame
+				s.ResponseMS = sipMS(e.reqTS, f.TS)
+			}
+		case e.method == string(method) && e.reqFrame != 0:
+			s.Resend, s.Original = true, e.reqFrame
+			return
+		}
+		e.reqFrame, e.reqTS = f.Number, f.TS
+		return
 	}
-	*e = sipTxn{cseq: seq, method: string(method), reqFrame: f.Number}
+	*e = sipTxn{cseq: seq, method: string(method), reqFrame: f.Number, reqTS: f.TS}
+}
+
+// sipMS is Wireshark's sip.response-time from time from to time to (ns
+// since the epoch): whole seconds apart times 1000 plus the nanosecond
+// parts' difference in ms, truncated, without normalising the two.
+func sipMS(from, to int64) uint32 {
+	ds := to/1e9 - from/1e9
+	dn := to%1e9 - from%1e9
+	ms := ds*1000 + dn/1e6
+	if ms < 0 {
+		return 0
+	}
+	return uint32(ms)
 }
 
 func (t *sipTable) response(f *Frame, s *SIP, callID []byte, seq uint32, method []byte, code int) {
@@ -363,7 +393,13 @@ func (t *sipTable) response(f *Frame, s *SIP, callID []byte, seq uint32, method 
 	} else if e.cseq != seq {
 		*e = sipTxn{cseq: seq, method: string(method)}
 	}
+	if e.method != string(method) {
+		return
+	}
 	s.ReqFrame = e.reqFrame
+	if e.reqFrame != 0 {
+		s.ResponseMS = sipMS(e.reqTS, f.TS)
+	}
 	if code < 200 {
 		return
 	}

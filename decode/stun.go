@@ -381,3 +381,27 @@ func appendSTUNAddr(dst []byte, at uint16, a netip.Addr, port uint16) []byte {
 	dst = append(dst, ':')
 	return strconv.AppendUint(dst, uint64(port), 10)
 }
+
+// STUNUnframe strips the RFC 4571 2-byte length a STUN message over TCP
+// may carry (Wireshark's test: the cookie sits at offset 6 instead of 4).
+func STUNUnframe(b []byte, tcp bool) []byte {
+	if tcp && len(b) >= 10 && be32(b[6:]) == STUNCookie {
+		return b[2:]
+	}
+	return b
+}
+
+// decodeSTUNTCP records a TCP segment holding one whole STUN message (port:
+// on the registered port 3478; else by Wireshark's TCP heuristic, which
+// wants the cookie).
+func (d *Decoder) decodeSTUNTCP(f *Frame, p []byte) bool {
+	m := STUNUnframe(p, true)
+	if len(m) < STUNHeaderLen || m[0]&0xc0 != 0 || be32(m[4:]) != STUNCookie {
+		return false
+	}
+	if len(p) != len(p)-len(m)+STUNHeaderLen+int(be16(m[2:])) {
+		return false
+	}
+	f.voipLayer(ProtoSTUN, p)
+	return true
+}

@@ -271,6 +271,9 @@ func (d *Decoder) tcpApp(f *Frame, p []byte, off int, reasm bool) {
 	if d.rpcTCPAny(f, p) && d.decodeRPCTCP(f, p) { // a GETPORT-announced port or RPC's heuristic
 		return
 	}
+	if d.opts.SkipApp&AppOther == 0 && d.decodeSTUNTCP(f, p) { // STUN's heuristic (and port 3478)
+		return
+	}
 	if !claimed {
 		f.data(off, len(p), reasm)
 	}

@@ -38,11 +38,12 @@ type dynPT struct {
 // mediaConv is what a registration sets: the protocol, the frame that set
 // it up (rtp.setup-frame) and the payload type names of its media.
 type mediaConv struct {
-	kind  uint8
-	srtp  bool
-	setup uint64
-	ndyn  uint8
-	dyn   [maxDynPT]dynPT
+	kind   uint8
+	srtp   bool
+	setup  uint64
+	ndyn   uint8
+	dyn    [maxDynPT]dynPT
+	callID []byte // Call-ID of the SIP message that set it up (sip.call_id_generated)
 	// RTP sequence number extension state (rtp.extseq).
 	seqSeen bool
 	extSeq  uint32
@@ -67,6 +68,8 @@ type voipTable struct {
 	sip   sipTable
 	sdp   sdpTable
 	stun  map[stunConvKey]bool // UDP 5-tuples a TURN message marked as STUN
+	// callID is the Call-ID of the SIP message whose SDP is being applied.
+	callID []byte
 }
 
 // addMedia registers addr:port as kind, set up by frame setup. As in
@@ -94,6 +97,13 @@ func (t *voipTable) addMedia(addr netip.Addr, port uint16, kind uint8, srtp bool
 		t.media[k] = c
 	}
 	c.kind, c.srtp, c.setup = kind, srtp, setup
+	if len(t.callID) > 0 {
+		if string(c.callID) != string(t.callID) {
+			c.callID = append(c.callID[:0], t.callID...)
+		}
+	} else {
+		c.callID = c.callID[:0]
+	}
 	if kind == mediaRTP {
 		c.ndyn = uint8(copy(c.dyn[:], dyn))
 	}
@@ -224,7 +234,7 @@ func appendVoIPInfo(dst []byte, f *Frame) ([]byte, bool) {
 	case ProtoRTCP:
 		dst = appendRTCPInfo(dst, b)
 	case ProtoSTUN, ProtoClassicSTUN:
-		dst = appendSTUNInfo(dst, p, b)
+		dst = appendSTUNInfo(dst, p, STUNUnframe(b, f.Has(ProtoTCP)))
 	}
 	if f.Len > f.CapLen {
 		dst = append(dst, "[Packet size limited during capture]"...)
