@@ -174,10 +174,8 @@ var ftpFields = []Field{
 		return dst
 	}),
 	textField("ftp.current-working-directory", FTString, BaseNone, decode.ProtoFTP, func(f *decode.Frame, b []byte, dst []Value) []Value {
-		if f.Text.CWD != nil {
-			dst = append(dst, Value{B: f.Text.CWD})
-		}
-		return dst
+		// Wireshark shows it on every FTP packet, empty before a PWD or CWD.
+		return append(dst, Value{B: f.Text.CWD})
 	}),
 	protoField("ftp-data", decode.ProtoFTPData),
 	uintField("ftp-data.setup-frame", FTFrameNum, BaseNone, decode.ProtoFTPData, func(f *decode.Frame) (uint64, bool) {

@@ -39,6 +39,10 @@ func TestDissectorTreesMatchTshark(t *testing.T) {
 		{"lacp", "Link Aggregation Control Protocol", 98},
 		{"hsrp", "Cisco Hot Standby Router Protocol", 95},
 		{"vrrp", "Virtual Router Redundancy Protocol", 80}, // checksums not verified
+		{"ftp", "File Transfer Protocol (FTP)", 98},
+		{"pop", "Post Office Protocol", 95},              // RETR/TOP content (IMF) not reassembled
+		{"imap", "Internet Message Access Protocol", 95}, // FETCH literals (IMF) not reassembled
+		{"ssdp", "Simple Service Discovery Protocol", 98},
 	} {
 		t.Run(c.proto, func(t *testing.T) {
 			same, total, caps := 0, 0, 0
