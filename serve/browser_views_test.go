@@ -348,6 +348,29 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		}
 	})
 
+	t.Run("resize-column", func(t *testing.T) {
+		// dragging the Source header's edge widens the column in the header
+		// and the rows, and the width is kept for the next visit
+		nav("")
+		width := `(() => { const h = [...document.querySelectorAll('#listhead > span')].find(s => s.firstChild.textContent === 'Source');
+			const r = document.querySelector('#list .row[data-n="1"]'); return [Math.round(h.getBoundingClientRect().width), Math.round(r.children[4].getBoundingClientRect().width)]; })()`
+		w0 := evalJS[[]int](t, ctx, width)
+		evalJS[any](t, ctx, `(() => { const h = [...document.querySelectorAll('#listhead > span')].find(s => s.firstChild.textContent === 'Source');
+			const g = h.querySelector('.grip'), x = g.getBoundingClientRect().left + 2;
+			g.dispatchEvent(new MouseEvent('mousedown', {clientX: x, bubbles: true}));
+			window.dispatchEvent(new MouseEvent('mousemove', {clientX: x + 60}));
+			window.dispatchEvent(new MouseEvent('mouseup', {clientX: x + 60})); return null; })()`)
+		w1 := evalJS[[]int](t, ctx, width)
+		if w1[0] != w0[0]+60 || w1[1] != w1[0] {
+			t.Errorf("Source was %v px (header, row), after dragging 60 px %v", w0, w1)
+		}
+		nav("")
+		if w2 := evalJS[[]int](t, ctx, width); w2[0] != w1[0] {
+			t.Errorf("after a reload Source is %v px, want %d", w2, w1[0])
+		}
+		evalJS[any](t, ctx, `(() => { localStorage.removeItem('wirewatch.colwidths'); return null; })()`)
+	})
+
 	t.Run("tree-keys", func(t *testing.T) {
 		// ↓ ↑ move, → opens, ← closes and goes to the parent; the hex pane follows
 		nav("?frame=3")

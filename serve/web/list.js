@@ -39,15 +39,53 @@ function columns() {
 
 let cols = [];
 
+// Column widths dragged by the user, by title (this browser's localStorage).
+const WIDTHS = 'wirewatch.colwidths';
+function widths() {
+  try { return JSON.parse(localStorage.getItem(WIDTHS) || '{}') || {}; } catch (e) { return {}; }
+}
+
+function template() { return cols.map((c) => c[1]).join(' '); }
+
+function applyTemplate() {
+  const tmpl = template();
+  $('listhead').style.gridTemplateColumns = tmpl;
+  pool.forEach((r) => { r.style.gridTemplateColumns = tmpl; });
+}
+
+// grip lets the right edge of header cell k be dragged to resize its column.
+function grip(h, k) {
+  const g = el('span', 'grip');
+  g.title = 'Drag to resize';
+  g.addEventListener('mousedown', (e) => {
+    e.preventDefault(); e.stopPropagation();
+    const x0 = e.clientX, w0 = h.getBoundingClientRect().width;
+    const move = (m) => { cols[k][1] = Math.max(30, Math.round(w0 + m.clientX - x0)) + 'px'; applyTemplate(); };
+    const up = () => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+      const w = widths();
+      w[cols[k][0]] = cols[k][1];
+      try { localStorage.setItem(WIDTHS, JSON.stringify(w)); } catch (err) { /* private mode */ }
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+  });
+  h.appendChild(g);
+}
+
 // setColumns rebuilds the header and the row pool for the current columns.
 export function setColumns() {
   cols = columns();
-  const tmpl = cols.map((c) => c[1]).join(' ');
+  const w = widths();
+  cols.forEach((c) => { if (w[c[0]] && c[0] !== 'Info') c[1] = w[c[0]]; });
+  const tmpl = template();
   const head = $('listhead');
   head.textContent = '';
   head.style.gridTemplateColumns = tmpl;
-  cols.forEach((c) => {
+  cols.forEach((c, k) => {
     const h = el('span', c[3] !== undefined ? 'usercol' : '', c[0]);
+    if (c[0] !== 'Info') grip(h, k);
     if (c[3] !== undefined) {
       h.title = c[0];
       const x = el('button', 'rmcol', '×');
@@ -66,7 +104,7 @@ export function setColumns() {
 
 function ensurePool() {
   const want = Math.ceil(list.clientHeight / ROW) + 4;
-  const tmpl = cols.map((c) => c[1]).join(' ');
+  const tmpl = template();
   while (pool.length < want) {
     const r = el('div', 'row');
     r.style.gridTemplateColumns = tmpl;
