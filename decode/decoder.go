@@ -154,7 +154,9 @@ func (d *Decoder) Decode(f *Frame, p capture.Packet) {
 	case linkNFLOG:
 		d.decodeNFLOG(f, b)
 	default:
-		f.data(0, len(b), false)
+		if !d.decodeWANLink(f, b, p.LinkType) {
+			f.data(0, len(b), false)
+		}
 	}
 }
 

@@ -161,6 +161,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 	if out, ok := appendRoutingInfo(dst, f); ok {
 		return out, true
 	}
+	if out, ok := appendWANInfo(dst, f); ok {
+		return out, true
+	}
 	p, b, ok := f.otherLayer()
 	if !ok {
 		return dst, false
@@ -231,6 +234,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 // this file's dissectors, "" when f has none.
 func (f *Frame) otherProtoColumn() string {
 	if s := f.routingColumn(); s != "" {
+		return s
+	}
+	if s := f.wanColumn(); s != "" {
 		return s
 	}
 	p, b, ok := f.otherLayer()

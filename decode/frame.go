@@ -111,6 +111,17 @@ const (
 	ProtoWG       // WireGuard
 	ProtoNFS      // NFS arguments or results after their RPC layer (nfs.go)
 	ProtoMOUNT    // MOUNT arguments or results after their RPC layer
+	// WAN link types and IPsec (wan.go).
+	ProtoCHDLC
+	ProtoSLARP
+	ProtoFR
+	ProtoIPNet
+	ProtoIPoIB
+	ProtoESP
+	ProtoAH
+	ProtoCMD  // Cisco MetaData (encap.go)
+	ProtoLoop // Ethernet configuration test protocol, EtherType 0x9000
+	ProtoPBB  // 802.1ah provider backbone bridging I-TAG (Wireshark's "ieee8021ah")
 	NumProtos
 )
 
@@ -125,7 +136,9 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser",
 	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "rip", "bjnp", "db-lsp-disc", "gquic",
 	"ftp", "ftp-data", "imap", "pop", "ssdp", "telnet", "syslog", "irc", "mqtt", "data-text-lines",
-	"isakmp", "udpencap", "wg", "nfs", "mount"}
+	"isakmp", "udpencap", "wg", "nfs", "mount",
+
+	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

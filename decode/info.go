@@ -101,6 +101,11 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 				ethertype(f.VLANs[vi].Type)
 			}
 			vi++
+		case ProtoPBB:
+			add("ieee8021ah")
+			if h := f.LayerBytes(l); len(h) >= 18 {
+				ethertype(be16(h[16:]))
+			}
 		case ProtoSLL:
 			add("sll")
 			ethertype(f.SLL.Protocol)
@@ -318,6 +323,8 @@ func (f *Frame) appendAddr(dst []byte, src bool) []byte {
 				return AppendMAC(dst, e.Src[:])
 			}
 			return AppendMAC(dst, e.Dst[:])
+		case ProtoCHDLC:
+			return append(dst, "N/A"...) // Cisco HDLC: direction unknown
 		}
 	}
 	if f.Has(ProtoSLL) && src {
@@ -921,7 +928,7 @@ func (f *Frame) appendFromLL(dst []byte) []byte {
 
 func (f *Frame) appendARPInfo(dst []byte) []byte {
 	a := &f.ARP
-	if a.HWSize != 6 || a.ProtoSize != 4 {
+	if a.HWSize == 0 || a.ProtoSize != 4 {
 		dst = append(dst, "ARP opcode "...)
 		return appendUint(dst, uint64(a.Opcode))
 	}
@@ -954,6 +961,14 @@ func (f *Frame) appendARPInfo(dst []byte) []byte {
 		}
 		dst = a.SenderIP.AppendTo(dst)
 		dst = append(dst, " is at "...)
+		if a.HWSize != 6 { // IPoIB and others: plain hex, as Wireshark's bytes
+			if b, ok := layerOf(f, ProtoARP); ok && len(b) >= 8+int(a.HWSize) {
+				for _, c := range b[8 : 8+int(a.HWSize)] {
+					dst = append(dst, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+				}
+			}
+			return dst
+		}
 		return AppendMAC(dst, a.SenderMAC[:])
 	}
 	dst = append(dst, "ARP opcode "...)

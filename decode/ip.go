@@ -161,6 +161,10 @@ func (d *Decoder) ipPayload(f *Frame, proto IPProto, b []byte, off, repEnd int, 
 	case IPProtoNoNext:
 	case IPProtoGRE:
 		d.decodeGRE(f, b, off, reasm)
+	case IPProtoESP:
+		d.decodeESP(f, b, off, reasm)
+	case IPProtoAH:
+		d.decodeAH(f, b, off, repEnd, reasm)
 	case 2: // IGMP (igmp.go)
 		if !d.decodeIGMP(f, b, off, reasm) {
 			f.data(off, len(b)-off, reasm)
@@ -231,6 +235,9 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 				return
 			}
 			ip.addExt(nh)
+			if nh == IPProtoAH { // Wireshark shows AH as its own protocol
+				f.addLayer(ProtoAH, p, n, reasm)
+			}
 			if nh == 43 && b[p+2] == 0 {
 				ip.RH0 = true
 			}

@@ -99,6 +99,25 @@ func (d *Decoder) etherType(f *Frame, typ uint16, b []byte, off int) {
 		case EtherTypeMPLS, EtherTypeMPLSMC:
 			d.decodeMPLS(f, b, off)
 			return
+		case etherTypeCMD:
+			d.decodeCMD(f, b, off)
+			return
+		case etherTypeLoop:
+			d.decodeLoop(f, b, off)
+			return
+		case etherTypePBB:
+			if depth >= maxVLANDepth || len(b)-off < 18 {
+				f.anomaly(ProtoPBB, off, "802.1ah header truncated or nested too deep")
+				f.data(off, len(b)-off, false)
+				return
+			}
+			f.addLayer(ProtoPBB, off, 18, false)
+			typ = be16(b[off+16:])
+			off += 18
+			if typ <= 1500 {
+				d.decodeLLC(f, b, off)
+				return
+			}
 		case EtherTypeVLAN, EtherTypeQinQ, EtherTypeQinQ9:
 			if depth >= maxVLANDepth {
 				f.anomaly(ProtoVLAN, off, "too many nested VLAN tags")

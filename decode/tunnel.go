@@ -105,6 +105,8 @@ func (d *Decoder) decodeGRE(f *Frame, b []byte, off int, reasm bool) {
 			q += 2
 		}
 		d.decodePPPProto(f, b, p, q)
+	case etherTypeCMD:
+		d.decodeCMD(f, b, p)
 	case 0x2000: // CDP over GRE keepalives and tunnels
 		if reasm || d.opts.SkipApp&AppOther != 0 || !decodeCDP(f, b, p) {
 			f.data(p, len(b)-p, reasm)

@@ -34,8 +34,28 @@ func beUint(b []byte, off, n int) (uint64, bool) {
 	return v, true
 }
 
-// layerUint is an unsigned field of n bytes at offset off of p's layer,
-// masked with mask and shifted right by the mask's trailing zeros.
+// eachLayer calls fn with the bytes of every layer of p in f, in frame
+// order (one unless a tunnel repeats p: decode.Frame.Repeated).
+func eachLayer(f *decode.Frame, p decode.Proto, fn func(b []byte)) {
+	if !f.Has(p) {
+		return
+	}
+	if !f.Repeated.Has(p) {
+		if b, ok := layerBytes(f, p); ok {
+			fn(b)
+		}
+		return
+	}
+	for _, l := range f.Layers {
+		if l.Proto == p {
+			fn(f.LayerBytes(l))
+		}
+	}
+}
+
+// layerUint is an unsigned field of n bytes at offset off of p's layers
+// (every occurrence), masked with mask and shifted right by the mask's
+// trailing zeros.
 func layerUint(name string, t Type, base Base, p decode.Proto, off, n int, mask uint64) Field {
 	shift := 0
 	if mask != 0 {
@@ -43,17 +63,18 @@ func layerUint(name string, t Type, base Base, p decode.Proto, off, n int, mask 
 			shift++
 		}
 	}
-	fl := uintField(name, t, base, p, func(f *decode.Frame) (uint64, bool) {
-		b, ok := layerBytes(f, p)
-		if !ok {
-			return 0, false
-		}
-		v, ok := beUint(b, off, n)
-		if mask != 0 {
-			v = v & mask >> shift
-		}
-		return v, ok
-	})
+	fl := Field{Name: name, Type: t, Base: base, Proto: p,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			eachLayer(f, p, func(b []byte) {
+				if v, ok := beUint(b, off, n); ok {
+					if mask != 0 {
+						v = v & mask >> shift
+					}
+					dst = append(dst, Value{U: v})
+				}
+			})
+			return dst
+		}}
 	if t == FTBoolean {
 		fl.Bitmask = mask
 	}

@@ -5,51 +5,58 @@ import "github.com/wirewatch/wirewatch/decode"
 // Tunnel header fields (Wireshark 4.0 "gre.*", "vxlan.*", "geneve.*",
 // "mpls.*", "erspan.*"); the decoders keep only the layer (decode/tunnel.go).
 
-// greOpt is a GRE optional field: present when the flags have bit, at the
-// offset after the optional fields before it.
-func greOpt(name string, t Type, base Base, bit uint16, in, n int) Field {
-	return uintField(name, t, base, decode.ProtoGRE, func(f *decode.Frame) (uint64, bool) {
-		b, ok := layerBytes(f, decode.ProtoGRE)
-		if !ok || len(b) < 4 {
+// greOptAt reads a GRE optional field from one GRE header b: present when
+// the flags have bit, at the offset after the optional fields before it;
+// v1 (when not nil) requires the version to be 1 (true) or not (false).
+func greOptAt(b []byte, bit uint16, in, n int, v1 *bool) (uint64, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	fl := uint16(b[0])<<8 | uint16(b[1])
+	if fl&bit == 0 || v1 != nil && (fl&7 == 1) != *v1 {
+		return 0, false
+	}
+	off := 4
+	if bit != 0xc000 && fl&0xc000 != 0 {
+		off += 4
+	}
+	if bit == 0x1000 && fl&0x2000 != 0 {
+		off += 4
+	}
+	if bit == 0x0080 {
+		if fl&7 != 1 {
 			return 0, false
 		}
-		fl := uint16(b[0])<<8 | uint16(b[1])
-		if fl&bit == 0 {
-			return 0, false
-		}
-		off := 4
-		if bit != 0xc000 && fl&0xc000 != 0 {
+		if fl&0x2000 != 0 {
 			off += 4
 		}
-		if bit == 0x1000 && fl&0x2000 != 0 {
+		if fl&0x1000 != 0 {
 			off += 4
 		}
-		if bit == 0x0080 {
-			if fl&7 != 1 {
-				return 0, false
-			}
-			if fl&0x2000 != 0 {
-				off += 4
-			}
-			if fl&0x1000 != 0 {
-				off += 4
-			}
-		}
-		return beUint(b, off+in, n)
-	})
+	}
+	return beUint(b, off+in, n)
 }
 
-// greV1Key is a part of the PPTP (version 1) key field.
-func greKey(name string, t Type, base Base, v1 bool, in, n int) Field {
-	fl := greOpt(name, t, base, 0x2000, in, n)
-	get := fl.Get
-	fl.Get = func(f *decode.Frame, dst []Value) []Value {
-		if b, ok := layerBytes(f, decode.ProtoGRE); !ok || len(b) < 2 || (b[1]&7 == 1) != v1 {
+// greOpt is a GRE optional field of every GRE header of the frame.
+func greOpt(name string, t Type, base Base, bit uint16, in, n int) Field {
+	return greField(name, t, base, bit, in, n, nil)
+}
+
+func greField(name string, t Type, base Base, bit uint16, in, n int, v1 *bool) Field {
+	return Field{Name: name, Type: t, Base: base, Proto: decode.ProtoGRE,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			eachLayer(f, decode.ProtoGRE, func(b []byte) {
+				if v, ok := greOptAt(b, bit, in, n, v1); ok {
+					dst = append(dst, Value{U: v})
+				}
+			})
 			return dst
-		}
-		return get(f, dst)
-	}
-	return fl
+		}}
+}
+
+// greKey is the GRE key (v1 false) or a part of the PPTP (version 1) key field.
+func greKey(name string, t Type, base Base, v1 bool, in, n int) Field {
+	return greField(name, t, base, 0x2000, in, n, &v1)
 }
 
 // erspan2 is a field of the ERSPAN type II header.
