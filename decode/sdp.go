@@ -220,9 +220,6 @@ func atou(b []byte) (uint32, bool) {
 // holds one, which sets its media up from this frame. The MEGACO message
 // itself is not dissected.
 func (d *Decoder) megacoSDP(f *Frame, p []byte) {
-	if !bytes.HasPrefix(p, []byte("MEGACO/")) && !bytes.HasPrefix(p, []byte("!/")) {
-		return
-	}
 	for i := 0; i < len(p); i++ {
 		if p[i] != '{' {
 			continue
@@ -245,6 +242,9 @@ func (d *Decoder) megacoSDP(f *Frame, p []byte) {
 			return
 		}
 		body := bytes.TrimLeft(p[i+1:i+1+end], " \t\r\n")
+		if len(body) > 0 {
+			f.voipLayer(ProtoSDP, body)
+		}
 		d.applySDP(body, f.Number, f.Number)
 		i += end
 	}

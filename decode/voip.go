@@ -168,7 +168,7 @@ func (f *Frame) voipLayer(pr Proto, b []byte) {
 }
 
 // voipProtos are the protocols of this file's dissectors.
-var voipProtos = Protos(ProtoSIP, ProtoSDP, ProtoRTP, ProtoRTCP, ProtoSTUN, ProtoClassicSTUN)
+var voipProtos = Protos(ProtoSIP, ProtoSDP, ProtoRTP, ProtoRTCP, ProtoSTUN, ProtoClassicSTUN, ProtoMEGACO)
 
 // udpVoIP tries the VoIP dissector registered for UDP port port.
 func (d *Decoder) udpVoIP(f *Frame, p []byte, port uint16) bool {
@@ -181,7 +181,7 @@ func (d *Decoder) udpVoIP(f *Frame, p []byte, port uint16) bool {
 	case 3478:
 		return d.decodeSTUN(f, p, true)
 	case 2944:
-		d.megacoSDP(f, p)
+		return d.decodeMEGACO(f, p)
 	}
 	return false
 }
@@ -229,6 +229,8 @@ func appendVoIPInfo(dst []byte, f *Frame) ([]byte, bool) {
 	switch p {
 	case ProtoSIP:
 		dst = appendSIPInfo(dst, f, b)
+	case ProtoMEGACO:
+		dst = appendMEGACOInfo(dst, b)
 	case ProtoRTP:
 		dst = appendRTPInfo(dst, f, b)
 	case ProtoRTCP:
@@ -266,6 +268,13 @@ func appendVoIPColumn(dst []byte, f *Frame) ([]byte, bool) {
 			return append(dst, "SRTCP"...), true
 		}
 		dst = append(dst, "RTCP"...)
+	case ProtoMEGACO:
+		dst = append(dst, "MEGACO"...)
+		for _, l := range f.Layers {
+			if l.Proto == ProtoSDP {
+				dst = append(dst, "/SDP"...)
+			}
+		}
 	case ProtoSTUN:
 		dst = append(dst, "STUN"...)
 	case ProtoClassicSTUN:

@@ -14,19 +14,23 @@ import (
 func sdpLine(name string, t Type, get func(typ byte, v []byte, media bool, proto []byte, dst []Value) []Value) Field {
 	return Field{Name: name, Type: t, Base: baseFor(t), Proto: decode.ProtoSDP,
 		Get: func(f *decode.Frame, dst []Value) []Value {
-			b, ok := layerBytes(f, decode.ProtoSDP)
-			if !ok {
+			if !f.Has(decode.ProtoSDP) {
 				return dst
 			}
-			media := false
-			var proto []byte
-			decode.EachSDPLine(b, func(typ byte, v []byte) {
-				if typ == 'm' {
-					media = true
-					proto = nthField(v, 2)
+			for _, l := range f.Layers { // MEGACO carries one per Local/Remote descriptor
+				if l.Proto != decode.ProtoSDP {
+					continue
 				}
-				dst = get(typ, v, media, proto, dst)
-			})
+				media := false
+				var proto []byte
+				decode.EachSDPLine(f.LayerBytes(l), func(typ byte, v []byte) {
+					if typ == 'm' {
+						media = true
+						proto = nthField(v, 2)
+					}
+					dst = get(typ, v, media, proto, dst)
+				})
+			}
 			return dst
 		}}
 }

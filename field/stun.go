@@ -259,3 +259,6 @@ var classicSTUNFields = []Field{
 		return b[4:20], true
 	}),
 }
+
+// megacoFields: the protocol of text MEGACO messages (their SDP is sdp.*).
+var megacoFields = []Field{protoField("megaco", decode.ProtoMEGACO)}

@@ -633,6 +633,7 @@ var fieldStages = map[string]Stage{
 	"loop.relevant_function":                     StageDecode,
 	"loop.skipcount":                             StageDecode,
 	"mdns":                                       StageDecode,
+	"megaco":                                     StageDecode,
 	"mpls":                                       StageDecode,
 	"mpls.bottom":                                StageDecode,
 	"mpls.exp":                                   StageDecode,

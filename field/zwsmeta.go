@@ -675,6 +675,7 @@ var wsMeta = map[string]wsInfo{
 	"loop.relevant_function":              {"Relevant function", "", "BASE_DEC"},
 	"loop.skipcount":                      {"skipCount", "", "BASE_DEC"},
 	"mdns":                                {"Multicast Domain Name System", "", ""},
+	"megaco":                              {"MEGACO", "", ""},
 	"mpls":                                {"MultiProtocol Label Switching Header", "", ""},
 	"mpls.bottom":                         {"MPLS Bottom Of Label Stack", "", "BASE_DEC"},
 	"mpls.exp":                            {"MPLS Experimental Bits", "", "BASE_DEC"},
