@@ -171,7 +171,7 @@ func listedFrames(t *testing.T, ctx context.Context) []int {
 			Height int
 			Rows   int
 		}
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(30 * time.Second)
 		for {
 			time.Sleep(60 * time.Millisecond)
 			got = evalJS[struct {
@@ -217,7 +217,7 @@ func clickFrame(t *testing.T, ctx context.Context, n, pos int) {
 
 func waitJS(t *testing.T, ctx context.Context, cond string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(`+cond+`)`))
 		if err != nil {

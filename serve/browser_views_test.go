@@ -47,7 +47,7 @@ func rowsAt(t *testing.T, ctx context.Context, f float64, total int) {
 	t.Helper()
 	evalJS[any](t, ctx, fmt.Sprintf(`(() => { const l = document.getElementById('list'); l.scrollTop = %g * (l.scrollHeight - l.clientHeight); return null; })()`, f))
 	var rows []struct{ N, Top int }
-	for deadline := time.Now().Add(10 * time.Second); ; {
+	for deadline := time.Now().Add(30 * time.Second); ; {
 		rows = evalJS[[]struct{ N, Top int }](t, ctx, `(() => { const l = document.getElementById('list');
 			return [...l.querySelectorAll('.row')].filter(r => !r.hidden && r.dataset.n && r.offsetTop + 18 > l.scrollTop && r.offsetTop < l.scrollTop + l.clientHeight)
 			  .map(r => ({N: parseInt(r.dataset.n, 10), Top: Math.round(r.getBoundingClientRect().top)})).sort((a, b) => a.N - b.N); })()`)
