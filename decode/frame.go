@@ -123,6 +123,7 @@ const (
 	ProtoCMD  // Cisco MetaData (encap.go)
 	ProtoLoop // Ethernet configuration test protocol, EtherType 0x9000
 	ProtoPBB  // 802.1ah provider backbone bridging I-TAG (Wireshark's "ieee8021ah")
+	ProtoDCCP // DCCP, IP protocol 33 (routing.go, dccp.go)
 	NumProtos
 )
 
@@ -139,7 +140,7 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"ftp", "ftp-data", "imap", "pop", "ssdp", "telnet", "syslog", "irc", "mqtt", "data-text-lines",
 	"isakmp", "udpencap", "wg", "nfs", "mount",
 
-	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah"}
+	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah", "dccp"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -212,6 +213,7 @@ type Frame struct {
 	X11    X11
 	TFTP   TFTP // routing.go: the request of the datagram's TFTP conversation
 	SCTP   SCTP // routing.go: the TSN bases of the packet's SCTP association
+	DCCP   DCCP // routing.go: the sequence bases of the packet's DCCP connection
 	SIP    SIP
 	RTP    RTP
 	GQUIC  GQUIC

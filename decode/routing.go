@@ -12,6 +12,7 @@ type routingState struct {
 	tftp tftpTable
 	sctp sctpTable
 	wg   wgTable
+	dccp dccpTable
 }
 
 // setProto marks p present in f without adding a layer.
@@ -19,7 +20,7 @@ func (f *Frame) setProto(p Proto) { f.Present.Add(p) }
 
 // routingProtos are this file's protocols.
 var routingProtos = Protos(ProtoTFTP, ProtoPIM, ProtoSCTP, ProtoOSPF, ProtoISIS, ProtoHSRP, ProtoVRRP,
-	ProtoEIGRP, ProtoBGP, ProtoRADIUS, ProtoLACP, ProtoISAKMP, ProtoUDPEncap, ProtoWG)
+	ProtoEIGRP, ProtoBGP, ProtoRADIUS, ProtoLACP, ProtoISAKMP, ProtoUDPEncap, ProtoWG, ProtoDCCP)
 
 // isRouting reports whether p is one of this file's protocols.
 func isRouting(p Proto) bool { return routingProtos.Has(p) }
@@ -61,6 +62,8 @@ func (d *Decoder) routingIP(f *Frame, proto IPProto, b []byte, off int, reasm bo
 		p = ProtoEIGRP
 	case 132:
 		return d.decodeSCTP(f, b, off, reasm)
+	case 33:
+		return d.decodeDCCP(f, b, off, reasm)
 	default:
 		return false
 	}
@@ -122,8 +125,10 @@ func appendRoutingInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendISAKMPInfo(dst, b)
 	case ProtoWG:
 		dst = appendWGInfo(dst, b)
+	case ProtoDCCP:
+		dst = f.appendDCCPInfo(dst, b)
 	}
-	if f.Len > f.CapLen {
+	if _, whole := ParseDCCP(b); f.Len > f.CapLen && (p != ProtoDCCP || !whole) {
 		dst = append(dst, "[Packet size limited during capture]"...)
 	} else if f.routingMalformed() {
 		dst = append(dst, "[Malformed Packet]"...)
@@ -174,6 +179,8 @@ func (f *Frame) routingColumn() string {
 		return "ISAKMP"
 	case ProtoWG:
 		return "WireGuard"
+	case ProtoDCCP:
+		return "DCCP"
 	}
 	return ""
 }

@@ -173,6 +173,7 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoSTUN, manifest: "stun", floor: 90,
 		why: "STUN quoted in ICMP errors and a TCP message split over segments are not decoded"},
 	{proto: decode.ProtoClassicSTUN, manifest: "classicstun", floor: 98},
+	{proto: decode.ProtoDCCP, manifest: "dccp", floor: 98},
 	{proto: decode.ProtoSMTP, manifest: "smtp", floor: 78,
 		why: "AUTH exchanges, BDAT chunks and the IMF/data-text-lines layers of message content are not decoded"},
 }

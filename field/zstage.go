@@ -65,6 +65,23 @@ var fieldStages = map[string]Stage{
 	"data":                              StageDesegment,
 	"data.data":                         StageDesegment,
 	"data.len":                          StageDesegment,
+	"dccp":                              StageDecode,
+	"dccp.ack":                          StageDecode,
+	"dccp.ack_raw":                      StageDecode,
+	"dccp.ccval":                        StageDecode,
+	"dccp.checksum":                     StageDecode,
+	"dccp.cscov":                        StageDecode,
+	"dccp.data_offset":                  StageDecode,
+	"dccp.dstport":                      StageDecode,
+	"dccp.port":                         StageDecode,
+	"dccp.res1":                         StageDecode,
+	"dccp.reset_code":                   StageDecode,
+	"dccp.seq":                          StageDecode,
+	"dccp.seq_raw":                      StageDecode,
+	"dccp.service_code":                 StageDecode,
+	"dccp.srcport":                      StageDecode,
+	"dccp.type":                         StageDecode,
+	"dccp.x":                            StageDecode,
 	"dcerpc":                            StageDesegment,
 	"dcerpc.cn_alloc_hint":              StageDesegment,
 	"dcerpc.cn_assoc_group":             StageDecode,
@@ -312,7 +329,7 @@ var fieldStages = map[string]Stage{
 	"ftp.active.cip":                             StageDesegment,
 	"ftp.active.nat":                             StageColumns, // no value in the corpus
 	"ftp.active.port":                            StageDesegment,
-	"ftp.current-working-directory":              StageDecode,
+	"ftp.current-working-directory":              StageDesegment,
 	"ftp.epsv.ip":                                StageColumns, // no value in the corpus
 	"ftp.epsv.ipv6":                              StageColumns, // no value in the corpus
 	"ftp.epsv.port":                              StageColumns, // no value in the corpus
