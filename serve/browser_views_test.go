@@ -371,6 +371,45 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		evalJS[any](t, ctx, `(() => { localStorage.removeItem('wirewatch.colwidths'); return null; })()`)
 	})
 
+	t.Run("context-menus", func(t *testing.T) {
+		// right click on a packet: Conversation Filter; on a details line: Apply as Filter
+		syn := readFrames(t, failOpen, "tcp.flags.syn == 1 && tcp.flags.ack == 0")[0]
+		nav("")
+		rightClick := func(sel string) {
+			t.Helper()
+			evalJS[any](t, ctx, `(() => { const e = `+sel+`; const r = e.getBoundingClientRect();
+				e.dispatchEvent(new MouseEvent('contextmenu', {clientX: r.left + 20, clientY: r.top + 5, bubbles: true, cancelable: true})); return null; })()`)
+			waitJS(t, ctx, `document.getElementById('ctxmenu')`)
+		}
+		choose := func(label string) {
+			t.Helper()
+			items := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#ctxmenu .item')].map(d => d.textContent)`)
+			if !slices.ContainsFunc(items, func(s string) bool { return strings.HasPrefix(s, label) }) {
+				t.Fatalf("context menu %q has no %q", items, label)
+			}
+			click(t, ctx, `[...document.querySelectorAll('#ctxmenu .item')].find(d => d.textContent.startsWith(`+strconv.Quote(label)+`))`)
+		}
+		rightClick(fmt.Sprintf(`document.querySelector('#list .row[data-n="%d"]')`, syn))
+		choose("Conversation Filter (TCP)")
+		waitJS(t, ctx, `(new URLSearchParams(location.search).get('filter') || '').startsWith('tcp.stream eq ') && !document.getElementById('ctxmenu')`)
+		flt := evalJS[string](t, ctx, `new URLSearchParams(location.search).get('filter')`)
+		if got, want := listedFrames(t, ctx), readFrames(t, failOpen, flt); !slices.Equal(got, want) || !slices.Contains(got, syn) {
+			t.Errorf("conversation filter of frame %d: %s lists %v, read -Y %v", syn, flt, got, want)
+		}
+		waitJS(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].some(d => d.title === 'tcp.dstport')`)
+		evalJS[any](t, ctx, `(() => { const d = [...document.querySelectorAll('#tree div[data-i]')].find(d => d.title === 'tcp');
+			if (!d.classList.contains('open')) d.dispatchEvent(new MouseEvent('dblclick', {bubbles: true})); return null; })()`)
+		waitJS(t, ctx, `!([...document.querySelectorAll('#tree div[data-i]')].find(d => d.title === 'tcp.dstport')).hidden`)
+		rightClick(`[...document.querySelectorAll('#tree div[data-i]')].find(d => d.title === 'tcp.dstport')`)
+		screenshot(t, ctx, shots, "context-menu")
+		choose("Apply as Filter")
+		waitJS(t, ctx, `(new URLSearchParams(location.search).get('filter') || '').startsWith('tcp.dstport == ')`)
+		flt = evalJS[string](t, ctx, `new URLSearchParams(location.search).get('filter')`)
+		if got, want := listedFrames(t, ctx), readFrames(t, failOpen, flt); !slices.Equal(got, want) || !slices.Contains(got, syn) {
+			t.Errorf("%s lists %v, read -Y %v", flt, got, want)
+		}
+	})
+
 	t.Run("tree-keys", func(t *testing.T) {
 		// ↓ ↑ move, → opens, ← closes and goes to the parent; the hex pane follows
 		nav("?frame=3")

@@ -7,6 +7,7 @@ import { render, toggleRef, addColumn, prevDisplayed } from './list.js';
 import { applyFilter, prepareFilter } from './filter.js';
 import { follow } from './follow.js';
 import { showTab } from './tabs.js';
+import { openMenu } from './menu.js';
 
 export async function selectFrame(n, fromList) {
   view.selected = n;
@@ -37,6 +38,7 @@ export async function selectFrame(n, fromList) {
       selectNode(i, true);
     });
     d.addEventListener('dblclick', () => { if (parent) toggle(i); });
+    d.addEventListener('contextmenu', (e) => { e.preventDefault(); selectNode(i, true); treeMenu(i, e.clientX, e.clientY); });
     tree.appendChild(d);
   });
   layout();
@@ -178,6 +180,32 @@ async function fieldFilter(i) {
   const nd = view.detail.tree[i];
   const { status, body } = await api('fieldfilter', { n: view.detail.n, field: nd.f, occ: occurrence(i) });
   return status === 200 ? body.filter : nd.f;
+}
+
+// treeMenu is the details line's context menu: the field actions, open or
+// close all below, copy the line.
+function treeMenu(i, x, y) {
+  const nd = view.detail.tree[i], n = view.detail.n;
+  const items = [];
+  if (nd.f) {
+    items.push(['Apply as Filter', async () => applyFilter(await fieldFilter(i), n)],
+      ['Prepare as Filter', async () => prepareFilter(await fieldFilter(i), '')],
+      ['…and Selected', async () => prepareFilter(await fieldFilter(i), '&&')],
+      ['…or Selected', async () => prepareFilter(await fieldFilter(i), '||')],
+      ['Apply as Column (' + nd.f + ')', () => addColumn(nd.f)], null);
+  }
+  items.push(['Expand Subtrees', () => subtree(i, true)], ['Collapse Subtrees', () => subtree(i, false)],
+    ['Copy Line', () => navigator.clipboard && navigator.clipboard.writeText(nd.l).catch(() => {})]);
+  openMenu(x, y, items);
+}
+
+// subtree opens or closes line i and every line below it.
+function subtree(i, open) {
+  const t = view.detail.tree;
+  for (let j = i; j < t.length && (j === i || t[j].d > t[i].d); j++) {
+    if (j + 1 < t.length && t[j + 1].d > t[j].d) { if (open) opened.add(key(t[j])); else opened.delete(key(t[j])); }
+  }
+  layout();
 }
 
 function fieldActions(i) {

@@ -5,7 +5,10 @@
 import { $, el, api, state, view, ROW, PAGE } from './util.js';
 import { writeURL } from './url.js';
 import { selectFrame } from './detail.js';
-import { timeText, formats } from './timefmt.js';
+import { timeText, formats, timeChars, precision } from './timefmt.js';
+import { openMenu } from './menu.js';
+import { applyFilter } from './filter.js';
+import { follow } from './follow.js';
 
 export const MAXPAGES = 12; // rows held: MAXPAGES * PAGE
 
@@ -22,11 +25,13 @@ let list, spacer;
 // columns returns the list's columns: [title, width, value(row), user column index].
 function columns() {
   const tname = (formats.find((f) => f[0] === state.t) || formats[0])[0];
+  const px = (chars) => Math.ceil(chars * 7.3 + 10) + 'px'; // 12px monospace
+  const delta = px(Math.max(7, 4 + precision() + 1));
   const cols = [
     ['No.', '70px', (d) => d.n],
-    ['Time' + (tname === 'r' ? '' : ' (' + tname + ')'), state.t.length > 2 || state.t === 'ad' || state.t === 'ud' ? '210px' : '110px', (d) => timeText(d, state.t, view.refs)],
-    ['Delta', '85px', (d) => d.d],
-    ['Delta displayed', '120px', (d) => d.dd],
+    ['Time' + (tname === 'r' ? '' : ' (' + tname + ')'), px(Math.max(8, timeChars(state.t))), (d) => timeText(d, state.t, view.refs)],
+    ['Delta', delta, (d) => d.d],
+    ['Delta displayed', px(Math.max(15, 4 + precision() + 1)), (d) => d.dd],
     ['Source', '150px', (d) => d.src],
     ['Destination', '150px', (d) => d.dst],
     ['Protocol', '70px', (d) => d.proto],
@@ -111,9 +116,31 @@ function ensurePool() {
     for (let i = 0; i < cols.length; i++) r.appendChild(el('span'));
     r.hidden = true;
     r.addEventListener('click', () => { if (r.dataset.n) selectFrame(parseInt(r.dataset.n, 10), true); });
+    r.addEventListener('contextmenu', (e) => {
+      if (!r.dataset.n) return;
+      e.preventDefault();
+      const n = parseInt(r.dataset.n, 10);
+      selectFrame(n, true);
+      rowMenu(n, e.clientX, e.clientY);
+    });
     spacer.appendChild(r);
     pool.push(r);
   }
+}
+
+// rowMenu is a packet's context menu: time reference, conversation filter, follow.
+function rowMenu(n, x, y) {
+  let d = null;
+  for (const rows of pages.values()) { d = rows.find((r) => r.n === n) || d; }
+  const items = [[state.ref.includes(n) ? 'Unset Time Reference' : 'Set Time Reference', () => toggleRef(n)]];
+  if (d && d.s >= 0) {
+    const proto = d.udp ? 'udp' : 'tcp';
+    items.push(null, ['Conversation Filter (' + proto.toUpperCase() + ')', () => applyFilter(proto + '.stream eq ' + d.s, n)],
+      ['Follow ' + proto.toUpperCase() + ' Stream', () => follow(proto, d.s)]);
+  }
+  items.push(null, ['Copy Summary', () => navigator.clipboard && d && navigator.clipboard.writeText(
+    [d.n, d.t, d.src, d.dst, d.proto, d.len, d.info].join('\t')).catch(() => {})]);
+  openMenu(x, y, items);
 }
 
 // userValues fetches the user columns of a page's rows.

@@ -8,6 +8,7 @@ import { initFollow, restoreFollow } from './follow.js';
 import { initIO } from './iograph.js';
 import { initFilter, checkFilter, setFilterText } from './filter.js';
 import { selectFrame, initDetail } from './detail.js';
+import { initMenu } from './menu.js';
 import { initTabs, showTab } from './tabs.js';
 import { showReport } from './stats.js';
 
@@ -34,6 +35,7 @@ function start() {
   initFilter();
   initTabs();
   initDetail();
+  initMenu();
   $('capture').addEventListener('change', (e) => {
     state.c = parseInt(e.target.value, 10) || 0;
     state.frame = 0; view.selected = 0;

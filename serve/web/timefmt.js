@@ -25,6 +25,19 @@ export function ns(ts) {
 // precision when the server says it, as tshark prints them).
 let prec = 6;
 export function setPrecision(p) { if (p >= 0 && p <= 9) prec = p; }
+export function precision() { return prec; }
+
+// timeChars is how many characters the Time column needs in format fmt.
+export function timeChars(fmt) {
+  const frac = prec ? prec + 1 : 0;
+  switch (fmt) {
+    case 'a': case 'u': return 8 + frac;
+    case 'ad': case 'ud': return 19 + frac;
+    case 'adoy': case 'udoy': return 17 + frac;
+    case 'e': return 10 + frac;
+  }
+  return 4 + frac;
+}
 
 const fracOf = (f) => (prec ? '.' + (f || '').padEnd(9, '0').slice(0, prec) : '');
 
