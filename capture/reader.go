@@ -96,7 +96,7 @@ func (r *fileReader) SeekRecord(off int64) error {
 		if _, err := sk.Seek(off, io.SeekStart); err != nil {
 			return ErrNotSeekable
 		}
-		s.pos, s.end, s.base, s.rerr = 0, 0, off, nil
+		s.pos, s.end, s.base, s.rerr, s.small = 0, 0, off, nil, true
 	}
 	r.done = nil
 	return nil

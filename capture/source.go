@@ -25,7 +25,12 @@ type source struct {
 	pos, end int   // unread data is buf[pos:end]
 	base     int64 // stream offset of buf[0]
 	rerr     error // sticky error from r (io.EOF at the clean end)
+	// small, set by a seek (random access), reads at most seekRead bytes
+	// at a time instead of filling the buffer.
+	small bool
 }
+
+const seekRead = 16 << 10
 
 func newSource(r io.Reader) *source {
 	return &source{r: r, buf: make([]byte, readChunk)}
@@ -48,7 +53,11 @@ func (s *source) fill(n int) bool {
 		if s.end == len(s.buf) {
 			s.makeRoom(n)
 		}
-		m, err := s.r.Read(s.buf[s.end:])
+		dst := s.buf[s.end:]
+		if s.small && len(dst) > seekRead {
+			dst = dst[:min(len(dst), max(seekRead, n-(s.end-s.pos)))]
+		}
+		m, err := s.r.Read(dst)
 		s.end += m
 		if err != nil {
 			s.rerr = err

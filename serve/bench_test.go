@@ -135,6 +135,28 @@ func TestServe1GB(t *testing.T) {
 			worst = max(worst, ms(d))
 		}
 		check("details of 5 other frames (worst)", worst, 100, "ms")
+		// the worst case: the last frame of the longest TCP stream (decoded
+		// after its stream's frames when it needs them)
+		conv, _ := get("/api/report?name=conv")
+		longest, most := -1.0, 0.0
+		if l, ok := conv["conversations"].([]any); ok {
+			for _, c := range l {
+				m, _ := c.(map[string]any)
+				fa, _ := m["frames_ab"].(float64)
+				fb, _ := m["frames_ba"].(float64)
+				if fa+fb > most {
+					most, longest = fa+fb, m["stream"].(float64)
+				}
+			}
+		}
+		if longest >= 0 {
+			fl, _ := get(fmt.Sprintf("/api/follow?proto=tcp&stream=%d&format=raw", int(longest)))
+			if frames, ok := fl["frames"].([]any); ok && len(frames) > 0 {
+				last := int(frames[len(frames)-1].(float64))
+				_, d := get(fmt.Sprintf("/api/frame?n=%d", last))
+				check(fmt.Sprintf("details of the last frame of the longest stream (%d frames)", len(frames)), ms(d), 1000, "ms")
+			}
+		}
 		f, d := get("/api/packets?filter=tcp.analysis.retransmission&count=100")
 		check("tcp.analysis.retransmission over all frames", d.Seconds(), 3, "s")
 		t.Logf("  %v frames", f["total"])
