@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
@@ -51,7 +52,13 @@ var (
 // does not decode never matches, so its bare name is replaced by a filter
 // that is always false (the rule keeps its other terms); a rule that
 // still does not compile (a field of such a protocol) is left out.
-var colourRules = func() []*colourRule {
+var colourRules = compileColourRules()
+
+// colourSets are compiled copies of the rules, one per goroutine using
+// them at a time (a compiled filter keeps scratch buffers).
+var colourSets = sync.Pool{New: func() any { return compileColourRules() }}
+
+func compileColourRules() []*colourRule {
 	var out []*colourRule
 	for _, line := range strings.Split(defaultColourFilters, "\n") {
 		m := colourLine.FindStringSubmatch(line)
@@ -81,15 +88,18 @@ var colourRules = func() []*colourRule {
 		}
 	}
 	return out
-}()
+}
 
 // colourLater in a row: the frame decoded alone gives its colour (the
 // rules see the same fields as in the pass), so the index pass leaves it.
 const colourLater = 0xff
 
 // colorOf returns 1 + the index of the first rule matching f, 0 for none.
+// It may run on several goroutines at once.
 func colorOf(f *decode.Frame) uint8 {
-	for i, r := range colourRules {
+	rules := colourSets.Get().([]*colourRule)
+	defer colourSets.Put(rules)
+	for i, r := range rules {
 		if r.flt.Match(f) {
 			return uint8(i + 1)
 		}

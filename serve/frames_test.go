@@ -77,8 +77,10 @@ func TestFramesAgain(t *testing.T) {
 			got := treeText(f, bo)
 			cols = appendCols(cols[:0], f)
 			cols = append(cols, colorOf(f))
-			if c.ix.rows[n-1].Bits&rowContext == 0 {
+			if r := c.ix.rows[n-1]; r.Bits&rowContext == 0 {
 				alone++
+			} else if w := wantCols[n-1]; r.Color != w[len(w)-1] {
+				t.Errorf("%s frame %d: colour %d in the index, %d in the pass", filepath.Base(path), n, r.Color, w[len(w)-1])
 			}
 			if got == want[n-1] && string(cols) == wantCols[n-1] {
 				same++
