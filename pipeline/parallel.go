@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"github.com/wirewatch/wirewatch/decode"
@@ -16,12 +15,9 @@ import (
 
 const parBatch = 256
 
-var errReaderStopped = errors.New("pipeline: reader stopped")
-
 type frameBatch struct {
 	frames []decode.Frame
 	pass   []bool // the early filter's verdicts
-	shown  []bool // the frames the consumer got (for Config.Second)
 	n      int
 	arena  []byte
 	err    error // non-resumable error after the frames of this batch
@@ -34,7 +30,7 @@ func (p *Pipeline) runParallel(ctx context.Context, src Source, fn Consumer) err
 	full := make(chan *frameBatch, nbuf)
 	done := make(chan struct{})
 	for i := 0; i < nbuf; i++ {
-		free <- &frameBatch{frames: make([]decode.Frame, parBatch), pass: make([]bool, parBatch), shown: make([]bool, parBatch)}
+		free <- &frameBatch{frames: make([]decode.Frame, parBatch), pass: make([]bool, parBatch)}
 	}
 	early := p.early
 	var reader sync.WaitGroup
@@ -105,85 +101,31 @@ func (p *Pipeline) runParallel(ctx context.Context, src Source, fn Consumer) err
 	// so that it is not inside src.Next when the caller closes the source.
 	defer func() { close(done); reader.Wait() }()
 
-	// Config.Second: a goroutine of its own, a batch behind, giving the
-	// batches back to the reader.
-	var second chan *frameBatch
-	var secondErr error
-	var secondDone sync.WaitGroup
-	if p.cfg.Second != nil {
-		second = make(chan *frameBatch, nbuf)
-		secondDone.Add(1)
-		go func() {
-			defer secondDone.Done()
-			for b := range second {
-				for i := 0; i < b.n && secondErr == nil; i++ {
-					if b.shown[i] {
-						secondErr = p.cfg.Second(&b.frames[i])
-					}
-				}
-				free <- b // never blocks: nbuf batches in all
-			}
-		}()
-	}
-	// pass hands a batch the consumer is done with on (first frames of it).
-	pass := func(b *frameBatch, first int) {
-		for i := first; i < b.n; i++ {
-			b.shown[i] = false
-		}
-		if second != nil {
-			second <- b
-		} else {
-			free <- b
-		}
-	}
 	d := p.newDisplayer(p.decoder(), fn) // the reader goroutine has its own decoder
 	defer d.flush()
-	run := func() error {
-		for b := range full {
-			if ctx.Err() != nil {
-				pass(b, 0)
-				return ErrInterrupted
-			}
-			for i := 0; i < b.n; i++ {
-				verdict := matchHere
-				if early != nil {
-					verdict = matchedNo
-					if b.pass[i] {
-						verdict = matchedYes
-					}
-				}
-				before := d.shown
-				_, stop, err := d.frame(&b.frames[i], verdict)
-				b.shown[i] = d.shown > before // the consumer took it (not ErrStop, no error)
-				if stop || err != nil {
-					pass(b, i+1)
-					return err
+	for b := range full {
+		if ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		for i := 0; i < b.n; i++ {
+			verdict := matchHere
+			if early != nil {
+				verdict = matchedNo
+				if b.pass[i] {
+					verdict = matchedYes
 				}
 			}
-			berr, eof := b.err, b.eof // b is the reader's again once passed
-			pass(b, b.n)
-			if berr != nil {
-				return berr
-			}
-			if eof {
-				return nil
+			if _, stop, err := d.frame(&b.frames[i], verdict); stop || err != nil {
+				return err
 			}
 		}
-		return errReaderStopped
-	}
-	err := run()
-	// the second consumer finishes before the run returns (and before the
-	// tracker's flush, so no callback races it)
-	if second != nil {
-		close(second)
-		secondDone.Wait()
-		second = nil
-		if err == nil && secondErr != nil {
-			err = secondErr
+		if b.err != nil {
+			return b.err
 		}
-	}
-	if err != errReaderStopped {
-		return err
+		if b.eof {
+			return nil
+		}
+		free <- b
 	}
 	if ctx.Err() != nil { // the reader stopped early
 		return ErrInterrupted

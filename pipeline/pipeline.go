@@ -90,14 +90,6 @@ type Config struct {
 	// did not hold it: its frame number goes to the next record kept and
 	// the tracker never sees it (the second pass of tshark -2 -R).
 	Select func(pos uint64) bool
-	// Second, when set, is a second consumer of the displayed frames, for
-	// work that reads them but not what the consumer did with them
-	// (statistics beside an index). With Parallel it runs on a goroutine
-	// of its own, a batch behind the consumer, so the two overlap; it must
-	// not touch what the consumer or the tracker's callbacks (Flow.OnEnd,
-	// OnData) touch. Its first error ends the run. It never sees a frame
-	// after the consumer returned ErrStop for it.
-	Second Consumer
 	// Number, when set, gives each record's frame number from its position
 	// in the source (from 1) instead of counting: a source that returns
 	// chosen frames of a capture again (serve's index) keeps their numbers,
@@ -178,7 +170,7 @@ func (p *Pipeline) Run(ctx context.Context, src Source, fn Consumer) error {
 	dec := p.decoder()
 	fr := newFramer(src, dec)
 	fr.number = p.cfg.Number
-	d := p.newDisplayer(dec, p.withSecond(fn))
+	d := p.newDisplayer(dec, fn)
 	defer d.flush()
 	var f decode.Frame
 	var pos uint64
@@ -207,20 +199,6 @@ func (p *Pipeline) Run(ctx context.Context, src Source, fn Consumer) error {
 		if _, done, err := d.frame(fp, matchHere); done || err != nil {
 			return err
 		}
-	}
-}
-
-// withSecond runs Config.Second after fn, on the same goroutine.
-func (p *Pipeline) withSecond(fn Consumer) Consumer {
-	second := p.cfg.Second
-	if second == nil {
-		return fn
-	}
-	return func(f *decode.Frame) error {
-		if err := fn(f); err != nil {
-			return err
-		}
-		return second(f)
 	}
 }
 
@@ -257,7 +235,7 @@ func (p *Pipeline) Feed(src Meta, fn Consumer) *Feed {
 	dec := p.decoder()
 	fr := newFramer(src, dec)
 	fr.number = p.cfg.Number
-	return &Feed{fr: fr, d: p.newDisplayer(dec, p.withSecond(fn))}
+	return &Feed{fr: fr, d: p.newDisplayer(dec, fn)}
 }
 
 // Push runs one packet through the pipeline; shown reports whether it

@@ -289,9 +289,7 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 		}
 		if src, dst, proto, info, ok := ix.text(pr.N); ok {
 			pr.Src, pr.Dst, pr.Proto, pr.Info = string(src), string(dst), string(proto), string(info)
-			if pr.Colour == colourLater {
-				pr.Colour = ix.ctxColour(pr.N) // the index is still building
-			}
+
 		} else {
 			at[pr.N] = len(rows)
 			alone = append(alone, pr.N)

@@ -136,10 +136,6 @@ type index struct {
 	// diagnosis, keyed by name (reportNames).
 	reports map[string][]byte
 	count   atomic.Int64
-	// ctxCol holds the colours of context frames while the build runs
-	// (the second consumer computes them, by frame, 64 Ki a chunk)
-	colMu  sync.Mutex
-	ctxCol [][]uint8
 	// progress: bytes of the files read while building, of total
 	read, total atomic.Int64
 }
@@ -149,33 +145,6 @@ func (ix *index) precision() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return report.Precision(ix.format, ix.ifaces)
-}
-
-// setCtxColour notes frame n's colour (the build's second consumer).
-func (ix *index) setCtxColour(n uint64, c uint8) {
-	ix.colMu.Lock()
-	i := int(n - 1)
-	for len(ix.ctxCol) <= i>>16 {
-		ch := make([]uint8, 1<<16)
-		for k := range ch {
-			ch[k] = colourLater
-		}
-		ix.ctxCol = append(ix.ctxCol, ch)
-	}
-	ix.ctxCol[i>>16][i&0xffff] = c
-	ix.colMu.Unlock()
-}
-
-// ctxColour is frame n's colour noted by setCtxColour (colourLater: not
-// yet, or the build is over and the row has it).
-func (ix *index) ctxColour(n uint64) uint8 {
-	ix.colMu.Lock()
-	defer ix.colMu.Unlock()
-	i := int(n - 1)
-	if i>>16 >= len(ix.ctxCol) {
-		return colourLater
-	}
-	return ix.ctxCol[i>>16][i&0xffff]
 }
 
 // percent is how much of the files the build has read (100 when done).
@@ -303,19 +272,6 @@ func (ix *index) build(ctx context.Context, files []string) error {
 	res, _ := names.New("n") // names from the capture's DNS answers (-N n)
 	cfg := pipeline.Config{Parallel: true, Warn: func(error) {}}
 	cfg.Flow.OnEnd = conv.SetConn
-	// the tables beside the index, on a goroutine of their own (the
-	// conversations stay with the consumer: the tracker's OnEnd feeds them)
-	cfg.Second = func(f *decode.Frame) error {
-		ends.Add(f)
-		expert.Add(f)
-		hier.Add(f)
-		eng.Add(f)
-		res.LearnFrame(f)
-		if needsContext(f) {
-			ix.setCtxColour(f.Number, colorOf(f))
-		}
-		return nil
-	}
 	p, err := pipeline.New(cfg)
 	if err != nil {
 		return err
@@ -351,9 +307,7 @@ func (ix *index) build(ctx context.Context, files []string) error {
 		r.An = an.add(enc)
 		if needsContext(f) || r.Off == noOff {
 			r.Bits |= rowContext
-			if r.Off == noOff && !needsContext(f) {
-				r.Color = colorOf(f) // not coloured by the second consumer
-			}
+			r.Color = colorOf(f)
 			if f.IP.Reassembled || f.IPv6.Reassembled || f.Fragment || f.Has(decode.ProtoICMP) || f.Has(decode.ProtoICMPv6) {
 				r.Bits |= rowWindow
 			}
@@ -365,6 +319,11 @@ func (ix *index) build(ctx context.Context, files []string) error {
 		}
 		rows = append(rows, r)
 		conv.Add(f)
+		ends.Add(f)
+		expert.Add(f)
+		hier.Add(f)
+		eng.Add(f)
+		res.LearnFrame(f)
 		if n := len(rows); n%4096 == 0 {
 			ix.count.Store(int64(n))
 		}
@@ -383,14 +342,6 @@ func (ix *index) build(ctx context.Context, files []string) error {
 	ix.count.Store(int64(len(rows)))
 	ix.mu.Lock()
 	ix.ifmap = src.ifmap
-	ix.colMu.Lock()
-	for i := range ix.rows {
-		if r := &ix.rows[i]; r.Color == colourLater && r.Bits&rowContext != 0 && i>>16 < len(ix.ctxCol) {
-			r.Color = ix.ctxCol[i>>16][i&0xffff]
-		}
-	}
-	ix.ctxCol = nil
-	ix.colMu.Unlock()
 	ix.mu.Unlock()
 	eng.Flush(0)
 	reps := map[string][]byte{}
