@@ -526,16 +526,29 @@ func (s *Server) apiFollow(w http.ResponseWriter, r *http.Request) {
 // apiReport is one of the reports the index pass builds:
 //
 //	GET /api/report?name=conv|endpoints|expert|hierarchy|diagnose
+//	GET /api/report?name=conv_eth|conv_ip|conv_udp|endpoints_eth|endpoints_tcp|endpoints_udp
 //
 // the JSON of `wirewatch stats ... -T json` / `diagnose -T json` (the
 // endpoints with a name for each address the capture's DNS answers
 // name, as tshark -N dn); 202 {building, indexed} until the index is done.
+// The second list (conv is TCP, endpoints IP) is built by a pass of its
+// own on first request (lazyreport.go), which the request waits for.
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 	c := s.capture(w, r)
 	if c == nil {
 		return
 	}
 	name := r.URL.Query().Get("name")
+	if d, ok, err := c.lazy(r.Context(), name); ok {
+		if err != nil && len(d) == 0 {
+			writeJSON(w, http.StatusInternalServerError, apiError{Error: err.Error()})
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(d)
+		return
+	}
 	c.ix.mu.RLock()
 	d, ok := c.ix.reports[name]
 	done := c.ix.done

@@ -75,6 +75,7 @@ type Capture struct {
 	fmu    sync.Mutex
 	filts  map[string]*filterResult
 	forder []string
+	lazies map[string]*lazyReport
 }
 
 // New checks that every file can be opened and returns a server; Start
