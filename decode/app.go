@@ -540,13 +540,11 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 			f.addAppLayer(ProtoHTTP, p)
 		}
 	} else {
-		if s.proto == ProtoNBSS || s.proto == ProtoDCERPC {
-			// p continues a message: what Decode read in it as message
-			// starts was not.
-			for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoData} {
-				if f.Has(q) {
-					f.drop(q)
-				}
+		// p continues a message: what Decode read in it as NBSS or
+		// DCE/RPC message starts was not.
+		for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoData} {
+			if f.Has(q) && (q != ProtoData || s.proto == ProtoNBSS || s.proto == ProtoDCERPC) {
+				f.drop(q)
 			}
 		}
 		partial = s.more(d, f, p)

@@ -28,6 +28,8 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 		return decodeNTP(f, p)
 	case 137:
 		return decodeNBNS(f, p)
+	case 138:
+		return decodeNBDGM(f, p)
 	case 546, 547:
 		return decodeDHCPv6(f, p)
 	case 443:
@@ -191,6 +193,10 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendNBSSInfo(dst, b)
 	case ProtoSMB:
 		dst = appendSMBInfo(dst, b)
+	case ProtoBrowser:
+		dst = appendBrowserInfo(dst, b)
+	case ProtoNBDGM:
+		dst = appendNBDGMInfo(dst, b)
 	case ProtoSMTP:
 		dst = appendSMTPInfo(dst, &f.SMTP)
 	case ProtoLLDP:
@@ -266,6 +272,10 @@ func (f *Frame) otherProtoColumn() string {
 		return "NBSS"
 	case ProtoSMB:
 		return "SMB"
+	case ProtoBrowser:
+		return "BROWSER"
+	case ProtoNBDGM:
+		return "NBDGM"
 	case ProtoSMTP:
 		return "SMTP"
 	case ProtoCDP:

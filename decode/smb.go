@@ -29,8 +29,9 @@ var smbCmdNames = map[byte]string{0x00: "Create Directory", 0x01: "Delete Direct
 var windowsTCPProtos = Protos(ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC)
 
 func init() {
+	udp := Protos(ProtoNBDGM, ProtoBrowser)
 	for i := range otherProtos {
-		otherProtos[i] |= windowsTCPProtos[i]
+		otherProtos[i] |= windowsTCPProtos[i] | udp[i]
 		otherTCPProtos[i] |= windowsTCPProtos[i]
 	}
 }
@@ -220,4 +221,14 @@ func appendNBName(dst, b []byte, off int) ([]byte, int) {
 		next += 1 + int(b[next])
 	}
 	return dst, next + 1
+}
+
+// SMBAndX reports whether SMB command cmd is an AndX command (its first
+// parameter word names a chained command).
+func SMBAndX(cmd byte) bool {
+	switch cmd {
+	case 0x24, 0x2d, 0x2e, 0x2f, 0x73, 0x74, 0x75, 0xa2:
+		return true
+	}
+	return false
 }

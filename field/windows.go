@@ -57,7 +57,13 @@ var dcerpcFields = []Field{
 	dcePDU("dcerpc.cn_auth_len", FTUint16, BaseDec, dceAt(10, 2)),
 	dcePDU("dcerpc.cn_call_id", FTUint32, BaseDec, dceAt(12, 4)),
 	dcePDU("dcerpc.cn_alloc_hint", FTUint32, BaseDec, dceAt(16, 4, 0, 2, 3)),
-	dcePDU("dcerpc.opnum", FTUint16, BaseDec, dceAt(22, 2, 0)),
+	dcePDU("dcerpc.opnum", FTUint16, BaseDec, func(p *decode.DCERPCPDU) (uint64, bool) {
+		if p.B[2] == 0 {
+			return decode.DCERPCUint(p.B, 22, 2)
+		}
+		// a response of a bound interface: its request's
+		return uint64(p.Opnum), p.HasOp && p.Iface >= 0 && p.B[2] == 2
+	}),
 	dcePDU("dcerpc.cn_max_xmit", FTUint16, BaseDec, dceAt(16, 2, 11, 12, 14, 15)),
 	dcePDU("dcerpc.cn_max_recv", FTUint16, BaseDec, dceAt(18, 2, 11, 12, 14, 15)),
 	dcePDU("dcerpc.cn_assoc_group", FTUint32, BaseHex, dceAt(20, 4, 11, 12, 14, 15)),
@@ -81,7 +87,29 @@ func smbAt(name string, t Type, base Base, off, n int) Field {
 
 var smbFields = []Field{
 	protoField("smb", decode.ProtoSMB),
-	smbAt("smb.cmd", FTUint8, BaseHex, 4, 1),
+	{Name: "smb.cmd", Type: FTUint8, Base: BaseHex, Proto: decode.ProtoSMB,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			b, ok := layerBytes(f, decode.ProtoSMB)
+			if !ok || len(b) < 33 {
+				return dst
+			}
+			dst = append(dst, Value{U: uint64(b[4])})
+			// An AndX command names the next one in its first word.
+			cmd, off := b[4], 32
+			for range 8 {
+				if !decode.SMBAndX(cmd) || off+5 > len(b) || b[off] < 2 {
+					break
+				}
+				cmd = b[off+1]
+				dst = append(dst, Value{U: uint64(cmd)})
+				next := int(b[off+3]) | int(b[off+4])<<8
+				if cmd == 0xff || next <= off || next >= len(b) {
+					break
+				}
+				off = next
+			}
+			return dst
+		}},
 	uintField("smb.nt_status", FTUint32, BaseHex, decode.ProtoSMB, func(f *decode.Frame) (uint64, bool) {
 		b, ok := layerBytes(f, decode.ProtoSMB)
 		if !ok || len(b) < 32 || b[11]&0x40 == 0 {
@@ -133,4 +161,27 @@ var smb2MoreFields = []Field{
 		}
 		return smb2LE(64+4, 4)(m)
 	}),
+}
+
+func nbdgmName(name string, i int) Field {
+	return bytesField(name, FTString, decode.ProtoNBDGM, func(f *decode.Frame) ([]byte, bool) {
+		b, ok := layerBytes(f, decode.ProtoNBDGM)
+		if !ok {
+			return nil, false
+		}
+		return f.NBDGMName(b, i)
+	})
+}
+
+var nbdgmFields = []Field{
+	protoField("nbdgm", decode.ProtoNBDGM),
+	layerUint("nbdgm.type", FTUint8, BaseDec, decode.ProtoNBDGM, 0, 1, 0),
+	layerUint("nbdgm.flags", FTUint8, BaseHex, decode.ProtoNBDGM, 1, 1, 0),
+	layerUint("nbdgm.dgram_id", FTUint16, BaseHex, decode.ProtoNBDGM, 2, 2, 0),
+	layerAddr4("nbdgm.src.ip", decode.ProtoNBDGM, 4),
+	layerUint("nbdgm.src.port", FTUint16, BaseDec, decode.ProtoNBDGM, 8, 2, 0),
+	nbdgmName("nbdgm.source_name", 0),
+	nbdgmName("nbdgm.destination_name", 1),
+	protoField("browser", decode.ProtoBrowser),
+	layerUint("browser.command", FTUint8, BaseHex, decode.ProtoBrowser, 0, 1, 0),
 }
