@@ -39,7 +39,7 @@ func (d *Decoder) routingUDP(f *Frame, p []byte, port uint16) bool {
 	case 1812, 1813, 1645, 1646, 3799:
 		return decodeRADIUS(f, p)
 	case 500, 4500:
-		return decodeISAKMP(f, p, port)
+		return d.decodeISAKMP(f, p, port)
 	}
 	return false
 }

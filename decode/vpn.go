@@ -8,9 +8,24 @@ import "encoding/binary"
 // of 1-4, three zero bytes and the exact length of the type; transport
 // data only for a receiver index a handshake announced).
 
-// decodeISAKMP records an ISAKMP message (p after any non-ESP marker).
-func decodeISAKMP(f *Frame, p []byte, port uint16) bool {
+// decodeISAKMP records an ISAKMP message (p after any non-ESP marker); on
+// port 4500 a datagram without the marker is ESP (RFC 3948).
+func (d *Decoder) decodeISAKMP(f *Frame, p []byte, port uint16) bool {
 	if port == 4500 {
+		if len(p) >= 8 && be32(p) != 0 {
+			off, reasm := f.locate(p)
+			src := f.Data
+			if reasm {
+				src = f.Reassembled
+			}
+			if off+len(p) > len(src) || &src[off] != &p[0] {
+				return false
+			}
+			f.setProto(ProtoUDPEncap)
+			f.addLayer(ProtoUDPEncap, off, 0, reasm)
+			d.decodeESP(f, src[:off+len(p)], off, reasm)
+			return true
+		}
 		if len(p) < 4+28 || be32(p) != 0 {
 			return false
 		}
