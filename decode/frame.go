@@ -120,10 +120,11 @@ const (
 	ProtoIPoIB
 	ProtoESP
 	ProtoAH
-	ProtoCMD  // Cisco MetaData (encap.go)
-	ProtoLoop // Ethernet configuration test protocol, EtherType 0x9000
-	ProtoPBB  // 802.1ah provider backbone bridging I-TAG (Wireshark's "ieee8021ah")
-	ProtoDCCP // DCCP, IP protocol 33 (routing.go, dccp.go)
+	ProtoCMD   // Cisco MetaData (encap.go)
+	ProtoLoop  // Ethernet configuration test protocol, EtherType 0x9000
+	ProtoPBB   // 802.1ah provider backbone bridging I-TAG (Wireshark's "ieee8021ah")
+	ProtoDCCP  // DCCP, IP protocol 33 (routing.go, dccp.go)
+	ProtoPGSQL // PostgreSQL (pgsql.go)
 	NumProtos
 )
 
@@ -140,7 +141,7 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"ftp", "ftp-data", "imap", "pop", "ssdp", "telnet", "syslog", "irc", "mqtt", "data-text-lines",
 	"isakmp", "udpencap", "wg", "nfs", "mount",
 
-	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah", "dccp"}
+	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah", "dccp", "pgsql"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -652,3 +653,6 @@ const (
 	AnKeepAliveAck
 	AnReusedPorts
 )
+
+// Every Proto has its name (a Proto inserted mid-list shifts the names).
+var _ = [1]struct{}{}[len(protoNames)-int(NumProtos)]

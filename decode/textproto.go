@@ -12,7 +12,7 @@ import "bytes"
 
 // textProtos are the protocols of this file.
 var textProtos = Protos(ProtoFTP, ProtoFTPData, ProtoIMAP, ProtoPOP, ProtoSSDP, ProtoTelnet, ProtoSyslog,
-	ProtoIRC, ProtoMQTT)
+	ProtoIRC, ProtoMQTT, ProtoPGSQL)
 
 // TextProto is what a line-based protocol's packet learnt from the packets
 // before it.
@@ -113,6 +113,8 @@ func (d *Decoder) tcpText(f *Frame, p []byte, port uint16) bool {
 		return decodeIRC(f, p, port)
 	case 1883:
 		return decodeMQTT(f, p)
+	case 5432:
+		return decodePgsql(f, p, port)
 	}
 	return false
 }
@@ -180,6 +182,8 @@ func appendTextInfo(dst []byte, f *Frame, p Proto, b []byte) ([]byte, bool) {
 		return appendIRCInfo(dst, t.Request, b), true
 	case ProtoMQTT:
 		return appendMQTTInfo(dst, b), true
+	case ProtoPGSQL:
+		return appendPgsqlInfo(dst, t.Request, b), true
 	}
 	return dst, false
 }
@@ -212,6 +216,8 @@ func textProtoColumn(p Proto) string {
 		return "IRC"
 	case ProtoMQTT:
 		return "MQTT"
+	case ProtoPGSQL:
+		return "PGSQL"
 	}
 	return ""
 }

@@ -160,6 +160,7 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoIRC, manifest: "irc", floor: 90,
 		why: "TLS records after STARTTLS, which tshark splits into IRC lines: their control bytes stay raw in tshark's Info"},
 	{proto: decode.ProtoTelnet, manifest: "telnet", floor: 98},
+	{proto: decode.ProtoPGSQL, manifest: "pgsql", floor: 98},
 	{proto: decode.ProtoMQTT, manifest: "mqtt", floor: 70,
 		why: "control packets continued over TCP segments are not reassembled (suricata mqtt-midstream-split)"},
 	{proto: decode.ProtoISAKMP, manifest: "isakmp", floor: 70, why: "certificate payloads are not decoded as X.509 (x509sat layers)"},
@@ -458,6 +459,8 @@ var dissectSeeds = [][]byte{
 	[]byte("<166>Oct 21 06:56:18 rtr01 Rib: %OSPF-4-ADJCHG: up\n"),
 	{0x10, 0x10, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, 4, 'p', 'a', 'h', 'o', 0x82, 9, 0, 1, 0, 4, 't', 'o', 'p', 'c', 0},
 	{0x32, 9, 0, 3, 'a', '/', 'b', 0, 7, 'h', 'i', 0xc0, 0},
+	// PostgreSQL: an SSL request, then a simple query.
+	{0, 0, 0, 8, 4, 0xd2, 0x16, 0x2f, 'Q', 0, 0, 0, 13, 's', 'e', 'l', 'e', 'c', 't', ' ', '1', 0},
 	// IGMPv3 report joining 224.0.0.251 (also read as ICMPv6 by the UDP
 	// wrapping: no; MLD is reached through the decode fuzz targets).
 	{0x22, 0, 0xf9, 0x04, 0, 0, 0, 1, 4, 0, 0, 0, 224, 0, 0, 251},

@@ -132,7 +132,7 @@ func tables() [][]Field {
 		dcerpcFields, smbFields, smb2MoreFields, nbdgmFields, // Windows family (windows.go)
 		http2Fields,                                                                              // decrypted TLS (http2.go)
 		rtpFields, rtcpFields, sipFields, sdpFields, stunFields, classicSTUNFields, megacoFields, // VoIP (rtp.go, sip.go, stun.go)
-		ftpFields, imapFields, popFields, miscTextFields, mqttFields,
+		ftpFields, imapFields, popFields, miscTextFields, mqttFields, pgsqlFields,
 	}
 }
 

@@ -408,3 +408,24 @@ var mqttFields = []Field{
 		return dst
 	}),
 }
+
+// pgsqlMsgs is a PGSQL field of each message of the segment.
+func pgsqlMsgs(name string, t Type, base Base, get func(f *decode.Frame, m *decode.PgsqlMsg, dst []Value) []Value) Field {
+	return textField(name, t, base, decode.ProtoPGSQL, func(f *decode.Frame, b []byte, dst []Value) []Value {
+		decode.EachPgsql(b, f.Text.Request, func(m *decode.PgsqlMsg) { dst = get(f, m, dst) })
+		return dst
+	})
+}
+
+var pgsqlFields = []Field{
+	protoField("pgsql", decode.ProtoPGSQL),
+	pgsqlMsgs("pgsql.frontend", FTBoolean, BaseNone, func(f *decode.Frame, m *decode.PgsqlMsg, dst []Value) []Value {
+		return append(dst, Value{U: b2u(f.Text.Request)})
+	}),
+	pgsqlMsgs("pgsql.type", FTString, BaseNone, func(f *decode.Frame, m *decode.PgsqlMsg, dst []Value) []Value {
+		return append(dst, Value{B: sbytes(m.Name(f.Text.Request))})
+	}),
+	pgsqlMsgs("pgsql.length", FTUint32, BaseDec, func(f *decode.Frame, m *decode.PgsqlMsg, dst []Value) []Value {
+		return append(dst, Value{U: uint64(m.Length)})
+	}),
+}
