@@ -91,8 +91,9 @@ const (
 	ProtoSTUN
 	ProtoClassicSTUN
 	ProtoMEGACO // text MEGACO/H.248 on UDP 2944 (megaco.go)
-	ProtoRIP    // RIP on UDP 520 (udpmisc.go)
-	ProtoBJNP   // Canon BJNP on UDP 8611-8614
+	ProtoRTPEvent
+	ProtoRIP  // RIP on UDP 520 (udpmisc.go)
+	ProtoBJNP // Canon BJNP on UDP 8611-8614
 	ProtoDBLSPDisc
 	ProtoGQUIC // Google QUIC (gquic.go)
 	// Line-based application protocols (textproto.go).
@@ -137,7 +138,7 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"http2", "nflog", "rpc", "portmap", "gre", "vxlan", "geneve", "mpls", "erspan", "teredo", "pwethcw", "x11",
 	"tftp", "pim", "sctp", "ospf", "isis", "hsrp", "vrrp", "eigrp", "bgp", "radius", "lacp",
 	"dcerpc", "smb", "ntlmssp", "gss-api", "spnego", "nbdgm", "mailslot", "browser",
-	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "megaco", "rip", "bjnp", "db-lsp-disc", "gquic",
+	"sip", "sdp", "rtp", "rtcp", "stun", "classicstun", "megaco", "rtpevent", "rip", "bjnp", "db-lsp-disc", "gquic",
 	"ftp", "ftp-data", "imap", "pop", "ssdp", "telnet", "syslog", "irc", "mqtt", "data-text-lines",
 	"isakmp", "udpencap", "wg", "nfs", "mount",
 

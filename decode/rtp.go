@@ -1,6 +1,9 @@
 package decode
 
-import "strconv"
+import (
+	"bytes"
+	"strconv"
+)
 
 // RTP and RTCP (RFC 3550) on the conversations SDP set up (voip.go), and
 // RTCP by Wireshark's enabled UDP heuristic (a version-2 SR, RR, BYE, APP
@@ -14,6 +17,7 @@ type RTP struct {
 	PTName []byte // rtpmap name of a dynamic payload type (aliases the conversation)
 	ExtSeq uint32 // rtp.extseq: the sequence number extended over wraps, per conversation
 	CallID []byte // Call-ID of the SIP call that set the stream up (aliases the conversation)
+	NSE    bool   // the rtpevent layer holds Cisco NSE events (payload type 100 or X-NSE)
 }
 
 // decodeRTP records p as an RTP packet of conversation c. Version 0 (which
@@ -33,8 +37,62 @@ func decodeRTP(f *Frame, p []byte, c *mediaConv) bool {
 	f.voipLayer(ProtoRTP, p)
 	if p[0]>>6 == 2 && len(p) < 12 {
 		f.anomaly(ProtoRTP, f.appOff(p), "RTP header truncated")
+		return true
+	}
+	if p[0]>>6 == 2 && !c.srtp {
+		rtpEvent(f, p)
 	}
 	return true
+}
+
+// rtpEvent adds the rtpevent layer of an RTP packet whose payload type
+// carries RFC 4733 events: named telephone-event (X-NSE for Cisco's) by
+// the SDP, else payload type 101 (100), Wireshark's default preferences.
+func rtpEvent(f *Frame, p []byte) {
+	pt := p[1] & 0x7f
+	nse := false
+	switch name := f.RTP.PTName; {
+	case len(name) > 0 && bytes.EqualFold(name, []byte("telephone-event")):
+	case len(name) > 0 && bytes.EqualFold(name, []byte("X-NSE")):
+		nse = true
+	case pt == 101:
+	case pt == 100:
+		nse = true
+	default:
+		return
+	}
+	off := 12 + 4*int(p[0]&0x0f)
+	if p[0]&0x10 != 0 {
+		if off+4 > len(p) {
+			return
+		}
+		off += 4 + 4*int(be16(p[off+2:]))
+	}
+	if off+4 > len(p) {
+		return
+	}
+	f.RTP.NSE = nse
+	f.voipLayer(ProtoRTPEvent, p[off:])
+}
+
+// appendRTPEventInfo writes "Payload type=RTP Event, DTMF Five 5[ (end)]".
+func appendRTPEventInfo(dst []byte, f *Frame, b []byte) []byte {
+	dst = append(dst, "Payload type=RTP Event, "...)
+	names := rtpEventNames
+	if f.RTP.NSE {
+		names = rtpNSENames
+	}
+	if n, ok := names[b[0]]; ok {
+		dst = append(dst, n...)
+	} else {
+		dst = append(dst, "Unknown ("...)
+		dst = strconv.AppendUint(dst, uint64(b[0]), 10)
+		dst = append(dst, ')')
+	}
+	if b[1]&0x80 != 0 {
+		dst = append(dst, " (end)"...)
+	}
+	return dst
 }
 
 // decodeRTCP records p as RTCP of conversation c (setup nil: heuristic).

@@ -168,7 +168,7 @@ func (f *Frame) voipLayer(pr Proto, b []byte) {
 }
 
 // voipProtos are the protocols of this file's dissectors.
-var voipProtos = Protos(ProtoSIP, ProtoSDP, ProtoRTP, ProtoRTCP, ProtoSTUN, ProtoClassicSTUN, ProtoMEGACO)
+var voipProtos = Protos(ProtoSIP, ProtoSDP, ProtoRTP, ProtoRTCP, ProtoSTUN, ProtoClassicSTUN, ProtoMEGACO, ProtoRTPEvent)
 
 // udpVoIP tries the VoIP dissector registered for UDP port port.
 func (d *Decoder) udpVoIP(f *Frame, p []byte, port uint16) bool {
@@ -231,6 +231,8 @@ func appendVoIPInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendSIPInfo(dst, f, b)
 	case ProtoMEGACO:
 		dst = appendMEGACOInfo(dst, b)
+	case ProtoRTPEvent:
+		dst = appendRTPEventInfo(dst, f, b)
 	case ProtoRTP:
 		dst = appendRTPInfo(dst, f, b)
 	case ProtoRTCP:
@@ -275,6 +277,8 @@ func appendVoIPColumn(dst []byte, f *Frame) ([]byte, bool) {
 				dst = append(dst, "/SDP"...)
 			}
 		}
+	case ProtoRTPEvent:
+		dst = append(dst, "RTP EVENT"...)
 	case ProtoSTUN:
 		dst = append(dst, "STUN"...)
 	case ProtoClassicSTUN:

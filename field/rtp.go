@@ -271,3 +271,13 @@ var rtcpFields = append([]Field{
 	rtcpBlocks("rtcp.ssrc.lsr", FTUint32, BaseDecHex, func(b []byte) uint64 { return be32u(b[16:]) }),
 	rtcpBlocks("rtcp.ssrc.dlsr", FTUint32, BaseDec, func(b []byte) uint64 { return be32u(b[20:]) }),
 }, rtpSetup("rtcp", decode.ProtoRTCP)...)
+
+// rtpEventFields are the RFC 4733 event fields (Wireshark's "rtpevent").
+var rtpEventFields = []Field{
+	protoField("rtpevent", decode.ProtoRTPEvent),
+	layerUint("rtpevent.event_id", FTUint8, BaseDec, decode.ProtoRTPEvent, 0, 1, 0),
+	layerUint("rtpevent.end_of_event", FTBoolean, BaseNone, decode.ProtoRTPEvent, 1, 1, 0x80),
+	layerUint("rtpevent.reserved", FTBoolean, BaseNone, decode.ProtoRTPEvent, 1, 1, 0x40),
+	layerUint("rtpevent.volume", FTUint8, BaseDec, decode.ProtoRTPEvent, 1, 1, 0x3f),
+	layerUint("rtpevent.duration", FTUint16, BaseDec, decode.ProtoRTPEvent, 2, 2, 0),
+}
