@@ -576,6 +576,31 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		}
 	})
 
+	t.Run("statistics-kinds", func(t *testing.T) {
+		// the address kinds of conversations and endpoints (Wireshark's tabs):
+		// a row of each filters the list on exactly read -Y's frames
+		for _, tab := range []string{"conv", "endpoints"} {
+			nav("?tab=" + tab)
+			waitJS(t, ctx, `document.querySelectorAll('#report .kinds button').length > 1`)
+			kinds := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#report .kinds button')].map(b => b.dataset.report)`)
+			for _, k := range kinds[1:] { // the first is the tab's own (statistics above)
+				click(t, ctx, `document.querySelector('#report .kinds button[data-report="`+k+`"]')`)
+				waitJS(t, ctx, `document.querySelector('#report .kinds button.on[data-report="`+k+`"]') && document.querySelectorAll('#report .kindtable tr.act').length > 0`)
+				if k == "conv_udp" {
+					screenshot(t, ctx, shots, "stats-conv-udp")
+				}
+				row := `document.querySelectorAll('#report .kindtable tr.act')[0]`
+				flt := evalJS[string](t, ctx, row+`.dataset.filter`)
+				click(t, ctx, row)
+				waitJS(t, ctx, `new URLSearchParams(location.search).get('filter') === `+strconv.Quote(flt))
+				if got, want := listedFrames(t, ctx), readFrames(t, failOpen, flt); !slices.Equal(got, want) || len(want) == 0 {
+					t.Errorf("%s first row filter %q lists %v, read -Y %v", k, flt, got, want)
+				}
+			}
+			t.Logf("%s kinds: %v", tab, kinds)
+		}
+	})
+
 	t.Run("bounded-list", func(t *testing.T) {
 		// 150,000 frames: taller than the page's spacer (scaled scrolling);
 		// wherever the list is scrolled its rows are consecutive frames 18 px

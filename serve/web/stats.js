@@ -189,6 +189,7 @@ const renderers = {
     const rows = b.endpoints || [];
     const hasName = rows.some((r) => r.name);
     const cols = [['Address', (r) => r.address]];
+    if (rows.some((r) => r.port !== undefined)) cols.push(['Port', (r) => (r.port === undefined ? '' : r.port), true]);
     if (hasName) cols.push(['Name', (r) => r.name || '']);
     cols.push(['Packets', (r) => r.frames, true], ['Bytes', (r) => r.bytes, true],
       ['Tx Packets', (r) => r.tx_frames, true], ['Tx Bytes', (r) => r.tx_bytes, true],
@@ -196,7 +197,7 @@ const renderers = {
     const kind = b.kind || 'ip';
     return section(kind.toUpperCase() + ' endpoints: ' + rows.length, sortable(rows, cols, (r) => {
       if (kind === 'tcp' || kind === 'udp') {
-        const [a, p] = splitEP(r.address);
+        const [a, p] = r.port !== undefined ? [String(r.address), String(r.port)] : splitEP(r.address);
         return { filter: addrField('ip', a) + '==' + a + ' && ' + kind + '.port==' + p };
       }
       return { filter: addrField(kind, String(r.address)) + '==' + r.address };
