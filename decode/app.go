@@ -542,7 +542,7 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 	} else {
 		// p continues a message: what Decode read in it as NBSS or
 		// DCE/RPC message starts was not.
-		for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoData} {
+		for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoGSSAPI, ProtoSPNEGO, ProtoNTLMSSP, ProtoData} {
 			if f.Has(q) && (q != ProtoData || s.proto == ProtoNBSS || s.proto == ProtoDCERPC) {
 				f.drop(q)
 			}
@@ -634,16 +634,30 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 			s.pend(ProtoDNS, p, int64(n))
 			return own
 		}
-	case (nbssPort(tcpPorts[0]) || nbssPort(tcpPorts[1])) && d.opts.SkipApp&AppOther == 0 && (!own || !f.Has(ProtoNBSS)):
-		// NBSS (SMB2): like DNS over TCP, a length-prefixed message.
-		n := NBSSMessageLen(p)
-		if n == 0 || n > len(p) {
-			if n > appStreamMax || len(p) == 1 /* a keep-alive byte */ {
+	case (nbssPort(tcpPorts[0]) || nbssPort(tcpPorts[1])) && d.opts.SkipApp&AppOther == 0:
+		// NBSS messages, length-prefixed: those complete in p are decoded
+		// (by Decode when own, else here); one cut off is kept.
+		for off := 0; ; {
+			q := p[off:]
+			if len(q) >= 4 && !nbssStart(q) || len(q) == 1 /* a keep-alive byte */ {
 				return false
 			}
-			s.pend(ProtoNBSS, p, int64(n))
-			f.NBSSPDUStart = n > 0 && p[0] == 0
-			return own
+			n := NBSSMessageLen(q)
+			if n == 0 || n > len(q) {
+				if n > appStreamMax {
+					return false
+				}
+				s.pend(ProtoNBSS, q, int64(n))
+				f.NBSSPDUStart = n > 0 && q[0] == 0
+				return own && off == 0
+			}
+			if !own {
+				d.decodeNBSS(f, q[:n], true)
+			}
+			off += n
+			if off == len(p) {
+				return false
+			}
 		}
 	case (tcpPorts[0] == RPCPort || tcpPorts[1] == RPCPort) && d.opts.SkipApp&AppOther == 0 && rpcTCPStart(p) || d.rpcTCPAny(f, p):
 		// RPC records: those complete in p are decoded (by Decode when own,

@@ -171,7 +171,7 @@ func (f *Frame) reset() {
 	f.Anomalies = f.Anomalies[:0]
 	f.scratch = f.scratch[:0]
 	f.Fragment = false
-	f.PDUSegment, f.TLSPDUStart, f.H2PDUStart, f.NBSSPDUStart = false, false, false, false
+	f.PDUSegment, f.TLSPDUStart, f.H2PDUStart, f.NBSSPDUStart, f.spnegoKrb5 = false, false, false, false, false
 	f.FragFrames = nil
 	f.TCP.Short, f.TCP.BadHdrLen = false, false
 	f.IP.Reassembled, f.IPv6.Reassembled = false, false

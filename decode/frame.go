@@ -254,6 +254,9 @@ type Frame struct {
 	// that continues in later segments (Wireshark's Info says "Session
 	// message").
 	NBSSPDUStart bool
+	// spnegoKrb5 is set when a SPNEGO layer holds a Kerberos token
+	// (frame.protocols "spnego-krb5" after "spnego").
+	spnegoKrb5 bool
 	// H2PDUStart is set with PDUSegment when the segment starts an HTTP/2
 	// frame (h2c) that continues in later segments.
 	H2PDUStart bool

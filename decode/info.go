@@ -149,6 +149,11 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 					add("tcp")
 				}
 			}
+		case ProtoSPNEGO:
+			add("spnego")
+			if f.spnegoKrb5 {
+				add("spnego-krb5")
+			}
 		case ProtoHTTP2:
 			if f.HTTP2.ViaHTTP && !f.Has(ProtoHTTP) {
 				add("http")

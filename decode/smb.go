@@ -28,11 +28,15 @@ var smbCmdNames = map[byte]string{0x00: "Create Directory", 0x01: "Delete Direct
 // every dissector edits).
 var windowsTCPProtos = Protos(ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC)
 
+// securityProtos are the layers of session setups' security blobs
+// (ntlmssp.go): dropped with their TCP carrier, never the Info's source.
+var securityProtos = Protos(ProtoGSSAPI, ProtoSPNEGO, ProtoNTLMSSP)
+
 func init() {
 	udp := Protos(ProtoNBDGM, ProtoBrowser)
 	for i := range otherProtos {
 		otherProtos[i] |= windowsTCPProtos[i] | udp[i]
-		otherTCPProtos[i] |= windowsTCPProtos[i]
+		otherTCPProtos[i] |= windowsTCPProtos[i] | securityProtos[i]
 	}
 }
 
@@ -40,6 +44,7 @@ func init() {
 func (d *Decoder) decodeSMB(f *Frame, msg []byte, track bool) {
 	f.Present.Add(ProtoSMB)
 	f.addAppLayer(ProtoSMB, msg)
+	f.addSecurityBlob(smbSecurityBlob(msg))
 	if p := smbPipeData(msg); DCERPCLen(p) > 0 {
 		d.decodeDCERPC(f, p, tcpConnHash(f), track)
 	}

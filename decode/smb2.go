@@ -122,6 +122,7 @@ func (d *Decoder) decodeSMB2(f *Frame, msg []byte, track bool) {
 	f.Present.Add(ProtoSMB2)
 	f.addAppLayer(ProtoSMB2, msg)
 	for i := first; i < len(s.Msgs); i++ {
+		f.addSecurityBlob(smb2SecurityBlob(&s.Msgs[i]))
 		p := smb2PipeData(&s.Msgs[i])
 		if DCERPCLen(p) > 0 && d.decodeDCERPC(f, p, tcpConnHash(f), track) > 0 {
 			continue
