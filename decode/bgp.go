@@ -64,9 +64,38 @@ func (f *Frame) appendBGPInfo(dst []byte) []byte {
 	return dst
 }
 
+// radiusTable remembers recent requests (a ring) to tell retransmissions.
+type radiusTable struct {
+	reqs [64]radiusReq
+	next int
+}
+
+type radiusReq struct {
+	key   uint64 // client and server address and port, code and identifier
+	auth  [16]byte
+	frame uint64
+}
+
+// dupOf returns the frame of an earlier identical request (0: none) and
+// remembers this one.
+func (t *radiusTable) dupOf(f *Frame, p []byte) uint64 {
+	key := (ipEndHash(f, true, f.UDP.SrcPort)*0x9e3779b97f4a7c15^ipEndHash(f, false, f.UDP.DstPort))*31 + uint64(p[0])<<8 + uint64(p[1])
+	for i := range t.reqs {
+		r := &t.reqs[i]
+		if r.frame != 0 && r.frame != f.Number && r.key == key && string(r.auth[:]) == string(p[4:20]) {
+			return r.frame
+		}
+	}
+	r := &t.reqs[t.next]
+	t.next = (t.next + 1) % len(t.reqs)
+	r.key, r.frame = key, f.Number
+	copy(r.auth[:], p[4:20])
+	return 0
+}
+
 // decodeRADIUS records a RADIUS message (code, identifier, length,
-// authenticator, attributes).
-func decodeRADIUS(f *Frame, p []byte) bool {
+// authenticator, attributes) and whether a request repeats an earlier one.
+func (d *Decoder) decodeRADIUS(f *Frame, p []byte) bool {
 	if len(p) < 20 {
 		return false
 	}
@@ -79,6 +108,11 @@ func decodeRADIUS(f *Frame, p []byte) bool {
 	}
 	f.setProto(ProtoRADIUS)
 	f.addAppLayer(ProtoRADIUS, p)
+	f.RADIUSDupOf = 0
+	switch p[0] {
+	case 1, 4, 12, 40, 43: // requests
+		f.RADIUSDupOf = d.routing.rad.dupOf(f, p)
+	}
 	return true
 }
 

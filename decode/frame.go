@@ -216,9 +216,12 @@ type Frame struct {
 	TFTP   TFTP // routing.go: the request of the datagram's TFTP conversation
 	SCTP   SCTP // routing.go: the TSN bases of the packet's SCTP association
 	DCCP   DCCP // routing.go: the sequence bases of the packet's DCCP connection
-	SIP    SIP
-	RTP    RTP
-	GQUIC  GQUIC
+	// RADIUSDupOf is the frame a RADIUS request repeats (same client, server,
+	// identifier and authenticator): Wireshark's radius.req.dup; 0 none.
+	RADIUSDupOf uint64
+	SIP         SIP
+	RTP         RTP
+	GQUIC       GQUIC
 	// Text is the cross-packet state of the line-based protocols (textproto.go).
 	Text TextProto
 	// RPCMatch has one entry per RPC layer: the call's program, version

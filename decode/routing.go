@@ -13,6 +13,7 @@ type routingState struct {
 	sctp sctpTable
 	wg   wgTable
 	dccp dccpTable
+	rad  radiusTable
 }
 
 // setProto marks p present in f without adding a layer.
@@ -37,7 +38,7 @@ func (d *Decoder) routingUDP(f *Frame, p []byte, port uint16) bool {
 	case 1985, 2029:
 		return decodeHSRP(f, p)
 	case 1812, 1813, 1645, 1646, 3799:
-		return decodeRADIUS(f, p)
+		return d.decodeRADIUS(f, p)
 	case 500, 4500:
 		return d.decodeISAKMP(f, p, port)
 	}
@@ -121,6 +122,9 @@ func appendRoutingInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = f.appendBGPInfo(dst)
 	case ProtoRADIUS:
 		dst = appendRADIUSInfo(dst, b)
+		if f.RADIUSDupOf != 0 {
+			dst = append(dst, ", Duplicate Request"...)
+		}
 	case ProtoISAKMP:
 		dst = appendISAKMPInfo(dst, b)
 	case ProtoWG:

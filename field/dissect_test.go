@@ -143,7 +143,7 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoEIGRP, manifest: "eigrp", floor: 98},
 	{proto: decode.ProtoLACP, manifest: "lacp", floor: 98},
 	{proto: decode.ProtoBGP, manifest: "bgp", floor: 60, why: "BGP over Cisco HDLC is not reached (chdlc link type)"},
-	{proto: decode.ProtoRADIUS, manifest: "radius", floor: 90, why: "duplicate requests are not marked; EAP inside is not decoded"},
+	{proto: decode.ProtoRADIUS, manifest: "radius", floor: 98},
 	{proto: decode.ProtoFTP, manifest: "ftp", floor: 95},
 	{proto: decode.ProtoFTPData, manifest: "ftp-data", floor: 80,
 		why: "tshark numbers a data connection's setup frame from the TCP conversation it finds, which differs " +

@@ -159,6 +159,16 @@ func eapUint(name string, t Type, off, n int, requestResponse bool) Field {
 }
 
 var radiusAttrFields = []Field{
+	uintField("radius.dup", FTUint32, BaseDec, decode.ProtoRADIUS, func(f *decode.Frame) (uint64, bool) {
+		b, ok := layerBytes(f, decode.ProtoRADIUS)
+		if !ok || len(b) < 2 || f.RADIUSDupOf == 0 {
+			return 0, false
+		}
+		return uint64(b[1]), true
+	}),
+	uintField("radius.req.dup", FTFrameNum, BaseNone, decode.ProtoRADIUS, func(f *decode.Frame) (uint64, bool) {
+		return f.RADIUSDupOf, f.Has(decode.ProtoRADIUS) && f.RADIUSDupOf != 0
+	}),
 	radiusAttr("radius.User_Name", FTString, BaseNone, 1),
 	radiusAttr("radius.NAS_IP_Address", FTIPv4, BaseNone, 4),
 	radiusAttr("radius.NAS_Port", FTUint32, BaseDec, 5),
