@@ -7,8 +7,7 @@ import (
 
 // RTP and RTCP (RFC 3550) on the conversations SDP set up (voip.go), and
 // RTCP by Wireshark's enabled UDP heuristic (a version-2 SR, RR, BYE, APP
-// or PSFB first packet, a length that is a multiple of 4, sent to an odd
-// port).
+// or PSFB first packet and a length that is a multiple of 4, on any port).
 
 // RTP is what a frame's RTP or RTCP layer inherited from its conversation.
 type RTP struct {
@@ -139,10 +138,9 @@ func RTCPPackets(p []byte, fn func(t uint8, b []byte)) (bad bool) {
 // the datagram.
 func rtcpMalformed(p []byte) bool { return RTCPPackets(p, nil) }
 
-// RTCPLooks is Wireshark's RTCP-over-UDP heuristic on payload p sent to
-// port dport.
-func RTCPLooks(p []byte, dport uint16) bool {
-	if dport%2 == 0 || len(p) < 2 || p[0]>>6 != 2 || len(p)%4 != 0 {
+// RTCPLooks is Wireshark's RTCP-over-UDP heuristic on payload p.
+func RTCPLooks(p []byte) bool {
+	if len(p) < 2 || p[0]>>6 != 2 || len(p)%4 != 0 {
 		return false
 	}
 	switch p[1] {
@@ -257,13 +255,17 @@ func appendUpperHex(dst []byte, v uint64) []byte {
 // appendRTCPInfo writes the name of each packet of a compound RTCP packet,
 // each followed by three spaces.
 func appendRTCPInfo(dst []byte, p []byte) []byte {
-	RTCPPackets(p, func(t uint8, _ []byte) {
+	RTCPPackets(p, func(t uint8, b []byte) {
 		if name := RTCPTypeName(t); name != "" {
 			dst = append(dst, name...)
 		} else {
 			dst = append(dst, "Unknown"...)
 		}
 		dst = append(dst, "   "...)
+		if t == 206 { // payload-specific feedback: its message type
+			dst = append(dst, rtcpPSFBName(b[0]&0x1f)...)
+			dst = append(dst, "  "...)
+		}
 	})
 	return dst
 }
@@ -286,4 +288,28 @@ func (c *mediaConv) extendSeq(seq uint16) uint32 {
 	}
 	c.extSeq = ext
 	return ext
+}
+
+// rtcpPSFBName returns Wireshark's short name of payload-specific feedback
+// message type fmt (RFC 4585, 5104).
+func rtcpPSFBName(fmt uint8) string {
+	switch fmt {
+	case 1:
+		return "PLI"
+	case 2:
+		return "SLI"
+	case 3:
+		return "RPSI"
+	case 4:
+		return "FIR"
+	case 5:
+		return "TSTR"
+	case 6:
+		return "TSTN"
+	case 7:
+		return "VBCM"
+	case 15:
+		return "AFB"
+	}
+	return "Unknown"
 }

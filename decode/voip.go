@@ -198,7 +198,7 @@ func (d *Decoder) udpVoIPHeuristic(f *Frame, p []byte) bool {
 	if d.decodeSTUN(f, p, false) {
 		return true
 	}
-	if RTCPLooks(p, f.UDP.DstPort) {
+	if RTCPLooks(p) {
 		return decodeRTCP(f, p, nil)
 	}
 	return false
