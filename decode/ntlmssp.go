@@ -108,3 +108,26 @@ func smbSecurityBlob(b []byte) []byte {
 	}
 	return b[o : o+n]
 }
+
+// NTLMSSPAuthString returns a string of an NTLMSSP AUTH message m: the
+// domain (field offset 28), user (36) or host (44) name, as UTF-8 in the
+// frame's memory; ok false for other messages.
+func (f *Frame) NTLMSSPAuthString(m []byte, field int) ([]byte, bool) {
+	if len(m) < 64 || le32(m[8:]) != 3 {
+		return nil, false
+	}
+	n, off := int(le16(m[field:])), int(le32(m[field+4:]))
+	if off > len(m) || n > len(m)-off {
+		return nil, false
+	}
+	s := m[off : off+n]
+	if n == 0 {
+		return []byte("NULL"), true // as Wireshark shows an empty name
+	}
+	if le32(m[60:])&1 == 0 {
+		return s, true
+	}
+	start := len(f.scratch)
+	f.scratch = appendUTF16LE(f.scratch, s)
+	return f.scratch[start:len(f.scratch):len(f.scratch)], true
+}

@@ -129,7 +129,7 @@ func tables() [][]Field {
 		dnsFields, httpFields, tlsFields, txnFields, expertFields,
 		dhcpFields, ntpFields, nbnsFields, sshFields, dhcpv6Fields, quicFields, igmpFields, stpFields, lldpFields, cdpFields, nbssFields, smb2Fields, smtpFields, websocketFields, dnsOptFields, mldFields, rpcFields, tunnelFields, wanFields, encapFields,
 		tftpFields, pimFields, sctpFields, ospfFields, vrrpFields, eigrpFields, isisFields, hsrpFields, lacpFields, bgpFields, radiusFields, isakmpFields, wgFields, radiusAttrFields, dccpFields,
-		dcerpcFields, smbFields, smb2MoreFields, nbdgmFields, // Windows family (windows.go)
+		dcerpcFields, smbFields, smb2MoreFields, nbdgmFields, ntlmsspFields, // Windows family (windows.go)
 		http2Fields,                                                                                              // decrypted TLS (http2.go)
 		rtpFields, rtcpFields, sipFields, sdpFields, stunFields, classicSTUNFields, megacoFields, rtpEventFields, // VoIP (rtp.go, sip.go, stun.go)
 		ftpFields, imapFields, popFields, miscTextFields, mqttFields, pgsqlFields,

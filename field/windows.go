@@ -185,3 +185,29 @@ var nbdgmFields = []Field{
 	protoField("browser", decode.ProtoBrowser),
 	layerUint("browser.command", FTUint8, BaseHex, decode.ProtoBrowser, 0, 1, 0),
 }
+
+func ntlmAuth(name string, off int) Field {
+	return bytesField(name, FTString, decode.ProtoNTLMSSP, func(f *decode.Frame) ([]byte, bool) {
+		b, ok := layerBytes(f, decode.ProtoNTLMSSP)
+		if !ok {
+			return nil, false
+		}
+		return f.NTLMSSPAuthString(b, off)
+	})
+}
+
+var ntlmsspFields = []Field{
+	protoField("ntlmssp", decode.ProtoNTLMSSP),
+	protoField("gss-api", decode.ProtoGSSAPI),
+	protoField("spnego", decode.ProtoSPNEGO),
+	uintField("ntlmssp.messagetype", FTUint32, BaseHex, decode.ProtoNTLMSSP, func(f *decode.Frame) (uint64, bool) {
+		b, ok := layerBytes(f, decode.ProtoNTLMSSP)
+		if !ok || len(b) < 12 {
+			return 0, false
+		}
+		return uint64(b[8]) | uint64(b[9])<<8 | uint64(b[10])<<16 | uint64(b[11])<<24, true
+	}),
+	ntlmAuth("ntlmssp.auth.domain", 28),
+	ntlmAuth("ntlmssp.auth.username", 36),
+	ntlmAuth("ntlmssp.auth.hostname", 44),
+}

@@ -100,6 +100,7 @@ var wsValues = map[string][]ValueString{
 	"nbns.nb_flags.ont":            {{0x0, "B-node"}, {0x2000, "P-node"}, {0x4000, "M-node"}, {0x6000, "H-node"}},
 	"nbns.type":                    {{0x20, "NB"}, {0x21, "NBSTAT"}},
 	"nbss.type":                    {{0x0, "Session message"}, {0x81, "Session request"}, {0x82, "Positive session response"}, {0x83, "Negative session response"}, {0x84, "Retarget session response"}, {0x85, "Session keep-alive"}},
+	"ntlmssp.messagetype":          {{0x1, "NTLMSSP_NEGOTIATE"}, {0x2, "NTLMSSP_CHALLENGE"}, {0x3, "NTLMSSP_AUTH"}, {0x4, "NTLMSSP_UNKNOWN"}},
 	"ntp.flags.li":                 {{0x0, "no warning"}, {0x1, "last minute of the day has 61 seconds"}, {0x2, "last minute of the day has 59 seconds"}, {0x3, "unknown (clock unsynchronized)"}},
 	"ntp.flags.mode":               {{0x0, "reserved"}, {0x1, "symmetric active"}, {0x2, "symmetric passive"}, {0x3, "client"}, {0x4, "server"}, {0x5, "broadcast"}, {0x6, "reserved for NTP control message"}, {0x7, "reserved for private use"}},
 	"ntp.flags.vn":                 {{0x0, "reserved"}, {0x1, "NTP Version 1"}, {0x2, "NTP Version 2"}, {0x3, "NTP Version 3"}, {0x4, "NTP Version 4"}},
