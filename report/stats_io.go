@@ -10,6 +10,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/detail"
 )
 
 // IOBucket is one interval of an IO table.
@@ -27,6 +28,9 @@ type IOBucket struct {
 type IOTable struct {
 	Interval time.Duration
 	Filter   string
+	// Tshark prints WriteText in tshark's -z io,stat layout (frames and
+	// bytes only) instead of wirewatch's table with TCP trouble columns.
+	Tshark bool
 	buckets  []IOBucket
 	firstTS  int64
 	lastTS   int64
@@ -85,6 +89,9 @@ func (t *IOTable) Add(f *decode.Frame) {
 
 // WriteText prints the table.
 func (t *IOTable) WriteText(w io.Writer) error {
+	if t.Tshark {
+		return t.writeTshark(w)
+	}
 	var b strings.Builder
 	b.WriteString("===================================================================================\n")
 	fmt.Fprintf(&b, "IO Statistics  interval %s  filter: %s\n", t.Interval, orNone(t.Filter))
@@ -135,6 +142,54 @@ type PHSNode struct {
 type Hierarchy struct {
 	Filter string
 	root   PHSNode
+	// tree: count the protocols of each frame's details tree, as tshark
+	// does (NewTreeHierarchy); else its decoded layers (cheaper).
+	tree  bool
+	t     detail.Tree
+	state detail.State
+	path  []string
+}
+
+// NewTreeHierarchy returns an empty hierarchy that counts, like tshark -z
+// io,phs, the top-level items of each frame's details tree (read -V): one
+// "x11" per X11 message, "pkt_comment", "_ws.short", and the reassembly
+// trees such as "tcp.segments" last.
+func NewTreeHierarchy(filter string) *Hierarchy {
+	h := NewHierarchy(filter)
+	h.tree = true
+	return h
+}
+
+// treePath is the protocol path of f's details tree.
+func (h *Hierarchy) treePath(f *decode.Frame) []string {
+	detail.Build(&h.t, f, detail.Options{State: &h.state})
+	h.path = h.path[:0]
+	var last []string
+	held := "" // a reassembly tree, placed by what follows it
+	for _, n := range h.t.Nodes {
+		if n.Depth != 0 || n.Field == "" || n.Field == "frame" {
+			continue
+		}
+		if strings.Contains(n.Field, ".") && !strings.HasPrefix(n.Field, "_ws.") {
+			held = n.Field
+			continue
+		}
+		if held != "" {
+			// tshark counts the reassembly tree before the protocol it
+			// rebuilt, except HTTP's, which it counts last.
+			if n.Field == "http" {
+				last = append(last, held)
+			} else {
+				h.path = append(h.path, held)
+			}
+			held = ""
+		}
+		h.path = append(h.path, n.Field)
+	}
+	if held != "" {
+		h.path = append(h.path, held)
+	}
+	return append(h.path, last...)
 }
 
 // NewHierarchy returns an empty hierarchy.
@@ -147,6 +202,25 @@ func (h *Hierarchy) Add(f *decode.Frame) {
 	n := &h.root
 	n.Frames++
 	n.Bytes += uint64(f.Len)
+	if h.tree {
+		for _, p := range h.treePath(f) {
+			var c *PHSNode
+			for _, k := range n.Children {
+				if k.Protocol == p {
+					c = k
+					break
+				}
+			}
+			if c == nil {
+				c = &PHSNode{Protocol: p}
+				n.Children = append(n.Children, c)
+			}
+			c.Frames++
+			c.Bytes += uint64(f.Len)
+			n = c
+		}
+		return
+	}
 	for i := range f.Layers {
 		p := f.Layers[i].Proto
 		if p == decode.ProtoFrame {
@@ -177,13 +251,23 @@ func (h *Hierarchy) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "Filter: %s\n\n", h.Filter)
 	var walk func(n *PHSNode, depth int)
 	walk = func(n *PHSNode, depth int) {
-		name := strings.Repeat("  ", depth) + n.Protocol
+		ind := strings.Repeat("  ", depth)
+		if h.tree && depth > 16 {
+			ind = strings.Repeat("  ", 16) + "..." // tshark stops indenting there
+		}
+		name := ind + n.Protocol
 		fmt.Fprintf(&b, "%-40s frames:%d bytes:%d\n", name, n.Frames, n.Bytes)
 		for _, c := range n.Children {
 			walk(c, depth+1)
 		}
 	}
-	walk(&h.root, 0)
+	if h.tree {
+		for _, c := range h.root.Children { // tshark has no "frame" line
+			walk(c, 0)
+		}
+	} else {
+		walk(&h.root, 0)
+	}
 	b.WriteString("===================================================================\n")
 	_, err := io.WriteString(w, b.String())
 	return err

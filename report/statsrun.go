@@ -51,7 +51,7 @@ func NewStats(c StatsConfig, po *pipeline.Config) (StatsTable, *ExpertTable) {
 	case "io":
 		t = NewIOTable(c.Interval, c.Filter)
 	case "hierarchy":
-		t = NewHierarchy(c.Filter)
+		t = NewTreeHierarchy(c.Filter)
 	case "summary":
 		t = NewSummary(c.Path, c.Format, c.Size)
 	default:

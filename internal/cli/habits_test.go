@@ -55,8 +55,9 @@ func TestCommandLineHabits(t *testing.T) {
 		{args: []string{"-nr", f, "-q", "-z", "endpoints,ip"}, tshark: true},
 		{args: []string{"-nr", f, "-q", "-z", "expert"}, tshark: true},
 		{args: []string{"-nr", f, "-q", "-z", "follow,tcp,ascii,0"}, tshark: true},
-		{args: []string{"-nr", f, "-q", "-z", "io,phs"}, same: []string{"stats", "hierarchy", f}},
-		{args: []string{"-nr", f, "-q", "-z", "io,stat,1"}, same: []string{"stats", "io", f}},
+		{args: []string{"-nr", f, "-q", "-z", "io,phs"}, tshark: true},
+		{args: []string{"-nr", f, "-q", "-z", "io,stat,1"}, tshark: true},
+		{args: []string{"-nr", f, "-q", "-z", "io,stat,0.01"}, tshark: true},
 		{args: []string{"-nr", f, "-2", "-R", "dns"}, tshark: true},
 		{args: []string{"-nr", f, "-2", "-R", "tcp.port == 80", "-T", "fields", "-e", "frame.number", "-e", "frame.time_relative", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.analysis.ack_rtt"}, tshark: true},
 		{args: []string{"-nr", f, "-R", "http"}, same: []string{"read", "-Y", "http", f}}, // without -2: as -Y

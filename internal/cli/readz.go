@@ -38,7 +38,7 @@ func readStats(env *Env, o *readOptions) error {
 			if err != nil || secs <= 0 {
 				return usagef("read: -z %s: the interval is in seconds, e.g. -z io,stat,1 or io,stat,0.1", z)
 			}
-			so.interval, so.pos = time.Duration(secs*float64(time.Second)), []string{"io", o.file}
+			so.interval, so.pos, so.tshark = time.Duration(secs*float64(time.Second)), []string{"io", o.file}, true
 			zfilter(f[3:])
 		case len(f) >= 2 && f[0] == "io" && f[1] == "phs":
 			so.pos = []string{"hierarchy", o.file}

@@ -22,6 +22,7 @@ type statsOpts struct {
 	all        bool
 	prefs      prefs
 	maxTexts   int // --max-texts: stats expert's budget of distinct texts
+	tshark     bool // -z io,stat: tshark's table layout
 	pos        []string
 }
 
@@ -117,6 +118,9 @@ func stats(env *Env, o *statsOpts) error {
 		expert.AddNote("Sequence", "TCP/UDP", ev.Summary(o.prefs.maxFlows), uint64(ev.Total()))
 	} else {
 		noteEvictions(env.Stderr, ev, o.prefs.maxFlows)
+	}
+	if it, ok := t.(*report.IOTable); ok && o.tshark {
+		it.Tshark = true
 	}
 	var werr error
 	if o.format == "json" {
