@@ -33,7 +33,7 @@ func TestIOStatsMatchTshark(t *testing.T) {
 	var jobs []tsharkJob
 	for _, name := range names {
 		path := filepath.Join(dir, "real", name)
-		jobs = append(jobs, tsharkJob{path, []string{"-q", "-z", "io,phs"}}, tsharkJob{path, []string{"-q", "-z", "io,stat,1"}})
+		jobs = append(jobs, tsharkJob{path, []string{"-q", "-z", "io,phs"}})
 	}
 	tsharkPrefetch(t, tshark, jobs)
 	for _, z := range []struct {
@@ -43,14 +43,18 @@ func TestIOStatsMatchTshark(t *testing.T) {
 		lines, eq, files, same := 0, 0, 0, 0
 		for _, name := range names {
 			path := filepath.Join(dir, "real", name)
-			want := string(tsharkCached(t, tshark, path, "-q", "-z", z.arg))
 			var out bytes.Buffer
 			env := &Env{Ctx: context.Background(), Stdout: &out, Stderr: io.Discard}
 			so := &statsOpts{format: "text", interval: time.Second, singleCore: true, pos: []string{z.report, path}, tshark: true}
-			if err := stats(env, so); err != nil {
-				continue // a capture wirewatch refuses: counted as all lines different
-			}
+			err := stats(env, so)
 			got := out.String()
+			if z.report == "io" && strings.Count(got, "\n") > 1000 {
+				continue // timestamps years apart: a table of millions of seconds
+			}
+			want := string(tsharkCached(t, tshark, path, "-q", "-z", z.arg))
+			if err != nil {
+				got = "" // a capture wirewatch refuses: all lines different
+			}
 			files++
 			if got == want {
 				same++
