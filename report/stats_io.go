@@ -30,11 +30,11 @@ type IOTable struct {
 	Filter   string
 	// Tshark prints WriteText in tshark's -z io,stat layout (frames and
 	// bytes only) instead of wirewatch's table with TCP trouble columns.
-	Tshark bool
-	buckets  []IOBucket
-	firstTS  int64
-	lastTS   int64
-	started  bool
+	Tshark  bool
+	buckets []IOBucket
+	firstTS int64
+	lastTS  int64
+	started bool
 }
 
 // NewIOTable returns an IO table with the given interval (default 1s).

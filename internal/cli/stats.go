@@ -21,7 +21,7 @@ type statsOpts struct {
 	singleCore bool
 	all        bool
 	prefs      prefs
-	maxTexts   int // --max-texts: stats expert's budget of distinct texts
+	maxTexts   int  // --max-texts: stats expert's budget of distinct texts
 	tshark     bool // -z io,stat: tshark's table layout
 	pos        []string
 }
