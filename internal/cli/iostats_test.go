@@ -39,7 +39,7 @@ func TestIOStatsMatchTshark(t *testing.T) {
 	for _, z := range []struct {
 		arg, report string
 		floorLines  float64
-	}{{"io,phs", "hierarchy", 85}, {"io,stat,1", "io", 85}} {
+	}{{"io,phs", "hierarchy", 93}, {"io,stat,1", "io", 75}} {
 		lines, eq, files, same := 0, 0, 0, 0
 		for _, name := range names {
 			path := filepath.Join(dir, "real", name)
@@ -52,6 +52,9 @@ func TestIOStatsMatchTshark(t *testing.T) {
 				continue // timestamps years apart: a table of millions of seconds
 			}
 			want := string(tsharkCached(t, tshark, path, "-q", "-z", z.arg))
+			if z.report == "io" && strings.Count(want, "\n") > 1000 {
+				continue // the same on tshark's side
+			}
 			if err != nil {
 				got = "" // a capture wirewatch refuses: all lines different
 			}
