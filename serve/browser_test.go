@@ -157,33 +157,32 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string) {
 // holds want rows.
 func listedFrames(t *testing.T, ctx context.Context) []int {
 	t.Helper()
-	var total int
 	waitJS(t, ctx, `document.getElementById('status').dataset.total !== undefined && !document.getElementById('status').textContent.includes('…')`)
-	total = evalJS[int](t, ctx, `parseInt(document.getElementById('status').dataset.total,10)`)
 	seen := map[int]bool{}
 	var out []int
-	scrollHeight := evalJS[int](t, ctx, `document.getElementById('list').scrollHeight`)
+	// The list's height, its total and its rows may still follow the previous
+	// filter for a moment (a page in flight): all three are read again at each
+	// step, and the walk ends at the bottom only once it has seen the total.
+	deadline := time.Now().Add(60 * time.Second)
 	for top := 0; ; {
 		// Scroll, then let the scroll event render the rows (and any page arrive).
 		evalJS[any](t, ctx, fmt.Sprintf(`(() => { document.getElementById('list').scrollTop = %d; return null; })()`, top))
-		var got struct {
-			Ns     []int
-			Height int
-			Rows   int
+		type view struct {
+			Ns                   []int
+			Height, Scroll, Rows int
+			Total                int
 		}
-		deadline := time.Now().Add(30 * time.Second)
+		var got view
+		step := time.Now().Add(30 * time.Second)
 		for {
 			time.Sleep(60 * time.Millisecond)
-			got = evalJS[struct {
-				Ns     []int
-				Height int
-				Rows   int
-			}](t, ctx, `(() => { const l = document.getElementById('list');
+			got = evalJS[view](t, ctx, `(() => { const l = document.getElementById('list');
 				const rows = [...l.querySelectorAll('.row')].filter(r => !r.hidden && r.dataset.n);
 				const vis = rows.filter(r => r.offsetTop + 18 > l.scrollTop && r.offsetTop < l.scrollTop + l.clientHeight)
 				  .sort((a, b) => a.offsetTop - b.offsetTop);
-				return {Ns: vis.map(r => parseInt(r.dataset.n, 10)), Height: l.clientHeight, Rows: l.querySelectorAll('.row').length}; })()`)
-			if len(got.Ns) > 0 || total == 0 || time.Now().After(deadline) {
+				return {Ns: vis.map(r => parseInt(r.dataset.n, 10)), Height: l.clientHeight, Scroll: l.scrollHeight,
+				  Rows: l.querySelectorAll('.row').length, Total: parseInt(document.getElementById('status').dataset.total, 10)}; })()`)
+			if len(got.Ns) > 0 || got.Total == 0 || time.Now().After(step) {
 				break
 			}
 		}
@@ -196,8 +195,12 @@ func listedFrames(t *testing.T, ctx context.Context) []int {
 				out = append(out, n)
 			}
 		}
-		if top+got.Height >= scrollHeight {
-			break
+		if top+got.Height >= got.Scroll {
+			if len(out) >= got.Total || time.Now().After(deadline) {
+				break
+			}
+			top = 0 // rows were still arriving: walk the list again
+			continue
 		}
 		top += got.Height - 18
 	}
