@@ -186,3 +186,22 @@ var sllFields = []Field{
 		return uint64(f.Null), f.Has(decode.ProtoNull) && f.Null != 0 // 0: an EtherType followed instead
 	}),
 }
+
+// ethTrailerFields: the bytes after an Ethernet frame's packet (decode.Frame.EthTrailer).
+var ethTrailerFields = []Field{
+	bytesField("eth.padding", FTBytes, decode.ProtoEth, func(f *decode.Frame) ([]byte, bool) {
+		p, _, _, ok := f.EthTrailer()
+		return p, ok && len(p) > 0
+	}),
+	bytesField("eth.trailer", FTBytes, decode.ProtoEth, func(f *decode.Frame) ([]byte, bool) {
+		_, t, _, ok := f.EthTrailer()
+		return t, ok && len(t) > 0
+	}),
+	uintField("eth.fcs", FTUint32, BaseHex, decode.ProtoEth, func(f *decode.Frame) (uint64, bool) {
+		_, _, c, ok := f.EthTrailer()
+		if !ok || len(c) != 4 {
+			return 0, false
+		}
+		return uint64(c[0])<<24 | uint64(c[1])<<16 | uint64(c[2])<<8 | uint64(c[3]), true
+	}),
+}

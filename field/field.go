@@ -127,7 +127,7 @@ func tables() [][]Field {
 		ethFields, llcFields, sllFields, vlanFields, ieee8021adFields, pppoeFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
 		tcpFields, tcpAnalysisFields, udpFields,
 		dnsFields, httpFields, tlsFields, txnFields, expertFields,
-		dhcpFields, ntpFields, nbnsFields, sshFields, dhcpv6Fields, quicFields, igmpFields, stpFields, lldpFields, cdpFields, nbssFields, smb2Fields, smtpFields, websocketFields, dnsOptFields, mldFields, rpcFields, tunnelFields, wanFields, encapFields,
+		dhcpFields, ntpFields, nbnsFields, sshFields, dhcpv6Fields, quicFields, igmpFields, stpFields, lldpFields, cdpFields, nbssFields, smb2Fields, smtpFields, websocketFields, dnsOptFields, mldFields, rpcFields, tunnelFields, wanFields, encapFields, ethTrailerFields,
 		tftpFields, pimFields, sctpFields, ospfFields, vrrpFields, eigrpFields, isisFields, hsrpFields, lacpFields, bgpFields, radiusFields, isakmpFields, wgFields, radiusAttrFields, dccpFields,
 		dcerpcFields, smbFields, smb2MoreFields, nbdgmFields, ntlmsspFields, // Windows family (windows.go)
 		http2Fields,                                                                                              // decrypted TLS (http2.go)

@@ -85,7 +85,10 @@ func newFieldNode(f *field.Field, hasLayer bool, n int) *fieldNode {
 	fn.layer = n
 	switch f.Proto {
 	case decode.ProtoEth, decode.ProtoVLAN, decode.ProtoIEEE8021AD, decode.ProtoIP, decode.ProtoIPv6,
-		decode.ProtoICMP, decode.ProtoICMPv6, decode.ProtoTCP, decode.ProtoUDP, decode.ProtoSLL:
+		decode.ProtoICMP, decode.ProtoICMPv6, decode.ProtoTCP, decode.ProtoUDP, decode.ProtoSLL,
+		// Headers a tunnel repeats (their optional fields are assumed in every layer).
+		decode.ProtoLLC, decode.ProtoGRE, decode.ProtoVXLAN, decode.ProtoGeneve, decode.ProtoERSPAN,
+		decode.ProtoPBB, decode.ProtoCMD, decode.ProtoAH, decode.ProtoESP:
 		fn.per = 1
 		if f.Type != field.FTProtocol && isPairField(f.Name) {
 			fn.per = 2
