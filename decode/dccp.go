@@ -14,10 +14,8 @@ type DCCP struct {
 }
 
 type dccpDir struct {
-	key  uint64
+	slot[uint64]
 	base uint64
-	last uint64
-	used bool
 }
 
 type dccpTable struct{ dirs []dccpDir }
@@ -29,22 +27,13 @@ func (t *dccpTable) get(key, now uint64, create bool) *dccpDir {
 		}
 		t.dirs = make([]dccpDir, 64)
 	}
-	old := 0
-	for i := range t.dirs {
-		d := &t.dirs[i]
-		if d.used && d.key == key {
-			d.last = now
-			return d
+	d, ok := lookupSlot[uint64, dccpDir](t.dirs, key, now)
+	if !ok {
+		if !create {
+			return nil
 		}
-		if !d.used || (t.dirs[old].used && d.last < t.dirs[old].last) {
-			old = i
-		}
+		*d = dccpDir{slot: newSlot(key, now)}
 	}
-	if !create {
-		return nil
-	}
-	d := &t.dirs[old]
-	*d = dccpDir{used: true, key: key, last: now}
 	return d
 }
 

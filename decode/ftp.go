@@ -13,8 +13,7 @@ import (
 // command, and the announced data connections, in small tables.
 
 type ftpConn struct {
-	key      [2]uint64
-	last     uint64
+	slot[[2]uint64]
 	cwd      []byte
 	lastCmd  []byte // the last request line
 	lastCmdN uint64
@@ -45,19 +44,10 @@ func (t *ftpTable) conn(f *Frame) *ftpConn {
 		t.conns = make([]ftpConn, textConns)
 	}
 	k := connKey(f)
-	old := 0
-	for i := range t.conns {
-		c := &t.conns[i]
-		if c.key == k && c.last != 0 {
-			c.last = f.Number
-			return c
-		}
-		if c.last < t.conns[old].last {
-			old = i
-		}
+	c, ok := lookupSlot[[2]uint64, ftpConn](t.conns, k, f.Number)
+	if !ok {
+		*c = ftpConn{slot: newSlot(k, f.Number), cwd: c.cwd[:0], lastCmd: c.lastCmd[:0]}
 	}
-	c := &t.conns[old]
-	*c = ftpConn{key: k, last: f.Number, cwd: c.cwd[:0], lastCmd: c.lastCmd[:0]}
 	return c
 }
 

@@ -33,8 +33,7 @@ const (
 )
 
 type gquicConn struct {
-	key     [2]uint64
-	last    uint64
+	slot[[2]uint64]
 	version uint16
 }
 
@@ -49,22 +48,13 @@ func (t *gquicTable) get(f *Frame, create bool) *gquicConn {
 	}
 	a, b := udpEndHash(f, true), udpEndHash(f, false)
 	k := [2]uint64{min(a, b), max(a, b)}
-	old := 0
-	for i := range t.conns {
-		c := &t.conns[i]
-		if c.key == k && c.last != 0 {
-			c.last = f.Number
-			return c
+	c, ok := lookupSlot[[2]uint64, gquicConn](t.conns, k, f.Number)
+	if !ok {
+		if !create {
+			return nil
 		}
-		if c.last < t.conns[old].last {
-			old = i
-		}
+		*c = gquicConn{slot: newSlot(k, f.Number)}
 	}
-	if !create {
-		return nil
-	}
-	c := &t.conns[old]
-	*c = gquicConn{key: k, last: f.Number}
 	return c
 }
 

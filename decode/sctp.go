@@ -16,10 +16,8 @@ type SCTP struct {
 const sctpDirs = 64
 
 type sctpDir struct {
-	key  uint64 // hash of the source and destination address and port
-	base uint32
-	last uint64
-	used bool
+	slot[uint64] // key: hash of the source and destination address and port
+	base         uint32
 }
 
 type sctpTable struct{ dirs []sctpDir }
@@ -40,22 +38,13 @@ func (t *sctpTable) get(key uint64, now uint64, create bool) *sctpDir {
 		}
 		t.dirs = make([]sctpDir, sctpDirs)
 	}
-	old := 0
-	for i := range t.dirs {
-		d := &t.dirs[i]
-		if d.used && d.key == key {
-			d.last = now
-			return d
+	d, ok := lookupSlot[uint64, sctpDir](t.dirs, key, now)
+	if !ok {
+		if !create {
+			return nil
 		}
-		if !d.used || (t.dirs[old].used && d.last < t.dirs[old].last) {
-			old = i
-		}
+		*d = sctpDir{slot: newSlot(key, now)}
 	}
-	if !create {
-		return nil
-	}
-	d := &t.dirs[old]
-	*d = sctpDir{used: true, key: key, last: now}
 	return d
 }
 

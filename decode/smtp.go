@@ -20,14 +20,13 @@ type SMTP struct {
 const smtpConns = 32
 
 type smtpConn struct {
-	key  [2]uint64
+	slot[[2]uint64]
 	data bool
 	// starttls: the client sent STARTTLS; tls: the server accepted it
 	// (220), so the connection's later bytes are TLS (Wireshark's
 	// ssl_starttls_ack).
 	starttls, tls bool
 	bdat          int // bytes of a BDAT chunk still to come
-	last          uint64
 }
 
 type smtpTable struct{ conns []smtpConn }
@@ -38,19 +37,10 @@ func (t *smtpTable) get(f *Frame) *smtpConn {
 	}
 	a, b := tcpEndHash(f, true), tcpEndHash(f, false)
 	k := [2]uint64{min(a, b), max(a, b)}
-	old := 0
-	for i := range t.conns {
-		c := &t.conns[i]
-		if c.key == k && c.last != 0 {
-			c.last = f.Number
-			return c
-		}
-		if c.last < t.conns[old].last {
-			old = i
-		}
+	c, ok := lookupSlot[[2]uint64, smtpConn](t.conns, k, f.Number)
+	if !ok {
+		*c = smtpConn{slot: newSlot(k, f.Number)}
 	}
-	c := &t.conns[old]
-	*c = smtpConn{key: k, last: f.Number}
 	return c
 }
 

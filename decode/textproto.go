@@ -226,8 +226,7 @@ func textProtoColumn(p Proto) string {
 // the server accepts, the connection's later bytes are TLS, as Wireshark's
 // ssl_starttls_ack.
 type startTLS struct {
-	key   [2]uint64
-	last  uint64
+	slot[[2]uint64]
 	asked bool // the client asked; the next reply decides
 	on    bool // TLS from now on
 }
@@ -239,19 +238,10 @@ func (t *startTLSTable) get(f *Frame) *startTLS {
 		t.conns = make([]startTLS, textConns)
 	}
 	k := connKey(f)
-	old := 0
-	for i := range t.conns {
-		c := &t.conns[i]
-		if c.key == k && c.last != 0 {
-			c.last = f.Number
-			return c
-		}
-		if c.last < t.conns[old].last {
-			old = i
-		}
+	c, ok := lookupSlot[[2]uint64, startTLS](t.conns, k, f.Number)
+	if !ok {
+		*c = startTLS{slot: newSlot(k, f.Number)}
 	}
-	c := &t.conns[old]
-	*c = startTLS{key: k, last: f.Number}
 	return c
 }
 

@@ -51,8 +51,7 @@ const (
 )
 
 type x11Conn struct {
-	key        [2]uint64
-	last       uint64
+	slot[[2]uint64]
 	order      int8 // 0 unknown, 1 little-endian, 2 big-endian
 	seq        int32
 	seqs       map[int32]int32 // request sequence number -> opcode expecting a reply
@@ -69,21 +68,12 @@ func (t *x11Table) get(f *Frame) *x11Conn {
 	}
 	a, b := tcpEndHash(f, true), tcpEndHash(f, false)
 	k := [2]uint64{min(a, b), max(a, b)}
-	old := 0
-	for i := range t.conns {
-		c := &t.conns[i]
-		if c.key == k && c.last != 0 {
-			c.last = f.Number
-			return c
-		}
-		if c.last < t.conns[old].last {
-			old = i
-		}
+	c, ok := lookupSlot[[2]uint64, x11Conn](t.conns, k, f.Number)
+	if !ok {
+		seqs := c.seqs
+		clear(seqs)
+		*c = x11Conn{slot: newSlot(k, f.Number), seqs: seqs}
 	}
-	c := &t.conns[old]
-	seqs := c.seqs
-	clear(seqs)
-	*c = x11Conn{key: k, last: f.Number, seqs: seqs}
 	return c
 }
 
