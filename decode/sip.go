@@ -433,7 +433,7 @@ func appendSIPInfo(dst []byte, f *Frame, b []byte) []byte {
 				star = true
 				return true
 			}
-			eachSIPListItem(value, func(item []byte) {
+			EachSIPListItem(value, func(item []byte) {
 				contacts++
 				if e := sipParam(item, "expires"); e != nil && bytes.Equal(e, []byte("0")) {
 					expires0++
@@ -506,9 +506,9 @@ func (f *Frame) sipMalformed() bool {
 	return false
 }
 
-// eachSIPListItem calls fn with each comma-separated item of a header
+// EachSIPListItem calls fn with each comma-separated item of a header
 // value, commas inside <> or quotes not counting.
-func eachSIPListItem(v []byte, fn func(item []byte)) {
+func EachSIPListItem(v []byte, fn func(item []byte)) {
 	start, angle, quote := 0, false, false
 	for i := 0; i < len(v); i++ {
 		switch c := v[i]; {

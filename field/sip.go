@@ -150,7 +150,7 @@ func sipAddrField(name string, headers []string, part func(display, uri, params 
 				if bytes.Equal(v, []byte("*")) {
 					return dst
 				}
-				eachListItem(v, func(it []byte) {
+				decode.EachSIPListItem(v, func(it []byte) {
 					if p, ok := part(sipAddr(it)); ok {
 						dst = append(dst, Value{B: p})
 					}
@@ -163,31 +163,6 @@ func sipAddrField(name string, headers []string, part func(display, uri, params 
 		}
 		return dst
 	})
-}
-
-// eachListItem splits a header value at commas outside <> and quotes.
-func eachListItem(v []byte, fn func([]byte)) {
-	start, angle, quote := 0, false, false
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case quote:
-			if c == '"' {
-				quote = false
-			}
-		case c == '"':
-			quote = true
-		case c == '<':
-			angle = true
-		case c == '>':
-			angle = false
-		case c == ',' && !angle:
-			fn(bytes.TrimSpace(v[start:i]))
-			start = i + 1
-		}
-	}
-	if it := bytes.TrimSpace(v[start:]); len(it) > 0 {
-		fn(it)
-	}
 }
 
 // sipParamOf returns ;name's value in params (ok false when absent).
@@ -216,7 +191,7 @@ func sipVia(name string, t Type, get func(transport, host, port, params []byte) 
 		if !decode.SIPHeaderIs(n, "Via") {
 			return dst
 		}
-		eachListItem(v, func(it []byte) {
+		decode.EachSIPListItem(v, func(it []byte) {
 			proto, rest, _ := bytes.Cut(it, []byte(" "))
 			transport := proto
 			if i := bytes.LastIndexByte(proto, '/'); i >= 0 {
