@@ -187,27 +187,6 @@ type quicTable struct {
 	hdrBuf []byte // a header with its protection removed (the AEAD's additional data)
 }
 
-func udpEndHash(f *Frame, src bool) uint64 {
-	var a [16]byte
-	port := f.UDP.DstPort
-	switch {
-	case f.Has(ProtoIPv6) && !f.Has(ProtoIP):
-		a = f.IPv6.Dst.As16()
-		if src {
-			a = f.IPv6.Src.As16()
-		}
-	default:
-		a = f.IP.Dst.As16()
-		if src {
-			a = f.IP.Src.As16()
-		}
-	}
-	if src {
-		port = f.UDP.SrcPort
-	}
-	return fnv(a[:], uint64(port))
-}
-
 func (t *quicTable) get(f *Frame, create bool) *quicConn {
 	if t.conns == nil {
 		if !create {

@@ -38,3 +38,37 @@ func lookupSlot[K comparable, T any, P interface {
 	}
 	return &tab[old], false
 }
+
+// ipEndHash hashes one end of f's innermost IP header and port (0: the
+// address only), the key half of the tables above.
+func ipEndHash(f *Frame, src bool, port uint16) uint64 {
+	var a [16]byte
+	switch {
+	case f.Has(ProtoIPv6) && !f.Has(ProtoIP):
+		a = f.IPv6.Dst.As16()
+		if src {
+			a = f.IPv6.Src.As16()
+		}
+	default:
+		a = f.IP.Dst.As16()
+		if src {
+			a = f.IP.Src.As16()
+		}
+	}
+	return fnv(a[:], uint64(port))
+}
+
+// tcpEndHash and udpEndHash hash one end of f's TCP or UDP conversation.
+func tcpEndHash(f *Frame, src bool) uint64 {
+	if src {
+		return ipEndHash(f, true, f.TCP.SrcPort)
+	}
+	return ipEndHash(f, false, f.TCP.DstPort)
+}
+
+func udpEndHash(f *Frame, src bool) uint64 {
+	if src {
+		return ipEndHash(f, true, f.UDP.SrcPort)
+	}
+	return ipEndHash(f, false, f.UDP.DstPort)
+}

@@ -235,27 +235,6 @@ func (d *Decoder) smb2Match(f *Frame, m *SMB2Msg) {
 	}
 }
 
-func tcpEndHash(f *Frame, src bool) uint64 {
-	var a [16]byte
-	port := f.TCP.DstPort
-	if src {
-		port = f.TCP.SrcPort
-	}
-	switch {
-	case f.Has(ProtoIPv6) && !f.Has(ProtoIP):
-		a = f.IPv6.Dst.As16()
-		if src {
-			a = f.IPv6.Src.As16()
-		}
-	default:
-		a = f.IP.Dst.As16()
-		if src {
-			a = f.IP.Src.As16()
-		}
-	}
-	return fnv(a[:], uint64(port))
-}
-
 var smb2CmdNames = [...]string{"Negotiate Protocol", "Session Setup", "Session Logoff", "Tree Connect",
 	"Tree Disconnect", "Create", "Close", "Flush", "Read", "Write", "Lock", "Ioctl", "Cancel", "KeepAlive",
 	"Find", "Notify", "GetInfo", "SetInfo", "Break"}

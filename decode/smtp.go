@@ -35,8 +35,7 @@ func (t *smtpTable) get(f *Frame) *smtpConn {
 	if t.conns == nil {
 		t.conns = make([]smtpConn, smtpConns)
 	}
-	a, b := tcpEndHash(f, true), tcpEndHash(f, false)
-	k := [2]uint64{min(a, b), max(a, b)}
+	k := connKey(f)
 	c, ok := lookupSlot[[2]uint64, smtpConn](t.conns, k, f.Number)
 	if !ok {
 		*c = smtpConn{slot: newSlot(k, f.Number)}

@@ -47,24 +47,6 @@ type tftpConv struct {
 
 type tftpTable struct{ convs []tftpConv }
 
-// ipEndHash hashes one end of f's innermost IP header (port 0: the address only).
-func ipEndHash(f *Frame, src bool, port uint16) uint64 {
-	var a [16]byte
-	switch {
-	case f.Has(ProtoIPv6) && !f.Has(ProtoIP):
-		a = f.IPv6.Dst.As16()
-		if src {
-			a = f.IPv6.Src.As16()
-		}
-	default:
-		a = f.IP.Dst.As16()
-		if src {
-			a = f.IP.Src.As16()
-		}
-	}
-	return fnv(a[:], uint64(port))
-}
-
 // find returns the conversation f belongs to, either direction.
 func (t *tftpTable) find(f *Frame) *tftpConv {
 	if t.convs == nil {

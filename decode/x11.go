@@ -66,8 +66,7 @@ func (t *x11Table) get(f *Frame) *x11Conn {
 	if t.conns == nil {
 		t.conns = make([]x11Conn, x11Conns)
 	}
-	a, b := tcpEndHash(f, true), tcpEndHash(f, false)
-	k := [2]uint64{min(a, b), max(a, b)}
+	k := connKey(f)
 	c, ok := lookupSlot[[2]uint64, x11Conn](t.conns, k, f.Number)
 	if !ok {
 		seqs := c.seqs
