@@ -50,21 +50,27 @@ func rpcMsgOK(m []byte) bool {
 // procedure's arguments, after the credentials and verifier; ok false when
 // m is cut short.
 func RPCCallBody(m []byte) (off int, ok bool) {
-	off = 24
-	for i := 0; i < 2; i++ {
-		if off+8 > len(m) {
-			return 0, false
-		}
-		n := int(be32(m[off+4:]))
-		if n > 400 {
-			return 0, false
-		}
-		off += 8 + (n+3)&^3
+	off, ok = rpcSkipAuth(m, 24) // credentials
+	if ok {
+		off, ok = rpcSkipAuth(m, off) // verifier
 	}
-	if off > len(m) {
+	if !ok || off > len(m) {
 		return 0, false
 	}
 	return off, true
+}
+
+// rpcSkipAuth returns the offset after the opaque_auth (flavor, length,
+// body padded to 4 bytes; at most 400 bytes, RFC 5531) at off in m.
+func rpcSkipAuth(m []byte, off int) (int, bool) {
+	if off+8 > len(m) {
+		return 0, false
+	}
+	n := int(be32(m[off+4:]))
+	if n > 400 {
+		return 0, false
+	}
+	return off + 8 + (n+3)&^3, true
 }
 
 // addRPC records the RPC message m (rec with its record mark, or m itself

@@ -191,16 +191,8 @@ func rpcReplyBody(m []byte) (int, bool) {
 	if len(m) < 12 || be32(m[8:]) != 0 { // MSG_ACCEPTED
 		return 0, false
 	}
-	off := 12
-	if off+8 > len(m) {
-		return 0, false
-	}
-	n := int(be32(m[off+4:]))
-	if n > 400 {
-		return 0, false
-	}
-	off += 8 + (n+3)&^3
-	if off+4 > len(m) || be32(m[off:]) != 0 { // SUCCESS
+	off, ok := rpcSkipAuth(m, 12)                    // verifier
+	if !ok || off+4 > len(m) || be32(m[off:]) != 0 { // SUCCESS
 		return 0, false
 	}
 	return off + 4, true

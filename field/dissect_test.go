@@ -130,9 +130,9 @@ var dissectorCases = []*dissectCase{
 		"icmpv6.mldr.mar.multicast_address", "icmpv6.mldr.mar.source_address"}},
 	{proto: decode.ProtoWebSocket, manifest: "websocket", floor: 90,
 		why: "a frame split over TCP segments is not reassembled; WebSocket inside SOCKS/TLS (nDPI vmess) is not reached"},
-	{proto: decode.ProtoRPC, manifest: "portmap", floor: 4, extra: []string{"portmap"},
-		why: "ONC-RPC is decoded on port 111 only (portmapper calls and replies, replies not matched to their call): " +
-			"NFS, MOUNT and the other programs on the ports the portmapper hands out stay TCP/UDP data"},
+	{proto: decode.ProtoRPC, manifest: "portmap", floor: 98, extra: []string{"portmap"},
+		why: "ONC-RPC on any port (GETPORT replies, RPC's heuristic) with calls matched to replies; a few cells of " +
+			"programs whose arguments are not decoded still differ"},
 	{proto: decode.ProtoTFTP, manifest: "tftp", floor: 98, extra: []string{"data.len"}},
 	{proto: decode.ProtoPIM, manifest: "pim", floor: 98},
 	{proto: decode.ProtoSCTP, manifest: "sctp", floor: 95, why: "HTTP bodies over SCTP are not typed (image-gif)"},
