@@ -26,7 +26,7 @@ func (e *findingsError) Error() string {
 }
 
 func runDiagnose(env *Env, s *opt.Set) error {
-	format, flt, failOn := s.Str("format", "text"), s.Str("display-filter", ""), s.Str("fail-on", "")
+	format, flt, failOn := s.Str("format", s.Str("T", "text")), s.Str("display-filter", ""), s.Str("fail-on", "")
 	singleCore, all, pos := s.Has("single-core"), s.Has("all"), s.Args
 	var minStall time.Duration
 	if v := s.Str("min-stall", ""); v != "" {

@@ -85,6 +85,7 @@ func TestCommandLineHabits(t *testing.T) {
 		{args: []string{"capture", "-V"}, refuse: "read -V"},
 		{args: []string{"-nr", f, "-Y", "http", "tcp"}, refuse: "give it once"},
 		{args: []string{"stats", "conv", "tcp", f, "--frobnicate"}, refuse: "unknown option --frobnicate"},
+		{args: []string{"diagnose", "-T", "json", f}, same: []string{"diagnose", "--format", "json", f}}, // tshark's -T for the output format
 		{args: []string{"help", "nosuch"}, refuse: "the commands are"},
 	}
 	if len(habits) < 40 {

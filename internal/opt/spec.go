@@ -221,6 +221,7 @@ for whom, correlates each stall with what the waiting host did meanwhile
 names the culprit, most important finding first.`,
 	Flags: []Flag{
 		{Long: "format", Arg: "FORMAT", Values: []string{"text", "json", "html"}, Help: "text (default), json (docs/diagnose-json.md) or html"},
+		{Short: 'T', Arg: "FORMAT", Hidden: true, Help: "the same as --format"},
 		{Short: 'o', Arg: "FILE", Complete: "file", Help: "write the report to FILE; or a preference NAME:VALUE as for read (tls.keylog_file:FILE)"},
 		fKeylog,
 		fDisplay,
