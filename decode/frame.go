@@ -126,6 +126,14 @@ const (
 	ProtoPBB   // 802.1ah provider backbone bridging I-TAG (Wireshark's "ieee8021ah")
 	ProtoDCCP  // DCCP, IP protocol 33 (routing.go, dccp.go)
 	ProtoPGSQL // PostgreSQL (pgsql.go)
+	// Application protocols of apps (imf.go, tpkt.go, mysql.go, tds.go, socks.go).
+	ProtoIMF   // Internet Message Format inside POP, IMAP, SMTP
+	ProtoMySQL // MySQL on TCP 3306
+	ProtoTDS   // Tabular Data Stream (MS SQL, Sybase) on TCP 1433
+	ProtoTPKT  // ISO transport over TCP (RFC 1006), TCP 3389 / 102
+	ProtoCOTP  // ISO 8073 connection-oriented transport inside TPKT
+	ProtoRDP   // Remote Desktop Protocol negotiation inside COTP
+	ProtoSOCKS // SOCKS 4/5 on TCP 1080
 	NumProtos
 )
 
@@ -142,7 +150,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"ftp", "ftp-data", "imap", "pop", "ssdp", "telnet", "syslog", "irc", "mqtt", "data-text-lines",
 	"isakmp", "udpencap", "wg", "nfs", "mount",
 
-	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah", "dccp", "pgsql"}
+	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah", "dccp", "pgsql",
+	"imf", "mysql", "tds", "tpkt", "cotp", "rdp", "socks"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
