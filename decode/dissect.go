@@ -32,8 +32,6 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 		return decodeNBDGM(f, p)
 	case 546, 547:
 		return decodeDHCPv6(f, p)
-	case 443:
-		return d.decodeQUIC(f, p)
 	case RPCPort:
 		return d.decodeRPCUDP(f, p)
 	case ripPort:
@@ -57,7 +55,10 @@ func (d *Decoder) udpHeuristic(f *Frame, p []byte) bool {
 	if p[0] >= 1 && p[0] <= 4 && d.decodeWG(f, p) {
 		return true
 	}
-	if QUICLooksLong(p) || (p[0]&0xc0 == 0x40 && d.quic.conns != nil && d.quic.get(f, false) != nil) {
+	if QUICLooksLong(p) || (d.quic.conns != nil && d.quic.get(f, false) != nil) {
+		// A conversation the heuristic claimed stays QUIC (Wireshark sets
+		// it as the conversation's dissector): version negotiation, short
+		// headers, any version.
 		return d.decodeQUIC(f, p)
 	}
 	if d.rpcUDP(f, p, true) {

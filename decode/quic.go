@@ -58,25 +58,31 @@ const (
 	QUICVersionNeg = 4 // version 0
 )
 
-func quicKnownVersion(v uint32) bool {
+// quicDraftVersion is Wireshark's quic_draft_version: the IETF draft a
+// version follows (34 for v1, 100 for v2, 29 for greased 0x?a?a?a?a
+// versions, 22/27 for Facebook mvfst and gQUIC Q050/T050/T051), 0 unknown.
+func quicDraftVersion(v uint32) int {
 	switch {
-	case v == 1, v == 0x6b3343cf, v == 0: // v1, v2, version negotiation
-		return true
-	case v>>8 == 0xff0000 && v&0xff >= 29 && v&0xff <= 34: // drafts 29-34
-		return true
+	case v>>8 == 0xff0000:
+		return int(v & 0xff)
+	case v == 0xfaceb001:
+		return 22
+	case v == 0xfaceb002, v == 0xfaceb00e, v == 0x51303530, v == 0x54303530, v == 0x54303531:
+		return 27
+	case v&0x0f0f0f0f == 0x0a0a0a0a:
+		return 29
+	case v == 1:
+		return 34
+	case v == 0x709a50c4, v == 0x6b3343cf:
+		return 100
 	}
-	return false
+	return 0
 }
 
-// QUICLooksLong reports whether p starts with a QUIC long header of a known
-// version (the heuristic Wireshark applies on any UDP port).
+// QUICLooksLong reports whether p starts with a QUIC long header of a
+// version Wireshark's UDP heuristic accepts (draft 11 or later).
 func QUICLooksLong(p []byte) bool {
-	if len(p) < 7 || p[0]&0x80 == 0 {
-		return false
-	}
-	v := be32(p[1:])
-	// The fixed bit may be greased (RFC 9287): it is not tested.
-	return v != 0 && quicKnownVersion(v) && int(p[5]) <= 20
+	return len(p) >= 13 && p[0]&0x80 != 0 && quicDraftVersion(be32(p[1:])) >= 11
 }
 
 const quicConns = 32
@@ -217,7 +223,7 @@ func (t *quicTable) get(f *Frame, create bool) *quicConn {
 
 // decodeQUIC parses the QUIC packets of datagram p into f.QUIC.
 func (d *Decoder) decodeQUIC(f *Frame, p []byte) bool {
-	if len(p) == 0 || p[0]&0x40 == 0 && p[0]&0x80 == 0 {
+	if len(p) == 0 {
 		return false
 	}
 	q := &f.QUIC

@@ -62,7 +62,7 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 			}
 		}
 	}
-	if d.udpHeuristic(f, p) || d.udpVoIPHeuristic(f, p) {
+	if d.udpHeuristic(f, p) || d.udpVoIPHeuristic(f, p) || d.udpLateHeuristic(f, p) {
 		return
 	}
 	f.data(off+8, len(p), reasm)
