@@ -76,6 +76,9 @@ const (
 	ExMSSAbsent       // SYN with options but no MSS
 	ExRH0             // IPv6 type-0 routing header
 	ExHTTPOversized   // an HTTP head longer than the reassembly buffer (wirewatch's own)
+	ExEthTrailer8023  // ExEthTrailer after an 802.3 length field (Ethernet's, not Ethertype's)
+	ExEthSrcGroup     // an Ethernet II source address with the group bit set
+	ExTTLLNCB         // IPv4 TTL other than the one a 224.0.0.0/24 destination wants
 	NumExpertKinds
 )
 
@@ -130,9 +133,13 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 	ExDSACK:           {SevWarn, "Sequence", piSequence, "D-SACK Sequence", "TCP"},
 	ExDNSQueryRetrans: {SevWarn, "Protocol", piProtocol, "DNS query retransmission. Original request in frame %d", ""},
 	ExDNSRespRetrans:  {SevWarn, "Protocol", piProtocol, "DNS response retransmission. Original response in frame %d", ""},
-	ExHTTPChat:        {SevChat, "Sequence", piSequence, "%s", "HTTP"},
+	ExHTTPChat:        {SevChat, "Sequence", piSequence, "%s", ""}, // HTTP or SSDP
 	ExEthTrailer: {SevNote, "Protocol", piProtocol,
 		"Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", "Ethertype"},
+	ExEthTrailer8023: {SevNote, "Protocol", piProtocol,
+		"Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", "Ethernet"},
+	ExEthSrcGroup: {SevWarn, "Protocol", piProtocol, "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", "Ethernet"},
+	ExTTLLNCB:     {SevNote, "Sequence", piSequence, "\"Time To Live\" != %d for a packet sent to the Local Network Control Block (see RFC 3171)", "IPv4"},
 	ExShortSegment: {SevWarn, "Malformed", piMalformed,
 		"Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)", "TCP"},
 	ExIPBogusHdrLen: {SevError, "Protocol", piProtocol, "Bogus IP header length (%d, must be at least 20)", "IPv4"},
@@ -142,7 +149,7 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 	ExRH0:           {SevNote, "Deprecated", piDeprecated, "Routing header type is deprecated", "IPv6 Routing"},
 	// Not Wireshark's: it reassembles any head; wirewatch keeps 256 KiB of
 	// one and shows the message all the same, marked by this item.
-	ExHTTPOversized: {SevWarn, "Malformed", piMalformed, "HTTP head longer than 262144 bytes: only its start is decoded (truncated)", "HTTP"},
+	ExHTTPOversized: {SevWarn, "Malformed", piMalformed, "HTTP head longer than 262144 bytes: only its start is decoded (truncated)", ""},
 }
 
 // Expert is one expert item of a frame.
@@ -164,6 +171,9 @@ func (f *Frame) AppendExpert(dst []Expert) []Expert {
 	for _, c := range f.Comments {
 		dst = append(dst, Expert{Kind: ExComment, Comment: c})
 	}
+	if f.Has(ProtoEth) && f.Eth.Type > 1500 && f.Eth.Src[0]&1 != 0 {
+		dst = append(dst, Expert{Kind: ExEthSrcGroup})
+	}
 	dst = f.appendIPExpert(dst)
 	dst = f.appendTCPExpert(dst)
 	if a := &f.Analysis; f.Has(ProtoDNS) {
@@ -174,14 +184,18 @@ func (f *Frame) AppendExpert(dst []Expert) []Expert {
 			dst = append(dst, Expert{Kind: ExDNSRespRetrans, Arg: uint32(a.DNSRetransRespIn)})
 		}
 	}
-	if f.Has(ProtoHTTP) && (f.HTTP.Request || f.HTTP.Response) && len(f.HTTP.Line) > 0 {
+	if (f.Has(ProtoHTTP) || f.Has(ProtoSSDP)) && (f.HTTP.Request || f.HTTP.Response) && len(f.HTTP.Line) > 0 {
 		dst = append(dst, Expert{Kind: ExHTTPChat, Text: f.HTTP.Line})
 		if f.HTTP.Oversized {
 			dst = append(dst, Expert{Kind: ExHTTPOversized})
 		}
 	}
-	if f.ethTrailer() {
-		dst = append(dst, Expert{Kind: ExEthTrailer})
+	if bad, lenField := f.ethBadPadding(); bad {
+		k := ExEthTrailer
+		if lenField {
+			k = ExEthTrailer8023
+		}
+		dst = append(dst, Expert{Kind: k})
 	}
 	if f.Has(ProtoTCP) && f.TCP.BadHdrLen {
 		dst = append(dst, Expert{Kind: ExShortSegment})
@@ -205,6 +219,11 @@ func (f *Frame) ExpertProtocol(e Expert) string {
 		return p
 	}
 	switch e.Kind {
+	case ExHTTPChat, ExHTTPOversized:
+		if f.Has(ProtoSSDP) {
+			return "SSDP"
+		}
+		return "HTTP"
 	case ExDNSQueryRetrans, ExDNSRespRetrans:
 		switch {
 		case f.IsMDNS():
@@ -307,48 +326,25 @@ func (f *Frame) appendIPExpert(dst []Expert) []Expert {
 		}
 		break
 	}
-	if ip.TTL < 5 && !ip.Dst.IsMulticast() && ip.Protocol != 103 && ip.Protocol != 89 {
+	if d := ip.Dst.As4(); ip.Dst.Is4() && d[0] == 224 && d[1] == 0 && d[2] == 0 {
+		// RFC 3171's Local Network Control Block is never routed: TTL 1,
+		// except VRRP, GLBP and mDNS (255) and LLMNR (any), as Wireshark;
+		// IGMP always wants 1.
+		want := uint8(1)
+		switch {
+		case ip.Protocol == 2:
+		case d[3] == 18 || d[3] == 102 || d[3] == 251:
+			want = 255
+		case d[3] == 252:
+			return dst
+		}
+		if ip.TTL != want {
+			dst = append(dst, Expert{Kind: ExTTLLNCB, Arg: uint32(want)})
+		}
+	} else if ip.TTL < 5 && !ip.Dst.IsMulticast() && ip.Protocol != 103 && ip.Protocol != 89 {
 		dst = append(dst, Expert{Kind: ExTTL, Arg: uint32(ip.TTL)})
 	}
 	return dst
-}
-
-// ethTrailer reports a frame whose bytes after the network-layer packet
-// are not all zeros where an Ethernet frame of the minimum size (60 bytes
-// without FCS) would carry zero padding: Wireshark's ethertype trailer note.
-// SLL captures count as the Ethernet frame they were (a 14-byte header).
-func (f *Frame) ethTrailer() bool {
-	if !(f.Has(ProtoEth) || f.Has(ProtoSLL)) || len(f.Data) != f.Len {
-		return false
-	}
-	end, l3 := -1, 0
-	for i := range f.Layers {
-		l := &f.Layers[i]
-		l3 = l.Off
-		switch l.Proto {
-		case ProtoEth, ProtoSLL, ProtoVLAN, ProtoIEEE8021AD:
-			continue
-		case ProtoIP:
-			if f.IP.Bogus || f.IP.TotalLen == 0 {
-				return false
-			}
-			end = l.Off + int(f.IP.TotalLen)
-		case ProtoIPv6:
-			end = l.Off + 40 + int(f.IPv6.PayloadLen)
-		case ProtoARP:
-			end = l.Off + l.Len
-		}
-		break
-	}
-	if end < 0 || end >= len(f.Data) || f.Len-l3+14 != 60 {
-		return false
-	}
-	for _, c := range f.Data[end:] {
-		if c != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 func (f *Frame) appendTCPExpert(dst []Expert) []Expert {

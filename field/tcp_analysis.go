@@ -152,7 +152,19 @@ var tcpAnalysisFields = []Field{
 	anFlag("tcp.analysis.out_of_order", "Out-Of-Order", decode.AnOutOfOrder),
 	anFlag("tcp.analysis.lost_segment", "Previous segment not captured", decode.AnLostSegment),
 	anFlag("tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured", decode.AnAckLostSegment),
-	anFlag("tcp.analysis.duplicate_ack", "Duplicate ACK", decode.AnDuplicateAck),
+	// Wireshark adds the flag item and then, with the "Duplicate ACK (#n)"
+	// expert item, the expert's own field of the same name: tshark lists
+	// tcp.analysis.duplicate_ack twice on a numbered duplicate ACK.
+	{Name: "tcp.analysis.duplicate_ack", Desc: "Duplicate ACK", Type: FTNone, Proto: decode.ProtoTCP,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if a := tcpAn(f); a != nil && a.Flags&decode.AnDuplicateAck != 0 {
+				dst = append(dst, Value{})
+				if a.DupAckNum != 0 {
+					dst = append(dst, Value{})
+				}
+			}
+			return dst
+		}},
 	anFlag("tcp.analysis.zero_window", "Zero Window", decode.AnZeroWindow),
 	anFlag("tcp.analysis.zero_window_probe", "Zero Window Probe", decode.AnZeroWindowProbe),
 	anFlag("tcp.analysis.zero_window_probe_ack", "Zero Window Probe Ack", decode.AnZeroWindowProbeAck),
