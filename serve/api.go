@@ -267,6 +267,7 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := []pktRow{}
 	var alone []uint64 // frames whose columns come from decoding them again
+	var segs []uint64  // segment rows: decoded again with their payload undissected
 	at := map[uint64]int{}
 	for i := start; i < total && i < start+count; i++ {
 		k := frameAt(i)
@@ -289,28 +290,36 @@ func (s *Server) apiPackets(w http.ResponseWriter, r *http.Request) {
 		}
 		if src, dst, proto, info, ok := ix.text(pr.N); ok {
 			pr.Src, pr.Dst, pr.Proto, pr.Info = string(src), string(dst), string(proto), string(info)
-
 		} else {
 			at[pr.N] = len(rows)
-			alone = append(alone, pr.N)
+			if rw.Bits&rowSegment != 0 {
+				segs = append(segs, pr.N)
+			} else {
+				alone = append(alone, pr.N)
+			}
 		}
 		rows = append(rows, pr)
 	}
 	indexed, done := ix.count.Load(), ix.done
 	ix.mu.RUnlock()
-	if len(alone) > 0 {
-		var text []byte
-		err := c.decodeFrames(r.Context(), alone, func(f *decode.Frame) {
-			text = appendCols(text[:0], f)
-			p := bytes.SplitN(text, []byte{0x1f}, 4)
-			if len(p) == 4 {
-				pr := &rows[at[f.Number]]
-				pr.Src, pr.Dst, pr.Proto, pr.Info = string(p[0]), string(p[1]), string(p[2]), string(p[3])
-				if pr.Colour == colourLater {
-					pr.Colour = colorOf(f)
-				}
+	var text []byte
+	cols := func(f *decode.Frame) {
+		text = appendCols(text[:0], f)
+		p := bytes.SplitN(text, []byte{0x1f}, 4)
+		if len(p) == 4 {
+			pr := &rows[at[f.Number]]
+			pr.Src, pr.Dst, pr.Proto, pr.Info = string(p[0]), string(p[1]), string(p[2]), string(p[3])
+			if pr.Colour == colourLater {
+				pr.Colour = colorOf(f)
 			}
-		})
+		}
+	}
+	if err := c.decodeSegments(r.Context(), segs, cols); err != nil {
+		writeJSON(w, http.StatusInternalServerError, apiError{Error: err.Error()})
+		return
+	}
+	if len(alone) > 0 {
+		err := c.decodeFrames(r.Context(), alone, cols)
 		if err != nil {
 			writeJSON(w, http.StatusInternalServerError, apiError{Error: err.Error()})
 			return

@@ -55,6 +55,16 @@ const (
 	// rowWindow: its context is the frames before it, not its stream's
 	// (IP fragments reassembled into it, the ICMP echo request it answers).
 	rowWindow
+	// rowSegment (with rowContext): a TCP segment whose payload the pass
+	// kept for a PDU completed later ("[TCP segment of a reassembled
+	// PDU]"). Its columns are not kept: decoded alone with its payload
+	// left undissected, and with the three PDU-start flags below, it
+	// gives them again (segmentCols). Most context frames of a capture
+	// are such segments; keeping their texts made up half of the index.
+	rowSegment
+	rowTLSStart  // decode.Frame.TLSPDUStart
+	rowH2Start   // decode.Frame.H2PDUStart
+	rowNBSSStart // decode.Frame.NBSSPDUStart
 )
 
 const rowSize = 32
@@ -219,6 +229,34 @@ func needsContext(f *decode.Frame) bool {
 	return false
 }
 
+// isSegment reports whether f is a segment row (rowSegment): a TCP
+// segment whose payload the pass kept undissected for a later PDU, with
+// nothing else that decoding it alone would miss.
+func isSegment(f *decode.Frame) bool {
+	if !f.PDUSegment || f.Reassembled != nil || f.Fragment || len(f.Decrypted) > 0 || f.IP.Reassembled || f.IPv6.Reassembled ||
+		f.Tunnelled() || len(f.Layers) == 0 || f.Layers[len(f.Layers)-1].Proto != decode.ProtoTCP || f.Present.Any(contextSet) {
+		return false
+	}
+	return true
+}
+
+// segmentBits are the row bits of a segment row.
+func segmentBits(f *decode.Frame) uint8 {
+	b := uint8(rowSegment)
+	if f.TLSPDUStart {
+		b |= rowTLSStart
+	}
+	if f.H2PDUStart {
+		b |= rowH2Start
+	}
+	if f.NBSSPDUStart {
+		b |= rowNBSSStart
+	}
+	return b
+}
+
+var contextSet = decode.Protos(contextProtos...)
+
 var contextProtos = []decode.Proto{decode.ProtoTLS, decode.ProtoSSH, decode.ProtoQUIC, decode.ProtoSMB2, decode.ProtoSMTP,
 	decode.ProtoWebSocket, decode.ProtoHTTP2, decode.ProtoICMP, decode.ProtoICMPv6}
 
@@ -307,15 +345,19 @@ func (ix *index) build(ctx context.Context, files []string) error {
 		r.An = an.add(enc)
 		if needsContext(f) || r.Off == noOff {
 			r.Bits |= rowContext
-			r.Color = colorOf(f)
 			if f.IP.Reassembled || f.IPv6.Reassembled || f.Fragment || f.Has(decode.ProtoICMP) || f.Has(decode.ProtoICMPv6) {
 				r.Bits |= rowWindow
 			}
-			text = appendCols(text[:0], f)
-			if len(text) > maxText {
-				text = text[:maxText]
+			if r.Off != noOff && isSegment(f) {
+				r.Bits |= segmentBits(f) // columns and colour from decodeSegments
+			} else {
+				r.Color = colorOf(f)
+				text = appendCols(text[:0], f)
+				if len(text) > maxText {
+					text = text[:maxText]
+				}
+				texts = append(texts, textRef{N: uint32(f.Number), Text: tb.add(text)})
 			}
-			texts = append(texts, textRef{N: uint32(f.Number), Text: tb.add(text)})
 		}
 		rows = append(rows, r)
 		conv.Add(f)
@@ -421,7 +463,7 @@ func cacheKey(files []string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)[:16]) + ".idx", nil
 }
 
-const indexVersion = 4
+const indexVersion = 5
 
 var cacheMagic = []byte("wirewatch-serve-index\n")
 
