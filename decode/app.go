@@ -104,6 +104,9 @@ func appendAppInfo(dst []byte, f *Frame) (out []byte, ok bool) {
 			// an h2c upgrade: the 101 response, then the server's first frames
 			dst = append(appendHTTPInfo(dst, &f.HTTP), ", "...)
 		}
+		if f.HTTP2.DoHFrame > 0 && f.Has(ProtoDNS) {
+			return appendDoHInfo(dst, f), true
+		}
 		return appendHTTP2Info(dst, &f.HTTP2), true
 	case f.Has(ProtoHTTP):
 		return appendHTTPInfo(dst, &f.HTTP), true

@@ -503,6 +503,7 @@ type DNS struct {
 	EDNSVersion                        uint8
 	EDNSDO                             bool
 	TCP                                bool // carried over TCP (2-byte length prefix)
+	DoH                                bool // the body of an HTTP/2 message (DNS over HTTPS)
 	Len                                int  // message length (without the TCP length prefix)
 	Malformed                          bool // counts promise more than the message holds, or a bad name
 }

@@ -44,6 +44,9 @@ type HTTP2 struct {
 	ViaHTTP bool
 	Frames  []H2Frame  // reused
 	Headers []H2Header // header fields of all HEADERS/PUSH_PROMISE/CONTINUATION frames, in order; reused
+	// DoHFrame is 1 + the index in Frames of the DATA frame that ended a
+	// body of type application/dns-message, dissected as DNS (f.DNS); 0 none.
+	DoHFrame int
 	text    []byte     // owner of header names and values
 }
 
@@ -87,6 +90,7 @@ type H2Header struct {
 
 func (h *HTTP2) reset() {
 	h.Magic, h.ViaHTTP = false, false
+	h.DoHFrame = 0
 	h.Frames = h.Frames[:0]
 	h.Headers = h.Headers[:0]
 	h.text = h.text[:0]
@@ -132,6 +136,8 @@ type h2Stream struct {
 	reqTS        int64
 	media        []byte // response Content-Type
 	body         int
+	reqDoH       bool      // the request's Content-Type is application/dns-message
+	doh          [2][]byte // DNS message bodies being reassembled, by direction (client 0)
 	method, path []byte // the request's, for naming what a response answers
 }
 
@@ -216,6 +222,9 @@ func (c *h2Conn) frame(s *TLSDecrypt, dir int, f *Frame, fr *H2Frame, p []byte, 
 	switch fr.Type {
 	case H2Data:
 		fr.DataLen = len(p)
+		if st := c.streams[fr.StreamID]; st != nil {
+			c.dohData(f, st, fr, p, fromClient)
+		}
 		if st := c.streams[fr.StreamID]; st != nil && !fromClient {
 			st.body += len(p)
 			if fr.Flags&0x1 != 0 && st.body > 0 && st.media != nil {
@@ -345,7 +354,10 @@ func (c *h2Conn) headers(f *Frame, fr *H2Frame, fromClient bool) {
 			}
 			c.streams[fr.StreamID] = st
 		}
-		*st = h2Stream{reqFrame: f.Number, reqTS: f.TS, media: st.media[:0], method: st.method[:0], path: st.path[:0]}
+		*st = h2Stream{reqFrame: f.Number, reqTS: f.TS, media: st.media[:0], method: st.method[:0], path: st.path[:0], doh: [2][]byte{st.doh[0][:0], st.doh[1][:0]}}
+		if ct, ok := headerIn(hs, "content-type"); ok && isDNSMessage(ct) {
+			st.reqDoH = true
+		}
 		if m, ok := headerIn(hs, ":method"); ok {
 			st.method = append(st.method, m...)
 		}
@@ -375,7 +387,7 @@ func (c *h2Conn) headers(f *Frame, fr *H2Frame, fromClient bool) {
 		} else {
 			st = new(h2Stream)
 		}
-		*st = h2Stream{media: st.media[:0], method: st.method[:0], path: st.path[:0]}
+		*st = h2Stream{media: st.media[:0], method: st.method[:0], path: st.path[:0], doh: [2][]byte{st.doh[0][:0], st.doh[1][:0]}}
 		c.streams[fr.StreamID] = st
 	}
 	status := false
@@ -452,46 +464,52 @@ func appendHTTP2Info(dst []byte, h *HTTP2) []byte {
 		sep = true
 	}
 	for i := range h.Frames {
-		fr := &h.Frames[i]
 		if sep {
 			dst = append(dst, ", "...)
 		}
 		sep = true
-		if s := h2TypeName(fr.Type); s != "" {
-			dst = append(dst, s...)
-		} else {
-			dst = append(dst, "Unknown type ("...)
-			dst = strconv.AppendUint(dst, uint64(fr.Type), 10)
-			dst = append(dst, ')')
-		}
-		dst = append(dst, '[')
-		dst = strconv.AppendUint(dst, uint64(fr.StreamID), 10)
-		dst = append(dst, ']')
-		switch fr.Type {
-		case H2Headers, H2PushPromise:
-			// the fields decoded so far, even when CONTINUATION frames
-			// finish the block
-			if st, ok := h.Header(i, ":status"); ok {
-				dst = append(dst, ": "...)
-				dst = append(dst, st...)
-				if code, err := strconv.Atoi(string(st)); err == nil {
-					if txt := HTTPStatusText(code); txt != "" {
-						dst = append(dst, ' ')
-						dst = append(dst, txt...)
-					}
-				}
-			} else if m, ok := h.Header(i, ":method"); ok {
-				dst = append(dst, ": "...)
-				dst = append(dst, m...)
-				if p, ok := h.Header(i, ":path"); ok {
+		dst = appendH2FrameInfo(dst, h, i)
+	}
+	return dst
+}
+
+// appendH2FrameInfo appends the Info of frame i of h ("HEADERS[1]: 200 OK").
+func appendH2FrameInfo(dst []byte, h *HTTP2, i int) []byte {
+	fr := &h.Frames[i]
+	if s := h2TypeName(fr.Type); s != "" {
+		dst = append(dst, s...)
+	} else {
+		dst = append(dst, "Unknown type ("...)
+		dst = strconv.AppendUint(dst, uint64(fr.Type), 10)
+		dst = append(dst, ')')
+	}
+	dst = append(dst, '[')
+	dst = strconv.AppendUint(dst, uint64(fr.StreamID), 10)
+	dst = append(dst, ']')
+	switch fr.Type {
+	case H2Headers, H2PushPromise:
+		// the fields decoded so far, even when CONTINUATION frames
+		// finish the block
+		if st, ok := h.Header(i, ":status"); ok {
+			dst = append(dst, ": "...)
+			dst = append(dst, st...)
+			if code, err := strconv.Atoi(string(st)); err == nil {
+				if txt := HTTPStatusText(code); txt != "" {
 					dst = append(dst, ' ')
-					dst = append(dst, p...)
+					dst = append(dst, txt...)
 				}
 			}
-		case H2Data:
-			if fr.Media != nil {
-				dst = appendMediaInfo(dst, fr.Media)
+		} else if m, ok := h.Header(i, ":method"); ok {
+			dst = append(dst, ": "...)
+			dst = append(dst, m...)
+			if p, ok := h.Header(i, ":path"); ok {
+				dst = append(dst, ' ')
+				dst = append(dst, p...)
 			}
+		}
+	case H2Data:
+		if fr.Media != nil {
+			dst = appendMediaInfo(dst, fr.Media)
 		}
 	}
 	return dst

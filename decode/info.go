@@ -209,6 +209,9 @@ func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
 	}
 	switch {
 	case f.Has(ProtoHTTP2):
+		if f.DoHColumn() {
+			return append(dst, "DoH"...)
+		}
 		dst = append(dst, "HTTP2"...)
 		return appendMediaColumn(dst, f)
 	case f.Has(ProtoHTTP) && len(f.Decrypted) > 0:
