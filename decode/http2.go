@@ -47,7 +47,7 @@ type HTTP2 struct {
 	// DoHFrame is 1 + the index in Frames of the DATA frame that ended a
 	// body of type application/dns-message, dissected as DNS (f.DNS); 0 none.
 	DoHFrame int
-	text    []byte     // owner of header names and values
+	text     []byte // owner of header names and values
 }
 
 // H2Frame is one HTTP/2 frame.
@@ -138,7 +138,7 @@ type h2Stream struct {
 	body         int
 	reqDoH       bool      // the request's Content-Type is application/dns-message
 	doh          [2][]byte // DNS message bodies being reassembled, by direction (client 0)
-	method, path []byte // the request's, for naming what a response answers
+	method, path []byte    // the request's, for naming what a response answers
 }
 
 func (c *h2Conn) emit(hf hpack.HeaderField) {
