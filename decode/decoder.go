@@ -74,6 +74,9 @@ type Decoder struct {
 	imap imapTable
 	// starttls follows STARTTLS/STLS/AUTH TLS of IMAP, POP and FTP (textproto.go).
 	starttls startTLSTable
+	// pop follows POP RETR/TOP replies (pop.go); app the connections of
+	// apps' dissectors (SOCKS tunnels, TDS, MySQL: socks.go).
+	pop popTable
 }
 
 // KeyLog returns the key log TLS sessions are decrypted with (nil: none).

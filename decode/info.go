@@ -161,6 +161,11 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			add("http2")
 		case ProtoISIS, ProtoLACP:
 			f.appendRoutingProtocols(l, add)
+		case ProtoIMF:
+			add("imf")
+			if m := IMFMediaLayer(f.LayerBytes(l)); m != "" {
+				add(m)
+			}
 		case ProtoRADIUS:
 			add("radius")
 			if RADIUSHasEAP(f.LayerBytes(l)) {

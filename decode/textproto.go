@@ -12,14 +12,15 @@ import "bytes"
 
 // textProtos are the protocols of this file.
 var textProtos = Protos(ProtoFTP, ProtoFTPData, ProtoIMAP, ProtoPOP, ProtoSSDP, ProtoTelnet, ProtoSyslog,
-	ProtoIRC, ProtoMQTT, ProtoPGSQL)
+	ProtoIRC, ProtoMQTT, ProtoPGSQL, ProtoIMF)
 
 // TextProto is what a line-based protocol's packet learnt from the packets
 // before it.
 type TextProto struct {
 	Request bool // sent to the protocol's port (Wireshark's match_uint == destport)
-	// POP: a server line that is neither +OK nor -ERR.
-	Continuation bool
+	// POP: a server line that is neither +OK nor -ERR; DataFragment: one
+	// that continues a message announced with its size (not its last).
+	Continuation, DataFragment bool
 	// IMAP: the request a tagged response answers and its time.
 	ReqFrame uint64
 	ReqTS    int64
@@ -169,8 +170,13 @@ func appendTextInfo(dst []byte, f *Frame, p Proto, b []byte) ([]byte, bool) {
 	case ProtoIMAP:
 		return appendIMAPInfo(dst, t, b), true
 	case ProtoPOP:
-		if t.Continuation {
-			return append(dst, "Continuation"...), true
+		if t.DataFragment {
+			dst = append(dst, "S: DATA fragment, "...)
+			dst = appendUint(dst, uint64(len(b)))
+			if len(b) == 1 {
+				return append(dst, " byte"...), true
+			}
+			return append(dst, " bytes"...), true
 		}
 		dst = appendReqResp(dst, t.Request, "C: ", "S: ")
 		return append(dst, FirstLine(b)...), true
@@ -184,6 +190,8 @@ func appendTextInfo(dst []byte, f *Frame, p Proto, b []byte) ([]byte, bool) {
 		return appendMQTTInfo(dst, b), true
 	case ProtoPGSQL:
 		return appendPgsqlInfo(dst, t.Request, b), true
+	case ProtoIMF:
+		return f.appendIMFInfos(dst), true
 	}
 	return dst, false
 }

@@ -133,6 +133,7 @@ func tables() [][]Field {
 		http2Fields,                                                                                              // decrypted TLS (http2.go)
 		rtpFields, rtcpFields, sipFields, sdpFields, stunFields, classicSTUNFields, megacoFields, rtpEventFields, // VoIP (rtp.go, sip.go, stun.go)
 		ftpFields, imapFields, popFields, miscTextFields, mqttFields, pgsqlFields,
+		imfFields, // apps (imf.go)
 	}
 }
 

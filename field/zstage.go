@@ -515,6 +515,63 @@ var fieldStages = map[string]Stage{
 	"imap.response_to":                           StageDecode,
 	"imap.tag":                                   StageDecode,
 	"imap.time":                                  StageDecode,
+	"imf":                                        StageDecode,
+	"imf.address":                                StageDecode,
+	"imf.address_list.item":                      StageDecode,
+	"imf.autosubmitted":                          StageColumns, // no value in the corpus
+	"imf.bcc":                                    StageColumns, // no value in the corpus
+	"imf.cc":                                     StageDecode,
+	"imf.comments":                               StageColumns, // no value in the corpus
+	"imf.content.description":                    StageColumns, // no value in the corpus
+	"imf.content.id":                             StageColumns, // no value in the corpus
+	"imf.content.transfer_encoding":              StageDecode,
+	"imf.content.type":                           StageDecode,
+	"imf.content.type.parameters":                StageDecode,
+	"imf.content.type.type":                      StageDecode,
+	"imf.content_language":                       StageDecode,
+	"imf.date":                                   StageDecode,
+	"imf.delivered_to":                           StageDecode,
+	"imf.delivery_date":                          StageDecode,
+	"imf.display_name":                           StageDecode,
+	"imf.expires":                                StageColumns, // no value in the corpus
+	"imf.ext.authentication_warning":             StageColumns, // no value in the corpus
+	"imf.ext.expiry-date":                        StageColumns, // no value in the corpus
+	"imf.ext.mailer":                             StageDecode,
+	"imf.ext.mimeole":                            StageColumns, // no value in the corpus
+	"imf.ext.original-to":                        StageColumns, // no value in the corpus
+	"imf.ext.tnef-correlator":                    StageDecode,
+	"imf.ext.uidl":                               StageColumns, // no value in the corpus
+	"imf.ext.virus_scanned":                      StageColumns, // no value in the corpus
+	"imf.extension":                              StageDecode,
+	"imf.extension.type":                         StageDecode,
+	"imf.extension.value":                        StageDecode,
+	"imf.from":                                   StageDecode,
+	"imf.importance":                             StageColumns, // no value in the corpus
+	"imf.in_reply_to":                            StageDecode,
+	"imf.keywords":                               StageColumns, // no value in the corpus
+	"imf.lines":                                  StageColumns, // no value in the corpus
+	"imf.mailbox_list.item":                      StageDecode,
+	"imf.message_id":                             StageDecode,
+	"imf.mime_version":                           StageDecode,
+	"imf.precedence":                             StageColumns, // no value in the corpus
+	"imf.priority":                               StageColumns, // no value in the corpus
+	"imf.received":                               StageDecode,
+	"imf.references":                             StageDecode,
+	"imf.reply_to":                               StageColumns, // no value in the corpus
+	"imf.resent.bcc":                             StageColumns, // no value in the corpus
+	"imf.resent.cc":                              StageColumns, // no value in the corpus
+	"imf.resent.date":                            StageColumns, // no value in the corpus
+	"imf.resent.from":                            StageColumns, // no value in the corpus
+	"imf.resent.message_id":                      StageColumns, // no value in the corpus
+	"imf.resent.sender":                          StageColumns, // no value in the corpus
+	"imf.resent.to":                              StageColumns, // no value in the corpus
+	"imf.return_path":                            StageDecode,
+	"imf.sender":                                 StageColumns, // no value in the corpus
+	"imf.sensitivity":                            StageColumns, // no value in the corpus
+	"imf.subject":                                StageDecode,
+	"imf.thread-index":                           StageDecode,
+	"imf.to":                                     StageDecode,
+	"imf.user_agent":                             StageColumns, // no value in the corpus
 	"ip":                                         StageDecode,
 	"ip.addr":                                    StageDecode,
 	"ip.checksum":                                StageDecode,

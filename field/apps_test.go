@@ -1,0 +1,67 @@
+package field_test
+
+import (
+	"testing"
+
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/field"
+)
+
+// appsPorts are the TCP ports of the apps dissectors (IMF via POP, IMAP and
+// SMTP; MySQL, TDS, TPKT/COTP/RDP, SOCKS).
+var appsPorts = []uint16{110, 143, 25, 3306, 1433, 3389, 1080}
+
+// appsSeeds are well-formed messages of the apps dissectors.
+var appsSeeds = [][]byte{
+	[]byte("From: \"Doe, J\" <j@example.com>, x@y\r\nTo: g: a@b, c <d@e>;\r\nSubject: hi\r\n" +
+		"Content-Type: text/plain;\r\n\tcharset=us-ascii\r\nX-Other: 1\r\n\r\nbody\r\n.\r\n"),
+	[]byte("+OK 120 octets\r\n"),
+	[]byte(": odd\r\n.\r\n"),
+}
+
+// FuzzApps decodes arbitrary payloads sent to and from every apps port
+// (each after a RETR so that POP hands server lines to IMF) and reads every
+// field of the protocols decoded after TCP and the columns: no getter may
+// panic.
+func FuzzApps(f *testing.F) {
+	for _, s := range appsSeeds {
+		f.Add(s)
+	}
+	var fields []*field.Field
+	for _, fl := range field.Std().All() {
+		if fl.Proto >= decode.ProtoDHCP {
+			fields = append(fields, fl)
+		}
+	}
+	dec := decode.NewDecoder(decode.Options{})
+	var fr decode.Frame
+	var vals []field.Value
+	decodeAll := func(pkt []byte) {
+		dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
+		for _, fl := range fields {
+			vals = fl.Get(&fr, vals[:0])
+		}
+		fr.ColumnText(decode.ColInfo)
+		fr.ColumnText(decode.ColProtocol)
+		fr.Protocols()
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, port := range appsPorts {
+			decodeAll(appPacket(6, port, []byte("RETR 1\r\n")))
+			decodeAll(serverPacket(port, b))
+			decodeAll(appPacket(6, port, b))
+		}
+	})
+}
+
+// serverPacket is appPacket sent from port (a server's reply).
+func serverPacket(port uint16, payload []byte) []byte {
+	pkt := appPacket(6, port, payload)
+	// Swap the addresses and the ports: the reply of appPacket's client.
+	for i := 0; i < 4; i++ {
+		pkt[12+i], pkt[16+i] = pkt[16+i], pkt[12+i]
+	}
+	pkt[20], pkt[21], pkt[22], pkt[23] = pkt[22], pkt[23], pkt[20], pkt[21]
+	return pkt
+}
