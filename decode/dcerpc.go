@@ -24,6 +24,10 @@ type DCERPCPDU struct {
 	HasOp  bool
 	conn   uint64
 	Sealed bool // stub encrypted (auth level privacy)
+	// NoBind: a request whose context no Bind of its connection named, or
+	// a response to no such request seen (Wireshark's "No bind info for
+	// interface Context ID n - capture start too late?").
+	NoBind bool
 }
 
 // DCERPC PDU types.
@@ -124,6 +128,7 @@ type dceCall struct {
 	callID uint32
 	iface  int16
 	opnum  uint16
+	bound  bool
 }
 
 // dceTable remembers the last bindings and calls (rings).
@@ -152,22 +157,24 @@ func (d *Decoder) dceTrack(p *DCERPCPDU) {
 			return
 		}
 		ctx, op := dce16(b, 20), dce16(b, 22)
-		p.Opnum, p.HasOp = op, true
+		p.Opnum, p.HasOp, p.NoBind = op, true, true
 		for i := 1; i <= dceRing; i++ {
 			e := &t.binds[(t.nb-i+dceRing)%dceRing]
 			if e.conn == p.conn && e.ctx == ctx && e.conn != 0 {
-				p.Iface = e.iface
+				p.Iface, p.NoBind = e.iface, false
 				break
 			}
 		}
-		t.calls[t.nc] = dceCall{conn: p.conn, callID: dce32(b, 12), iface: p.Iface, opnum: op}
+		t.calls[t.nc] = dceCall{conn: p.conn, callID: dce32(b, 12), iface: p.Iface, opnum: op, bound: !p.NoBind}
 		t.nc = (t.nc + 1) % dceRing
 	case dceResponse, dceFault:
 		id := dce32(b, 12)
+		p.NoBind = b[2] == dceResponse && len(b) >= 24
 		for i := 1; i <= dceRing; i++ {
 			e := &t.calls[(t.nc-i+dceRing)%dceRing]
 			if e.conn == p.conn && e.callID == id && e.conn != 0 {
 				p.Iface, p.Opnum, p.HasOp = e.iface, e.opnum, true
+				p.NoBind = p.NoBind && !e.bound
 				break
 			}
 		}

@@ -79,6 +79,7 @@ const (
 	ExEthTrailer8023  // ExEthTrailer after an 802.3 length field (Ethernet's, not Ethertype's)
 	ExEthSrcGroup     // an Ethernet II source address with the group bit set
 	ExTTLLNCB         // IPv4 TTL other than the one a 224.0.0.0/24 destination wants
+	ExDCERPCNoBind    // a DCE/RPC call whose context's Bind was not seen
 	NumExpertKinds
 )
 
@@ -95,6 +96,7 @@ type ExpertDef struct {
 
 const (
 	piSequence   = 0x02000000
+	piUndecoded  = 0x05000000
 	piProtocol   = 0x09000000
 	piMalformed  = 0x07000000
 	piComments   = 0x0b000000
@@ -138,8 +140,9 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 		"Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", "Ethertype"},
 	ExEthTrailer8023: {SevNote, "Protocol", piProtocol,
 		"Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", "Ethernet"},
-	ExEthSrcGroup: {SevWarn, "Protocol", piProtocol, "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", "Ethernet"},
-	ExTTLLNCB:     {SevNote, "Sequence", piSequence, "\"Time To Live\" != %d for a packet sent to the Local Network Control Block (see RFC 3171)", "IPv4"},
+	ExEthSrcGroup:  {SevWarn, "Protocol", piProtocol, "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", "Ethernet"},
+	ExTTLLNCB:      {SevNote, "Sequence", piSequence, "\"Time To Live\" != %d for a packet sent to the Local Network Control Block (see RFC 3171)", "IPv4"},
+	ExDCERPCNoBind: {SevNote, "Undecoded", piUndecoded, "No bind info for interface Context ID %d - capture start too late?", "DCERPC"},
 	ExShortSegment: {SevWarn, "Malformed", piMalformed,
 		"Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)", "TCP"},
 	ExIPBogusHdrLen: {SevError, "Protocol", piProtocol, "Bogus IP header length (%d, must be at least 20)", "IPv4"},
@@ -176,6 +179,13 @@ func (f *Frame) AppendExpert(dst []Expert) []Expert {
 	}
 	dst = f.appendIPExpert(dst)
 	dst = f.appendTCPExpert(dst)
+	if f.Has(ProtoDCERPC) {
+		for i := range f.DCERPC.PDUs {
+			if p := &f.DCERPC.PDUs[i]; p.NoBind {
+				dst = append(dst, Expert{Kind: ExDCERPCNoBind, Arg: uint32(dce16(p.B, 20))})
+			}
+		}
+	}
 	if a := &f.Analysis; f.Has(ProtoDNS) {
 		if a.DNSRetransReqIn != 0 {
 			dst = append(dst, Expert{Kind: ExDNSQueryRetrans, Arg: uint32(a.DNSRetransReqIn)})
@@ -208,9 +218,10 @@ func (f *Frame) AppendExpert(dst []Expert) []Expert {
 
 // ExpertNeedsMessages reports whether kind k comes from application
 // messages rebuilt across segments or matched into transactions (HTTP start
-// lines, DNS retransmissions) rather than from the packet alone.
+// lines, DNS retransmissions, DCE/RPC calls matched to binds) rather than
+// from the packet alone.
 func ExpertNeedsMessages(k ExpertKind) bool {
-	return k == ExHTTPChat || k == ExHTTPOversized || k == ExDNSQueryRetrans || k == ExDNSRespRetrans
+	return k == ExHTTPChat || k == ExHTTPOversized || k == ExDNSQueryRetrans || k == ExDNSRespRetrans || k == ExDCERPCNoBind
 }
 
 // ExpertProtocol is the protocol tshark names for item e of f.

@@ -71,8 +71,10 @@ func NewStats(c StatsConfig, po *pipeline.Config) (StatsTable, *ExpertTable) {
 			// Only link, network and transport facts are counted.
 			po.SkipApp = decode.AppDNS | decode.AppHTTP | decode.AppTLS | decode.AppOther
 		case all:
-			// HTTP start lines and DNS retransmissions; nothing from TLS.
-			po.SkipApp = decode.AppTLS
+			// Every dissector: HTTP start lines, DNS retransmissions,
+			// DCE/RPC binds, SSDP... (a skipped protocol would also take
+			// the heuristics after it along).
+			po.SkipApp = 0
 		case rep == "expert":
 			// TCP analysis, IPv4, trailers, comments, and the malformed
 			// check, which reads DNS.
