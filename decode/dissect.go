@@ -140,6 +140,8 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 		return d.decodeRPCTCP(f, p)
 	case BGPPort:
 		return decodeBGP(f, p)
+	case SkinnyPort:
+		return d.decodeSkinny(f, p)
 	}
 	return d.tcpText(f, p, port)
 }
@@ -350,7 +352,7 @@ func (f *Frame) otherMalformed() bool {
 
 // otherTCPProtos are this file's protocols carried over TCP.
 var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP, ProtoDCERPC,
-	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF)
+	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF, ProtoSkinny)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).

@@ -127,13 +127,15 @@ const (
 	ProtoDCCP  // DCCP, IP protocol 33 (routing.go, dccp.go)
 	ProtoPGSQL // PostgreSQL (pgsql.go)
 	// Application protocols of apps (imf.go, tpkt.go, mysql.go, tds.go, socks.go).
-	ProtoIMF   // Internet Message Format inside POP, IMAP, SMTP
-	ProtoMySQL // MySQL on TCP 3306
-	ProtoTDS   // Tabular Data Stream (MS SQL, Sybase) on TCP 1433
-	ProtoTPKT  // ISO transport over TCP (RFC 1006), TCP 3389 / 102
-	ProtoCOTP  // ISO 8073 connection-oriented transport inside TPKT
-	ProtoRDP   // Remote Desktop Protocol negotiation inside COTP
-	ProtoSOCKS // SOCKS 4/5 on TCP 1080
+	ProtoIMF    // Internet Message Format inside POP, IMAP, SMTP
+	ProtoMySQL  // MySQL on TCP 3306
+	ProtoTDS    // Tabular Data Stream (MS SQL, Sybase) on TCP 1433
+	ProtoTPKT   // ISO transport over TCP (RFC 1006), TCP 3389 / 102
+	ProtoCOTP   // ISO 8073 connection-oriented transport inside TPKT
+	ProtoRDP    // Remote Desktop Protocol negotiation inside COTP
+	ProtoSOCKS  // SOCKS 4/5 on TCP 1080
+	ProtoSkinny // Cisco SCCP on TCP 2000 (skinny.go)
+	ProtoT38    // T.38 fax over UDPTL, on conversations SDP set up (t38.go)
 	NumProtos
 )
 
@@ -151,7 +153,7 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"isakmp", "udpencap", "wg", "nfs", "mount",
 
 	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah", "dccp", "pgsql",
-	"imf", "mysql", "tds", "tpkt", "cotp", "rdp", "socks"}
+	"imf", "mysql", "tds", "tpkt", "cotp", "rdp", "socks", "skinny", "t38"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

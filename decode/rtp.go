@@ -12,6 +12,7 @@ import (
 // RTP is what a frame's RTP or RTCP layer inherited from its conversation.
 type RTP struct {
 	Setup  uint64 // rtp.setup-frame / rtcp.setup-frame (0: heuristic, no setup)
+	Method uint8  // rtp.setup-method: SetupSDP or SetupSkinny
 	SRTP   bool   // set up by a SAVP profile: SRTP / SRTCP
 	PTName []byte // rtpmap name of a dynamic payload type (aliases the conversation)
 	ExtSeq uint32 // rtp.extseq: the sequence number extended over wraps, per conversation
@@ -26,7 +27,7 @@ func decodeRTP(f *Frame, p []byte, c *mediaConv) bool {
 	if len(p) == 0 || p[0]>>6 == 0 {
 		return false
 	}
-	f.RTP = RTP{Setup: c.setup, SRTP: c.srtp, CallID: c.callID}
+	f.RTP = RTP{Setup: c.setup, Method: c.method, SRTP: c.srtp, CallID: c.callID}
 	if len(p) >= 2 && p[0]>>6 == 2 && p[1]&0x7f >= 96 && p[1]&0x7f <= 127 {
 		f.RTP.PTName = c.dynName(p[1] & 0x7f)
 	}
@@ -101,7 +102,7 @@ func decodeRTCP(f *Frame, p []byte, c *mediaConv) bool {
 	}
 	f.RTP = RTP{}
 	if c != nil {
-		f.RTP.Setup, f.RTP.SRTP, f.RTP.CallID = c.setup, c.srtp, c.callID
+		f.RTP.Setup, f.RTP.Method, f.RTP.SRTP, f.RTP.CallID = c.setup, c.method, c.srtp, c.callID
 	}
 	f.voipLayer(ProtoRTCP, p)
 	if rtcpMalformed(p) {

@@ -40,6 +40,7 @@ type dynPT struct {
 type mediaConv struct {
 	kind   uint8
 	srtp   bool
+	method uint8 // what set it up: SetupSDP, SetupSkinny (rtp.setup-method)
 	setup  uint64
 	ndyn   uint8
 	dyn    [maxDynPT]dynPT
@@ -77,26 +78,45 @@ type voipTable struct {
 // frame than the one in force changes nothing visible; the same frame
 // updates it (a T.38 media after an RTP one on the same port wins).
 func (t *voipTable) addMedia(addr netip.Addr, port uint16, kind uint8, srtp bool, setup uint64, dyn []dynPT) {
-	if !addr.IsValid() || port == 0 {
+	c := t.addMediaBy(addr, port, kind, SetupSDP, setup)
+	if c == nil {
 		return
+	}
+	c.srtp = srtp
+	if kind == mediaRTP {
+		c.ndyn = uint8(copy(c.dyn[:], dyn))
+	}
+}
+
+// Setup methods of a media conversation (rtp.setup-method).
+const (
+	SetupSDP uint8 = iota + 1
+	SetupSkinny
+)
+
+// addMediaBy registers addr:port as kind, set up by method in frame setup,
+// and returns the registration (nil when ignored).
+func (t *voipTable) addMediaBy(addr netip.Addr, port uint16, kind uint8, method uint8, setup uint64) *mediaConv {
+	if !addr.IsValid() || port == 0 {
+		return nil
 	}
 	k := mediaKey{addr.Unmap(), port}
 	c := t.media[k]
 	switch {
 	case c != nil && c.setup > setup:
-		return
+		return nil
 	case c != nil && c.setup == setup:
 	default:
 		if t.media == nil {
 			t.media = make(map[mediaKey]*mediaConv)
 		}
 		if len(t.media) >= maxMediaConvs {
-			return
+			return nil
 		}
 		c = &mediaConv{}
 		t.media[k] = c
 	}
-	c.kind, c.srtp, c.setup = kind, srtp, setup
+	c.kind, c.srtp, c.method, c.setup, c.ndyn = kind, false, method, setup, 0
 	if len(t.callID) > 0 {
 		if string(c.callID) != string(t.callID) {
 			c.callID = append(c.callID[:0], t.callID...)
@@ -104,9 +124,7 @@ func (t *voipTable) addMedia(addr netip.Addr, port uint16, kind uint8, srtp bool
 	} else {
 		c.callID = c.callID[:0]
 	}
-	if kind == mediaRTP {
-		c.ndyn = uint8(copy(c.dyn[:], dyn))
-	}
+	return c
 }
 
 // lookupMedia finds the registration of a datagram: its destination
@@ -168,7 +186,7 @@ func (f *Frame) voipLayer(pr Proto, b []byte) {
 }
 
 // voipProtos are the protocols of this file's dissectors.
-var voipProtos = Protos(ProtoSIP, ProtoSDP, ProtoRTP, ProtoRTCP, ProtoSTUN, ProtoClassicSTUN, ProtoMEGACO, ProtoRTPEvent)
+var voipProtos = Protos(ProtoSIP, ProtoSDP, ProtoRTP, ProtoRTCP, ProtoSTUN, ProtoClassicSTUN, ProtoMEGACO, ProtoRTPEvent, ProtoSkinny)
 
 // udpVoIP tries the VoIP dissector registered for UDP port port.
 func (d *Decoder) udpVoIP(f *Frame, p []byte, port uint16) bool {
@@ -239,6 +257,8 @@ func appendVoIPInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendRTCPInfo(dst, b)
 	case ProtoSTUN, ProtoClassicSTUN:
 		dst = appendSTUNInfo(dst, p, STUNUnframe(b, f.Has(ProtoTCP)))
+	case ProtoSkinny:
+		dst = appendSkinnyInfo(dst, b)
 	}
 	if f.Len > f.CapLen {
 		dst = append(dst, "[Packet size limited during capture]"...)
@@ -283,6 +303,8 @@ func appendVoIPColumn(dst []byte, f *Frame) ([]byte, bool) {
 		dst = append(dst, "STUN"...)
 	case ProtoClassicSTUN:
 		dst = append(dst, "CLASSIC-STUN"...)
+	case ProtoSkinny:
+		dst = append(dst, skinnyColumn(b)...)
 	}
 	_ = b
 	return dst, true

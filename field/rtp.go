@@ -88,7 +88,12 @@ func rtpSetup(prefix string, p decode.Proto) []Field {
 	return []Field{
 		each(prefix+".setup", FTString, func(*decode.Frame) Value { return Value{B: []byte{}} }),
 		each(prefix+".setup-frame", FTFrameNum, func(f *decode.Frame) Value { return Value{U: f.RTP.Setup} }),
-		each(prefix+".setup-method", FTString, func(*decode.Frame) Value { return Value{B: sbytes("SDP")} }),
+		each(prefix+".setup-method", FTString, func(f *decode.Frame) Value {
+			if f.RTP.Method == decode.SetupSkinny {
+				return Value{B: sbytes("SKINNY")}
+			}
+			return Value{B: sbytes("SDP")}
+		}),
 	}
 }
 

@@ -1079,6 +1079,10 @@ var fieldStages = map[string]Stage{
 	"sip.to.port":                                StageDecode,
 	"sip.to.tag":                                 StageDecode,
 	"sip.to.user":                                StageDecode,
+	"skinny":                                     StageDecode,
+	"skinny.data_length":                         StageDecode,
+	"skinny.hdr_version":                         StageDecode,
+	"skinny.messageId":                           StageDecode,
 	"slarp":                                      StageDecode,
 	"slarp.address":                              StageColumns, // no value in the corpus
 	"slarp.mysequence":                           StageDecode,
