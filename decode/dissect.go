@@ -169,6 +169,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 	if out, ok := appendWANInfo(dst, f); ok {
 		return out, true
 	}
+	if out, ok := appendPPPInfo(dst, f); ok {
+		return out, true
+	}
 	p, b, ok := f.otherLayer()
 	if !ok {
 		return dst, false
@@ -246,6 +249,9 @@ func (f *Frame) otherProtoColumn() string {
 		return s
 	}
 	if s := f.wanColumn(); s != "" {
+		return s
+	}
+	if s := f.pppColumn(); s != "" {
 		return s
 	}
 	p, b, ok := f.otherLayer()

@@ -136,6 +136,14 @@ const (
 	ProtoSOCKS  // SOCKS 4/5 on TCP 1080
 	ProtoSkinny // Cisco SCCP on TCP 2000 (skinny.go)
 	ProtoT38    // T.38 fax over UDPTL, on conversations SDP set up (t38.go)
+	// PPP control protocols and PPPoE discovery (ppp.go).
+	ProtoPPPoED
+	ProtoLCP
+	ProtoIPCP
+	ProtoIPV6CP
+	ProtoCCP
+	ProtoPAP
+	ProtoCHAP
 	NumProtos
 )
 
@@ -153,7 +161,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"isakmp", "udpencap", "wg", "nfs", "mount",
 
 	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah", "dccp", "pgsql",
-	"imf", "mysql", "tds", "tpkt", "cotp", "rdp", "socks", "skinny", "t38"}
+	"imf", "mysql", "tds", "tpkt", "cotp", "rdp", "socks", "skinny", "t38",
+	"pppoed", "lcp", "ipcp", "ipv6cp", "ccp", "pap", "chap"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

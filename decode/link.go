@@ -96,6 +96,9 @@ func (d *Decoder) etherType(f *Frame, typ uint16, b []byte, off int) {
 		case EtherTypePPPoE:
 			d.decodePPPoE(f, b, off)
 			return
+		case EtherTypePPPoED:
+			d.decodePPPoED(f, b, off)
+			return
 		case EtherTypeMPLS, EtherTypeMPLSMC:
 			d.decodeMPLS(f, b, off)
 			return
@@ -299,6 +302,10 @@ func (d *Decoder) decodePPPProto(f *Frame, b []byte, start, off int) {
 	case 0x0281, 0x0283: // MPLS unicast, multicast
 		d.decodeMPLS(f, b, off)
 	default:
+		if p, ok := pppControlProto(f.PPPoE.PPPProto); ok {
+			decodePPPControl(f, p, b, off)
+			return
+		}
 		f.data(off, len(b)-off, false)
 	}
 }

@@ -104,6 +104,12 @@ type dissectCase struct {
 // dissectorCases lists the dissectors of decode/dissect.go.
 var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoDHCP, manifest: "dhcp", floor: 98},
+	{proto: decode.ProtoPPPoED, manifest: "pppoed", floor: 98, extra: []string{"pppoe.code", "pppoe.session_id", "pppoe.payload_length"}},
+	{proto: decode.ProtoLCP, manifest: "lcp", floor: 98},
+	{proto: decode.ProtoIPCP, manifest: "ipcp", floor: 98, extra: []string{"ppp.code", "ppp.identifier", "ppp.length"}},
+	{proto: decode.ProtoIPV6CP, manifest: "ipv6cp", floor: 98, extra: []string{"ppp.code", "ppp.identifier", "ppp.length"}},
+	{proto: decode.ProtoCCP, manifest: "ccp", floor: 98, extra: []string{"ppp.code", "ppp.identifier", "ppp.length"}},
+	{proto: decode.ProtoPAP, manifest: "pap", floor: 98},
 	{proto: decode.ProtoDHCPv6, manifest: "dhcpv6", floor: 98},
 	{proto: decode.ProtoNTP, manifest: "ntp", floor: 95,
 		why: "one datagram of overlapping IP fragments with conflicting data, which tshark reassembles otherwise"},

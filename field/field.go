@@ -134,6 +134,7 @@ func tables() [][]Field {
 		rtpFields, rtcpFields, sipFields, sdpFields, stunFields, classicSTUNFields, megacoFields, rtpEventFields, skinnyFields, // VoIP (rtp.go, sip.go, stun.go, skinny.go)
 		ftpFields, imapFields, popFields, miscTextFields, mqttFields, pgsqlFields,
 		imfFields, // apps (imf.go)
+		pppFields, // PPP control protocols, PPPoE discovery (ppp.go)
 	}
 }
 

@@ -70,7 +70,7 @@ var ieee8021adFields = []Field{
 	sTagEach("ieee8021ad.id", 0xfff, func(v *decode.VLAN) uint64 { return uint64(v.ID) }),
 }
 
-func hasPPPoE(f *decode.Frame) bool { return f.Has(decode.ProtoPPPoE) }
+func hasPPPoE(f *decode.Frame) bool { return f.Has(decode.ProtoPPPoE) || f.Has(decode.ProtoPPPoED) }
 
 // pppoeFields: PPPoE session header and the PPP protocol.
 var pppoeFields = []Field{

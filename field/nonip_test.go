@@ -1,0 +1,121 @@
+package field_test
+
+import (
+	"encoding/hex"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/capture"
+	"github.com/wirewatch/wirewatch/decode"
+	"github.com/wirewatch/wirewatch/field"
+)
+
+// nonIPSeeds are payloads of the non-IP link protocols (decode/ppp.go),
+// written from the RFCs' layouts: PPPoE discovery bodies (after the
+// 6-byte header this test prepends) and PPP control packets.
+var nonIPSeeds = []string{
+	"0101000001030004641385180102000442524153",         // PADO tags: Service-Name, Host-Uniq, AC-Name
+	"010a000e010405d40304c023050601fccbfb",             // LCP Configure-Request: MRU, PAP, magic
+	"0802001480570101000e010ac8010efffe880008",         // LCP Protocol-Reject of an IPV6CP request
+	"09030008" + "05fcd459",                            // LCP Echo-Request
+	"0101001005636973636f05636973636f",                 // PAP Authenticate-Request cisco/cisco
+	"0101001508" + "0011223344556677" + "726f75746572", // CHAP Challenge
+	"0101001003060a000001" + "8106c0a80101",            // IPCP Configure-Request: address, DNS
+	"01010010020600 2d0f01" + "03060a000001",           // IPCP VJ compression
+	"0101000f1a0478001804780015032f",                   // CCP Configure-Request
+}
+
+// nonIPFields are the fields of this test's protocols.
+func nonIPFields() []*field.Field {
+	var fields []*field.Field
+	for _, fl := range field.Std().All() {
+		if fl.Proto >= decode.ProtoPPPoED || fl.Proto == decode.ProtoPPPoE || fl.Proto == decode.ProtoPPP {
+			fields = append(fields, fl)
+		}
+	}
+	return fields
+}
+
+// nonIPPackets wraps b as each protocol of this test: a PPPoE discovery
+// packet, and a PPP payload of each control protocol in a PPPoE session
+// and on the PPP link type (LINKTYPE_PPP, 9).
+func nonIPPackets(b []byte) (out []capture.Packet) {
+	eth := func(typ uint16, body []byte) []byte {
+		p := []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, byte(typ >> 8), byte(typ)}
+		return append(p, body...)
+	}
+	pkt := func(lt capture.LinkType, d []byte) capture.Packet {
+		return capture.Packet{Info: capture.Info{CapLen: len(d), Len: len(d), LinkType: lt}, Data: d}
+	}
+	n := len(b)
+	out = append(out, pkt(capture.LinkEthernet, eth(0x8863, append([]byte{0x11, 0x07, 0, 0, byte(n >> 8), byte(n)}, b...))))
+	for _, proto := range []uint16{0xc021, 0x8021, 0x8057, 0x80fd, 0xc023, 0xc223} {
+		ppp := append([]byte{byte(proto >> 8), byte(proto)}, b...)
+		m := len(ppp)
+		out = append(out, pkt(capture.LinkEthernet, eth(0x8864, append([]byte{0x11, 0, 0, 1, byte(m >> 8), byte(m)}, ppp...))))
+		out = append(out, pkt(capture.LinkType(9), append([]byte{0xff, 0x03}, ppp...)))
+	}
+	return out
+}
+
+// FuzzNonIP decodes arbitrary bytes as each non-IP protocol and reads
+// every field and column: no getter may panic.
+func FuzzNonIP(f *testing.F) {
+	for _, s := range nonIPSeeds {
+		b, err := hex.DecodeString(stripSpaces(s))
+		if err != nil {
+			f.Fatalf("seed %q: %v", s, err)
+		}
+		f.Add(b)
+	}
+	fields := nonIPFields()
+	dec := decode.NewDecoder(decode.Options{})
+	var fr decode.Frame
+	var vals []field.Value
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, p := range nonIPPackets(b) {
+			dec.Decode(&fr, p)
+			for _, fl := range fields {
+				vals = fl.Get(&fr, vals[:0])
+			}
+			fr.ColumnText(decode.ColInfo)
+			fr.ColumnText(decode.ColProtocol)
+			fr.ColumnText(decode.ColSource)
+			fr.Protocols()
+		}
+	})
+}
+
+// TestNonIPFieldsAllocFree reads every field and column of the seeds:
+// reading allocates nothing.
+func TestNonIPFieldsAllocFree(t *testing.T) {
+	fields := nonIPFields()
+	dec := decode.NewDecoder(decode.Options{})
+	var fr decode.Frame
+	vals := make([]field.Value, 0, 64)
+	for _, s := range nonIPSeeds {
+		b, _ := hex.DecodeString(stripSpaces(s))
+		for _, p := range nonIPPackets(b) {
+			dec.Decode(&fr, p)
+			fr.ColumnText(decode.ColInfo) // grow the column buffer once
+			if n := testing.AllocsPerRun(20, func() {
+				for _, fl := range fields {
+					vals = fl.Get(&fr, vals[:0])
+				}
+				fr.ColumnText(decode.ColInfo)
+				fr.ColumnText(decode.ColProtocol)
+			}); n != 0 {
+				t.Errorf("%s: %.0f allocations per frame reading fields and columns", fr.Protocols(), n)
+			}
+		}
+	}
+}
+
+func stripSpaces(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' {
+			out = append(out, s[i])
+		}
+	}
+	return string(out)
+}
