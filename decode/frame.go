@@ -144,6 +144,11 @@ const (
 	ProtoCCP
 	ProtoPAP
 	ProtoCHAP
+	// Datagram security and timing protocols of udpcrypto (dtls.go, openvpn.go, ptp.go, bfd.go).
+	ProtoDTLS    // DTLS 1.0/1.2 records (UDP ports and heuristic)
+	ProtoOpenVPN // OpenVPN on UDP/TCP 1194
+	ProtoPTP     // Precision Time Protocol (UDP 319/320, EtherType 0x88f7)
+	ProtoBFD     // Bidirectional Forwarding Detection (UDP 3784/4784)
 	NumProtos
 )
 
@@ -162,7 +167,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 
 	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah", "dccp", "pgsql",
 	"imf", "mysql", "tds", "tpkt", "cotp", "rdp", "socks", "skinny", "t38",
-	"pppoed", "lcp", "ipcp", "ipv6cp", "ccp", "pap", "chap"}
+	"pppoed", "lcp", "ipcp", "ipv6cp", "ccp", "pap", "chap",
+	"dtls", "openvpn", "ptp", "bfd"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
