@@ -247,6 +247,11 @@ type Frame struct {
 	RADIUSDupOf uint64
 	SIP         SIP
 	RTP         RTP
+	// MediaConv identifies the wildcard conversation (an SDP or Skinny
+	// media registration, one per setup frame) Wireshark's UDP dissector
+	// finds for this datagram, source endpoint first; 0 none. The tracker
+	// numbers udp.stream by it when no exact 5-tuple conversation exists.
+	MediaConv uint64
 	GQUIC       GQUIC
 	// Text is the cross-packet state of the line-based protocols (textproto.go).
 	Text TextProto

@@ -26,6 +26,7 @@ func (d *Decoder) decodeUDP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 		end = ul
 	}
 	f.addLayer(ProtoUDP, off, end, reasm)
+	d.udpConv(f)
 	p := h[8:end]
 	f.Payload = p
 	if len(p) == 0 {

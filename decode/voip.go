@@ -42,6 +42,7 @@ type mediaConv struct {
 	srtp   bool
 	method uint8 // what set it up: SetupSDP, SetupSkinny (rtp.setup-method)
 	setup  uint64
+	gen    uint64 // conversation identity: new with each setup frame (Frame.MediaConv)
 	ndyn   uint8
 	dyn    [maxDynPT]dynPT
 	callID []byte // Call-ID of the SIP message that set it up (sip.call_id_generated)
@@ -69,6 +70,7 @@ type voipTable struct {
 	sip   sipTable
 	sdp   sdpTable
 	stun  map[stunConvKey]bool // UDP 5-tuples a TURN message marked as STUN
+	gen   uint64               // last mediaConv.gen given
 	// callID is the Call-ID of the SIP message whose SDP is being applied.
 	callID []byte
 }
@@ -106,6 +108,9 @@ func (t *voipTable) addMediaBy(addr netip.Addr, port uint16, kind uint8, method 
 	case c != nil && c.setup > setup:
 		return nil
 	case c != nil && c.setup == setup:
+	case c != nil:
+		t.gen++
+		c.gen = t.gen
 	default:
 		if t.media == nil {
 			t.media = make(map[mediaKey]*mediaConv)
@@ -113,7 +118,8 @@ func (t *voipTable) addMediaBy(addr netip.Addr, port uint16, kind uint8, method 
 		if len(t.media) >= maxMediaConvs {
 			return nil
 		}
-		c = &mediaConv{}
+		t.gen++
+		c = &mediaConv{gen: t.gen}
 		t.media[k] = c
 	}
 	c.kind, c.srtp, c.method, c.setup, c.ndyn = kind, false, method, setup, 0
@@ -134,6 +140,25 @@ func (t *voipTable) lookupMedia(src, dst netip.Addr, sport, dport uint16) *media
 		return c
 	}
 	return t.media[mediaKey{src, sport}]
+}
+
+// udpConv sets f.MediaConv for the UDP layer just added: the registration
+// of its source endpoint, else of its destination, as Wireshark's
+// find_conversation tries the wildcard conversations for a UDP packet.
+func (d *Decoder) udpConv(f *Frame) {
+	f.MediaConv = 0
+	if len(d.voip.media) == 0 {
+		return
+	}
+	src, dst, ok := udpAddrs(f)
+	if !ok {
+		return
+	}
+	if c := d.voip.media[mediaKey{src, f.UDP.SrcPort}]; c != nil {
+		f.MediaConv = c.gen
+	} else if c := d.voip.media[mediaKey{dst, f.UDP.DstPort}]; c != nil {
+		f.MediaConv = c.gen
+	}
 }
 
 // udpAddrs returns the addresses of the IP header f's last UDP layer sits in.

@@ -162,6 +162,7 @@ type Tracker struct {
 	freeTCP     []*tcpState
 	tcpStreams  int64
 	udpStreams  int64
+	wild        map[uint64]int64 // udp.stream of each media conversation (decode.Frame.MediaConv), see wild.go
 	lastExpire  int64
 	lastSweep   int64
 	tcpTombs    generations[tomb] // see tomb.go
@@ -205,6 +206,7 @@ type conn struct {
 	node   lruNode
 	t      *tcpState // nil for UDP
 	stream int64
+	wild   bool // UDP found a media conversation first: its stream follows Frame.MediaConv
 
 	firstTS, prevTS, lastTS int64
 	initialRTT              int64
@@ -410,11 +412,18 @@ func (t *Tracker) processConn(f *decode.Frame) {
 func (t *Tracker) udpDatagram(f *decode.Frame, key Key, dir int, payload int) {
 	c := t.udp[key]
 	if c == nil {
-		c = t.reviveOrNew(key, dir, decode.ProtoUDP, f.TS)
+		if f.MediaConv != 0 {
+			c = t.newWildUDP(key, dir, f.TS)
+		} else {
+			c = t.reviveOrNew(key, dir, decode.ProtoUDP, f.TS)
+		}
 		t.udp[key] = c
 	}
 	an := &f.Analysis
 	an.IsUDP = true
+	if c.wild && f.MediaConv != 0 {
+		c.stream = t.wildStream(f.MediaConv)
+	}
 	an.Stream = c.stream
 	an.TimeRelative = f.TS - c.firstTS
 	an.TimeDelta = f.TS - c.prevTS
