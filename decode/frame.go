@@ -252,7 +252,7 @@ type Frame struct {
 	// finds for this datagram, source endpoint first; 0 none. The tracker
 	// numbers udp.stream by it when no exact 5-tuple conversation exists.
 	MediaConv uint64
-	GQUIC       GQUIC
+	GQUIC     GQUIC
 	// Text is the cross-packet state of the line-based protocols (textproto.go).
 	Text TextProto
 	// RPCMatch has one entry per RPC layer: the call's program, version
