@@ -43,6 +43,10 @@ func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 		return d.decodeRPCTCP(f, b)
 	case ProtoDCERPC:
 		return d.decodeDCERPC(f, b, tcpConnHash(f), true) > 0
+	case ProtoKerberos:
+		return decodeKerberosTCP(f, b)
+	case ProtoLDAP:
+		return decodeLDAP(f, b)
 	}
 	return false
 }
@@ -545,8 +549,8 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 	} else {
 		// p continues a message: what Decode read in it as NBSS or
 		// DCE/RPC message starts was not.
-		for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoGSSAPI, ProtoSPNEGO, ProtoNTLMSSP, ProtoData} {
-			if f.Has(q) && (q != ProtoData || s.proto == ProtoNBSS || s.proto == ProtoDCERPC) {
+		for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoGSSAPI, ProtoSPNEGO, ProtoNTLMSSP, ProtoKerberos, ProtoLDAP, ProtoData} {
+			if f.Has(q) && (q != ProtoData || s.proto == ProtoNBSS || s.proto == ProtoDCERPC || s.proto == ProtoKerberos || s.proto == ProtoLDAP) {
 				f.drop(q)
 			}
 		}
@@ -662,6 +666,8 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 				return false
 			}
 		}
+	case d.opts.SkipApp&AppOther == 0 && (tcpPorts[0] == KerberosPort || tcpPorts[1] == KerberosPort || tcpPorts[0] == LDAPPort || tcpPorts[1] == LDAPPort):
+		return s.asn1Start(d, f, p, own, tcpPorts[0] == KerberosPort || tcpPorts[1] == KerberosPort)
 	case (tcpPorts[0] == RPCPort || tcpPorts[1] == RPCPort) && d.opts.SkipApp&AppOther == 0 && rpcTCPStart(p) || d.rpcTCPAny(f, p):
 		// RPC records: those complete in p are decoded (by Decode when own,
 		// else here); one cut off is kept.
@@ -786,7 +792,7 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 			return s.completeCounted(d, f, p, int(need))
 		}
 		fallthrough
-	case ProtoDNS, ProtoNBSS, ProtoRPC, ProtoDCERPC:
+	case ProtoDNS, ProtoNBSS, ProtoRPC, ProtoDCERPC, ProtoKerberos, ProtoLDAP:
 		buf := append(s.bufs[s.cur], p...)
 		s.bufs[s.cur] = buf
 		if len(buf) > appStreamMax {

@@ -176,6 +176,7 @@ func (f *Frame) reset() {
 	f.scratch = f.scratch[:0]
 	f.Fragment = false
 	f.PDUSegment, f.TLSPDUStart, f.H2PDUStart, f.NBSSPDUStart, f.spnegoKrb5 = false, false, false, false, false
+	f.ASN1PDUStart = false
 	f.FragFrames = nil
 	f.TCP.Short, f.TCP.BadHdrLen = false, false
 	f.IP.Reassembled, f.IPv6.Reassembled = false, false

@@ -18,7 +18,7 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 	if d.opts.SkipApp&AppOther != 0 {
 		return false
 	}
-	if d.routingUDP(f, p, port) {
+	if d.routingUDP(f, p, port) || d.asn1UDP(f, p, port) {
 		return true
 	}
 	switch port {
@@ -129,6 +129,9 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 	if x11Port(port) {
 		return d.decodeX11(f, p, port)
 	}
+	if d.asn1TCP(f, p, port) {
+		return true
+	}
 	switch port {
 	case 22:
 		return d.decodeSSH(f, p, port)
@@ -163,6 +166,9 @@ func (f *Frame) otherLayer() (p Proto, b []byte, ok bool) {
 // appendOtherInfo appends the Info column of the highest protocol of this
 // file's dissectors; ok is false when f has none.
 func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
+	if out, ok := appendASN1Info(dst, f); ok {
+		return out, true
+	}
 	if out, ok := appendRoutingInfo(dst, f); ok {
 		return out, true
 	}
@@ -245,6 +251,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 // otherProtoColumn returns the Protocol column of the highest protocol of
 // this file's dissectors, "" when f has none.
 func (f *Frame) otherProtoColumn() string {
+	if s := f.asn1Column(); s != "" {
+		return s
+	}
 	if s := f.routingColumn(); s != "" {
 		return s
 	}
@@ -363,6 +372,10 @@ var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebS
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).
 func (f *Frame) dropOtherTCP() {
+	if f.Present.Any(asn1TCPProtos) {
+		f.drop(ProtoKerberos)
+		f.drop(ProtoLDAP)
+	}
 	if !f.Present.Any(otherTCPProtos) {
 		return
 	}

@@ -149,6 +149,11 @@ const (
 	ProtoOpenVPN // OpenVPN on UDP/TCP 1194
 	ProtoPTP     // Precision Time Protocol (UDP 319/320, EtherType 0x88f7)
 	ProtoBFD     // Bidirectional Forwarding Detection (UDP 3784/4784)
+	// BER/ASN.1 protocols (asn1.go).
+	ProtoKerberos
+	ProtoLDAP
+	ProtoCLDAP
+	ProtoSNMP
 	NumProtos
 )
 
@@ -168,7 +173,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"chdlc", "slarp", "fr", "ipnet", "ipoib", "esp", "ah", "cmd", "loop", "ieee8021ah", "dccp", "pgsql",
 	"imf", "mysql", "tds", "tpkt", "cotp", "rdp", "socks", "skinny", "t38",
 	"pppoed", "lcp", "ipcp", "ipv6cp", "ccp", "pap", "chap",
-	"dtls", "openvpn", "ptp", "bfd"}
+	"dtls", "openvpn", "ptp", "bfd",
+	"kerberos", "ldap", "cldap", "snmp"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -294,6 +300,9 @@ type Frame struct {
 	// H2PDUStart is set with PDUSegment when the segment starts an HTTP/2
 	// frame (h2c) that continues in later segments.
 	H2PDUStart bool
+	// ASN1PDUStart is set with PDUSegment when the segment starts a
+	// Kerberos record or LDAP message that continues in later segments.
+	ASN1PDUStart bool
 	// FragFrames lists the frame numbers of the IP fragments reassembled into
 	// this frame (ip.fragment / ipv6.fragment); owned by the Decoder, valid
 	// until the next reassembly completes.
