@@ -764,8 +764,64 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 				break
 			}
 		}
+		if tlsHeaderPrefix(p[off:]) {
+			s.pend(ProtoTLS, p[off:], -1) // a record header cut by the segment's end
+		}
+	case !own && tlsHeaderPrefix(p) && (tlsPort(tcpPorts[0]) || tlsPort(tcpPorts[1]) || s.tlsVer != 0):
+		s.pend(ProtoTLS, p, -1)
 	}
 	return false
+}
+
+// tlsHeaderPrefix reports whether b, shorter than a record header, starts
+// like one (content type, major version 3, minor version up to 4).
+func tlsHeaderPrefix(b []byte) bool {
+	switch {
+	case len(b) == 0 || len(b) >= tlsRecordHeader:
+		return false
+	case b[0] < TLSChangeCipherSpec || b[0] > TLSHeartbeat:
+		return false
+	case len(b) > 1 && b[1] != 3:
+		return false
+	}
+	return len(b) < 3 || b[2] <= 4
+}
+
+// tlsHeaderMore continues a TLS record whose header the last segment cut:
+// once the header is whole, the record is counted (or, a handshake, kept)
+// like one that started in p. The segment that completes the header shows
+// only "[TCP segment of a reassembled PDU]" when the record goes on, as
+// Wireshark's TLS dissector then asks TCP for more.
+func (s *AppStream) tlsHeaderMore(d *Decoder, f *Frame, p []byte) bool {
+	have := len(s.bufs[s.cur])
+	k := tlsRecordHeader - have // header bytes still missing
+	if len(p) < k {
+		s.bufs[s.cur] = append(s.bufs[s.cur], p...)
+		s.seen += int64(len(p))
+		return true
+	}
+	var h [tlsRecordHeader]byte
+	copy(h[:], s.bufs[s.cur])
+	copy(h[have:], p[:k])
+	if !TLSRecordStart(h[:]) {
+		s.clear()
+		return false
+	}
+	n := int64(tlsRecordHeader + (int(h[3])<<8 | int(h[4])))
+	if h[0] == TLSHandshake {
+		s.total = n
+		if int64(have+len(p)) < n {
+			f.TLSPDUStart = true
+		}
+		return s.more(d, f, p)
+	}
+	s.tlsCount, s.tlsHdr, s.total, s.seen = true, h, n, int64(have)
+	if need := s.total - s.seen; int64(len(p)) < need {
+		s.seen += int64(len(p))
+		f.TLSPDUStart = true
+		return true
+	}
+	return s.completeCounted(d, f, p, int(s.total-s.seen))
 }
 
 // pend starts a pending message of protocol p with the bytes b.
@@ -783,6 +839,9 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 	case ProtoHTTP:
 		return s.httpMore(d, f, p, false)
 	case ProtoTLS:
+		if !s.tlsCount && s.total < 0 {
+			return s.tlsHeaderMore(d, f, p)
+		}
 		if s.tlsCount {
 			need := s.total - s.seen
 			if int64(len(p)) < need {

@@ -414,6 +414,10 @@ func TestAppStream(t *testing.T) {
 			[]string{"", "HTTP/1.1 304 Not Modified "}},
 		{"TLS application data counted", 443, append(append([]byte(nil), tls12...), tls12...), []int{10, 30, 60},
 			[]string{"", "", "Application Data", "Application Data"}},
+		{"TLS record header cut between segments", 443, append(append(append([]byte(nil), tls12...), tls12...), tls12...), []int{47, 65},
+			[]string{"Application Data", "", "Application Data, Application Data"}},
+		{"TLS record header cut after one byte", 443, append(append([]byte(nil), tls12...), tls12...), []int{46, 48},
+			[]string{"Application Data", "", "Application Data"}},
 		{"DNS over TCP", 53, seedFiles(t, "FuzzDNS")["tcp_query_a"], []int{1, 14},
 			[]string{"", "", "Standard query 0x1a2b A www.example.com"}},
 	}
