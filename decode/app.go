@@ -47,6 +47,8 @@ func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 		return decodeKerberosTCP(f, b)
 	case ProtoLDAP:
 		return decodeLDAP(f, b)
+	case ProtoGnutella:
+		return decodeGnutella(f, b) > 0
 	}
 	return false
 }
@@ -549,8 +551,8 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 	} else {
 		// p continues a message: what Decode read in it as NBSS or
 		// DCE/RPC message starts was not.
-		for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoGSSAPI, ProtoSPNEGO, ProtoNTLMSSP, ProtoKerberos, ProtoLDAP, ProtoData} {
-			if f.Has(q) && (q != ProtoData || s.proto == ProtoNBSS || s.proto == ProtoDCERPC || s.proto == ProtoKerberos || s.proto == ProtoLDAP) {
+		for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoGSSAPI, ProtoSPNEGO, ProtoNTLMSSP, ProtoKerberos, ProtoLDAP, ProtoGnutella, ProtoData} {
+			if f.Has(q) && (q != ProtoData || s.proto == ProtoNBSS || s.proto == ProtoDCERPC || s.proto == ProtoKerberos || s.proto == ProtoLDAP || s.proto == ProtoGnutella) {
 				f.drop(q)
 			}
 		}
@@ -668,6 +670,8 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 		}
 	case d.opts.SkipApp&AppOther == 0 && (tcpPorts[0] == KerberosPort || tcpPorts[1] == KerberosPort || tcpPorts[0] == LDAPPort || tcpPorts[1] == LDAPPort):
 		return s.asn1Start(d, f, p, own, tcpPorts[0] == KerberosPort || tcpPorts[1] == KerberosPort)
+	case (tcpPorts[0] == GnutellaPort || tcpPorts[1] == GnutellaPort) && d.opts.SkipApp&AppOther == 0:
+		return s.gnutellaStart(d, f, p, own)
 	case (tcpPorts[0] == RPCPort || tcpPorts[1] == RPCPort) && d.opts.SkipApp&AppOther == 0 && rpcTCPStart(p) || d.rpcTCPAny(f, p):
 		// RPC records: those complete in p are decoded (by Decode when own,
 		// else here); one cut off is kept.
@@ -838,6 +842,8 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 	switch s.proto {
 	case ProtoHTTP:
 		return s.httpMore(d, f, p, false)
+	case ProtoGnutella:
+		return s.gnutellaMore(d, f, p)
 	case ProtoTLS:
 		if !s.tlsCount && s.total < 0 {
 			return s.tlsHeaderMore(d, f, p)

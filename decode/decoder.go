@@ -177,6 +177,7 @@ func (f *Frame) reset() {
 	f.Fragment = false
 	f.PDUSegment, f.TLSPDUStart, f.H2PDUStart, f.NBSSPDUStart, f.spnegoKrb5 = false, false, false, false, false
 	f.ASN1PDUStart = false
+	f.ClearedPDUStart = false
 	f.FragFrames = nil
 	f.TCP.Short, f.TCP.BadHdrLen = false, false
 	f.IP.Reassembled, f.IPv6.Reassembled = false, false

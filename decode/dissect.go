@@ -61,7 +61,7 @@ func (d *Decoder) udpHeuristic(f *Frame, p []byte) bool {
 		// headers, any version.
 		return d.decodeQUIC(f, p)
 	}
-	if d.rpcUDP(f, p, true) {
+	if d.rpcUDP(f, p, true) || d.p2pUDPHeuristic(f, p) {
 		return true
 	}
 	return d.decodeGQUIC(f, p)
@@ -145,6 +145,9 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 		return decodeBGP(f, p)
 	case SkinnyPort:
 		return d.decodeSkinny(f, p)
+	case GnutellaPort:
+		decodeGnutella(f, p) // the port's dissector takes every segment
+		return true
 	}
 	return d.tcpText(f, p, port)
 }
@@ -176,6 +179,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		return out, true
 	}
 	if out, ok := appendPPPInfo(dst, f); ok {
+		return out, true
+	}
+	if out, ok := appendP2PInfo(dst, f); ok {
 		return out, true
 	}
 	p, b, ok := f.otherLayer()
@@ -261,6 +267,9 @@ func (f *Frame) otherProtoColumn() string {
 		return s
 	}
 	if s := f.pppColumn(); s != "" {
+		return s
+	}
+	if s := f.p2pColumn(); s != "" {
 		return s
 	}
 	p, b, ok := f.otherLayer()
@@ -351,7 +360,7 @@ func (f *Frame) otherProtoColumn() string {
 // otherMalformed reports an anomaly of this file's dissectors (each notes
 // only what Wireshark flags as [Malformed Packet]).
 func (f *Frame) otherMalformed() bool {
-	if f.routingMalformed() {
+	if f.routingMalformed() || f.p2pMalformed() {
 		return true
 	}
 	if !f.Present.Any(otherProtos) {
@@ -367,7 +376,7 @@ func (f *Frame) otherMalformed() bool {
 
 // otherTCPProtos are this file's protocols carried over TCP.
 var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP, ProtoDCERPC,
-	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF, ProtoSkinny)
+	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF, ProtoSkinny, ProtoGnutella)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).

@@ -80,6 +80,9 @@ const (
 	ExEthSrcGroup     // an Ethernet II source address with the group bit set
 	ExTTLLNCB         // IPv4 TTL other than the one a 224.0.0.0/24 destination wants
 	ExDCERPCNoBind    // a DCE/RPC call whose context's Bind was not seen
+	ExStrayChars      // an ASCII string field with characters after a NUL (p2p.go)
+	ExMojitoSockAddr  // Mojito socket address of an unsupported type
+	ExMojitoBigInt    // Mojito BigInteger of an unsupported length
 	NumExpertKinds
 )
 
@@ -152,7 +155,10 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 	ExRH0:           {SevNote, "Deprecated", piDeprecated, "Routing header type is deprecated", "IPv6 Routing"},
 	// Not Wireshark's: it reassembles any head; wirewatch keeps 256 KiB of
 	// one and shows the message all the same, marked by this item.
-	ExHTTPOversized: {SevWarn, "Malformed", piMalformed, "HTTP head longer than 262144 bytes: only its start is decoded (truncated)", ""},
+	ExHTTPOversized:  {SevWarn, "Malformed", piMalformed, "HTTP head longer than 262144 bytes: only its start is decoded (truncated)", ""},
+	ExStrayChars:     {SevWarn, "Undecoded", piUndecoded, "Trailing stray characters", ""},
+	ExMojitoSockAddr: {SevError, "Protocol", piProtocol, "Unsupported Socket Address Type", "Mojito"},
+	ExMojitoBigInt:   {SevError, "Protocol", piProtocol, "Unsupported BigInt length", "Mojito"},
 }
 
 // Expert is one expert item of a frame.
@@ -200,6 +206,7 @@ func (f *Frame) AppendExpert(dst []Expert) []Expert {
 			dst = append(dst, Expert{Kind: ExHTTPOversized})
 		}
 	}
+	dst = f.appendP2PExpert(dst)
 	if bad, lenField := f.ethBadPadding(); bad {
 		k := ExEthTrailer
 		if lenField {

@@ -154,6 +154,8 @@ const (
 	ProtoLDAP
 	ProtoCLDAP
 	ProtoSNMP
+	ProtoMojito   // Mojito DHT, UDP heuristic (p2p.go, mojito.go)
+	ProtoGnutella // Gnutella on TCP 6346 (gnutella.go)
 	NumProtos
 )
 
@@ -174,7 +176,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"imf", "mysql", "tds", "tpkt", "cotp", "rdp", "socks", "skinny", "t38",
 	"pppoed", "lcp", "ipcp", "ipv6cp", "ccp", "pap", "chap",
 	"dtls", "openvpn", "ptp", "bfd",
-	"kerberos", "ldap", "cldap", "snmp"}
+	"kerberos", "ldap", "cldap", "snmp",
+	"mojito", "gnutella"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -303,6 +306,10 @@ type Frame struct {
 	// ASN1PDUStart is set with PDUSegment when the segment starts a
 	// Kerberos record or LDAP message that continues in later segments.
 	ASN1PDUStart bool
+	// ClearedPDUStart is set with PDUSegment when the dissector that asked
+	// TCP for more bytes had cleared the Info column (Gnutella): Info is
+	// only "[TCP segment of a reassembled PDU]".
+	ClearedPDUStart bool
 	// FragFrames lists the frame numbers of the IP fragments reassembled into
 	// this frame (ip.fragment / ipv6.fragment); owned by the Decoder, valid
 	// until the next reassembly completes.

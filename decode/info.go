@@ -424,7 +424,7 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		id := f.IP.ID
 		dst = append(dst, hex[id>>12], hex[id>>8&0xf], hex[id>>4&0xf], hex[id&0xf])
 		return append(dst, ')')
-	case f.Has(ProtoTCP) && f.PDUSegment && (f.TLSPDUStart || f.H2PDUStart || f.ASN1PDUStart):
+	case f.Has(ProtoTCP) && f.PDUSegment && (f.TLSPDUStart || f.H2PDUStart || f.ASN1PDUStart || f.ClearedPDUStart):
 		dst = append(dst, "[TCP segment of a reassembled PDU]"...)
 	case f.Has(ProtoTCP) && f.PDUSegment && f.NBSSPDUStart:
 		dst = append(dst, "Session message [TCP segment of a reassembled PDU]"...)

@@ -183,6 +183,10 @@ var dissectorCases = []*dissectCase{
 		why: "STUN quoted in ICMP errors and a TCP message split over segments are not decoded"},
 	{proto: decode.ProtoClassicSTUN, manifest: "classicstun", floor: 98},
 	{proto: decode.ProtoDCCP, manifest: "dccp", floor: 98},
+	{proto: decode.ProtoMojito, manifest: "mojito", floor: 99},
+	{proto: decode.ProtoGnutella, manifest: "gnutella", floor: 80,
+		why: "a descriptor split over segments more than 5 s apart: the flow tracker buries the idle connection and " +
+			"forgets the pending bytes (tshark reassembles them)"},
 	{proto: decode.ProtoSMTP, manifest: "smtp", floor: 78,
 		why: "AUTH exchanges, BDAT chunks and the IMF/data-text-lines layers of message content are not decoded"},
 	{proto: decode.ProtoKerberos, manifest: "kerberos", floor: 99,

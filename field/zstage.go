@@ -366,6 +366,39 @@ var fieldStages = map[string]Stage{
 	"geneve.reserved":                            StageDecode,
 	"geneve.version":                             StageDecode,
 	"geneve.vni":                                 StageDecode,
+	"gnutella":                                   StageDesegment,
+	"gnutella.header":                            StageColumns, // no value in the corpus
+	"gnutella.header.hops":                       StageColumns, // no value in the corpus
+	"gnutella.header.id":                         StageColumns, // no value in the corpus
+	"gnutella.header.payload":                    StageColumns, // no value in the corpus
+	"gnutella.header.size":                       StageColumns, // no value in the corpus
+	"gnutella.header.ttl":                        StageColumns, // no value in the corpus
+	"gnutella.pong.files":                        StageColumns, // no value in the corpus
+	"gnutella.pong.ip":                           StageColumns, // no value in the corpus
+	"gnutella.pong.kbytes":                       StageColumns, // no value in the corpus
+	"gnutella.pong.payload":                      StageColumns, // no value in the corpus
+	"gnutella.pong.port":                         StageColumns, // no value in the corpus
+	"gnutella.push.index":                        StageColumns, // no value in the corpus
+	"gnutella.push.ip":                           StageColumns, // no value in the corpus
+	"gnutella.push.payload":                      StageColumns, // no value in the corpus
+	"gnutella.push.port":                         StageColumns, // no value in the corpus
+	"gnutella.push.servent_id":                   StageColumns, // no value in the corpus
+	"gnutella.query.min_speed":                   StageColumns, // no value in the corpus
+	"gnutella.query.payload":                     StageColumns, // no value in the corpus
+	"gnutella.query.search":                      StageColumns, // no value in the corpus
+	"gnutella.queryhit.count":                    StageColumns, // no value in the corpus
+	"gnutella.queryhit.extra":                    StageColumns, // no value in the corpus
+	"gnutella.queryhit.hit":                      StageColumns, // no value in the corpus
+	"gnutella.queryhit.hit.extra":                StageColumns, // no value in the corpus
+	"gnutella.queryhit.hit.index":                StageColumns, // no value in the corpus
+	"gnutella.queryhit.hit.name":                 StageColumns, // no value in the corpus
+	"gnutella.queryhit.hit.size":                 StageColumns, // no value in the corpus
+	"gnutella.queryhit.ip":                       StageColumns, // no value in the corpus
+	"gnutella.queryhit.payload":                  StageColumns, // no value in the corpus
+	"gnutella.queryhit.port":                     StageColumns, // no value in the corpus
+	"gnutella.queryhit.servent_id":               StageColumns, // no value in the corpus
+	"gnutella.queryhit.speed":                    StageColumns, // no value in the corpus
+	"gnutella.stream":                            StageDesegment,
 	"gre":                                        StageDecode,
 	"gre.ack_number":                             StageDecode,
 	"gre.checksum":                               StageDecode,
@@ -828,6 +861,48 @@ var fieldStages = map[string]Stage{
 	"loop.skipcount":                              StageDecode,
 	"mdns":                                        StageDecode,
 	"megaco":                                      StageDecode,
+	"mojito":                                      StageDecode,
+	"mojito.bigint.unsupported":                   StageColumns, // no value in the corpus
+	"mojito.bigintegerhexval":                     StageDecode,
+	"mojito.bigintegerlen":                        StageDecode,
+	"mojito.bigintegerval":                        StageDecode,
+	"mojito.contactcount":                         StageDecode,
+	"mojito.contactkuid":                          StageDecode,
+	"mojito.contactvendor":                        StageDecode,
+	"mojito.contactversion":                       StageDecode,
+	"mojito.dhtvaluecount":                        StageDecode,
+	"mojito.dhtvaluehexvalue":                     StageDecode,
+	"mojito.dhtvaluelength":                       StageDecode,
+	"mojito.dhtvaluetype":                         StageDecode,
+	"mojito.dhtvaluevaluetype":                    StageDecode,
+	"mojito.dhtvalueversion":                      StageDecode,
+	"mojito.extlength":                            StageDecode,
+	"mojito.fdhtmessage":                          StageDecode,
+	"mojito.firewalledflag":                       StageDecode,
+	"mojito.flags":                                StageDecode,
+	"mojito.instanceid":                           StageDecode,
+	"mojito.kuid":                                 StageDecode,
+	"mojito.kuidcount":                            StageDecode,
+	"mojito.majorversion":                         StageDecode,
+	"mojito.messageid":                            StageDecode,
+	"mojito.minorversion":                         StageDecode,
+	"mojito.opcode":                               StageDecode,
+	"mojito.opcode.data":                          StageColumns, // no value in the corpus
+	"mojito.payloadlength":                        StageDecode,
+	"mojito.requestload":                          StageColumns, // no value in the corpus
+	"mojito.sectoken":                             StageDecode,
+	"mojito.sectokenlen":                          StageDecode,
+	"mojito.shutdownflag":                         StageDecode,
+	"mojito.socketaddress.unknown":                StageColumns, // no value in the corpus
+	"mojito.socketaddressipv4":                    StageDecode,
+	"mojito.socketaddressipv6":                    StageColumns, // no value in the corpus
+	"mojito.socketaddressport":                    StageDecode,
+	"mojito.socketaddressversion":                 StageDecode,
+	"mojito.statuscodecode":                       StageDecode,
+	"mojito.statuscodecount":                      StageDecode,
+	"mojito.statuscodekuid":                       StageDecode,
+	"mojito.statuscodesecondarykuid":              StageDecode,
+	"mojito.vendor":                               StageDecode,
 	"mpls":                                        StageDecode,
 	"mpls.bottom":                                 StageDecode,
 	"mpls.exp":                                    StageDecode,

@@ -96,6 +96,8 @@ var wsValues = map[string][]ValueString{
 	"lldp.tlv.type":                {{0x0, "End of LLDPDU"}, {0x1, "Chassis Id"}, {0x2, "Port Id"}, {0x3, "Time to Live"}, {0x4, "Port Description"}, {0x5, "System Name"}, {0x6, "System Description"}, {0x7, "System Capabilities"}, {0x8, "Management Address"}, {0x7f, "Organization Specific"}},
 	"loop.function":                {{0x1, "Reply"}, {0x2, "Forward Data"}},
 	"loop.relevant_function":       {{0x1, "Reply"}, {0x2, "Forward Data"}},
+	"mojito.opcode":                {{0x1, "PING REQUEST"}, {0x2, "PING RESPONSE"}, {0x3, "STORE REQUEST"}, {0x4, "STORE RESPONSE"}, {0x5, "FIND NODE REQUEST"}, {0x6, "FIND NODE RESPONSE"}, {0x7, "FIND VALUE REQUEST"}, {0x8, "FIND VALUE RESPONSE"}, {0x9, "STATS REQUEST (DEPRECATED)"}, {0xa, "STATS RESPONSE (DEPRECATED)"}},
+	"mojito.statuscodecode":        {{0x1, "OK"}, {0x2, "Error"}},
 	"mpls.label":                   {{0x0, "IPv4 Explicit-Null"}, {0x1, "Router Alert"}, {0x2, "IPv6 Explicit-Null"}, {0x3, "Implicit-Null"}, {0xe, "OAM Alert"}, {0xd, "Generic Associated Channel Label (GAL)"}, {0x7, "Entropy Label Indicator (ELI)"}},
 	"mqtt.msgtype":                 {{0x0, "Reserved"}, {0x1, "Connect Command"}, {0x2, "Connect Ack"}, {0x3, "Publish Message"}, {0x4, "Publish Ack"}, {0x5, "Publish Received"}, {0x6, "Publish Release"}, {0x7, "Publish Complete"}, {0x8, "Subscribe Request"}, {0x9, "Subscribe Ack"}, {0xa, "Unsubscribe Request"}, {0xb, "Unsubscribe Ack"}, {0xc, "Ping Request"}, {0xd, "Ping Response"}, {0xe, "Disconnect Req"}, {0xf, "Authentication Exchange"}},
 	"mqtt.ver":                     {{0x3, "MQTT v3.1"}, {0x4, "MQTT v3.1.1"}, {0x5, "MQTT v5.0"}},
