@@ -168,7 +168,7 @@ func (f *Frame) reset() {
 	f.Layers = f.Layers[:0]
 	f.VLANs = f.VLANs[:0]
 	f.Payload = nil
-	f.MediaConv = 0
+	f.MediaConv, f.SDPTrace = 0, nil
 	f.Reassembled = nil
 	f.Decrypted = f.Decrypted[:0]
 	f.RPCMatch = f.RPCMatch[:0]

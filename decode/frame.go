@@ -261,6 +261,10 @@ type Frame struct {
 	// finds for this datagram, source endpoint first; 0 none. The tracker
 	// numbers udp.stream by it when no exact 5-tuple conversation exists.
 	MediaConv uint64
+	// SDPTrace is what each SDP layer shows as sip.call_id_generated: the
+	// Call-IDs of the last RTP set up from the frame's signalling
+	// conversation (a snapshot of decoder state).
+	SDPTrace [][]byte
 	GQUIC     GQUIC
 	// Text is the cross-packet state of the line-based protocols (textproto.go).
 	Text TextProto

@@ -16,7 +16,7 @@ type RTP struct {
 	SRTP   bool   // set up by a SAVP profile: SRTP / SRTCP
 	PTName []byte // rtpmap name of a dynamic payload type (aliases the conversation)
 	ExtSeq uint32 // rtp.extseq: the sequence number extended over wraps, per conversation
-	CallID []byte // Call-ID of the SIP call that set the stream up (aliases the conversation)
+	Trace  [][]byte // Call-IDs of the SIP calls that set the stream up (sip.call_id_generated; a snapshot)
 	NSE    bool   // the rtpevent layer holds Cisco NSE events (payload type 100 or X-NSE)
 }
 
@@ -27,7 +27,7 @@ func decodeRTP(f *Frame, p []byte, c *mediaConv) bool {
 	if len(p) == 0 || p[0]>>6 == 0 {
 		return false
 	}
-	f.RTP = RTP{Setup: c.setup, Method: c.method, SRTP: c.srtp, CallID: c.callID}
+	f.RTP = RTP{Setup: c.setup, Method: c.method, SRTP: c.srtp, Trace: c.trace}
 	if len(p) >= 2 && p[0]>>6 == 2 && p[1]&0x7f >= 96 && p[1]&0x7f <= 127 {
 		f.RTP.PTName = c.dynName(p[1] & 0x7f)
 	}
@@ -102,7 +102,7 @@ func decodeRTCP(f *Frame, p []byte, c *mediaConv) bool {
 	}
 	f.RTP = RTP{}
 	if c != nil {
-		f.RTP.Setup, f.RTP.Method, f.RTP.SRTP, f.RTP.CallID = c.setup, c.method, c.srtp, c.callID
+		f.RTP.Setup, f.RTP.Method, f.RTP.SRTP = c.setup, c.method, c.srtp
 	}
 	f.voipLayer(ProtoRTCP, p)
 	if rtcpMalformed(p) {

@@ -245,7 +245,7 @@ func (d *Decoder) megacoSDP(f *Frame, p []byte) {
 		if len(body) > 0 {
 			f.voipLayer(ProtoSDP, body)
 		}
-		d.applySDP(body, f.Number, f.Number)
+		d.sdpTrace(f, func() { d.applySDP(body, f.Number, f.Number) })
 		i += end
 	}
 }

@@ -240,7 +240,7 @@ func (d *Decoder) decodeSIP(f *Frame, p []byte) bool {
 		s.HasSDP = true
 		f.voipLayer(ProtoSDP, bodyB)
 		d.voip.callID = callID
-		d.sipSDP(f, s, bodyB, code)
+		d.sdpTrace(f, func() { d.sipSDP(f, s, bodyB, code) })
 		d.voip.callID = nil
 	}
 	return true

@@ -45,7 +45,12 @@ type mediaConv struct {
 	gen    uint64 // conversation identity: new with each setup frame (Frame.MediaConv)
 	ndyn   uint8
 	dyn    [maxDynPT]dynPT
-	callID []byte // Call-ID of the SIP message that set it up (sip.call_id_generated)
+	// trace lists the Call-IDs of the SIP messages that set RTP up on this
+	// endpoint (sip.call_id_generated on its RTP), oldest first, without
+	// repeats: Wireshark carries the list from one registration of the
+	// endpoint to the next. Append-only, its entries never change, so a
+	// frame keeps a snapshot by slice header.
+	trace [][]byte
 	// RTP sequence number extension state (rtp.extseq).
 	seqSeen bool
 	extSeq  uint32
@@ -73,6 +78,41 @@ type voipTable struct {
 	gen   uint64               // last mediaConv.gen given
 	// callID is the Call-ID of the SIP message whose SDP is being applied.
 	callID []byte
+	// lastTrace is the trace of the last RTP registration of the SDP being
+	// applied; sigTrace keeps it per signalling conversation, which is
+	// what an SDP body shows (the SDP's "Generated Call-ID" items).
+	lastTrace [][]byte
+	traced    bool // an RTP registration set lastTrace (nil included, as Wireshark's 4.0 sets it)
+	sigTrace  map[[2]uint64][][]byte
+}
+
+// maxSigTraces bounds the signalling conversations remembered.
+const maxSigTraces = 1 << 14
+
+// sigKey names f's signalling conversation (its UDP or TCP 5-tuple, either
+// direction).
+func sigKey(f *Frame) [2]uint64 {
+	if f.Has(ProtoUDP) {
+		a, b := udpEndHash(f, true), udpEndHash(f, false)
+		return [2]uint64{min(a, b), max(a, b)}
+	}
+	return connKey(f)
+}
+
+// sdpTrace runs apply (which registers an SDP's media) and records on f
+// the Call-IDs its signalling conversation shows (Frame.SDPTrace).
+func (d *Decoder) sdpTrace(f *Frame, apply func()) {
+	t := &d.voip
+	t.lastTrace, t.traced = nil, false
+	apply()
+	k := sigKey(f)
+	if t.traced {
+		if t.sigTrace == nil || len(t.sigTrace) >= maxSigTraces {
+			t.sigTrace = make(map[[2]uint64][][]byte)
+		}
+		t.sigTrace[k] = t.lastTrace
+	}
+	f.SDPTrace = t.sigTrace[k]
 }
 
 // addMedia registers addr:port as kind, set up by frame setup. As in
@@ -122,15 +162,27 @@ func (t *voipTable) addMediaBy(addr netip.Addr, port uint16, kind uint8, method 
 		c = &mediaConv{gen: t.gen}
 		t.media[k] = c
 	}
+	if kind != mediaRTP && c.setup != setup {
+		c.trace = nil // a new conversation without RTP data: the list starts again
+	}
 	c.kind, c.srtp, c.method, c.setup, c.ndyn = kind, false, method, setup, 0
-	if len(t.callID) > 0 {
-		if string(c.callID) != string(t.callID) {
-			c.callID = append(c.callID[:0], t.callID...)
+	if kind == mediaRTP {
+		if len(t.callID) > 0 && !hasTrace(c.trace, t.callID) {
+			c.trace = append(c.trace, append([]byte(nil), t.callID...))
 		}
-	} else {
-		c.callID = c.callID[:0]
+		t.lastTrace, t.traced = c.trace, true
 	}
 	return c
+}
+
+// hasTrace reports whether list holds id.
+func hasTrace(list [][]byte, id []byte) bool {
+	for _, v := range list {
+		if string(v) == string(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // lookupMedia finds the registration of a datagram: its destination

@@ -292,17 +292,24 @@ var sipFields = append(append(append([]Field{
 	sipHeader("sip.Call-ID", "Call-ID", FTString),
 	// Wireshark repeats the generated Call-ID in the SDP tree of a body.
 	{Name: "sip.call_id_generated", Type: FTString, Proto: decode.ProtoSIP, Get: func(f *decode.Frame, dst []Value) []Value {
-		if (f.Has(decode.ProtoRTP) || f.Has(decode.ProtoRTCP)) && len(f.RTP.CallID) > 0 {
-			return append(dst, Value{B: f.RTP.CallID}) // the call that set the stream up
-		}
-		b, ok := sipMsg(f)
-		if !ok {
+		if f.Has(decode.ProtoRTP) {
+			for _, id := range f.RTP.Trace { // the calls that set the stream up
+				dst = append(dst, Value{B: id})
+			}
 			return dst
 		}
-		if v, ok := decode.SIPHeader(b, "Call-ID"); ok {
-			dst = append(dst, Value{B: v})
-			if f.Has(decode.ProtoSDP) {
+		if b, ok := sipMsg(f); ok {
+			if v, ok := decode.SIPHeader(b, "Call-ID"); ok {
 				dst = append(dst, Value{B: v})
+			}
+		}
+		if len(f.SDPTrace) > 0 {
+			for _, l := range f.Layers {
+				if l.Proto == decode.ProtoSDP {
+					for _, id := range f.SDPTrace {
+						dst = append(dst, Value{B: id})
+					}
+				}
 			}
 		}
 		return dst
