@@ -265,7 +265,7 @@ type Frame struct {
 	// Call-IDs of the last RTP set up from the frame's signalling
 	// conversation (a snapshot of decoder state).
 	SDPTrace [][]byte
-	GQUIC     GQUIC
+	GQUIC    GQUIC
 	// Text is the cross-packet state of the line-based protocols (textproto.go).
 	Text TextProto
 	// RPCMatch has one entry per RPC layer: the call's program, version

@@ -11,13 +11,13 @@ import (
 
 // RTP is what a frame's RTP or RTCP layer inherited from its conversation.
 type RTP struct {
-	Setup  uint64 // rtp.setup-frame / rtcp.setup-frame (0: heuristic, no setup)
-	Method uint8  // rtp.setup-method: SetupSDP or SetupSkinny
-	SRTP   bool   // set up by a SAVP profile: SRTP / SRTCP
-	PTName []byte // rtpmap name of a dynamic payload type (aliases the conversation)
-	ExtSeq uint32 // rtp.extseq: the sequence number extended over wraps, per conversation
+	Setup  uint64   // rtp.setup-frame / rtcp.setup-frame (0: heuristic, no setup)
+	Method uint8    // rtp.setup-method: SetupSDP or SetupSkinny
+	SRTP   bool     // set up by a SAVP profile: SRTP / SRTCP
+	PTName []byte   // rtpmap name of a dynamic payload type (aliases the conversation)
+	ExtSeq uint32   // rtp.extseq: the sequence number extended over wraps, per conversation
 	Trace  [][]byte // Call-IDs of the SIP calls that set the stream up (sip.call_id_generated; a snapshot)
-	NSE    bool   // the rtpevent layer holds Cisco NSE events (payload type 100 or X-NSE)
+	NSE    bool     // the rtpevent layer holds Cisco NSE events (payload type 100 or X-NSE)
 }
 
 // decodeRTP records p as an RTP packet of conversation c. Version 0 (which
