@@ -49,6 +49,9 @@ func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 		return decodeLDAP(f, b)
 	case ProtoGnutella:
 		return decodeGnutella(f, b) > 0
+	case ProtoIMAP:
+		f.drop(ProtoIMF)
+		return d.decodeIMAP(f, b, imapServerPort(f))
 	}
 	return false
 }
@@ -717,6 +720,28 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 				return false
 			}
 		}
+	case own && f.Has(ProtoIMAP) || !own && (tcpPorts[0] == 143 || tcpPorts[1] == 143) && d.opts.SkipApp&AppOther == 0:
+		// IMAP lines and FETCH literals: what is complete stays (decoded
+		// again alone when the segment holds more); the rest waits.
+		done, more := IMAPComplete(p)
+		if !more {
+			if !own {
+				d.decodeIMAP(f, p, imapServerPort(f))
+			}
+			return false
+		}
+		s.pend(ProtoIMAP, p[done:], -1)
+		if done == 0 {
+			if own {
+				f.drop(ProtoIMAP)
+				f.drop(ProtoIMF)
+			}
+			return own
+		}
+		f.drop(ProtoIMAP)
+		f.drop(ProtoIMF)
+		d.decodeIMAP(f, p[:done], imapServerPort(f))
+		return false
 	case HTTPStart(p):
 		s.lost = false
 		if parseHTTP(&d.httpHdr, p) {
@@ -844,6 +869,29 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 		return s.httpMore(d, f, p, false)
 	case ProtoGnutella:
 		return s.gnutellaMore(d, f, p)
+	case ProtoIMAP:
+		buf := append(s.bufs[s.cur], p...)
+		s.bufs[s.cur] = buf
+		f.drop(ProtoIMAP)
+		f.drop(ProtoIMF)
+		if len(buf) > appStreamMax {
+			s.clear()
+			return false
+		}
+		done, more := IMAPComplete(buf)
+		if done == 0 {
+			return true
+		}
+		if !more {
+			s.complete(d, f, ProtoIMAP, buf, nil)
+			return false
+		}
+		d.DecodeStream(f, ProtoIMAP, buf[:done])
+		// The rest waits for the next segment, in the other buffer (the
+		// frame keeps this one).
+		s.cur ^= 1
+		s.pend(ProtoIMAP, buf[done:], -1)
+		return false
 	case ProtoTLS:
 		if !s.tlsCount && s.total < 0 {
 			return s.tlsHeaderMore(d, f, p)

@@ -3,8 +3,7 @@ package decode
 // IMAP (RFC 3501) on TCP port 143: tagged request and response lines,
 // untagged ("*") lines, and the request a tagged response answers (by tag
 // within the connection, as Wireshark's imap.response_to and imap.time).
-// Message literals of FETCH responses (Wireshark's IMF layer, which needs
-// reassembly) are not decoded.
+// The message literals of FETCH responses are IMF layers (imapfetch.go).
 
 type imapReq struct {
 	conn  [2]uint64
@@ -18,6 +17,35 @@ const imapReqs = 128
 type imapTable struct {
 	reqs []imapReq
 	next int
+}
+
+// note remembers a request's tag.
+func (it *imapTable) note(k [2]uint64, h uint64, f *Frame) {
+	if it.reqs == nil {
+		it.reqs = make([]imapReq, imapReqs)
+	}
+	last := &it.reqs[(it.next-1+len(it.reqs))%len(it.reqs)]
+	if last.conn == k && last.tag == h && last.frame == f.Number {
+		return // noted already (the frame decoded again)
+	}
+	it.reqs[it.next] = imapReq{conn: k, tag: h, frame: f.Number, ts: f.TS}
+	it.next = (it.next + 1) % len(it.reqs)
+}
+
+// trackIMAP notes the requests of an IMAP frame in the Decoder that
+// package flow drives (TrackWindows), whose reassembled responses look
+// them up.
+func (d *Decoder) trackIMAP(f *Frame) {
+	l, ok := f.Layer(ProtoIMAP)
+	if !ok || !f.Text.Request {
+		return
+	}
+	k := connKey(f)
+	EachIMAPText(f.LayerBytes(l), func(line []byte, untag bool, _ []byte) {
+		if tag, _ := Token(line); !untag && len(tag) > 0 {
+			d.imap.note(k, imapTagHash(tag), f)
+		}
+	})
 }
 
 func imapTagHash(tag []byte) uint64 {
@@ -42,8 +70,12 @@ func (d *Decoder) decodeIMAP(f *Frame, p []byte, port uint16) bool {
 	t.ReqFrame, t.ReqTS = 0, 0
 	k := connKey(f)
 	it := &d.imap
-	EachLine(p, func(l []byte) {
-		if len(l) > 0 && l[0] == '*' {
+	nlit := 0
+	EachIMAPText(p, func(l []byte, untag bool, lit []byte) {
+		if lit != nil {
+			nlit++
+		}
+		if untag {
 			return
 		}
 		tag, _ := Token(l)
@@ -59,11 +91,7 @@ func (d *Decoder) decodeIMAP(f *Frame, p []byte, port uint16) bool {
 			st.reply(imapPrefix(status, "ok"))
 		}
 		if t.Request {
-			if it.reqs == nil {
-				it.reqs = make([]imapReq, imapReqs)
-			}
-			it.reqs[it.next] = imapReq{conn: k, tag: h, frame: f.Number, ts: f.TS}
-			it.next = (it.next + 1) % len(it.reqs)
+			it.note(k, h, f)
 			return
 		}
 		for i := range it.reqs {
@@ -75,23 +103,44 @@ func (d *Decoder) decodeIMAP(f *Frame, p []byte, port uint16) bool {
 		}
 	})
 	f.addText(ProtoIMAP, p)
+	if nlit > 0 {
+		EachIMAPText(p, func(_ []byte, _ bool, lit []byte) {
+			if lit != nil {
+				f.Present.Add(ProtoIMF)
+				f.addAppLayer(ProtoIMF, lit)
+			}
+		})
+		if nlit > 1 {
+			f.Repeated.Add(ProtoIMF)
+		}
+	}
 	return true
+}
+
+// EachIMAPText calls fn for each line of IMAP bytes b as Wireshark reads
+// them: untagged or not, with the IMF literal a FETCH line carries (whose
+// bytes are not lines); lines after what IMAPWalk finds complete (a
+// segment decoded alone) follow as plain lines.
+func EachIMAPText(b []byte, fn func(l []byte, untag bool, lit []byte)) {
+	done, _ := IMAPWalk(b, func(p *IMAPPart) { fn(p.Line, p.Untag, p.Literal) })
+	EachLine(b[done:], func(l []byte) { fn(l, len(l) > 0 && l[0] == '*', nil) })
 }
 
 // appendIMAPInfo is Wireshark's IMAP Info: the first line that is not
 // untagged, else the segment's start as long as its last line.
 func appendIMAPInfo(dst []byte, t *TextProto, b []byte) []byte {
 	dst = appendReqResp(dst, t.Request, "Request: ", "Response: ")
-	last := 0
-	for rest := b; len(rest) > 0; {
-		n, next := lineEnd(rest)
-		if n == 0 || rest[0] != '*' {
-			return append(dst, rest[:n]...)
+	var first, last []byte
+	EachIMAPText(b, func(l []byte, untag bool, _ []byte) {
+		if first == nil && (len(l) == 0 || !untag) {
+			first = l
 		}
-		last = n
-		rest = rest[next:]
+		last = l
+	})
+	if first != nil {
+		return append(dst, first...)
 	}
-	return append(dst, b[:last]...)
+	return append(dst, b[:len(last)]...)
 }
 
 // IMAPLine is one line of an IMAP segment split as Wireshark does.
@@ -109,8 +158,8 @@ type IMAPLine struct {
 // untagged.
 func EachIMAPLine(b []byte, request bool, fn func(l *IMAPLine)) {
 	var x IMAPLine
-	EachLine(b, func(l []byte) {
-		if len(l) > 0 && l[0] == '*' {
+	EachIMAPText(b, func(l []byte, untag bool, _ []byte) {
+		if untag {
 			return
 		}
 		x = IMAPLine{Line: l}

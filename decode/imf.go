@@ -313,8 +313,8 @@ func (f *Frame) appendIMFInfos(dst []byte) []byte {
 // frame.protocols ("" none).
 func IMFMediaLayer(b []byte) string {
 	m := ParseIMF(b)
-	if m.MediaType == nil {
-		return ""
+	if m.MediaType == nil || m.Body >= len(b) {
+		return "" // an empty body adds no layer
 	}
 	return imfMedia(m.MediaType)
 }

@@ -170,6 +170,9 @@ func (d *Decoder) TrackWindows(f *Frame) {
 			d.dceTrack(&f.DCERPC.PDUs[i])
 		}
 	}
+	if f.Has(ProtoIMAP) {
+		d.trackIMAP(f)
+	}
 }
 
 func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }

@@ -18,6 +18,7 @@ var appsSeeds = [][]byte{
 		"Content-Type: text/plain;\r\n\tcharset=us-ascii\r\nX-Other: 1\r\n\r\nbody\r\n.\r\n"),
 	[]byte("+OK 120 octets\r\n"),
 	[]byte(": odd\r\n.\r\n"),
+	[]byte("* 1 FETCH (FLAGS (\\Seen) BODY[HEADER] {22}\r\nSubject: x\r\nFrom: y\r\n)\r\na1 OK done\r\n"),
 }
 
 // FuzzApps decodes arbitrary payloads sent to and from every apps port

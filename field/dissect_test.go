@@ -154,12 +154,9 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoFTPData, manifest: "ftp-data", floor: 80,
 		why: "tshark numbers a data connection's setup frame from the TCP conversation it finds, which differs " +
 			"when the PORT command was retransmitted"},
-	{proto: decode.ProtoIMAP, manifest: "imap", floor: 75,
-		why: "FETCH responses with message literals are reassembled over segments into IMF layers by tshark; " +
-			"wirewatch decodes each segment's lines"},
+	{proto: decode.ProtoIMAP, manifest: "imap", floor: 98},
 	{proto: decode.ProtoPOP, manifest: "pop", floor: 98},
-	{proto: decode.ProtoIMF, manifest: "imf", floor: 20,
-		why: "IMAP FETCH literals are reassembled over segments into IMF layers by tshark, not by wirewatch"},
+	{proto: decode.ProtoIMF, manifest: "imf", floor: 99},
 	{proto: decode.ProtoSSDP, manifest: "ssdp", floor: 98, extra: []string{"http.request.method", "http.request.uri",
 		"http.request.version", "http.host", "http.request", "http.notification", "http.request.line",
 		"http.response.code", "http.response.phrase", "http.server", "http.location"}},

@@ -225,7 +225,7 @@ var imapFields = []Field{
 		return f.Text.Request, f.Has(decode.ProtoIMAP)
 	}),
 	textField("imap.line", FTString, BaseNone, decode.ProtoIMAP, func(f *decode.Frame, b []byte, dst []Value) []Value {
-		decode.EachLine(b, func(l []byte) { dst = append(dst, Value{B: withEnd(l)}) })
+		decode.EachIMAPText(b, func(l []byte, _ bool, _ []byte) { dst = append(dst, Value{B: withEnd(l)}) })
 		return dst
 	}),
 	imapStr("imap.request", true, false, func(x *decode.IMAPLine) []byte { return nonEmpty(x.Line) }),

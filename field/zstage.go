@@ -543,65 +543,65 @@ var fieldStages = map[string]Stage{
 	"igmp.saddr":                                 StageColumns, // no value in the corpus
 	"igmp.type":                                  StageDecode,
 	"igmp.version":                               StageDecode,
-	"imap":                                       StageDecode,
-	"imap.command":                               StageDecode,
-	"imap.isrequest":                             StageDecode,
-	"imap.line":                                  StageDecode,
+	"imap":                                       StageDesegment,
+	"imap.command":                               StageDesegment,
+	"imap.isrequest":                             StageDesegment,
+	"imap.line":                                  StageDesegment,
 	"imap.request":                               StageDecode,
 	"imap.request.command":                       StageDecode,
 	"imap.request.command.uid":                   StageDecode,
 	"imap.request.folder":                        StageDecode,
 	"imap.request_tag":                           StageDecode,
-	"imap.response":                              StageDecode,
-	"imap.response.command":                      StageDecode,
-	"imap.response.status":                       StageDecode,
-	"imap.response_tag":                          StageDecode,
-	"imap.response_to":                           StageDecode,
-	"imap.tag":                                   StageDecode,
-	"imap.time":                                  StageDecode,
-	"imf":                                        StageDecode,
-	"imf.address":                                StageDecode,
-	"imf.address_list.item":                      StageDecode,
+	"imap.response":                              StageDesegment,
+	"imap.response.command":                      StageDesegment,
+	"imap.response.status":                       StageDesegment,
+	"imap.response_tag":                          StageDesegment,
+	"imap.response_to":                           StageDesegment,
+	"imap.tag":                                   StageDesegment,
+	"imap.time":                                  StageDesegment,
+	"imf":                                        StageDesegment,
+	"imf.address":                                StageDesegment,
+	"imf.address_list.item":                      StageDesegment,
 	"imf.autosubmitted":                          StageColumns, // no value in the corpus
 	"imf.bcc":                                    StageColumns, // no value in the corpus
-	"imf.cc":                                     StageDecode,
+	"imf.cc":                                     StageDesegment,
 	"imf.comments":                               StageColumns, // no value in the corpus
 	"imf.content.description":                    StageColumns, // no value in the corpus
 	"imf.content.id":                             StageColumns, // no value in the corpus
-	"imf.content.transfer_encoding":              StageDecode,
-	"imf.content.type":                           StageDecode,
-	"imf.content.type.parameters":                StageDecode,
-	"imf.content.type.type":                      StageDecode,
+	"imf.content.transfer_encoding":              StageDesegment,
+	"imf.content.type":                           StageDesegment,
+	"imf.content.type.parameters":                StageDesegment,
+	"imf.content.type.type":                      StageDesegment,
 	"imf.content_language":                       StageDecode,
-	"imf.date":                                   StageDecode,
+	"imf.date":                                   StageDesegment,
 	"imf.delivered_to":                           StageDecode,
 	"imf.delivery_date":                          StageDecode,
-	"imf.display_name":                           StageDecode,
+	"imf.display_name":                           StageDesegment,
 	"imf.expires":                                StageColumns, // no value in the corpus
 	"imf.ext.authentication_warning":             StageColumns, // no value in the corpus
 	"imf.ext.expiry-date":                        StageColumns, // no value in the corpus
-	"imf.ext.mailer":                             StageDecode,
+	"imf.ext.mailer":                             StageDesegment,
 	"imf.ext.mimeole":                            StageColumns, // no value in the corpus
 	"imf.ext.original-to":                        StageColumns, // no value in the corpus
 	"imf.ext.tnef-correlator":                    StageDecode,
 	"imf.ext.uidl":                               StageColumns, // no value in the corpus
 	"imf.ext.virus_scanned":                      StageColumns, // no value in the corpus
-	"imf.extension":                              StageDecode,
-	"imf.extension.type":                         StageDecode,
-	"imf.extension.value":                        StageDecode,
-	"imf.from":                                   StageDecode,
+	"imf.extension":                              StageDesegment,
+	"imf.extension.type":                         StageDesegment,
+	"imf.extension.value":                        StageDesegment,
+	"imf.from":                                   StageDesegment,
 	"imf.importance":                             StageColumns, // no value in the corpus
-	"imf.in_reply_to":                            StageDecode,
+	"imf.in_reply_to":                            StageDesegment,
 	"imf.keywords":                               StageColumns, // no value in the corpus
 	"imf.lines":                                  StageColumns, // no value in the corpus
-	"imf.mailbox_list.item":                      StageDecode,
-	"imf.message_id":                             StageDecode,
-	"imf.mime_version":                           StageDecode,
+	"imf.mailbox_list.item":                      StageDesegment,
+	"imf.message_id":                             StageDesegment,
+	"imf.mime_version":                           StageDesegment,
 	"imf.precedence":                             StageColumns, // no value in the corpus
 	"imf.priority":                               StageColumns, // no value in the corpus
-	"imf.received":                               StageDecode,
-	"imf.references":                             StageDecode,
-	"imf.reply_to":                               StageColumns, // no value in the corpus
+	"imf.received":                               StageDesegment,
+	"imf.references":                             StageDesegment,
+	"imf.reply_to":                               StageDesegment,
 	"imf.resent.bcc":                             StageColumns, // no value in the corpus
 	"imf.resent.cc":                              StageColumns, // no value in the corpus
 	"imf.resent.date":                            StageColumns, // no value in the corpus
@@ -610,11 +610,11 @@ var fieldStages = map[string]Stage{
 	"imf.resent.sender":                          StageColumns, // no value in the corpus
 	"imf.resent.to":                              StageColumns, // no value in the corpus
 	"imf.return_path":                            StageDecode,
-	"imf.sender":                                 StageColumns, // no value in the corpus
+	"imf.sender":                                 StageDesegment,
 	"imf.sensitivity":                            StageColumns, // no value in the corpus
-	"imf.subject":                                StageDecode,
+	"imf.subject":                                StageDesegment,
 	"imf.thread-index":                           StageDecode,
-	"imf.to":                                     StageDecode,
+	"imf.to":                                     StageDesegment,
 	"imf.user_agent":                             StageColumns, // no value in the corpus
 	"ip":                                         StageDecode,
 	"ip.addr":                                    StageDecode,
