@@ -77,6 +77,8 @@ type Decoder struct {
 	// pop follows POP RETR/TOP replies (pop.go); app the connections of
 	// apps' dissectors (SOCKS tunnels, TDS, MySQL: socks.go).
 	pop popTable
+	// crypto is the state of udpcrypto's dissectors (DTLS sessions: udpcrypto.go).
+	crypto cryptoState
 }
 
 // KeyLog returns the key log TLS sessions are decrypted with (nil: none).

@@ -18,7 +18,7 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 	if d.opts.SkipApp&AppOther != 0 {
 		return false
 	}
-	if d.routingUDP(f, p, port) || d.asn1UDP(f, p, port) {
+	if d.routingUDP(f, p, port) || d.asn1UDP(f, p, port) || d.cryptoUDP(f, p, port) {
 		return true
 	}
 	switch port {
@@ -78,6 +78,9 @@ func (d *Decoder) linkOther(f *Frame, b []byte, off int) bool {
 		return false
 	}
 	if d.routingLink(f, b, off) {
+		return true
+	}
+	if p := f.Layers[len(f.Layers)-1].Proto; (p == ProtoEth || p == ProtoVLAN || p == ProtoIEEE8021AD || p == ProtoSLL) && cryptoLink(f, b, off) {
 		return true
 	}
 	switch f.Layers[len(f.Layers)-1].Proto {
@@ -169,6 +172,9 @@ func (f *Frame) otherLayer() (p Proto, b []byte, ok bool) {
 // appendOtherInfo appends the Info column of the highest protocol of this
 // file's dissectors; ok is false when f has none.
 func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
+	if out, ok := appendCryptoInfo(dst, f); ok {
+		return out, true
+	}
 	if out, ok := appendASN1Info(dst, f); ok {
 		return out, true
 	}
@@ -257,6 +263,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 // otherProtoColumn returns the Protocol column of the highest protocol of
 // this file's dissectors, "" when f has none.
 func (f *Frame) otherProtoColumn() string {
+	if s := f.cryptoColumn(); s != "" {
+		return s
+	}
 	if s := f.asn1Column(); s != "" {
 		return s
 	}
@@ -360,7 +369,7 @@ func (f *Frame) otherProtoColumn() string {
 // otherMalformed reports an anomaly of this file's dissectors (each notes
 // only what Wireshark flags as [Malformed Packet]).
 func (f *Frame) otherMalformed() bool {
-	if f.routingMalformed() || f.p2pMalformed() {
+	if f.routingMalformed() || f.p2pMalformed() || f.cryptoMalformed() {
 		return true
 	}
 	if !f.Present.Any(otherProtos) {

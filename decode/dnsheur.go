@@ -29,6 +29,9 @@ func DNSLooksLikeMessage(p []byte) bool {
 // others (its heuristic list is in reverse alphabetical order: DTLS, then
 // DNS, come after QUIC, RTCP, SIP and STUN).
 func (d *Decoder) udpLateHeuristic(f *Frame, p []byte) bool {
+	if d.opts.SkipApp&AppOther == 0 && DTLSHeuristic(p, int(f.UDP.Length)-8) {
+		return d.decodeDTLS(f, p)
+	}
 	if DNSLooksLikeMessage(p) {
 		return d.decodeDNS(f, p, false)
 	}

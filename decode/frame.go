@@ -254,6 +254,10 @@ type Frame struct {
 	// RADIUSDupOf is the frame a RADIUS request repeats (same client, server,
 	// identifier and authenticator): Wireshark's radius.req.dup; 0 none.
 	RADIUSDupOf uint64
+	// DTLSVersion is the DTLS conversation's version after this packet's
+	// records (dtls.go; the Protocol column), 0 unknown.
+	DTLSVersion uint16
+	bfdEchoPort bool // bfd.go: the BFD layer is an echo packet (UDP 3785)
 	SIP         SIP
 	RTP         RTP
 	// MediaConv identifies the wildcard conversation (an SDP or Skinny

@@ -111,6 +111,12 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			ethertype(f.SLL.Protocol)
 		case ProtoDNS:
 			add(dnsProtoName(f))
+		case ProtoBFD:
+			if f.bfdEcho() {
+				add("bfd_echo")
+			} else {
+				add("bfd")
+			}
 		case ProtoDBLSPDisc:
 			add("db-lsp-disc")
 			add("json")

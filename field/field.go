@@ -137,6 +137,7 @@ func tables() [][]Field {
 		pppFields,                    // PPP control protocols, PPPoE discovery (ppp.go)
 		kerberosFields,               // BER/ASN.1 family (kerberos.go, ldap.go, snmp.go)
 		mojitoFields, gnutellaFields, // peer-to-peer (p2p.go)
+		dtlsFields, bfdFields, ptpFields, // udpcrypto.go
 	}
 }
 
