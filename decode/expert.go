@@ -451,11 +451,11 @@ var analysisExperts = [...]struct {
 	kind        ExpertKind
 	alsoRetrans bool // Wireshark also adds the generic retransmission note
 }{
+	{AnReusedPorts, ExReused, false},
 	{AnRetransmission, ExRetrans, false},
 	{AnFastRetransmission, ExFastRetrans, true},
 	{AnSpuriousRetransmission, ExSpurious, true},
 	{AnOutOfOrder, ExOOO, false},
-	{AnReusedPorts, ExReused, false},
 	{AnLostSegment, ExLost, false},
 	{AnAckLostSegment, ExAckLost, false},
 	{AnWindowUpdate, ExWinUpdate, false},

@@ -575,25 +575,30 @@ var tcpFlagNames = [...]struct {
 	{TCPUrg, "URG"}, {TCPEce, "ECE"}, {TCPCwr, "CWR"}, {TCPAE, "AE"}, {0xe00, "Reserved"},
 }
 
-// analysisNames are the tcp.analysis conditions in the order Wireshark prefixes them.
+// analysisNames are the tcp.analysis conditions in the order they stand in
+// the Info column: Wireshark prints them reused ports first, then
+// retransmissions, lost segments, window, keep-alive, duplicate ACK and
+// zero-window conditions, each prepended, so the Info column shows them
+// in the reverse order. AnDuplicateAck stands for "[TCP Dup ACK f#n] ".
 var analysisNames = [...]struct {
 	bit  uint32
 	name string
 }{
-	{AnReusedPorts, "[TCP Port numbers reused] "},
-	{AnLostSegment, "[TCP Previous segment not captured] "},
-	{AnAckLostSegment, "[TCP ACKed unseen segment] "},
-	{AnKeepAlive, "[TCP Keep-Alive] "},
-	{AnKeepAliveAck, "[TCP Keep-Alive ACK] "},
-	{AnZeroWindowProbe, "[TCP ZeroWindowProbe] "},
 	{AnZeroWindowProbeAck, "[TCP ZeroWindowProbeAck] "},
 	{AnZeroWindow, "[TCP ZeroWindow] "},
+	{AnZeroWindowProbe, "[TCP ZeroWindowProbe] "},
+	{AnDuplicateAck, ""},
+	{AnKeepAliveAck, "[TCP Keep-Alive ACK] "},
+	{AnKeepAlive, "[TCP Keep-Alive] "},
 	{AnWindowFull, "[TCP Window Full] "},
 	{AnWindowUpdate, "[TCP Window Update] "},
+	{AnAckLostSegment, "[TCP ACKed unseen segment] "},
+	{AnLostSegment, "[TCP Previous segment not captured] "},
+	{AnOutOfOrder, "[TCP Out-Of-Order] "},
 	{AnSpuriousRetransmission, "[TCP Spurious Retransmission] "},
 	{AnFastRetransmission, "[TCP Fast Retransmission] "},
 	{AnRetransmission, "[TCP Retransmission] "},
-	{AnOutOfOrder, "[TCP Out-Of-Order] "},
+	{AnReusedPorts, "[TCP Port numbers reused] "},
 }
 
 // appendTCPAnalysis appends the "[TCP Retransmission] "-style labels of Analysis.Flags.
@@ -607,14 +612,15 @@ func (f *Frame) appendTCPAnalysis(dst []byte) []byte {
 			if n.bit == AnRetransmission && a.Flags&(AnFastRetransmission|AnSpuriousRetransmission) != 0 {
 				continue
 			}
+			if n.bit == AnDuplicateAck {
+				dst = append(dst, "[TCP Dup ACK "...)
+				dst = appendUint(dst, a.DupAckFrame)
+				dst = append(dst, '#')
+				dst = appendUint(dst, uint64(a.DupAckNum))
+				dst = append(dst, "] "...)
+				continue
+			}
 			dst = append(dst, n.name...)
-		}
-		if a.Flags&AnDuplicateAck != 0 {
-			dst = append(dst, "[TCP Dup ACK "...)
-			dst = appendUint(dst, a.DupAckFrame)
-			dst = append(dst, '#')
-			dst = appendUint(dst, uint64(a.DupAckNum))
-			dst = append(dst, "] "...)
 		}
 	}
 	return dst

@@ -488,7 +488,6 @@ func (b *Builder) tcpAnalysisFlags(a *decode.Analysis) {
 		{decode.AnZeroWindowProbe, "tcp.analysis.zero_window_probe", "Note", "Sequence", "TCP Zero Window Probe"},
 		{decode.AnZeroWindow, "tcp.analysis.zero_window", "Warning", "Sequence", "TCP Zero Window segment"},
 		{decode.AnZeroWindowProbeAck, "tcp.analysis.zero_window_probe_ack", "Note", "Sequence", "ACK to a TCP Zero Window Probe"},
-		{decode.AnReusedPorts, "tcp.analysis.reused_ports", "Note", "Sequence", "A new tcp session is started with the same ports as an earlier session in this trace"},
 	} {
 		if a.Flags&e.bit != 0 || e.bit == decode.AnRetransmission && a.Flags&(decode.AnFastRetransmission|decode.AnSpuriousRetransmission) != 0 {
 			b.expert(e.field, e.sev, e.grp, e.msg)

@@ -496,7 +496,10 @@ finishedRetx:
 			fwd.lastAckLen = seglen
 		}
 	}
-	if seqGT(nextseq, fwd.nextSeq) || fwd.nextSeq == 0 {
+	// A bare RST does not move nextseq: its sequence number may be anything
+	// (an answer to an ACK of unseen data), and the data that follows a
+	// reused or revived connection would all look retransmitted.
+	if (seqGT(nextseq, fwd.nextSeq) || fwd.nextSeq == 0) && (seglen > 0 || flags&(thSYN|thFIN) != 0 || flags&thRST == 0) {
 		if fl&decode.AnZeroWindowProbe == 0 {
 			fwd.nextSeq = nextseq
 			fwd.nextSeqTime = f.TS
