@@ -190,6 +190,9 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 	if out, ok := appendP2PInfo(dst, f); ok {
 		return out, true
 	}
+	if out, ok := appendNonIPInfo(dst, f); ok {
+		return out, true
+	}
 	p, b, ok := f.otherLayer()
 	if !ok {
 		return dst, false
@@ -279,6 +282,9 @@ func (f *Frame) otherProtoColumn() string {
 		return s
 	}
 	if s := f.p2pColumn(); s != "" {
+		return s
+	}
+	if s := f.nonIPColumn(); s != "" {
 		return s
 	}
 	p, b, ok := f.otherLayer()

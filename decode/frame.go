@@ -156,6 +156,13 @@ const (
 	ProtoSNMP
 	ProtoMojito   // Mojito DHT, UDP heuristic (p2p.go, mojito.go)
 	ProtoGnutella // Gnutella on TCP 6346 (gnutella.go)
+	// NetBEUI and IPX (netbios.go).
+	ProtoNetBIOS
+	ProtoIPX
+	ProtoNBIPX
+	ProtoNMPI
+	ProtoIPXRIP
+	ProtoIPXSAP
 	NumProtos
 )
 
@@ -177,7 +184,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"pppoed", "lcp", "ipcp", "ipv6cp", "ccp", "pap", "chap",
 	"dtls", "openvpn", "ptp", "bfd",
 	"kerberos", "ldap", "cldap", "snmp",
-	"mojito", "gnutella"}
+	"mojito", "gnutella",
+	"netbios", "ipx", "nbipx", "nmpi", "ipxrip", "ipxsap"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

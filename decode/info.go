@@ -77,8 +77,14 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			}
 		}
 	}
-	for _, l := range f.Layers {
+	for i, l := range f.Layers {
 		switch l.Proto {
+		case ProtoNBIPX, ProtoNMPI, ProtoIPXRIP, ProtoIPXSAP:
+			// Not in Wireshark 4.0's frame.protocols (nor SMB straight on an IPX socket).
+		case ProtoSMB:
+			if i == 0 || f.Layers[i-1].Proto != ProtoIPX {
+				add("smb")
+			}
 		case ProtoRPC, ProtoPortmap, ProtoNFS, ProtoMOUNT:
 			// Over TCP Wireshark 4.0 lists "rpc" once for the message
 			// reassembled from earlier segments and once for those the
@@ -344,6 +350,8 @@ func (f *Frame) appendAddr(dst []byte, src bool) []byte {
 			return AppendMAC(dst, e.Dst[:])
 		case ProtoCHDLC:
 			return append(dst, "N/A"...) // Cisco HDLC: direction unknown
+		case ProtoIPX:
+			return IPXAddr(dst, f.LayerBytes(l), src)
 		}
 	}
 	if f.Has(ProtoSLL) && src {
@@ -480,10 +488,7 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 			}
 		}
 	case f.Has(ProtoLLC):
-		dst = append(dst, "DSAP "...)
-		dst = appendHex(dst, uint64(f.Eth.DSAP), 2)
-		dst = append(dst, " SSAP "...)
-		dst = appendHex(dst, uint64(f.Eth.SSAP), 2)
+		dst = appendLLCInfo(dst, f)
 	case !f.Has(ProtoEth) && !f.Has(ProtoSLL) && !f.Has(ProtoNull) && !f.Has(ProtoRaw):
 		if f.LinkType != capture.LinkEthernet && f.LinkType != capture.LinkCustomBlock {
 			dst = append(dst, "Link type "...)

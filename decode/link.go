@@ -30,6 +30,10 @@ func (d *Decoder) decodeEthernet(f *Frame, b []byte, off int) {
 		if end > len(b) {
 			end = len(b)
 		}
+		if end >= off+16 && h[14] == 0xff && h[15] == 0xff { // Novell raw 802.3: IPX without LLC
+			d.decodeIPX(f, b[:end], off+14)
+			return
+		}
 		d.decodeLLC(f, b[:end], off+14)
 		return
 	}
@@ -73,6 +77,9 @@ func (d *Decoder) decodeLLC(f *Frame, b []byte, off int) {
 	}
 	if n > len(h) {
 		n = len(h)
+	}
+	if d.nonIPLLC(f, b, off+n, h[0], h[1]) {
+		return
 	}
 	if d.linkOther(f, b, off+n) {
 		return

@@ -138,6 +138,7 @@ func tables() [][]Field {
 		kerberosFields,               // BER/ASN.1 family (kerberos.go, ldap.go, snmp.go)
 		mojitoFields, gnutellaFields, // peer-to-peer (p2p.go)
 		dtlsFields, bfdFields, ptpFields, // udpcrypto.go
+		netbiosFields, // NetBEUI, IPX (netbios.go)
 	}
 }
 

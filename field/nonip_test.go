@@ -9,9 +9,10 @@ import (
 	"github.com/wirewatch/wirewatch/field"
 )
 
-// nonIPSeeds are payloads of the non-IP link protocols (decode/ppp.go),
-// written from the RFCs' layouts: PPPoE discovery bodies (after the
-// 6-byte header this test prepends) and PPP control packets.
+// nonIPSeeds are payloads of the non-IP link protocols (decode/ppp.go,
+// decode/netbios.go), written from the RFCs' and Novell's layouts: PPPoE
+// discovery bodies (after the 6-byte header this test prepends), PPP
+// control packets, NetBIOS Frames headers and IPX packets.
 var nonIPSeeds = []string{
 	"0101000001030004641385180102000442524153",         // PADO tags: Service-Name, Host-Uniq, AC-Name
 	"010a000e010405d40304c023050601fccbfb",             // LCP Configure-Request: MRU, PAP, magic
@@ -28,7 +29,7 @@ var nonIPSeeds = []string{
 func nonIPFields() []*field.Field {
 	var fields []*field.Field
 	for _, fl := range field.Std().All() {
-		if fl.Proto >= decode.ProtoPPPoED || fl.Proto == decode.ProtoPPPoE || fl.Proto == decode.ProtoPPP {
+		if fl.Proto >= decode.ProtoPPPoED || fl.Proto == decode.ProtoPPPoE || fl.Proto == decode.ProtoPPP || fl.Proto == decode.ProtoLLC || fl.Proto == decode.ProtoSMB || fl.Proto == decode.ProtoBrowser {
 			fields = append(fields, fl)
 		}
 	}
@@ -47,6 +48,13 @@ func nonIPPackets(b []byte) (out []capture.Packet) {
 		return capture.Packet{Info: capture.Info{CapLen: len(d), Len: len(d), LinkType: lt}, Data: d}
 	}
 	n := len(b)
+	// 802.3 length, then LLC UI with the NetBEUI and IPX SAPs, and Novell raw 802.3.
+	for _, llc := range [][]byte{{0xf0, 0xf0, 0x03}, {0xf0, 0xf0, 0x00, 0x02}, {0xe0, 0xe0, 0x03}, {}} {
+		body := append(append([]byte{}, llc...), b...)
+		if len(body) <= 1500 {
+			out = append(out, pkt(capture.LinkEthernet, eth(uint16(len(body)), body)))
+		}
+	}
 	out = append(out, pkt(capture.LinkEthernet, eth(0x8863, append([]byte{0x11, 0x07, 0, 0, byte(n >> 8), byte(n)}, b...))))
 	for _, proto := range []uint16{0xc021, 0x8021, 0x8057, 0x80fd, 0xc023, 0xc223} {
 		ppp := append([]byte{byte(proto >> 8), byte(proto)}, b...)
