@@ -82,13 +82,31 @@ func appendControl(dst []byte, c byte) []byte {
 	return append(dst, '\\', '0'+c>>6, '0'+c>>3&7, '0'+c&7)
 }
 
-// DisplaySafe reports whether s needs no change by AppendDisplayText
-// (printable ASCII only): the fast path of every writer.
+// DisplaySafe reports whether s needs no change by AppendDisplayText:
+// printable ASCII and valid UTF-8 that is neither a control nor a format
+// character. It is the fast path of every writer: a packet list line
+// always holds the arrow "→" (and names may hold any script), so stopping
+// at the first non-ASCII byte sent nearly every line through the
+// escaping copy.
 func DisplaySafe(s []byte) bool {
-	for _, c := range s {
-		if c < 0x20 || c >= 0x7f {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			i++
+			continue
+		}
+		if c < 0x80 {
 			return false
 		}
+		if c == 0xe2 && i+2 < len(s) && s[i+1] == 0x86 && s[i+2] == 0x92 { // "→"
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && n <= 1 || unicode.In(r, unicode.Cc, unicode.Cf) {
+			return false
+		}
+		i += n
 	}
 	return true
 }
