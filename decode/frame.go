@@ -302,6 +302,10 @@ type Frame struct {
 	Fragment bool
 	// InterfaceName is frame.interface_name (set by the caller; "" unknown).
 	InterfaceName string
+	// Prefix is text the pipeline's decoding stage wrote for this frame
+	// (pipeline.Config.Prefix: the packet list's columns that depend on
+	// the frame alone), for the consumer to copy; reused between frames.
+	Prefix []byte
 	// PDUSegment is set (by package flow) when this frame's TCP payload only
 	// starts or continues an application message completed in a later frame:
 	// Wireshark's "[TCP segment of a reassembled PDU]".

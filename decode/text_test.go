@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 )
 
@@ -17,6 +18,23 @@ func FuzzDisplaySafe(f *testing.F) {
 		same := bytes.Equal(AppendDisplayText(nil, s), s)
 		if got := DisplaySafe(s); got != same {
 			t.Fatalf("DisplaySafe(%q) = %v, AppendDisplayText leaves it unchanged: %v", s, got, same)
+		}
+	})
+}
+
+// FuzzAppendUint: AppendUint writes what strconv.AppendUint writes, after
+// whatever dst held, with and without spare room.
+func FuzzAppendUint(f *testing.F) {
+	for _, v := range []uint64{0, 9, 10, 99, 100, 65535, 4294967295, 1<<63 + 5, ^uint64(0)} {
+		f.Add(v, 3)
+	}
+	f.Fuzz(func(t *testing.T, v uint64, room int) {
+		room = max(0, min(room, 32))
+		dst := append(make([]byte, 0, 2+room), "x "...)
+		got := AppendUint(dst, v)
+		want := strconv.AppendUint([]byte("x "), v, 10)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("AppendUint(%d) = %q, want %q", v, got, want)
 		}
 	})
 }

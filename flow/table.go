@@ -53,6 +53,14 @@ func makeKey(src netip.Addr, sport uint16, dst netip.Addr, dport uint16) (Key, i
 // inside a VXLAN tunnel to the inner one. Without TCP or UDP, the innermost
 // IP header's.
 func addrs(f *decode.Frame) (src, dst netip.Addr, ok bool) {
+	// One IP header and no tunnel (nearly every packet): it is the one
+	// before the transport layer, found without walking the layers.
+	if hasIP, hasIP6 := f.Has(decode.ProtoIP), f.Has(decode.ProtoIPv6); hasIP != hasIP6 && f.Repeated.Empty() && !f.Tunnelled() {
+		if hasIP {
+			return f.IP.Src, f.IP.Dst, f.IP.Src.IsValid()
+		}
+		return f.IPv6.Src, f.IPv6.Dst, f.IPv6.Src.IsValid()
+	}
 	if i := transportLayer(f); i >= 0 {
 		return f.TransportAddrs(i)
 	}

@@ -53,6 +53,7 @@ type framer struct {
 	firstTS, prevTS, lastTS int64
 	skipped                 bool // a record before the first frame was dropped (Select)
 	number                  func(pos uint64) uint64
+	prefix                  func(f *decode.Frame, dst []byte) []byte // Config.Prefix
 }
 
 func newFramer(src Meta, dec *decode.Decoder) *framer {
@@ -103,6 +104,9 @@ func (fr *framer) prepare(f *decode.Frame, p capture.Packet) {
 	}
 	f.FirstTS, f.PrevTS = fr.firstTS, fr.prevTS
 	fr.prevTS = p.TS
+	if fr.prefix != nil {
+		f.Prefix = fr.prefix(f, f.Prefix[:0])
+	}
 }
 
 // displayer runs the tracker, the display filter and fn over prepared

@@ -39,7 +39,7 @@ func (p *Pipeline) runParallel(ctx context.Context, src Source, fn Consumer) err
 		defer reader.Done()
 		defer close(full)
 		fr := newFramer(src, p.decoder())
-		fr.number = p.cfg.Number
+		fr.number, fr.prefix = p.cfg.Number, p.cfg.Prefix
 		var pos uint64
 		for {
 			select {

@@ -96,6 +96,14 @@ type Config struct {
 	// so what the decoder links by frame number (ICMP echo requests, IP
 	// fragments) names the right frames.
 	Number func(pos uint64) uint64
+	// Prefix, when set, runs on the decoding stage (the reading goroutine
+	// of a Parallel pipeline) for each frame after decoding, with the
+	// frame's number and times set; what it returns is kept in f.Prefix
+	// for the consumer. It must read only what decoding set, never what
+	// the tracker adds later (the packet list's No., Time, Source and
+	// Destination: report.TextPrefix); it moves that work off the
+	// consumer's goroutine, the pipeline's busier one.
+	Prefix func(f *decode.Frame, dst []byte) []byte
 	// Warn, when set, receives damage the reader recovered from (skipped).
 	Warn func(err error)
 	// OnOpen, when set, is called with the source before the first packet.
@@ -169,7 +177,7 @@ func (p *Pipeline) Run(ctx context.Context, src Source, fn Consumer) error {
 	}
 	dec := p.decoder()
 	fr := newFramer(src, dec)
-	fr.number = p.cfg.Number
+	fr.number, fr.prefix = p.cfg.Number, p.cfg.Prefix
 	d := p.newDisplayer(dec, fn)
 	defer d.flush()
 	var f decode.Frame
@@ -234,7 +242,7 @@ func (p *Pipeline) Feed(src Meta, fn Consumer) *Feed {
 	}
 	dec := p.decoder()
 	fr := newFramer(src, dec)
-	fr.number = p.cfg.Number
+	fr.number, fr.prefix = p.cfg.Number, p.cfg.Prefix
 	return &Feed{fr: fr, d: p.newDisplayer(dec, fn)}
 }
 

@@ -42,3 +42,38 @@ func PacketList(pw *PacketWriter, meta *pipeline.Meta, learn func(f *decode.Fram
 		return pw.Write(f)
 	}
 }
+
+// TextPrefix returns a pipeline.Config.Prefix hook that writes the
+// columns of pw's text lines that depend on the frame alone (No., Time,
+// Source, Destination) on the pipeline's decoding goroutine, and makes pw
+// copy them from f.Prefix: the consumer's goroutine (tracker, Info
+// column, output) is the pipeline's busier one, and this is about a sixth
+// of its work on the 1 GB bench capture. It returns nil (pw unchanged)
+// when pw does not write text lines or those columns depend on other
+// frames (-t dd: the previous displayed frame) or on names learnt while
+// reading (-N). The hook takes the Time decimals from meta's interfaces
+// as PacketList does; it runs on one goroutine at a time.
+func TextPrefix(pw *PacketWriter, meta *pipeline.Meta) func(f *decode.Frame, dst []byte) []byte {
+	o := pw.o
+	if o.Format != FormatText || o.Names != nil || o.Time == TimeDeltaDisplayed {
+		return nil
+	}
+	pw.prefixed = true
+	var precs []int
+	var col []byte
+	cur := o.Precision
+	return func(f *decode.Frame, dst []byte) []byte {
+		if f.Interface >= len(precs) {
+			precs = InterfacePrecisions((*meta).Format(), (*meta).Interfaces(), precs[:0])
+		}
+		p := 6
+		if f.Interface >= 0 && f.Interface < len(precs) {
+			p = precs[f.Interface]
+		}
+		if p > 0 && p <= 9 { // as PacketWriter.SetPrecision
+			cur = p
+		}
+		dst, col = appendTextPrefix(dst, col, f, o.Time, cur, nil)
+		return dst
+	}
+}

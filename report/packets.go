@@ -71,8 +71,10 @@ type PacketWriter struct {
 	col  []byte
 	vals []field.Value
 	esc  []byte // the Info column for JSON
-	n    int
-	err  error
+	// prefixed: f.Prefix holds the text line's first columns (TextPrefix)
+	prefixed bool
+	n        int
+	err      error
 }
 
 // NewPacketWriter returns a writer to w.
@@ -195,18 +197,17 @@ func (p *PacketWriter) appendFieldValue(b []byte, fl *field.Field, f *decode.Fra
 	return b
 }
 
-// appendTime appends the Time column.
-func (p *PacketWriter) appendTime(b []byte, f *decode.Frame) []byte {
+// appendTime appends the Time column in format tf with prec decimals.
+func appendTime(b []byte, f *decode.Frame, tf TimeFormat, prec int) []byte {
 	if f.NoTS {
 		return b
 	}
-	prec := p.o.Precision
-	switch p.o.Time {
+	switch tf {
 	case TimeAbsolute:
 		return appendClock(b, time.Unix(0, f.TS), prec)
 	case TimeAbsoluteDate, TimeUTCDate:
 		t := time.Unix(0, f.TS)
-		if p.o.Time == TimeUTCDate {
+		if tf == TimeUTCDate {
 			t = t.UTC()
 		}
 		b = appendDate(b, t)
@@ -242,33 +243,49 @@ func padRight(b, s []byte, w int) []byte {
 // appendText appends tshark's default one-line summary:
 // No. Time Source → Destination Protocol Length Info.
 func (p *PacketWriter) appendText(b []byte, f *decode.Frame) []byte {
-	c := strconv.AppendUint(p.col[:0], f.Number, 10)
-	b = padLeft(b, c, 5)
-	b = append(b, ' ')
-	c = p.appendTime(c[:0], f)
-	b = padLeft(b, c, 10)
-	b = append(b, ' ')
-	c = f.AppendSource(c[:0])
-	if p.o.Names != nil {
-		c = p.o.Names(c)
+	if p.prefixed && len(f.Prefix) > 0 {
+		b = append(b, f.Prefix...) // written by TextPrefix's hook
+	} else {
+		var c []byte
+		b, c = appendTextPrefix(b, p.col[:0], f, p.o.Time, p.o.Precision, p.o.Names)
+		p.col = c
 	}
-	b = padLeft(b, c, 12)
-	b = append(b, " → "...)
-	c = f.AppendDestination(c[:0])
-	if p.o.Names != nil {
-		c = p.o.Names(c)
-	}
-	b = padRight(b, c, 12)
-	b = append(b, ' ')
 	b = f.AppendProtocolColumn(b)
 	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(f.Len), 10)
+	if f.Len >= 0 {
+		b = decode.AppendUint(b, uint64(f.Len))
+	} else {
+		b = strconv.AppendInt(b, int64(f.Len), 10)
+	}
 	b = append(b, ' ')
 	start := len(b)
 	b = f.AppendInfo(b)
 	b = decode.EscapeDisplayTail(b, start) // no control byte reaches the terminal
-	p.col = c
 	return append(b, '\n')
+}
+
+// appendTextPrefix appends a text line's No., Time, Source and
+// Destination columns, padded, and the space before Protocol; c is
+// scratch (returned grown).
+func appendTextPrefix(b, c []byte, f *decode.Frame, tf TimeFormat, prec int, names func([]byte) []byte) ([]byte, []byte) {
+	c = decode.AppendUint(c[:0], f.Number)
+	b = padLeft(b, c, 5)
+	b = append(b, ' ')
+	c = appendTime(c[:0], f, tf, prec)
+	b = padLeft(b, c, 10)
+	b = append(b, ' ')
+	c = f.AppendSource(c[:0])
+	if names != nil {
+		c = names(c)
+	}
+	b = padLeft(b, c, 12)
+	b = append(b, " → "...)
+	c = f.AppendDestination(c[:0])
+	if names != nil {
+		c = names(c)
+	}
+	b = padRight(b, c, 12)
+	return append(b, ' '), c
 }
 
 // appendJSON appends one packet object. The schema is stable:

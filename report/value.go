@@ -133,7 +133,11 @@ func AppendRelTime(dst []byte, ns int64, prec int) []byte {
 		dst = append(dst, '-')
 		ns = -ns
 	}
-	dst = strconv.AppendInt(dst, ns/1e9, 10)
+	if s := ns / 1e9; s >= 0 {
+		dst = decode.AppendUint(dst, uint64(s))
+	} else { // the most negative ns stays negative
+		dst = strconv.AppendInt(dst, s, 10)
+	}
 	if prec <= 0 {
 		return dst
 	}

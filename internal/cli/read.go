@@ -150,6 +150,7 @@ func runReadOpts(env *Env, o *readOptions) error {
 	if po.Format == report.FormatFields {
 		cfg.Fields = po.Fields // the flow work nothing prints is left out
 	}
+	cfg.Prefix = report.TextPrefix(pw, &rd)
 	var learn func(f *decode.Frame)
 	if learner != nil {
 		learn = learner.LearnFrame
