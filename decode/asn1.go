@@ -64,7 +64,17 @@ func appendASN1Info(dst []byte, f *Frame) ([]byte, bool) {
 	case ProtoLDAP, ProtoCLDAP:
 		dst = f.appendLDAPInfo(dst)
 	case ProtoSNMP:
+		n := len(dst)
 		dst = appendSNMPInfo(dst, b)
+		if len(dst) == n && SNMPMalformed(b) {
+			// SNMPv3 broken before its PDU: UDP's Info stays
+			dst = appendUint(dst, uint64(f.UDP.SrcPort))
+			dst = append(dst, " → "...)
+			dst = appendUint(dst, uint64(f.UDP.DstPort))
+			dst = append(dst, " Len="...)
+			dst = appendUint(dst, uint64(len(b)))
+			dst = append(dst, "[Malformed Packet]"...)
+		}
 	}
 	return dst, true
 }
@@ -108,7 +118,9 @@ func (s *AppStream) asn1Start(d *Decoder, f *Frame, p []byte, own, krb bool) boo
 			}
 			if own && off == 0 {
 				f.drop(ProtoData)
-				f.ASN1PDUStart = true
+				// Kerberos's Info is only "[TCP segment of a reassembled
+				// PDU]"; LDAP's keeps TCP's summary before it.
+				f.ASN1PDUStart = krb
 				return true
 			}
 			return false

@@ -133,3 +133,19 @@ func fuzzASN1(b []byte) {
 	_ = f.asn1Column()
 	fuzzMoreASN1(b)
 }
+
+func TestLDAPSNMPInfo(t *testing.T) {
+	var f Frame
+	b := seedBytes(t, asn1MoreSeeds[2])
+	f.Data = b
+	f.Layers = append(f.Layers, Layer{Proto: ProtoTCP})
+	if !decodeLDAP(&f, b) || !f.Has(ProtoLDAP) || !f.Has(ProtoNTLMSSP) {
+		t.Fatalf("bindRequest not decoded: %v", f.Layers)
+	}
+	if got := string(f.appendLDAPInfo(nil)); got != `bindRequest(1) "user01" , NTLMSSP_NEGOTIATE` {
+		t.Errorf("LDAP Info %q", got)
+	}
+	if got := string(appendSNMPInfo(nil, seedBytes(t, asn1MoreSeeds[0]))); got != "getBulkRequest 1.3.6.1.2.1.1.1.0" {
+		t.Errorf("SNMP Info %q", got)
+	}
+}

@@ -137,6 +137,28 @@ func readBER(b []byte, depth int) (e BER, rest []byte, ok bool) {
 	return e, b[i+l:], true
 }
 
+// readBERLax reads an element as Wireshark's BER dissector does when its
+// length runs past the end of its container: the contents are what is
+// there, and trunc says so (the packet is malformed).
+func readBERLax(b []byte) (e BER, rest []byte, ok, trunc bool) {
+	if e, rest, ok = ReadBER(b); ok {
+		return e, rest, true, false
+	}
+	if len(b) < 2 || b[0]&0x1f == 0x1f {
+		return e, nil, false, len(b) > 0
+	}
+	e.Class, e.Constructed, e.Tag = b[0]>>6, b[0]&0x20 != 0, uint32(b[0]&0x1f)
+	i := 2
+	if l := b[1]; l&0x80 != 0 {
+		i += int(l & 0x7f)
+	}
+	if i > len(b) {
+		return e, nil, false, true
+	}
+	e.Val, e.Len = b[i:], len(b)
+	return e, nil, true, true
+}
+
 // BERInt reads an INTEGER's contents (at most 8 octets) as a signed value.
 func BERInt(v []byte) (int64, bool) {
 	if len(v) == 0 || len(v) > 8 {
@@ -268,4 +290,17 @@ func berTime(v []byte, ylen int) (int64, bool) {
 	}
 	t := time.Date(y, time.Month(f[0]), f[1], f[2], f[3], f[4], 0, time.UTC)
 	return t.Unix()*1e9 + ns, true
+}
+
+// OIDText returns the dotted form of an OBJECT IDENTIFIER's contents v,
+// kept in the frame's scratch memory (valid until the next Decode); nil
+// for a malformed encoding.
+func (f *Frame) OIDText(v []byte) []byte {
+	start := len(f.scratch)
+	var ok bool
+	if f.scratch, ok = AppendOID(f.scratch, v); !ok {
+		f.scratch = f.scratch[:start]
+		return nil
+	}
+	return f.scratchFrom(start)
 }

@@ -165,6 +165,15 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			if f.spnegoKrb5 {
 				add("spnego-krb5")
 			}
+		case ProtoGSSAPI:
+			add("gss-api")
+			if b := f.LayerBytes(l); len(b) > 2 && b[0] == 0x05 && b[1] == 0x04 {
+				add("spnego-krb5") // a krb5 wrap token (RFC 4121)
+			}
+		case ProtoLDAP:
+			if i == 0 || !ldapLayer(f.Layers[i-1].Proto) {
+				add("ldap") // the messages of one segment are one layer
+			}
 		case ProtoHTTP2:
 			if f.HTTP2.ViaHTTP && !f.Has(ProtoHTTP) {
 				add("http")

@@ -79,26 +79,59 @@ func KerberosMessage(b []byte) []byte {
 	return b
 }
 
-// SPNEGOKerberos returns the Kerberos message of the krb5 GSS-API token
-// (RFC 1964: OID, 2-byte token id, message) inside a SPNEGO blob, nil when
-// it has none.
+// SPNEGOKerberos returns the Kerberos message inside a SPNEGO blob (the
+// mechToken of a negTokenInit or the responseToken of a negTokenResp): a
+// krb5 GSS-API token (RFC 1964: OID, 2-byte token id, message) or, as
+// Windows sends them, the bare message; nil when it has none.
 func SPNEGOKerberos(blob []byte) []byte {
-	for i := 0; i+2 < len(blob); i++ {
-		if blob[i] != 0x60 {
-			continue
-		}
-		e, _, ok := ReadBER(blob[i:])
-		if !ok || !e.Constructed {
-			continue
+	b := blob
+	if e, _, ok := ReadBER(b); ok && e.Class == BERApplication && e.Tag == 0 && e.Constructed {
+		if m := gssKerberos(e); m != nil {
+			return m // a krb5 token without SPNEGO
 		}
 		oid, rest, ok := ReadBER(e.Val)
-		if !ok || !oid.Is(BERUniversal, BERTagOID) || len(rest) < 3 {
-			continue
+		if !ok || !oid.Is(BERUniversal, BERTagOID) {
+			return nil
 		}
-		v := oid.Val
-		if len(v) == 9 && (string(v) == string(krb5OID[2:]) || string(v) == string(msKrb5OID[2:])) && kerberosMsg(rest[2:]) {
-			return rest[2:]
+		b = rest
+	}
+	neg, _, ok := ReadBER(b)
+	if !ok || neg.Class != BERContext || neg.Tag > 1 {
+		return nil
+	}
+	seq, _, ok := ReadBER(neg.Val)
+	if !ok {
+		return nil
+	}
+	var tok []byte
+	berEach(seq.Val, func(m BER) {
+		if m.Class == BERContext && m.Tag == 2 {
+			if o, _, ok := ReadBER(m.Val); ok && o.Is(BERUniversal, BERTagOctetString) {
+				tok = o.Val
+			}
 		}
+	})
+	if len(tok) == 0 {
+		return nil
+	}
+	if e, _, ok := ReadBER(tok); ok && e.Class == BERApplication && e.Tag == 0 {
+		return gssKerberos(e)
+	}
+	if kerberosMsg(tok) {
+		return tok
+	}
+	return nil
+}
+
+// gssKerberos returns the message of a krb5 GSS-API token e.
+func gssKerberos(e BER) []byte {
+	oid, rest, ok := ReadBER(e.Val)
+	if !ok || !oid.Is(BERUniversal, BERTagOID) || len(rest) < 3 {
+		return nil
+	}
+	v := oid.Val
+	if len(v) == 9 && (string(v) == string(krb5OID[2:]) || string(v) == string(msKrb5OID[2:])) && kerberosMsg(rest[2:]) {
+		return rest[2:]
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func TestWiresharkNames(t *testing.T) {
 			bad++
 			continue
 		}
-		if w.typ != f.Type.String() && !(w.typ == "FT_PROTOCOL" && f.Type == FTProtocol) && !(w.typ == "FT_STRINGZ" && f.Type == FTString) {
+		if w.typ != f.Type.String() && !(w.typ == "FT_PROTOCOL" && f.Type == FTProtocol) && !(w.typ == "FT_STRINGZ" && f.Type == FTString) && !(w.typ == "FT_OID" && f.Type == FTString) {
 			t.Errorf("%s: type %s, Wireshark says %s", f.Name, f.Type, w.typ)
 		}
 		if f.Desc == "" && !*update {
