@@ -83,6 +83,8 @@ const (
 	ExStrayChars      // an ASCII string field with characters after a NUL (p2p.go)
 	ExMojitoSockAddr  // Mojito socket address of an unsupported type
 	ExMojitoBigInt    // Mojito BigInteger of an unsupported length
+	ExPERUndecoded    // a PER construct Wireshark's PER decoder gives up on (T.38, t38.go)
+	ExPERTooBig       // a PER constrained value above its upper bound
 	NumExpertKinds
 )
 
@@ -159,6 +161,8 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 	ExStrayChars:     {SevWarn, "Undecoded", piUndecoded, "Trailing stray characters", ""},
 	ExMojitoSockAddr: {SevError, "Protocol", piProtocol, "Unsupported Socket Address Type", "Mojito"},
 	ExMojitoBigInt:   {SevError, "Protocol", piProtocol, "Unsupported BigInt length", "Mojito"},
+	ExPERUndecoded:   {SevWarn, "Undecoded", piUndecoded, "something unknown here [%s]", "T.38"},
+	ExPERTooBig:      {SevWarn, "Protocol", piProtocol, "Size constraint: value too big", "T.38"},
 }
 
 // Expert is one expert item of a frame.
@@ -207,6 +211,19 @@ func (f *Frame) AppendExpert(dst []Expert) []Expert {
 		}
 	}
 	dst = f.appendP2PExpert(dst)
+	if f.Has(ProtoT38) {
+		for _, l := range f.Layers {
+			if l.Proto == ProtoT38 {
+				reason, big := T38Undecoded(f.LayerBytes(l))
+				for ; big > 0; big-- {
+					dst = append(dst, Expert{Kind: ExPERTooBig})
+				}
+				if reason != nil {
+					dst = append(dst, Expert{Kind: ExPERUndecoded, Text: reason})
+				}
+			}
+		}
+	}
 	if bad, lenField := f.ethBadPadding(); bad {
 		k := ExEthTrailer
 		if lenField {

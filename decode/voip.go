@@ -22,7 +22,7 @@ type mediaKey struct {
 const (
 	mediaRTP uint8 = iota + 1
 	mediaRTCP
-	mediaT38 // UDPTL/T.38: not dissected, but it shadows an earlier RTP registration as in Wireshark
+	mediaT38 // UDPTL/T.38 (t38.go); it shadows an earlier RTP registration as in Wireshark
 )
 
 // maxDynPT bounds the dynamic payload type names kept per media.
@@ -252,6 +252,8 @@ func (d *Decoder) udpMedia(f *Frame, p []byte) bool {
 		return decodeRTP(f, p, c)
 	case mediaRTCP:
 		return decodeRTCP(f, p, c)
+	case mediaT38:
+		return decodeT38(f, p, c)
 	}
 	return false
 }
@@ -263,7 +265,7 @@ func (f *Frame) voipLayer(pr Proto, b []byte) {
 }
 
 // voipProtos are the protocols of this file's dissectors.
-var voipProtos = Protos(ProtoSIP, ProtoSDP, ProtoRTP, ProtoRTCP, ProtoSTUN, ProtoClassicSTUN, ProtoMEGACO, ProtoRTPEvent, ProtoSkinny)
+var voipProtos = Protos(ProtoSIP, ProtoSDP, ProtoRTP, ProtoRTCP, ProtoSTUN, ProtoClassicSTUN, ProtoMEGACO, ProtoRTPEvent, ProtoSkinny, ProtoT38)
 
 // udpVoIP tries the VoIP dissector registered for UDP port port.
 func (d *Decoder) udpVoIP(f *Frame, p []byte, port uint16) bool {
@@ -336,6 +338,8 @@ func appendVoIPInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendSTUNInfo(dst, p, STUNUnframe(b, f.Has(ProtoTCP)))
 	case ProtoSkinny:
 		dst = appendSkinnyInfo(dst, b)
+	case ProtoT38:
+		dst = appendT38Info(dst, b)
 	}
 	if f.Len > f.CapLen {
 		dst = append(dst, "[Packet size limited during capture]"...)
@@ -382,6 +386,8 @@ func appendVoIPColumn(dst []byte, f *Frame) ([]byte, bool) {
 		dst = append(dst, "CLASSIC-STUN"...)
 	case ProtoSkinny:
 		dst = append(dst, skinnyColumn(b)...)
+	case ProtoT38:
+		dst = append(dst, "T.38"...)
 	}
 	_ = b
 	return dst, true

@@ -178,6 +178,7 @@ var dissectorCases = []*dissectCase{
 		why: "RTP after a DTLS-SRTP handshake (stun.pcap) is not reached"},
 	{proto: decode.ProtoRTCP, manifest: "rtcp", floor: 98},
 	{proto: decode.ProtoSkinny, manifest: "skinny", floor: 98},
+	{proto: decode.ProtoT38, manifest: "t38", floor: 98},
 	{proto: decode.ProtoSTUN, manifest: "stun", floor: 90,
 		why: "STUN quoted in ICMP errors and a TCP message split over segments are not decoded"},
 	{proto: decode.ProtoClassicSTUN, manifest: "classicstun", floor: 98},

@@ -130,8 +130,8 @@ func tables() [][]Field {
 		dhcpFields, ntpFields, nbnsFields, sshFields, dhcpv6Fields, quicFields, igmpFields, stpFields, lldpFields, cdpFields, nbssFields, smb2Fields, smtpFields, websocketFields, dnsOptFields, mldFields, rpcFields, tunnelFields, wanFields, encapFields, ethTrailerFields,
 		tftpFields, pimFields, sctpFields, ospfFields, vrrpFields, eigrpFields, isisFields, hsrpFields, lacpFields, bgpFields, radiusFields, isakmpFields, wgFields, radiusAttrFields, dccpFields,
 		dcerpcFields, smbFields, smb2MoreFields, nbdgmFields, ntlmsspFields, // Windows family (windows.go)
-		http2Fields,                                                                                                            // decrypted TLS (http2.go)
-		rtpFields, rtcpFields, sipFields, sdpFields, stunFields, classicSTUNFields, megacoFields, rtpEventFields, skinnyFields, // VoIP (rtp.go, sip.go, stun.go, skinny.go)
+		http2Fields,                                                                                                                       // decrypted TLS (http2.go)
+		rtpFields, rtcpFields, sipFields, sdpFields, stunFields, classicSTUNFields, megacoFields, rtpEventFields, skinnyFields, t38Fields, // VoIP (rtp.go, sip.go, stun.go, skinny.go)
 		ftpFields, imapFields, popFields, miscTextFields, mqttFields, pgsqlFields,
 		imfFields,                              // apps (imf.go)
 		pppFields,                              // PPP control protocols, PPPoE discovery (ppp.go)
