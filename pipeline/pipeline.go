@@ -102,7 +102,9 @@ type Config struct {
 	// for the consumer. It must read only what decoding set, never what
 	// the tracker adds later (the packet list's No., Time, Source and
 	// Destination: report.TextPrefix); it moves that work off the
-	// consumer's goroutine, the pipeline's busier one.
+	// consumer's goroutine, the pipeline's busier one. It may also count
+	// what needs the decoded frame alone (serve's IP endpoints), read by
+	// the caller after Run returns (the decoding goroutine has ended).
 	Prefix func(f *decode.Frame, dst []byte) []byte
 	// Warn, when set, receives damage the reader recovered from (skipped).
 	Warn func(err error)

@@ -310,6 +310,14 @@ func (ix *index) build(ctx context.Context, files []string) error {
 	res, _ := names.New("n") // names from the capture's DNS answers (-N n)
 	cfg := pipeline.Config{Parallel: true, Warn: func(error) {}}
 	cfg.Flow.OnEnd = conv.SetConn
+	// The IP endpoints need the decoded frame alone: counted on the
+	// decoding goroutine, the less busy one (the consumer's runs the
+	// tracker, the index, the statistics and the diagnosis); the
+	// consumer reads ends only after Run, when that goroutine has ended.
+	cfg.Prefix = func(f *decode.Frame, dst []byte) []byte {
+		ends.Add(f)
+		return dst
+	}
 	p, err := pipeline.New(cfg)
 	if err != nil {
 		return err
@@ -361,7 +369,6 @@ func (ix *index) build(ctx context.Context, files []string) error {
 		}
 		rows = append(rows, r)
 		conv.Add(f)
-		ends.Add(f)
 		expert.Add(f)
 		hier.Add(f)
 		eng.Add(f)
