@@ -634,6 +634,9 @@ func (s *AppStream) Close(d *Decoder, f *Frame) {
 // already shows).
 func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 	s.clear()
+	if own && f.Present.Any(noStreamProtos) {
+		return false // a port's dissector that takes every segment as it comes
+	}
 	var tcpPorts [2]uint16
 	if f.Has(ProtoTCP) {
 		tcpPorts = [2]uint16{f.TCP.SrcPort, f.TCP.DstPort}
@@ -852,6 +855,10 @@ func (s *AppStream) tlsHeaderMore(d *Decoder, f *Frame, p []byte) bool {
 	}
 	return s.completeCounted(d, f, p, int(s.total-s.seen))
 }
+
+// noStreamProtos take their segments whole: no other protocol's message
+// is looked for in them (TLS under TPKT stays TPKT continuation data).
+var noStreamProtos = Protos(ProtoTPKT)
 
 // pend starts a pending message of protocol p with the bytes b.
 func (s *AppStream) pend(p Proto, b []byte, total int64) {

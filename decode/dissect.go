@@ -11,7 +11,8 @@ package decode
 var otherProtos = Protos(ProtoDHCP, ProtoDHCPv6, ProtoNTP, ProtoNBNS, ProtoSSH,
 	ProtoQUIC, ProtoIGMP, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket,
 	ProtoLLDP, ProtoCDP, ProtoSTP, ProtoRPC, ProtoPortmap, ProtoX11, ProtoDCERPC, ProtoRIP, ProtoBJNP, ProtoDBLSPDisc, ProtoGQUIC,
-	ProtoFTP, ProtoFTPData, ProtoIMAP, ProtoPOP, ProtoSSDP, ProtoTelnet, ProtoSyslog, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF)
+	ProtoFTP, ProtoFTPData, ProtoIMAP, ProtoPOP, ProtoSSDP, ProtoTelnet, ProtoSyslog, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF,
+	ProtoTPKT, ProtoCOTP, ProtoRDP, ProtoMySQL, ProtoTDS, ProtoSOCKS)
 
 // udpOther tries the dissector registered for UDP port port on payload p.
 func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
@@ -148,6 +149,8 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 		return decodeBGP(f, p)
 	case SkinnyPort:
 		return d.decodeSkinny(f, p)
+	case TPKTPort:
+		return d.decodeTPKT(f, p)
 	case GnutellaPort:
 		decodeGnutella(f, p) // the port's dissector takes every segment
 		return true
@@ -242,6 +245,8 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendBJNPInfo(dst, b)
 	case ProtoDBLSPDisc:
 		dst = append(dst, "Dropbox LAN sync Discovery Protocol, JavaScript Object Notation"...)
+	case ProtoTPKT, ProtoCOTP, ProtoRDP:
+		dst = f.appendTPKTInfo(dst)
 	case ProtoX11:
 		if len(f.X11.Info) == 0 {
 			return dst, false // nothing set the column: TCP's
@@ -341,6 +346,8 @@ func (f *Frame) otherProtoColumn() string {
 		return "X11"
 	case ProtoIMF:
 		return f.imfColumn()
+	case ProtoTPKT, ProtoCOTP, ProtoRDP:
+		return f.tpktColumn()
 	case ProtoRIP:
 		switch b[1] {
 		case 1:
@@ -391,7 +398,8 @@ func (f *Frame) otherMalformed() bool {
 
 // otherTCPProtos are this file's protocols carried over TCP.
 var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP, ProtoDCERPC,
-	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF, ProtoSkinny, ProtoGnutella)
+	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF, ProtoSkinny, ProtoGnutella,
+	ProtoTPKT, ProtoCOTP, ProtoRDP, ProtoMySQL, ProtoTDS, ProtoSOCKS)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).

@@ -181,6 +181,8 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			add("http2")
 		case ProtoISIS, ProtoLACP:
 			f.appendRoutingProtocols(l, add)
+		case ProtoTPKT, ProtoCOTP:
+			f.appendTPKTProtocols(l, add)
 		case ProtoIMF:
 			add("imf")
 			if m := IMFMediaLayer(f.LayerBytes(l)); m != "" {

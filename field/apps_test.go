@@ -18,6 +18,10 @@ var appsSeeds = [][]byte{
 		"Content-Type: text/plain;\r\n\tcharset=us-ascii\r\nX-Other: 1\r\n\r\nbody\r\n.\r\n"),
 	[]byte("+OK 120 octets\r\n"),
 	[]byte(": odd\r\n.\r\n"),
+	// TPKT + COTP CR + RDP negotiation request with a cookie; a CC; a DT with an MCS connect.
+	append([]byte{3, 0, 0, 0x2f, 0x2a, 0xe0, 0, 0, 0, 0, 0}, append([]byte("Cookie: mstshash=JOHN\r\n"), 1, 0, 8, 0, 3, 0, 0, 0)...),
+	{3, 0, 0, 19, 14, 0xd0, 0, 0, 0x12, 0x34, 0, 2, 0, 8, 0, 1, 0, 0, 0},
+	{3, 0, 0, 11, 2, 0xf0, 0x80, 0x7f, 0x65, 0x82, 0x01},
 	[]byte("* 1 FETCH (FLAGS (\\Seen) BODY[HEADER] {22}\r\nSubject: x\r\nFrom: y\r\n)\r\na1 OK done\r\n"),
 }
 
