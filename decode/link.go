@@ -329,29 +329,44 @@ func (d *Decoder) decodeNFLOG(f *Frame, b []byte) {
 		return
 	}
 	fam := b[0]
-	off := 4
-	for off+4 <= len(b) {
+	done := false
+	EachNFLOGTLV(b, func(t uint16, tlv, v []byte) {
+		if t != 9 || done { // NFULA_PAYLOAD
+			return
+		}
+		done = true
+		off := cap(b) - cap(tlv) // tlv's offset in b (its capacity ends with b's)
+		f.addLayer(ProtoNFLOG, 0, off+4, false)
+		end := off + len(tlv)
+		switch {
+		case fam == 2 || fam != 10 && len(v) > 0 && v[0]>>4 == 4:
+			d.decodeIPv4(f, b[:end], off+4, false)
+		case fam == 10 || len(v) > 0 && v[0]>>4 == 6:
+			d.decodeIPv6(f, b[:end], off+4, false)
+		default:
+			f.data(off+4, len(v), false)
+		}
+	})
+	if !done {
+		f.addLayer(ProtoNFLOG, 0, len(b), false)
+	}
+}
+
+// EachNFLOGTLV calls fn with each attribute of the NFLOG record b (after
+// its 4-byte header): its type (the nested-attribute bit cleared), the
+// whole attribute and its value. Lengths and types are in the logging
+// host's byte order: little-endian is tried first, as on the hosts that
+// write these files.
+func EachNFLOGTLV(b []byte, fn func(typ uint16, tlv, v []byte)) {
+	for off := 4; off+4 <= len(b); {
 		l, t := int(b[off])|int(b[off+1])<<8, uint16(b[off+2])|uint16(b[off+3])<<8
 		if l < 4 || off+l > len(b) {
 			l, t = int(be16(b[off:])), be16(b[off+2:])
 			if l < 4 || off+l > len(b) {
-				break
+				return
 			}
 		}
-		if t&0x7fff == 9 { // NFULA_PAYLOAD
-			f.addLayer(ProtoNFLOG, 0, off+4, false)
-			end := off + l
-			switch {
-			case fam == 2 || fam != 10 && off+4 < end && b[off+4]>>4 == 4:
-				d.decodeIPv4(f, b[:end], off+4, false)
-			case fam == 10 || off+4 < end && b[off+4]>>4 == 6:
-				d.decodeIPv6(f, b[:end], off+4, false)
-			default:
-				f.data(off+4, l-4, false)
-			}
-			return
-		}
+		fn(t&0x7fff, b[off:off+l], b[off+4:off+l])
 		off += (l + 3) &^ 3
 	}
-	f.addLayer(ProtoNFLOG, 0, len(b), false)
 }

@@ -110,6 +110,7 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoIPV6CP, manifest: "ipv6cp", floor: 98, extra: []string{"ppp.code", "ppp.identifier", "ppp.length"}},
 	{proto: decode.ProtoCCP, manifest: "ccp", floor: 98, extra: []string{"ppp.code", "ppp.identifier", "ppp.length"}},
 	{proto: decode.ProtoPAP, manifest: "pap", floor: 98},
+	{proto: decode.ProtoNFLOG, manifest: "nflog", floor: 98},
 	{proto: decode.ProtoNetBIOS, manifest: "netbios", floor: 90, why: "SMB Info details of DOS-era commands (paths, FIDs, errors) are not written"},
 	{proto: decode.ProtoIPX, manifest: "ipx", floor: 98, extra: []string{"ipxrip.packet_type", "ipxsap.packet_type", "nmpi.packettype"}},
 	{proto: decode.ProtoDHCPv6, manifest: "dhcpv6", floor: 98},

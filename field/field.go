@@ -138,7 +138,7 @@ func tables() [][]Field {
 		kerberosFields, ldapFields, snmpFields, // BER/ASN.1 family (kerberos.go, ldap.go, snmp.go)
 		mojitoFields, gnutellaFields, // peer-to-peer (p2p.go)
 		dtlsFields, bfdFields, ptpFields, // udpcrypto.go
-		netbiosFields, // NetBEUI, IPX (netbios.go)
+		netbiosFields, nflogFields, // NetBEUI, IPX (netbios.go); NFLOG (nflog.go)
 	}
 }
 

@@ -29,7 +29,7 @@ var nonIPSeeds = []string{
 func nonIPFields() []*field.Field {
 	var fields []*field.Field
 	for _, fl := range field.Std().All() {
-		if fl.Proto >= decode.ProtoPPPoED || fl.Proto == decode.ProtoPPPoE || fl.Proto == decode.ProtoPPP || fl.Proto == decode.ProtoLLC || fl.Proto == decode.ProtoSMB || fl.Proto == decode.ProtoBrowser {
+		if fl.Proto >= decode.ProtoPPPoED || fl.Proto == decode.ProtoPPPoE || fl.Proto == decode.ProtoPPP || fl.Proto == decode.ProtoLLC || fl.Proto == decode.ProtoNFLOG || fl.Proto == decode.ProtoSMB || fl.Proto == decode.ProtoBrowser {
 			fields = append(fields, fl)
 		}
 	}
@@ -55,6 +55,7 @@ func nonIPPackets(b []byte) (out []capture.Packet) {
 			out = append(out, pkt(capture.LinkEthernet, eth(uint16(len(body)), body)))
 		}
 	}
+	out = append(out, pkt(capture.LinkType(239), b)) // LINKTYPE_NFLOG
 	out = append(out, pkt(capture.LinkEthernet, eth(0x8863, append([]byte{0x11, 0x07, 0, 0, byte(n >> 8), byte(n)}, b...))))
 	for _, proto := range []uint16{0xc021, 0x8021, 0x8057, 0x80fd, 0xc023, 0xc223} {
 		ppp := append([]byte{byte(proto >> 8), byte(proto)}, b...)
