@@ -567,6 +567,14 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 	return partial
 }
 
+// TLSVersion is the TLS version the connection negotiated (its
+// ServerHello), 0 when none was seen.
+func (s *AppStream) TLSVersion() uint16 { return s.tlsVer }
+
+// SetTLSVersion tells a fresh stream the version its connection negotiated
+// before (a connection revived after an idle spell).
+func (s *AppStream) SetTLSVersion(v uint16) { s.tlsVer = v }
+
 // Pair makes s and peer the two directions of one connection, so that the
 // TLS version one learns from a ServerHello names the other's records too.
 func (s *AppStream) Pair(peer *AppStream) {

@@ -40,6 +40,7 @@ func (t *Tracker) desegment(c *conn, dir int, f *decode.Frame, seq, seglen uint3
 		}
 		c.t.pdu = new([2]pduDir)
 		for i := range c.t.pdu {
+			c.t.pdu[i].app.SetTLSVersion(c.t.tlsVer)
 			if td := &c.t.dirs[i]; td.sawSyn {
 				c.t.pdu[i].init, c.t.pdu[i].next = true, td.baseSeq+1
 			}

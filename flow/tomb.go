@@ -34,6 +34,7 @@ type tomb struct {
 	zst             [2]uint8
 	comp            uint8
 	bits            tombBits
+	tlsVer          uint16 // TLS version the connection negotiated (decode.AppStream.TLSVersion)
 }
 
 // closedTomb is the tomb of a connection closed by FIN both ways or by
@@ -170,8 +171,13 @@ func (t *Tracker) bury(c *conn, now int64) {
 			base: base, next: next, win: [2]uint16{uint16(win[0]), uint16(win[1])}, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
 		return
 	}
+	var tlsVer uint16
+	if c.t != nil && c.t.pdu != nil {
+		tlsVer = c.t.pdu[0].app.TLSVersion()
+	}
 	t.tcpTombs.put(k, tomb{firstTS: c.firstTS, prevTS: c.prevTS, endTS: end, stream: uint32(c.stream), irtt: irtt,
-		base: base, next: next, maxAck: maxAck, lastAck: lastAck, lastNonDup: lastNonDup, win: win, ws: ws, zst: zst, comp: c.completeness, bits: bits}, half)
+		base: base, next: next, maxAck: maxAck, lastAck: lastAck, lastNonDup: lastNonDup, win: win, ws: ws, zst: zst, comp: c.completeness, bits: bits,
+		tlsVer: tlsVer}, half)
 }
 
 // takeTCPTomb finds and removes the tomb of a TCP connection.
@@ -225,6 +231,7 @@ func (t *Tracker) revive(key Key, b *tomb, ts int64) *conn {
 		c.zOrig = 1
 	}
 	c.t = t.tcpState()
+	c.t.tlsVer = b.tlsVer
 	for i := 0; i < 2; i++ {
 		c.z[i].state = b.zst[i]
 		d := &c.t.dirs[i]

@@ -229,6 +229,10 @@ type tcpState struct {
 	tls  *decode.TLSDecrypt // allocated for a TLS connection when the Decoder has a key log, or for h2c
 	// h2cAsked: the client asked to upgrade to h2c (a 101 then switches to HTTP/2)
 	h2cAsked bool
+	// tlsVer: the TLS version a connection revived from its tomb had
+	// negotiated, for the desegmentation state allocated with its next
+	// payload (TLS on a port nothing else names stays TLS after an idle spell).
+	tlsVer uint16
 }
 
 func (t *Tracker) alloc() *conn {
@@ -274,7 +278,7 @@ func (t *Tracker) tcpState() *tcpState {
 			s.pdu[i].reset()
 		}
 	}
-	s.tls, s.h2cAsked = nil, false
+	s.tls, s.h2cAsked, s.tlsVer = nil, false, 0
 	return s
 }
 
