@@ -19,7 +19,7 @@ func (d *Decoder) udpOther(f *Frame, p []byte, port uint16) bool {
 	if d.opts.SkipApp&AppOther != 0 {
 		return false
 	}
-	if d.routingUDP(f, p, port) || d.asn1UDP(f, p, port) || d.cryptoUDP(f, p, port) {
+	if d.routingUDP(f, p, port) || d.asn1UDP(f, p, port) || d.cryptoUDP(f, p, port) || d.p2pUDP(f, p, port) {
 		return true
 	}
 	switch port {

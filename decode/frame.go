@@ -163,6 +163,7 @@ const (
 	ProtoNMPI
 	ProtoIPXRIP
 	ProtoIPXSAP
+	ProtoPortControl // Port Control Protocol and NAT-PMP on UDP 5350-5351 (natpmp.go)
 	NumProtos
 )
 
@@ -185,7 +186,8 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"dtls", "openvpn", "ptp", "bfd",
 	"kerberos", "ldap", "cldap", "snmp",
 	"mojito", "gnutella",
-	"netbios", "ipx", "nbipx", "nmpi", "ipxrip", "ipxsap"}
+	"netbios", "ipx", "nbipx", "nmpi", "ipxrip", "ipxsap",
+	"portcontrol"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

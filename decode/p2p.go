@@ -1,12 +1,13 @@
 package decode
 
 // Dispatch of the peer-to-peer dissectors: Mojito (LimeWire's Kademlia DHT,
-// a UDP heuristic) and Gnutella (TCP 6346). As the dissectors of dissect.go
+// a UDP heuristic), Gnutella (TCP 6346) and the Port Control Protocol /
+// NAT-PMP (UDP 5350-5351) peers use to open ports on their NAT. As the dissectors of dissect.go
 // they keep only their Layer: decoding recognises the protocol with a few
 // byte tests, and fields and columns parse the layer's bytes when asked.
 
 // p2pProtos are this file's protocols.
-var p2pProtos = Protos(ProtoMojito, ProtoGnutella)
+var p2pProtos = Protos(ProtoMojito, ProtoGnutella, ProtoPortControl)
 
 // udpPortTaken reports a UDP port whose Wireshark dissector (registered on
 // the port, so tried before any heuristic) takes every datagram although
@@ -14,6 +15,15 @@ var p2pProtos = Protos(ProtoMojito, ProtoGnutella)
 // datagrams alone, as they never see them in Wireshark.
 func udpPortTaken(f *Frame) bool {
 	return f.UDP.SrcPort == 1194 || f.UDP.DstPort == 1194
+}
+
+// p2pUDP tries this file's dissectors registered on UDP port port.
+func (d *Decoder) p2pUDP(f *Frame, p []byte, port uint16) bool {
+	switch port {
+	case pcpStatusPort, pcpPort:
+		return decodePortControl(f, p)
+	}
+	return false
 }
 
 // p2pUDPHeuristic tries this file's UDP heuristics on payload p.
@@ -57,6 +67,8 @@ func appendP2PInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendMojitoInfo(dst, b)
 	case ProtoGnutella:
 		dst = f.appendGnutellaInfo(dst)
+	case ProtoPortControl:
+		dst = appendPortControlInfo(dst, b)
 	}
 	if f.Len > f.CapLen {
 		dst = append(dst, "[Packet size limited during capture]"...)
@@ -69,11 +81,13 @@ func appendP2PInfo(dst []byte, f *Frame) ([]byte, bool) {
 // p2pColumn returns the Protocol column of this file's highest protocol,
 // "" when f has none.
 func (f *Frame) p2pColumn() string {
-	p, _, ok := f.p2pLayer()
+	p, b, ok := f.p2pLayer()
 	if !ok {
 		return ""
 	}
 	switch p {
+	case ProtoPortControl:
+		return portControlColumn(b)
 	case ProtoMojito:
 		return "Mojito"
 	case ProtoGnutella:

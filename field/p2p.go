@@ -220,3 +220,103 @@ var gnutellaFields = []Field{
 	gnutellaField("gnutella.push.ip", FTIPv4, BaseNone, decode.GnPushIP, vIPv4),
 	gnutellaField("gnutella.push.port", FTUint16, BaseDec, decode.GnPushPort, vLE),
 }
+
+// pcpField is a field of n bytes at off of the Port Control messages cond
+// accepts (by version and opcode), converted as kind says; mask selects
+// bits of a one-byte value.
+func pcpField(name string, t Type, base Base, cond func(b []byte) bool, off, n, kind int, mask uint64) Field {
+	fl := layerField(name, t, base, decode.ProtoPortControl, func(b []byte, dst []Value) []Value {
+		if len(b) < 2 || !cond(b) || off+n > len(b) {
+			return dst
+		}
+		v := itemValue(b, off, n, kind)
+		if t == FTBoolean && kind == vPresent {
+			v.U = 1 // a hidden flag that is set
+		}
+		if mask != 0 {
+			v.U &= mask
+			if t == FTBoolean && v.U != 0 {
+				v.U = 1
+			}
+		}
+		return append(dst, v)
+	})
+	if t == FTBoolean {
+		fl.Bitmask = mask
+	}
+	return fl
+}
+
+// NAT-PMP (Port Control version 0) opcodes' layouts.
+func natpmp(b []byte) bool     { return b[0] == 0 }
+func natpmpExt(b []byte) bool  { return b[0] == 0 && b[1] == 128 }
+func natpmpMapQ(b []byte) bool { return b[0] == 0 && (b[1] == 1 || b[1] == 2) }
+func natpmpMapR(b []byte) bool { return b[0] == 0 && (b[1] == 129 || b[1] == 130) }
+func natpmpResp(b []byte) bool { return natpmpExt(b) || natpmpMapR(b) }
+func pcp(b []byte) bool        { return b[0] == 1 || b[0] == 2 }
+func pcpReq(b []byte) bool     { return pcp(b) && b[1]&0x80 == 0 }
+func pcpResp(b []byte) bool    { return pcp(b) && b[1]&0x80 != 0 }
+
+var portControlFields = []Field{
+	protoField("portcontrol", decode.ProtoPortControl),
+	{Name: "nat-pmp", Type: FTProtocol, Proto: decode.ProtoPortControl,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if b, ok := layerBytes(f, decode.ProtoPortControl); ok && len(b) > 0 && b[0] == 0 {
+				dst = append(dst, Value{B: b})
+			}
+			return dst
+		}},
+	pcpField("nat-pmp.version", FTUint8, BaseDec, natpmp, 0, 1, vBE, 0),
+	pcpField("nat-pmp.opcode", FTUint8, BaseDec, natpmp, 1, 1, vBE, 0),
+	pcpField("nat-pmp.result_code", FTUint16, BaseDec, natpmpResp, 2, 2, vBE, 0),
+	pcpField("nat-pmp.sssoe", FTUint32, BaseDec, natpmpResp, 4, 4, vBE, 0),
+	pcpField("nat-pmp.external_ip", FTIPv4, BaseNone, natpmpExt, 8, 4, vIPv4, 0),
+	pcpField("nat-pmp.reserved", FTUint16, BaseDec, natpmpMapQ, 2, 2, vBE, 0),
+	{Name: "nat-pmp.internal_port", Type: FTUint16, Base: BaseDec, Proto: decode.ProtoPortControl,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			b, ok := layerBytes(f, decode.ProtoPortControl)
+			switch {
+			case !ok || len(b) < 2:
+			case natpmpMapQ(b) && len(b) >= 6:
+				dst = append(dst, itemValue(b, 4, 2, vBE))
+			case natpmpMapR(b) && len(b) >= 10:
+				dst = append(dst, itemValue(b, 8, 2, vBE))
+			}
+			return dst
+		}},
+	{Name: "nat-pmp.external_port", Type: FTUint16, Base: BaseDec, Proto: decode.ProtoPortControl,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			b, ok := layerBytes(f, decode.ProtoPortControl)
+			switch {
+			case !ok || len(b) < 2:
+			case natpmpMapQ(b) && len(b) >= 8:
+				dst = append(dst, itemValue(b, 6, 2, vBE))
+			case natpmpMapR(b) && len(b) >= 12:
+				dst = append(dst, itemValue(b, 10, 2, vBE))
+			}
+			return dst
+		}},
+	{Name: "nat-pmp.pml", Type: FTUint32, Base: BaseDec, Proto: decode.ProtoPortControl,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			b, ok := layerBytes(f, decode.ProtoPortControl)
+			switch {
+			case !ok || len(b) < 2:
+			case natpmpMapQ(b) && len(b) >= 12:
+				dst = append(dst, itemValue(b, 8, 4, vBE))
+			case natpmpMapR(b) && len(b) >= 16:
+				dst = append(dst, itemValue(b, 12, 4, vBE))
+			}
+			return dst
+		}},
+	pcpField("portcontrol.version", FTUint8, BaseDec, pcp, 0, 1, vBE, 0),
+	pcpField("portcontrol.r", FTBoolean, BaseNone, pcp, 1, 1, vBE, 0x80),
+	pcpField("portcontrol.opcode", FTUint8, BaseDec, pcp, 1, 1, vBE, 0x7f),
+	pcpField("portcontrol.request", FTBoolean, BaseNone, pcpReq, 1, 0, vPresent, 0),
+	pcpField("portcontrol.response", FTBoolean, BaseNone, pcpResp, 1, 0, vPresent, 0),
+	pcpField("portcontrol.lifetime_req", FTUint32, BaseDec, pcpReq, 4, 4, vBE, 0),
+	pcpField("portcontrol.client_ip", FTIPv6, BaseNone, pcpReq, 8, 16, vIPv6, 0),
+	pcpField("portcontrol.result_code", FTUint16, BaseDec, pcpResp, 3, 1, vBE, 0),
+	pcpField("portcontrol.lifetime_rsp", FTUint32, BaseDec, pcpResp, 4, 4, vBE, 0),
+	pcpField("portcontrol.epoch_time", FTUint32, BaseDec, pcpResp, 8, 4, vBE, 0),
+	pcpField("portcontrol.rsp_reserved", FTBytes, BaseNone, pcpResp, 12, 12, vBytes, 0),
+}

@@ -82,7 +82,7 @@ func gnutellaDesc(t uint8, p []byte) []byte {
 func p2pFields() []*field.Field {
 	var fields []*field.Field
 	for _, fl := range field.Std().All() {
-		if fl.Proto == decode.ProtoMojito || fl.Proto == decode.ProtoGnutella || fl.Proto == decode.ProtoFrame {
+		if fl.Proto == decode.ProtoMojito || fl.Proto == decode.ProtoGnutella || fl.Proto == decode.ProtoPortControl || fl.Proto == decode.ProtoFrame {
 			fields = append(fields, fl)
 		}
 	}
@@ -99,6 +99,8 @@ func FuzzP2P(f *testing.F) {
 	}
 	f.Add(gnutellaDesc(decode.GnutellaQueryHit, []byte{1, 0x1f, 0x90, 10, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 'a', '.', 'm', 'p', '3', 0, 0}))
 	f.Add([]byte("GNUTELLA CONNECT/0.6\r\nUser-Agent: x\r\n\r\n"))
+	f.Add([]byte{0, 129, 0, 0, 0, 0, 1, 0, 0x1f, 0x90, 0x1f, 0x91, 0, 0, 14, 16}) // NAT-PMP Map UDP Response
+	f.Add(append([]byte{2, 1, 0, 0, 0, 0, 0x0e, 0x10}, make([]byte, 16)...))      // PCP v2 Map Request header
 	fields := p2pFields()
 	dec := decode.NewDecoder(decode.Options{})
 	var fr decode.Frame
@@ -116,6 +118,7 @@ func FuzzP2P(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		run(appPacket(17, 40000, b))
+		run(appPacket(17, 5351, b))
 		if len(b) >= 60 {
 			m := append([]byte(nil), b...)
 			m[16] = 0x44

@@ -1013,6 +1013,16 @@ var fieldStages = map[string]Stage{
 	"mqtt.msgtype":                                StageDecode,
 	"mqtt.topic":                                  StageDecode,
 	"mqtt.ver":                                    StageDecode,
+	"nat-pmp":                                     StageDecode,
+	"nat-pmp.external_ip":                         StageColumns, // no value in the corpus
+	"nat-pmp.external_port":                       StageColumns, // no value in the corpus
+	"nat-pmp.internal_port":                       StageColumns, // no value in the corpus
+	"nat-pmp.opcode":                              StageDecode,
+	"nat-pmp.pml":                                 StageColumns, // no value in the corpus
+	"nat-pmp.reserved":                            StageColumns, // no value in the corpus
+	"nat-pmp.result_code":                         StageColumns, // no value in the corpus
+	"nat-pmp.sssoe":                               StageColumns, // no value in the corpus
+	"nat-pmp.version":                             StageDecode,
 	"nbdgm":                                       StageDecode,
 	"nbdgm.destination_name":                      StageDecode,
 	"nbdgm.dgram_id":                              StageDecode,
@@ -1159,6 +1169,18 @@ var fieldStages = map[string]Stage{
 	"pop.response.data":                           StageDecode,
 	"pop.response.description":                    StageDecode,
 	"pop.response.indicator":                      StageDecode,
+	"portcontrol":                                 StageDecode,
+	"portcontrol.client_ip":                       StageColumns, // no value in the corpus
+	"portcontrol.epoch_time":                      StageColumns, // no value in the corpus
+	"portcontrol.lifetime_req":                    StageColumns, // no value in the corpus
+	"portcontrol.lifetime_rsp":                    StageColumns, // no value in the corpus
+	"portcontrol.opcode":                          StageColumns, // no value in the corpus
+	"portcontrol.r":                               StageColumns, // no value in the corpus
+	"portcontrol.request":                         StageColumns, // no value in the corpus
+	"portcontrol.response":                        StageColumns, // no value in the corpus
+	"portcontrol.result_code":                     StageColumns, // no value in the corpus
+	"portcontrol.rsp_reserved":                    StageColumns, // no value in the corpus
+	"portcontrol.version":                         StageColumns, // no value in the corpus
 	"portmap":                                     StageDesegment,
 	"ppp":                                         StageDecode,
 	"ppp.code":                                    StageDecode,
