@@ -104,7 +104,10 @@ func parseDNS(f *Frame, msg []byte) {
 		if st != dnsNameOK || next+4 > len(msg) || bytes.Equal(name, dnsTooLongName) {
 			// Keep what could be read for display, as tshark does; it
 			// stops after a name that is too long.
-			if name != nil && len(qs) < dnsMaxRRs {
+			if bytes.Equal(name, dnsTooLongName) && len(qs) < dnsMaxRRs {
+				// (a name cut short, or one without its type and
+				// class, shows nothing: tshark's exception comes
+				// before the Info text)
 				qs = append(qs, DNSQuestion{Name: name})
 			}
 			ok = false

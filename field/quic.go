@@ -67,7 +67,10 @@ var quicFields = []Field{
 		return append(dst, Value{U: uint64(p.First >> 5 & 1)})
 	}),
 	quicLong("quic.long.packet_type", FTUint8, BaseDec, func(p *decode.QUICPacket) (uint64, bool) {
-		return uint64(p.First >> 4 & 3), p.Version != 0
+		return uint64(p.First >> 4 & 3), p.Version != 0 && !quicV2(p.Version)
+	}),
+	quicLong("quic.long.packet_type_v2", FTUint8, BaseDec, func(p *decode.QUICPacket) (uint64, bool) {
+		return uint64(p.First >> 4 & 3), quicV2(p.Version)
 	}),
 	quicLong("quic.version", FTUint32, BaseHex, func(p *decode.QUICPacket) (uint64, bool) { return uint64(p.Version), true }),
 	quicLong("quic.dcil", FTUint8, BaseDec, func(p *decode.QUICPacket) (uint64, bool) { return uint64(len(p.DCID)), true }),
@@ -128,3 +131,7 @@ var quicFields = []Field{
 		return dst
 	}),
 }
+
+// quicV2 reports whether v is QUIC version 2 (RFC 9369, or its draft
+// version), whose long packet types Wireshark names quic.long.packet_type_v2.
+func quicV2(v uint32) bool { return v == 0x6b3343cf || v == 0x709a50c4 }

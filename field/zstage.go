@@ -1261,6 +1261,7 @@ var fieldStages = map[string]Stage{
 	"quic.header_form":                                 StageDecode,
 	"quic.length":                                      StageDecode,
 	"quic.long.packet_type":                            StageDecode,
+	"quic.long.packet_type_v2":                         StageDecode,
 	"quic.packet_length":                               StageDecode,
 	"quic.packet_number":                               StageDecode,
 	"quic.packet_number_length":                        StageDecode,

@@ -1303,6 +1303,7 @@ var wsMeta = map[string]wsInfo{
 	"quic.header_form":                                 {"Header Form", "The most significant bit (0x80) of the first octet is set to 1 for long headers and 0 for short headers.", "BASE_DEC"},
 	"quic.length":                                      {"Length", "Length of Packet Number and Payload fields", "BASE_DEC"},
 	"quic.long.packet_type":                            {"Packet Type", "Long Header Packet Type", "BASE_DEC"},
+	"quic.long.packet_type_v2":                         {"Packet Type", "Long Header Packet Type", "BASE_DEC"},
 	"quic.packet_length":                               {"Packet Length", "Size of the QUIC packet", "BASE_DEC"},
 	"quic.packet_number":                               {"Packet Number", "Decoded packet number", "BASE_DEC"},
 	"quic.packet_number_length":                        {"Packet Number Length", "Packet Number field length (protected using header protection)", "BASE_DEC"},
