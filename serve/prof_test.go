@@ -41,7 +41,7 @@ func (ix *index) stats() string {
 	for _, c := range ix.tblob {
 		tb += len(c)
 	}
-	return fmt.Sprintf("context frames %d, analysis %d MB, texts %d MB, rows %d MB", ctx, an>>20, tb>>20, len(ix.rows)*rowSize>>20)
+	return fmt.Sprintf("context frames %d, texts kept for %d, analysis %d MB, texts %d MB, rows %d MB", ctx, len(ix.texts), an>>20, tb>>20, len(ix.rows)*rowSize>>20)
 }
 func TestProfFilter(t *testing.T) {
 	p := os.Getenv("WW_PROF")
