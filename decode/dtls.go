@@ -190,6 +190,7 @@ func (d *Decoder) decodeDTLS(f *Frame, p []byte) bool {
 		return true
 	})
 	f.DTLSVersion = s.version
+	d.dtlsSRTP(f, p)
 	f.setProto(ProtoDTLS)
 	f.addAppLayer(ProtoDTLS, p)
 	if !ok {

@@ -85,6 +85,8 @@ const (
 	ExMojitoBigInt    // Mojito BigInteger of an unsupported length
 	ExPERUndecoded    // a PER construct Wireshark's PER decoder gives up on (T.38, t38.go)
 	ExPERTooBig       // a PER constrained value above its upper bound
+	ExRTCPXRBlock     // an RTCP extended report block longer than its packet
+	ExSRTCPEncrypted  // SRTCP whose packets after the first are encrypted
 	NumExpertKinds
 )
 
@@ -163,6 +165,8 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 	ExMojitoBigInt:   {SevError, "Protocol", piProtocol, "Unsupported BigInt length", "Mojito"},
 	ExPERUndecoded:   {SevWarn, "Undecoded", piUndecoded, "something unknown here [%s]", "T.38"},
 	ExPERTooBig:      {SevWarn, "Protocol", piProtocol, "Size constraint: value too big", "T.38"},
+	ExRTCPXRBlock:    {SevWarn, "Protocol", piProtocol, "Block length is greater than packet length", "RTCP"},
+	ExSRTCPEncrypted: {SevWarn, "Undecoded", piUndecoded, "Encrypted RTCP Payload - not dissected", "RTCP"},
 }
 
 // Expert is one expert item of a frame.
@@ -211,6 +215,18 @@ func (f *Frame) AppendExpert(dst []Expert) []Expert {
 		}
 	}
 	dst = f.appendP2PExpert(dst)
+	if f.Has(ProtoRTCP) {
+		for _, l := range f.Layers {
+			if l.Proto != ProtoRTCP {
+				continue
+			}
+			if b := f.LayerBytes(l); RTCPXRBlockTooLong(b) {
+				dst = append(dst, Expert{Kind: ExRTCPXRBlock})
+			} else if f.RTP.SRTP && SRTCPEncrypted(b, int(f.RTP.SRTPTag)) {
+				dst = append(dst, Expert{Kind: ExSRTCPEncrypted})
+			}
+		}
+	}
 	if f.Has(ProtoT38) {
 		for _, l := range f.Layers {
 			if l.Proto == ProtoT38 {

@@ -11,13 +11,14 @@ import (
 
 // RTP is what a frame's RTP or RTCP layer inherited from its conversation.
 type RTP struct {
-	Setup  uint64   // rtp.setup-frame / rtcp.setup-frame (0: heuristic, no setup)
-	Method uint8    // rtp.setup-method: SetupSDP or SetupSkinny
-	SRTP   bool     // set up by a SAVP profile: SRTP / SRTCP
-	PTName []byte   // rtpmap name of a dynamic payload type (aliases the conversation)
-	ExtSeq uint32   // rtp.extseq: the sequence number extended over wraps, per conversation
-	Trace  [][]byte // Call-IDs of the SIP calls that set the stream up (sip.call_id_generated; a snapshot)
-	NSE    bool     // the rtpevent layer holds Cisco NSE events (payload type 100 or X-NSE)
+	Setup   uint64   // rtp.setup-frame / rtcp.setup-frame (0: heuristic, no setup)
+	Method  uint8    // rtp.setup-method: SetupSDP, SetupSkinny, SetupDTLS
+	SRTP    bool     // set up by a SAVP profile or DTLS-SRTP: SRTP / SRTCP
+	SRTPTag uint8    // SRTCP authentication tag length, 0 unknown
+	PTName  []byte   // rtpmap name of a dynamic payload type (aliases the conversation)
+	ExtSeq  uint32   // rtp.extseq: the sequence number extended over wraps, per conversation
+	Trace   [][]byte // Call-IDs of the SIP calls that set the stream up (sip.call_id_generated; a snapshot)
+	NSE     bool     // the rtpevent layer holds Cisco NSE events (payload type 100 or X-NSE)
 }
 
 // decodeRTP records p as an RTP packet of conversation c. Version 0 (which
@@ -26,6 +27,9 @@ type RTP struct {
 func decodeRTP(f *Frame, p []byte, c *mediaConv) bool {
 	if len(p) == 0 || p[0]>>6 == 0 {
 		return false
+	}
+	if p[0]>>6 == 2 && len(p) >= 2 && p[1]&0x7f >= 64 && p[1]&0x7f <= 95 {
+		return decodeRTCP(f, p, c) // RTCP multiplexed with RTP (RFC 5761), as Wireshark's RTP dissector hands it on
 	}
 	f.RTP = RTP{Setup: c.setup, Method: c.method, SRTP: c.srtp, Trace: c.trace}
 	if len(p) >= 2 && p[0]>>6 == 2 && p[1]&0x7f >= 96 && p[1]&0x7f <= 127 {
@@ -102,7 +106,7 @@ func decodeRTCP(f *Frame, p []byte, c *mediaConv) bool {
 	}
 	f.RTP = RTP{}
 	if c != nil {
-		f.RTP.Setup, f.RTP.Method, f.RTP.SRTP = c.setup, c.method, c.srtp
+		f.RTP.Setup, f.RTP.Method, f.RTP.SRTP, f.RTP.SRTPTag = c.setup, c.method, c.srtp, c.srtpTag
 	}
 	f.voipLayer(ProtoRTCP, p)
 	if rtcpMalformed(p) {
@@ -136,8 +140,45 @@ func RTCPPackets(p []byte, fn func(t uint8, b []byte)) (bad bool) {
 }
 
 // rtcpMalformed reports a compound packet one of whose packets runs past
-// the datagram.
-func rtcpMalformed(p []byte) bool { return RTCPPackets(p, nil) }
+// the datagram, or an extended report whose block does.
+func rtcpMalformed(p []byte) bool { return RTCPPackets(p, nil) || RTCPXRBlockTooLong(p) }
+
+// SRTCPEncrypted reports an SRTCP packet p (authentication tag of tag
+// bytes) whose E flag is set with bytes after its first RTCP packet:
+// Wireshark's "Encrypted RTCP Payload - not dissected".
+func SRTCPEncrypted(p []byte, tag int) bool {
+	if tag == 0 || len(p) < 4 {
+		return false
+	}
+	idx := len(p) - tag - 4
+	first := (int(be16(p[2:])) + 1) * 4
+	return idx > first && p[idx]&0x80 != 0
+}
+
+// RTCPXRBlockTooLong reports an extended report (RFC 3611) packet of p with
+// a report block longer than the packet: Wireshark's "Block length is
+// greater than packet length", after which its dissector gives up.
+func RTCPXRBlockTooLong(p []byte) bool {
+	bad := false
+	RTCPPackets(p, func(t uint8, b []byte) {
+		if t != 207 || bad || len(b) < 8 {
+			return
+		}
+		n := (int(be16(b[2:])) + 1) * 4
+		if n > len(b) {
+			n = len(b)
+		}
+		for off := 8; off+4 <= n; {
+			l := (int(be16(b[off+2:])) + 1) * 4
+			if off+l > n {
+				bad = true
+				return
+			}
+			off += l
+		}
+	})
+	return bad
+}
 
 // RTCPLooks is Wireshark's RTCP-over-UDP heuristic on payload p.
 func RTCPLooks(p []byte) bool {

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"net/netip"
 	"strconv"
 )
@@ -290,6 +291,9 @@ func appendSTUNInfo(dst []byte, p Proto, b []byte) []byte {
 			}
 		case 0x0006:
 			dst = append(dst, " user: "...)
+			if i := bytes.IndexByte(v, 0); i >= 0 {
+				v = v[:i] // Wireshark formats the name as a C string
+			}
 			dst = append(dst, v...)
 		case 0x0009:
 			if len(v) >= 4 {

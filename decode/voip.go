@@ -38,13 +38,14 @@ type dynPT struct {
 // mediaConv is what a registration sets: the protocol, the frame that set
 // it up (rtp.setup-frame) and the payload type names of its media.
 type mediaConv struct {
-	kind   uint8
-	srtp   bool
-	method uint8 // what set it up: SetupSDP, SetupSkinny (rtp.setup-method)
-	setup  uint64
-	gen    uint64 // conversation identity: new with each setup frame (Frame.MediaConv)
-	ndyn   uint8
-	dyn    [maxDynPT]dynPT
+	kind    uint8
+	srtp    bool
+	srtpTag uint8 // SRTCP authentication tag length (DTLS-SRTP profiles), 0 unknown
+	method  uint8 // what set it up: SetupSDP, SetupSkinny (rtp.setup-method)
+	setup   uint64
+	gen     uint64 // conversation identity: new with each setup frame (Frame.MediaConv)
+	ndyn    uint8
+	dyn     [maxDynPT]dynPT
 	// trace lists the Call-IDs of the SIP messages that set RTP up on this
 	// endpoint (sip.call_id_generated on its RTP), oldest first, without
 	// repeats: Wireshark carries the list from one registration of the
@@ -134,6 +135,7 @@ func (t *voipTable) addMedia(addr netip.Addr, port uint16, kind uint8, srtp bool
 const (
 	SetupSDP uint8 = iota + 1
 	SetupSkinny
+	SetupDTLS // a DTLS-SRTP handshake (dtlssrtp.go)
 )
 
 // addMediaBy registers addr:port as kind, set up by method in frame setup,
@@ -165,7 +167,7 @@ func (t *voipTable) addMediaBy(addr netip.Addr, port uint16, kind uint8, method 
 	if kind != mediaRTP && c.setup != setup {
 		c.trace = nil // a new conversation without RTP data: the list starts again
 	}
-	c.kind, c.srtp, c.method, c.setup, c.ndyn = kind, false, method, setup, 0
+	c.kind, c.srtp, c.srtpTag, c.method, c.setup, c.ndyn = kind, false, 0, method, setup, 0
 	if kind == mediaRTP {
 		if len(t.callID) > 0 && !hasTrace(c.trace, t.callID) {
 			c.trace = append(c.trace, append([]byte(nil), t.callID...))

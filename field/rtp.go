@@ -89,8 +89,11 @@ func rtpSetup(prefix string, p decode.Proto) []Field {
 		each(prefix+".setup", FTString, func(*decode.Frame) Value { return Value{B: []byte{}} }),
 		each(prefix+".setup-frame", FTFrameNum, func(f *decode.Frame) Value { return Value{U: f.RTP.Setup} }),
 		each(prefix+".setup-method", FTString, func(f *decode.Frame) Value {
-			if f.RTP.Method == decode.SetupSkinny {
+			switch f.RTP.Method {
+			case decode.SetupSkinny:
 				return Value{B: sbytes("SKINNY")}
+			case decode.SetupDTLS:
+				return Value{B: sbytes("DTLS-SRTP")}
 			}
 			return Value{B: sbytes("SDP")}
 		}),
