@@ -231,7 +231,7 @@ var rtcpFields = append([]Field{
 	rtcpHdr("rtcp.pt", FTUint8, BaseDec, func(t uint8, _ []byte) (uint64, bool) { return uint64(t), true }),
 	rtcpHdr("rtcp.length", FTUint16, BaseDec, func(_ uint8, b []byte) (uint64, bool) { return beUint(b, 2, 2) }),
 	rtcpHdr("rtcp.senderssrc", FTUint32, BaseHexDec, func(t uint8, b []byte) (uint64, bool) {
-		if t != 200 && t != 201 {
+		if t != 200 && t != 201 && t != 207 { // SR, RR, XR
 			return 0, false
 		}
 		return beUint(b, 4, 4)
