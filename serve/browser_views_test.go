@@ -528,6 +528,23 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 		}
 		waitJS(t, ctx, `location.search.includes('io=') && document.getElementById('iostatus').dataset.interval === '`+iv2+`'`)
 		screenshot(t, ctx, shots, "iograph-zoomed")
+		// the interval picker over the whole capture: 10 ms intervals (Auto: 100 ms) that
+		// hold every frame, kept in the URL across a reload
+		click(t, ctx, `document.getElementById('ioreset')`)
+		waitJS(t, ctx, `!location.search.includes('io=') && document.getElementById('iostatus').dataset.interval === '`+iv+`'`)
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('iointerval'); s.value = '0.01'; s.dispatchEvent(new Event('change')); return null; })()`)); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `document.getElementById('iostatus').dataset.interval === '0.01' && location.search.includes('iv=0.01')`)
+		all := readFrames(t, failOpen, "frame")
+		if got := evalJS[string](t, ctx, `document.getElementById('iograph').dataset.frames`); got != strconv.Itoa(len(all)) {
+			t.Errorf("10 ms intervals hold %s frames, the capture %d", got, len(all))
+		}
+		if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, `document.getElementById('iostatus').dataset.interval === '0.01' && document.getElementById('iointerval').value === '0.01'`)
+		screenshot(t, ctx, shots, "iograph-interval")
 	})
 
 	t.Run("diagnose-timeline", func(t *testing.T) {

@@ -1,7 +1,9 @@
 // The IO graph: frames, bytes or TCP retransmissions per interval, drawn
 // on a canvas. Dragging over a time span or turning the wheel zooms:
 // the server counts again over the narrower span with a finer interval.
-// Clicking an interval goes to its first frame.
+// Clicking an interval goes to its first frame. The interval picker fixes
+// the interval (Wireshark's 1 ms ... 10 min; Auto: about 100 intervals over
+// the span shown); the server coarsens one that would give more than 2,000.
 import { $, el, api, state } from './util.js';
 import { writeURL } from './url.js';
 import { goToFrame } from './list.js';
@@ -15,6 +17,8 @@ export async function showIO() {
   span = z ? [parseFloat(z[1]), parseFloat(z[2])] : null;
   const q = { };
   if (span) { q.from = span[0].toFixed(9); q.to = span[1].toFixed(9); }
+  $('iointerval').value = state.iv || '';
+  if (state.iv) q.interval = state.iv;
   const s = ++seq;
   $('iostatus').textContent = 'Counting…';
   const { status, body } = await api('iograph', q);
@@ -23,9 +27,11 @@ export async function showIO() {
   data = body;
   const n = body.buckets.length;
   $('iostatus').textContent = n + ' intervals of ' + fmtInterval(body.interval) + ' from ' + body.from.toFixed(6) + ' s' +
-    (span ? ' (zoomed; capture ' + body.span.toFixed(3) + ' s)' : '');
+    (span ? ' (zoomed; capture ' + body.span.toFixed(3) + ' s)' : '') +
+    (state.iv && Math.abs(body.interval - parseFloat(state.iv)) > 1e-12 ? ' (' + fmtInterval(parseFloat(state.iv)) + ' gives too many intervals here)' : '');
   $('iostatus').dataset.interval = String(body.interval);
   box.dataset.buckets = String(n);
+  box.dataset.frames = String(body.buckets.reduce((a, b) => a + b.frames, 0));
   draw();
 }
 
@@ -113,6 +119,7 @@ function bucketAt(x) {
 export function initIO() {
   const c = $('iocanvas');
   $('iometric').addEventListener('change', draw);
+  $('iointerval').addEventListener('change', () => { state.iv = $('iointerval').value; writeURL(false); showIO(); });
   $('ioreset').addEventListener('click', () => { state.io = ''; writeURL(false); showIO(); });
   c.addEventListener('mousedown', (e) => { if (data) drag = { x0: e.offsetX }; });
   c.addEventListener('mousemove', (e) => {

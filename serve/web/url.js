@@ -1,5 +1,5 @@
 // The URL reflects the view, so a view can be reloaded, bookmarked and
-// shared: ?c=capture&filter=&frame=&tab=&t=time format&cols=a,b&ref=1,5&follow=tcp:3&fmode=hex&io=from,to (I/O graph zoom, s)
+// shared: ?c=capture&filter=&frame=&tab=&t=time format&cols=a,b&ref=1,5&follow=tcp:3&fmode=hex&io=from,to (I/O graph zoom, s)&iv=interval (I/O graph, s)
 import { state } from './util.js';
 
 const list = (v) => (v || '').split(',').map((s) => s.trim()).filter((s) => s);
@@ -14,6 +14,7 @@ export function readURL() {
   state.cols = list(q.get('cols'));
   state.follow = q.get('follow') || '';
   state.io = q.get('io') || '';
+  state.iv = /^[\d.]+$/.test(q.get('iv') || '') ? q.get('iv') : '';
   state.fmode = q.get('fmode') || 'ascii';
   state.ref = list(q.get('ref')).map((v) => parseInt(v, 10)).filter((n) => n > 0).sort((a, b) => a - b);
 }
@@ -28,6 +29,7 @@ export function writeURL(push) {
   if (state.cols.length) q.set('cols', state.cols.join(','));
   if (state.follow && state.tab === 'follow') q.set('follow', state.follow);
   if (state.io && state.tab === 'io') q.set('io', state.io);
+  if (state.iv && state.tab === 'io') q.set('iv', state.iv);
   if (state.fmode && state.fmode !== 'ascii') q.set('fmode', state.fmode);
   if (state.ref.length) q.set('ref', state.ref.join(','));
   const s = q.toString();
