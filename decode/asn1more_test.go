@@ -14,6 +14,12 @@ var asn1MoreSeeds = []string{
 func fuzzMoreASN1(b []byte) {
 	WalkLDAP(b, func(LDAPItem, BER) {})
 	WalkSNMP(b, func(SNMPItem, BER) {})
+	WalkX509(b, func(X509Item, BER, []byte) {})
+	EachTLSCertificateList(b, func(list []byte) {
+		EachCertificate(list, func(c []byte) { WalkX509(c, func(X509Item, BER, []byte) {}) })
+	})
+	EachCertificate(b, func([]byte) {})
+	_, _ = X509TimeText(nil, b)
 	_ = appendSNMPInfo(nil, b)
 	_ = appendLDAPMsgInfo(nil, b, 1)
 	_ = LDAPMessageLen(b)

@@ -134,8 +134,8 @@ func tables() [][]Field {
 		rtpFields, rtcpFields, sipFields, sdpFields, stunFields, classicSTUNFields, megacoFields, rtpEventFields, skinnyFields, t38Fields, // VoIP (rtp.go, sip.go, stun.go, skinny.go)
 		ftpFields, imapFields, popFields, miscTextFields, mqttFields, pgsqlFields,
 		imfFields, tpktFields, // apps (imf.go)
-		pppFields,                              // PPP control protocols, PPPoE discovery (ppp.go)
-		kerberosFields, ldapFields, snmpFields, // BER/ASN.1 family (kerberos.go, ldap.go, snmp.go)
+		pppFields,                                          // PPP control protocols, PPPoE discovery (ppp.go)
+		kerberosFields, ldapFields, snmpFields, x509Fields, // BER/ASN.1 family (kerberos.go, ldap.go, snmp.go)
 		mojitoFields, gnutellaFields, portControlFields, // peer-to-peer (p2p.go)
 		dtlsFields, bfdFields, ptpFields, // udpcrypto.go
 		netbiosFields, nflogFields, // NetBEUI, IPX (netbios.go); NFLOG (nflog.go)
