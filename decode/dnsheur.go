@@ -37,3 +37,28 @@ func (d *Decoder) udpLateHeuristic(f *Frame, p []byte) bool {
 	}
 	return false
 }
+
+// AppendDNSWireName appends the uncompressed name at the start of b (the
+// signer of an RRSIG, which RFC 4034 forbids compressing) as tshark prints
+// names, "<Root>" for the root; n is the bytes it took, 0 when cut.
+func AppendDNSWireName(dst, b []byte) (out []byte, n int) {
+	start := len(dst)
+	for n < len(b) {
+		c := int(b[n])
+		if c == 0 {
+			if len(dst) == start {
+				dst = append(dst, dnsRootName...)
+			}
+			return dst, n + 1
+		}
+		if c&0xc0 != 0 || n+1+c > len(b) {
+			break
+		}
+		if len(dst) > start {
+			dst = append(dst, '.')
+		}
+		dst = appendLabel(dst, b[n+1:n+1+c])
+		n += 1 + c
+	}
+	return dst[:start], 0
+}
