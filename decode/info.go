@@ -274,6 +274,8 @@ func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
 		return append(dst, "LLC"...)
 	case f.Has(ProtoVLAN):
 		return append(dst, "802.1Q"...)
+	case f.ethUnknownType():
+		return appendHex(dst, uint64(f.Eth.Type), 4)
 	case f.Has(ProtoEth):
 		return append(dst, "Ethernet"...)
 	case f.Has(ProtoSLL):
@@ -527,6 +529,8 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 		}
 	case f.Has(ProtoLLC):
 		dst = appendLLCInfo(dst, f)
+	case f.ethUnknownType():
+		dst = append(dst, "Ethernet II"...)
 	case !f.Has(ProtoEth) && !f.Has(ProtoSLL) && !f.Has(ProtoNull) && !f.Has(ProtoRaw):
 		if f.LinkType != capture.LinkEthernet && f.LinkType != capture.LinkCustomBlock {
 			dst = append(dst, "Link type "...)

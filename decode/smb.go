@@ -158,6 +158,13 @@ func appendSMBInfo(dst, b []byte) []byte {
 		}
 	case cmd == 0x73:
 		dst = appendNTLMSSPInfo(dst, b[32:])
+	default:
+		dst = appendSMBCoreInfo(dst, b, cmd, resp, bytesOff, str)
+	}
+	if st := le32(b[5:]); st != 0 && le16(b[10:])&0x4000 == 0 && b[5] == 1 {
+		if n := smbDOSErrors[le16(b[7:])]; n != "" { // DOS error class ERRDOS
+			dst = append(append(dst, ", Error: "...), n...)
+		}
 	}
 	if st := le32(b[5:]); st != 0 && le16(b[10:])&0x4000 != 0 {
 		dst = append(dst, ", Error: "...)
@@ -236,4 +243,57 @@ func SMBAndX(cmd byte) bool {
 		return true
 	}
 	return false
+}
+
+// smbDOSErrors names the ERRDOS error codes of SMB's DOS error class
+// (responses whose Flags2 do not select NT status codes).
+var smbDOSErrors = map[uint16]string{2: "File not found", 3: "Directory not found", 5: "Access denied",
+	18: "No more files found in file search"}
+
+// appendSMBCoreInfo appends the Info details of the core (DOS-era) SMB
+// commands: the path or directory of a request, Open AndX's FID, a
+// Write's FID, count and offset.
+func appendSMBCoreInfo(dst, b []byte, cmd byte, resp bool, bytesOff int, str func([]byte, int) []byte) []byte {
+	switch {
+	case resp && cmd == 0x2d: // Open AndX
+		if fid, ok := smbWord(b, 4); ok {
+			dst = append(dst, ", FID: 0x"...)
+			dst = appendHexPad(dst, uint64(fid), 4)
+		}
+	case resp && cmd == 0x0b: // Write
+		if n, ok := smbWord(b, 0); ok {
+			dst = append(dst, ", "...)
+			dst = strconv.AppendUint(dst, uint64(n), 10)
+			dst = append(dst, " bytes"...)
+		}
+	case resp:
+	case cmd == 0x2d:
+		dst = str(append(dst, ", Path: "...), bytesOff)
+	case cmd == 0x0b:
+		fid, ok1 := smbWord(b, 0)
+		n, ok2 := smbWord(b, 2)
+		lo, ok3 := smbWord(b, 4)
+		hi, _ := smbWord(b, 6)
+		if ok1 && ok2 && ok3 {
+			dst = append(dst, ", FID: 0x"...)
+			dst = appendHexPad(dst, uint64(fid), 4)
+			dst = append(dst, ", "...)
+			dst = strconv.AppendUint(dst, uint64(n), 10)
+			dst = append(dst, " bytes at offset "...)
+			dst = strconv.AppendUint(dst, uint64(lo|hi<<16), 10)
+		}
+	case cmd == 0x81 || cmd == 0x82 || cmd == 0x83 || cmd == 0x84: // Search, Find, Find Unique, Find Close
+		if bytesOff < len(b) && b[bytesOff] == 4 {
+			dst = str(append(dst, ", File: "...), bytesOff+1)
+		}
+	case cmd == 0x00 || cmd == 0x01 || cmd == 0x10: // Create, Delete, Check Directory
+		if bytesOff < len(b) && b[bytesOff] == 4 {
+			dst = str(append(dst, ", Directory: "...), bytesOff+1)
+		}
+	case cmd == 0x06 || cmd == 0x08 || cmd == 0x02 || cmd == 0x03: // Delete, Query Information, Open, Create
+		if bytesOff < len(b) && b[bytesOff] == 4 {
+			dst = str(append(dst, ", Path: "...), bytesOff+1)
+		}
+	}
+	return dst
 }
