@@ -80,6 +80,7 @@ const (
 	ExEthSrcGroup     // an Ethernet II source address with the group bit set
 	ExTTLLNCB         // IPv4 TTL other than the one a 224.0.0.0/24 destination wants
 	ExDCERPCNoBind    // a DCE/RPC call whose context's Bind was not seen
+	ExTCPNOP4         // a fourth NOP in a TCP header's options
 	ExStrayChars      // an ASCII string field with characters after a NUL (p2p.go)
 	ExMojitoSockAddr  // Mojito socket address of an unsupported type
 	ExMojitoBigInt    // Mojito BigInteger of an unsupported length
@@ -150,6 +151,7 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 	ExEthSrcGroup:  {SevWarn, "Protocol", piProtocol, "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", "Ethernet"},
 	ExTTLLNCB:      {SevNote, "Sequence", piSequence, "\"Time To Live\" != %d for a packet sent to the Local Network Control Block (see RFC 3171)", "IPv4"},
 	ExDCERPCNoBind: {SevNote, "Undecoded", piUndecoded, "No bind info for interface Context ID %d - capture start too late?", "DCERPC"},
+	ExTCPNOP4:      {SevWarn, "Protocol", piProtocol, "4 NOP in a row - a router may have removed some options", "TCP"},
 	ExShortSegment: {SevWarn, "Malformed", piMalformed,
 		"Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)", "TCP"},
 	ExIPBogusHdrLen: {SevError, "Protocol", piProtocol, "Bogus IP header length (%d, must be at least 20)", "IPv4"},
@@ -441,9 +443,16 @@ func (f *Frame) appendTCPExpert(dst []Expert) []Expert {
 	if urg {
 		dst = append(dst, Expert{Kind: ExUrgNonzero})
 	}
+	nop4 := th.NOP4
+	if nop4 && th.NOP4First {
+		dst = append(dst, Expert{Kind: ExTCPNOP4})
+	}
 	if th.OptNote != 0 {
 		dst = append(dst, Expert{Kind: ExTCPOption,
 			Arg: uint32(th.OptNote)<<24 | uint32(th.OptKind)<<16 | uint32(th.OptLen)<<8 | uint32(th.OptWant)})
+	}
+	if nop4 && !th.NOP4First {
+		dst = append(dst, Expert{Kind: ExTCPNOP4})
 	}
 	if th.NSACK > 0 && fl&TCPAck != 0 {
 		// RFC 2883: the first block reports duplicate data when it lies

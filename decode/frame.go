@@ -164,6 +164,7 @@ const (
 	ProtoIPXRIP
 	ProtoIPXSAP
 	ProtoPortControl // Port Control Protocol and NAT-PMP on UDP 5350-5351 (natpmp.go)
+	ProtoMPTCP // Multipath TCP: one layer per MPTCP option (kind 30) of a TCP header
 	NumProtos
 )
 
@@ -187,7 +188,7 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"kerberos", "ldap", "cldap", "snmp",
 	"mojito", "gnutella",
 	"netbios", "ipx", "nbipx", "nmpi", "ipxrip", "ipxsap",
-	"portcontrol"}
+	"portcontrol", "mptcp"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {
@@ -529,6 +530,10 @@ type TCP struct {
 	OptNote         uint8
 	OptKind, OptLen uint8
 	OptWant         uint8
+	// NOP4 is Wireshark's "4 NOP in a row" note (NOPs: its running
+	// count); NOP4First: it came before the option problem of OptNote.
+	NOPs            uint8
+	NOP4, NOP4First bool
 	// Short is set when fewer than 20 header bytes were captured: only the
 	// ports (and whatever else fits in HdrAvail bytes) are valid.
 	Short    bool

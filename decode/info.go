@@ -256,6 +256,8 @@ func (f *Frame) AppendProtocolColumn(dst []byte) []byte {
 			return append(dst, "LLMNR"...)
 		}
 		return append(dst, "DNS"...)
+	case f.Has(ProtoMPTCP):
+		return append(dst, "MPTCP"...)
 	case f.Has(ProtoTCP):
 		return append(dst, "TCP"...)
 	case f.Has(ProtoUDP):

@@ -11,6 +11,7 @@ const (
 	tcpOptSACKPerm = 4
 	tcpOptSACK     = 5
 	tcpOptTS       = 8
+	tcpOptMPTCP    = 30
 )
 
 // decodeTCP dissects a TCP segment at b[off:]; repEnd is where the segment
@@ -26,7 +27,7 @@ func (d *Decoder) decodeTCP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 	t.SrcPort, t.DstPort = be16(h), be16(h[2:])
 	t.HasMSS, t.HasWScale, t.SACKPerm, t.HasTS = false, false, false, false
 	t.NSACK = 0
-	t.OptNote = 0
+	t.OptNote, t.NOPs, t.NOP4 = 0, 0, false
 	t.Options = nil
 	t.PayloadLen = 0
 	t.HdrAvail = len(h)
@@ -79,7 +80,7 @@ func (d *Decoder) decodeTCP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 		f.anomaly(ProtoTCP, off, "TCP options truncated by the capture")
 	}
 	t.Options = h[20:optEnd]
-	d.tcpOptions(f, t.Options, off+20, hl-20)
+	d.tcpOptions(f, t.Options, off+20, hl-20, reasm)
 	if hl >= len(h) {
 		return
 	}
@@ -94,7 +95,7 @@ func (d *Decoder) decodeTCP(f *Frame, b []byte, off, repEnd int, reasm bool) {
 // tcpOptions parses the options Wireshark summarises (MSS, window scale,
 // SACK permitted, SACK blocks, timestamps); others are skipped by length.
 // o holds the captured option bytes; declared is the header's options length.
-func (d *Decoder) tcpOptions(f *Frame, o []byte, off int, declared int) {
+func (d *Decoder) tcpOptions(f *Frame, o []byte, off int, declared int, reasm bool) {
 	t := &f.TCP
 	for i := 0; i < len(o); {
 		kind := o[i]
@@ -102,6 +103,16 @@ func (d *Decoder) tcpOptions(f *Frame, o []byte, off int, declared int) {
 			return
 		}
 		if kind == tcpOptNOP {
+			// Wireshark's count of "NOPs in a row within a uint32": a NOP
+			// at a 4-aligned header offset after others restarts it
+			// (without counting itself); the fourth draws "4 NOP in a row".
+			if t.NOPs == 0 || (20+i)%4 != 0 {
+				if t.NOPs++; t.NOPs == 4 {
+					t.NOP4, t.NOP4First = true, t.OptNote == 0
+				}
+			} else {
+				t.NOPs = 0
+			}
 			i++
 			continue
 		}
@@ -145,6 +156,11 @@ func (d *Decoder) tcpOptions(f *Frame, o []byte, off int, declared int) {
 		case tcpOptTS:
 			if n == 10 {
 				t.TSVal, t.TSEcr, t.HasTS = be32(v), be32(v[4:]), true
+			}
+		case tcpOptMPTCP:
+			if n >= 3 {
+				f.Present.Add(ProtoMPTCP)
+				f.addLayer(ProtoMPTCP, off+i, n, reasm)
 			}
 		}
 		i += n

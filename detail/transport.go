@@ -536,7 +536,7 @@ func (b *Builder) tcpOptions(o []byte) {
 	for _, v := range b.Values("tcp.options.sack_re") {
 		sackRE = append(sackRE, v.U)
 	}
-	si := 0
+	si, nops := 0, 0
 	for i := 0; i < len(o); {
 		k := o[i]
 		off := 20 + i
@@ -545,6 +545,13 @@ func (b *Builder) tcpOptions(o []byte) {
 			name := map[uint8]string{0: "End of Option List (EOL)", 1: "No-Operation (NOP)"}[k]
 			b.Open("tcp.options."+map[uint8]string{0: "eol", 1: "nop"}[k], off, 1, "TCP Option - "+name)
 			b.Add("tcp.option_kind", off, 1, kind)
+			if k == 1 && (nops == 0 || off%4 != 0) {
+				if nops++; nops == 4 {
+					b.expert("tcp.nop", "Warning", "Protocol", "4 NOP in a row - a router may have removed some options")
+				}
+			} else if k == 1 {
+				nops = 0
+			}
 			b.Close()
 			i++
 			continue

@@ -167,6 +167,7 @@ var dissectorCases = []*dissectCase{
 		"http.request.version", "http.host", "http.request", "http.notification", "http.request.line",
 		"http.response.code", "http.response.phrase", "http.server", "http.location"}},
 	{proto: decode.ProtoSyslog, manifest: "syslog", floor: 98},
+	{proto: decode.ProtoMPTCP, manifest: "mptcp", floor: 99, extra: fieldsWithPrefix("tcp.options.mptcp.")},
 	{proto: decode.ProtoIRC, manifest: "irc", floor: 90,
 		why: "TLS records after STARTTLS, which tshark splits into IRC lines: their control bytes stay raw in tshark's Info"},
 	{proto: decode.ProtoTelnet, manifest: "telnet", floor: 98},
@@ -551,4 +552,15 @@ func smb2Seed() []byte {
 	h[64+44], h[64+46] = 120, byte(len(name))
 	h = append(h, name...)
 	return append([]byte{0, 0, byte(len(h) >> 8), byte(len(h))}, h...)
+}
+
+// fieldsWithPrefix lists the registered fields whose names start with p.
+func fieldsWithPrefix(p string) []string {
+	var out []string
+	for _, fl := range field.Std().All() {
+		if strings.HasPrefix(fl.Name, p) {
+			out = append(out, fl.Name)
+		}
+	}
+	return out
 }

@@ -125,7 +125,7 @@ func tables() [][]Field {
 	return [][]Field{
 		frameFields, protoFields, wsColFields, fragmentFields, statusFields, ipv6ExtFields,
 		ethFields, llcFields, sllFields, vlanFields, ieee8021adFields, pppoeFields, arpFields, ipFields, ipv6Fields, icmpFields, icmpv6Fields,
-		tcpFields, tcpAnalysisFields, udpFields,
+		tcpFields, tcpAnalysisFields, mptcpFields, udpFields,
 		dnsFields, httpFields, tlsFields, txnFields, expertFields,
 		dhcpFields, ntpFields, nbnsFields, sshFields, dhcpv6Fields, quicFields, igmpFields, stpFields, lldpFields, cdpFields, nbssFields, smb2Fields, smtpFields, websocketFields, dnsOptFields, mldFields, rpcFields, tunnelFields, wanFields, encapFields, ethTrailerFields,
 		tftpFields, pimFields, sctpFields, ospfFields, vrrpFields, eigrpFields, isisFields, hsrpFields, lacpFields, bgpFields, radiusFields, isakmpFields, wgFields, radiusAttrFields, dccpFields,

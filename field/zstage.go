@@ -1033,6 +1033,7 @@ var fieldStages = map[string]Stage{
 	"mpls.exp":                                    StageDecode,
 	"mpls.label":                                  StageDecode,
 	"mpls.ttl":                                    StageDecode,
+	"mptcp":                                       StageDecode,
 	"mqtt":                                        StageDecode,
 	"mqtt.clientid":                               StageDecode,
 	"mqtt.hdrflags":                               StageDecode,
@@ -1794,6 +1795,41 @@ var fieldStages = map[string]Stage{
 	"tcp.option_len":                                    StageDecode,
 	"tcp.options":                                       StageDecode,
 	"tcp.options.eol":                                   StageDecode,
+	"tcp.options.mptcp.addaddrtrunchmac":                StageDecode,
+	"tcp.options.mptcp.addrid":                          StageDecode,
+	"tcp.options.mptcp.backup.flag":                     StageColumns, // no value in the corpus
+	"tcp.options.mptcp.checksumreq.flags":               StageDecode,
+	"tcp.options.mptcp.dataack8.flag":                   StageDecode,
+	"tcp.options.mptcp.dataackpresent.flag":             StageDecode,
+	"tcp.options.mptcp.datafin.flag":                    StageDecode,
+	"tcp.options.mptcp.datalvllen":                      StageDecode,
+	"tcp.options.mptcp.dseqn8.flag":                     StageDecode,
+	"tcp.options.mptcp.dseqnpresent.flag":               StageDecode,
+	"tcp.options.mptcp.echo":                            StageDecode,
+	"tcp.options.mptcp.extensibility.flag":              StageDecode,
+	"tcp.options.mptcp.flag_T.flag":                     StageDecode,
+	"tcp.options.mptcp.flag_U.flag":                     StageDecode,
+	"tcp.options.mptcp.flag_V.flag":                     StageDecode,
+	"tcp.options.mptcp.flag_W.flag":                     StageDecode,
+	"tcp.options.mptcp.flags":                           StageDecode,
+	"tcp.options.mptcp.ipv4":                            StageDecode,
+	"tcp.options.mptcp.ipv6":                            StageColumns, // no value in the corpus
+	"tcp.options.mptcp.nomoresubflows.flag":             StageDecode,
+	"tcp.options.mptcp.port":                            StageColumns, // no value in the corpus
+	"tcp.options.mptcp.rawdataack":                      StageDecode,
+	"tcp.options.mptcp.rawdataseqno":                    StageDecode,
+	"tcp.options.mptcp.recvkey":                         StageDecode,
+	"tcp.options.mptcp.recvtok":                         StageColumns, // no value in the corpus
+	"tcp.options.mptcp.rst_reason":                      StageDecode,
+	"tcp.options.mptcp.sendhmac":                        StageColumns, // no value in the corpus
+	"tcp.options.mptcp.sendkey":                         StageDecode,
+	"tcp.options.mptcp.sendrand":                        StageColumns, // no value in the corpus
+	"tcp.options.mptcp.sendtrunchmac":                   StageColumns, // no value in the corpus
+	"tcp.options.mptcp.sha1.flag":                       StageColumns, // no value in the corpus
+	"tcp.options.mptcp.sha256.flag":                     StageDecode,
+	"tcp.options.mptcp.subflowseqno":                    StageDecode,
+	"tcp.options.mptcp.subtype":                         StageDecode,
+	"tcp.options.mptcp.version":                         StageDecode,
 	"tcp.options.mss":                                   StageDecode,
 	"tcp.options.mss_val":                               StageDecode,
 	"tcp.options.nop":                                   StageDecode,
