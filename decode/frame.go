@@ -164,7 +164,7 @@ const (
 	ProtoIPXRIP
 	ProtoIPXSAP
 	ProtoPortControl // Port Control Protocol and NAT-PMP on UDP 5350-5351 (natpmp.go)
-	ProtoMPTCP // Multipath TCP: one layer per MPTCP option (kind 30) of a TCP header
+	ProtoMPTCP       // Multipath TCP: one layer per MPTCP option (kind 30) of a TCP header
 	NumProtos
 )
 
