@@ -345,10 +345,12 @@ type dataSource struct {
 
 // apiFrame decodes one frame with its details tree and bytes:
 //
-//	GET /api/frame?n=N[&prev=P]
+//	GET /api/frame?n=N[&prev=P][&ref=R]
 //
 // P is the previous displayed frame (frame.time_delta_displayed; default
-// N-1). The frame is read alone from its offset with the connection
+// N-1); R a time reference frame at or before N set in the page: "Time
+// since reference or first frame" (frame.time_relative) counts from it,
+// as in Wireshark. The frame is read alone from its offset with the connection
 // analysis the index keeps (decodeFrames), so its tcp.analysis.* are what
 // tshark shows; the answer is {n, tree: [{d depth, l label, f field, o
 // offset, n length, s source}], sources: [{name, data base64}], stream,
@@ -377,8 +379,15 @@ func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request) {
 	if n <= uint64(len(c.ix.rows)) {
 		colour = c.ix.rows[n-1].Color
 	}
+	refTS, ref := int64(0), false
+	if v, err := strconv.ParseUint(q.Get("ref"), 10, 64); err == nil && v >= 1 && v <= n && n <= uint64(len(c.ix.rows)) {
+		refTS, ref = c.ix.rows[v-1].TS, true
+	}
 	c.ix.mu.RUnlock()
 	err = c.decodeFramesPrev(r.Context(), []uint64{n}, []uint64{prev}, func(f *decode.Frame) {
+		if ref {
+			f.FirstTS = refTS // frame.time_relative from the time reference
+		}
 		var t detail.Tree
 		detail.Build(&t, f, bo)
 		nodes := make([]treeNode, len(t.Nodes))

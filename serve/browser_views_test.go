@@ -245,6 +245,15 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 				t.Errorf("frame %d with reference 5: %s, want %.6f", n, cells[n], f-f5)
 			}
 		}
+		// the details tree counts "Time since reference" from it too (frame 20)
+		clickFrame(t, ctx, 20, -1)
+		f20, _ := strconv.ParseFloat(rel[20], 64)
+		waitJS(t, ctx, `[...document.querySelectorAll('#tree div')].some(d => d.textContent === 'Frame Number: 20')`)
+		line := evalJS[string](t, ctx, `[...document.querySelectorAll('#tree div')].map(d => d.textContent).find(s => s.startsWith('[Time since reference or first frame: ')) || ''`)
+		if got, _ := strconv.ParseFloat(strings.Fields(strings.TrimPrefix(line+" ", "[Time since reference or first frame: "))[0], 64); got-(f20-f5) > 2e-9 || got-(f20-f5) < -2e-9 {
+			t.Errorf("frame 20's details with reference 5: %q, want %.9f seconds", line, f20-f5)
+		}
+		clickFrame(t, ctx, 5, -1)
 		if u := evalJS[string](t, ctx, `location.search`); !strings.Contains(u, "ref=5") || !strings.Contains(u, "cols=ip.ttl") {
 			t.Errorf("URL %s lacks ref=5 or cols", u)
 		}

@@ -17,6 +17,8 @@ export async function selectFrame(n, fromList) {
   const q = { n };
   const prev = state.filter ? prevDisplayed(n) : undefined; // frame.time_delta_displayed in the tree
   if (prev !== undefined) q.prev = prev;
+  const ref = state.ref.filter((r) => r <= n).pop(); // the latest time reference: frame.time_relative counts from it
+  if (ref) q.ref = ref;
   const { status, body } = await api('frame', q);
   if (view.selected !== n) return;
   const tree = $('tree'), hex = $('hex');
@@ -126,6 +128,7 @@ function treeKey(e) {
 }
 
 export function initDetail() {
+  window.addEventListener('wirewatch-refs', () => { if (view.selected) selectFrame(view.selected); });
   const tree = $('tree');
   tree.tabIndex = 0;
   tree.addEventListener('keydown', treeKey);

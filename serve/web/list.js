@@ -331,6 +331,7 @@ export function toggleRef(n) {
   state.ref = state.ref.includes(n) ? state.ref.filter((x) => x !== n) : [...state.ref, n].sort((a, b) => a - b);
   writeURL(false);
   loadRefs();
+  window.dispatchEvent(new Event('wirewatch-refs')); // the details' time since reference changes
 }
 
 export function initList() {
