@@ -333,7 +333,7 @@ func appendPPPInfo(dst []byte, f *Frame) ([]byte, bool) {
 				dst = append(dst, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
 			}
 			dst = append(dst, ')')
-		} else if len(name) > 0 {
+		} else {
 			dst = append(dst, " (MESSAGE='"...)
 			dst = AppendDisplayText(dst, name)
 			dst = append(dst, "')"...)
