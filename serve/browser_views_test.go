@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/wirewatch/wirewatch/internal/cli"
+	"github.com/wirewatch/wirewatch/internal/corpus"
 	"github.com/wirewatch/wirewatch/internal/hostile"
 )
 
@@ -650,6 +651,39 @@ func browserViews(t *testing.T, tab func() context.Context, console *consoleLog,
 			waitJS(t, ctx, fmt.Sprintf(`(l => [...l.querySelectorAll('.row.sel[data-n="%d"]:not([hidden])')].some(r => r.offsetTop >= l.scrollTop && r.offsetTop + 18 <= l.scrollTop + l.clientHeight))(document.getElementById('list'))`, n))
 		}
 		screenshot(t, ctx, shots, "bounded-list")
+	})
+
+	t.Run("hex-sources", func(t *testing.T) {
+		// a reassembled HTTP response has two data sources (the frame, the
+		// reassembled PDU): one tab each; the tab of a selected field shows
+		path := filepath.Join(corpus.Dir(t), "real", "chrissanders__http_espn.pcapng")
+		srv := startServer(t, path)
+		base = srv.URL
+		defer func() { base = ts.URL }()
+		nav("")
+		waitJS(t, ctx, `document.querySelector('#list .row')`)
+		n := -1
+		for _, f := range readFrames(t, path, "http.response") {
+			if evalJS[bool](t, ctx, fmt.Sprintf(`(() => { const x = new XMLHttpRequest(); x.open('GET', '/api/frame?n=%d', false); x.send(); return JSON.parse(x.responseText).sources.length > 1; })()`, f)) {
+				n = f
+				break
+			}
+		}
+		if n < 0 {
+			t.Fatal("no HTTP response with a reassembled data source")
+		}
+		nav(fmt.Sprintf("?frame=%d", n))
+		waitJS(t, ctx, `document.querySelectorAll('#hex .srctab').length > 1`)
+		shown := `[...document.querySelectorAll('#hex .srcbox')].filter(b => !b.hidden).map(b => b.dataset.s).join()`
+		if v := evalJS[string](t, ctx, shown); v != "0" {
+			t.Fatalf("frame %d: sources shown %q, want the frame's (0)", n, v)
+		}
+		click(t, ctx, `document.querySelectorAll('#hex .srctab')[1]`)
+		waitJS(t, ctx, shown+` === '1' && document.querySelectorAll('#hex .srctab')[1].classList.contains('on')`)
+		// a field of the frame's own bytes brings its tab back
+		click(t, ctx, `[...document.querySelectorAll('#tree div[data-i]')].find(d => d.title === 'ip.src')`)
+		waitJS(t, ctx, shown+` === '0'`)
+		screenshot(t, ctx, shots, "hex-sources")
 	})
 
 	t.Run("hostile-views", func(t *testing.T) {

@@ -44,9 +44,17 @@ export async function selectFrame(n, fromList) {
     tree.appendChild(d);
   });
   layout();
+  // several data sources (the frame, a reassembled PDU, decrypted data):
+  // one tab each, as Wireshark's byte pane; selecting a field shows its tab
+  const tabs = body.sources.length > 1 ? hex.appendChild(el('div', 'srctabs')) : null;
   body.sources.forEach((src, si) => {
     const bytes = b64(src.data);
-    if (body.sources.length > 1) hex.appendChild(el('div', 'src', src.name + ' (' + bytes.length + ' bytes)'));
+    if (tabs) {
+      const t = tabs.appendChild(el('button', 'srctab', src.name + ' (' + bytes.length + ' bytes)'));
+      t.type = 'button';
+      t.dataset.s = String(si);
+      t.addEventListener('click', () => showSource(si));
+    }
     const box = el('div', 'srcbox');
     box.dataset.s = String(si);
     for (let off = 0; off < bytes.length; off += 16) {
@@ -75,6 +83,7 @@ export async function selectFrame(n, fromList) {
     }
     hex.appendChild(box);
   });
+  showSource(0);
   frameBar(body);
   if (!fromList && state.tab !== 'details' && state.tab !== 'follow' && state.tab !== 'diagnose') showTab('details');
 }
@@ -238,6 +247,7 @@ export function selectNode(i, fromTree) {
   const nd = detail.tree[i];
   if (nd.o < 0 || nd.n <= 0) return;
   const si = Math.min(nd.s, detail.sources.length - 1);
+  showSource(si);
   const box = document.querySelector('#hex .srcbox[data-s="' + si + '"]');
   if (!box) return;
   let firstHit = null;
@@ -246,6 +256,12 @@ export function selectNode(i, fromTree) {
     if (k >= nd.o && k < nd.o + nd.n) { b.classList.add('hl'); if (!firstHit) firstHit = b; }
   });
   if (firstHit && fromTree) firstHit.scrollIntoView({ block: 'nearest' });
+}
+
+// showSource shows data source si's bytes (its tab) and hides the others'.
+function showSource(si) {
+  document.querySelectorAll('#hex .srcbox').forEach((b) => { b.hidden = b.dataset.s !== String(si); });
+  document.querySelectorAll('#hex .srctab').forEach((t) => t.classList.toggle('on', t.dataset.s === String(si)));
 }
 
 // selectByte selects the smallest tree node covering byte k of source si.
