@@ -165,6 +165,9 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			if f.spnegoKrb5 {
 				add("spnego-krb5")
 			}
+		case ProtoTLS, ProtoISAKMP:
+			add(l.Proto.String())
+			appendX509Protocols(l.Proto, f.LayerBytes(l), add)
 		case ProtoGSSAPI:
 			add("gss-api")
 			if b := f.LayerBytes(l); len(b) > 2 && b[0] == 0x05 && b[1] == 0x04 {

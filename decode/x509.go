@@ -223,3 +223,69 @@ func (f *Frame) X509UTCText(v []byte) []byte {
 	}
 	return f.scratchFrom(start)
 }
+
+// EachISAKMPCertificate calls fn with the X.509 certificates of the
+// Certificate payloads (IKEv1 type 6, IKEv2 type 37, encoding 4) of the
+// ISAKMP message b.
+func EachISAKMPCertificate(b []byte, fn func(cert []byte)) {
+	if len(b) < 28 {
+		return
+	}
+	next, p := b[16], b[28:]
+	for next != 0 && len(p) >= 4 {
+		n := int(be16(p[2:]))
+		if n < 4 || n > len(p) {
+			return
+		}
+		if (next == 6 || next == 37) && n > 5 && p[4] == 4 {
+			fn(p[5:n])
+		}
+		next, p = p[0], p[n:]
+	}
+}
+
+// EachCertificate calls fn with every certificate of the TLS and
+// ISAKMP layers of f, in frame order.
+func (f *Frame) EachCertificate(fn func(cert []byte)) {
+	if !f.Has(ProtoTLS) && !f.Has(ProtoISAKMP) {
+		return
+	}
+	for _, l := range f.Layers {
+		switch {
+		case l.Proto == ProtoTLS && l.Len > 0:
+			EachTLSCertificateList(f.LayerBytes(l), func(list []byte) { EachCertificate(list, fn) })
+		case l.Proto == ProtoISAKMP:
+			EachISAKMPCertificate(f.LayerBytes(l), fn)
+		}
+	}
+}
+
+// appendX509Protocols adds the layers Wireshark's BER OID dissectors add to
+// frame.protocols for the certificates of layer b (p TLS or ISAKMP): x509sat
+// for each name attribute of a known type, x509ce for each certificate
+// extension, pkix1implicit for the authority information access.
+func appendX509Protocols(p Proto, b []byte, add func(string)) {
+	each := func(cert []byte) {
+		WalkX509(cert, func(it X509Item, e BER, attr []byte) {
+			switch it {
+			case X509AttrType:
+				if len(e.Val) == 3 && e.Val[0] == 0x55 && e.Val[1] == 0x04 {
+					add("x509sat")
+				}
+			case X509ExtID:
+				switch {
+				case len(e.Val) == 3 && e.Val[0] == 0x55 && e.Val[1] == 0x1d:
+					add("x509ce")
+				case string(e.Val) == string(oidAIA):
+					add("pkix1implicit")
+				}
+			}
+		})
+	}
+	switch p {
+	case ProtoTLS:
+		EachTLSCertificateList(b, func(list []byte) { EachCertificate(list, each) })
+	case ProtoISAKMP:
+		EachISAKMPCertificate(b, each)
+	}
+}

@@ -174,7 +174,7 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoPGSQL, manifest: "pgsql", floor: 98},
 	{proto: decode.ProtoMQTT, manifest: "mqtt", floor: 70,
 		why: "control packets continued over TCP segments are not reassembled (suricata mqtt-midstream-split)"},
-	{proto: decode.ProtoISAKMP, manifest: "isakmp", floor: 70, why: "certificate payloads are not decoded as X.509 (x509sat layers)"},
+	{proto: decode.ProtoISAKMP, manifest: "isakmp", floor: 98},
 	{proto: decode.ProtoWG, manifest: "wg", floor: 98},
 	{proto: decode.ProtoSIP, manifest: "sip", floor: 98},
 	{proto: decode.ProtoSDP, manifest: "sdp", floor: 98},
@@ -202,13 +202,13 @@ var dissectorCases = []*dissectCase{
 		why: "LDAP SASL binds and SMB2 blobs after a lost NBSS segment hold Kerberos tokens tshark reads differently"},
 	{proto: decode.ProtoLDAP, manifest: "ldap", floor: 90,
 		why: "after a SASL bind tshark reads a connection's messages through its GSS-API layer (per-connection state not kept)"},
-	{proto: decode.ProtoTLS, manifest: "x509sat", floor: 80, only: []string{
+	{proto: decode.ProtoTLS, manifest: "x509sat", floor: 85, only: []string{
 		"x509af.version", "tls.handshake.certificate_length", "tls.handshake.certificates_length", "x509af.serialNumber",
 		"x509af.algorithm.id", "x509if.oid", "x509af.utcTime", "x509sat.CountryName", "x509sat.printableString",
 		"x509sat.uTF8String", "x509sat.teletexString", "x509af.extension.id", "x509af.critical", "x509ce.dNSName",
 		"x509ce.uniformResourceIdentifier"},
-		why: "certificates in ISAKMP and DTLS payloads and Certificate messages split over TLS records are not read"},
-	{proto: decode.ProtoSNMP, manifest: "snmp", floor: 90,
+		why: "certificates in DTLS and Certificate messages split over TLS records are not read"},
+	{proto: decode.ProtoSNMP, manifest: "snmp", floor: 93,
 		why: "a synthetic SNMPv3 capture with inconsistent BER lengths: tshark shows the items before the error, wirewatch none"},
 }
 

@@ -31,15 +31,13 @@ func certListField(name string, get func(list []byte, dst []Value) []Value) Fiel
 func x509Field(name string, t Type, it decode.X509Item, conv func(f *decode.Frame, e decode.BER, attr []byte) (Value, bool)) Field {
 	return Field{Name: name, Type: t, Base: BaseNone, Proto: decode.ProtoTLS,
 		Get: func(f *decode.Frame, dst []Value) []Value {
-			eachTLSCertList(f, func(list []byte) {
-				decode.EachCertificate(list, func(cert []byte) {
-					decode.WalkX509(cert, func(i decode.X509Item, e decode.BER, attr []byte) {
-						if i == it {
-							if v, ok := conv(f, e, attr); ok {
-								dst = append(dst, v)
-							}
+			f.EachCertificate(func(cert []byte) {
+				decode.WalkX509(cert, func(i decode.X509Item, e decode.BER, attr []byte) {
+					if i == it {
+						if v, ok := conv(f, e, attr); ok {
+							dst = append(dst, v)
 						}
-					})
+					}
 				})
 			})
 			return dst

@@ -42,6 +42,10 @@ func AppendValue(dst []byte, fl *field.Field, v field.Value) []byte {
 		if fl.Base == field.BaseSepColon {
 			return decode.AppendMAC(dst, v.B)
 		}
+		if len(v.B) == 0 && fl.Type == field.FTBytes {
+			// tshark 4.0 has no text for an empty byte string
+			return append(dst, "<MISSING>"...)
+		}
 		return appendHexBytes(dst, v.B)
 	case field.FTIPv4, field.FTIPv6:
 		if !v.A.IsValid() {
