@@ -31,9 +31,14 @@ func TestDissectorTreesMatchTshark(t *testing.T) {
 		floor        float64
 	}{
 		{"igmp", "Internet Group Management Protocol", 98},
-		{"stp", "Spanning Tree Protocol", 95},         // MSTP's MST extension is not expanded
-		{"lldp", "Link Layer Discovery Protocol", 35}, // management address, organisation TLVs not built yet
-		{"ssh", "SSH Protocol", 15},                   // key exchange and negotiated encrypted packets not built yet
+		{"pppoed", "PPP-over-Ethernet Discovery", 98},
+		{"lcp", "PPP Link Control Protocol", 95}, // the packet inside a Protocol-Reject is not nested under it
+		{"pap", "PPP Password Authentication Protocol", 98},
+		{"ipcp", "PPP IP Control Protocol", 90},         // VJ compression option details not built
+		{"ccp", "PPP Compression Control Protocol", 60}, // option details (Deflate, MVRCA, BSD) not built
+		{"stp", "Spanning Tree Protocol", 95},           // MSTP's MST extension is not expanded
+		{"lldp", "Link Layer Discovery Protocol", 35},   // management address, organisation TLVs not built yet
+		{"ssh", "SSH Protocol", 15},                     // key exchange and negotiated encrypted packets not built yet
 		{"tftp", "Trivial File Transfer Protocol", 98},
 		{"pim", "Protocol Independent Multicast", 98},
 		{"lacp", "Link Aggregation Control Protocol", 98},
