@@ -49,6 +49,8 @@ func (d *Decoder) DecodeStream(f *Frame, proto Proto, b []byte) bool {
 		return decodeLDAP(f, b)
 	case ProtoGnutella:
 		return decodeGnutella(f, b) > 0
+	case ProtoBitTorrent:
+		return decodeBitTorrent(f, b) > 0
 	case ProtoIMAP:
 		f.drop(ProtoIMF)
 		return d.decodeIMAP(f, b, imapServerPort(f))
@@ -459,6 +461,9 @@ type AppStream struct {
 	// starts, Wireshark shows the direction's data as HTTP "Continuation".
 	lost   bool
 	chunks chunkParser
+	// bittorrent: the connection began with a BitTorrent handshake
+	// (Wireshark's heuristic then names the conversation BitTorrent).
+	bittorrent bool
 }
 
 // Reset drops any pending message (call it after a gap in the stream). What
@@ -468,7 +473,7 @@ func (s *AppStream) Reset() { s.clear() }
 // Forget resets the stream for another connection.
 func (s *AppStream) Forget() {
 	s.clear()
-	s.tlsVer, s.peer, s.hr, s.hw, s.lost = 0, nil, 0, 0, false
+	s.tlsVer, s.peer, s.hr, s.hw, s.lost, s.bittorrent = 0, nil, 0, 0, false, false
 }
 
 // clear drops the pending message.
@@ -554,8 +559,8 @@ func (s *AppStream) Segment(d *Decoder, f *Frame, p []byte) (partial bool) {
 	} else {
 		// p continues a message: what Decode read in it as NBSS or
 		// DCE/RPC message starts was not.
-		for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoGSSAPI, ProtoSPNEGO, ProtoNTLMSSP, ProtoKerberos, ProtoLDAP, ProtoGnutella, ProtoData} {
-			if f.Has(q) && (q != ProtoData || s.proto == ProtoNBSS || s.proto == ProtoDCERPC || s.proto == ProtoKerberos || s.proto == ProtoLDAP || s.proto == ProtoGnutella) {
+		for _, q := range [...]Proto{ProtoNBSS, ProtoSMB2, ProtoSMB, ProtoDCERPC, ProtoGSSAPI, ProtoSPNEGO, ProtoNTLMSSP, ProtoKerberos, ProtoLDAP, ProtoGnutella, ProtoBitTorrent, ProtoData} {
+			if f.Has(q) && (q != ProtoData || s.proto == ProtoNBSS || s.proto == ProtoDCERPC || s.proto == ProtoKerberos || s.proto == ProtoLDAP || s.proto == ProtoGnutella || s.proto == ProtoBitTorrent) {
 				f.drop(q)
 			}
 		}
@@ -685,7 +690,13 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 	case d.opts.SkipApp&AppOther == 0 && (tcpPorts[0] == KerberosPort || tcpPorts[1] == KerberosPort || tcpPorts[0] == LDAPPort || tcpPorts[1] == LDAPPort):
 		return s.asn1Start(d, f, p, own, tcpPorts[0] == KerberosPort || tcpPorts[1] == KerberosPort)
 	case (tcpPorts[0] == GnutellaPort || tcpPorts[1] == GnutellaPort) && d.opts.SkipApp&AppOther == 0:
-		return s.gnutellaStart(d, f, p, own)
+		return s.pdusStart(d, f, p, own, gnutellaPDUs)
+	case d.opts.SkipApp&AppOther == 0 && (bittorrentPort(tcpPorts[0]) || bittorrentPort(tcpPorts[1]) || s.bittorrent || BitTorrentHandshake(p)):
+		s.bittorrent = true
+		if s.peer != nil {
+			s.peer.bittorrent = true
+		}
+		return s.pdusStart(d, f, p, own, bittorrentPDUs)
 	case (tcpPorts[0] == RPCPort || tcpPorts[1] == RPCPort) && d.opts.SkipApp&AppOther == 0 && rpcTCPStart(p) || d.rpcTCPAny(f, p):
 		// RPC records: those complete in p are decoded (by Decode when own,
 		// else here); one cut off is kept.
@@ -882,8 +893,8 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 	switch s.proto {
 	case ProtoHTTP:
 		return s.httpMore(d, f, p, false)
-	case ProtoGnutella:
-		return s.gnutellaMore(d, f, p)
+	case ProtoGnutella, ProtoBitTorrent:
+		return s.pdusMore(d, f, p, tcpPDUsOf(s.proto))
 	case ProtoIMAP:
 		buf := append(s.bufs[s.cur], p...)
 		s.bufs[s.cur] = buf

@@ -155,6 +155,10 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 		decodeGnutella(f, p) // the port's dissector takes every segment
 		return true
 	}
+	if bittorrentPort(port) {
+		decodeBitTorrent(f, p)
+		return true
+	}
 	return d.tcpText(f, p, port)
 }
 
@@ -398,7 +402,7 @@ func (f *Frame) otherMalformed() bool {
 
 // otherTCPProtos are this file's protocols carried over TCP.
 var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebSocket, ProtoRPC, ProtoPortmap, ProtoX11, ProtoBGP, ProtoDCERPC,
-	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF, ProtoSkinny, ProtoGnutella,
+	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF, ProtoSkinny, ProtoGnutella, ProtoBitTorrent,
 	ProtoTPKT, ProtoCOTP, ProtoRDP, ProtoMySQL, ProtoTDS, ProtoSOCKS)
 
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,

@@ -165,6 +165,7 @@ const (
 	ProtoIPXSAP
 	ProtoPortControl // Port Control Protocol and NAT-PMP on UDP 5350-5351 (natpmp.go)
 	ProtoMPTCP       // Multipath TCP: one layer per MPTCP option (kind 30) of a TCP header
+	ProtoBitTorrent  // BitTorrent peer wire protocol, TCP 6881-6889 and handshake heuristic (bittorrent.go)
 	NumProtos
 )
 
@@ -188,7 +189,7 @@ var protoNames = [...]string{"frame", "eth", "vlan", "sll", "null", "arp", "ip",
 	"kerberos", "ldap", "cldap", "snmp",
 	"mojito", "gnutella",
 	"netbios", "ipx", "nbipx", "nmpi", "ipxrip", "ipxsap",
-	"portcontrol", "mptcp"}
+	"portcontrol", "mptcp", "bittorrent"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

@@ -70,6 +70,9 @@ func (d *Decoder) decodeICMP(f *Frame, b []byte, off int, reasm bool) {
 				Src: c.InnerSrc, Dst: c.InnerDst}
 			if ihl >= 20 && len(q) >= ihl {
 				c.InnerL4 = q[ihl:]
+				if c.InnerProto == IPProtoUDP {
+					d.quotedUDP(f, c.InnerL4)
+				}
 			}
 			if ihl >= 20 && len(q) >= ihl+4 {
 				c.InnerSport, c.InnerDport = be16(q[ihl:]), be16(q[ihl+2:])

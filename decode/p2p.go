@@ -7,7 +7,7 @@ package decode
 // byte tests, and fields and columns parse the layer's bytes when asked.
 
 // p2pProtos are this file's protocols.
-var p2pProtos = Protos(ProtoMojito, ProtoGnutella, ProtoPortControl)
+var p2pProtos = Protos(ProtoMojito, ProtoGnutella, ProtoPortControl, ProtoBitTorrent)
 
 // udpPortTaken reports a UDP port whose Wireshark dissector (registered on
 // the port, so tried before any heuristic) takes every datagram although
@@ -38,11 +38,24 @@ func (d *Decoder) p2pUDPHeuristic(f *Frame, p []byte) bool {
 	return decodeMojito(f, p, rep)
 }
 
+// quotedUDP tries this file's UDP heuristics on the payload of UDP
+// datagram u quoted in an ICMP error, which Wireshark dissects too (with the
+// columns left to ICMP).
+func (d *Decoder) quotedUDP(f *Frame, u []byte) {
+	if d.opts.SkipApp&AppOther != 0 || len(u) <= 8 {
+		return
+	}
+	if rep := int(be16(u[4:])) - 8; rep > 0 && MojitoLooks(u[8:], rep) {
+		f.setProto(ProtoMojito)
+		f.addAppLayer(ProtoMojito, u[8:])
+	}
+}
+
 // p2pLayer returns the last layer of this file's protocols in f and its
 // bytes, unless another application protocol follows it.
 func (f *Frame) p2pLayer() (p Proto, b []byte, ok bool) {
-	if !f.Present.Any(p2pProtos) {
-		return 0, nil, false
+	if !f.Present.Any(p2pProtos) || f.Has(ProtoICMP) {
+		return 0, nil, false // quoted in an ICMP error: ICMP's columns
 	}
 	for _, l := range f.Layers {
 		switch {
@@ -69,6 +82,8 @@ func appendP2PInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = f.appendGnutellaInfo(dst)
 	case ProtoPortControl:
 		dst = appendPortControlInfo(dst, b)
+	case ProtoBitTorrent:
+		dst = f.appendBitTorrentInfo(dst)
 	}
 	if f.Len > f.CapLen {
 		dst = append(dst, "[Packet size limited during capture]"...)
@@ -92,6 +107,8 @@ func (f *Frame) p2pColumn() string {
 		return "Mojito"
 	case ProtoGnutella:
 		return "Gnutella"
+	case ProtoBitTorrent:
+		return "BitTorrent"
 	}
 	return ""
 }

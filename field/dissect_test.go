@@ -190,6 +190,7 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoDCCP, manifest: "dccp", floor: 98},
 	{proto: decode.ProtoMojito, manifest: "mojito", floor: 99},
 	{proto: decode.ProtoPortControl, manifest: "portcontrol", floor: 98},
+	{proto: decode.ProtoBitTorrent, manifest: "bittorrent", floor: 98},
 	{proto: decode.ProtoGnutella, manifest: "gnutella", floor: 80,
 		why: "a descriptor split over segments more than 5 s apart: the flow tracker buries the idle connection and " +
 			"forgets the pending bytes (tshark reassembles them)"},

@@ -258,7 +258,14 @@ func pcpReq(b []byte) bool     { return pcp(b) && b[1]&0x80 == 0 }
 func pcpResp(b []byte) bool    { return pcp(b) && b[1]&0x80 != 0 }
 
 var portControlFields = []Field{
-	protoField("portcontrol", decode.ProtoPortControl),
+	// The portcontrol item is PCP's (versions 1 and 2); NAT-PMP adds its own.
+	{Name: "portcontrol", Type: FTProtocol, Proto: decode.ProtoPortControl,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if b, ok := layerBytes(f, decode.ProtoPortControl); ok && len(b) > 0 && b[0] != 0 {
+				dst = append(dst, Value{B: b})
+			}
+			return dst
+		}},
 	{Name: "nat-pmp", Type: FTProtocol, Proto: decode.ProtoPortControl,
 		Get: func(f *decode.Frame, dst []Value) []Value {
 			if b, ok := layerBytes(f, decode.ProtoPortControl); ok && len(b) > 0 && b[0] == 0 {
@@ -319,4 +326,75 @@ var portControlFields = []Field{
 	pcpField("portcontrol.lifetime_rsp", FTUint32, BaseDec, pcpResp, 4, 4, vBE, 0),
 	pcpField("portcontrol.epoch_time", FTUint32, BaseDec, pcpResp, 8, 4, vBE, 0),
 	pcpField("portcontrol.rsp_reserved", FTBytes, BaseNone, pcpResp, 12, 12, vBytes, 0),
+}
+
+// btField is a field of n bytes at off (n < 0: to the end) of the
+// BitTorrent messages of kind k (decode.BitTorrentKind) and, for 'm', of a
+// type in the mask types (bit 1<<type; 0 any).
+func btField(name string, t Type, base Base, k byte, types uint32, off, n, kind int) Field {
+	return Field{Name: name, Type: t, Base: base, Proto: decode.ProtoBitTorrent,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if !f.Has(decode.ProtoBitTorrent) {
+				return dst
+			}
+			for _, l := range f.Layers {
+				if l.Proto != decode.ProtoBitTorrent {
+					continue
+				}
+				b := f.LayerBytes(l)
+				if decode.BitTorrentKind(b) != k || (types != 0 && (len(b) < 5 || b[4] > 31 || types&(1<<b[4]) == 0)) {
+					continue
+				}
+				m := n
+				if m < 0 {
+					m = len(b) - off
+				}
+				if m < 0 || off+m > len(b) {
+					continue
+				}
+				dst = append(dst, itemValue(b, off, m, kind))
+			}
+			return dst
+		}}
+}
+
+// btMsgField is a field of every BitTorrent message (keep-alives too).
+func btMsgField(name string, t Type, off, n, kind int) Field {
+	return Field{Name: name, Type: t, Base: BaseDec, Proto: decode.ProtoBitTorrent,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			if !f.Has(decode.ProtoBitTorrent) {
+				return dst
+			}
+			for _, l := range f.Layers {
+				if l.Proto != decode.ProtoBitTorrent {
+					continue
+				}
+				b := f.LayerBytes(l)
+				if k := decode.BitTorrentKind(b); (k == 'm' || k == 'k') && off+n <= len(b) {
+					dst = append(dst, itemValue(b, off, n, kind))
+				}
+			}
+			return dst
+		}}
+}
+
+var bittorrentFields = []Field{
+	protoField("bittorrent", decode.ProtoBitTorrent),
+	btField("bittorrent.protocol.name.length", FTUint8, BaseDec, 'h', 0, 0, 1, vBE),
+	btField("bittorrent.protocol.name", FTString, BaseNone, 'h', 0, 1, 19, vASCII),
+	btField("bittorrent.reserved", FTBytes, BaseNone, 'h', 0, 20, 8, vBytes),
+	btField("bittorrent.info_hash", FTBytes, BaseNone, 'h', 0, 28, 20, vBytes),
+	btField("bittorrent.peer_id", FTBytes, BaseNone, 'h', 0, 48, 20, vBytes),
+	btMsgField("bittorrent.msg", FTNone, 0, 0, vPresent),
+	btMsgField("bittorrent.msg.length", FTUint32, 0, 4, vBE),
+	btField("bittorrent.msg.type", FTUint8, BaseDec, 'm', 0, 4, 1, vBE),
+	btField("bittorrent.msg.bitfield", FTBytes, BaseNone, 'm', 1<<decode.BTBitfield, 5, -1, vBytes),
+	btField("bittorrent.piece.index", FTUint32, BaseHex, 'm', 1<<decode.BTHave|1<<decode.BTRequest|1<<decode.BTCancel|1<<decode.BTPiece, 5, 4, vBE),
+	btField("bittorrent.piece.begin", FTUint32, BaseHex, 'm', 1<<decode.BTRequest|1<<decode.BTCancel|1<<decode.BTPiece, 9, 4, vBE),
+	btField("bittorrent.piece.length", FTUint32, BaseHex, 'm', 1<<decode.BTRequest|1<<decode.BTCancel, 13, 4, vBE),
+	btField("bittorrent.piece.data", FTBytes, BaseNone, 'm', 1<<decode.BTPiece, 13, -1, vBytes),
+	btField("bittorrent.port", FTUint16, BaseDec, 'm', 1<<decode.BTPort, 5, 2, vBE),
+	btField("bittorrent.extended.id", FTUint8, BaseDec, 'm', 1<<decode.BTExtended, 5, 1, vBE),
+	btField("bittorrent.extended", FTBytes, BaseNone, 'm', 1<<decode.BTExtended, 6, -1, vBytes),
+	btField("bittorrent.continuous_data", FTBytes, BaseNone, 'c', 0, 0, -1, vBytes),
 }

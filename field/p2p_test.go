@@ -82,7 +82,7 @@ func gnutellaDesc(t uint8, p []byte) []byte {
 func p2pFields() []*field.Field {
 	var fields []*field.Field
 	for _, fl := range field.Std().All() {
-		if fl.Proto == decode.ProtoMojito || fl.Proto == decode.ProtoGnutella || fl.Proto == decode.ProtoPortControl || fl.Proto == decode.ProtoFrame {
+		if fl.Proto == decode.ProtoMojito || fl.Proto == decode.ProtoGnutella || fl.Proto == decode.ProtoPortControl || fl.Proto == decode.ProtoBitTorrent || fl.Proto == decode.ProtoFrame {
 			fields = append(fields, fl)
 		}
 	}
@@ -100,6 +100,7 @@ func FuzzP2P(f *testing.F) {
 	f.Add(gnutellaDesc(decode.GnutellaQueryHit, []byte{1, 0x1f, 0x90, 10, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 'a', '.', 'm', 'p', '3', 0, 0}))
 	f.Add([]byte("GNUTELLA CONNECT/0.6\r\nUser-Agent: x\r\n\r\n"))
 	f.Add([]byte{0, 129, 0, 0, 0, 0, 1, 0, 0x1f, 0x90, 0x1f, 0x91, 0, 0, 14, 16}) // NAT-PMP Map UDP Response
+	f.Add(append([]byte("\x13BitTorrent protocol"), make([]byte, 48+13)...))      // handshake, then a keep-alive and a Have cut short
 	f.Add(append([]byte{2, 1, 0, 0, 0, 0, 0x0e, 0x10}, make([]byte, 16)...))      // PCP v2 Map Request header
 	fields := p2pFields()
 	dec := decode.NewDecoder(decode.Options{})
@@ -119,6 +120,7 @@ func FuzzP2P(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		run(appPacket(17, 40000, b))
 		run(appPacket(17, 5351, b))
+		run(appPacket(6, 6881, b))
 		if len(b) >= 60 {
 			m := append([]byte(nil), b...)
 			m[16] = 0x44
@@ -126,17 +128,25 @@ func FuzzP2P(f *testing.F) {
 			run(appPacket(17, 40000, m))
 		}
 		run(appPacket(6, decode.GnutellaPort, b))
-		var s decode.AppStream
-		for cut := 0; cut < len(b); cut += 1 + len(b)/3 {
-			pkt := appPacket(6, decode.GnutellaPort, b[cut:min(len(b), cut+1+len(b)/3)])
-			dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
-			s.Segment(dec, &fr, fr.Payload)
-			for _, fl := range fields {
-				vals = fl.Get(&fr, vals[:0])
-			}
-			fr.ColumnText(decode.ColInfo)
+		for _, port := range []uint16{decode.GnutellaPort, 6881} {
+			fuzzStream(dec, &fr, fields, &vals, port, b)
 		}
 	})
+}
+
+// fuzzStream feeds b in three segments to a desegmenting stream on TCP
+// port, reading every field and the Info column of each frame.
+func fuzzStream(dec *decode.Decoder, fr *decode.Frame, fields []*field.Field, vals *[]field.Value, port uint16, b []byte) {
+	var s decode.AppStream
+	for cut := 0; cut < len(b); cut += 1 + len(b)/3 {
+		pkt := appPacket(6, port, b[cut:min(len(b), cut+1+len(b)/3)])
+		dec.Decode(fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
+		s.Segment(dec, fr, fr.Payload)
+		for _, fl := range fields {
+			*vals = fl.Get(fr, (*vals)[:0])
+		}
+		fr.ColumnText(decode.ColInfo)
+	}
 }
 
 // mojitoFrame decodes a Mojito message in an IPv4/UDP packet.
@@ -296,5 +306,53 @@ func TestP2PFieldsAllocFree(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("reading the Mojito fields allocates %.0f times per frame", n)
+	}
+}
+
+// btMsg builds a BitTorrent message of type t with payload p.
+func btMsg(t uint8, p []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(1+len(p)))
+	return append(append(b, t), p...)
+}
+
+// TestBitTorrentStream reads a peer wire conversation on a port Wireshark
+// does not register (the handshake heuristic names it): messages together
+// in a segment, a Piece split over segments, a keep-alive, and bytes that
+// are no message (continuation data).
+func TestBitTorrentStream(t *testing.T) {
+	hs := append([]byte("\x13BitTorrent protocol"), make([]byte, 48)...)
+	piece := btMsg(decode.BTPiece, append([]byte{0, 0, 0, 1, 0, 0, 0x40, 0}, make([]byte, 16)...))
+	segs := [][]byte{
+		append(append([]byte{}, hs...), btMsg(decode.BTInterested, nil)...),
+		piece[:10],
+		piece[10:],
+		append(btMsg(decode.BTHave, []byte{0, 0, 0, 7}), 0, 0, 0, 0),
+		{0x16, 3, 1, 0, 5, 1, 2, 3, 4, 5},
+	}
+	want := []struct{ proto, info string }{
+		{"BitTorrent", "Handshake  Interested  "},
+		{"TCP", "[TCP segment of a reassembled PDU]"},
+		{"BitTorrent", "Piece, Idx:0x1,Begin:0x4000,Len:0x10  "},
+		{"BitTorrent", "Have, Piece (Idx:0x7)  KeepAlive  "},
+		{"BitTorrent", "Continuation data  "},
+	}
+	dec := decode.NewDecoder(decode.Options{})
+	var s decode.AppStream
+	for i, seg := range segs {
+		fr := new(decode.Frame)
+		pkt := appPacket(6, 51413, seg)
+		dec.Decode(fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
+		fr.PDUSegment = s.Segment(dec, fr, fr.Payload)
+		proto := string(fr.ColumnText(decode.ColProtocol))
+		info := string(fr.ColumnText(decode.ColInfo))
+		if proto != want[i].proto || info != want[i].info {
+			t.Errorf("segment %d: %s %q, want %s %q", i, proto, info, want[i].proto, want[i].info)
+		}
+		if i == 2 {
+			fl := field.Std().Lookup("bittorrent.piece.begin")
+			if v := fl.Get(fr, nil); len(v) != 1 || v[0].U != 0x4000 {
+				t.Errorf("reassembled piece: bittorrent.piece.begin %v", v)
+			}
+		}
 	}
 }

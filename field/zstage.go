@@ -58,6 +58,24 @@ var fieldStages = map[string]Stage{
 	"bgp.length":                         StageDecode,
 	"bgp.marker":                         StageDecode,
 	"bgp.type":                           StageDecode,
+	"bittorrent":                         StageDecode,
+	"bittorrent.continuous_data":         StageDecode,
+	"bittorrent.extended":                StageColumns, // no value in the corpus
+	"bittorrent.extended.id":             StageColumns, // no value in the corpus
+	"bittorrent.info_hash":               StageColumns, // no value in the corpus
+	"bittorrent.msg":                     StageColumns, // no value in the corpus
+	"bittorrent.msg.bitfield":            StageColumns, // no value in the corpus
+	"bittorrent.msg.length":              StageColumns, // no value in the corpus
+	"bittorrent.msg.type":                StageColumns, // no value in the corpus
+	"bittorrent.peer_id":                 StageColumns, // no value in the corpus
+	"bittorrent.piece.begin":             StageColumns, // no value in the corpus
+	"bittorrent.piece.data":              StageColumns, // no value in the corpus
+	"bittorrent.piece.index":             StageColumns, // no value in the corpus
+	"bittorrent.piece.length":            StageColumns, // no value in the corpus
+	"bittorrent.port":                    StageColumns, // no value in the corpus
+	"bittorrent.protocol.name":           StageColumns, // no value in the corpus
+	"bittorrent.protocol.name.length":    StageColumns, // no value in the corpus
+	"bittorrent.reserved":                StageColumns, // no value in the corpus
 	"browser":                            StageDecode,
 	"browser.command":                    StageDecode,
 	"ccp":                                StageDecode,
@@ -1198,7 +1216,7 @@ var fieldStages = map[string]Stage{
 	"pop.response.data":                           StageDecode,
 	"pop.response.description":                    StageDecode,
 	"pop.response.indicator":                      StageDecode,
-	"portcontrol":                                 StageDecode,
+	"portcontrol":                                 StageColumns, // no value in the corpus
 	"portcontrol.client_ip":                       StageColumns, // no value in the corpus
 	"portcontrol.epoch_time":                      StageColumns, // no value in the corpus
 	"portcontrol.lifetime_req":                    StageColumns, // no value in the corpus
