@@ -77,6 +77,7 @@ type Decoder struct {
 	// pop follows POP RETR/TOP replies (pop.go); app the connections of
 	// apps' dissectors (SOCKS tunnels, TDS, MySQL: socks.go).
 	pop popTable
+	socks socksTable
 	// crypto is the state of udpcrypto's dissectors (DTLS sessions: udpcrypto.go).
 	crypto cryptoState
 }

@@ -151,6 +151,8 @@ func (d *Decoder) tcpOther(f *Frame, p []byte, port uint16) bool {
 		return d.decodeSkinny(f, p)
 	case TPKTPort:
 		return d.decodeTPKT(f, p)
+	case SOCKSPort:
+		return d.decodeSOCKS(f, p)
 	case GnutellaPort:
 		decodeGnutella(f, p) // the port's dissector takes every segment
 		return true
@@ -251,6 +253,11 @@ func appendOtherInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = append(dst, "Dropbox LAN sync Discovery Protocol, JavaScript Object Notation"...)
 	case ProtoTPKT, ProtoCOTP, ProtoRDP:
 		dst = f.appendTPKTInfo(dst)
+	case ProtoSOCKS:
+		if f.socksInner() {
+			return dst, false
+		}
+		dst = appendSOCKSInfo(dst, &f.SOCKS)
 	case ProtoX11:
 		if len(f.X11.Info) == 0 {
 			return dst, false // nothing set the column: TCP's
@@ -352,6 +359,11 @@ func (f *Frame) otherProtoColumn() string {
 		return f.imfColumn()
 	case ProtoTPKT, ProtoCOTP, ProtoRDP:
 		return f.tpktColumn()
+	case ProtoSOCKS:
+		if f.socksInner() {
+			return ""
+		}
+		return "Socks"
 	case ProtoRIP:
 		switch b[1] {
 		case 1:

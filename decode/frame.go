@@ -284,6 +284,8 @@ type Frame struct {
 	GQUIC    GQUIC
 	// Text is the cross-packet state of the line-based protocols (textproto.go).
 	Text TextProto
+	// SOCKS is what a SOCKS segment is in its connection (socks.go).
+	SOCKS SOCKS
 	// RPCMatch has one entry per RPC layer: the call's program, version
 	// and procedure (for a reply, its call's, and the call's frame; zero
 	// when no call was seen).

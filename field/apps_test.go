@@ -22,6 +22,9 @@ var appsSeeds = [][]byte{
 	append([]byte{3, 0, 0, 0x2f, 0x2a, 0xe0, 0, 0, 0, 0, 0}, append([]byte("Cookie: mstshash=JOHN\r\n"), 1, 0, 8, 0, 3, 0, 0, 0)...),
 	{3, 0, 0, 19, 14, 0xd0, 0, 0, 0x12, 0x34, 0, 2, 0, 8, 0, 1, 0, 0, 0},
 	{3, 0, 0, 11, 2, 0xf0, 0x80, 0x7f, 0x65, 0x82, 0x01},
+	// SOCKS 5: greeting, method, command (name), reply (IPv4), SOCKS 4 command.
+	{5, 2, 0, 2}, {5, 0}, {5, 1, 0, 3, 3, 'a', '.', 'b', 0, 25}, {5, 0, 0, 1, 10, 0, 0, 1, 0xd1, 0xcd},
+	{4, 1, 0, 80, 192, 0, 2, 1, 'u', 0},
 	[]byte("* 1 FETCH (FLAGS (\\Seen) BODY[HEADER] {22}\r\nSubject: x\r\nFrom: y\r\n)\r\na1 OK done\r\n"),
 }
 

@@ -163,6 +163,9 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoTPKT, manifest: "tpkt", floor: 98},
 	{proto: decode.ProtoCOTP, manifest: "cotp", floor: 98},
 	{proto: decode.ProtoRDP, manifest: "rdp", floor: 98},
+	{proto: decode.ProtoSOCKS, manifest: "socks", floor: 90,
+		why: "tshark -T fields builds the tree, where Wireshark's SOCKS adds the message's name to Info " +
+			"(\"Version: 5 Connect to server request\"); its packet list, which wirewatch follows, shows \"Version: 5\""},
 	{proto: decode.ProtoSSDP, manifest: "ssdp", floor: 98, extra: []string{"http.request.method", "http.request.uri",
 		"http.request.version", "http.host", "http.request", "http.notification", "http.request.line",
 		"http.response.code", "http.response.phrase", "http.server", "http.location"}},

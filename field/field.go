@@ -133,7 +133,7 @@ func tables() [][]Field {
 		http2Fields,                                                                                                                       // decrypted TLS (http2.go)
 		rtpFields, rtcpFields, sipFields, sdpFields, stunFields, classicSTUNFields, megacoFields, rtpEventFields, skinnyFields, t38Fields, // VoIP (rtp.go, sip.go, stun.go, skinny.go)
 		ftpFields, imapFields, popFields, miscTextFields, mqttFields, pgsqlFields,
-		imfFields, tpktFields, // apps (imf.go)
+		appsFields(),                                       // apps (apps.go)
 		pppFields,                                          // PPP control protocols, PPPoE discovery (ppp.go)
 		kerberosFields, ldapFields, snmpFields, x509Fields, // BER/ASN.1 family (kerberos.go, ldap.go, snmp.go)
 		mojitoFields, gnutellaFields, portControlFields, bittorrentFields, // peer-to-peer (p2p.go)

@@ -263,7 +263,16 @@ var tcpFields = []Field{
 	uintField("tcp.options.timestamp.tsecr", FTUint32, BaseDec, decode.ProtoTCP, func(f *decode.Frame) (uint64, bool) {
 		return uint64(f.TCP.TSEcr), hasTCP(f) && f.TCP.HasTS
 	}),
-	bytesField("tcp.payload", FTBytes, decode.ProtoTCP, func(f *decode.Frame) ([]byte, bool) {
-		return f.Payload, hasTCP(f) && len(f.Payload) > 0
-	}),
+	{Name: "tcp.payload", Type: FTBytes, Proto: decode.ProtoTCP, Get: func(f *decode.Frame, dst []Value) []Value {
+		if !hasTCP(f) || len(f.Payload) == 0 {
+			return dst
+		}
+		dst = append(dst, Value{B: f.Payload})
+		if f.Has(decode.ProtoSOCKS) && f.SOCKS.Kind == decode.SOCKSData {
+			// Wireshark's SOCKS hands tunnelled bytes to TCP's port
+			// dispatch again, which adds the payload a second time.
+			dst = append(dst, Value{B: f.Payload})
+		}
+		return dst
+	}},
 }
