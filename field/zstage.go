@@ -1394,8 +1394,8 @@ var fieldStages = map[string]Stage{
 	"rtp.cc":                              StageDecode,
 	"rtp.csrc.item":                       StageColumns, // no value in the corpus
 	"rtp.ext":                             StageDecode,
-	"rtp.ext.len":                         StageColumns, // no value in the corpus
-	"rtp.ext.profile":                     StageColumns, // no value in the corpus
+	"rtp.ext.len":                         StageDecode,
+	"rtp.ext.profile":                     StageDecode,
 	"rtp.extseq":                          StageDecode,
 	"rtp.marker":                          StageDecode,
 	"rtp.p_type":                          StageDecode,
@@ -1658,6 +1658,20 @@ var fieldStages = map[string]Stage{
 	"snmp.value.oid":                      StageColumns, // no value in the corpus
 	"snmp.value.timeticks":                StageColumns, // no value in the corpus
 	"snmp.version":                        StageDecode,
+	"socks":                               StageDesegment,
+	"socks.address_type":                  StageDecode,
+	"socks.auth_accepted_method":          StageDecode,
+	"socks.auth_method":                   StageDecode,
+	"socks.auth_method_count":             StageDecode,
+	"socks.command":                       StageDecode,
+	"socks.dst":                           StageDecode,
+	"socks.dstV6":                         StageColumns, // no value in the corpus
+	"socks.dstport":                       StageDecode,
+	"socks.port":                          StageDecode,
+	"socks.remote_name":                   StageDecode,
+	"socks.reserved":                      StageDecode,
+	"socks.results":                       StageDecode,
+	"socks.version":                       StageDecode,
 	"spnego":                              StageDesegment,
 	"ssdp":                                StageDecode,
 	"ssh":                                 StageDesegment,
