@@ -76,7 +76,7 @@ type Decoder struct {
 	starttls startTLSTable
 	// pop follows POP RETR/TOP replies (pop.go); app the connections of
 	// apps' dissectors (SOCKS tunnels, TDS, MySQL: socks.go).
-	pop popTable
+	pop   popTable
 	socks socksTable
 	// crypto is the state of udpcrypto's dissectors (DTLS sessions: udpcrypto.go).
 	crypto cryptoState
