@@ -395,15 +395,32 @@ func STUNUnframe(b []byte, tcp bool) []byte {
 	return b
 }
 
-// decodeSTUNTCP records a TCP segment holding one whole STUN message (port:
+// STUNTCPMessages calls fn (when not nil) with each STUN message of TCP
+// payload p, its RFC 4571 framing included; ok is false unless p is one or
+// more whole messages (Wireshark's tcp_dissect_pdus shows each).
+func STUNTCPMessages(p []byte, fn func(msg []byte)) (ok bool) {
+	for len(p) > 0 {
+		m := STUNUnframe(p, true)
+		if len(m) < STUNHeaderLen || m[0]&0xc0 != 0 || be32(m[4:]) != STUNCookie {
+			return false
+		}
+		n := len(p) - len(m) + STUNHeaderLen + int(be16(m[2:]))
+		if n > len(p) {
+			return false
+		}
+		if fn != nil {
+			fn(p[:n])
+		}
+		p, ok = p[n:], true
+	}
+	return ok
+}
+
+// decodeSTUNTCP records a TCP segment holding whole STUN messages (port:
 // on the registered port 3478; else by Wireshark's TCP heuristic, which
 // wants the cookie).
 func (d *Decoder) decodeSTUNTCP(f *Frame, p []byte) bool {
-	m := STUNUnframe(p, true)
-	if len(m) < STUNHeaderLen || m[0]&0xc0 != 0 || be32(m[4:]) != STUNCookie {
-		return false
-	}
-	if len(p) != len(p)-len(m)+STUNHeaderLen+int(be16(m[2:])) {
+	if !STUNTCPMessages(p, nil) {
 		return false
 	}
 	f.voipLayer(ProtoSTUN, p)

@@ -337,6 +337,9 @@ func appendVoIPInfo(dst []byte, f *Frame) ([]byte, bool) {
 	case ProtoRTCP:
 		dst = appendRTCPInfo(dst, b)
 	case ProtoSTUN, ProtoClassicSTUN:
+		if p == ProtoSTUN && f.Has(ProtoTCP) {
+			STUNTCPMessages(b, func(m []byte) { b = m }) // the last message's Info replaces the others'
+		}
 		dst = appendSTUNInfo(dst, p, STUNUnframe(b, f.Has(ProtoTCP)))
 	case ProtoSkinny:
 		dst = appendSkinnyInfo(dst, b)

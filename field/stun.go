@@ -10,45 +10,51 @@ import (
 // ChannelData, parsed from the layer's bytes. Masked message and attribute
 // type fields keep their bits in place, as Wireshark prints them.
 
-// stunMsg returns a STUN message layer (not ChannelData).
-func stunMsg(f *decode.Frame) ([]byte, bool) {
+// stunRaw calls fn with each message of the STUN layer as it was carried
+// (a TCP segment may hold several, each with its framing).
+func stunRaw(f *decode.Frame, fn func(raw []byte)) {
 	b, ok := layerBytes(f, decode.ProtoSTUN)
-	b = decode.STUNUnframe(b, f.Has(decode.ProtoTCP))
-	if !ok || len(b) < decode.STUNHeaderLen || b[0]&0xc0 != 0 {
-		return nil, false
+	if !ok {
+		return
 	}
-	return b, true
+	if f.Has(decode.ProtoTCP) && decode.STUNTCPMessages(b, fn) {
+		return
+	}
+	fn(b)
+}
+
+// stunEach calls fn with each STUN message of the layer (not ChannelData),
+// unframed.
+func stunEach(f *decode.Frame, fn func(b []byte)) {
+	stunRaw(f, func(raw []byte) {
+		b := decode.STUNUnframe(raw, f.Has(decode.ProtoTCP))
+		if len(b) >= decode.STUNHeaderLen && b[0]&0xc0 == 0 {
+			fn(b)
+		}
+	})
 }
 
 func stunHdr(name string, t Type, base Base, get func(b []byte) uint64) Field {
-	return uintField(name, t, base, decode.ProtoSTUN, func(f *decode.Frame) (uint64, bool) {
-		b, ok := stunMsg(f)
-		if !ok {
-			return 0, false
-		}
-		return get(b), true
-	})
+	return Field{Name: name, Type: t, Base: base, Proto: decode.ProtoSTUN, Get: func(f *decode.Frame, dst []Value) []Value {
+		stunEach(f, func(b []byte) { dst = append(dst, Value{U: get(b)}) })
+		return dst
+	}}
 }
 
 func stunHdrBytes(name string, off, n int) Field {
-	return bytesField(name, FTBytes, decode.ProtoSTUN, func(f *decode.Frame) ([]byte, bool) {
-		b, ok := stunMsg(f)
-		if !ok {
-			return nil, false
-		}
-		return b[off : off+n], true
-	})
+	return Field{Name: name, Type: FTBytes, Proto: decode.ProtoSTUN, Get: func(f *decode.Frame, dst []Value) []Value {
+		stunEach(f, func(b []byte) { dst = append(dst, Value{B: b[off : off+n]}) })
+		return dst
+	}}
 }
 
 // stunAttrs is a field with what get finds in each attribute.
 func stunAttrs(name string, t Type, base Base, get func(m []byte, at uint16, v []byte, dst []Value) []Value) Field {
 	return Field{Name: name, Type: t, Base: base, Proto: decode.ProtoSTUN,
 		Get: func(f *decode.Frame, dst []Value) []Value {
-			b, ok := stunMsg(f)
-			if !ok {
-				return dst
-			}
-			decode.EachSTUNAttr(b, func(at uint16, v []byte) { dst = get(b, at, v, dst) })
+			stunEach(f, func(b []byte) {
+				decode.EachSTUNAttr(b, func(at uint16, v []byte) { dst = get(b, at, v, dst) })
+			})
 			return dst
 		}}
 }
@@ -104,21 +110,22 @@ var stunFields = []Field{
 		}
 		return be16v(b), true
 	}),
-	uintField("stun.tcp_frame_length", FTUint16, BaseDec, decode.ProtoSTUN, func(f *decode.Frame) (uint64, bool) {
-		b, ok := layerBytes(f, decode.ProtoSTUN)
-		if !ok || len(decode.STUNUnframe(b, f.Has(decode.ProtoTCP))) == len(b) {
-			return 0, false
-		}
-		return be16v(b), true
-	}),
-	uintField("stun.length", FTUint16, BaseDec, decode.ProtoSTUN, func(f *decode.Frame) (uint64, bool) {
-		b, ok := layerBytes(f, decode.ProtoSTUN)
-		b = decode.STUNUnframe(b, f.Has(decode.ProtoTCP))
-		if !ok || len(b) < 4 {
-			return 0, false
-		}
-		return be16v(b[2:]), true
-	}),
+	{Name: "stun.tcp_frame_length", Type: FTUint16, Base: BaseDec, Proto: decode.ProtoSTUN, Get: func(f *decode.Frame, dst []Value) []Value {
+		stunRaw(f, func(b []byte) {
+			if len(decode.STUNUnframe(b, f.Has(decode.ProtoTCP))) != len(b) {
+				dst = append(dst, Value{U: be16v(b)})
+			}
+		})
+		return dst
+	}},
+	{Name: "stun.length", Type: FTUint16, Base: BaseDec, Proto: decode.ProtoSTUN, Get: func(f *decode.Frame, dst []Value) []Value {
+		stunRaw(f, func(b []byte) {
+			if b = decode.STUNUnframe(b, f.Has(decode.ProtoTCP)); len(b) >= 4 {
+				dst = append(dst, Value{U: be16v(b[2:])})
+			}
+		})
+		return dst
+	}},
 	stunHdr("stun.type", FTUint16, BaseHex, func(b []byte) uint64 { return be16v(b) }),
 	stunHdr("stun.type.class", FTUint16, BaseHex, func(b []byte) uint64 { return be16v(b) & 0x0110 >> 4 }),
 	stunHdr("stun.type.method", FTUint16, BaseHex, func(b []byte) uint64 { return be16v(b) & 0x3eef }),
@@ -126,14 +133,20 @@ var stunFields = []Field{
 	stunHdrBytes("stun.cookie", 4, 4),
 	stunHdrBytes("stun.id", 8, 12),
 	// Wireshark names the version only when attributes tell (a bare request does not).
-	uintField("stun.network_version", FTUint8, BaseDec, decode.ProtoSTUN, func(f *decode.Frame) (uint64, bool) {
-		b, ok := stunMsg(f)
-		return 3, ok && be16v(b[2:]) != 0
-	}),
+	{Name: "stun.network_version", Type: FTUint8, Base: BaseDec, Proto: decode.ProtoSTUN, Get: func(f *decode.Frame, dst []Value) []Value {
+		stunEach(f, func(b []byte) {
+			if be16v(b[2:]) != 0 {
+				dst = append(dst, Value{U: 3})
+			}
+		})
+		return dst
+	}},
 	{Name: "stun.attributes", Type: FTNone, Proto: decode.ProtoSTUN, Get: func(f *decode.Frame, dst []Value) []Value {
-		if b, ok := stunMsg(f); ok && be16v(b[2:]) != 0 {
-			dst = append(dst, Value{})
-		}
+		stunEach(f, func(b []byte) {
+			if be16v(b[2:]) != 0 {
+				dst = append(dst, Value{})
+			}
+		})
 		return dst
 	}},
 	stunAttrUint("stun.attribute", FTUint16, BaseHex, func(at uint16, _ []byte) (uint64, bool) { return uint64(at), true }),
