@@ -22,6 +22,8 @@ func (d *Decoder) cryptoUDP(f *Frame, p []byte, port uint16) bool {
 		return decodePTP(f, p)
 	case 3784, 4784, 6784, 7784, 3785:
 		return decodeBFD(f, p, port == 3785)
+	case 1194:
+		return d.decodeOpenVPN(f, p)
 	}
 	return false
 }
@@ -65,6 +67,8 @@ func appendCryptoInfo(dst []byte, f *Frame) ([]byte, bool) {
 		dst = appendPTPInfo(dst, b)
 	case ProtoBFD:
 		dst = appendBFDInfo(dst, b, f.bfdEcho())
+	case ProtoOpenVPN:
+		dst = appendOpenVPNInfo(dst, b)
 	}
 	if f.Len > f.CapLen {
 		dst = append(dst, "[Packet size limited during capture]"...)
@@ -91,6 +95,8 @@ func (f *Frame) cryptoColumn() string {
 			return "BFD Echo"
 		}
 		return "BFD Control"
+	case ProtoOpenVPN:
+		return "OpenVPN"
 	}
 	return ""
 }

@@ -202,6 +202,7 @@ var dissectorCases = []*dissectCase{
 	{proto: decode.ProtoDTLS, manifest: "dtls", floor: 98},
 	{proto: decode.ProtoBFD, manifest: "bfd", floor: 98},
 	{proto: decode.ProtoPTP, manifest: "ptp", floor: 98},
+	{proto: decode.ProtoOpenVPN, manifest: "openvpn", floor: 98},
 	{proto: decode.ProtoKerberos, manifest: "kerberos", floor: 99,
 		why: "LDAP SASL binds and SMB2 blobs after a lost NBSS segment hold Kerberos tokens tshark reads differently"},
 	{proto: decode.ProtoLDAP, manifest: "ldap", floor: 90,

@@ -137,7 +137,7 @@ func tables() [][]Field {
 		pppFields,                                          // PPP control protocols, PPPoE discovery (ppp.go)
 		kerberosFields, ldapFields, snmpFields, x509Fields, // BER/ASN.1 family (kerberos.go, ldap.go, snmp.go)
 		mojitoFields, gnutellaFields, portControlFields, bittorrentFields, // peer-to-peer (p2p.go)
-		dtlsFields, bfdFields, ptpFields, dnssecFields, // udpcrypto.go, dnssec.go
+		dtlsFields, bfdFields, ptpFields, openvpnFields, dnssecFields, // udpcrypto.go, dnssec.go
 		netbiosFields, nflogFields, // NetBEUI, IPX (netbios.go); NFLOG (nflog.go)
 	}
 }

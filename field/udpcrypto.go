@@ -375,3 +375,98 @@ var ptpFields = []Field{
 }
 
 func isPTPv2(b []byte) bool { return decode.PTPVersion(b) == 2 }
+
+// ovpn is an OpenVPN field read from the packet's layout.
+func ovpn(name string, t Type, base Base, get func(b []byte, m *decode.OpenVPNMsg, dst []Value) []Value) Field {
+	return layerField(name, t, base, decode.ProtoOpenVPN, func(b []byte, dst []Value) []Value {
+		m := decode.ParseOpenVPN(b)
+		return get(b, &m, dst)
+	})
+}
+
+// ovpnUint is an unsigned field of n bytes at the offset off picks (-1 absent).
+func ovpnUint(name string, t Type, base Base, n int, off func(m *decode.OpenVPNMsg) int) Field {
+	return ovpn(name, t, base, func(b []byte, m *decode.OpenVPNMsg, dst []Value) []Value {
+		if v, ok := beUint(b, off(m), n); ok && off(m) >= 0 {
+			dst = append(dst, Value{U: v})
+		}
+		return dst
+	})
+}
+
+// ovpnWKC returns where a tls-crypt-v2 wrapped client key starts (the
+// packet's last two bytes are its length, itself included); -1 none.
+func ovpnWKC(b []byte, m *decode.OpenVPNMsg) int {
+	if m.Opcode != decode.OpenVPNResetV3 && m.Opcode != decode.OpenVPNWKCV1 || len(b)-m.Data < 2 {
+		return -1
+	}
+	n := int(be16(b[len(b)-2:]))
+	if n > len(b)-m.Data || n < 2 {
+		return -1
+	}
+	return len(b) - n
+}
+
+var openvpnFields = []Field{
+	protoField("openvpn", decode.ProtoOpenVPN),
+	layerUint("openvpn.type", FTUint8, BaseHex, decode.ProtoOpenVPN, 0, 1, 0),
+	layerUint("openvpn.opcode", FTUint8, BaseHex, decode.ProtoOpenVPN, 0, 1, 0xf8),
+	layerUint("openvpn.keyid", FTUint8, BaseDec, decode.ProtoOpenVPN, 0, 1, 0x07),
+	ovpnUint("openvpn.peerid", FTUint24, BaseDec, 3, func(m *decode.OpenVPNMsg) int { return m.PeerID }),
+	ovpnUint("openvpn.sessionid", FTUint64, BaseDec, 8, func(m *decode.OpenVPNMsg) int { return m.Session }),
+	ovpn("openvpn.hmac", FTBytes, BaseNone, func(b []byte, m *decode.OpenVPNMsg, dst []Value) []Value {
+		if m.HMAC >= 0 {
+			dst = append(dst, Value{B: b[m.HMAC : m.HMAC+m.HMACLen]})
+		}
+		return dst
+	}),
+	ovpnUint("openvpn.pid", FTUint32, BaseDec, 4, func(m *decode.OpenVPNMsg) int { return m.PID }),
+	ovpn("openvpn.net_time", FTAbsTime, BaseNone, func(b []byte, m *decode.OpenVPNMsg, dst []Value) []Value {
+		if v, ok := beUint(b, m.NetTime, 4); ok && m.NetTime >= 0 {
+			dst = append(dst, Value{I: int64(v) * 1e9})
+		}
+		return dst
+	}),
+	ovpnUint("openvpn.mpidarraylength", FTUint8, BaseDec, 1, func(m *decode.OpenVPNMsg) int { return m.AckLen }),
+	ovpn("openvpn.mpidarrayelement", FTUint32, BaseDec, func(b []byte, m *decode.OpenVPNMsg, dst []Value) []Value {
+		for i := 0; i < m.NAcks; i++ {
+			dst = append(dst, Value{U: uint64(be32(b[m.Acks+4*i:]))})
+		}
+		return dst
+	}),
+	ovpnUint("openvpn.rsessionid", FTUint64, BaseDec, 8, func(m *decode.OpenVPNMsg) int { return m.RSession }),
+	ovpnUint("openvpn.mpid", FTUint32, BaseDec, 4, func(m *decode.OpenVPNMsg) int { return m.MPID }),
+	ovpn("openvpn.data", FTBytes, BaseNone, func(b []byte, m *decode.OpenVPNMsg, dst []Value) []Value {
+		if m.Cut || m.Opcode == decode.OpenVPNControlV1 || m.Data >= len(b) {
+			return dst
+		}
+		end := len(b)
+		if w := ovpnWKC(b, m); w >= 0 {
+			end = w
+		}
+		if end > m.Data {
+			dst = append(dst, Value{B: b[m.Data:end]})
+		}
+		return dst
+	}),
+	ovpn("openvpn.wkc", FTBytes, BaseNone, func(b []byte, m *decode.OpenVPNMsg, dst []Value) []Value {
+		if w := ovpnWKC(b, m); w >= 0 && !m.Cut {
+			dst = append(dst, Value{B: b[w:]})
+		}
+		return dst
+	}),
+	ovpn("openvpn.wkc_len", FTUint16, BaseDec, func(b []byte, m *decode.OpenVPNMsg, dst []Value) []Value {
+		if w := ovpnWKC(b, m); w >= 0 && !m.Cut {
+			dst = append(dst, Value{U: uint64(len(b) - w)})
+		}
+		return dst
+	}),
+	ovpn("openvpn.fragment_bytes", FTBytes, BaseNone, func(b []byte, m *decode.OpenVPNMsg, dst []Value) []Value {
+		if !m.Cut && m.Opcode == decode.OpenVPNControlV1 && len(b)-m.Data == 100 {
+			dst = append(dst, Value{B: b[m.Data:]})
+		}
+		return dst
+	}),
+}
+
+func be32(b []byte) uint32 { return uint32(be16(b))<<16 | uint32(be16(b[2:])) }

@@ -1159,6 +1159,23 @@ var fieldStages = map[string]Stage{
 	"ntp.xmt":                                     StageDecode,
 	"null":                                        StageDecode,
 	"null.family":                                 StageDecode,
+	"openvpn":                                     StageDecode,
+	"openvpn.data":                                StageDecode,
+	"openvpn.fragment_bytes":                      StageColumns, // no value in the corpus
+	"openvpn.hmac":                                StageDecode,
+	"openvpn.keyid":                               StageDecode,
+	"openvpn.mpid":                                StageDecode,
+	"openvpn.mpidarrayelement":                    StageDecode,
+	"openvpn.mpidarraylength":                     StageDecode,
+	"openvpn.net_time":                            StageDecode,
+	"openvpn.opcode":                              StageDecode,
+	"openvpn.peerid":                              StageColumns, // no value in the corpus
+	"openvpn.pid":                                 StageDecode,
+	"openvpn.rsessionid":                          StageDecode,
+	"openvpn.sessionid":                           StageDecode,
+	"openvpn.type":                                StageDecode,
+	"openvpn.wkc":                                 StageDecode,
+	"openvpn.wkc_len":                             StageDecode,
 	"osi":                                         StageColumns, // no value in the corpus
 	"ospf":                                        StageDecode,
 	"ospf.area_id":                                StageDecode,

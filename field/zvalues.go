@@ -151,6 +151,7 @@ var wsValues = map[string][]ValueString{
 	"ntp.flags.mode":                     {{0x0, "reserved"}, {0x1, "symmetric active"}, {0x2, "symmetric passive"}, {0x3, "client"}, {0x4, "server"}, {0x5, "broadcast"}, {0x6, "reserved for NTP control message"}, {0x7, "reserved for private use"}},
 	"ntp.flags.vn":                       {{0x0, "reserved"}, {0x1, "NTP Version 1"}, {0x2, "NTP Version 2"}, {0x3, "NTP Version 3"}, {0x4, "NTP Version 4"}},
 	"null.family":                        {{0x2, "IP"}, {0x7, "OSI"}, {0x10, "Appletalk"}, {0x17, "Netware IPX/SPX"}, {0x18, "IPv6"}},
+	"openvpn.opcode":                     {{0x1, "P_CONTROL_HARD_RESET_CLIENT_V1"}, {0x2, "P_CONTROL_HARD_RESET_SERVER_V1"}, {0x3, "P_CONTROL_SOFT_RESET_V1"}, {0x4, "P_CONTROL_V1"}, {0x5, "P_ACK_V1"}, {0x6, "P_DATA_V1"}, {0x7, "P_CONTROL_HARD_RESET_CLIENT_V2"}, {0x8, "P_CONTROL_HARD_RESET_SERVER_V2"}, {0x9, "P_DATA_V2"}, {0xa, "P_CONTROL_HARD_RESET_CLIENT_V3"}, {0xb, "P_CONTROL_WKC_V1"}},
 	"ospf.auth.type":                     {{0x0, "Null"}, {0x1, "Simple password"}, {0x2, "Cryptographic"}},
 	"ospf.msg":                           {{0x1, "Hello Packet"}, {0x2, "DB Description"}, {0x3, "LS Request"}, {0x4, "LS Update"}, {0x5, "LS Acknowledge"}},
 	"pap.code":                           {{0x1, "Authenticate-Request"}, {0x2, "Authenticate-Ack"}, {0x3, "Authenticate-Nak"}},
