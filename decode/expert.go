@@ -81,6 +81,9 @@ const (
 	ExTTLLNCB         // IPv4 TTL other than the one a 224.0.0.0/24 destination wants
 	ExDCERPCNoBind    // a DCE/RPC call whose context's Bind was not seen
 	ExTCPNOP4         // a fourth NOP in a TCP header's options
+	ExIPv6OptHop      // an IPv6 hop-by-hop option of a type Wireshark does not know
+	ExIPv6OptDst      // an IPv6 destination option of a type Wireshark does not know
+	ExIPv6HomeAddrLen // a Home Address destination option whose length is not 16
 	ExStrayChars      // an ASCII string field with characters after a NUL (p2p.go)
 	ExMojitoSockAddr  // Mojito socket address of an unsupported type
 	ExMojitoBigInt    // Mojito BigInteger of an unsupported length
@@ -148,10 +151,13 @@ var ExpertDefs = [NumExpertKinds]ExpertDef{
 		"Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", "Ethertype"},
 	ExEthTrailer8023: {SevNote, "Protocol", piProtocol,
 		"Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", "Ethernet"},
-	ExEthSrcGroup:  {SevWarn, "Protocol", piProtocol, "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", "Ethernet"},
-	ExTTLLNCB:      {SevNote, "Sequence", piSequence, "\"Time To Live\" != %d for a packet sent to the Local Network Control Block (see RFC 3171)", "IPv4"},
-	ExDCERPCNoBind: {SevNote, "Undecoded", piUndecoded, "No bind info for interface Context ID %d - capture start too late?", "DCERPC"},
-	ExTCPNOP4:      {SevWarn, "Protocol", piProtocol, "4 NOP in a row - a router may have removed some options", "TCP"},
+	ExEthSrcGroup:     {SevWarn, "Protocol", piProtocol, "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", "Ethernet"},
+	ExTTLLNCB:         {SevNote, "Sequence", piSequence, "\"Time To Live\" != %d for a packet sent to the Local Network Control Block (see RFC 3171)", "IPv4"},
+	ExDCERPCNoBind:    {SevNote, "Undecoded", piUndecoded, "No bind info for interface Context ID %d - capture start too late?", "DCERPC"},
+	ExTCPNOP4:         {SevWarn, "Protocol", piProtocol, "4 NOP in a row - a router may have removed some options", "TCP"},
+	ExIPv6OptHop:      {SevNote, "Undecoded", piUndecoded, "Unknown Data (not interpreted)", "IPv6 Hop-by-Hop"},
+	ExIPv6OptDst:      {SevNote, "Undecoded", piUndecoded, "Unknown Data (not interpreted)", "IPv6 Destination"},
+	ExIPv6HomeAddrLen: {SevError, "Malformed", piMalformed, "Home Address: Invalid length (%d bytes)", "IPv6 Destination"},
 	ExShortSegment: {SevWarn, "Malformed", piMalformed,
 		"Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)", "TCP"},
 	ExIPBogusHdrLen: {SevError, "Protocol", piProtocol, "Bogus IP header length (%d, must be at least 20)", "IPv4"},
@@ -359,8 +365,26 @@ func escapeExpertText(b []byte) string {
 // beyond the frame (errors), and a TTL under 5 on a unicast packet that is
 // not PIM or OSPF (Wireshark's "\"Time To Live\" only N").
 func (f *Frame) appendIPExpert(dst []Expert) []Expert {
-	if f.Has(ProtoIPv6) && f.IPv6.RH0 {
-		dst = append(dst, Expert{Kind: ExRH0})
+	if ip := &f.IPv6; f.Has(ProtoIPv6) {
+		// In the order of the extension headers.
+		for i, t := range ip.Ext[:ip.NExt] {
+			k := ExIPv6OptDst
+			switch t {
+			case 43:
+				if ip.RH0 {
+					dst = append(dst, Expert{Kind: ExRH0})
+				}
+				continue
+			case 0:
+				k = ExIPv6OptHop
+			}
+			for j := uint8(0); j < ip.UnknownOpts[i]; j++ {
+				dst = append(dst, Expert{Kind: k})
+			}
+			if t == 60 && ip.HomeAddrBad {
+				dst = append(dst, Expert{Kind: ExIPv6HomeAddrLen, Arg: uint32(ip.HomeAddrLen)})
+			}
+		}
 	}
 	if !f.Has(ProtoIP) {
 		return dst

@@ -451,6 +451,14 @@ type IPv6 struct {
 	Ext  [8]uint8
 	NExt uint8
 	RH0  bool // a type-0 routing header (deprecated, RFC 5095)
+	// UnknownOpts counts, for each extension header of Ext that is a
+	// hop-by-hop or destination option header, its options whose type
+	// Wireshark does not know (its "Unknown Data (not interpreted)" note).
+	UnknownOpts [8]uint8
+	// HomeAddrBad: a Home Address option whose length byte (HomeAddrLen)
+	// is not 16 ("Home Address: Invalid length (n bytes)").
+	HomeAddrBad bool
+	HomeAddrLen uint8
 }
 
 // ICMP (IPv4).

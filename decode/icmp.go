@@ -182,6 +182,7 @@ type echoSlot struct {
 	src, dst netip.Addr // of the request
 	id, seq  uint16
 	frame    uint64
+	reply    uint64 // the reply matched to it (Wireshark matches one)
 }
 
 func echoHash(a, b netip.Addr, id, seq uint16) int {
@@ -196,11 +197,14 @@ func echoHash(a, b netip.Addr, id, seq uint16) int {
 // match records a request (returns 0) or looks up the request a reply answers.
 func (t *echoTable) match(request bool, src, dst netip.Addr, id, seq uint16, frame uint64) uint64 {
 	if request {
-		t.slots[echoHash(src, dst, id, seq)] = echoSlot{src, dst, id, seq, frame}
+		t.slots[echoHash(src, dst, id, seq)] = echoSlot{src, dst, id, seq, frame, 0}
 		return 0
 	}
 	s := &t.slots[echoHash(dst, src, id, seq)]
-	if s.frame != 0 && s.frame < frame && s.src == dst && s.dst == src && s.id == id && s.seq == seq {
+	if s.frame != 0 && s.frame < frame && s.src == dst && s.dst == src && s.id == id && s.seq == seq &&
+		(s.reply == 0 || s.reply == frame) {
+		// A request is answered once: a duplicate reply names none.
+		s.reply = frame
 		return s.frame
 	}
 	return 0

@@ -529,7 +529,11 @@ func (f *Frame) AppendInfo(dst []byte) []byte {
 	case f.Has(ProtoIP) || f.Has(ProtoIPv6):
 		for _, a := range f.Anomalies {
 			if a.Proto == ProtoIP || a.Proto == ProtoIPv6 {
-				return append(dst, a.Msg...)
+				dst = append(dst, a.Msg...)
+				if a.Msg == ipv6OptsDest || a.Msg == ipv6OptsHop {
+					dst = append(dst, "[Malformed Packet]"...)
+				}
+				return dst
 			}
 		}
 	case f.Has(ProtoLLC):
@@ -585,7 +589,7 @@ func (f *Frame) malformed() bool {
 	}
 	for _, a := range f.Anomalies {
 		switch a.Msg {
-		case "bogus TCP header length", "ICMP message truncated", "malformed ICMP extension structure":
+		case "bogus TCP header length", "ICMP message truncated", "malformed ICMP extension structure", ipv6OptsDest, ipv6OptsHop:
 			return true
 		}
 	}

@@ -228,6 +228,29 @@ func (d *Decoder) decodeIPv6(f *Frame, b []byte, off int, reasm bool) {
 			if nh == 51 {
 				n = (int(b[p+1]) + 2) * 4
 			}
+			if nh == 0 || nh == 60 {
+				// An option header (or an option in it) that runs past the
+				// packet: Wireshark shows the header, then throws.
+				var bad bool
+				if p+n <= len(b) {
+					var unknown uint8
+					unknown, bad = ipv6UnknownOpts(b[p+2:p+n], &ip)
+					if int(ip.NExt) < len(ip.UnknownOpts) {
+						ip.UnknownOpts[ip.NExt] = unknown
+					}
+				}
+				if bad || p+n > len(b) && capEnd == repEnd {
+					ip.addExt(nh)
+					msg := ipv6OptsDest
+					if nh == 0 {
+						msg = ipv6OptsHop
+					}
+					f.anomaly(ProtoIPv6, p, msg)
+					ip.Proto = nh
+					d.setIPv6(f, &ip, outer)
+					return
+				}
+			}
 			if p+n > len(b) {
 				f.anomaly(ProtoIPv6, p, "IPv6 extension header truncated")
 				ip.Proto = nh
@@ -393,4 +416,45 @@ func (f *Frame) IPv6FinalDst() netip.Addr {
 		off += n
 	}
 	return dst
+}
+
+// Anomalies (and Info) of an IPv6 option header that runs past the packet.
+const (
+	ipv6OptsDest = "IPv6 destination options"
+	ipv6OptsHop  = "IPv6 hop-by-hop options"
+)
+
+// ipv6UnknownOpts counts the options in an option header's body whose
+// type Wireshark 4.0 has no dissector for (ipv6.opt.type values); bad
+// when an option runs past the body.
+func ipv6UnknownOpts(o []byte, ip *IPv6) (n uint8, bad bool) {
+	for i := 0; i < len(o); {
+		t := o[i]
+		if t == 0 { // Pad1
+			i++
+			continue
+		}
+		if i+1 >= len(o) || i+2+int(o[i+1]) > len(o) {
+			return n, true
+		}
+		switch t {
+		case 1, 4, 5, 7, 8, 15, 30, 38, 48, 49, 62, 65, 94, 99, 109, 126, 138, 139, 140, 158, 190, 194, 201, 222, 238, 254:
+		default:
+			if n < 255 {
+				n++
+			}
+		}
+		if t == 201 { // Home Address: Wireshark reads 16 bytes whatever the length says
+			if i+18 > len(o) {
+				return n, true
+			}
+			if o[i+1] != 16 && !ip.HomeAddrBad {
+				ip.HomeAddrBad, ip.HomeAddrLen = true, o[i+1]
+			}
+			i += 18
+			continue
+		}
+		i += 2 + int(o[i+1])
+	}
+	return n, false
 }
