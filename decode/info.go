@@ -184,7 +184,7 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 			add("http2")
 		case ProtoISIS, ProtoLACP:
 			f.appendRoutingProtocols(l, add)
-		case ProtoTPKT, ProtoCOTP:
+		case ProtoTPKT, ProtoCOTP, ProtoRDP:
 			f.appendTPKTProtocols(l, add)
 		case ProtoIMF:
 			add("imf")

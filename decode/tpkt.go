@@ -47,12 +47,16 @@ func (d *Decoder) decodeTPKT(f *Frame, p []byte) bool {
 	}
 	f.Present.Add(ProtoCOTP)
 	f.addAppLayer(ProtoCOTP, c)
-	switch c[1] >> 4 {
-	case 0xe, 0xd: // CR, CC: the RDP negotiation follows the fixed part
-		if len(c) > cotpFixedCR {
-			f.Present.Add(ProtoRDP)
-			f.addAppLayer(ProtoRDP, c[cotpFixedCR:])
-		}
+	switch x, _ := ParseCOTP(c); {
+	case (x.Type == 0xe || x.Type == 0xd) && len(x.Payload) > 0:
+		// CR, CC: the RDP negotiation follows the fixed part.
+		f.Present.Add(ProtoRDP)
+		f.addAppLayer(ProtoRDP, x.Payload)
+	case x.Type == 0xf && mcsConnect(x.Payload) != "":
+		// RDP's fields of the MCS connect user data (not decoded): the
+		// protocol is there, though frame.protocols names t125:t124.
+		f.Present.Add(ProtoRDP)
+		f.addAppLayer(ProtoRDP, x.Payload)
 	}
 	return true
 }
@@ -116,6 +120,14 @@ func mcsConnect(b []byte) string {
 // appendTPKTInfo writes the Info column of a frame whose highest layer is
 // TPKT, COTP or RDP.
 func (f *Frame) appendTPKTInfo(dst []byte) []byte {
+	if l, ok := f.Layer(ProtoCOTP); ok {
+		if c, _ := ParseCOTP(f.LayerBytes(l)); c.Type == 0xf {
+			if m := mcsConnect(c.Payload); m != "" {
+				return append(dst, m...)
+			}
+			return appendCOTPInfo(dst, c)
+		}
+	}
 	if l, ok := f.Layer(ProtoRDP); ok {
 		r := ParseRDPNeg(f.LayerBytes(l))
 		if r.Cookie != nil {
@@ -199,6 +211,13 @@ func (f *Frame) appendTPKTProtocols(l Layer, add func(string)) {
 			add("t125")
 			add("t124")
 		}
+	case ProtoRDP:
+		if c, ok := f.Layer(ProtoCOTP); ok {
+			if x, _ := ParseCOTP(f.LayerBytes(c)); x.Type == 0xf {
+				return // listed as t125:t124
+			}
+		}
+		add("rdp")
 	default:
 		add(l.Proto.String())
 	}

@@ -116,6 +116,7 @@ var httpFields = []Field{
 	httpStr("http.server", "Server", func(h *decode.HTTP) []byte { return h.Server }),
 	httpStr("http.referer", "Referer", func(h *decode.HTTP) []byte { return h.Referer }),
 	httpStr("http.connection", "Connection", func(h *decode.HTTP) []byte { return h.Connection }),
+	httpHeader("http.upgrade", "Upgrade", "Upgrade"),
 	httpHeader("http.accept", "Accept", "Accept"),
 	httpHeader("http.accept_encoding", "Accept Encoding", "Accept-Encoding"),
 	httpHeader("http.accept_language", "Accept-Language", "Accept-Language"),

@@ -574,6 +574,7 @@ var wsMeta = map[string]wsInfo{
 	"http.set_cookie":                            {"Set-Cookie", "HTTP Set Cookie", ""},
 	"http.time":                                  {"Time since request", "Time since the request was sent", ""},
 	"http.transfer_encoding":                     {"Transfer-Encoding", "HTTP Transfer-Encoding header", ""},
+	"http.upgrade":                               {"Upgrade", "HTTP Upgrade header", ""},
 	"http.user_agent":                            {"User-Agent", "HTTP User-Agent header", ""},
 	"http.x_forwarded_for":                       {"X-Forwarded-For", "HTTP X-Forwarded-For", ""},
 	"http2":                                      {"HyperText Transfer Protocol 2", "", ""},
