@@ -578,6 +578,7 @@ var fieldStages = map[string]Stage{
 	"http.set_cookie":                            StageDesegment,
 	"http.time":                                  StageTransactions,
 	"http.transfer_encoding":                     StageDesegment,
+	"http.upgrade":                               StageDecode,
 	"http.user_agent":                            StageDesegment,
 	"http.x_forwarded_for":                       StageColumns, // no value in the corpus
 	"icmp":                                       StageDecode,
