@@ -263,8 +263,13 @@ var tcpFields = []Field{
 	uintField("tcp.options.timestamp.tsecr", FTUint32, BaseDec, decode.ProtoTCP, func(f *decode.Frame) (uint64, bool) {
 		return uint64(f.TCP.TSEcr), hasTCP(f) && f.TCP.HasTS
 	}),
+	// The bytes of a RST are its "Reset cause" (RFC 1122 allows text
+	// there), not a payload: Wireshark stops after them.
+	bytesField("tcp.reset_cause", FTString, decode.ProtoTCP, func(f *decode.Frame) ([]byte, bool) {
+		return f.Payload, hasTCP(f) && f.TCP.Flags&decode.TCPRst != 0 && len(f.Payload) > 0
+	}),
 	{Name: "tcp.payload", Type: FTBytes, Proto: decode.ProtoTCP, Get: func(f *decode.Frame, dst []Value) []Value {
-		if !hasTCP(f) || len(f.Payload) == 0 {
+		if !hasTCP(f) || len(f.Payload) == 0 || f.TCP.Flags&decode.TCPRst != 0 {
 			return dst
 		}
 		dst = append(dst, Value{B: f.Payload})

@@ -1896,6 +1896,7 @@ var fieldStages = map[string]Stage{
 	"tcp.options.wscale.shift":                          StageDecode,
 	"tcp.payload":                                       StageDecode,
 	"tcp.port":                                          StageDecode,
+	"tcp.reset_cause":                                   StageDecode,
 	"tcp.seq":                                           StageFlow,
 	"tcp.seq_raw":                                       StageDecode,
 	"tcp.srcport":                                       StageDecode,

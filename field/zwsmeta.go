@@ -1932,6 +1932,7 @@ var wsMeta = map[string]wsInfo{
 	"tcp.options.wscale.shift":                          {"Shift count", "Logarithmically encoded power of 2 scale factor", "BASE_DEC"},
 	"tcp.payload":                                       {"TCP payload", "The TCP payload of this packet", ""},
 	"tcp.port":                                          {"Source or Destination Port", "", "BASE_PT_TCP"},
+	"tcp.reset_cause":                                   {"Reset cause", "", ""},
 	"tcp.seq":                                           {"Sequence Number", "", "BASE_DEC"},
 	"tcp.seq_raw":                                       {"Sequence Number (raw)", "This shows the raw value of the sequence number", "BASE_DEC"},
 	"tcp.srcport":                                       {"Source Port", "", "BASE_PT_TCP"},
