@@ -757,6 +757,7 @@ func (s *AppStream) start(d *Decoder, f *Frame, p []byte, own bool) bool {
 			if own {
 				f.drop(ProtoIMAP)
 				f.drop(ProtoIMF)
+				_, _, f.IMAPPDUStart = imapLineEnd(p)
 			}
 			return own
 		}
@@ -906,6 +907,7 @@ func (s *AppStream) more(d *Decoder, f *Frame, p []byte) bool {
 		}
 		done, more := IMAPComplete(buf)
 		if done == 0 {
+			_, _, f.IMAPPDUStart = imapLineEnd(buf)
 			return true
 		}
 		if !more {

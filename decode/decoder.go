@@ -178,6 +178,7 @@ func (f *Frame) reset() {
 	f.Anomalies = f.Anomalies[:0]
 	f.scratch = f.scratch[:0]
 	f.Fragment = false
+	f.IMAPPDUStart = false
 	f.PDUSegment, f.TLSPDUStart, f.H2PDUStart, f.NBSSPDUStart, f.spnegoKrb5 = false, false, false, false, false
 	f.ASN1PDUStart = false
 	f.ClearedPDUStart = false

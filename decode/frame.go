@@ -319,6 +319,10 @@ type Frame struct {
 	// TLSPDUStart is set with PDUSegment when the segment starts a TLS
 	// record that continues in later segments.
 	TLSPDUStart bool
+	// IMAPPDUStart is set with PDUSegment when IMAP read the segment's
+	// first lines and asked for more (a FETCH literal): Wireshark's IMAP
+	// layer is there, with no line of its own.
+	IMAPPDUStart bool
 	// NBSSPDUStart is set when the segment starts an NBSS session message
 	// that continues in later segments (Wireshark's Info says "Session
 	// message").

@@ -203,6 +203,9 @@ func (f *Frame) AppendProtocols(dst []byte) []byte {
 	if f.TLSPDUStart && f.PDUSegment {
 		add("tls")
 	}
+	if f.IMAPPDUStart && f.PDUSegment {
+		add("imap")
+	}
 	if f.Has(ProtoHTTP) || f.Has(ProtoHTTP2) {
 		if m := f.mediaLayer(); m != "" {
 			add(m)

@@ -220,9 +220,14 @@ func nonEmpty(b []byte) []byte {
 }
 
 var imapFields = []Field{
-	protoField("imap", decode.ProtoIMAP),
+	{Name: "imap", Type: FTProtocol, Proto: decode.ProtoIMAP, Get: func(f *decode.Frame, dst []Value) []Value {
+		if f.IMAPPDUStart && f.PDUSegment {
+			return append(dst, Value{})
+		}
+		return protoField("imap", decode.ProtoIMAP).Get(f, dst)
+	}},
 	boolField("imap.isrequest", 0, decode.ProtoIMAP, func(f *decode.Frame) (bool, bool) {
-		return f.Text.Request, f.Has(decode.ProtoIMAP)
+		return f.Text.Request, f.Has(decode.ProtoIMAP) || f.IMAPPDUStart && f.PDUSegment
 	}),
 	textField("imap.line", FTString, BaseNone, decode.ProtoIMAP, func(f *decode.Frame, b []byte, dst []Value) []Value {
 		decode.EachIMAPText(b, func(l []byte, _ bool, _ []byte) { dst = append(dst, Value{B: withEnd(l)}) })
