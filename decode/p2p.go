@@ -10,9 +10,10 @@ package decode
 var p2pProtos = Protos(ProtoMojito, ProtoGnutella, ProtoPortControl, ProtoBitTorrent)
 
 // udpPortTaken reports a UDP port whose Wireshark dissector (registered on
-// the port, so tried before any heuristic) takes every datagram although
-// wirewatch does not decode it: OpenVPN's 1194. Heuristics must leave those
-// datagrams alone, as they never see them in Wireshark.
+// the port, so tried before any heuristic) takes every datagram: OpenVPN's
+// 1194, which tshark shows as "MessageType: Unknown Messagetype" where
+// wirewatch's OpenVPN decoder declines the datagram. Heuristics must leave
+// those datagrams alone, as they never see them in Wireshark.
 func udpPortTaken(f *Frame) bool {
 	return f.UDP.SrcPort == 1194 || f.UDP.DstPort == 1194
 }
