@@ -242,6 +242,8 @@ func appendDNSInfo(dst []byte, f *Frame) []byte {
 	}
 	if m.Malformed {
 		dst = append(dst, "[Malformed Packet]"...)
+	} else if m.Cut {
+		dst = append(dst, "[Packet size limited during capture]"...)
 	}
 	return dst
 }

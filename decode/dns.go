@@ -62,6 +62,10 @@ func (d *Decoder) decodeDNS(f *Frame, b []byte, overTCP bool) bool {
 		return false
 	}
 	parseDNS(f, b)
+	if f.DNS.Malformed && f.CapLen < f.Len && !overTCP {
+		// the snapshot length, not the sender, cut the message
+		f.DNS.Malformed, f.DNS.Cut = false, true
+	}
 	f.DNS.TCP = overTCP
 	f.Present.Add(ProtoDNS)
 	f.addAppLayer(ProtoDNS, whole)

@@ -584,6 +584,7 @@ type DNS struct {
 	EDNSDO                             bool
 	TCP                                bool // carried over TCP (2-byte length prefix)
 	DoH                                bool // the body of an HTTP/2 message (DNS over HTTPS)
+	Cut                                bool // the capture cut the message short (not malformed: "[Packet size limited during capture]")
 	Len                                int  // message length (without the TCP length prefix)
 	Malformed                          bool // counts promise more than the message holds, or a bad name
 }
