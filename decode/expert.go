@@ -272,6 +272,11 @@ func ExpertNeedsMessages(k ExpertKind) bool {
 	return k == ExHTTPChat || k == ExHTTPOversized || k == ExDNSQueryRetrans || k == ExDNSRespRetrans || k == ExDCERPCNoBind
 }
 
+// ExpertTreeOnly reports whether Wireshark raises kind k only while it
+// builds the protocol tree (tshark -V, -T fields, filters), so that
+// tshark -z expert alone does not count it: the "4 NOP in a row" note.
+func ExpertTreeOnly(k ExpertKind) bool { return k == ExTCPNOP4 }
+
 // ExpertProtocol is the protocol tshark names for item e of f.
 func (f *Frame) ExpertProtocol(e Expert) string {
 	if p := ExpertDefs[e.Kind].Protocol; p != "" {

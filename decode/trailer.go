@@ -52,8 +52,8 @@ func (f *Frame) ethBadPadding() (bad, lenField bool) {
 	// A Linux cooked header counts as the 14-byte Ethernet header it
 	// replaced, and its frames carry no FCS.
 	shift, fcs := 0, true
-	if f.Has(ProtoSLL) && len(f.Layers) > 0 && f.Layers[0].Proto == ProtoSLL {
-		shift, fcs = f.Layers[0].Len-14, false
+	if f.Has(ProtoSLL) && len(f.Layers) > 1 && f.Layers[0].Proto == ProtoSLL {
+		shift, fcs = f.Layers[1].Off-14, false // the cooked header's length, less 14
 	}
 	n, e := f.Len-shift, end-shift
 	if n < ethMinLen || e >= ethMinLen || e < 0 {

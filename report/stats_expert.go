@@ -134,8 +134,8 @@ func (t *ExpertTable) AddNote(group, protocol, summary string, count uint64) {
 func (t *ExpertTable) Add(f *decode.Frame) {
 	t.scratch = f.AppendExpert(t.scratch[:0])
 	for _, e := range t.scratch {
-		if t.PerPacketOnly && decode.ExpertNeedsMessages(e.Kind) {
-			continue
+		if t.PerPacketOnly && decode.ExpertNeedsMessages(e.Kind) || decode.ExpertTreeOnly(e.Kind) {
+			continue // as tshark -z expert, which builds no tree
 		}
 		t.items[t.index(f, e)-1].Count++
 	}
