@@ -92,9 +92,15 @@ func (d *Decoder) addRPC(f *Frame, rec, m []byte) {
 		body, ok = rpcReplyBody(m)
 	}
 	f.RPCMatch = append(f.RPCMatch, ci)
-	// Wireshark's NFS and MOUNT have no tree for procedure NULL; the
-	// portmapper's has one (empty) for every procedure.
-	if p := rpcProgProto(ci.Prog); p != 0 && (ci.Proc != 0 || p == ProtoPortmap) && ok && body <= len(m) {
+	// Wireshark's NFS and MOUNT are not called for procedure NULL, so they
+	// are no layer of frame.protocols; RPC still adds their protocol item
+	// (program version and procedure), which '-Y nfs' matches. The
+	// portmapper's dissector runs for every procedure.
+	p := rpcProgProto(ci.Prog)
+	if p != 0 && ci.Proc == 0 && p != ProtoPortmap && ok {
+		f.Present.Add(p)
+	}
+	if p != 0 && (ci.Proc != 0 || p == ProtoPortmap) && ok && body <= len(m) {
 		f.Present.Add(p)
 		if body < len(m) {
 			f.addAppLayer(p, m[body:])
