@@ -149,5 +149,6 @@ func TestWideFiltersMatchTshark(t *testing.T) {
 	}
 }
 
-// wideFilterFloor: raised as classes get fixed; never lowered.
-const wideFilterFloor = 91.0
+// wideFilterFloor: raised as classes get fixed; never lowered (the
+// default quarter and the whole set each have their own, as in wide_test.go).
+var wideFilterFloor = pick(97.5, 97.0)
