@@ -250,6 +250,16 @@ func (d *Decoder) decodeNull(f *Frame, b []byte, network bool) {
 	}
 }
 
+// read fills p from the 6-byte PPPoE header at h[0:] (session and discovery
+// stages share it; the caller checked its length) and returns p.
+func (p *PPPoE) read(h []byte) *PPPoE {
+	p.Version, p.Type = h[0]>>4, h[0]&0xf
+	p.Code = h[1]
+	p.Session = be16(h[2:])
+	p.Length = be16(h[4:])
+	return p
+}
+
 // decodePPPoE dissects a PPPoE session header and the PPP protocol field.
 // The IP packet inside is cut to the PPPoE payload length, so Ethernet
 // padding never becomes TCP data.
@@ -260,11 +270,7 @@ func (d *Decoder) decodePPPoE(f *Frame, b []byte, off int) {
 		f.data(off, len(h), false)
 		return
 	}
-	p := &f.PPPoE
-	p.Version, p.Type = h[0]>>4, h[0]&0xf
-	p.Code = h[1]
-	p.Session = be16(h[2:])
-	p.Length = be16(h[4:])
+	p := f.PPPoE.read(h)
 	end := off + 6 + int(p.Length)
 	if end > len(b) || p.Length < 1 {
 		end = len(b)

@@ -51,11 +51,7 @@ func (d *Decoder) decodePPPoED(f *Frame, b []byte, off int) {
 		f.data(off, len(h), false)
 		return
 	}
-	p := &f.PPPoE
-	p.Version, p.Type = h[0]>>4, h[0]&0xf
-	p.Code = h[1]
-	p.Session = be16(h[2:])
-	p.Length = be16(h[4:])
+	p := f.PPPoE.read(h)
 	end := off + 6 + int(p.Length)
 	if end > len(b) {
 		end = len(b)

@@ -144,18 +144,7 @@ func appendSMBInfo(dst, b []byte) []byte {
 			dst = appendHexPad(dst, uint64(fid), 4)
 		}
 	case cmd == 0x2e && !resp:
-		fid, ok1 := smbWord(b, 4)
-		lo, ok2 := smbWord(b, 6)
-		hi, _ := smbWord(b, 8)
-		n, ok3 := smbWord(b, 10)
-		if ok1 && ok2 && ok3 {
-			dst = append(dst, ", FID: 0x"...)
-			dst = appendHexPad(dst, uint64(fid), 4)
-			dst = append(dst, ", "...)
-			dst = strconv.AppendUint(dst, uint64(n), 10)
-			dst = append(dst, " bytes at offset "...)
-			dst = strconv.AppendUint(dst, uint64(lo|hi<<16), 10)
-		}
+		dst = appendSMBTransfer(dst, b, 4, 10, 6)
 	case cmd == 0x73:
 		dst = appendNTLMSSPInfo(dst, b[32:])
 	default:
@@ -270,18 +259,7 @@ func appendSMBCoreInfo(dst, b []byte, cmd byte, resp bool, bytesOff int, str fun
 	case cmd == 0x2d:
 		dst = str(append(dst, ", Path: "...), bytesOff)
 	case cmd == 0x0b:
-		fid, ok1 := smbWord(b, 0)
-		n, ok2 := smbWord(b, 2)
-		lo, ok3 := smbWord(b, 4)
-		hi, _ := smbWord(b, 6)
-		if ok1 && ok2 && ok3 {
-			dst = append(dst, ", FID: 0x"...)
-			dst = appendHexPad(dst, uint64(fid), 4)
-			dst = append(dst, ", "...)
-			dst = strconv.AppendUint(dst, uint64(n), 10)
-			dst = append(dst, " bytes at offset "...)
-			dst = strconv.AppendUint(dst, uint64(lo|hi<<16), 10)
-		}
+		dst = appendSMBTransfer(dst, b, 0, 2, 4)
 	case cmd == 0x81 || cmd == 0x82 || cmd == 0x83 || cmd == 0x84: // Search, Find, Find Unique, Find Close
 		if bytesOff < len(b) && b[bytesOff] == 4 {
 			dst = str(append(dst, ", File: "...), bytesOff+1)
@@ -296,4 +274,24 @@ func appendSMBCoreInfo(dst, b []byte, cmd byte, resp bool, bytesOff int, str fun
 		}
 	}
 	return dst
+}
+
+// appendSMBTransfer appends Wireshark's ", FID: 0x0000, N bytes at offset O"
+// of a read or write request whose parameter words hold the FID, the count
+// and the 32-bit offset (low word first) at the given byte offsets; nothing
+// when the words are missing.
+func appendSMBTransfer(dst, b []byte, fidAt, countAt, offAt int) []byte {
+	fid, ok1 := smbWord(b, fidAt)
+	n, ok2 := smbWord(b, countAt)
+	lo, ok3 := smbWord(b, offAt)
+	hi, _ := smbWord(b, offAt+2)
+	if !ok1 || !ok2 || !ok3 {
+		return dst
+	}
+	dst = append(dst, ", FID: 0x"...)
+	dst = appendHexPad(dst, uint64(fid), 4)
+	dst = append(dst, ", "...)
+	dst = strconv.AppendUint(dst, uint64(n), 10)
+	dst = append(dst, " bytes at offset "...)
+	return strconv.AppendUint(dst, uint64(lo|hi<<16), 10)
 }
