@@ -417,6 +417,17 @@ var otherTCPProtos = Protos(ProtoSSH, ProtoNBSS, ProtoSMB2, ProtoSMTP, ProtoWebS
 	ProtoFTP, ProtoFTPData, ProtoDataTextLines, ProtoIMAP, ProtoPOP, ProtoTelnet, ProtoIRC, ProtoMQTT, ProtoNFS, ProtoMOUNT, ProtoPGSQL, ProtoIMF, ProtoSkinny, ProtoGnutella, ProtoBitTorrent,
 	ProtoTPKT, ProtoCOTP, ProtoRDP, ProtoMySQL, ProtoTDS, ProtoSOCKS)
 
+// DroppedOnRetransmission tells whether AppStream.Skip removes p's layers
+// from a TCP segment whose bytes were all seen before, so that a field of p
+// is only right once the flow tracker has recognised the retransmission.
+func DroppedOnRetransmission(p Proto) bool {
+	switch p {
+	case ProtoHTTP, ProtoTLS, ProtoDNS, ProtoKerberos, ProtoLDAP:
+		return true
+	}
+	return otherTCPProtos.Has(p)
+}
+
 // dropOtherTCP removes this file's TCP protocols from f (a retransmission,
 // which Wireshark does not dissect again).
 func (f *Frame) dropOtherTCP() {

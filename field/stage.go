@@ -3,6 +3,8 @@ package field
 import (
 	"sort"
 	"strings"
+
+	"github.com/wirewatch/wirewatch/decode"
 )
 
 // Stage is the last step of the pipeline a field's value depends on. The
@@ -42,9 +44,18 @@ func (s Stage) String() string {
 
 // Need is the stage the pipeline must run for this field: its declared
 // stage, or StageColumns when it declares none.
+//
+// A field of a protocol that a TCP retransmission loses (its bytes were
+// dissected before, and Wireshark does not dissect them again) needs at
+// least StageDesegment, where the retransmission is recognised and the
+// layer dropped, whatever the corpus measured: a capture without such a
+// retransmission cannot show the difference.
 func (f *Field) Need() Stage {
 	if f.Stage == StageUnknown {
 		return StageColumns
+	}
+	if f.Stage < StageDesegment && decode.DroppedOnRetransmission(f.Proto) {
+		return StageDesegment
 	}
 	return f.Stage
 }

@@ -241,6 +241,21 @@ func (t *Tracker) revive(key Key, b *tomb, ts int64) *conn {
 		d.baseSet = b.bits&(tbBaseSet0<<i) != 0
 		d.closing = b.bits&(tbClosing0<<i) != 0
 	}
+	// Bytes before each direction's next sequence number were seen, and
+	// dissected, before the connection went idle: a later retransmission of
+	// them is not dissected again (Wireshark, which forgets nothing, shows
+	// it as bare TCP), so desegmentation resumes at that point.
+	if t.cfg.Decoder != nil && !t.cfg.NoDesegment {
+		if c.t.pdu == nil {
+			c.t.pdu = new([2]pduDir)
+		}
+		for i := range c.t.pdu {
+			c.t.pdu[i].app.SetTLSVersion(c.t.tlsVer)
+			if d := &c.t.dirs[i]; d.baseSet {
+				c.t.pdu[i].init, c.t.pdu[i].next = true, d.nextSeq
+			}
+		}
+	}
 	t.list(c).pushFront(c)
 	return c
 }
