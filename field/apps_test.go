@@ -5,7 +5,6 @@ import (
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/field"
 )
 
 // appsPorts are the TCP ports of the apps dissectors (IMF via POP, IMAP and
@@ -36,24 +35,8 @@ func FuzzApps(f *testing.F) {
 	for _, s := range appsSeeds {
 		f.Add(s)
 	}
-	var fields []*field.Field
-	for _, fl := range field.Std().All() {
-		if fl.Proto >= decode.ProtoDHCP {
-			fields = append(fields, fl)
-		}
-	}
-	dec := decode.NewDecoder(decode.Options{})
-	var fr decode.Frame
-	var vals []field.Value
-	decodeAll := func(pkt []byte) {
-		dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
-		for _, fl := range fields {
-			vals = fl.Get(&fr, vals[:0])
-		}
-		fr.ColumnText(decode.ColInfo)
-		fr.ColumnText(decode.ColProtocol)
-		fr.Protocols()
-	}
+	x := newExerciser(fieldsOf(func(p decode.Proto) bool { return p >= decode.ProtoDHCP }))
+	decodeAll := func(pkt []byte) { x.raw(capture.LinkRaw, pkt) }
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, port := range appsPorts {
 			decodeAll(appPacket(6, port, []byte("RETR 1\r\n")))

@@ -82,20 +82,10 @@ func FuzzNonIP(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	fields := nonIPFields()
-	dec := decode.NewDecoder(decode.Options{})
-	var fr decode.Frame
-	var vals []field.Value
+	x := newExerciser(nonIPFields())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, p := range nonIPPackets(b) {
-			dec.Decode(&fr, p)
-			for _, fl := range fields {
-				vals = fl.Get(&fr, vals[:0])
-			}
-			fr.ColumnText(decode.ColInfo)
-			fr.ColumnText(decode.ColProtocol)
-			fr.ColumnText(decode.ColSource)
-			fr.Protocols()
+			x.packet(p)
 		}
 	})
 }

@@ -102,21 +102,8 @@ func FuzzP2P(f *testing.F) {
 	f.Add([]byte{0, 129, 0, 0, 0, 0, 1, 0, 0x1f, 0x90, 0x1f, 0x91, 0, 0, 14, 16}) // NAT-PMP Map UDP Response
 	f.Add(append([]byte("\x13BitTorrent protocol"), make([]byte, 48+13)...))      // handshake, then a keep-alive and a Have cut short
 	f.Add(append([]byte{2, 1, 0, 0, 0, 0, 0x0e, 0x10}, make([]byte, 16)...))      // PCP v2 Map Request header
-	fields := p2pFields()
-	dec := decode.NewDecoder(decode.Options{})
-	var fr decode.Frame
-	var vals []field.Value
-	run := func(pkt []byte) {
-		dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
-		for _, fl := range fields {
-			vals = fl.Get(&fr, vals[:0])
-		}
-		fr.ColumnText(decode.ColInfo)
-		fr.ColumnText(decode.ColProtocol)
-		fr.Protocols()
-		var ex [16]decode.Expert
-		fr.AppendExpert(ex[:0])
-	}
+	x := newExerciser(p2pFields())
+	run := func(pkt []byte) { x.raw(capture.LinkRaw, pkt) }
 	f.Fuzz(func(t *testing.T, b []byte) {
 		run(appPacket(17, 40000, b))
 		run(appPacket(17, 5351, b))
@@ -129,7 +116,7 @@ func FuzzP2P(f *testing.F) {
 		}
 		run(appPacket(6, decode.GnutellaPort, b))
 		for _, port := range []uint16{decode.GnutellaPort, 6881} {
-			fuzzStream(dec, &fr, fields, &vals, port, b)
+			fuzzStream(x.dec, &x.fr, x.fields, &x.vals, port, b)
 		}
 	})
 }

@@ -50,24 +50,8 @@ func FuzzRouting(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	var fields []*field.Field
-	for _, fl := range field.Std().All() {
-		if fl.Proto >= decode.ProtoTFTP {
-			fields = append(fields, fl)
-		}
-	}
-	dec := decode.NewDecoder(decode.Options{})
-	var fr decode.Frame
-	var vals []field.Value
-	run := func(lt capture.LinkType, pkt []byte) {
-		dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: lt}, Data: pkt})
-		for _, fl := range fields {
-			vals = fl.Get(&fr, vals[:0])
-		}
-		fr.ColumnText(decode.ColInfo)
-		fr.ColumnText(decode.ColProtocol)
-		fr.Protocols()
-	}
+	x := newExerciser(fieldsOf(func(p decode.Proto) bool { return p >= decode.ProtoTFTP }))
+	run := x.raw
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, c := range []struct {
 			proto uint8

@@ -9,7 +9,6 @@ import (
 
 	"github.com/wirewatch/wirewatch/capture"
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/internal/testenv"
 	"github.com/wirewatch/wirewatch/internal/tshark"
 )
@@ -42,25 +41,14 @@ func FuzzUDPCrypto(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	var fields []*field.Field
-	for _, fl := range field.Std().All() {
-		switch fl.Proto {
+	x := newExerciser(fieldsOf(func(p decode.Proto) bool {
+		switch p {
 		case decode.ProtoDTLS, decode.ProtoBFD, decode.ProtoPTP, decode.ProtoOpenVPN, decode.ProtoDNS:
-			fields = append(fields, fl)
+			return true
 		}
-	}
-	dec := decode.NewDecoder(decode.Options{})
-	var fr decode.Frame
-	var vals []field.Value
-	run := func(lt capture.LinkType, pkt []byte) {
-		dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: lt}, Data: pkt})
-		for _, fl := range fields {
-			vals = fl.Get(&fr, vals[:0])
-		}
-		fr.ColumnText(decode.ColInfo)
-		fr.ColumnText(decode.ColProtocol)
-		fr.Protocols()
-	}
+		return false
+	}))
+	run := x.raw
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, port := range []uint16{853, 5684, 3784, 3785, 6784, 319, 320, 1194, 40000} {
 			run(capture.LinkRaw, appPacket(17, port, b))
