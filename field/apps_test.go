@@ -48,8 +48,12 @@ func FuzzApps(f *testing.F) {
 
 // serverPacket is appPacket sent from port (a server's reply).
 func serverPacket(port uint16, payload []byte) []byte {
-	pkt := appPacket(6, port, payload)
-	// Swap the addresses and the ports: the reply of appPacket's client.
+	return reversed(appPacket(6, port, payload))
+}
+
+// reversed swaps the addresses and the ports of an appPacket (TCP or UDP)
+// in place: the reply of appPacket's client.
+func reversed(pkt []byte) []byte {
 	for i := 0; i < 4; i++ {
 		pkt[12+i], pkt[16+i] = pkt[16+i], pkt[12+i]
 	}

@@ -248,8 +248,27 @@ func pcpField(name string, t Type, base Base, cond func(b []byte) bool, off, n, 
 }
 
 // NAT-PMP (Port Control version 0) opcodes' layouts.
-func natpmp(b []byte) bool     { return b[0] == 0 }
-func natpmpExt(b []byte) bool  { return b[0] == 0 && b[1] == 128 }
+func natpmp(b []byte) bool    { return b[0] == 0 }
+func natpmpExt(b []byte) bool { return b[0] == 0 && b[1] == 128 }
+
+// natpmpMapField is a field of NAT-PMP's port mapping messages: n bytes at
+// qOff in a request, at rOff in a response (after the result code and the
+// seconds since start of epoch).
+func natpmpMapField(name string, t Type, qOff, rOff, n int) Field {
+	return Field{Name: name, Type: t, Base: BaseDec, Proto: decode.ProtoPortControl,
+		Get: func(f *decode.Frame, dst []Value) []Value {
+			b, ok := layerBytes(f, decode.ProtoPortControl)
+			switch {
+			case !ok || len(b) < 2:
+			case natpmpMapQ(b) && len(b) >= qOff+n:
+				dst = append(dst, itemValue(b, qOff, n, vBE))
+			case natpmpMapR(b) && len(b) >= rOff+n:
+				dst = append(dst, itemValue(b, rOff, n, vBE))
+			}
+			return dst
+		}}
+}
+
 func natpmpMapQ(b []byte) bool { return b[0] == 0 && (b[1] == 1 || b[1] == 2) }
 func natpmpMapR(b []byte) bool { return b[0] == 0 && (b[1] == 129 || b[1] == 130) }
 func natpmpResp(b []byte) bool { return natpmpExt(b) || natpmpMapR(b) }
@@ -279,42 +298,9 @@ var portControlFields = []Field{
 	pcpField("nat-pmp.sssoe", FTUint32, BaseDec, natpmpResp, 4, 4, vBE, 0),
 	pcpField("nat-pmp.external_ip", FTIPv4, BaseNone, natpmpExt, 8, 4, vIPv4, 0),
 	pcpField("nat-pmp.reserved", FTUint16, BaseDec, natpmpMapQ, 2, 2, vBE, 0),
-	{Name: "nat-pmp.internal_port", Type: FTUint16, Base: BaseDec, Proto: decode.ProtoPortControl,
-		Get: func(f *decode.Frame, dst []Value) []Value {
-			b, ok := layerBytes(f, decode.ProtoPortControl)
-			switch {
-			case !ok || len(b) < 2:
-			case natpmpMapQ(b) && len(b) >= 6:
-				dst = append(dst, itemValue(b, 4, 2, vBE))
-			case natpmpMapR(b) && len(b) >= 10:
-				dst = append(dst, itemValue(b, 8, 2, vBE))
-			}
-			return dst
-		}},
-	{Name: "nat-pmp.external_port", Type: FTUint16, Base: BaseDec, Proto: decode.ProtoPortControl,
-		Get: func(f *decode.Frame, dst []Value) []Value {
-			b, ok := layerBytes(f, decode.ProtoPortControl)
-			switch {
-			case !ok || len(b) < 2:
-			case natpmpMapQ(b) && len(b) >= 8:
-				dst = append(dst, itemValue(b, 6, 2, vBE))
-			case natpmpMapR(b) && len(b) >= 12:
-				dst = append(dst, itemValue(b, 10, 2, vBE))
-			}
-			return dst
-		}},
-	{Name: "nat-pmp.pml", Type: FTUint32, Base: BaseDec, Proto: decode.ProtoPortControl,
-		Get: func(f *decode.Frame, dst []Value) []Value {
-			b, ok := layerBytes(f, decode.ProtoPortControl)
-			switch {
-			case !ok || len(b) < 2:
-			case natpmpMapQ(b) && len(b) >= 12:
-				dst = append(dst, itemValue(b, 8, 4, vBE))
-			case natpmpMapR(b) && len(b) >= 16:
-				dst = append(dst, itemValue(b, 12, 4, vBE))
-			}
-			return dst
-		}},
+	natpmpMapField("nat-pmp.internal_port", FTUint16, 4, 8, 2),
+	natpmpMapField("nat-pmp.external_port", FTUint16, 6, 10, 2),
+	natpmpMapField("nat-pmp.pml", FTUint32, 8, 12, 4),
 	pcpField("portcontrol.version", FTUint8, BaseDec, pcp, 0, 1, vBE, 0),
 	pcpField("portcontrol.r", FTBoolean, BaseNone, pcp, 1, 1, vBE, 0x80),
 	pcpField("portcontrol.opcode", FTUint8, BaseDec, pcp, 1, 1, vBE, 0x7f),

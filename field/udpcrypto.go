@@ -98,6 +98,28 @@ func dtlsHelloParts(m *decode.DTLSHandshake) (h dtlsHello, ok bool) {
 func be16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
 
 // dtlsHelloField is a field of the hellos of the DTLS layer.
+// dtlsHelloVec8 is a hello's vector with a one-byte length at the offset at
+// gives (-1: absent): its length, or with bytes its non-empty contents.
+func dtlsHelloVec8(name string, bytes bool, at func(dtlsHello) int) Field {
+	t, base := FTUint8, BaseDec
+	if bytes {
+		t, base = FTBytes, BaseNone
+	}
+	return dtlsHelloField(name, t, base, func(m *decode.DTLSHandshake, h dtlsHello, dst []Value) []Value {
+		o := at(h)
+		switch {
+		case o < 0:
+		case !bytes:
+			dst = append(dst, Value{U: uint64(m.Body[o])})
+		default:
+			if n := int(m.Body[o]); n > 0 && o+1+n <= len(m.Body) {
+				dst = append(dst, Value{B: m.Body[o+1 : o+1+n]})
+			}
+		}
+		return dst
+	})
+}
+
 func dtlsHelloField(name string, t Type, base Base, get func(m *decode.DTLSHandshake, h dtlsHello, dst []Value) []Value) Field {
 	return dtlsHs(name, t, base, func(m *decode.DTLSHandshake, dst []Value) []Value {
 		if h, ok := dtlsHelloParts(m); ok {
@@ -172,34 +194,10 @@ var dtlsFields = []Field{
 		}
 		return dst
 	}),
-	dtlsHelloField("dtls.handshake.session_id_length", FTUint8, BaseDec, func(m *decode.DTLSHandshake, h dtlsHello, dst []Value) []Value {
-		if h.sid >= 0 {
-			dst = append(dst, Value{U: uint64(m.Body[h.sid])})
-		}
-		return dst
-	}),
-	dtlsHelloField("dtls.handshake.session_id", FTBytes, BaseNone, func(m *decode.DTLSHandshake, h dtlsHello, dst []Value) []Value {
-		if h.sid >= 0 {
-			if n := int(m.Body[h.sid]); n > 0 && h.sid+1+n <= len(m.Body) {
-				dst = append(dst, Value{B: m.Body[h.sid+1 : h.sid+1+n]})
-			}
-		}
-		return dst
-	}),
-	dtlsHelloField("dtls.handshake.cookie_length", FTUint8, BaseDec, func(m *decode.DTLSHandshake, h dtlsHello, dst []Value) []Value {
-		if h.cookie >= 0 {
-			dst = append(dst, Value{U: uint64(m.Body[h.cookie])})
-		}
-		return dst
-	}),
-	dtlsHelloField("dtls.handshake.cookie", FTBytes, BaseNone, func(m *decode.DTLSHandshake, h dtlsHello, dst []Value) []Value {
-		if h.cookie >= 0 {
-			if n := int(m.Body[h.cookie]); n > 0 && h.cookie+1+n <= len(m.Body) {
-				dst = append(dst, Value{B: m.Body[h.cookie+1 : h.cookie+1+n]})
-			}
-		}
-		return dst
-	}),
+	dtlsHelloVec8("dtls.handshake.session_id_length", false, func(h dtlsHello) int { return h.sid }),
+	dtlsHelloVec8("dtls.handshake.session_id", true, func(h dtlsHello) int { return h.sid }),
+	dtlsHelloVec8("dtls.handshake.cookie_length", false, func(h dtlsHello) int { return h.cookie }),
+	dtlsHelloVec8("dtls.handshake.cookie", true, func(h dtlsHello) int { return h.cookie }),
 	dtlsHelloField("dtls.handshake.cipher_suites_length", FTUint16, BaseDec, func(m *decode.DTLSHandshake, h dtlsHello, dst []Value) []Value {
 		if m.Type == 1 && h.suites >= 0 {
 			dst = append(dst, Value{U: uint64(be16(m.Body[h.suites:]))})
