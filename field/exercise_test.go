@@ -31,8 +31,10 @@ func fieldsOf(keep func(decode.Proto) bool) []*field.Field {
 	return out
 }
 
-// packet decodes p and reads everything a user could ask of it.
+// packet decodes p as the next frame and reads everything a user could ask
+// of it.
 func (x *exerciser) packet(p capture.Packet) {
+	x.fr.Number++ // numbered as in a capture: setup frames and responses refer to them
 	x.dec.Decode(&x.fr, p)
 	for _, fl := range x.fields {
 		x.vals = fl.Get(&x.fr, x.vals[:0])

@@ -84,26 +84,10 @@ func FuzzSkinny(f *testing.F) {
 	for _, s := range skinnySeeds() {
 		f.Add(s)
 	}
-	var fields []*field.Field
-	for _, fl := range field.Std().All() {
-		if fl.Proto == decode.ProtoSkinny || fl.Proto == decode.ProtoRTP {
-			fields = append(fields, fl)
-		}
-	}
-	var vals []field.Value
+	fields := fieldsOf(func(p decode.Proto) bool { return p == decode.ProtoSkinny || p == decode.ProtoRTP })
 	f.Fuzz(func(t *testing.T, b []byte) {
-		dec := decode.NewDecoder(decode.Options{})
-		var fr decode.Frame
-		run := func(pkt []byte) {
-			fr.Number++
-			dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
-			for _, fl := range fields {
-				vals = fl.Get(&fr, vals[:0])
-			}
-			fr.ColumnText(decode.ColInfo)
-			fr.ColumnText(decode.ColProtocol)
-			fr.Protocols()
-		}
+		x := newExerciser(fields) // a fresh decoder: no state from earlier inputs
+		run := func(pkt []byte) { x.raw(capture.LinkRaw, pkt) }
 		run(appPacket(6, 2000, b))
 		run(appPacket(17, 40002, b))
 	})
@@ -172,19 +156,10 @@ func FuzzT38(f *testing.F) {
 			fields = append(fields, fl)
 		}
 	}
-	var vals []field.Value
 	f.Fuzz(func(t *testing.T, b []byte) {
-		dec := decode.NewDecoder(decode.Options{})
-		var fr decode.Frame
+		x := newExerciser(fields)
 		for _, pkt := range [][]byte{appPacket(17, 5060, []byte(t38Invite)), appPacket(17, 40004, b)} {
-			fr.Number++
-			dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
-			for _, fl := range fields {
-				vals = fl.Get(&fr, vals[:0])
-			}
-			fr.ColumnText(decode.ColInfo)
-			fr.ColumnText(decode.ColProtocol)
-			fr.Protocols()
+			x.raw(capture.LinkRaw, pkt)
 		}
 	})
 }

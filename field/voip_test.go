@@ -60,20 +60,9 @@ func FuzzVoIP(f *testing.F) {
 		f.Add(b)
 	}
 	fields := voipFields()
-	var vals []field.Value
 	f.Fuzz(func(t *testing.T, b []byte) {
-		dec := decode.NewDecoder(decode.Options{})
-		var fr decode.Frame
-		run := func(pkt []byte) {
-			fr.Number++
-			dec.Decode(&fr, capture.Packet{Info: capture.Info{CapLen: len(pkt), Len: len(pkt), LinkType: capture.LinkRaw}, Data: pkt})
-			for _, fl := range fields {
-				vals = fl.Get(&fr, vals[:0])
-			}
-			fr.ColumnText(decode.ColInfo)
-			fr.ColumnText(decode.ColProtocol)
-			fr.Protocols()
-		}
+		x := newExerciser(fields) // a fresh decoder: no state from earlier inputs
+		run := func(pkt []byte) { x.raw(capture.LinkRaw, pkt) }
 		run(appPacket(17, 5060, []byte(voipInvite)))
 		run(appPacket(17, 5060, b))
 		for _, port := range []uint16{40002, 40003, 3478, 40001, 2944} {
