@@ -189,6 +189,14 @@ func colonHex(v []byte) string {
 	return sb.String()
 }
 
+// authHeader adds the code, identifier and length of a PAP or CHAP packet
+// (protocol p, field prefix name) at d[0:4].
+func (b *Builder) authHeader(name string, p decode.Proto, d []byte) {
+	b.Addf(name+".code", 0, 1, "Code: %s (%d)", decode.PPPCodeName(p, d[0]), d[0])
+	b.Addf(name+".identifier", 1, 1, "Identifier: %d", d[1])
+	b.Addf(name+".length", 2, 2, "Length: %d", be16(d[2:]))
+}
+
 func buildPAP(b *Builder, l decode.Layer, d []byte) {
 	d = d[:min(l.Len, len(d))]
 	b.Open("pap", 0, len(d), "PPP Password Authentication Protocol")
@@ -196,9 +204,7 @@ func buildPAP(b *Builder, l decode.Layer, d []byte) {
 	if len(d) < 4 {
 		return
 	}
-	b.Addf("pap.code", 0, 1, "Code: %s (%d)", decode.PPPCodeName(decode.ProtoPAP, d[0]), d[0])
-	b.Addf("pap.identifier", 1, 1, "Identifier: %d", d[1])
-	b.Addf("pap.length", 2, 2, "Length: %d", be16(d[2:]))
+	b.authHeader("pap", decode.ProtoPAP, d)
 	a, pw, ok := decode.PAPFields(d)
 	if len(d) < 5 {
 		return
@@ -225,9 +231,7 @@ func buildCHAP(b *Builder, l decode.Layer, d []byte) {
 	if len(d) < 4 {
 		return
 	}
-	b.Addf("chap.code", 0, 1, "Code: %s (%d)", decode.PPPCodeName(decode.ProtoCHAP, d[0]), d[0])
-	b.Addf("chap.identifier", 1, 1, "Identifier: %d", d[1])
-	b.Addf("chap.length", 2, 2, "Length: %d", be16(d[2:]))
+	b.authHeader("chap", decode.ProtoCHAP, d)
 	v, name, ok := decode.CHAPFields(d)
 	if !ok || len(d) <= 4 {
 		return
