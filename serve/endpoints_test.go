@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/internal/corpus"
 	"github.com/wirewatch/wirewatch/names"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/report"
@@ -18,10 +17,8 @@ import (
 // consumer counting every frame in order writes, on the examples and the
 // real corpus.
 func TestEndpointsOnDecodingGoroutine(t *testing.T) {
-	files, _ := filepath.Glob("../examples/*.pcapng")
-	real, _ := filepath.Glob(filepath.Join(corpus.Dir(t), "real", "*.pcap*"))
 	n := 0
-	for _, path := range append(files, real...) {
+	for _, path := range testCaptures(t, "../examples/*.pcapng", false) {
 		var ix index
 		if ix.build(context.Background(), []string{path}) != nil {
 			continue

@@ -10,7 +10,6 @@ import (
 
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/detail"
-	"github.com/wirewatch/wirewatch/internal/corpus"
 	"github.com/wirewatch/wirewatch/pipeline"
 )
 
@@ -36,16 +35,10 @@ func TestAnalysisFields(t *testing.T) {
 // has the details tree, the list columns and the colour the one pass in order gives
 // (read -V), on the examples and the real corpus.
 func TestFramesAgain(t *testing.T) {
-	files, _ := filepath.Glob("../examples/*.pcapng")
-	real, _ := filepath.Glob(filepath.Join(corpus.Dir(t), "real", "*.pcap*"))
-	files = append(files, real...)
-	if os.Getenv("WIREWATCH_WIDE") == "all" {
-		wide, _ := filepath.Glob(filepath.Join(corpus.Dir(t), "wide", "*.pcap*"))
-		files = append(files, wide...)
-	}
+	files := testCaptures(t, "../examples/*.pcapng", true)
 	total, same, alone := 0, 0, 0
 	for _, path := range files {
-		if strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".zst") {
+		if compressed(path) {
 			continue
 		}
 		c := &Capture{Files: []string{path}, ix: &index{}}

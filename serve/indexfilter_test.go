@@ -9,7 +9,6 @@ import (
 	"github.com/wirewatch/wirewatch/decode"
 	"github.com/wirewatch/wirewatch/field"
 	"github.com/wirewatch/wirewatch/filter"
-	"github.com/wirewatch/wirewatch/internal/corpus"
 	"github.com/wirewatch/wirewatch/pipeline"
 )
 
@@ -25,9 +24,7 @@ func TestIndexFilter(t *testing.T) {
 	for _, f := range field.Std().WithPrefix("tcp.analysis.") {
 		exprs = append(exprs, f.Name)
 	}
-	files, _ := filepath.Glob("../examples/*.pcapng")
-	real, _ := filepath.Glob(filepath.Join(corpus.Dir(t), "real", "*.pcap*"))
-	files = append(files, real...)
+	files := testCaptures(t, "../examples/*.pcapng", false)
 	same, total, nonEmpty := 0, 0, 0
 	for _, path := range files {
 		c := &Capture{Files: []string{path}, ix: &index{}, ready: make(chan struct{})}

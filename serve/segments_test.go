@@ -2,13 +2,10 @@ package serve
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/wirewatch/wirewatch/decode"
-	"github.com/wirewatch/wirewatch/internal/corpus"
 	"github.com/wirewatch/wirewatch/pipeline"
 )
 
@@ -17,16 +14,10 @@ import (
 // undissected) equal the columns of the one pass in order, on the
 // examples and the real corpus (WIREWATCH_WIDE=all: corpus/wide too).
 func TestSegmentColumns(t *testing.T) {
-	files, _ := filepath.Glob("../examples/*.pcap*")
-	real, _ := filepath.Glob(filepath.Join(corpus.Dir(t), "real", "*.pcap*"))
-	files = append(files, real...)
-	if os.Getenv("WIREWATCH_WIDE") == "all" {
-		wide, _ := filepath.Glob(filepath.Join(corpus.Dir(t), "wide", "*.pcap*"))
-		files = append(files, wide...)
-	}
+	files := testCaptures(t, "../examples/*.pcap*", true)
 	total, same, ctxRows := 0, 0, 0
 	for _, path := range files {
-		if strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".zst") {
+		if compressed(path) {
 			continue
 		}
 		c := &Capture{Files: []string{path}, ix: &index{}}
