@@ -205,18 +205,7 @@ func appendNBName(dst, b []byte, off int) ([]byte, int) {
 		hi, lo := enc[2*i]-'A', enc[2*i+1]-'A'
 		nb[i] = hi<<4 | lo&0xf
 	}
-	end := 15
-	for end > 0 && nb[end-1] == ' ' {
-		end--
-	}
-	for _, c := range nb[:end] {
-		if c >= 0x20 && c < 0x7f {
-			dst = append(dst, c)
-		} else {
-			dst = appendNBHex(dst, c)
-		}
-	}
-	dst = appendNBHex(dst, nb[15])
+	dst = appendNB16(dst, nb[:])
 	next := off + 33
 	for next < len(b) && b[next] != 0 { // scope labels
 		next += 1 + int(b[next])
