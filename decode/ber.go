@@ -296,9 +296,15 @@ func berTime(v []byte, ylen int) (int64, bool) {
 // kept in the frame's scratch memory (valid until the next Decode); nil
 // for a malformed encoding.
 func (f *Frame) OIDText(v []byte) []byte {
+	return f.scratchText(v, AppendOID)
+}
+
+// scratchText returns what app appends for v, kept in the frame's scratch
+// memory (valid until the next Decode); nil when app fails.
+func (f *Frame) scratchText(v []byte, app func(dst, v []byte) ([]byte, bool)) []byte {
 	start := len(f.scratch)
 	var ok bool
-	if f.scratch, ok = AppendOID(f.scratch, v); !ok {
+	if f.scratch, ok = app(f.scratch, v); !ok {
 		f.scratch = f.scratch[:start]
 		return nil
 	}

@@ -215,13 +215,7 @@ func X509TimeText(dst, v []byte) ([]byte, bool) {
 
 // X509UTCText returns X509TimeText in the frame's scratch memory.
 func (f *Frame) X509UTCText(v []byte) []byte {
-	start := len(f.scratch)
-	var ok bool
-	if f.scratch, ok = X509TimeText(f.scratch, v); !ok {
-		f.scratch = f.scratch[:start]
-		return nil
-	}
-	return f.scratchFrom(start)
+	return f.scratchText(v, X509TimeText)
 }
 
 // EachISAKMPCertificate calls fn with the X.509 certificates of the
